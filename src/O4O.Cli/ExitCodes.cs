@@ -1,0 +1,23 @@
+namespace O4O.Cli;
+
+/// <summary>Every exit code <c>o4o</c> returns, in one place (listed in the README).</summary>
+internal static class ExitCodes
+{
+    /// <summary>Done; for <c>status</c>: every component healthy.</summary>
+    public const int Success = 0;
+
+    /// <summary>Something failed; the message says what.</summary>
+    public const int Failure = 1;
+
+    /// <summary>The command line or the configuration is invalid.</summary>
+    public const int UsageError = 2;
+
+    /// <summary><c>status</c>: at least one component is unhealthy.</summary>
+    public const int Unhealthy = 3;
+
+    /// <summary>A prerequisite is missing: PostgreSQL not installed, port in use, home not writable.</summary>
+    public const int EnvironmentError = 5;
+
+    /// <summary>Interrupted by Ctrl+C or SIGTERM before finishing.</summary>
+    public const int Interrupted = 130;
+}

@@ -1,0 +1,48 @@
+using System.CommandLine;
+using System.Globalization;
+using O4O.Cli.Resources;
+
+namespace O4O.Cli;
+
+/// <summary>The <c>o4o</c> command tree: one class per command under <c>Commands/</c>.</summary>
+internal static class O4OCommandLine
+{
+    /// <summary><c>--lang ko</c> (or <c>O4O_LANG=ko</c>) switches human output to Korean.</summary>
+    public static readonly Option<string?> Language = new("--lang")
+    {
+        Description = Strings.OptionLang,
+        Recursive = true,
+    };
+
+    public static RootCommand Build()
+    {
+        var root = new RootCommand(Strings.RootDescription);
+        root.Options.Add(Language);
+        return root;
+    }
+
+    public static async Task<int> InvokeAsync(string[] args)
+    {
+        ApplyLanguage(args);
+        var root = Build();
+        var parsed = root.Parse(args);
+        return await parsed.InvokeAsync();
+    }
+
+    /// <summary>Applied before parsing so that help and parse errors are localised too.</summary>
+    private static void ApplyLanguage(string[] args)
+    {
+        var index = Array.IndexOf(args, "--lang");
+        var language = index >= 0 && index + 1 < args.Length
+            ? args[index + 1]
+            : Environment.GetEnvironmentVariable("O4O_LANG");
+        if (string.IsNullOrWhiteSpace(language))
+        {
+            return;
+        }
+
+        var culture = CultureInfo.GetCultureInfo(language);
+        CultureInfo.DefaultThreadCurrentUICulture = culture;
+        CultureInfo.CurrentUICulture = culture;
+    }
+}

@@ -1,0 +1,3 @@
+using O4O.Cli;
+
+return await O4OCommandLine.InvokeAsync(args);

@@ -1,0 +1,76 @@
+namespace O4O.Recovery.Configuration;
+
+/// <summary>
+/// The O4O home directory (<c>$O4O_HOME</c>, default <c>./.o4o</c>) and where each thing lives in it.
+/// Recovery state lives here, never in the database it recovers.
+/// </summary>
+/// <param name="Root">The absolute path of the home directory.</param>
+public sealed record O4OHome(string Root)
+{
+    /// <summary>The environment variable naming the home directory.</summary>
+    public const string EnvironmentVariable = "O4O_HOME";
+
+    /// <summary>The home named by <c>$O4O_HOME</c>, else <c>./.o4o</c>.</summary>
+    public static O4OHome FromEnvironment()
+    {
+        var configured = Environment.GetEnvironmentVariable(EnvironmentVariable);
+        return new O4OHome(Path.GetFullPath(string.IsNullOrWhiteSpace(configured) ? ".o4o" : configured));
+    }
+
+    /// <summary>The configuration file, <c>o4o.json</c>.</summary>
+    public string ConfigurationFile => Path.Combine(Root, "o4o.json");
+
+    /// <summary>The managed PostgreSQL data directory.</summary>
+    public string PostgresData => Path.Combine(Root, "pg");
+
+    /// <summary>Secrets: the database superuser password, the token signing key. Mode 0700.</summary>
+    public string Secrets => Path.Combine(Root, "secrets");
+
+    /// <summary>The managed cluster's superuser password.</summary>
+    public string PostgresPasswordFile => Path.Combine(Secrets, "postgres.password");
+
+    /// <summary>The key that signs the platform's bearer tokens.</summary>
+    public string SigningKeyFile => Path.Combine(Secrets, "jwt-signing.key");
+
+    /// <summary>Log files: <c>app.log</c>, <c>error.log</c>, <c>conductor.log</c>.</summary>
+    public string Logs => Path.Combine(Root, "logs");
+
+    /// <summary>The default backup directory.</summary>
+    public string Backups => Path.Combine(Root, "backups");
+
+    /// <summary>Recovery state (SQLite): incidents, events, backup catalogue, settings.</summary>
+    public string StateDatabase => Path.Combine(Root, "state.db");
+
+    /// <summary>Runtime files of the running conductor (process ids).</summary>
+    public string Run => Path.Combine(Root, "run");
+
+    /// <summary>The conductor's process record, read by <c>o4o status</c>.</summary>
+    public string ConductorFile => Path.Combine(Run, "conductor.json");
+
+    /// <summary>
+    /// Creates the home and its secrets directory if needed.
+    /// </summary>
+    /// <exception cref="HomeNotWritableException">The directory cannot be created or written.</exception>
+    public void EnsureCreated()
+    {
+        try
+        {
+            Directory.CreateDirectory(Root);
+            Directory.CreateDirectory(Logs);
+            Directory.CreateDirectory(Run);
+            Directory.CreateDirectory(Secrets);
+            File.SetUnixFileMode(Secrets, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            var probe = Path.Combine(Root, $".write-probe-{Environment.ProcessId}");
+            File.WriteAllText(probe, "");
+            File.Delete(probe);
+        }
+        catch (Exception exception) when (exception is UnauthorizedAccessException or IOException)
+        {
+            throw new HomeNotWritableException(Root, exception);
+        }
+    }
+}
+
+/// <summary><c>$O4O_HOME</c> cannot be created or written.</summary>
+public sealed class HomeNotWritableException(string root, Exception inner)
+    : Exception($"O4O_HOME {root} is not writable: {inner.Message}", inner);

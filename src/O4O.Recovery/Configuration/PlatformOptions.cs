@@ -1,0 +1,17 @@
+namespace O4O.Recovery.Configuration;
+
+/// <summary>The <c>Platform</c> section: the web application the conductor runs.</summary>
+public sealed class PlatformOptions
+{
+    /// <summary>The configuration section name.</summary>
+    public const string Section = "Platform";
+
+    /// <summary>The HTTP port on 127.0.0.1 (<c>O4O__Platform__Port</c>).</summary>
+    public int Port { get; set; } = 4000;
+
+    /// <summary>The platform's entry assembly (<c>O4O.Platform.dll</c>); found beside the CLI's build when unset.</summary>
+    public string? Assembly { get; set; }
+
+    /// <summary>How long the platform may take to answer its liveness probe after a start.</summary>
+    public TimeSpan StartTimeout { get; set; } = TimeSpan.FromSeconds(60);
+}

@@ -1,0 +1,85 @@
+using System.Runtime.InteropServices;
+
+namespace O4O.Recovery.IO;
+
+/// <summary>
+/// Writes files so that a crash leaves either the old content or the new, never half of one:
+/// temporary name in the same directory, fsync, rename, fsync of the directory.
+/// </summary>
+public static partial class AtomicFile
+{
+    /// <summary>Atomically replaces <paramref name="path"/> with <paramref name="contents"/>.</summary>
+    /// <param name="path">The destination file.</param>
+    /// <param name="contents">The bytes to write.</param>
+    /// <param name="mode">Unix permissions for the new file, e.g. 0600 for secrets; null keeps the process default.</param>
+    public static void WriteAllBytes(string path, ReadOnlySpan<byte> contents, UnixFileMode? mode = null)
+    {
+        var directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        Directory.CreateDirectory(directory);
+        var temporary = Path.Combine(directory, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+            if (mode is { } unixMode && !OperatingSystem.IsWindows())
+            {
+                options.UnixCreateMode = unixMode;
+            }
+
+            using (var stream = new FileStream(temporary, options))
+            {
+                stream.Write(contents);
+                stream.Flush(flushToDisk: true);
+            }
+
+            File.Move(temporary, path, overwrite: true);
+            FlushDirectory(directory);
+        }
+        finally
+        {
+            File.Delete(temporary);
+        }
+    }
+
+    /// <summary>Atomically replaces <paramref name="path"/> with UTF-8 <paramref name="text"/>.</summary>
+    public static void WriteAllText(string path, string text, UnixFileMode? mode = null) =>
+        WriteAllBytes(path, System.Text.Encoding.UTF8.GetBytes(text), mode);
+
+    /// <summary>Makes a rename durable: on Linux the directory entry itself must be synced.</summary>
+    public static void FlushDirectory(string directory)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return;
+        }
+
+        // .NET cannot open a directory as a file handle, so this goes to libc.
+        var descriptor = open(directory, ReadOnlyDirectory);
+        if (descriptor < 0)
+        {
+            throw new IOException($"Cannot open {directory} to sync it (errno {Marshal.GetLastPInvokeError()}).");
+        }
+
+        try
+        {
+            if (fsync(descriptor) != 0)
+            {
+                throw new IOException($"fsync of {directory} failed (errno {Marshal.GetLastPInvokeError()}).");
+            }
+        }
+        finally
+        {
+            _ = close(descriptor);
+        }
+    }
+
+    private const int ReadOnlyDirectory = 0x10000; // O_RDONLY | O_DIRECTORY on Linux
+
+    [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int open(string path, int flags);
+
+    [LibraryImport("libc", SetLastError = true)]
+    private static partial int fsync(int descriptor);
+
+    [LibraryImport("libc")]
+    private static partial int close(int descriptor);
+}

@@ -1,0 +1,51 @@
+using System.Net;
+using System.Net.Sockets;
+using Npgsql;
+using O4O.Recovery.Postgres;
+
+namespace O4O.Tests.Shared;
+
+/// <summary>
+/// A throwaway PostgreSQL cluster for a test class, started with the product's own <see cref="ManagedCluster"/>
+/// in a temporary directory on a free port. Each test takes its own database, so tests run in parallel.
+/// </summary>
+public sealed class ManagedPostgresFixture : IAsyncLifetime
+{
+    private readonly string _home = Directory.CreateTempSubdirectory("o4o-test-").FullName;
+
+    public ManagedCluster Cluster { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        File.SetUnixFileMode(_home, (UnixFileMode)0b111_101_101);
+        Cluster = new ManagedCluster(Path.Combine(_home, "pg"), Path.Combine(_home, "secrets", "postgres.password"), FreePort.Next());
+        await Cluster.InitializeAsync();
+        await Cluster.StartAsync();
+    }
+
+    /// <summary>Creates an empty database with a unique name and returns its connection string.</summary>
+    public async Task<string> CreateDatabaseAsync(string prefix = "test")
+    {
+        var name = $"{prefix}_{Guid.NewGuid():N}"[..Math.Min(prefix.Length + 33, 63)];
+        await Cluster.EnsureDatabaseAsync(name);
+        return Cluster.ConnectionString(name);
+    }
+
+    public async Task DisposeAsync()
+    {
+        NpgsqlConnection.ClearAllPools();
+        await Cluster.StopAsync();
+        Directory.Delete(_home, recursive: true);
+    }
+}
+
+/// <summary>Free TCP ports on the loopback interface.</summary>
+public static class FreePort
+{
+    public static int Next()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
