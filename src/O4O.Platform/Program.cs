@@ -1,6 +1,39 @@
+using O4O.Platform.Auth;
+using O4O.Platform.Data;
+using O4O.Platform.Health;
+using O4O.Platform.Hosting;
+using O4O.Platform.Http;
+using O4O.Platform.Orders;
+using O4O.Platform.Products;
+using O4O.Platform.Users;
+using O4O.Platform.Web;
+
 var builder = WebApplication.CreateBuilder(args);
+var home = builder.AddO4OHome();
+builder.AddO4OLogging(home);
+
+builder.Services.AddHttpErrorHandling();
+builder.Services.AddData();
+builder.Services.AddHealth();
+builder.Services.AddAuth();
+builder.Services.AddProducts();
+builder.Services.AddOrders();
+builder.Services.AddWeb();
+
 var app = builder.Build();
-app.MapGet("/api/health/live", () => TypedResults.Ok(new { status = "Healthy" }));
+
+app.UseHttpErrorHandling();
+app.UseAuthentication();
+app.UseAuthorization();
+app.UseAntiforgery();
+
+app.MapHealth();
+app.MapAuth();
+app.MapProducts();
+app.MapOrders();
+app.MapUsers();
+app.MapWeb();
+
 app.Run();
 
 /// <summary>The web application's entry point, visible to the integration tests' WebApplicationFactory.</summary>
