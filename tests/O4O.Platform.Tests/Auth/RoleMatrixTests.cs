@@ -12,7 +12,7 @@ namespace O4O.Platform.Tests.Auth;
 
 public sealed class RoleMatrixTests(ManagedPostgresFixture postgres) : PlatformTest(postgres)
 {
-    private static readonly object NewProduct = new { sku = "ROLE-1", name = "Role test", price = 1.5m, stock = 3 };
+    private static readonly object _newProduct = new { sku = "ROLE-1", name = "Role test", price = 1.5m, stock = 3 };
 
     [Fact]
     public async Task Admin_routes_answer_401_without_a_token()
@@ -20,7 +20,7 @@ public sealed class RoleMatrixTests(ManagedPostgresFixture postgres) : PlatformT
         using var client = Platform.CreateClient();
 
         Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync("/api/v1/users")).StatusCode);
-        Assert.Equal(HttpStatusCode.Unauthorized, (await client.PostAsJsonAsync("/api/v1/products", NewProduct)).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await client.PostAsJsonAsync("/api/v1/products", _newProduct)).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync("/api/v1/orders")).StatusCode);
     }
 
@@ -30,7 +30,7 @@ public sealed class RoleMatrixTests(ManagedPostgresFixture postgres) : PlatformT
         using var client = await Platform.CreateClientAsync("customer");
 
         Assert.Equal(HttpStatusCode.Forbidden, (await client.GetAsync("/api/v1/users")).StatusCode);
-        Assert.Equal(HttpStatusCode.Forbidden, (await client.PostAsJsonAsync("/api/v1/products", NewProduct)).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await client.PostAsJsonAsync("/api/v1/products", _newProduct)).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await client.DeleteAsync("/api/v1/products/1")).StatusCode);
     }
 
@@ -68,7 +68,7 @@ public sealed class RoleMatrixTests(ManagedPostgresFixture postgres) : PlatformT
         using var client = await Platform.CreateClientAsync("admin");
 
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/v1/users")).StatusCode);
-        Assert.Equal(HttpStatusCode.Created, (await client.PostAsJsonAsync("/api/v1/products", NewProduct)).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await client.PostAsJsonAsync("/api/v1/products", _newProduct)).StatusCode);
     }
 
     private static byte[] Base64UrlDecode(string text)
