@@ -15,7 +15,7 @@ builder.AddO4OLogging(home);
 builder.Services.AddHttpErrorHandling();
 builder.Services.AddData();
 builder.Services.AddHealth();
-builder.Services.AddAuth();
+builder.Services.AddAuth(home);
 builder.Services.AddProducts();
 builder.Services.AddOrders();
 builder.Services.AddWeb();
@@ -34,7 +34,7 @@ app.MapOrders();
 app.MapUsers();
 app.MapWeb();
 
-app.Run();
+return await app.RunPlatformAsync();
 
 /// <summary>The web application's entry point, visible to the integration tests' WebApplicationFactory.</summary>
 public partial class Program;

@@ -1,7 +1,9 @@
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.IdentityModel.Tokens;
 using O4O.Platform.Users;
+using O4O.Recovery.Configuration;
 
 namespace O4O.Platform.Auth;
 
@@ -20,8 +22,10 @@ public static class AuthExtensions
     /// Bearer tokens for the API, a cookie for the admin pages. The API never accepts the cookie, so a page
     /// cannot be tricked into calling it on an admin's behalf.
     /// </summary>
-    public static IServiceCollection AddAuth(this IServiceCollection services)
+    public static IServiceCollection AddAuth(this IServiceCollection services, O4OHome home)
     {
+        // Admin cookies and antiforgery tokens stay valid across restarts and do not depend on the OS user's home.
+        services.AddDataProtection().PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(home.Secrets, "data-protection")));
         services.AddOptions<AuthOptions>()
             .BindConfiguration(AuthOptions.Section)
             .Validate(options => SigningKey.IsValid(options.SigningKey), "Auth:SigningKey must be base64 of at least 32 bytes.")

@@ -3,47 +3,55 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 namespace O4O.Platform.Health;
 
 /// <summary>
-/// Runs the health checks at most once per <see cref="MaxAge"/>, however many callers ask: a monitor polling
-/// hard must not become the database's heaviest client. Concurrent callers share one run.
+/// Runs the health checks at most about twice a second however many callers ask, so a monitor polling hard never
+/// becomes the database's heaviest client. A result older than <see cref="RefreshAfter"/> is still served while
+/// one caller's request starts a fresh run in the background; only a result older than <see cref="MaxAge"/>
+/// (or none yet) makes callers wait, and concurrent waiters share that one run.
 /// </summary>
 internal sealed class HealthReportCache(HealthCheckService checks, TimeProvider time)
 {
     public static readonly TimeSpan MaxAge = TimeSpan.FromSeconds(1);
+    public static readonly TimeSpan RefreshAfter = TimeSpan.FromMilliseconds(500);
 
     private readonly Lock _gate = new();
-    private (HealthReport Report, DateTimeOffset At)? _latest;
-    private Task<(HealthReport Report, DateTimeOffset At)>? _running;
+    private HealthResponse? _latest;
+    private Task<HealthResponse>? _running;
 
     public async Task<HealthResponse> GetAsync(CancellationToken cancellationToken)
     {
-        Task<(HealthReport Report, DateTimeOffset At)> running;
+        Task<HealthResponse> running;
         lock (_gate)
         {
-            if (_latest is { } latest && time.GetUtcNow() - latest.At < MaxAge)
+            var age = _latest is null ? TimeSpan.MaxValue : time.GetUtcNow() - _latest.CheckedAt;
+            if (age >= RefreshAfter)
             {
-                return ToResponse(latest.Report, latest.At);
+                _running ??= RunAsync();
             }
 
-            running = _running ??= RunAsync();
+            if (age < MaxAge)
+            {
+                return _latest! with { AgeMs = Math.Round(age.TotalMilliseconds, 1) };
+            }
+
+            running = _running!;
         }
 
-        var (report, at) = await running.WaitAsync(cancellationToken);
-        return ToResponse(report, at);
+        return await running.WaitAsync(cancellationToken);
     }
 
-    private async Task<(HealthReport, DateTimeOffset)> RunAsync()
+    private async Task<HealthResponse> RunAsync()
     {
-        await Task.Yield(); // leave the lock before the checks start
+        await Task.Yield(); // leave the caller's lock before the checks start
         try
         {
             var report = await checks.CheckHealthAsync(CancellationToken.None);
-            var result = (report, time.GetUtcNow());
+            var response = ToResponse(report, time.GetUtcNow());
             lock (_gate)
             {
-                _latest = result;
+                _latest = response;
             }
 
-            return result;
+            return response;
         }
         finally
         {
@@ -54,10 +62,10 @@ internal sealed class HealthReportCache(HealthCheckService checks, TimeProvider 
         }
     }
 
-    private HealthResponse ToResponse(HealthReport report, DateTimeOffset at) => new(
+    private static HealthResponse ToResponse(HealthReport report, DateTimeOffset checkedAt) => new(
         report.Status.ToString(),
-        at,
-        Math.Round((time.GetUtcNow() - at).TotalMilliseconds, 1),
+        checkedAt,
+        0,
         Math.Round(report.TotalDuration.TotalMilliseconds, 2),
         report.Entries.ToDictionary(
             entry => entry.Key,

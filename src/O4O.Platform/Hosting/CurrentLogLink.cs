@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using Serilog.Sinks.File;
 
@@ -11,11 +12,36 @@ internal sealed class CurrentLogLink(string linkName) : FileLifecycleHooks
 {
     public override Stream OnFileOpened(string path, Stream underlyingStream, Encoding encoding)
     {
-        var directory = Path.GetDirectoryName(path)!;
+        Point(Path.GetDirectoryName(path)!, linkName, Path.GetFileName(path));
+        return underlyingStream;
+    }
+
+    /// <summary>
+    /// Creates today's <c>{prefix}-yyyyMMdd.log</c> (the name the daily rolling sink will append to) and
+    /// <c>{prefix}.log</c> pointing at it, unless the link exists already.
+    /// </summary>
+    public static void EnsureToday(string directory, string prefix)
+    {
+        var link = $"{prefix}.log";
+        if (File.Exists(Path.Combine(directory, link)))
+        {
+            return;
+        }
+
+        // The sink names files by local date.
+        var today = $"{prefix}-{DateTime.Now.ToString("yyyyMMdd", CultureInfo.InvariantCulture)}.log";
+        using (File.Open(Path.Combine(directory, today), FileMode.Append))
+        {
+        }
+
+        Point(directory, link, today);
+    }
+
+    private static void Point(string directory, string linkName, string target)
+    {
         var temporary = Path.Combine(directory, $".{linkName}.{Guid.NewGuid():N}.tmp");
-        File.CreateSymbolicLink(temporary, Path.GetFileName(path));
+        File.CreateSymbolicLink(temporary, target);
         // rename(2) swaps the link in one step: a reader never finds the name missing.
         File.Move(temporary, Path.Combine(directory, linkName), overwrite: true);
-        return underlyingStream;
     }
 }

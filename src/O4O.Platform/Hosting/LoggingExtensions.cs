@@ -13,10 +13,14 @@ public static class LoggingExtensions
     /// </summary>
     public static void AddO4OLogging(this WebApplicationBuilder builder, O4OHome home)
     {
+        // The sink opens a file at its first event; error.log must exist before the first error, for `tail -f`.
+        CurrentLogLink.EnsureToday(home.Logs, "error");
         builder.Services.AddSerilog(logger => logger
             .MinimumLevel.Information()
             .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
             .MinimumLevel.Override("Microsoft.Hosting.Lifetime", LogEventLevel.Information)
+            // Npgsql reports every command at Information: noise at any request rate.
+            .MinimumLevel.Override("Npgsql", LogEventLevel.Warning)
             .Enrich.FromLogContext()
             .WriteTo.Console(formatProvider: CultureInfo.InvariantCulture)
             .WriteTo.File(
