@@ -1,0 +1,4 @@
+namespace O4O.Platform.Users;
+
+/// <summary>A user as the API shows it: everything but the password hash.</summary>
+public sealed record UserResponse(long Id, string Email, string Role, DateTime CreatedAt, bool Disabled, DateTime? LockedUntil);
