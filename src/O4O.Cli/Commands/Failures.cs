@@ -13,7 +13,7 @@ internal static class Failures
         PostgresNotInstalledException => (Strings.ErrorPostgresNotInstalled, ExitCodes.EnvironmentError),
         ComponentPortInUseException port => (Text.Format(Strings.ErrorPortInUse, port.Port, port.Setting), ExitCodes.EnvironmentError),
         PortInUseException port => (Text.Format(Strings.ErrorPortInUse, port.Port, $"{O4OConfiguration.EnvironmentPrefix}Database__Port"), ExitCodes.EnvironmentError),
-        HomeNotWritableException home => (Text.Format(Strings.ErrorHomeNotWritable, home.InnerException?.Message ?? home.Message), ExitCodes.EnvironmentError),
+        HomeNotWritableException home => (Text.Format(Strings.ErrorHomeNotWritable, home.Message), ExitCodes.EnvironmentError),
         ClusterStartException cluster => (Text.Format(Strings.ErrorClusterStart, cluster.Message), ExitCodes.Failure),
         PlatformStartException platform => (Text.Format(Strings.ErrorPlatformStart, platform.Message), ExitCodes.Failure),
         PsqlNotFoundException => (Strings.ErrorPsqlNotFound, ExitCodes.EnvironmentError),

@@ -18,6 +18,8 @@ internal static class UpCommand
 
     private static async Task<int> RunAsync(CliContext context)
     {
+        // First, so that an unwritable home is reported as such rather than as a configuration file it cannot read.
+        context.Home.EnsureCreated();
         var platform = context.Bind<PlatformOptions>(PlatformOptions.Section);
         var assembly = PlatformLaunch.ResolveAssembly(platform.Assembly, AppContext.BaseDirectory);
         var conductor = new Conductor(context.Home, context.Bind<DatabaseOptions>(DatabaseOptions.Section), platform,

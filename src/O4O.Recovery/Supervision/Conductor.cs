@@ -24,10 +24,12 @@ public sealed class Conductor(O4OHome home, DatabaseOptions database, PlatformOp
     // hears of the stop itself, and such an exit is part of the stop, not a failure.
     private static readonly TimeSpan _stopSignalGrace = TimeSpan.FromMilliseconds(500);
 
-    /// <summary>Runs until <paramref name="stop"/> is cancelled (returns null) or a child exits on its own (returns what exited).</summary>
+    /// <summary>
+    /// Runs until <paramref name="stop"/> is cancelled (returns null) or a child exits on its own (returns what exited).
+    /// The home must exist (<see cref="O4OHome.EnsureCreated"/>): its configuration was read to make this conductor.
+    /// </summary>
     public async Task<ComponentExit?> RunAsync(CancellationToken stop)
     {
-        home.EnsureCreated();
         EnsurePortIsFree(platform.Port, $"{O4OConfiguration.EnvironmentPrefix}Platform__Port");
         if (database.IsManaged && database.Port == platform.Port)
         {
