@@ -53,6 +53,41 @@ public sealed class UpErrorTests
     }
 
     [Fact]
+    public async Task A_platform_that_exits_on_its_own_is_reported_with_its_exit_code_and_the_cluster_is_stopped()
+    {
+        using var cli = new CliRun();
+        var broken = Path.Combine(cli.Root, "Broken.Platform.dll");
+        await File.WriteAllTextAsync(broken, "not an assembly");
+        cli.Settings["Platform:Assembly"] = broken;
+        cli.Settings["Platform:Port"] = FreePort.Next().ToString(CultureInfo.InvariantCulture);
+        cli.Settings["Database:Port"] = FreePort.Next().ToString(CultureInfo.InvariantCulture);
+
+        var result = await cli.RunAsync("up");
+
+        Assert.True(result.ExitCode == ExitCodes.ComponentExited, result.Error);
+        Assert.Matches("^The platform exited on its own with exit code -?[1-9][0-9]*; stopping everything.$", result.ErrorLines[^1]);
+        // PostgreSQL removes its lock file when it shuts down cleanly, and no server runs on this data directory.
+        Assert.False(File.Exists(Path.Combine(cli.Home.PostgresData, "postmaster.pid")), "the cluster was not stopped");
+        Assert.DoesNotContain(CommandLines(), commandLine => commandLine.Contains(cli.Home.PostgresData, StringComparison.Ordinal));
+        Assert.False(File.Exists(cli.Home.ConductorFile));
+    }
+
+    [Fact]
+    public async Task A_missing_platform_assembly_is_one_line_naming_its_setting()
+    {
+        using var cli = new CliRun();
+        cli.Settings["Platform:Assembly"] = Path.Combine(cli.Root, "Missing.dll");
+        cli.Settings["Platform:Port"] = FreePort.Next().ToString(CultureInfo.InvariantCulture);
+        cli.Settings["Database:Port"] = FreePort.Next().ToString(CultureInfo.InvariantCulture);
+
+        var result = await cli.RunAsync("up");
+
+        Assert.Equal(ExitCodes.Failure, result.ExitCode);
+        Assert.Contains("set O4O__Platform__Assembly", result.ErrorLines[^1]);
+        Assert.DoesNotContain("   at ", result.Error);
+    }
+
+    [Fact]
     public async Task With_lang_ko_the_error_is_in_korean()
     {
         using var occupied = Occupy(out var port);
@@ -78,6 +113,24 @@ public sealed class UpErrorTests
         Assert.Equal(line, Assert.Single(result.ErrorLines, error => error.StartsWith("o4o:", StringComparison.Ordinal)).TrimEnd());
         Assert.StartsWith("o4o:", result.ErrorLines[^1]);
         Assert.DoesNotContain("   at ", result.Error);
+    }
+
+    private static IEnumerable<string> CommandLines()
+    {
+        foreach (var process in Directory.EnumerateDirectories("/proc"))
+        {
+            string commandLine;
+            try
+            {
+                commandLine = File.ReadAllText(Path.Combine(process, "cmdline"));
+            }
+            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+            {
+                continue; // not a process, or one that ended while we looked
+            }
+
+            yield return commandLine;
+        }
     }
 
     private static TcpListener Occupy(out int port)
