@@ -18,6 +18,9 @@ internal static class ExitCodes
     /// <summary>A prerequisite is missing: PostgreSQL not installed, port in use, home not writable.</summary>
     public const int EnvironmentError = 5;
 
+    /// <summary><c>up</c>: the platform or the database server exited on its own (the message names it and its exit code).</summary>
+    public const int ComponentExited = 6;
+
     /// <summary>Interrupted by Ctrl+C or SIGTERM before finishing.</summary>
     public const int Interrupted = 130;
 }

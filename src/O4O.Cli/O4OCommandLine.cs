@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using O4O.Cli.Commands;
 using O4O.Cli.Resources;
 
 namespace O4O.Cli;
@@ -14,19 +15,25 @@ internal static class O4OCommandLine
         Recursive = true,
     };
 
-    public static RootCommand Build()
+    public static RootCommand Build(CliContext? context = null)
     {
-        var root = new RootCommand(Strings.RootDescription);
+        context ??= CliContext.FromEnvironment();
+        var root = new RootCommand(Strings.RootDescription + " " + Strings.ExitCodesHelp);
         root.Options.Add(Language);
+        root.Subcommands.Add(UpCommand.Create(context));
+        root.Subcommands.Add(StatusCommand.Create(context));
+        root.Subcommands.Add(PsqlCommand.Create(context));
+        root.Subcommands.Add(DbCommand.Create(context));
         return root;
     }
 
-    public static async Task<int> InvokeAsync(string[] args)
+    /// <summary>Runs <paramref name="args"/>; tests pass their own <paramref name="context"/> (home, settings, writers).</summary>
+    public static async Task<int> InvokeAsync(string[] args, CliContext? context = null)
     {
         ApplyLanguage(args);
-        var root = Build();
-        var parsed = root.Parse(args);
-        return await parsed.InvokeAsync();
+        context ??= CliContext.FromEnvironment();
+        var parsed = Build(context).Parse(args);
+        return await CommandInvoker.InvokeAsync(parsed, context);
     }
 
     /// <summary>Applied before parsing so that help and parse errors are localised too.</summary>

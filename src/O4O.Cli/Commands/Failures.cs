@@ -1,0 +1,24 @@
+using O4O.Cli.Resources;
+using O4O.Recovery.Configuration;
+using O4O.Recovery.Postgres;
+using O4O.Recovery.Supervision;
+
+namespace O4O.Cli.Commands;
+
+/// <summary>Maps a failure to the message an operator reads (localised where O4O knows the cause) and its exit code.</summary>
+internal static class Failures
+{
+    public static (string Message, int ExitCode) Describe(Exception exception) => exception switch
+    {
+        PostgresNotInstalledException => (Strings.ErrorPostgresNotInstalled, ExitCodes.EnvironmentError),
+        ComponentPortInUseException port => (Text.Format(Strings.ErrorPortInUse, port.Port, port.Setting), ExitCodes.EnvironmentError),
+        PortInUseException port => (Text.Format(Strings.ErrorPortInUse, port.Port, $"{O4OConfiguration.EnvironmentPrefix}Database__Port"), ExitCodes.EnvironmentError),
+        HomeNotWritableException home => (Text.Format(Strings.ErrorHomeNotWritable, home.Message), ExitCodes.EnvironmentError),
+        ClusterStartException cluster => (Text.Format(Strings.ErrorClusterStart, cluster.Message), ExitCodes.Failure),
+        PlatformStartException platform => (Text.Format(Strings.ErrorPlatformStart, platform.Message), ExitCodes.Failure),
+        PsqlNotFoundException => (Strings.ErrorPsqlNotFound, ExitCodes.EnvironmentError),
+        InvalidConfigurationException configuration => (Text.Format(Strings.ErrorInvalidConfiguration, configuration.Message), ExitCodes.UsageError),
+        OperationCanceledException => (Strings.ErrorInterrupted, ExitCodes.Interrupted),
+        _ => (Text.Format(Strings.ErrorUnexpected, exception.GetType().Name, exception.Message), ExitCodes.Failure),
+    };
+}

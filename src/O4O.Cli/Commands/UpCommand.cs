@@ -1,0 +1,42 @@
+using System.CommandLine;
+using System.Runtime.InteropServices;
+using O4O.Cli.Resources;
+using O4O.Recovery.Configuration;
+using O4O.Recovery.Supervision;
+
+namespace O4O.Cli.Commands;
+
+/// <summary><c>o4o up</c>: the conductor in the foreground — database, platform, and a clean stop on Ctrl+C or SIGTERM.</summary>
+internal static class UpCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var command = new SignalOwningCommand("up", Strings.UpDescription);
+        command.SetAction(async (ParseResult _, CancellationToken _) => await RunAsync(context));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(CliContext context)
+    {
+        // First, so that an unwritable home is reported as such rather than as a configuration file it cannot read.
+        context.Home.EnsureCreated();
+        var platform = context.Bind<PlatformOptions>(PlatformOptions.Section);
+        var assembly = PlatformLaunch.ResolveAssembly(platform.Assembly, AppContext.BaseDirectory);
+        var conductor = new Conductor(context.Home, context.Bind<DatabaseOptions>(DatabaseOptions.Section), platform,
+            assembly, new UpReporter(context.Error), TimeProvider.System);
+
+        using var stop = new CancellationTokenSource();
+        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, signal => RequestStop(signal, stop));
+        using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, signal => RequestStop(signal, stop));
+
+        var exit = await conductor.RunAsync(stop.Token);
+        return exit is null ? ExitCodes.Success : ExitCodes.ComponentExited;
+    }
+
+    // The default would end the process at once and leave the children running: stop them first instead.
+    private static void RequestStop(PosixSignalContext signal, CancellationTokenSource stop)
+    {
+        signal.Cancel = true;
+        stop.Cancel();
+    }
+}

@@ -1,0 +1,35 @@
+using O4O.Cli.Resources;
+using O4O.Recovery.Health;
+using O4O.Recovery.Supervision;
+
+namespace O4O.Cli.Commands;
+
+/// <summary>Tells the operator, on stderr, what the conductor does and where to go once it is up.</summary>
+internal sealed class UpReporter(TextWriter error) : IConductorObserver
+{
+    public void ClusterInitialized(string dataDirectory) => Say(Strings.UpClusterInitialized, dataDirectory);
+
+    public void DatabaseCreated(string name) => Say(Strings.UpDatabaseCreated, name);
+
+    public void PlatformStarting(Uri baseAddress) => Say(Strings.UpPlatformStarting, baseAddress);
+
+    public void Ready(Uri baseAddress, DatabaseTarget database)
+    {
+        Say(Strings.UpReady);
+        Say(Strings.UpStorefront, baseAddress);
+        Say(Strings.UpAdmin, new Uri(baseAddress, "admin"));
+        Say(Strings.UpHealth, new Uri(baseAddress, "api/health"));
+        Say(Strings.UpDatabase, database.ToUri(showSecrets: false));
+        Say(Strings.UpPressCtrlC);
+    }
+
+    public void ComponentExited(string component, int exitCode) => Say(Strings.UpComponentExited, component, exitCode);
+
+    public void Stopping() => Say(Strings.UpStopping);
+
+    private void Say(string format, params object[] arguments)
+    {
+        error.WriteLine(Text.Format(format, arguments));
+        error.Flush();
+    }
+}

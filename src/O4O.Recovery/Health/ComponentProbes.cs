@@ -1,0 +1,33 @@
+using O4O.Recovery.Supervision;
+
+namespace O4O.Recovery.Health;
+
+/// <summary>Probes each component the way its users reach it; used by <c>o4o status</c> and the supervisor.</summary>
+public static class ComponentProbes
+{
+    /// <summary>The database: a fresh connection and <c>SELECT 1</c>.</summary>
+    public static async Task<ComponentHealth> DatabaseAsync(DatabaseTarget target, TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        var result = await DatabaseProbe.ProbeAsync(target.ToConnectionString(), timeout, cancellationToken);
+        return new ComponentHealth(Conductor.DatabaseComponent, result.Healthy ? HealthState.Healthy : HealthState.Down,
+            target.Address, result.Healthy ? result.Elapsed : null, result.Error);
+    }
+
+    /// <summary>
+    /// The platform: <c>/api/health/live</c> (is the process serving?), then <c>/api/health</c> (are its dependencies?).
+    /// The response time is that of <c>/api/health</c>, the full check.
+    /// </summary>
+    public static async Task<ComponentHealth> PlatformAsync(HttpClient client, Uri baseAddress, TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        var address = baseAddress.ToString().TrimEnd('/');
+        var live = await HttpProbe.ProbeAsync(client, new Uri(baseAddress, "api/health/live"), timeout, cancellationToken);
+        if (!live.Healthy)
+        {
+            return new ComponentHealth(Conductor.PlatformComponent, HealthState.Down, address, null, live.Error);
+        }
+
+        var full = await HttpProbe.ProbeAsync(client, new Uri(baseAddress, "api/health"), timeout, cancellationToken);
+        return new ComponentHealth(Conductor.PlatformComponent, full.Healthy ? HealthState.Healthy : HealthState.Degraded,
+            address, full.Elapsed, full.Error);
+    }
+}

@@ -1,0 +1,79 @@
+using System.Globalization;
+using Npgsql;
+using O4O.Recovery.Configuration;
+using O4O.Recovery.Postgres;
+
+namespace O4O.Recovery.Health;
+
+/// <summary>
+/// Where the platform's database is and how to log in: the managed cluster's superuser, or whatever an
+/// external connection string names. Renders as an Npgsql connection string or a libpq URI.
+/// </summary>
+/// <param name="Host">Server host name or address.</param>
+/// <param name="Port">Server TCP port.</param>
+/// <param name="Username">The role to log in as.</param>
+/// <param name="Password">The role's password; null when the server needs none (or a .pgpass supplies it).</param>
+/// <param name="Database">The database name.</param>
+public sealed record DatabaseTarget(string Host, int Port, string Username, string? Password, string Database)
+{
+    /// <summary>The text shown instead of a password unless secrets are asked for.</summary>
+    public const string Mask = "****";
+
+    /// <summary>
+    /// The platform's database: the external server of <see cref="DatabaseOptions.ConnectionString"/> when set,
+    /// else the managed cluster on 127.0.0.1 as its superuser (on <paramref name="port"/>, e.g. the running
+    /// conductor's, else the configured port).
+    /// </summary>
+    public static DatabaseTarget ForPlatform(O4OHome home, DatabaseOptions options, int? port = null)
+    {
+        if (!options.IsManaged)
+        {
+            return FromConnectionString(options.ConnectionString!, options.Name);
+        }
+
+        var password = File.Exists(home.PostgresPasswordFile) ? File.ReadAllText(home.PostgresPasswordFile).Trim() : null;
+        return new DatabaseTarget("127.0.0.1", port ?? options.Port, ManagedCluster.Superuser, password, options.Name);
+    }
+
+    /// <summary>Reads host, port, user, password and database from an Npgsql (key=value) connection string.</summary>
+    /// <exception cref="ArgumentException">The connection string is malformed.</exception>
+    public static DatabaseTarget FromConnectionString(string connectionString, string defaultDatabase = "postgres")
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        return new DatabaseTarget(
+            string.IsNullOrEmpty(builder.Host) ? "localhost" : builder.Host,
+            builder.Port,
+            string.IsNullOrEmpty(builder.Username) ? Environment.UserName : builder.Username,
+            builder.Password,
+            string.IsNullOrEmpty(builder.Database) ? defaultDatabase : builder.Database);
+    }
+
+    /// <summary>The same server and login with another database.</summary>
+    public DatabaseTarget WithDatabase(string database) => this with { Database = database };
+
+    /// <summary>An Npgsql connection string for this target.</summary>
+    public string ToConnectionString() => new NpgsqlConnectionStringBuilder
+    {
+        Host = Host,
+        Port = Port,
+        Username = Username,
+        Password = Password,
+        Database = Database,
+    }.ConnectionString;
+
+    /// <summary>
+    /// A libpq URI, <c>postgresql://user:password@host:port/database</c>, every part percent-encoded so that
+    /// psql, pg_dump and pgbench read it back exactly. The password is <see cref="Mask"/> unless <paramref name="showSecrets"/>.
+    /// </summary>
+    public string ToUri(bool showSecrets = false)
+    {
+        var password = Password is null ? "" : ":" + (showSecrets ? Uri.EscapeDataString(Password) : Mask);
+        // An IPv6 literal must be bracketed in a URI.
+        var host = Host.Contains(':', StringComparison.Ordinal) ? $"[{Host}]" : Uri.EscapeDataString(Host);
+        return string.Create(CultureInfo.InvariantCulture,
+            $"postgresql://{Uri.EscapeDataString(Username)}{password}@{host}:{Port}/{Uri.EscapeDataString(Database)}");
+    }
+
+    /// <summary>The server's address, <c>host:port</c>, for tables and messages.</summary>
+    public string Address => string.Create(CultureInfo.InvariantCulture, $"{Host}:{Port}");
+}

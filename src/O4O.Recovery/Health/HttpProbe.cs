@@ -1,0 +1,30 @@
+using System.Diagnostics;
+
+namespace O4O.Recovery.Health;
+
+/// <summary>Probes an HTTP endpoint: healthy when it answers 200 within the timeout.</summary>
+public static class HttpProbe
+{
+    /// <summary>GETs <paramref name="url"/> with <paramref name="client"/>; any status but 200 is a failure naming the status.</summary>
+    public static async Task<ProbeResult> ProbeAsync(HttpClient client, Uri url, TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(timeout);
+        var clock = Stopwatch.StartNew();
+        try
+        {
+            using var response = await client.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, deadline.Token);
+            return response.StatusCode == System.Net.HttpStatusCode.OK
+                ? new ProbeResult(true, clock.Elapsed, null)
+                : new ProbeResult(false, clock.Elapsed, $"HTTP {(int)response.StatusCode} from {url.AbsolutePath}");
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return new ProbeResult(false, clock.Elapsed, $"no answer within {timeout.TotalSeconds:0.#} s");
+        }
+        catch (HttpRequestException exception)
+        {
+            return ProbeResult.Failed(clock.Elapsed, exception);
+        }
+    }
+}

@@ -1,0 +1,16 @@
+namespace O4O.Recovery.Health;
+
+/// <summary>The outcome of one probe of a component.</summary>
+/// <param name="Healthy">True when the component answered as expected within the timeout.</param>
+/// <param name="Elapsed">How long the probe took (the response time when healthy).</param>
+/// <param name="Error">Why it failed, in one line; null when healthy.</param>
+public sealed record ProbeResult(bool Healthy, TimeSpan Elapsed, string? Error)
+{
+    /// <summary>A failed probe with the first line of <paramref name="error"/>'s message as the reason.</summary>
+    public static ProbeResult Failed(TimeSpan elapsed, Exception error) =>
+        new(false, elapsed, FirstLine(error.Message));
+
+    /// <summary>The first line of <paramref name="text"/>: reasons are shown in tables and one-line reports.</summary>
+    public static string FirstLine(string text) =>
+        text.Split('\n', 2, StringSplitOptions.TrimEntries)[0];
+}

@@ -1,0 +1,86 @@
+using O4O.Recovery.Configuration;
+using O4O.Recovery.Health;
+using O4O.Recovery.Postgres;
+
+namespace O4O.Recovery.Supervision;
+
+/// <summary>
+/// The platform's database server as the conductor sees it: the managed cluster in <c>$O4O_HOME/pg</c>
+/// (initialised on first run, started as a child, stopped on exit), or an external server it only points at.
+/// </summary>
+public sealed class DatabaseServer(O4OHome home, DatabaseOptions options) : IAsyncDisposable
+{
+    private static readonly TimeSpan _stopTimeout = TimeSpan.FromSeconds(20);
+    private ManagedCluster? _cluster;
+
+    /// <summary>The postmaster's process id; null for an external server or before the start.</summary>
+    public int? ProcessId => _cluster?.Postmaster?.Id;
+
+    /// <summary>Completes with the postmaster's exit code when it exits; never, for an external server.</summary>
+    public Task<int> Exited { get; private set; } = new TaskCompletionSource<int>().Task;
+
+    /// <summary>
+    /// Makes the platform's database available and returns where it is: for the managed cluster, initialises it
+    /// (with data checksums) on first run, starts it and creates the database.
+    /// </summary>
+    /// <exception cref="PostgresNotInstalledException">initdb or postgres is missing.</exception>
+    /// <exception cref="ComponentPortInUseException">The configured port is taken.</exception>
+    /// <exception cref="ClusterStartException">The cluster cannot be initialised or started.</exception>
+    public async Task<DatabaseTarget> StartAsync(IConductorObserver observer, CancellationToken cancellationToken)
+    {
+        if (!options.IsManaged)
+        {
+            return DatabaseTarget.ForPlatform(home, options);
+        }
+
+        _cluster = new ManagedCluster(home.PostgresData, home.PostgresPasswordFile, options.Port, PostgresBinaries.Locate(options.BinDirectory));
+        if (await _cluster.InitializeAsync(cancellationToken))
+        {
+            observer.ClusterInitialized(_cluster.DataDirectory);
+        }
+
+        try
+        {
+            await _cluster.StartAsync(cancellationToken: cancellationToken);
+        }
+        catch (PortInUseException exception)
+        {
+            throw new ComponentPortInUseException($"{O4OConfiguration.EnvironmentPrefix}Database__Port", exception.Port, exception);
+        }
+
+        var postmaster = _cluster.Postmaster!;
+        Exited = ExitCodeOf(postmaster);
+        if (await _cluster.EnsureDatabaseAsync(options.Name, cancellationToken))
+        {
+            observer.DatabaseCreated(options.Name);
+        }
+
+        return DatabaseTarget.ForPlatform(home, options);
+    }
+
+    /// <summary>Stops the managed cluster (fast shutdown); nothing for an external server.</summary>
+    public async Task StopAsync()
+    {
+        if (_cluster is not null)
+        {
+            await _cluster.StopAsync(_stopTimeout);
+        }
+    }
+
+    private static async Task<int> ExitCodeOf(System.Diagnostics.Process postmaster)
+    {
+        await postmaster.WaitForExitAsync(CancellationToken.None);
+        try
+        {
+            return postmaster.ExitCode;
+        }
+        catch (InvalidOperationException)
+        {
+            // Disposed by a stop that raced this read: the exit was requested, its code does not matter.
+            return -1;
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync() => await StopAsync();
+}

@@ -1,0 +1,25 @@
+using O4O.Recovery.Health;
+
+namespace O4O.Recovery.Supervision;
+
+/// <summary>What the conductor reports as it works; the CLI renders it (localised) for the operator.</summary>
+public interface IConductorObserver
+{
+    /// <summary>A new managed cluster was created in <paramref name="dataDirectory"/>.</summary>
+    void ClusterInitialized(string dataDirectory);
+
+    /// <summary>The platform's database <paramref name="name"/> was created.</summary>
+    void DatabaseCreated(string name);
+
+    /// <summary>The platform process was started and is being waited for.</summary>
+    void PlatformStarting(Uri baseAddress);
+
+    /// <summary>Everything answers: the platform at <paramref name="baseAddress"/>, its data in <paramref name="database"/>.</summary>
+    void Ready(Uri baseAddress, DatabaseTarget database);
+
+    /// <summary>A child exited without being asked to.</summary>
+    void ComponentExited(string component, int exitCode);
+
+    /// <summary>A stop was requested and the children are being stopped.</summary>
+    void Stopping();
+}

@@ -1,0 +1,61 @@
+using System.Diagnostics;
+using System.Globalization;
+using O4O.Recovery.Configuration;
+
+namespace O4O.Recovery.Supervision;
+
+/// <summary>How the conductor starts the platform: <c>dotnet O4O.Platform.dll</c> with its settings in the environment.</summary>
+/// <param name="Assembly">The platform's entry assembly.</param>
+/// <param name="Port">The HTTP port on 127.0.0.1.</param>
+/// <param name="Home">The O4O home the platform shares with the conductor.</param>
+/// <param name="DatabaseConnectionString">The connection string of the platform's database.</param>
+public sealed record PlatformLaunch(string Assembly, int Port, O4OHome Home, string DatabaseConnectionString)
+{
+    /// <summary>The platform's base address.</summary>
+    public Uri BaseAddress => BaseAddressFor(Port);
+
+    /// <summary>The base address of a platform listening on <paramref name="port"/> of 127.0.0.1.</summary>
+    public static Uri BaseAddressFor(int port) => new(string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{port}/"));
+
+    /// <summary>
+    /// The process to start. It inherits the caller's environment (other <c>O4O__*</c> settings reach the platform
+    /// unchanged) and its standard output and error (the platform prints the generated admin password itself).
+    /// </summary>
+    public ProcessStartInfo StartInfo()
+    {
+        var start = new ProcessStartInfo(DotnetHost(), [Assembly]) { UseShellExecute = false };
+        start.Environment[O4OHome.EnvironmentVariable] = Home.Root;
+        start.Environment[$"{O4OConfiguration.EnvironmentPrefix}Database__ConnectionString"] = DatabaseConnectionString;
+        start.Environment[$"{O4OConfiguration.EnvironmentPrefix}Platform__Port"] = Port.ToString(CultureInfo.InvariantCulture);
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        // Kestrel's standard setting; a platform that binds Platform:Port itself simply overrides it.
+        start.Environment["ASPNETCORE_URLS"] = BaseAddress.ToString().TrimEnd('/');
+        return start;
+    }
+
+    /// <summary>
+    /// The platform's assembly: <paramref name="configured"/> when set (relative to the current directory), else
+    /// <c>O4O.Platform.dll</c> in the build output beside <paramref name="baseDirectory"/>
+    /// (<c>artifacts/bin/O4O.Cli/release/</c> → <c>artifacts/bin/O4O.Platform/release/</c>), else in it.
+    /// </summary>
+    public static string ResolveAssembly(string? configured, string baseDirectory)
+    {
+        if (!string.IsNullOrWhiteSpace(configured))
+        {
+            return Path.GetFullPath(configured);
+        }
+
+        var directory = new DirectoryInfo(baseDirectory);
+        var sibling = directory.Parent?.Parent is { } bin
+            ? Path.Combine(bin.FullName, "O4O.Platform", directory.Name, "O4O.Platform.dll")
+            : null;
+        return sibling is not null && File.Exists(sibling) ? sibling : Path.Combine(directory.FullName, "O4O.Platform.dll");
+    }
+
+    // The dotnet host running this process when there is one, so the platform runs on the same runtime.
+    private static string DotnetHost()
+    {
+        var current = Environment.ProcessPath;
+        return current is not null && Path.GetFileNameWithoutExtension(current) == "dotnet" ? current : "dotnet";
+    }
+}

@@ -1,0 +1,74 @@
+using System.Globalization;
+using System.Text.Json;
+using O4O.Recovery.Supervision;
+using O4O.Tests.Shared;
+
+namespace O4O.Cli.Tests.Commands;
+
+[Collection(LocalisedOutput.Collection)]
+public sealed class StatusTests(ManagedPostgresFixture postgres) : IClassFixture<ManagedPostgresFixture>
+{
+    [Fact]
+    public async Task Status_json_shows_a_down_platform_and_exits_with_unhealthy()
+    {
+        using var cli = new CliRun();
+        cli.Settings["Database:ConnectionString"] = await postgres.CreateDatabaseAsync("status");
+        cli.Settings["Platform:Port"] = FreePort.Next().ToString(CultureInfo.InvariantCulture);
+
+        var result = await cli.RunAsync("status", "--json");
+
+        Assert.Equal(ExitCodes.Unhealthy, result.ExitCode);
+        var json = JsonDocument.Parse(result.Out).RootElement;
+        Assert.False(json.GetProperty("healthy").GetBoolean());
+        Assert.False(json.GetProperty("conductor").GetProperty("running").GetBoolean());
+        var database = Component(json, "database");
+        Assert.Equal("healthy", database.GetProperty("state").GetString());
+        Assert.Equal($"127.0.0.1:{postgres.Cluster.Port}", database.GetProperty("address").GetString());
+        Assert.True(database.GetProperty("responseTimeMs").GetDouble() > 0);
+        var platform = Component(json, "platform");
+        Assert.Equal("down", platform.GetProperty("state").GetString());
+        Assert.Equal(JsonValueKind.Null, platform.GetProperty("responseTimeMs").ValueKind);
+        Assert.False(string.IsNullOrEmpty(platform.GetProperty("error").GetString()));
+    }
+
+    [Fact]
+    public async Task Status_exits_0_when_all_answer_and_shows_the_running_conductors_process_ids()
+    {
+        await using var platform = await StandInPlatform.StartAsync(healthStatus: 200);
+        using var cli = new CliRun();
+        cli.Home.EnsureCreated();
+        cli.Settings["Database:ConnectionString"] = await postgres.CreateDatabaseAsync("status");
+        new ConductorRecord(Environment.ProcessId, DateTimeOffset.UtcNow,
+            new ComponentRecord(4242, postgres.Cluster.Port, "127.0.0.1"),
+            new ComponentRecord(4343, platform.Port, "127.0.0.1")).Write(cli.Home);
+
+        var result = await cli.RunAsync("status", "--json");
+
+        Assert.Equal(ExitCodes.Success, result.ExitCode);
+        var json = JsonDocument.Parse(result.Out).RootElement;
+        Assert.True(json.GetProperty("healthy").GetBoolean());
+        Assert.Equal(Environment.ProcessId, json.GetProperty("conductor").GetProperty("pid").GetInt32());
+        Assert.Equal(4242, Component(json, "database").GetProperty("pid").GetInt32());
+        Assert.Equal(4343, Component(json, "platform").GetProperty("pid").GetInt32());
+        Assert.Equal($"http://127.0.0.1:{platform.Port}", Component(json, "platform").GetProperty("address").GetString());
+    }
+
+    [Fact]
+    public async Task A_platform_whose_full_health_check_fails_is_degraded_and_the_table_says_so()
+    {
+        await using var platform = await StandInPlatform.StartAsync(healthStatus: 503);
+        using var cli = new CliRun();
+        cli.Settings["Database:ConnectionString"] = await postgres.CreateDatabaseAsync("status");
+        cli.Settings["Platform:Port"] = platform.Port.ToString(CultureInfo.InvariantCulture);
+
+        var result = await cli.RunAsync("status");
+
+        Assert.Equal(ExitCodes.Unhealthy, result.ExitCode);
+        var row = Assert.Single(result.Out.Split('\n'), line => line.Contains("platform", StringComparison.Ordinal));
+        Assert.Contains("degraded", row);
+        Assert.Contains("HTTP 503 from /api/health", row);
+    }
+
+    private static JsonElement Component(JsonElement status, string name) =>
+        status.GetProperty("components").EnumerateArray().Single(component => component.GetProperty("name").GetString() == name);
+}

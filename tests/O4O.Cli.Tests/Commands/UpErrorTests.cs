@@ -1,0 +1,143 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using O4O.Tests.Shared;
+
+namespace O4O.Cli.Tests.Commands;
+
+/// <summary>A prerequisite that is missing is one clear line and a non-zero exit code, never a stack trace.</summary>
+[Collection(LocalisedOutput.Collection)]
+public sealed class UpErrorTests
+{
+    [Fact]
+    public async Task An_occupied_platform_port_is_one_line_naming_its_setting()
+    {
+        using var occupied = Occupy(out var port);
+        using var cli = new CliRun();
+        cli.Settings["Platform:Port"] = port.ToString(CultureInfo.InvariantCulture);
+        cli.Settings["Database:Port"] = FreePort.Next().ToString(CultureInfo.InvariantCulture);
+
+        var result = await cli.RunAsync("up");
+
+        AssertOneLine(result, ExitCodes.EnvironmentError, $"o4o: Port {port} is in use: set O4O__Platform__Port to a free port.");
+        Assert.False(File.Exists(cli.Home.ConductorFile));
+    }
+
+    [Fact]
+    public async Task An_occupied_database_port_is_one_line_naming_its_setting()
+    {
+        using var occupied = Occupy(out var port);
+        using var cli = new CliRun();
+        cli.Settings["Platform:Port"] = FreePort.Next().ToString(CultureInfo.InvariantCulture);
+        cli.Settings["Database:Port"] = port.ToString(CultureInfo.InvariantCulture);
+
+        var result = await cli.RunAsync("up");
+
+        AssertOneLine(result, ExitCodes.EnvironmentError, $"o4o: Port {port} is in use: set O4O__Database__Port to a free port.");
+    }
+
+    [Fact]
+    public async Task An_unwritable_home_is_one_line_naming_O4O_HOME()
+    {
+        using var parent = new CliRun();
+        var file = Path.Combine(parent.Root, "a-file");
+        await File.WriteAllTextAsync(file, "");
+        using var cli = new CliRun(Path.Combine(file, "home"));
+
+        var result = await cli.RunAsync("up");
+
+        Assert.Equal(ExitCodes.EnvironmentError, result.ExitCode);
+        var line = Assert.Single(result.ErrorLines);
+        Assert.StartsWith($"o4o: O4O_HOME {cli.Home.Root} is not writable", line);
+        Assert.EndsWith("Set O4O_HOME to a directory you can write.", line);
+    }
+
+    [Fact]
+    public async Task A_platform_that_exits_on_its_own_is_reported_with_its_exit_code_and_the_cluster_is_stopped()
+    {
+        using var cli = new CliRun();
+        var broken = Path.Combine(cli.Root, "Broken.Platform.dll");
+        await File.WriteAllTextAsync(broken, "not an assembly");
+        cli.Settings["Platform:Assembly"] = broken;
+        cli.Settings["Platform:Port"] = FreePort.Next().ToString(CultureInfo.InvariantCulture);
+        cli.Settings["Database:Port"] = FreePort.Next().ToString(CultureInfo.InvariantCulture);
+
+        var result = await cli.RunAsync("up");
+
+        Assert.True(result.ExitCode == ExitCodes.ComponentExited, result.Error);
+        Assert.Matches("^The platform exited on its own with exit code -?[1-9][0-9]*; stopping everything.$", result.ErrorLines[^1]);
+        // PostgreSQL removes its lock file when it shuts down cleanly, and no server runs on this data directory.
+        Assert.False(File.Exists(Path.Combine(cli.Home.PostgresData, "postmaster.pid")), "the cluster was not stopped");
+        Assert.DoesNotContain(CommandLines(), commandLine => commandLine.Contains(cli.Home.PostgresData, StringComparison.Ordinal));
+        Assert.False(File.Exists(cli.Home.ConductorFile));
+    }
+
+    [Fact]
+    public async Task A_missing_platform_assembly_is_one_line_naming_its_setting()
+    {
+        using var cli = new CliRun();
+        cli.Settings["Platform:Assembly"] = Path.Combine(cli.Root, "Missing.dll");
+        cli.Settings["Platform:Port"] = FreePort.Next().ToString(CultureInfo.InvariantCulture);
+        cli.Settings["Database:Port"] = FreePort.Next().ToString(CultureInfo.InvariantCulture);
+
+        var result = await cli.RunAsync("up");
+
+        Assert.Equal(ExitCodes.Failure, result.ExitCode);
+        Assert.Contains("set O4O__Platform__Assembly", result.ErrorLines[^1]);
+        Assert.DoesNotContain("   at ", result.Error);
+    }
+
+    [Fact]
+    public async Task With_lang_ko_the_error_is_in_korean()
+    {
+        using var occupied = Occupy(out var port);
+        using var cli = new CliRun();
+        cli.Settings["Platform:Port"] = port.ToString(CultureInfo.InvariantCulture);
+        try
+        {
+            var result = await cli.RunAsync("up", "--lang", "ko");
+
+            AssertOneLine(result, ExitCodes.EnvironmentError, $"o4o: 포트 {port}이(가) 사용 중입니다: O4O__Platform__Port을(를) 비어 있는 포트로 설정하세요.");
+        }
+        finally
+        {
+            CultureInfo.DefaultThreadCurrentUICulture = null;
+            CultureInfo.CurrentUICulture = CultureInfo.InvariantCulture;
+        }
+    }
+
+    private static void AssertOneLine(CliResult result, int exitCode, string line)
+    {
+        Assert.True(exitCode == result.ExitCode, result.Error);
+        // Progress lines (a new cluster was created) may come first; the error is the one line that ends the run.
+        Assert.Equal(line, Assert.Single(result.ErrorLines, error => error.StartsWith("o4o:", StringComparison.Ordinal)).TrimEnd());
+        Assert.StartsWith("o4o:", result.ErrorLines[^1]);
+        Assert.DoesNotContain("   at ", result.Error);
+    }
+
+    private static IEnumerable<string> CommandLines()
+    {
+        foreach (var process in Directory.EnumerateDirectories("/proc"))
+        {
+            string commandLine;
+            try
+            {
+                commandLine = File.ReadAllText(Path.Combine(process, "cmdline"));
+            }
+            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+            {
+                continue; // not a process, or one that ended while we looked
+            }
+
+            yield return commandLine;
+        }
+    }
+
+    private static TcpListener Occupy(out int port)
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        return listener;
+    }
+}

@@ -1,0 +1,143 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using O4O.Recovery.Processes;
+using O4O.Tests.Shared;
+
+namespace O4O.EndToEnd.Tests.Conductor;
+
+/// <summary>
+/// <c>./o4o up</c> as a real process, as an operator starts it: the repository's script, a temporary O4O_HOME,
+/// free ports, the Debug build that <c>./test</c> made. Disposing kills whatever is still running and removes the home.
+/// </summary>
+internal sealed class UpProcess : IDisposable
+{
+    public const string AdminEmail = "admin@o4o.local";
+    public const string AdminPassword = "E2e-admin-password-1";
+
+    private readonly ConcurrentQueue<string> _output = new();
+    private readonly Process _process;
+
+    public UpProcess()
+    {
+        Home = Directory.CreateTempSubdirectory("o4o-e2e-").FullName;
+        // As root the cluster runs as the postgres user, who must be able to reach the data directory.
+        File.SetUnixFileMode(Home, (UnixFileMode)0b111_101_101);
+        var start = new ProcessStartInfo(Path.Combine(RepositoryRoot(), "o4o"), ["up"])
+        {
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = Home,
+        };
+        start.Environment["O4O_HOME"] = Home;
+        start.Environment["O4O_CONFIGURATION"] = "Debug";
+        start.Environment["O4O__Database__Port"] = DatabasePort.ToString(CultureInfo.InvariantCulture);
+        start.Environment["O4O__Platform__Port"] = PlatformPort.ToString(CultureInfo.InvariantCulture);
+        start.Environment["O4O__Admin__Email"] = AdminEmail;
+        start.Environment["O4O__Admin__Password"] = AdminPassword;
+        _process = Process.Start(start)!;
+        _process.OutputDataReceived += (_, line) => _output.Enqueue(line.Data ?? "");
+        _process.ErrorDataReceived += (_, line) => _output.Enqueue(line.Data ?? "");
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+    }
+
+    public string Home { get; }
+
+    public int DatabasePort { get; } = FreePort.Next();
+
+    public int PlatformPort { get; } = FreePort.Next();
+
+    public Uri BaseAddress => new($"http://127.0.0.1:{PlatformPort}/");
+
+    /// <summary>The script execs the CLI, so this is the conductor's own process id.</summary>
+    public int ConductorPid => _process.Id;
+
+    public bool HasExited => _process.HasExited;
+
+    public int ExitCode => _process.ExitCode;
+
+    /// <summary>Everything the conductor and its children printed so far, for failure messages.</summary>
+    public string Output => string.Join('\n', _output);
+
+    /// <summary>The process ids in <c>run/conductor.json</c>: conductor, postgres, platform.</summary>
+    public int[] RecordedPids()
+    {
+        using var record = JsonDocument.Parse(File.ReadAllText(Path.Combine(Home, "run", "conductor.json")));
+        var root = record.RootElement;
+        return [root.GetProperty("conductorPid").GetInt32(),
+            root.GetProperty("database").GetProperty("pid").GetInt32(),
+            root.GetProperty("platform").GetProperty("pid").GetInt32()];
+    }
+
+    public async Task<bool> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var deadline = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(deadline.Token);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Processes whose command line mentions this test's home: none may outlive the conductor.</summary>
+    public IReadOnlyList<string> ProcessesMentioningHome() =>
+        Directory.EnumerateDirectories("/proc")
+            .Where(directory => int.TryParse(Path.GetFileName(directory), out var pid) && pid != Environment.ProcessId)
+            .Select(directory => ReadCommandLine(directory))
+            .Where(commandLine => commandLine.Contains(Home, StringComparison.Ordinal))
+            .ToList();
+
+    public void Dispose()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            _process.WaitForExit();
+        }
+
+        var postmaster = Path.Combine(Home, "pg", "postmaster.pid");
+        if (File.Exists(postmaster) && int.TryParse(File.ReadLines(postmaster).First(), out var pid))
+        {
+            UnixProcess.Signal(pid, UnixProcess.SigKill);
+        }
+
+        _process.Dispose();
+        Directory.Delete(Home, recursive: true);
+    }
+
+    private static string ReadCommandLine(string procDirectory)
+    {
+        try
+        {
+            return File.ReadAllText(Path.Combine(procDirectory, "cmdline")).Replace('\0', ' ');
+        }
+        catch (IOException)
+        {
+            return "";
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return "";
+        }
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "O4O.slnx")))
+            {
+                return directory.FullName;
+            }
+        }
+
+        throw new InvalidOperationException($"No O4O.slnx above {AppContext.BaseDirectory}.");
+    }
+}

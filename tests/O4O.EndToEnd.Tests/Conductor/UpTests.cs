@@ -1,0 +1,77 @@
+using System.Net;
+using System.Net.Http.Json;
+using O4O.Recovery.Processes;
+
+namespace O4O.EndToEnd.Tests.Conductor;
+
+public sealed class UpTests
+{
+    [Fact]
+    public async Task Up_serves_the_platform_and_SIGTERM_stops_everything_within_seconds()
+    {
+        using var up = new UpProcess();
+        using var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = up.BaseAddress };
+
+        await WaitForHealthAsync(up, client);
+        var pids = up.RecordedPids();
+        Assert.Equal(up.ConductorPid, pids[0]);
+
+        using var login = await client.PostAsJsonAsync("api/v1/auth/login", new { email = UpProcess.AdminEmail, password = UpProcess.AdminPassword });
+        Assert.True(login.StatusCode == HttpStatusCode.OK, $"login answered {(int)login.StatusCode}\n{up.Output}");
+        using var storefront = await client.GetAsync(new Uri("/", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, storefront.StatusCode);
+        using var admin = await client.GetAsync(new Uri("/admin", UriKind.Relative));
+        Assert.True(admin.StatusCode == HttpStatusCode.OK
+            || (IsRedirect(admin.StatusCode) && admin.Headers.Location!.OriginalString.Contains("/admin/login", StringComparison.Ordinal)),
+            $"/admin answered {(int)admin.StatusCode} {admin.Headers.Location}");
+
+        UnixProcess.Signal(up.ConductorPid, UnixProcess.SigTerm);
+
+        Assert.True(await up.WaitForExitAsync(TimeSpan.FromSeconds(15)), $"the conductor did not stop within 15 s\n{up.Output}");
+        Assert.Equal(0, up.ExitCode);
+        Assert.All(pids, pid => Assert.False(UnixProcess.IsAlive(pid), $"process {pid} outlived the conductor"));
+        Assert.Empty(up.ProcessesMentioningHome());
+        Assert.False(File.Exists(Path.Combine(up.Home, "run", "conductor.json")));
+    }
+
+    // Liveness first (the build, initdb and the platform's start come before it), then the full health check,
+    // which a started platform must pass soon after: its database is already up.
+    private static async Task WaitForHealthAsync(UpProcess up, HttpClient client)
+    {
+        await WaitForOkAsync(up, client, "/api/health/live", TimeSpan.FromMinutes(3));
+        await WaitForOkAsync(up, client, "/api/health", TimeSpan.FromSeconds(30));
+    }
+
+    private static async Task WaitForOkAsync(UpProcess up, HttpClient client, string path, TimeSpan timeout)
+    {
+        using var deadline = new CancellationTokenSource(timeout);
+        HttpStatusCode? last = null;
+        while (!deadline.IsCancellationRequested)
+        {
+            Assert.False(up.HasExited, $"o4o up exited early with {(up.HasExited ? up.ExitCode : 0)}\n{up.Output}");
+            try
+            {
+                using var response = await client.GetAsync(new Uri(path, UriKind.Relative), deadline.Token);
+                last = response.StatusCode;
+                if (last == HttpStatusCode.OK)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+            catch (OperationCanceledException) when (deadline.IsCancellationRequested)
+            {
+                break;
+            }
+
+            await Task.Delay(250, CancellationToken.None);
+        }
+
+        Assert.Fail($"{path} did not answer 200 within {timeout} (last: {last})\n{up.Output}");
+    }
+
+    private static bool IsRedirect(HttpStatusCode status) => (int)status is >= 300 and < 400;
+}
