@@ -58,6 +58,141 @@ namespace O4O.Cli.Resources {
         }
         
         /// <summary>
+        ///   Looks up a localized string similar to Commands about the platform&apos;s database..
+        /// </summary>
+        internal static string DbDescription {
+            get {
+                return ResourceManager.GetString("DbDescription", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Print the database connection URI (postgresql://user:password@host:port/o4o_platform) for psql, pg_dump and pgbench..
+        /// </summary>
+        internal static string DbUrlDescription {
+            get {
+                return ResourceManager.GetString("DbUrlDescription", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to No database password is known yet: the managed cluster is created by the first o4o up..
+        /// </summary>
+        internal static string DbUrlNoPassword {
+            get {
+                return ResourceManager.GetString("DbUrlNoPassword", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Show the password instead of ****..
+        /// </summary>
+        internal static string DbUrlShowSecretsOption {
+            get {
+                return ResourceManager.GetString("DbUrlShowSecretsOption", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to The database server could not be started: {0}.
+        /// </summary>
+        internal static string ErrorClusterStart {
+            get {
+                return ResourceManager.GetString("ErrorClusterStart", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to {0} Set O4O_HOME to a directory you can write..
+        /// </summary>
+        internal static string ErrorHomeNotWritable {
+            get {
+                return ResourceManager.GetString("ErrorHomeNotWritable", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Interrupted..
+        /// </summary>
+        internal static string ErrorInterrupted {
+            get {
+                return ResourceManager.GetString("ErrorInterrupted", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Invalid configuration: {0}.
+        /// </summary>
+        internal static string ErrorInvalidConfiguration {
+            get {
+                return ResourceManager.GetString("ErrorInvalidConfiguration", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to o4o: {0}.
+        /// </summary>
+        internal static string ErrorLine {
+            get {
+                return ResourceManager.GetString("ErrorLine", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to The platform could not be started: {0}.
+        /// </summary>
+        internal static string ErrorPlatformStart {
+            get {
+                return ResourceManager.GetString("ErrorPlatformStart", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Port {0} is in use: set {1} to a free port..
+        /// </summary>
+        internal static string ErrorPortInUse {
+            get {
+                return ResourceManager.GetString("ErrorPortInUse", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to PostgreSQL&apos;s initdb was not found: install the PostgreSQL 15 server (apt-get install -y postgresql-15), set O4O__Database__BinDirectory, or set O4O__Database__ConnectionString..
+        /// </summary>
+        internal static string ErrorPostgresNotInstalled {
+            get {
+                return ResourceManager.GetString("ErrorPostgresNotInstalled", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to psql was not found: install the PostgreSQL client (apt-get install -y postgresql-client-15)..
+        /// </summary>
+        internal static string ErrorPsqlNotFound {
+            get {
+                return ResourceManager.GetString("ErrorPsqlNotFound", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Unexpected error ({0}): {1}.
+        /// </summary>
+        internal static string ErrorUnexpected {
+            get {
+                return ResourceManager.GetString("ErrorUnexpected", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Exit codes: 0 success (status: all healthy), 1 failure, 2 invalid command line or configuration, 3 status: a component is unhealthy, 5 missing prerequisite (PostgreSQL, port in use, O4O_HOME not writable), 6 up: a component exited on its own, 130 interrupted; psql exits with psql&apos;s code..
+        /// </summary>
+        internal static string ExitCodesHelp {
+            get {
+                return ResourceManager.GetString("ExitCodesHelp", resourceCulture);
+            }
+        }
+        
+        /// <summary>
         ///   Looks up a localized string similar to Language of human output: en (default) or ko. Also O4O_LANG..
         /// </summary>
         internal static string OptionLang {
@@ -67,11 +202,245 @@ namespace O4O.Cli.Resources {
         }
         
         /// <summary>
+        ///   Looks up a localized string similar to Run psql on the platform&apos;s database (o4o_platform) as the PostgreSQL superuser. Other arguments go to psql unchanged; -d NAME picks another database on the same server..
+        /// </summary>
+        internal static string PsqlDescription {
+            get {
+                return ResourceManager.GetString("PsqlDescription", resourceCulture);
+            }
+        }
+        
+        /// <summary>
         ///   Looks up a localized string similar to O4O Platform: run the platform and recover it (the disaster-recovery runbook as commands)..
         /// </summary>
         internal static string RootDescription {
             get {
                 return ResourceManager.GetString("RootDescription", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to degraded.
+        /// </summary>
+        internal static string StateDegraded {
+            get {
+                return ResourceManager.GetString("StateDegraded", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to down.
+        /// </summary>
+        internal static string StateDown {
+            get {
+                return ResourceManager.GetString("StateDown", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to healthy.
+        /// </summary>
+        internal static string StateHealthy {
+            get {
+                return ResourceManager.GetString("StateHealthy", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Address.
+        /// </summary>
+        internal static string StatusColumnAddress {
+            get {
+                return ResourceManager.GetString("StatusColumnAddress", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Component.
+        /// </summary>
+        internal static string StatusColumnComponent {
+            get {
+                return ResourceManager.GetString("StatusColumnComponent", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Detail.
+        /// </summary>
+        internal static string StatusColumnDetail {
+            get {
+                return ResourceManager.GetString("StatusColumnDetail", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to PID.
+        /// </summary>
+        internal static string StatusColumnPid {
+            get {
+                return ResourceManager.GetString("StatusColumnPid", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Response time.
+        /// </summary>
+        internal static string StatusColumnResponseTime {
+            get {
+                return ResourceManager.GetString("StatusColumnResponseTime", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to State.
+        /// </summary>
+        internal static string StatusColumnState {
+            get {
+                return ResourceManager.GetString("StatusColumnState", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to The conductor is not running (start it with o4o up); the components were probed directly..
+        /// </summary>
+        internal static string StatusConductorNotRunning {
+            get {
+                return ResourceManager.GetString("StatusConductorNotRunning", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to The conductor is running (pid {0}, since {1:u})..
+        /// </summary>
+        internal static string StatusConductorRunning {
+            get {
+                return ResourceManager.GetString("StatusConductorRunning", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Show each component (database, platform) with its state, address and response time. Exit code 0 only when all are healthy, 3 otherwise..
+        /// </summary>
+        internal static string StatusDescription {
+            get {
+                return ResourceManager.GetString("StatusDescription", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Print JSON: healthy, conductor {running, pid, startedAt}, components [{name, state, address, pid, responseTimeMs, error}]..
+        /// </summary>
+        internal static string StatusJsonOption {
+            get {
+                return ResourceManager.GetString("StatusJsonOption", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to   Admin       {0}.
+        /// </summary>
+        internal static string UpAdmin {
+            get {
+                return ResourceManager.GetString("UpAdmin", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Created a new PostgreSQL cluster with data checksums in {0}..
+        /// </summary>
+        internal static string UpClusterInitialized {
+            get {
+                return ResourceManager.GetString("UpClusterInitialized", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to The {0} exited on its own with exit code {1}; stopping everything..
+        /// </summary>
+        internal static string UpComponentExited {
+            get {
+                return ResourceManager.GetString("UpComponentExited", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to   Database    {0}   (o4o db url --show-secrets prints the password).
+        /// </summary>
+        internal static string UpDatabase {
+            get {
+                return ResourceManager.GetString("UpDatabase", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Created database {0}..
+        /// </summary>
+        internal static string UpDatabaseCreated {
+            get {
+                return ResourceManager.GetString("UpDatabaseCreated", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Run the platform in the foreground: the managed PostgreSQL cluster (or the configured external server) and the web platform. Ctrl+C or SIGTERM stops both..
+        /// </summary>
+        internal static string UpDescription {
+            get {
+                return ResourceManager.GetString("UpDescription", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to   Health      {0}.
+        /// </summary>
+        internal static string UpHealth {
+            get {
+                return ResourceManager.GetString("UpHealth", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Starting the platform on {0} ....
+        /// </summary>
+        internal static string UpPlatformStarting {
+            get {
+                return ResourceManager.GetString("UpPlatformStarting", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Press Ctrl+C to stop..
+        /// </summary>
+        internal static string UpPressCtrlC {
+            get {
+                return ResourceManager.GetString("UpPressCtrlC", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to O4O Platform is up:.
+        /// </summary>
+        internal static string UpReady {
+            get {
+                return ResourceManager.GetString("UpReady", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Stopping the platform and the database ....
+        /// </summary>
+        internal static string UpStopping {
+            get {
+                return ResourceManager.GetString("UpStopping", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to   Storefront  {0}.
+        /// </summary>
+        internal static string UpStorefront {
+            get {
+                return ResourceManager.GetString("UpStorefront", resourceCulture);
             }
         }
     }
