@@ -14,7 +14,9 @@ namespace O4O.Platform.Tests;
 /// The platform in-process against its own fresh database and a temporary <c>$O4O_HOME</c>, with helpers that
 /// hand out clients signed in as an admin or a new customer.
 /// </summary>
-public sealed class PlatformFactory(string connectionString) : WebApplicationFactory<Program>
+/// <param name="connectionString">The platform's database.</param>
+/// <param name="adminPassword">Configured as <c>Admin:Password</c>; null leaves the platform to generate one.</param>
+public sealed class PlatformFactory(string connectionString, string? adminPassword = PlatformFactory.AdminPassword) : WebApplicationFactory<Program>
 {
     public const string AdminEmail = "admin@o4o.test";
     public const string AdminPassword = "admin-password-1";
@@ -66,7 +68,11 @@ public sealed class PlatformFactory(string connectionString) : WebApplicationFac
         builder.UseSetting("O4O_HOME", Home);
         builder.UseSetting("Database:ConnectionString", connectionString);
         builder.UseSetting("Admin:Email", AdminEmail);
-        builder.UseSetting("Admin:Password", AdminPassword);
+        if (adminPassword is not null)
+        {
+            builder.UseSetting("Admin:Password", adminPassword);
+        }
+
         builder.ConfigureServices(services => services.AddTransient<IStartupFilter, FixedClientAddress>());
     }
 
