@@ -63,6 +63,14 @@ public sealed class PlatformFactory(string connectionString, string? adminPasswo
 
     public T GetService<T>() where T : notnull => Services.GetRequiredService<T>();
 
+    /// <summary>The text of a log file in the home (<c>app.log</c>, <c>error.log</c>), read beside the open sink.</summary>
+    public string ReadLog(string name)
+    {
+        using var stream = new FileStream(Path.Combine(Home, "logs", name), FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting("O4O_HOME", Home);

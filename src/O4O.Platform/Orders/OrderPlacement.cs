@@ -41,6 +41,7 @@ internal sealed class OrderPlacement(NpgsqlDataSource dataSource, OrderStore ord
         var quantities = lines.Values.ToArray();
         var products = (await connection.QueryAsync<LockedProduct>(Command(OrderSql.LockProducts, new { ids }))).ToDictionary(p => p.Id);
         var unknown = ids.Where(productId => !products.ContainsKey(productId)).ToList();
+        // Returning without a commit disposes the transaction, which rolls back the order row too.
         if (unknown.Count > 0)
         {
             return new PlacementResult(PlacementOutcome.UnknownProducts, ProductIds: unknown);

@@ -25,7 +25,7 @@ public sealed partial class FirstRunTests(ManagedPostgresFixture postgres)
             Assert.True(printed.Success, firstOutput);
             using var client = first!.CreateClient();
             await PlatformFactory.LoginAsync(client, PlatformFactory.AdminEmail, printed.Groups["password"].Value);
-            var logs = string.Concat(Directory.GetFiles(Path.Combine(first.Home, "logs"), "*-*.log").Select(ReadShared));
+            var logs = first.ReadLog("app.log") + first.ReadLog("error.log");
             Assert.Contains("Created the admin account", logs, StringComparison.Ordinal);
             Assert.DoesNotContain(printed.Groups["password"].Value, logs, StringComparison.Ordinal);
         }
@@ -75,13 +75,6 @@ public sealed partial class FirstRunTests(ManagedPostgresFixture postgres)
         }
 
         return capture.ToString();
-    }
-
-    private static string ReadShared(string path)
-    {
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-        using var reader = new StreamReader(stream);
-        return reader.ReadToEnd();
     }
 
     [GeneratedRegex(@"admin account created: admin@o4o\.test / password: (?<password>\S+)")]
