@@ -9,6 +9,7 @@ public enum PlacementOutcome
     Replayed,
     UnknownProducts,
     OutOfStock,
+    TotalTooLarge,
 }
 
 public sealed record PlacementResult(PlacementOutcome Outcome, Order? Order = null, IReadOnlyList<long>? ProductIds = null);
@@ -20,6 +21,9 @@ public sealed record PlacementResult(PlacementOutcome Outcome, Order? Order = nu
 /// </summary>
 internal sealed class OrderPlacement(NpgsqlDataSource dataSource, OrderStore orders)
 {
+    /// <summary>The largest amount <c>numeric(12, 2)</c> holds.</summary>
+    public const decimal MaxTotal = 9_999_999_999.99m;
+
     private sealed record LockedProduct(long Id, string Name, decimal Price, int Stock);
 
     public async Task<PlacementResult> PlaceAsync(
@@ -56,6 +60,11 @@ internal sealed class OrderPlacement(NpgsqlDataSource dataSource, OrderStore ord
 
         var prices = ids.Select(productId => products[productId].Price).ToArray();
         var total = ids.Select((productId, i) => prices[i] * quantities[i]).Sum();
+        if (total > MaxTotal)
+        {
+            return new PlacementResult(PlacementOutcome.TotalTooLarge);
+        }
+
         await connection.ExecuteAsync(Command(OrderSql.InsertLines, new { orderId = id, ids, quantities, prices }));
         var createdAt = await connection.ExecuteScalarAsync<DateTime>(Command(OrderSql.SetTotal, new { orderId = id, total }));
         await transaction.CommitAsync(cancellationToken);

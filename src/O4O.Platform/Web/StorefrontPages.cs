@@ -13,7 +13,7 @@ internal static class StorefrontPages
         string? q, int? page, ProductStore store, CancellationToken cancellationToken)
     {
         // A page is forgiving where the API is strict: odd input is clamped rather than refused.
-        var search = q?.Trim();
+        var search = InputText.IsClean(q) ? q?.Trim() : string.Concat(q!.Where(c => !char.IsControl(c))).Trim();
         if (search?.Length > ProductRules.MaxSearchLength)
         {
             search = search[..ProductRules.MaxSearchLength];

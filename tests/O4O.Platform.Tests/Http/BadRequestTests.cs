@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
+using System.Text.Json;
 using O4O.Tests.Shared;
 
 namespace O4O.Platform.Tests.Http;
@@ -55,6 +56,30 @@ public sealed class BadRequestTests(ManagedPostgresFixture postgres) : PlatformT
         using var client = Platform.CreateClient();
 
         await AssertProblemAsync(await client.GetAsync("/api/v1/products?page=abc"), HttpStatusCode.BadRequest);
+    }
+
+    [Fact]
+    public async Task Text_with_a_NUL_byte_is_refused_with_400_rather_than_reaching_the_database()
+    {
+        using var admin = await Platform.CreateClientAsync("admin");
+
+        await AssertProblemAsync(await admin.GetAsync("/api/v1/products?q=tea%00"), HttpStatusCode.BadRequest);
+        await AssertProblemAsync(
+            await admin.PostAsJsonAsync("/api/v1/products", new { sku = "NUL-1", name = "Bad\0name", price = 1m, stock = 1 }), HttpStatusCode.BadRequest);
+        Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync("/?q=tea%00")).StatusCode);
+    }
+
+    [Fact]
+    public async Task An_order_whose_total_cannot_be_stored_is_a_400_and_writes_nothing()
+    {
+        using var admin = await Platform.CreateClientAsync("admin");
+        var created = await admin.PostAsJsonAsync("/api/v1/products", new { sku = "GOLD-1", name = "Gold bar", price = 9_000_000_000m, stock = 10 });
+        var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt64();
+
+        var response = await admin.PostAsJsonAsync("/api/v1/orders", new { items = new[] { new { productId = id, quantity = 2 } } });
+
+        await AssertProblemAsync(response, HttpStatusCode.BadRequest);
+        Assert.Equal(10, (await admin.GetFromJsonAsync<JsonElement>($"/api/v1/products/{id}")).GetProperty("stock").GetInt32());
     }
 
     private static async Task AssertProblemAsync(HttpResponseMessage response, HttpStatusCode expected)
