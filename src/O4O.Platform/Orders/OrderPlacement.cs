@@ -10,6 +10,7 @@ public enum PlacementOutcome
     UnknownProducts,
     OutOfStock,
     TotalTooLarge,
+    UnknownUser,
 }
 
 public sealed record PlacementResult(PlacementOutcome Outcome, Order? Order = null, IReadOnlyList<long>? ProductIds = null);
@@ -33,7 +34,17 @@ internal sealed class OrderPlacement(NpgsqlDataSource dataSource, OrderStore ord
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         CommandDefinition Command(string sql, object parameters) => new(sql, parameters, transaction, cancellationToken: cancellationToken);
 
-        var orderId = await connection.ExecuteScalarAsync<long?>(Command(OrderSql.InsertOrder, new { userId, key = idempotencyKey }));
+        long? orderId;
+        try
+        {
+            orderId = await connection.ExecuteScalarAsync<long?>(Command(OrderSql.InsertOrder, new { userId, key = idempotencyKey }));
+        }
+        catch (PostgresException exception) when (exception.SqlState == PostgresErrorCodes.ForeignKeyViolation)
+        {
+            // A token outlived its account, e.g. after a restore from an older backup.
+            return new PlacementResult(PlacementOutcome.UnknownUser);
+        }
+
         if (orderId is not { } id)
         {
             await transaction.RollbackAsync(cancellationToken);

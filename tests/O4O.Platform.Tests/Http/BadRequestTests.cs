@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
-using System.Text.Json;
 using O4O.Tests.Shared;
 
 namespace O4O.Platform.Tests.Http;
@@ -73,13 +72,12 @@ public sealed class BadRequestTests(ManagedPostgresFixture postgres) : PlatformT
     public async Task An_order_whose_total_cannot_be_stored_is_a_400_and_writes_nothing()
     {
         using var admin = await Platform.CreateClientAsync("admin");
-        var created = await admin.PostAsJsonAsync("/api/v1/products", new { sku = "GOLD-1", name = "Gold bar", price = 9_000_000_000m, stock = 10 });
-        var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt64();
+        var id = await Platform.CreateProductAsync(stock: 10, price: 9_000_000_000m);
 
         var response = await admin.PostAsJsonAsync("/api/v1/orders", new { items = new[] { new { productId = id, quantity = 2 } } });
 
         await AssertProblemAsync(response, HttpStatusCode.BadRequest);
-        Assert.Equal(10, (await admin.GetFromJsonAsync<JsonElement>($"/api/v1/products/{id}")).GetProperty("stock").GetInt32());
+        Assert.Equal(10, await Platform.StockAsync(id));
     }
 
     private static async Task AssertProblemAsync(HttpResponseMessage response, HttpStatusCode expected)
