@@ -1,3 +1,4 @@
+using System.Globalization;
 using O4O.Cli.Resources;
 using O4O.Recovery.Configuration;
 using O4O.Recovery.Postgres;
@@ -14,6 +15,7 @@ internal static class Failures
         ComponentPortInUseException port => (Text.Format(Strings.ErrorPortInUse, port.Port, port.Setting), ExitCodes.EnvironmentError),
         PortInUseException port => (Text.Format(Strings.ErrorPortInUse, port.Port, $"{O4OConfiguration.EnvironmentPrefix}Database__Port"), ExitCodes.EnvironmentError),
         HomeNotWritableException home => (Text.Format(Strings.ErrorHomeNotWritable, home.Message), ExitCodes.EnvironmentError),
+        ConductorAlreadyRunningException running => (Text.Format(Strings.ErrorConductorRunning, running.Home, running.Pid?.ToString(CultureInfo.InvariantCulture) ?? "?"), ExitCodes.EnvironmentError),
         ClusterStartException cluster => (Text.Format(Strings.ErrorClusterStart, cluster.Message), ExitCodes.Failure),
         PlatformStartException platform => (Text.Format(Strings.ErrorPlatformStart, platform.Message), ExitCodes.Failure),
         PsqlNotFoundException => (Strings.ErrorPsqlNotFound, ExitCodes.EnvironmentError),

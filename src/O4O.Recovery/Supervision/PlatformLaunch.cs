@@ -28,7 +28,7 @@ public sealed record PlatformLaunch(string Assembly, int Port, O4OHome Home, str
         start.Environment[$"{O4OConfiguration.EnvironmentPrefix}Database__ConnectionString"] = DatabaseConnectionString;
         start.Environment[$"{O4OConfiguration.EnvironmentPrefix}Platform__Port"] = Port.ToString(CultureInfo.InvariantCulture);
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        // Kestrel's standard setting; a platform that binds Platform:Port itself simply overrides it.
+        // The conductor probes this port: a stray ASPNETCORE_URLS in the caller's environment must not move the platform.
         start.Environment["ASPNETCORE_URLS"] = BaseAddress.ToString().TrimEnd('/');
         return start;
     }

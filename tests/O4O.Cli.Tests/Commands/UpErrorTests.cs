@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using O4O.Recovery.Supervision;
 using O4O.Tests.Shared;
 
 namespace O4O.Cli.Tests.Commands;
@@ -85,6 +86,19 @@ public sealed class UpErrorTests
         Assert.Equal(ExitCodes.Failure, result.ExitCode);
         Assert.Contains("set O4O__Platform__Assembly", result.ErrorLines[^1]);
         Assert.DoesNotContain("   at ", result.Error);
+    }
+
+    [Fact]
+    public async Task A_second_conductor_for_the_same_home_is_refused_in_one_line()
+    {
+        using var cli = new CliRun();
+        cli.Home.EnsureCreated();
+        using var running = ConductorLock.Acquire(cli.Home);
+
+        var result = await cli.RunAsync("up");
+
+        AssertOneLine(result, ExitCodes.EnvironmentError,
+            $"o4o: A conductor is already running for {cli.Home.Root} (pid ?): stop it first, or use another O4O_HOME.");
     }
 
     [Fact]
