@@ -48,9 +48,6 @@ public sealed record DatabaseTarget(string Host, int Port, string Username, stri
             string.IsNullOrEmpty(builder.Database) ? defaultDatabase : builder.Database);
     }
 
-    /// <summary>The same server and login with another database.</summary>
-    public DatabaseTarget WithDatabase(string database) => this with { Database = database };
-
     /// <summary>An Npgsql connection string for this target.</summary>
     public string ToConnectionString() => new NpgsqlConnectionStringBuilder
     {

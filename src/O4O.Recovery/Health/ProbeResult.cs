@@ -11,6 +11,6 @@ public sealed record ProbeResult(bool Healthy, TimeSpan Elapsed, string? Error)
         new(false, elapsed, FirstLine(error.Message));
 
     /// <summary>The first line of <paramref name="text"/>: reasons are shown in tables and one-line reports.</summary>
-    public static string FirstLine(string text) =>
+    private static string FirstLine(string text) =>
         text.Split('\n', 2, StringSplitOptions.TrimEntries)[0];
 }
