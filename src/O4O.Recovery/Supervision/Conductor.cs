@@ -32,6 +32,11 @@ public sealed class Conductor(O4OHome home, DatabaseOptions database, PlatformOp
     public async Task<ComponentExit?> RunAsync(CancellationToken stop)
     {
         using var exclusive = ConductorLock.Acquire(home);
+        if (await OrphanedPlatform.StopAsync(home, stop) is { } orphan)
+        {
+            observer.OrphanStopped(PlatformComponent, orphan);
+        }
+
         EnsurePortIsFree(platform.Port, $"{O4OConfiguration.EnvironmentPrefix}Platform__Port");
         if (database.IsManaged && database.Port == platform.Port)
         {

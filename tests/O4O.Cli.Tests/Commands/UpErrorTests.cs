@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
@@ -99,6 +100,25 @@ public sealed class UpErrorTests
 
         AssertOneLine(result, ExitCodes.EnvironmentError,
             $"o4o: A conductor is already running for {cli.Home.Root} (pid ?): stop it first, or use another O4O_HOME.");
+    }
+
+    [Fact]
+    public async Task A_platform_left_behind_by_a_killed_conductor_is_stopped_by_the_next_up()
+    {
+        using var cli = new CliRun();
+        cli.Home.EnsureCreated();
+        using var orphan = Process.Start(new ProcessStartInfo("bash", ["-c", "exec -a O4O.Platform.dll sleep 300"]))!;
+        using var deadConductor = Process.Start("true")!;
+        await deadConductor.WaitForExitAsync();
+        new ConductorRecord(deadConductor.Id, DateTimeOffset.UtcNow,
+            new ComponentRecord(null, 5432, "127.0.0.1"), new ComponentRecord(orphan.Id, 4000, "127.0.0.1")).Write(cli.Home);
+        using var occupied = Occupy(out var port);
+        cli.Settings["Platform:Port"] = port.ToString(CultureInfo.InvariantCulture);
+
+        var result = await cli.RunAsync("up");
+
+        Assert.True(orphan.WaitForExit(TimeSpan.FromSeconds(5)), "the orphaned platform is still running");
+        Assert.Equal($"Stopped the platform (pid {orphan.Id}) left running by a conductor that was killed.", result.ErrorLines[0]);
     }
 
     [Fact]
