@@ -1,6 +1,7 @@
 using System.Globalization;
 using O4O.Cli.Resources;
 using O4O.Recovery.Configuration;
+using O4O.Recovery.Health;
 using O4O.Recovery.Postgres;
 using O4O.Recovery.Supervision;
 
@@ -19,7 +20,7 @@ internal static class Failures
         ClusterStartException cluster => (Text.Format(Strings.ErrorClusterStart, cluster.Message), ExitCodes.Failure),
         PlatformStartException platform => (Text.Format(Strings.ErrorPlatformStart, platform.Message), ExitCodes.Failure),
         PsqlNotFoundException => (Strings.ErrorPsqlNotFound, ExitCodes.EnvironmentError),
-        InvalidConfigurationException configuration => (Text.Format(Strings.ErrorInvalidConfiguration, configuration.Message), ExitCodes.UsageError),
+        InvalidConfigurationException or InvalidConnectionStringException => (Text.Format(Strings.ErrorInvalidConfiguration, exception.Message), ExitCodes.UsageError),
         OperationCanceledException => (Strings.ErrorInterrupted, ExitCodes.Interrupted),
         _ => (Text.Format(Strings.ErrorUnexpected, exception.GetType().Name, exception.Message), ExitCodes.Failure),
     };

@@ -121,6 +121,21 @@ public sealed class UpErrorTests
         Assert.Equal($"Stopped the platform (pid {orphan.Id}) left running by a conductor that was killed.", result.ErrorLines[0]);
     }
 
+    [Theory]
+    [InlineData("up")]
+    [InlineData("status")]
+    public async Task A_malformed_setting_is_one_line_and_a_usage_error(string command)
+    {
+        using var cli = new CliRun();
+        cli.Settings["Database:ConnectionString"] = "not a connection string";
+        cli.Settings["Platform:Port"] = FreePort.Next().ToString(CultureInfo.InvariantCulture);
+
+        var result = await cli.RunAsync(command);
+
+        Assert.Equal(ExitCodes.UsageError, result.ExitCode);
+        Assert.StartsWith("o4o: Invalid configuration: Database:ConnectionString (O4O__Database__ConnectionString) is not a valid connection string", Assert.Single(result.ErrorLines));
+    }
+
     [Fact]
     public async Task With_lang_ko_the_error_is_in_korean()
     {
