@@ -18,6 +18,7 @@ internal static class O4OCommandLine
     {
         var root = new RootCommand(Strings.RootDescription);
         root.Options.Add(Language);
+        root.Subcommands.Add(Commands.BackupCommand.Build());
         return root;
     }
 

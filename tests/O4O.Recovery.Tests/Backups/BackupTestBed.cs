@@ -1,0 +1,58 @@
+using Npgsql;
+using O4O.Recovery.Backups;
+using O4O.Recovery.Configuration;
+using O4O.Recovery.Postgres;
+using O4O.Recovery.State;
+using O4O.Tests.Shared;
+
+namespace O4O.Recovery.Tests.Backups;
+
+/// <summary>A temporary O4O home with a backup directory, pointed at a fresh platform-like database.</summary>
+public sealed class BackupTestBed : IDisposable
+{
+    private BackupTestBed(ManagedPostgresFixture postgres, string databaseName)
+    {
+        Postgres = postgres;
+        Home = new O4OHome(Directory.CreateTempSubdirectory("o4o-backup-test-").FullName);
+        BackupDirectory = Path.Combine(Home.Root, "backups");
+        Directory.CreateDirectory(BackupDirectory);
+        Server = new DatabaseServer(postgres.Cluster.ConnectionString(), databaseName, PostgresBinaries.Locate());
+        Catalogue = new BackupCatalogue(Home.StateDatabase, BackupDirectory);
+    }
+
+    public ManagedPostgresFixture Postgres { get; }
+
+    public O4OHome Home { get; }
+
+    public string BackupDirectory { get; }
+
+    public DatabaseServer Server { get; }
+
+    public BackupCatalogue Catalogue { get; }
+
+    /// <summary>The platform database's connection string.</summary>
+    public string Database => Server.ConnectionString(Server.DatabaseName);
+
+    /// <summary>A test bed whose database holds the platform's tables, seeded unless told otherwise.</summary>
+    public static async Task<BackupTestBed> CreateAsync(ManagedPostgresFixture postgres, bool seed = true)
+    {
+        var connectionString = await postgres.CreateDatabaseAsync("platform");
+        await PlatformSchema.CreateAsync(connectionString, seed);
+        return new BackupTestBed(postgres, new NpgsqlConnectionStringBuilder(connectionString).Database!);
+    }
+
+    public BackupCreator Creator() => new(Home, BackupDirectory, Server, TimeProvider.System);
+
+    public async Task<BackupResult> BackupAsync()
+    {
+        var result = await Creator().CreateAsync(includeSecrets: false, Catalogue.KnownHash, progress: null, CancellationToken.None);
+        Catalogue.Record(result);
+        return result;
+    }
+
+    public void Dispose()
+    {
+        NpgsqlConnection.ClearAllPools();
+        Directory.Delete(Home.Root, recursive: true);
+    }
+}
