@@ -10,6 +10,8 @@ internal static class BackupCommand
     {
         var command = new Command("backup", Strings.BackupDescription);
         command.Subcommands.Add(BackupCreateCommand.Build());
+        command.Subcommands.Add(BackupListCommand.Build());
+        command.Subcommands.Add(BackupVerifyCommand.Build());
         return command;
     }
 }

@@ -14,6 +14,23 @@ internal static class BackupConsole
         Out = new AnsiConsoleOutput(Console.Error),
     });
 
+    /// <summary>Data (tables) on stdout; plain and wide when piped, so scripts can read it.</summary>
+    public static IAnsiConsole Output()
+    {
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(Console.Out),
+            Ansi = Console.IsOutputRedirected ? AnsiSupport.No : AnsiSupport.Detect,
+            ColorSystem = Console.IsOutputRedirected ? ColorSystemSupport.NoColors : ColorSystemSupport.Detect,
+        });
+        if (Console.IsOutputRedirected)
+        {
+            console.Profile.Width = 200;
+        }
+
+        return console;
+    }
+
     /// <summary>Runs a command body and turns the engine's known failures into one line and an exit code.</summary>
     public static async Task<int> RunAsync(Func<Task<int>> body)
     {

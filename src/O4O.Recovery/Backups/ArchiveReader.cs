@@ -51,10 +51,7 @@ public static class ArchiveReader
                 await CopyAsync(entry.DataStream, hashing, archive, entry.Name, cancellationToken);
             }
 
-            if (hashing.BytesSeen != member.Size || hashing.Sha256() != member.Sha256)
-            {
-                throw new BackupCorruptException(archive, $"member {entry.Name} does not match its checksum in the manifest (altered or damaged)");
-            }
+            CheckMember(archive, entry.Name, member, hashing);
 
             previous = entry.Name;
         }
@@ -62,6 +59,20 @@ public static class ArchiveReader
         return expected.Count == 0
             ? manifest
             : throw new BackupCorruptException(archive, $"member {expected.Keys.First()} is missing (archive truncated?)");
+    }
+
+    /// <summary>Compares what was read of a member with the manifest's size and checksum.</summary>
+    internal static void CheckMember(string archive, string name, ManifestMember member, HashingStream read)
+    {
+        if (read.BytesSeen < member.Size)
+        {
+            throw new BackupCorruptException(archive, $"member {name} is truncated ({read.BytesSeen} of {member.Size} bytes)");
+        }
+
+        if (read.BytesSeen != member.Size || read.Sha256() != member.Sha256)
+        {
+            throw new BackupCorruptException(archive, $"member {name} does not match its checksum in the manifest (altered or damaged)");
+        }
     }
 
     /// <summary>Opens the archive's outer gzip and tar layers; the returned disposable closes the file.</summary>

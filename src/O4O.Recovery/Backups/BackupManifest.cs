@@ -39,6 +39,7 @@ public sealed record BackupManifest(
     };
 
     /// <summary>The member holding the SQL dump.</summary>
+    [JsonIgnore]
     public ManifestMember DatabaseMember => Members.First(member => member.Path.StartsWith("db/", StringComparison.Ordinal));
 
     /// <summary>The manifest as UTF-8 JSON.</summary>
