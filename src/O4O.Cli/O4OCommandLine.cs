@@ -19,6 +19,7 @@ internal static class O4OCommandLine
         var root = new RootCommand(Strings.RootDescription);
         root.Options.Add(Language);
         root.Subcommands.Add(Commands.BackupCommand.Build());
+        root.Subcommands.Add(Commands.RestoreCommand.Build());
         return root;
     }
 

@@ -8,24 +8,24 @@ namespace O4O.Cli.Commands;
 /// <summary>Output for backup and restore commands: data on stdout, human text and progress on stderr.</summary>
 internal static class BackupConsole
 {
-    /// <summary>Human text and progress; plain when stderr is not a terminal.</summary>
-    public static readonly IAnsiConsole Error = AnsiConsole.Create(new AnsiConsoleSettings
-    {
-        Out = new AnsiConsoleOutput(Console.Error),
-    });
+    /// <summary>Human text and progress on stderr; plain when stderr is not a terminal.</summary>
+    public static readonly IAnsiConsole Error = Create(Console.Error, Console.IsErrorRedirected);
 
     /// <summary>Data (tables) on stdout; plain and wide when piped, so scripts can read it.</summary>
-    public static IAnsiConsole Output()
+    public static IAnsiConsole Output() => Create(Console.Out, Console.IsOutputRedirected);
+
+    private static IAnsiConsole Create(TextWriter writer, bool redirected)
     {
         var console = AnsiConsole.Create(new AnsiConsoleSettings
         {
-            Out = new AnsiConsoleOutput(Console.Out),
-            Ansi = Console.IsOutputRedirected ? AnsiSupport.No : AnsiSupport.Detect,
-            ColorSystem = Console.IsOutputRedirected ? ColorSystemSupport.NoColors : ColorSystemSupport.Detect,
+            Out = new AnsiConsoleOutput(writer),
+            Ansi = redirected ? AnsiSupport.No : AnsiSupport.Detect,
+            ColorSystem = redirected ? ColorSystemSupport.NoColors : ColorSystemSupport.Detect,
         });
-        if (Console.IsOutputRedirected)
+        if (redirected)
         {
-            console.Profile.Width = 200;
+            // Logs and scripts read whole lines: no wrapping at a guessed terminal width.
+            console.Profile.Width = 1000;
         }
 
         return console;

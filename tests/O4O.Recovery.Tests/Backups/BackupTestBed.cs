@@ -2,6 +2,7 @@ using Npgsql;
 using O4O.Recovery.Backups;
 using O4O.Recovery.Configuration;
 using O4O.Recovery.Postgres;
+using O4O.Recovery.Restore;
 using O4O.Recovery.State;
 using O4O.Tests.Shared;
 
@@ -36,10 +37,17 @@ public sealed class BackupTestBed : IDisposable
     /// <summary>A test bed whose database holds the platform's tables, seeded unless told otherwise.</summary>
     public static async Task<BackupTestBed> CreateAsync(ManagedPostgresFixture postgres, bool seed = true)
     {
-        var connectionString = await postgres.CreateDatabaseAsync("platform");
-        await PlatformSchema.CreateAsync(connectionString, seed);
-        return new BackupTestBed(postgres, new NpgsqlConnectionStringBuilder(connectionString).Database!);
+        // Short names: the restore keeps the replaced database as <name>_broken_<timestamp>, within 63 bytes.
+        var name = "p" + Guid.NewGuid().ToString("N")[..12];
+        await postgres.Cluster.EnsureDatabaseAsync(name);
+        await PlatformSchema.CreateAsync(postgres.Cluster.ConnectionString(name), seed);
+        return new BackupTestBed(postgres, name);
     }
+
+    public DatabaseRestore Restore() => new(Home, Server, Catalogue, TimeProvider.System);
+
+    /// <summary>A connection string for another database on the same server.</summary>
+    public string ConnectionString(string database) => Server.ConnectionString(database);
 
     public BackupCreator Creator() => new(Home, BackupDirectory, Server, TimeProvider.System);
 
