@@ -12,6 +12,7 @@ internal static class BackupCommand
         command.Subcommands.Add(BackupCreateCommand.Build());
         command.Subcommands.Add(BackupListCommand.Build());
         command.Subcommands.Add(BackupVerifyCommand.Build());
+        command.Subcommands.Add(BackupPruneCommand.Build());
         return command;
     }
 }
