@@ -7,10 +7,7 @@ public static class ArchiveLocator
     /// <exception cref="BackupFailedException">The directory is missing or holds no such archive.</exception>
     public static string Find(string directory, string name)
     {
-        if (!Directory.Exists(directory))
-        {
-            throw new BackupFailedException($"Backup directory {directory} does not exist: create it or set O4O__Backup__Directory.");
-        }
+        BackupDirectory.EnsureExists(directory);
 
         if (name == "latest")
         {

@@ -35,10 +35,7 @@ public sealed class BackupCreator(O4OHome home, string backupDirectory, Database
     /// <exception cref="DatabaseUnavailableException">The server cannot be reached.</exception>
     public async Task<BackupResult> CreateAsync(bool includeSecrets, Func<string, string?>? knownHashes, IProgress<long>? progress, CancellationToken cancellationToken)
     {
-        if (!Directory.Exists(backupDirectory))
-        {
-            throw new BackupFailedException($"Backup directory {backupDirectory} does not exist: create it or set O4O__Backup__Directory.");
-        }
+        BackupDirectory.EnsureExists(backupDirectory);
 
         using var backupLock = BackupDirectory.LockForWriting(backupDirectory);
         BackupDirectory.RemovePartialFiles(backupDirectory);

@@ -5,6 +5,16 @@ public static class BackupDirectory
 {
     private const string LockFile = ".o4o-backup.lock";
 
+    /// <summary>Fails clearly when the backup directory is missing (often an unmounted backup volume).</summary>
+    /// <exception cref="BackupFailedException">The directory does not exist.</exception>
+    public static void EnsureExists(string directory)
+    {
+        if (!Directory.Exists(directory))
+        {
+            throw new BackupFailedException($"Backup directory {directory} does not exist: create it or set O4O__Backup__Directory.");
+        }
+    }
+
     /// <summary>Takes the directory's writer lock: one backup or prune at a time.</summary>
     /// <exception cref="LockHeldException">Another backup or prune is running.</exception>
     public static ExclusiveLock LockForWriting(string directory) =>

@@ -23,10 +23,7 @@ public static class BackupListing
     /// <exception cref="BackupFailedException">The directory does not exist.</exception>
     public static async Task<IReadOnlyList<BackupListItem>> ListAsync(string directory, BackupCatalogue catalogue, TimeProvider time, CancellationToken cancellationToken)
     {
-        if (!Directory.Exists(directory))
-        {
-            throw new BackupFailedException($"Backup directory {directory} does not exist: create it or set O4O__Backup__Directory.");
-        }
+        BackupDirectory.EnsureExists(directory);
 
         var entries = await catalogue.SyncAsync(cancellationToken);
         var hashes = entries.ToDictionary(entry => entry.Name, entry => entry.Sha256, StringComparer.Ordinal);

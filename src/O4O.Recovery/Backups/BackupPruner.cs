@@ -23,10 +23,7 @@ public sealed class BackupPruner(string backupDirectory, BackupOptions options, 
     /// <exception cref="LockHeldException">A backup is being written.</exception>
     public async Task<IReadOnlyList<PruneDecision>> PruneAsync(bool dryRun, CancellationToken cancellationToken)
     {
-        if (!Directory.Exists(backupDirectory))
-        {
-            throw new BackupFailedException($"Backup directory {backupDirectory} does not exist: create it or set O4O__Backup__Directory.");
-        }
+        BackupDirectory.EnsureExists(backupDirectory);
 
         using var writerLock = BackupDirectory.LockForWriting(backupDirectory);
         var entries = (await catalogue.SyncAsync(cancellationToken)).OrderByDescending(entry => entry.Name, StringComparer.Ordinal).ToList();

@@ -7,7 +7,7 @@ namespace O4O.Recovery.Tests.Backups;
 [Collection(PostgresCollection.Name)]
 public sealed class BackupPruneTests(ManagedPostgresFixture postgres)
 {
-    private static readonly DateTimeOffset Today = new(2026, 3, 20, 12, 0, 0, TimeSpan.Zero);
+    private static readonly DateTimeOffset _today = new(2026, 3, 20, 12, 0, 0, TimeSpan.Zero);
 
     [Fact]
     public async Task Prune_keeps_the_newest_per_day_and_the_newest_verified_and_the_chain_stays_intact()
@@ -17,12 +17,12 @@ public sealed class BackupPruneTests(ManagedPostgresFixture postgres)
         var names = new List<string>();
         foreach (var age in ages)
         {
-            var result = await new BackupCreator(bed.Home, bed.BackupDirectory, bed.Server, new FixedTime(Today - age)).CreateAsync(false, null, null, CancellationToken.None);
+            var result = await new BackupCreator(bed.Home, bed.BackupDirectory, bed.Server, new FixedTime(_today - age)).CreateAsync(false, null, null, CancellationToken.None);
             bed.Catalogue.Record(result);
             names.Add(Path.GetFileName(result.ArchivePath));
         }
 
-        bed.Catalogue.RecordVerification(names[0], Today, passed: true, null);
+        bed.Catalogue.RecordVerification(names[0], _today, passed: true, null);
         var pruner = new BackupPruner(bed.BackupDirectory, new BackupOptions { KeepDaily = 2, KeepWeekly = 0, KeepMonthly = 0 }, bed.Catalogue);
 
         var dryRun = await pruner.PruneAsync(dryRun: true, CancellationToken.None);
