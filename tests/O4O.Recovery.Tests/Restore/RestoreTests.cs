@@ -29,6 +29,25 @@ public sealed class RestoreTests(ManagedPostgresFixture postgres)
     }
 
     [Fact]
+    public async Task Restored_constraints_are_validated_exactly_as_in_the_source()
+    {
+        using var bed = await BackupTestBed.CreateAsync(postgres);
+        await PlatformSchema.ScalarAsync(bed.Database, """
+            ALTER TABLE order_items ADD CONSTRAINT "Unchecked product FK" FOREIGN KEY (product_id) REFERENCES products(id) NOT VALID;
+            ALTER TABLE orders ADD CONSTRAINT total_positive CHECK (total >= 0) NOT VALID;
+            """);
+        const string Constraints = "SELECT string_agg(conname || '=' || convalidated, ',' ORDER BY conname) FROM pg_constraint WHERE connamespace = 'public'::regnamespace";
+        var before = await PlatformSchema.ScalarAsync(bed.Database, Constraints);
+        var backup = await bed.BackupAsync();
+
+        await bed.Restore().RestoreAsync(backup.ArchivePath, databaseOnly: true, _ => true, null, CancellationToken.None);
+
+        Assert.Equal(before, await PlatformSchema.ScalarAsync(bed.Database, Constraints));
+        Assert.Contains("Unchecked product FK=False", (string)before!, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("orders_user_id_fkey=True", (string)before!, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
     public async Task Undo_swaps_the_replaced_database_back()
     {
         using var bed = await BackupTestBed.CreateAsync(postgres);
