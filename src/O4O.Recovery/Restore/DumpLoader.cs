@@ -12,7 +12,7 @@ namespace O4O.Recovery.Restore;
 internal sealed class DumpLoader(DatabaseServer server, string database) : IAsyncDisposable
 {
     private const int ChunkSize = 1 << 20;
-    private static readonly int Connections = Math.Max(2, Environment.ProcessorCount);
+    private static readonly int _connections = Math.Max(2, Environment.ProcessorCount);
     private static readonly byte[] _terminator = "\n\\.\n"u8.ToArray();
     private readonly StringBuilder _schema = new();
     private readonly StringBuilder _session = new();
@@ -48,7 +48,7 @@ internal sealed class DumpLoader(DatabaseServer server, string database) : IAsyn
                 await _workers.CompleteAsync();
             }
 
-            await PostData.RunAsync(server, database, _session.ToString(), _postData.ToString(), Connections, cancellationToken);
+            await PostData.RunAsync(server, database, _session.ToString(), _postData.ToString(), _connections, cancellationToken);
         }
         finally
         {
@@ -144,6 +144,6 @@ internal sealed class DumpLoader(DatabaseServer server, string database) : IAsyn
         }
 
         await Psql.RunAsync(server, database, _schema.ToString(), cancellationToken);
-        _workers = new CopyWorkers(server.ConnectionString(database), _session.ToString(), Connections, cancellationToken);
+        _workers = new CopyWorkers(server.ConnectionString(database), _session.ToString(), _connections, cancellationToken);
     }
 }
