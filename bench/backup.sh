@@ -4,7 +4,8 @@
 #   o4o backup      : o4o backup create
 #   baseline restore: gunzip -c file.sql.gz | psql -d <new database>
 #   o4o restore     : o4o restore latest --db-only --yes   (load, verify, swap)
-# Starts a throwaway PostgreSQL cluster in a temporary O4O_HOME and removes it afterwards.
+# Starts a throwaway PostgreSQL cluster (initdb --data-checksums, like the managed one) in a temporary O4O_HOME
+# and removes it afterwards.
 # Usage: bench/backup.sh [scale]   (scale 1 = about 2 million rows; 0.05 for a quick smoke run)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -34,7 +35,7 @@ mkdir -p "$O4O_HOME/secrets" "$O4O_HOME/pg"
 printf '%s' "$PGPASSWORD" > "$O4O_HOME/secrets/postgres.password"
 printf '%s' "$PGPASSWORD" > "$WORK/pwfile"
 if [ "$(id -u)" = 0 ]; then chown postgres "$O4O_HOME/pg" "$WORK/pwfile"; fi
-as_postgres initdb -D "$O4O_HOME/pg" -U postgres --auth=scram-sha-256 --pwfile="$WORK/pwfile" -E UTF8 --locale=C.UTF-8 >/dev/null
+as_postgres initdb --data-checksums -D "$O4O_HOME/pg" -U postgres --auth=scram-sha-256 --pwfile="$WORK/pwfile" -E UTF8 --locale=C.UTF-8 >/dev/null
 as_postgres pg_ctl -D "$O4O_HOME/pg" -l "$O4O_HOME/pg/server.log" -w \
   -o "-c port=$PORT -c listen_addresses=127.0.0.1 -c unix_socket_directories= -c max_wal_size=4GB" start >/dev/null
 psql -X -q -c "CREATE DATABASE o4o_platform"

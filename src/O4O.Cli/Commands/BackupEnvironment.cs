@@ -34,7 +34,7 @@ internal sealed class BackupEnvironment
     /// <summary>The default directory is created on first use; a configured one must exist (it is usually a mount).</summary>
     public void EnsureDefaultDirectory()
     {
-        if (string.IsNullOrWhiteSpace(Backup.Directory) && System.IO.Directory.Exists(Home.Root))
+        if (string.IsNullOrWhiteSpace(Backup.Directory))
         {
             System.IO.Directory.CreateDirectory(Directory);
         }

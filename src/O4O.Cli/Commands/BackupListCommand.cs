@@ -20,6 +20,7 @@ internal static class BackupListCommand
         command.SetAction((ParseResult parsed, CancellationToken cancellationToken) => BackupConsole.RunAsync(async () =>
         {
             var environment = BackupEnvironment.Load();
+            environment.EnsureDefaultDirectory();
             var items = await BackupListing.ListAsync(environment.Directory, environment.Catalogue(), TimeProvider.System, cancellationToken);
             if (parsed.GetValue(_json))
             {

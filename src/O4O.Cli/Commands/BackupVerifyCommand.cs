@@ -18,10 +18,11 @@ internal static class BackupVerifyCommand
         command.SetAction((ParseResult parsed, CancellationToken cancellationToken) => BackupConsole.RunAsync(async () =>
         {
             var environment = BackupEnvironment.Load();
-            var verifier = new BackupVerifier(environment.Directory, environment.Server(), environment.Catalogue(), TimeProvider.System);
+            environment.EnsureDefaultDirectory();
             var names = parsed.GetValue(_all)
                 ? ArchiveName.ListArchives(environment.Directory).Select(Path.GetFileName).OfType<string>().ToList()
                 : [ArchiveLocator.Find(environment.Directory, parsed.GetValue(_name)!)];
+            var verifier = new BackupVerifier(environment.Directory, environment.Server(), environment.Catalogue(), TimeProvider.System);
             var failed = 0;
             foreach (var name in names)
             {
