@@ -841,6 +841,15 @@ namespace O4O.Cli.Resources {
         }
         
         /// <summary>
+        ///   Looks up a localized string similar to AutoRecovery: {0} (last switched by {1})..
+        /// </summary>
+        internal static string StatusAutoRecovery {
+            get {
+                return ResourceManager.GetString("StatusAutoRecovery", resourceCulture);
+            }
+        }
+        
+        /// <summary>
         ///   Looks up a localized string similar to Address.
         /// </summary>
         internal static string StatusColumnAddress {
@@ -886,6 +895,24 @@ namespace O4O.Cli.Resources {
         }
         
         /// <summary>
+        ///   Looks up a localized string similar to Restarts.
+        /// </summary>
+        internal static string StatusColumnRestarts {
+            get {
+                return ResourceManager.GetString("StatusColumnRestarts", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Since.
+        /// </summary>
+        internal static string StatusColumnSince {
+            get {
+                return ResourceManager.GetString("StatusColumnSince", resourceCulture);
+            }
+        }
+        
+        /// <summary>
         ///   Looks up a localized string similar to State.
         /// </summary>
         internal static string StatusColumnState {
@@ -913,7 +940,7 @@ namespace O4O.Cli.Resources {
         }
         
         /// <summary>
-        ///   Looks up a localized string similar to Show each component (database, platform) with its state, address and response time. Exit code 0 only when all are healthy, 3 otherwise..
+        ///   Looks up a localized string similar to Assess every component (runbook phase 1): database, platform API, admin console, storefront and backups, with state, since when, restarts, last error and, when something is wrong, the failure type and its evidence. Works without a conductor (probes directly). Exit code 0 only when the serving components are healthy, 3 otherwise..
         /// </summary>
         internal static string StatusDescription {
             get {
@@ -922,11 +949,29 @@ namespace O4O.Cli.Resources {
         }
         
         /// <summary>
-        ///   Looks up a localized string similar to Print JSON: healthy, conductor {running, pid, startedAt}, components [{name, state, address, pid, responseTimeMs, error}]..
+        ///   Looks up a localized string similar to Print JSON: healthy, conductor {running, pid, startedAt, autoRecovery, paused}, components [{name, state, address, pid, responseTimeMs, error, supervision, since, restarts, lastError, failureType, detail}]..
         /// </summary>
         internal static string StatusJsonOption {
             get {
                 return ResourceManager.GetString("StatusJsonOption", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to (last failure: {0}).
+        /// </summary>
+        internal static string StatusLastError {
+            get {
+                return ResourceManager.GetString("StatusLastError", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Refresh every 2 seconds until Ctrl+C..
+        /// </summary>
+        internal static string StatusWatchOption {
+            get {
+                return ResourceManager.GetString("StatusWatchOption", resourceCulture);
             }
         }
         

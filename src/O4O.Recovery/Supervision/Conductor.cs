@@ -84,7 +84,11 @@ public sealed class Conductor(O4OHome home, ConductorSettings settings, string p
             var state = new ConductorState(Environment.ProcessId, startedAt, supervisors, gate, events);
             await using (await ControlServer.StartAsync(home, state, stop))
             {
-                await Task.WhenAll([.. supervisors.Select(supervisor => supervisor.RunAsync(stop))]);
+                await Task.WhenAll([
+                    .. supervisors.Select(supervisor => supervisor.RunAsync(stop)),
+                    new ScheduledBackups(home, settings.Database, settings.Backup, journal, time).RunAsync(stop),
+                    .. settings.Database.IsManaged ? [DamageWatch(gate, journal).RunAsync(stop)] : Array.Empty<Task>(),
+                ]);
             }
 
             observer.Stopping();
@@ -103,6 +107,11 @@ public sealed class Conductor(O4OHome home, ConductorSettings settings, string p
             await journal.RecordAsync(new RecoveryEvent(time.GetUtcNow(), ConductorComponent, RecoveryEventKind.Note, "conductor stopped"), CancellationToken.None);
         }
     }
+
+    private DamageWatch DamageWatch(RecoveryGate gate, IRecoveryJournal journal) =>
+        new(new ServerLogScanner(Path.Combine(home.PostgresData, "log")),
+            new DamageRestore(home, settings.Database, settings.Backup, gate, time),
+            settings.AutoRecovery, settings.Supervision, gate, journal, time);
 
     private static async Task<bool> StopFollowsAsync(CancellationToken stop)
     {

@@ -15,11 +15,12 @@ public sealed partial class Supervisor
         var failures = 0;
         var healthy = 0;
         var memoryLimit = child.Name == Conductor.PlatformComponent ? options.Platform.MemoryLimit : null;
+        var wait = options.ProbeInterval;
         while (true)
         {
             var request = CurrentRequest();
             var exited = child.Exited;
-            var first = await Task.WhenAny(Task.Delay(options.ProbeInterval, time, stop), exited, request);
+            var first = await Task.WhenAny(Task.Delay(wait, time, stop), exited, request);
             stop.ThrowIfCancellationRequested();
             if (first == request)
             {
@@ -35,7 +36,11 @@ public sealed partial class Supervisor
                     string.Create(CultureInfo.InvariantCulture, $"{child.Name} exited with code {exitCode}"), FailureType.ServerDown, Graceful: false), stop);
             }
 
+            // Probes start on a fixed period: a slow or timed-out probe does not stretch the detection window.
+            var probed = time.GetTimestamp();
             var probe = await child.ProbeAsync(options.ProbeTimeout, stop);
+            wait = options.ProbeInterval - time.GetElapsedTime(probed);
+            wait = wait < TimeSpan.Zero ? TimeSpan.Zero : wait;
             if (!probe.Healthy)
             {
                 healthy = 0;

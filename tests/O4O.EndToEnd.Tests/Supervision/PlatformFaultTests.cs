@@ -83,10 +83,17 @@ public sealed class PlatformFaultTests
         await Assert.ThrowsAsync<HttpRequestException>(() => up.Client.GetAsync("/api/health/live"));
         Assert.Contains(held, e => e.Kind == RecoveryEventKind.Detected && e.FailureType == FailureType.ServerDown);
 
-        // The platform is down, so the switch goes through the conductor's socket, as `o4o autorecovery on` does.
-        using var control = up.Control();
-        await control.SetAutoRecoveryAsync(true, "e2e");
+        var status = JsonDocument.Parse((await up.CliAsync("status", "--json")).StandardOutput).RootElement;
+        var row = status.GetProperty("components").EnumerateArray().Single(c => c.GetProperty("name").GetString() == "platform");
+        Assert.Equal(("down", "serverDown", "down"), (row.GetProperty("state").GetString(), row.GetProperty("failureType").GetString(), row.GetProperty("supervision").GetString()));
+        Assert.False(status.GetProperty("conductor").GetProperty("autoRecovery").GetBoolean());
+
+        // The platform is down, so the switch goes through the conductor's socket.
+        var on = await up.CliAsync("autorecovery", "on");
+        Assert.True(on.ExitCode == 0, on.StandardError);
+        Assert.StartsWith("AutoRecovery is on (switched by", on.StandardOutput);
         await up.Up.WaitForOkAsync(up.Client, "/api/health", TimeSpan.FromSeconds(15));
+        Assert.Contains("not restarted: AutoRecovery is off", (await up.CliAsync("logs", "conductor", "-n", "20")).StandardOutput);
         var switches = await up.EventsAsync("conductor");
         Assert.Contains(switches, e => e.Kind == RecoveryEventKind.Switch && e.Seen == "AutoRecovery switched off" && e.Actor == Conductor.UpProcess.AdminEmail);
     }

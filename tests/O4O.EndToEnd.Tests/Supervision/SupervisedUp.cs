@@ -5,8 +5,10 @@ using Npgsql;
 using O4O.EndToEnd.Tests.Conductor;
 using O4O.Recovery.Configuration;
 using O4O.Recovery.Control;
+using O4O.Recovery.Processes;
 using O4O.Recovery.State;
 using O4O.Recovery.Supervision;
+using ProcessStartInfo = System.Diagnostics.ProcessStartInfo;
 
 namespace O4O.EndToEnd.Tests.Supervision;
 
@@ -106,6 +108,15 @@ internal sealed class SupervisedUp : IAsyncDisposable
         var client = new HttpClient { BaseAddress = Up.BaseAddress, Timeout = TimeSpan.FromSeconds(10) };
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         return client;
+    }
+
+    /// <summary>Runs <c>./o4o ARGS</c> against this home, as an operator in another terminal would.</summary>
+    public async Task<CommandResult> CliAsync(params string[] args)
+    {
+        var start = new ProcessStartInfo(Path.Combine(UpProcess.RepositoryRoot(), "o4o"), args);
+        start.Environment["O4O_HOME"] = Home.Root;
+        start.Environment["O4O_CONFIGURATION"] = "Debug";
+        return await CommandRunner.RunAsync(start);
     }
 
     public async ValueTask DisposeAsync()
