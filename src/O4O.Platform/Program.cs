@@ -1,4 +1,5 @@
 using O4O.Platform.Auth;
+using O4O.Platform.AutoRecovery;
 using O4O.Platform.Data;
 using O4O.Platform.Health;
 using O4O.Platform.Hosting;
@@ -19,6 +20,7 @@ builder.Services.AddAuth(home);
 builder.Services.AddProducts();
 builder.Services.AddOrders();
 builder.Services.AddWeb();
+builder.Services.AddAutoRecovery();
 
 var app = builder.Build();
 
@@ -33,6 +35,7 @@ app.MapProducts();
 app.MapOrders();
 app.MapUsers();
 app.MapWeb();
+app.MapAutoRecovery();
 
 return await app.RunPlatformAsync();
 

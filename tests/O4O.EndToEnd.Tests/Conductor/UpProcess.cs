@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
+using System.Net;
 using System.Text.Json;
 using O4O.Recovery.Processes;
 using O4O.Tests.Shared;
@@ -19,7 +20,8 @@ internal sealed class UpProcess : IDisposable
     private readonly ConcurrentQueue<string> _output = new();
     private readonly Process _process;
 
-    public UpProcess()
+    /// <param name="environment">Extra settings, e.g. <c>O4O__Supervision__ProbeInterval</c>, for the conductor and its children.</param>
+    public UpProcess(IReadOnlyDictionary<string, string>? environment = null)
     {
         Home = Directory.CreateTempSubdirectory("o4o-e2e-").FullName;
         // As root the cluster runs as the postgres user, who must be able to reach the data directory.
@@ -37,6 +39,11 @@ internal sealed class UpProcess : IDisposable
         start.Environment["O4O__Platform__Port"] = PlatformPort.ToString(CultureInfo.InvariantCulture);
         start.Environment["O4O__Admin__Email"] = AdminEmail;
         start.Environment["O4O__Admin__Password"] = AdminPassword;
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
+
         _process = Process.Start(start)!;
         _process.OutputDataReceived += (_, line) => _output.Enqueue(line.Data ?? "");
         _process.ErrorDataReceived += (_, line) => _output.Enqueue(line.Data ?? "");
@@ -70,6 +77,48 @@ internal sealed class UpProcess : IDisposable
         return [root.GetProperty("conductorPid").GetInt32(),
             root.GetProperty("database").GetProperty("pid").GetInt32(),
             root.GetProperty("platform").GetProperty("pid").GetInt32()];
+    }
+
+    /// <summary>
+    /// Liveness first (the build, initdb and the platform's start come before it), then the full health check,
+    /// which a started platform must pass soon after: its database is already up.
+    /// </summary>
+    public async Task WaitForHealthAsync(HttpClient client, TimeSpan? timeout = null)
+    {
+        await WaitForOkAsync(client, "/api/health/live", timeout ?? TimeSpan.FromMinutes(3));
+        await WaitForOkAsync(client, "/api/health", TimeSpan.FromSeconds(30));
+    }
+
+    /// <summary>Polls <paramref name="path"/> until it answers 200; fails the test (with the output) when it does not in time.</summary>
+    public async Task WaitForOkAsync(HttpClient client, string path, TimeSpan timeout)
+    {
+        using var deadline = new CancellationTokenSource(timeout);
+        HttpStatusCode? last = null;
+        while (!deadline.IsCancellationRequested)
+        {
+            Assert.False(HasExited, $"o4o up exited early with {(HasExited ? ExitCode : 0)}\n{Output}");
+            try
+            {
+                using var response = await client.GetAsync(new Uri(path, UriKind.Relative), deadline.Token);
+                last = response.StatusCode;
+                if (last == HttpStatusCode.OK)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+            catch (OperationCanceledException) when (deadline.IsCancellationRequested)
+            {
+                break;
+            }
+
+            await Task.Delay(50, CancellationToken.None);
+        }
+
+        Assert.Fail($"{path} did not answer 200 within {timeout} (last: {last})\n{Output}");
     }
 
     public async Task<bool> WaitForExitAsync(TimeSpan timeout)
