@@ -24,6 +24,7 @@ internal static class O4OCommandLine
         root.Subcommands.Add(StatusCommand.Create(context));
         root.Subcommands.Add(PsqlCommand.Create(context));
         root.Subcommands.Add(DbCommand.Create(context));
+        root.Subcommands.Add(IncidentCommand.Create(context));
         return root;
     }
 

@@ -193,6 +193,321 @@ namespace O4O.Cli.Resources {
         }
         
         /// <summary>
+        ///   Looks up a localized string similar to Acknowledges an incident: repeated pages at the current level stop; escalation to the next level goes on..
+        /// </summary>
+        internal static string IncidentAckDescription {
+            get {
+                return ResourceManager.GetString("IncidentAckDescription", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Incident {0} acknowledged; escalation continues while it is not recovered..
+        /// </summary>
+        internal static string IncidentAcknowledged {
+            get {
+                return ResourceManager.GetString("IncidentAcknowledged", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to The improvement actions, one per line..
+        /// </summary>
+        internal static string IncidentActionsOption {
+            get {
+                return ResourceManager.GetString("IncidentActionsOption", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Incident {0} was already resolved..
+        /// </summary>
+        internal static string IncidentAlreadyResolved {
+            get {
+                return ResourceManager.GetString("IncidentAlreadyResolved", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Who does it, for the record (default: the current user)..
+        /// </summary>
+        internal static string IncidentByOption {
+            get {
+                return ResourceManager.GetString("IncidentByOption", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Incidents: opened on the first confirmed failure or by hand, with a timeline that fills itself..
+        /// </summary>
+        internal static string IncidentDescription {
+            get {
+                return ResourceManager.GetString("IncidentDescription", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Sets the impact, root cause and actions of an incident (for its post-mortem)..
+        /// </summary>
+        internal static string IncidentEditDescription {
+            get {
+                return ResourceManager.GetString("IncidentEditDescription", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Nothing to change: give --impact, --root-cause or --actions..
+        /// </summary>
+        internal static string IncidentEditNothing {
+            get {
+                return ResourceManager.GetString("IncidentEditNothing", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to The incident number..
+        /// </summary>
+        internal static string IncidentIdArgument {
+            get {
+                return ResourceManager.GetString("IncidentIdArgument", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to The impact: who or what was affected..
+        /// </summary>
+        internal static string IncidentImpactOption {
+            get {
+                return ResourceManager.GetString("IncidentImpactOption", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Prints JSON (a stable shape for scripts)..
+        /// </summary>
+        internal static string IncidentJsonOption {
+            get {
+                return ResourceManager.GetString("IncidentJsonOption", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Lists incidents, newest first..
+        /// </summary>
+        internal static string IncidentListDescription {
+            get {
+                return ResourceManager.GetString("IncidentListDescription", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to No incidents recorded..
+        /// </summary>
+        internal static string IncidentNone {
+            get {
+                return ResourceManager.GetString("IncidentNone", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to The note..
+        /// </summary>
+        internal static string IncidentNoteArgument {
+            get {
+                return ResourceManager.GetString("IncidentNoteArgument", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Adds a note to an incident&apos;s timeline..
+        /// </summary>
+        internal static string IncidentNoteDescription {
+            get {
+                return ResourceManager.GetString("IncidentNoteDescription", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to There is no incident {0} (o4o incident list shows them)..
+        /// </summary>
+        internal static string IncidentNotFound {
+            get {
+                return ResourceManager.GetString("IncidentNotFound", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Opens an incident by hand and prints its number..
+        /// </summary>
+        internal static string IncidentOpenDescription {
+            get {
+                return ResourceManager.GetString("IncidentOpenDescription", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Incident {0} opened..
+        /// </summary>
+        internal static string IncidentOpened {
+            get {
+                return ResourceManager.GetString("IncidentOpened", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Incident {0} resolved..
+        /// </summary>
+        internal static string IncidentResolved {
+            get {
+                return ResourceManager.GetString("IncidentResolved", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Resolves an incident by hand; its duration is kept..
+        /// </summary>
+        internal static string IncidentResolveDescription {
+            get {
+                return ResourceManager.GetString("IncidentResolveDescription", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to The root cause..
+        /// </summary>
+        internal static string IncidentRootCauseOption {
+            get {
+                return ResourceManager.GetString("IncidentRootCauseOption", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Acknowledged: {0} by {1}.
+        /// </summary>
+        internal static string IncidentShowAcknowledged {
+            get {
+                return ResourceManager.GetString("IncidentShowAcknowledged", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Actions: {0}.
+        /// </summary>
+        internal static string IncidentShowActions {
+            get {
+                return ResourceManager.GetString("IncidentShowActions", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Components: {0}.
+        /// </summary>
+        internal static string IncidentShowComponents {
+            get {
+                return ResourceManager.GetString("IncidentShowComponents", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Shows an incident with its timeline..
+        /// </summary>
+        internal static string IncidentShowDescription {
+            get {
+                return ResourceManager.GetString("IncidentShowDescription", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to First alert: {0}.
+        /// </summary>
+        internal static string IncidentShowFirstAlert {
+            get {
+                return ResourceManager.GetString("IncidentShowFirstAlert", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Impact: {0}.
+        /// </summary>
+        internal static string IncidentShowImpact {
+            get {
+                return ResourceManager.GetString("IncidentShowImpact", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Resolved: {0}.
+        /// </summary>
+        internal static string IncidentShowResolved {
+            get {
+                return ResourceManager.GetString("IncidentShowResolved", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Root cause: {0}.
+        /// </summary>
+        internal static string IncidentShowRootCause {
+            get {
+                return ResourceManager.GetString("IncidentShowRootCause", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Status: {0}, duration {1}.
+        /// </summary>
+        internal static string IncidentShowStatus {
+            get {
+                return ResourceManager.GetString("IncidentShowStatus", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Timeline:.
+        /// </summary>
+        internal static string IncidentShowTimeline {
+            get {
+                return ResourceManager.GetString("IncidentShowTimeline", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to open.
+        /// </summary>
+        internal static string IncidentStatusOpen {
+            get {
+                return ResourceManager.GetString("IncidentStatusOpen", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to resolved.
+        /// </summary>
+        internal static string IncidentStatusResolved {
+            get {
+                return ResourceManager.GetString("IncidentStatusResolved", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to What is wrong, in one line..
+        /// </summary>
+        internal static string IncidentTitleArgument {
+            get {
+                return ResourceManager.GetString("IncidentTitleArgument", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to An incident needs a title..
+        /// </summary>
+        internal static string IncidentTitleEmpty {
+            get {
+                return ResourceManager.GetString("IncidentTitleEmpty", resourceCulture);
+            }
+        }
+        
+        /// <summary>
         ///   Looks up a localized string similar to Language of human output: en (default) or ko. Also O4O_LANG..
         /// </summary>
         internal static string OptionLang {
