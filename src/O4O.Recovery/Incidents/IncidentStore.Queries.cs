@@ -25,12 +25,8 @@ public sealed partial class IncidentStore
         return await ReadIncidentsAsync(connection, $"SELECT {IncidentColumns} FROM incidents ORDER BY id DESC", cancellationToken);
     }
 
-    /// <summary>The open incidents, oldest first.</summary>
-    public async Task<IReadOnlyList<Incident>> ListOpenAsync(CancellationToken cancellationToken)
-    {
-        await using var connection = await ConnectAsync(cancellationToken);
-        return await ReadIncidentsAsync(connection, $"SELECT {IncidentColumns} FROM incidents WHERE resolved_at IS NULL ORDER BY id", cancellationToken);
-    }
+    internal static Task<IReadOnlyList<Incident>> ReadAsync(SqliteConnection connection, string where, CancellationToken cancellationToken) =>
+        ReadIncidentsAsync(connection, $"SELECT {IncidentColumns} FROM incidents WHERE {where} ORDER BY id", cancellationToken);
 
     /// <summary>Incident <paramref name="id"/>'s timeline in the order things happened.</summary>
     /// <exception cref="IncidentNotFoundException">There is no such incident.</exception>

@@ -8,7 +8,8 @@ namespace O4O.Recovery.Incidents;
 /// <param name="path">The state database file.</param>
 public sealed partial class IncidentStore(string path)
 {
-    private const string Schema = "Incidents/incidents.sql";
+    /// <summary>The embedded schema of the incident tables.</summary>
+    public const string Schema = "Incidents/incidents.sql";
 
     /// <summary>The state database file.</summary>
     public string Path { get; } = path;
@@ -89,7 +90,7 @@ public sealed partial class IncidentStore(string path)
     }
 
     internal Task<SqliteConnection> ConnectAsync(CancellationToken cancellationToken) =>
-        StateDatabase.OpenAsync(Path, Schema, cancellationToken);
+        StateDatabase.OpenAsync(Path, [Schema], cancellationToken);
 
     internal static Task AppendAsync(SqliteConnection connection, long id, TimelineEntry entry, CancellationToken cancellationToken) =>
         ExecuteAsync(connection,

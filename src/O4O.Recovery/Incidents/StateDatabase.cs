@@ -12,28 +12,27 @@ public static class StateDatabase
 {
     private static readonly ConcurrentDictionary<(string Path, string Schema), bool> _prepared = new();
 
-    /// <summary>Opens <paramref name="path"/>, creating it and the tables of <paramref name="schema"/> if needed.</summary>
+    /// <summary>Opens <paramref name="path"/>, creating it and the tables of <paramref name="schemas"/> if needed.</summary>
     /// <param name="path">The state database file.</param>
-    /// <param name="schema">The embedded schema file, e.g. <c>Incidents/incidents.sql</c>.</param>
+    /// <param name="schemas">The embedded schema files, e.g. <c>Incidents/incidents.sql</c>.</param>
     /// <param name="cancellationToken">Cancels the open.</param>
-    public static async Task<SqliteConnection> OpenAsync(string path, string schema, CancellationToken cancellationToken)
+    public static async Task<SqliteConnection> OpenAsync(string path, IReadOnlyList<string> schemas, CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         // The conductor and the CLI write at the same time: wait for the other writer rather than fail at once.
         var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, DefaultTimeout = 30 }.ToString());
         await connection.OpenAsync(cancellationToken);
-        if (_prepared.ContainsKey((path, schema)))
+        foreach (var schema in schemas.Where(schema => !_prepared.ContainsKey((path, schema))))
         {
-            return connection;
+            await using (var command = connection.CreateCommand())
+            {
+                command.CommandText = "PRAGMA journal_mode=WAL;\n" + ReadSchema(schema);
+                await command.ExecuteNonQueryAsync(cancellationToken);
+            }
+
+            _prepared[(path, schema)] = true;
         }
 
-        await using (var command = connection.CreateCommand())
-        {
-            command.CommandText = "PRAGMA journal_mode=WAL;\n" + ReadSchema(schema);
-            await command.ExecuteNonQueryAsync(cancellationToken);
-        }
-
-        _prepared[(path, schema)] = true;
         return connection;
     }
 
