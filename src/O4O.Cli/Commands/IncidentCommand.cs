@@ -17,6 +17,7 @@ internal static class IncidentCommand
         incident.Subcommands.Add(IncidentEditCommand.Create(context));
         incident.Subcommands.Add(IncidentAckCommand.Create(context));
         incident.Subcommands.Add(IncidentResolveCommand.Create(context));
+        incident.Subcommands.Add(IncidentReportCommand.Create(context));
         return incident;
     }
 

@@ -355,6 +355,42 @@ namespace O4O.Cli.Resources {
         }
         
         /// <summary>
+        ///   Looks up a localized string similar to Writes the incident&apos;s post-mortem in the runbook&apos;s template (Markdown; Korean headings with --lang ko)..
+        /// </summary>
+        internal static string IncidentReportDescription {
+            get {
+                return ResourceManager.GetString("IncidentReportDescription", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to The directory {0} does not exist..
+        /// </summary>
+        internal static string IncidentReportNoDirectory {
+            get {
+                return ResourceManager.GetString("IncidentReportNoDirectory", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Writes the report to FILE (atomically) instead of standard output..
+        /// </summary>
+        internal static string IncidentReportOutOption {
+            get {
+                return ResourceManager.GetString("IncidentReportOutOption", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Report written to {0}..
+        /// </summary>
+        internal static string IncidentReportWritten {
+            get {
+                return ResourceManager.GetString("IncidentReportWritten", resourceCulture);
+            }
+        }
+        
+        /// <summary>
         ///   Looks up a localized string similar to Incident {0} resolved..
         /// </summary>
         internal static string IncidentResolved {

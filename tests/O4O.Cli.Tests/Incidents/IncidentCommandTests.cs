@@ -68,4 +68,34 @@ public sealed class IncidentCommandTests
         Assert.Contains("진행 중", result.Out);
         Assert.Contains("디스크 가득 참", result.Out);
     }
+
+    [Fact]
+    public async Task Report_with_out_writes_the_Korean_post_mortem_to_the_file()
+    {
+        using var cli = new CliRun();
+        await cli.RunAsync("incident", "open", "결제 페이지 느림");
+        await cli.RunAsync("incident", "edit", "1", "--root-cause", "메모리 누수");
+        var file = Path.Combine(cli.Root, "report.md");
+
+        var result = await cli.RunAsync("incident", "report", "1", "--lang", "ko", "--out", file);
+        await cli.RunAsync("incident", "list", "--lang", "en");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Empty(result.Out);
+        var report = await File.ReadAllTextAsync(file);
+        Assert.StartsWith("## 장애 보고서\n\n**장애**: #1 결제 페이지 느림\n", report, StringComparison.Ordinal);
+        Assert.Contains("### 근본 원인\n메모리 누수\n", report, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Report_into_a_missing_directory_is_one_line_and_writes_nothing()
+    {
+        using var cli = new CliRun();
+        await cli.RunAsync("incident", "open", "Disk full");
+
+        var result = await cli.RunAsync("incident", "report", "1", "--out", Path.Combine(cli.Root, "nowhere", "report.md"));
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("does not exist", Assert.Single(result.ErrorLines), StringComparison.Ordinal);
+    }
 }
