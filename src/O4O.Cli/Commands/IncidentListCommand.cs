@@ -18,7 +18,7 @@ internal static class IncidentListCommand
             var views = (await IncidentCommand.Store(context).ListAsync(cancellationToken)).Select(incident => IncidentView.From(incident, now)).ToList();
             if (result.GetValue(json))
             {
-                await context.Out.WriteLineAsync(IncidentView.ToJson(views));
+                await context.Out.WriteLineAsync(CliJson.Serialize(views));
                 return ExitCodes.Success;
             }
 

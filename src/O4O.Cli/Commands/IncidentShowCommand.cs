@@ -17,7 +17,7 @@ internal static class IncidentShowCommand
         {
             var incident = await store.GetAsync(result.GetValue(id), cancellationToken);
             var view = IncidentView.From(incident, TimeProvider.System.GetUtcNow(), await store.TimelineAsync(incident.Id, cancellationToken));
-            await context.Out.WriteLineAsync(result.GetValue(json) ? IncidentView.ToJson(view) : Render(view));
+            await context.Out.WriteLineAsync(result.GetValue(json) ? CliJson.Serialize(view) : Render(view));
             return ExitCodes.Success;
         }));
         return command;

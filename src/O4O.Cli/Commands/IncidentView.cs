@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
-using System.Text.Json.Serialization;
 using O4O.Cli.Resources;
 using O4O.Recovery.Incidents;
 
@@ -24,18 +22,10 @@ internal sealed record IncidentView(
     IReadOnlyList<string> Components,
     IReadOnlyList<TimelineEntry>? Timeline)
 {
-    private static readonly JsonSerializerOptions _json = new(JsonSerializerDefaults.Web)
-    {
-        WriteIndented = true,
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-    };
-
     public static IncidentView From(Incident incident, DateTimeOffset now, IReadOnlyList<TimelineEntry>? timeline = null) =>
         new(incident.Id, incident.Title, incident.IsOpen ? "open" : "resolved", incident.OpenedBy, incident.FirstAlertAt, incident.ResolvedAt,
             Math.Round(incident.Duration(now).TotalSeconds, 3), incident.AcknowledgedAt, incident.AcknowledgedBy, incident.FailureType?.ToString(),
             incident.Impact, incident.RootCause, incident.Actions, incident.Components, timeline);
-
-    public static string ToJson<T>(T value) => JsonSerializer.Serialize(value, _json);
 
     public string StatusText => Status == "open" ? Strings.IncidentStatusOpen : Strings.IncidentStatusResolved;
 

@@ -58,6 +58,105 @@ namespace O4O.Cli.Resources {
         }
         
         /// <summary>
+        ///   Looks up a localized string similar to Files changed under {0} in the window: {1}.
+        /// </summary>
+        internal static string AuditChangedFiles {
+            get {
+                return ResourceManager.GetString("AuditChangedFiles", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to The runbook&apos;s security check: failed logins grouped by address and account, locked accounts, recently created admins and changed platform files. Exit code 3 when there is something to look at..
+        /// </summary>
+        internal static string AuditDescription {
+            get {
+                return ResourceManager.GetString("AuditDescription", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Failed logins since {0} (address, account, attempts, last, reasons):.
+        /// </summary>
+        internal static string AuditFailedLogins {
+            get {
+                return ResourceManager.GetString("AuditFailedLogins", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Findings: look at the locked accounts, new admins or repeated failed logins above..
+        /// </summary>
+        internal static string AuditFindings {
+            get {
+                return ResourceManager.GetString("AuditFindings", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to --hours must be a positive number of hours..
+        /// </summary>
+        internal static string AuditHoursInvalid {
+            get {
+                return ResourceManager.GetString("AuditHoursInvalid", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to The window in hours (default 24)..
+        /// </summary>
+        internal static string AuditHoursOption {
+            get {
+                return ResourceManager.GetString("AuditHoursOption", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Prints the audit as JSON (a stable shape for scripts)..
+        /// </summary>
+        internal static string AuditJsonOption {
+            get {
+                return ResourceManager.GetString("AuditJsonOption", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Locked accounts: {0}.
+        /// </summary>
+        internal static string AuditLockedAccounts {
+            get {
+                return ResourceManager.GetString("AuditLockedAccounts", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Admin accounts created in the window: {0}.
+        /// </summary>
+        internal static string AuditNewAdmins {
+            get {
+                return ResourceManager.GetString("AuditNewAdmins", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to No findings..
+        /// </summary>
+        internal static string AuditNoFindings {
+            get {
+                return ResourceManager.GetString("AuditNoFindings", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to The deployed platform&apos;s directory (default: where O4O.Platform.dll is found)..
+        /// </summary>
+        internal static string AuditPlatformDirOption {
+            get {
+                return ResourceManager.GetString("AuditPlatformDirOption", resourceCulture);
+            }
+        }
+        
+        /// <summary>
         ///   Looks up a localized string similar to Commands about the platform&apos;s database..
         /// </summary>
         internal static string DbDescription {
@@ -792,6 +891,42 @@ namespace O4O.Cli.Resources {
         internal static string UpStorefront {
             get {
                 return ResourceManager.GetString("UpStorefront", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Verifies the service as the runbook&apos;s phase 4 does: health, products, smoke-test login (Verify:Email, Verify:Password), admin, main site, 10 timed health requests, a 1000-request load test and the integrity counts against the newest backup. Exit code 0 only when every check passes..
+        /// </summary>
+        internal static string VerifyDescription {
+            get {
+                return ResourceManager.GetString("VerifyDescription", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to {0} of {1} checks failed..
+        /// </summary>
+        internal static string VerifyFailed {
+            get {
+                return ResourceManager.GetString("VerifyFailed", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Prints the checks as JSON (a stable shape for scripts)..
+        /// </summary>
+        internal static string VerifyJsonOption {
+            get {
+                return ResourceManager.GetString("VerifyJsonOption", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to All checks passed..
+        /// </summary>
+        internal static string VerifyPassed {
+            get {
+                return ResourceManager.GetString("VerifyPassed", resourceCulture);
             }
         }
     }
