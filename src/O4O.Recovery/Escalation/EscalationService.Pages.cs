@@ -8,17 +8,17 @@ namespace O4O.Recovery.Escalation;
 
 public sealed partial class EscalationService
 {
-    private sealed record Page(DateTimeOffset PagedAt, DateTimeOffset LastPagedAt, DateTimeOffset? MutedAt);
+    private sealed record Page(DateTimeOffset PagedAt, DateTimeOffset LastPagedAt, DateTimeOffset? MutedAt, DateTimeOffset? ResolvedNoticeAt);
 
     private static async Task<Dictionary<int, Page>> PagesAsync(SqliteConnection connection, long incident, CancellationToken cancellationToken)
     {
-        await using var command = Command(connection, "SELECT level, paged_at, last_paged_at, muted_at FROM escalation_pages WHERE incident_id = $id",
+        await using var command = Command(connection, "SELECT level, paged_at, last_paged_at, muted_at, resolved_notice_at FROM escalation_pages WHERE incident_id = $id",
             ("$id", incident));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var pages = new Dictionary<int, Page>();
         while (await reader.ReadAsync(cancellationToken))
         {
-            pages[reader.GetInt32(0)] = new Page(Time(reader, 1)!.Value, Time(reader, 2)!.Value, Time(reader, 3));
+            pages[reader.GetInt32(0)] = new Page(Time(reader, 1)!.Value, Time(reader, 2)!.Value, Time(reader, 3), Time(reader, 4));
         }
 
         return pages;
@@ -36,11 +36,14 @@ public sealed partial class EscalationService
 
         await ExecuteAsync(connection, """
             INSERT INTO escalation_pages (incident_id, level, paged_at, last_paged_at) VALUES ($id, $level, $now, $now)
-            ON CONFLICT (incident_id, level) DO UPDATE SET last_paged_at = $now, repeats = repeats + 1
+            ON CONFLICT (incident_id, level) DO UPDATE SET last_paged_at = $now, repeats = repeats + 1, resolved_notice_at = NULL
             """, cancellationToken, ("$id", incident.Id), ("$level", level), ("$now", now.ToUnixTimeMilliseconds()));
-        var text = kind == "page"
-            ? $"{matrix.Name} ({matrix.Owner}) paged via {string.Join(", ", matrix.Channels)}; respond within {DurationText.Format(matrix.RespondWithin, CultureInfo.InvariantCulture)}"
-            : $"{matrix.Name} ({matrix.Owner}) paged again: not acknowledged";
+        var text = kind switch
+        {
+            "page" => $"{matrix.Name} ({matrix.Owner}) paged via {string.Join(", ", matrix.Channels)}; respond within {DurationText.Format(matrix.RespondWithin, CultureInfo.InvariantCulture)}",
+            "reopened" => $"{matrix.Name} ({matrix.Owner}) paged again: failed again after the resolution they were told of",
+            _ => $"{matrix.Name} ({matrix.Owner}) paged again: not acknowledged",
+        };
         await IncidentStore.AppendAsync(connection, incident.Id,
             new TimelineEntry(now, kind == "page" ? "Escalated" : "Repeated", "escalation", text, "escalation"), cancellationToken);
     }

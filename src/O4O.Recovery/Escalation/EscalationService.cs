@@ -64,12 +64,19 @@ public sealed partial class EscalationService(string path, EscalationOptions opt
     private async Task EscalateAsync(SqliteConnection connection, Incident incident, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var pages = await PagesAsync(connection, incident.Id, cancellationToken);
+        // Levels told "resolved" of an incident that reopened (a flapping component) hear that it failed again.
+        foreach (var (told, _) in pages.Where(page => page.Value.ResolvedNoticeAt is not null && page.Key < options.Levels.Count).ToList())
+        {
+            await PageAsync(connection, incident, told, "reopened", now, cancellationToken);
+            pages[told] = pages[told] with { LastPagedAt = now, ResolvedNoticeAt = null };
+        }
+
         for (var level = 0; level < options.Levels.Count; level++)
         {
             if (!pages.ContainsKey(level) && now - incident.FirstAlertAt >= options.Levels[level].NotifyAfter)
             {
                 await PageAsync(connection, incident, level, "page", now, cancellationToken);
-                pages[level] = new Page(now, now, null);
+                pages[level] = new Page(now, now, null, null);
             }
         }
 

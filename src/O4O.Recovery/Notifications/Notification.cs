@@ -6,7 +6,7 @@ namespace O4O.Recovery.Notifications;
 /// What a channel delivers: a page to an escalation level, a repeat, or the news that the incident is resolved.
 /// Webhooks and commands receive it as JSON; Slack and e-mail receive <see cref="Subject"/> and <see cref="Text"/>.
 /// </summary>
-/// <param name="Kind">"page", "repeat" or "resolved".</param>
+/// <param name="Kind">"page", "repeat", "resolved", or "reopened" (failed again after "resolved" was sent).</param>
 /// <param name="IncidentId">The incident's number.</param>
 /// <param name="Level">The escalation level paged (L1...).</param>
 /// <param name="Owner">Who answers at that level.</param>

@@ -69,6 +69,28 @@ public sealed class EscalationServiceTests : IDisposable
     }
 
     [Fact]
+    public async Task A_component_failing_again_after_resolved_was_announced_pages_the_same_levels_and_announces_the_next_resolution()
+    {
+        await _harness.FailAsync();
+        await _harness.AtAsync(TimeSpan.Zero);
+        _harness.Time.SetUtcNow(EscalationHarness.Start.AddMinutes(2));
+        await _harness.RecoverAsync();
+        await _harness.AtAsync(TimeSpan.FromMinutes(2));
+        _harness.Time.SetUtcNow(EscalationHarness.Start.AddMinutes(4));
+        await _harness.FailAsync();
+
+        var reopened = await _harness.AtAsync(TimeSpan.FromMinutes(4));
+        _harness.Time.SetUtcNow(EscalationHarness.Start.AddMinutes(6));
+        await _harness.RecoverAsync();
+        var resolvedAgain = await _harness.AtAsync(TimeSpan.FromMinutes(6));
+
+        Assert.Equal(("L1", "DevOps engineer", "reopened"), Single(reopened));
+        Assert.Equal(("L1", "DevOps engineer", "resolved"), Single(resolvedAgain));
+        Assert.Contains("after 6 min", resolvedAgain[0].Subject, StringComparison.Ordinal);
+        Assert.Single(await _harness.Store.ListAsync(default));
+    }
+
+    [Fact]
     public async Task A_restarted_escalation_service_resumes_pending_escalations_without_paging_twice()
     {
         await _harness.FailAsync();
