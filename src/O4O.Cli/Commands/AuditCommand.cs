@@ -8,8 +8,9 @@ using O4O.Recovery.Verification;
 namespace O4O.Cli.Commands;
 
 /// <summary>
-/// <c>o4o audit [--hours N] [--platform-dir DIR] [--json]</c>: the runbook's security check. Exit code 3 when there is
-/// something to look at: a locked account, an admin created in the window, or an address with many failed logins.
+/// <c>o4o audit [--hours N] [--platform-dir DIR] [--json] [--record-checksums]</c>: the runbook's security check. Exit code 3
+/// when there is something to look at: a locked account, an admin created in the window, an address with many failed
+/// logins, or a platform file that differs from the checksums recorded at deploy (<c>--record-checksums</c>) or start.
 /// </summary>
 internal static class AuditCommand
 {
@@ -21,10 +22,12 @@ internal static class AuditCommand
         var hours = new Option<int>("--hours") { Description = Strings.AuditHoursOption, DefaultValueFactory = _ => 24 };
         var platformDirectory = new Option<string?>("--platform-dir") { Description = Strings.AuditPlatformDirOption };
         var json = new Option<bool>("--json") { Description = Strings.AuditJsonOption };
+        var record = new Option<bool>("--record-checksums") { Description = Strings.AuditRecordOption };
         var command = new Command("audit", Strings.AuditDescription);
         command.Options.Add(hours);
         command.Options.Add(platformDirectory);
         command.Options.Add(json);
+        command.Options.Add(record);
         command.SetAction(async (ParseResult result, CancellationToken cancellationToken) =>
         {
             if (result.GetValue(hours) <= 0)
@@ -39,6 +42,13 @@ internal static class AuditCommand
             {
                 await context.Error.WriteLineAsync(Text.Format(Strings.ErrorLine, Text.Format(Strings.IncidentReportNoDirectory, directory)));
                 return ExitCodes.UsageError;
+            }
+
+            if (result.GetValue(record))
+            {
+                var count = PlatformChecksums.Record(Path.GetFullPath(directory), PlatformChecksums.FileIn(context.Home));
+                await context.Error.WriteLineAsync(Text.Format(Strings.AuditRecorded, count, PlatformChecksums.FileIn(context.Home)));
+                return ExitCodes.Success;
             }
 
             var report = await RunAsync(context, TimeSpan.FromHours(result.GetValue(hours)), Path.GetFullPath(directory), cancellationToken);
@@ -56,7 +66,8 @@ internal static class AuditCommand
         IReadOnlyList<LockedAccount> LockedAccounts,
         IReadOnlyList<NewAdmin> NewAdmins,
         string PlatformDirectory,
-        IReadOnlyList<ChangedFile> ChangedFiles);
+        IReadOnlyList<ChangedFile> ChangedFiles,
+        IReadOnlyList<ChecksumDifference>? ChecksumDifferences);
 
     private static async Task<AuditReport> RunAsync(CliContext context, TimeSpan window, string directory, CancellationToken cancellationToken)
     {
@@ -66,8 +77,9 @@ internal static class AuditCommand
         var failed = await audit.FailedLoginsAsync(since, cancellationToken);
         var locked = await audit.LockedAccountsAsync(now, cancellationToken);
         var admins = await audit.NewAdminsAsync(since, cancellationToken);
-        var findings = locked.Count > 0 || admins.Count > 0 || failed.Any(group => group.Attempts >= FailedLoginFinding);
-        return new AuditReport(since, findings, failed, locked, admins, directory, FileChanges.Since(directory, since));
+        var differences = PlatformChecksums.Compare(directory, PlatformChecksums.FileIn(context.Home));
+        var findings = locked.Count > 0 || admins.Count > 0 || failed.Any(group => group.Attempts >= FailedLoginFinding) || differences?.Count > 0;
+        return new AuditReport(since, findings, failed, locked, admins, directory, FileChanges.Since(directory, since), differences);
     }
 
     private static string Render(AuditReport report)
@@ -81,6 +93,8 @@ internal static class AuditCommand
         lines.AddRange(report.NewAdmins.Select(admin => $"  {admin.Email}  {Time(admin.CreatedAt)}"));
         lines.Add(Text.Format(Strings.AuditChangedFiles, report.PlatformDirectory, report.ChangedFiles.Count));
         lines.AddRange(report.ChangedFiles.Select(file => $"  {Time(file.ModifiedAt)}  {file.Path}"));
+        lines.Add(report.ChecksumDifferences is { } differences ? Text.Format(Strings.AuditChecksumDifferences, differences.Count) : Strings.AuditNoChecksums);
+        lines.AddRange((report.ChecksumDifferences ?? []).Select(difference => $"  {difference.Change,-8}  {difference.Path}"));
         lines.Add(report.Findings ? Strings.AuditFindings : Strings.AuditNoFindings);
         return string.Join(Environment.NewLine, lines);
     }

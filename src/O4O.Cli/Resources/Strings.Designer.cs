@@ -67,6 +67,15 @@ namespace O4O.Cli.Resources {
         }
         
         /// <summary>
+        ///   Looks up a localized string similar to Files that differ from the recorded checksums: {0}.
+        /// </summary>
+        internal static string AuditChecksumDifferences {
+            get {
+                return ResourceManager.GetString("AuditChecksumDifferences", resourceCulture);
+            }
+        }
+        
+        /// <summary>
         ///   Looks up a localized string similar to The runbook&apos;s security check: failed logins grouped by address and account, locked accounts, recently created admins and changed platform files. Exit code 3 when there is something to look at..
         /// </summary>
         internal static string AuditDescription {
@@ -139,6 +148,15 @@ namespace O4O.Cli.Resources {
         }
         
         /// <summary>
+        ///   Looks up a localized string similar to No checksums recorded yet (o4o audit --record-checksums after a deploy)..
+        /// </summary>
+        internal static string AuditNoChecksums {
+            get {
+                return ResourceManager.GetString("AuditNoChecksums", resourceCulture);
+            }
+        }
+        
+        /// <summary>
         ///   Looks up a localized string similar to No findings..
         /// </summary>
         internal static string AuditNoFindings {
@@ -153,6 +171,24 @@ namespace O4O.Cli.Resources {
         internal static string AuditPlatformDirOption {
             get {
                 return ResourceManager.GetString("AuditPlatformDirOption", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Recorded the checksums of {0} files in {1}..
+        /// </summary>
+        internal static string AuditRecorded {
+            get {
+                return ResourceManager.GetString("AuditRecorded", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Records the checksums of the platform&apos;s files now (after a deploy), for later audits to compare against..
+        /// </summary>
+        internal static string AuditRecordOption {
+            get {
+                return ResourceManager.GetString("AuditRecordOption", resourceCulture);
             }
         }
         

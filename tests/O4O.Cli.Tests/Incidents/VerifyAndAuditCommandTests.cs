@@ -30,7 +30,7 @@ public sealed class VerifyAndAuditCommandTests(ManagedPostgresFixture postgres) 
     }
 
     [Fact]
-    public async Task Audit_reports_a_login_storm_as_a_finding_with_exit_code_3()
+    public async Task Audit_reports_a_login_storm_and_a_tampered_platform_file_as_findings_with_exit_code_3()
     {
         var database = await postgres.CreateDatabaseAsync("audit");
         await using (var connection = new NpgsqlConnection(database))
@@ -47,13 +47,20 @@ public sealed class VerifyAndAuditCommandTests(ManagedPostgresFixture postgres) 
 
         using var cli = new CliRun();
         cli.Settings["Database:ConnectionString"] = database;
+        var platform = Directory.CreateDirectory(Path.Combine(cli.Root, "platform")).FullName;
+        await File.WriteAllTextAsync(Path.Combine(platform, "O4O.Platform.dll"), "deployed");
 
-        var result = await cli.RunAsync("audit", "--platform-dir", cli.Root, "--json");
+        var recorded = await cli.RunAsync("audit", "--platform-dir", platform, "--record-checksums");
+        await File.WriteAllTextAsync(Path.Combine(platform, "O4O.Platform.dll"), "tampered");
+        var result = await cli.RunAsync("audit", "--platform-dir", platform, "--json");
 
+        Assert.Equal(0, recorded.ExitCode);
         Assert.Equal(3, result.ExitCode);
         using var json = JsonDocument.Parse(result.Out);
         var storm = Assert.Single(json.RootElement.GetProperty("failedLogins").EnumerateArray());
         Assert.Equal(("203.0.113.9", 10), (storm.GetProperty("clientAddress").GetString(), storm.GetProperty("attempts").GetInt32()));
+        var difference = Assert.Single(json.RootElement.GetProperty("checksumDifferences").EnumerateArray());
+        Assert.Equal(("O4O.Platform.dll", "modified"), (difference.GetProperty("path").GetString(), difference.GetProperty("change").GetString()));
     }
 
     [Fact]

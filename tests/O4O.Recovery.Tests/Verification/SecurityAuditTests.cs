@@ -51,4 +51,28 @@ public sealed class SecurityAuditTests(ManagedPostgresFixture postgres) : IClass
         Assert.Equal([Path.Combine("wwwroot", "shell.php")], changed.Select(file => file.Path));
         Directory.Delete(directory, recursive: true);
     }
+
+    [Fact]
+    public void A_file_changed_after_the_checksums_were_recorded_is_found_even_with_its_old_modification_time()
+    {
+        var directory = Directory.CreateTempSubdirectory("o4o-platform-").FullName;
+        var record = Path.Combine(Directory.CreateTempSubdirectory("o4o-home-").FullName, "platform.sha256");
+        var dll = Path.Combine(directory, "O4O.Platform.dll");
+        File.WriteAllText(dll, "original");
+        File.WriteAllText(Path.Combine(directory, "appsettings.json"), "{}");
+        var writtenAt = File.GetLastWriteTimeUtc(dll);
+
+        Assert.Equal(2, PlatformChecksums.Record(directory, record));
+        Assert.Empty(PlatformChecksums.Compare(directory, record)!);
+        File.WriteAllText(dll, "tampered");
+        File.SetLastWriteTimeUtc(dll, writtenAt);
+        File.Delete(Path.Combine(directory, "appsettings.json"));
+        File.WriteAllText(Path.Combine(directory, "backdoor.dll"), "x");
+
+        Assert.Equal([new ChecksumDifference("O4O.Platform.dll", "modified"), new ChecksumDifference("appsettings.json", "removed"),
+            new ChecksumDifference("backdoor.dll", "added")], PlatformChecksums.Compare(directory, record));
+        Assert.Null(PlatformChecksums.Compare(directory, record + ".missing"));
+        Directory.Delete(directory, recursive: true);
+        Directory.Delete(Path.GetDirectoryName(record)!, recursive: true);
+    }
 }
