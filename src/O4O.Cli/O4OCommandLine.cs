@@ -27,6 +27,7 @@ internal static class O4OCommandLine
         root.Subcommands.Add(IncidentCommand.Create(context));
         root.Subcommands.Add(VerifyCommand.Create(context));
         root.Subcommands.Add(AuditCommand.Create(context));
+        root.Subcommands.Add(RecoverCommand.Create(context));
         return root;
     }
 

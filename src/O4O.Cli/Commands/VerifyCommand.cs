@@ -52,11 +52,16 @@ internal static class VerifyCommand
             ?? PlatformLaunch.BaseAddressFor(ConductorRecord.ReadRunning(context.Home)?.Platform.Port ?? context.Bind<PlatformOptions>(PlatformOptions.Section).Port);
         using var client = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
         var checks = (await new PlatformVerifier(client, baseAddress, options, TimeProvider.System).RunAsync(cancellationToken)).ToList();
-        var backups = context.Bind<BackupSetting>("Backup").Directory ?? context.Home.Backups;
-        var database = DatabaseCommands.Target(context).ToConnectionString();
-        checks.Add(await new IntegrityCheck(database, backups, TimeProvider.System).RunAsync(cancellationToken));
+        checks.Add(await IntegrityAsync(context, cancellationToken));
         return new VerifyReport(checks.TrueForAll(check => check.Passed), baseAddress, checks);
     }
+
+    /// <summary>The integrity counts against the newest backup in the backup directory.</summary>
+    public static Task<CheckResult> IntegrityAsync(CliContext context, CancellationToken cancellationToken) =>
+        new IntegrityCheck(DatabaseCommands.Target(context).ToConnectionString(), BackupDirectory(context), TimeProvider.System).RunAsync(cancellationToken);
+
+    /// <summary>Where backups are: the backup feature's <c>Backup:Directory</c>, else <c>$O4O_HOME/backups</c>.</summary>
+    public static string BackupDirectory(CliContext context) => context.Bind<BackupSetting>("Backup").Directory ?? context.Home.Backups;
 
     /// <summary>The backup directory, where the backup feature's <c>Backup:Directory</c> puts it.</summary>
     private sealed class BackupSetting

@@ -697,6 +697,132 @@ namespace O4O.Cli.Resources {
         }
         
         /// <summary>
+        ///   Looks up a localized string similar to Runs the runbook&apos;s five phases in order (assess 5 min, initial response 10 min, restore 30 min, verify 15 min, monitoring 10 min), each step on an incident, and writes its post-mortem. Restart and restore are not in this build: those phases say what to do by hand..
+        /// </summary>
+        internal static string RecoverDescription {
+            get {
+                return ResourceManager.GetString("RecoverDescription", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Dry run: nothing was done or recorded..
+        /// </summary>
+        internal static string RecoverDryRunDone {
+            get {
+                return ResourceManager.GetString("RecoverDryRunDone", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Shows what would be done without doing or recording anything..
+        /// </summary>
+        internal static string RecoverDryRunOption {
+            get {
+                return ResourceManager.GetString("RecoverDryRunOption", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to turn AutoRecovery on by hand (not in this build); newest backup: {0}.
+        /// </summary>
+        internal static string RecoverMonitoring {
+            get {
+                return ResourceManager.GetString("RecoverMonitoring", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to no backup found.
+        /// </summary>
+        internal static string RecoverNoBackup {
+            get {
+                return ResourceManager.GetString("RecoverNoBackup", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to the assessment does not call for a restore.
+        /// </summary>
+        internal static string RecoverNoRestoreNeeded {
+            get {
+                return ResourceManager.GetString("RecoverNoRestoreNeeded", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to nothing is down.
+        /// </summary>
+        internal static string RecoverNothingDown {
+            get {
+                return ResourceManager.GetString("RecoverNothingDown", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Nothing is wrong: every component is healthy and no data is missing. Nothing was changed..
+        /// </summary>
+        internal static string RecoverNothingWrong {
+            get {
+                return ResourceManager.GetString("RecoverNothingWrong", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to OVER BUDGET.
+        /// </summary>
+        internal static string RecoverOverBudget {
+            get {
+                return ResourceManager.GetString("RecoverOverBudget", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Incident {0}: post-mortem written to {1}.
+        /// </summary>
+        internal static string RecoverReport {
+            get {
+                return ResourceManager.GetString("RecoverReport", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to restart {0} by hand (o4o up): restarting needs the conductor&apos;s control API, which this build does not have.
+        /// </summary>
+        internal static string RecoverRestartManual {
+            get {
+                return ResourceManager.GetString("RecoverRestartManual", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to restore by hand from {0}: restoring is not in this build.
+        /// </summary>
+        internal static string RecoverRestoreManual {
+            get {
+                return ResourceManager.GetString("RecoverRestoreManual", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to all {0} checks passed.
+        /// </summary>
+        internal static string RecoverVerifyPassed {
+            get {
+                return ResourceManager.GetString("RecoverVerifyPassed", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to o4o verify.
+        /// </summary>
+        internal static string RecoverVerifyPlan {
+            get {
+                return ResourceManager.GetString("RecoverVerifyPlan", resourceCulture);
+            }
+        }
+        
+        /// <summary>
         ///   Looks up a localized string similar to O4O Platform: run the platform and recover it (the disaster-recovery runbook as commands)..
         /// </summary>
         internal static string RootDescription {

@@ -34,6 +34,7 @@ internal sealed record PostMortemText(
             ["Notified"] = "notification delivered",
             ["NotifyFailed"] = "notification failed",
             ["ResolvedNotice"] = "resolution announced",
+            ["Phase"] = "recovery phase",
         });
 
     public static PostMortemText Korean { get; } = new("장애 보고서", "장애", "날짜", "장애 시간", "진행 중", "영향", "타임라인",
@@ -56,5 +57,6 @@ internal sealed record PostMortemText(
             ["Notified"] = "알림 전달",
             ["NotifyFailed"] = "알림 실패",
             ["ResolvedNotice"] = "해결 통보",
+            ["Phase"] = "복구 단계",
         });
 }
