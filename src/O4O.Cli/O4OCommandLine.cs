@@ -30,6 +30,10 @@ internal static class O4OCommandLine
         root.Subcommands.Add(RestartCommand.Create(context));
         root.Subcommands.Add(MaintenanceCommand.Create(context));
         root.Subcommands.Add(LogsCommand.Create(context));
+        root.Subcommands.Add(IncidentCommand.Create(context));
+        root.Subcommands.Add(VerifyCommand.Create(context));
+        root.Subcommands.Add(AuditCommand.Create(context));
+        root.Subcommands.Add(RecoverCommand.Create(context));
         return root;
     }
 

@@ -67,6 +67,141 @@ namespace O4O.Cli.Resources {
         }
         
         /// <summary>
+        ///   Looks up a localized string similar to Files changed under {0} in the window: {1}.
+        /// </summary>
+        internal static string AuditChangedFiles {
+            get {
+                return ResourceManager.GetString("AuditChangedFiles", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Files that differ from the recorded checksums: {0}.
+        /// </summary>
+        internal static string AuditChecksumDifferences {
+            get {
+                return ResourceManager.GetString("AuditChecksumDifferences", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to The runbook&apos;s security check: failed logins grouped by address and account, locked accounts, recently created admins and changed platform files. Exit code 3 when there is something to look at..
+        /// </summary>
+        internal static string AuditDescription {
+            get {
+                return ResourceManager.GetString("AuditDescription", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Failed logins since {0} (address, account, attempts, last, reasons):.
+        /// </summary>
+        internal static string AuditFailedLogins {
+            get {
+                return ResourceManager.GetString("AuditFailedLogins", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Findings: look at the locked accounts, new admins or repeated failed logins above..
+        /// </summary>
+        internal static string AuditFindings {
+            get {
+                return ResourceManager.GetString("AuditFindings", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to --hours must be a positive number of hours..
+        /// </summary>
+        internal static string AuditHoursInvalid {
+            get {
+                return ResourceManager.GetString("AuditHoursInvalid", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to The window in hours (default 24)..
+        /// </summary>
+        internal static string AuditHoursOption {
+            get {
+                return ResourceManager.GetString("AuditHoursOption", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Prints the audit as JSON (a stable shape for scripts)..
+        /// </summary>
+        internal static string AuditJsonOption {
+            get {
+                return ResourceManager.GetString("AuditJsonOption", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Locked accounts: {0}.
+        /// </summary>
+        internal static string AuditLockedAccounts {
+            get {
+                return ResourceManager.GetString("AuditLockedAccounts", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Admin accounts created in the window: {0}.
+        /// </summary>
+        internal static string AuditNewAdmins {
+            get {
+                return ResourceManager.GetString("AuditNewAdmins", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to No checksums recorded yet (o4o audit --record-checksums after a deploy)..
+        /// </summary>
+        internal static string AuditNoChecksums {
+            get {
+                return ResourceManager.GetString("AuditNoChecksums", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to No findings..
+        /// </summary>
+        internal static string AuditNoFindings {
+            get {
+                return ResourceManager.GetString("AuditNoFindings", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to The deployed platform&apos;s directory (default: where O4O.Platform.dll is found)..
+        /// </summary>
+        internal static string AuditPlatformDirOption {
+            get {
+                return ResourceManager.GetString("AuditPlatformDirOption", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Recorded the checksums of {0} files in {1}..
+        /// </summary>
+        internal static string AuditRecorded {
+            get {
+                return ResourceManager.GetString("AuditRecorded", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Records the checksums of the platform&apos;s files now (after a deploy), for later audits to compare against..
+        /// </summary>
+        internal static string AuditRecordOption {
+            get {
+                return ResourceManager.GetString("AuditRecordOption", resourceCulture);
+            }
+        }
+        
+        /// <summary>
         ///   Looks up a localized string similar to AutoRecovery is {0} (the default: never switched)..
         /// </summary>
         internal static string AutoRecoveryDefault {
@@ -472,6 +607,357 @@ namespace O4O.Cli.Resources {
         }
         
         /// <summary>
+        ///   Looks up a localized string similar to Acknowledges an incident: repeated pages at the current level stop; escalation to the next level goes on..
+        /// </summary>
+        internal static string IncidentAckDescription {
+            get {
+                return ResourceManager.GetString("IncidentAckDescription", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Incident {0} acknowledged; escalation continues while it is not recovered..
+        /// </summary>
+        internal static string IncidentAcknowledged {
+            get {
+                return ResourceManager.GetString("IncidentAcknowledged", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to The improvement actions, one per line..
+        /// </summary>
+        internal static string IncidentActionsOption {
+            get {
+                return ResourceManager.GetString("IncidentActionsOption", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Incident {0} was already resolved..
+        /// </summary>
+        internal static string IncidentAlreadyResolved {
+            get {
+                return ResourceManager.GetString("IncidentAlreadyResolved", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Who does it, for the record (default: the current user)..
+        /// </summary>
+        internal static string IncidentByOption {
+            get {
+                return ResourceManager.GetString("IncidentByOption", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Incidents: opened on the first confirmed failure or by hand, with a timeline that fills itself..
+        /// </summary>
+        internal static string IncidentDescription {
+            get {
+                return ResourceManager.GetString("IncidentDescription", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Sets the impact, root cause and actions of an incident (for its post-mortem)..
+        /// </summary>
+        internal static string IncidentEditDescription {
+            get {
+                return ResourceManager.GetString("IncidentEditDescription", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Nothing to change: give --impact, --root-cause or --actions..
+        /// </summary>
+        internal static string IncidentEditNothing {
+            get {
+                return ResourceManager.GetString("IncidentEditNothing", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to The incident number..
+        /// </summary>
+        internal static string IncidentIdArgument {
+            get {
+                return ResourceManager.GetString("IncidentIdArgument", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to The impact: who or what was affected..
+        /// </summary>
+        internal static string IncidentImpactOption {
+            get {
+                return ResourceManager.GetString("IncidentImpactOption", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Prints JSON (a stable shape for scripts)..
+        /// </summary>
+        internal static string IncidentJsonOption {
+            get {
+                return ResourceManager.GetString("IncidentJsonOption", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Lists incidents, newest first..
+        /// </summary>
+        internal static string IncidentListDescription {
+            get {
+                return ResourceManager.GetString("IncidentListDescription", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to No incidents recorded..
+        /// </summary>
+        internal static string IncidentNone {
+            get {
+                return ResourceManager.GetString("IncidentNone", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to The note..
+        /// </summary>
+        internal static string IncidentNoteArgument {
+            get {
+                return ResourceManager.GetString("IncidentNoteArgument", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Adds a note to an incident&apos;s timeline..
+        /// </summary>
+        internal static string IncidentNoteDescription {
+            get {
+                return ResourceManager.GetString("IncidentNoteDescription", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to There is no incident {0} (o4o incident list shows them)..
+        /// </summary>
+        internal static string IncidentNotFound {
+            get {
+                return ResourceManager.GetString("IncidentNotFound", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Opens an incident by hand and prints its number..
+        /// </summary>
+        internal static string IncidentOpenDescription {
+            get {
+                return ResourceManager.GetString("IncidentOpenDescription", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Incident {0} opened..
+        /// </summary>
+        internal static string IncidentOpened {
+            get {
+                return ResourceManager.GetString("IncidentOpened", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Writes the incident&apos;s post-mortem in the runbook&apos;s template (Markdown; Korean headings with --lang ko)..
+        /// </summary>
+        internal static string IncidentReportDescription {
+            get {
+                return ResourceManager.GetString("IncidentReportDescription", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to The directory {0} does not exist..
+        /// </summary>
+        internal static string IncidentReportNoDirectory {
+            get {
+                return ResourceManager.GetString("IncidentReportNoDirectory", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Writes the report to FILE (atomically) instead of standard output..
+        /// </summary>
+        internal static string IncidentReportOutOption {
+            get {
+                return ResourceManager.GetString("IncidentReportOutOption", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Report written to {0}..
+        /// </summary>
+        internal static string IncidentReportWritten {
+            get {
+                return ResourceManager.GetString("IncidentReportWritten", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Incident {0} resolved..
+        /// </summary>
+        internal static string IncidentResolved {
+            get {
+                return ResourceManager.GetString("IncidentResolved", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Resolves an incident by hand; its duration is kept..
+        /// </summary>
+        internal static string IncidentResolveDescription {
+            get {
+                return ResourceManager.GetString("IncidentResolveDescription", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to The root cause..
+        /// </summary>
+        internal static string IncidentRootCauseOption {
+            get {
+                return ResourceManager.GetString("IncidentRootCauseOption", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Acknowledged: {0} by {1}.
+        /// </summary>
+        internal static string IncidentShowAcknowledged {
+            get {
+                return ResourceManager.GetString("IncidentShowAcknowledged", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Actions: {0}.
+        /// </summary>
+        internal static string IncidentShowActions {
+            get {
+                return ResourceManager.GetString("IncidentShowActions", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Components: {0}.
+        /// </summary>
+        internal static string IncidentShowComponents {
+            get {
+                return ResourceManager.GetString("IncidentShowComponents", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Shows an incident with its timeline..
+        /// </summary>
+        internal static string IncidentShowDescription {
+            get {
+                return ResourceManager.GetString("IncidentShowDescription", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to First alert: {0}.
+        /// </summary>
+        internal static string IncidentShowFirstAlert {
+            get {
+                return ResourceManager.GetString("IncidentShowFirstAlert", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Impact: {0}.
+        /// </summary>
+        internal static string IncidentShowImpact {
+            get {
+                return ResourceManager.GetString("IncidentShowImpact", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Resolved: {0}.
+        /// </summary>
+        internal static string IncidentShowResolved {
+            get {
+                return ResourceManager.GetString("IncidentShowResolved", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Root cause: {0}.
+        /// </summary>
+        internal static string IncidentShowRootCause {
+            get {
+                return ResourceManager.GetString("IncidentShowRootCause", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Status: {0}, duration {1}.
+        /// </summary>
+        internal static string IncidentShowStatus {
+            get {
+                return ResourceManager.GetString("IncidentShowStatus", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Timeline:.
+        /// </summary>
+        internal static string IncidentShowTimeline {
+            get {
+                return ResourceManager.GetString("IncidentShowTimeline", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to open.
+        /// </summary>
+        internal static string IncidentStatusOpen {
+            get {
+                return ResourceManager.GetString("IncidentStatusOpen", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to resolved.
+        /// </summary>
+        internal static string IncidentStatusResolved {
+            get {
+                return ResourceManager.GetString("IncidentStatusResolved", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to What is wrong, in one line..
+        /// </summary>
+        internal static string IncidentTitleArgument {
+            get {
+                return ResourceManager.GetString("IncidentTitleArgument", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to An incident needs a title..
+        /// </summary>
+        internal static string IncidentTitleEmpty {
+            get {
+                return ResourceManager.GetString("IncidentTitleEmpty", resourceCulture);
+            }
+        }
+        
+        /// <summary>
         ///   Looks up a localized string similar to intact.
         /// </summary>
         internal static string Intact {
@@ -720,6 +1206,132 @@ namespace O4O.Cli.Resources {
         internal static string PsqlDescription {
             get {
                 return ResourceManager.GetString("PsqlDescription", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Runs the runbook&apos;s five phases in order (assess 5 min, initial response 10 min, restore 30 min, verify 15 min, monitoring 10 min), each step on an incident, and writes its post-mortem. Restart and restore are not in this build: those phases say what to do by hand..
+        /// </summary>
+        internal static string RecoverDescription {
+            get {
+                return ResourceManager.GetString("RecoverDescription", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Dry run: nothing was done or recorded..
+        /// </summary>
+        internal static string RecoverDryRunDone {
+            get {
+                return ResourceManager.GetString("RecoverDryRunDone", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Shows what would be done without doing or recording anything..
+        /// </summary>
+        internal static string RecoverDryRunOption {
+            get {
+                return ResourceManager.GetString("RecoverDryRunOption", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to turn AutoRecovery on by hand (not in this build); newest backup: {0}.
+        /// </summary>
+        internal static string RecoverMonitoring {
+            get {
+                return ResourceManager.GetString("RecoverMonitoring", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to no backup found.
+        /// </summary>
+        internal static string RecoverNoBackup {
+            get {
+                return ResourceManager.GetString("RecoverNoBackup", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to the assessment does not call for a restore.
+        /// </summary>
+        internal static string RecoverNoRestoreNeeded {
+            get {
+                return ResourceManager.GetString("RecoverNoRestoreNeeded", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to nothing is down.
+        /// </summary>
+        internal static string RecoverNothingDown {
+            get {
+                return ResourceManager.GetString("RecoverNothingDown", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Nothing is wrong: every component is healthy and no data is missing. Nothing was changed..
+        /// </summary>
+        internal static string RecoverNothingWrong {
+            get {
+                return ResourceManager.GetString("RecoverNothingWrong", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to OVER BUDGET.
+        /// </summary>
+        internal static string RecoverOverBudget {
+            get {
+                return ResourceManager.GetString("RecoverOverBudget", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Incident {0}: post-mortem written to {1}.
+        /// </summary>
+        internal static string RecoverReport {
+            get {
+                return ResourceManager.GetString("RecoverReport", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to restart {0} by hand (o4o up): restarting needs the conductor&apos;s control API, which this build does not have.
+        /// </summary>
+        internal static string RecoverRestartManual {
+            get {
+                return ResourceManager.GetString("RecoverRestartManual", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to restore by hand from {0}: restoring is not in this build.
+        /// </summary>
+        internal static string RecoverRestoreManual {
+            get {
+                return ResourceManager.GetString("RecoverRestoreManual", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to all {0} checks passed.
+        /// </summary>
+        internal static string RecoverVerifyPassed {
+            get {
+                return ResourceManager.GetString("RecoverVerifyPassed", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to o4o verify.
+        /// </summary>
+        internal static string RecoverVerifyPlan {
+            get {
+                return ResourceManager.GetString("RecoverVerifyPlan", resourceCulture);
             }
         }
         
@@ -1107,6 +1719,42 @@ namespace O4O.Cli.Resources {
         internal static string UpStorefront {
             get {
                 return ResourceManager.GetString("UpStorefront", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Verifies the service as the runbook&apos;s phase 4 does: health, products, smoke-test login (Verify:Email, Verify:Password), admin, main site, 10 timed health requests, a 1000-request load test and the integrity counts against the newest backup. Exit code 0 only when every check passes..
+        /// </summary>
+        internal static string VerifyDescription {
+            get {
+                return ResourceManager.GetString("VerifyDescription", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to {0} of {1} checks failed..
+        /// </summary>
+        internal static string VerifyFailed {
+            get {
+                return ResourceManager.GetString("VerifyFailed", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Prints the checks as JSON (a stable shape for scripts)..
+        /// </summary>
+        internal static string VerifyJsonOption {
+            get {
+                return ResourceManager.GetString("VerifyJsonOption", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to All checks passed..
+        /// </summary>
+        internal static string VerifyPassed {
+            get {
+                return ResourceManager.GetString("VerifyPassed", resourceCulture);
             }
         }
         

@@ -1,0 +1,103 @@
+using System.CommandLine;
+using System.Globalization;
+using O4O.Cli.Resources;
+using O4O.Recovery.Configuration;
+using O4O.Recovery.Supervision;
+using O4O.Recovery.Verification;
+
+namespace O4O.Cli.Commands;
+
+/// <summary>
+/// <c>o4o audit [--hours N] [--platform-dir DIR] [--json] [--record-checksums]</c>: the runbook's security check. Exit code 3
+/// when there is something to look at: a locked account, an admin created in the window, an address with many failed
+/// logins, or a platform file that differs from the checksums recorded at deploy (<c>--record-checksums</c>) or start.
+/// </summary>
+internal static class AuditCommand
+{
+    /// <summary>Failed logins from one address against one account at which the audit calls it a finding.</summary>
+    public const int FailedLoginFinding = 10;
+
+    public static Command Create(CliContext context)
+    {
+        var hours = new Option<int>("--hours") { Description = Strings.AuditHoursOption, DefaultValueFactory = _ => 24 };
+        var platformDirectory = new Option<string?>("--platform-dir") { Description = Strings.AuditPlatformDirOption };
+        var json = new Option<bool>("--json") { Description = Strings.AuditJsonOption };
+        var record = new Option<bool>("--record-checksums") { Description = Strings.AuditRecordOption };
+        var command = new Command("audit", Strings.AuditDescription);
+        command.Options.Add(hours);
+        command.Options.Add(platformDirectory);
+        command.Options.Add(json);
+        command.Options.Add(record);
+        command.SetAction(async (ParseResult result, CancellationToken cancellationToken) =>
+        {
+            if (result.GetValue(hours) <= 0)
+            {
+                await context.Error.WriteLineAsync(Text.Format(Strings.ErrorLine, Strings.AuditHoursInvalid));
+                return ExitCodes.UsageError;
+            }
+
+            var directory = result.GetValue(platformDirectory) ?? Path.GetDirectoryName(
+                PlatformLaunch.ResolveAssembly(context.Bind<PlatformOptions>(PlatformOptions.Section).Assembly, AppContext.BaseDirectory))!;
+            if (!Directory.Exists(directory))
+            {
+                await context.Error.WriteLineAsync(Text.Format(Strings.ErrorLine, Text.Format(Strings.IncidentReportNoDirectory, directory)));
+                return ExitCodes.UsageError;
+            }
+
+            if (result.GetValue(record))
+            {
+                var count = PlatformChecksums.Record(Path.GetFullPath(directory), PlatformChecksums.FileIn(context.Home));
+                await context.Error.WriteLineAsync(Text.Format(Strings.AuditRecorded, count, PlatformChecksums.FileIn(context.Home)));
+                return ExitCodes.Success;
+            }
+
+            var report = await RunAsync(context, TimeSpan.FromHours(result.GetValue(hours)), Path.GetFullPath(directory), cancellationToken);
+            await context.Out.WriteLineAsync(result.GetValue(json) ? CliJson.Serialize(report) : Render(report));
+            return report.Findings ? ExitCodes.Unhealthy : ExitCodes.Success;
+        });
+        return command;
+    }
+
+    /// <summary>What <c>o4o audit --json</c> prints.</summary>
+    internal sealed record AuditReport(
+        DateTimeOffset Since,
+        bool Findings,
+        IReadOnlyList<FailedLogins> FailedLogins,
+        IReadOnlyList<LockedAccount> LockedAccounts,
+        IReadOnlyList<NewAdmin> NewAdmins,
+        string PlatformDirectory,
+        IReadOnlyList<ChangedFile> ChangedFiles,
+        IReadOnlyList<ChecksumDifference>? ChecksumDifferences);
+
+    private static async Task<AuditReport> RunAsync(CliContext context, TimeSpan window, string directory, CancellationToken cancellationToken)
+    {
+        var now = TimeProvider.System.GetUtcNow();
+        var since = now - window;
+        var audit = new SecurityAudit(DatabaseCommands.Target(context).ToConnectionString());
+        var failed = await audit.FailedLoginsAsync(since, cancellationToken);
+        var locked = await audit.LockedAccountsAsync(now, cancellationToken);
+        var admins = await audit.NewAdminsAsync(since, cancellationToken);
+        var differences = PlatformChecksums.Compare(directory, PlatformChecksums.FileIn(context.Home));
+        var findings = locked.Count > 0 || admins.Count > 0 || failed.Any(group => group.Attempts >= FailedLoginFinding) || differences?.Count > 0;
+        return new AuditReport(since, findings, failed, locked, admins, directory, FileChanges.Since(directory, since), differences);
+    }
+
+    private static string Render(AuditReport report)
+    {
+        var lines = new List<string> { Text.Format(Strings.AuditFailedLogins, Time(report.Since)) };
+        lines.AddRange(report.FailedLogins.Select(group => string.Format(CultureInfo.InvariantCulture, "  {0,-20} {1,-32} {2,5}  {3}  {4}",
+            group.ClientAddress, group.Email, group.Attempts, Time(group.Last), group.Reasons)));
+        lines.Add(Text.Format(Strings.AuditLockedAccounts, report.LockedAccounts.Count));
+        lines.AddRange(report.LockedAccounts.Select(account => $"  {account.Email}  {Time(account.LockedUntil)}"));
+        lines.Add(Text.Format(Strings.AuditNewAdmins, report.NewAdmins.Count));
+        lines.AddRange(report.NewAdmins.Select(admin => $"  {admin.Email}  {Time(admin.CreatedAt)}"));
+        lines.Add(Text.Format(Strings.AuditChangedFiles, report.PlatformDirectory, report.ChangedFiles.Count));
+        lines.AddRange(report.ChangedFiles.Select(file => $"  {Time(file.ModifiedAt)}  {file.Path}"));
+        lines.Add(report.ChecksumDifferences is { } differences ? Text.Format(Strings.AuditChecksumDifferences, differences.Count) : Strings.AuditNoChecksums);
+        lines.AddRange((report.ChecksumDifferences ?? []).Select(difference => $"  {difference.Change,-8}  {difference.Path}"));
+        lines.Add(report.Findings ? Strings.AuditFindings : Strings.AuditNoFindings);
+        return string.Join(Environment.NewLine, lines);
+    }
+
+    private static string Time(DateTimeOffset at) => IncidentView.Time(at.ToUniversalTime());
+}

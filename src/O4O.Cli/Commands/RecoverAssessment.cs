@@ -1,0 +1,32 @@
+using O4O.Recovery.Health;
+using O4O.Recovery.Supervision;
+
+namespace O4O.Cli.Commands;
+
+/// <summary>Phase 1 of <c>o4o recover</c>: what is wrong, the runbook's failure type, and whether a restore is called for.</summary>
+internal sealed record RecoverAssessment(IReadOnlyList<string> Problems, IReadOnlyList<string> Down, FailureType? Type, bool RestoreCalledFor)
+{
+    public bool NothingWrong => Problems.Count == 0;
+
+    public string Summary => string.Join("; ", Problems);
+
+    public static async Task<RecoverAssessment> RunAsync(CliContext context, CancellationToken cancellationToken)
+    {
+        var status = await StatusAssessment.AssessAsync(context, cancellationToken);
+        var down = status.Components.Where(component => component.State != HealthState.Healthy).ToList();
+        var problems = down.Select(component => $"{component.Name} {component.State.ToString().ToLowerInvariant()}: {component.Error}").ToList();
+        var databaseUp = !down.Any(component => component.Name == Conductor.DatabaseComponent);
+        var integrity = databaseUp ? await VerifyCommand.IntegrityAsync(context, cancellationToken) : null;
+        if (integrity is { Passed: false })
+        {
+            problems.Add($"integrity: {integrity.Detail}");
+        }
+
+        // A database that answers but cannot count its tables is damaged; fewer rows than the last backup is data loss.
+        FailureType? type = integrity is { Passed: false }
+            ? integrity.Detail.StartsWith("DATA LOSS", StringComparison.Ordinal) ? FailureType.DataLoss : FailureType.DatabaseDamage
+            : down.Count > 0 ? FailureType.ServerDown : null;
+        return new RecoverAssessment(problems, down.Select(component => component.Name).ToList(), type,
+            type is FailureType.DataLoss or FailureType.DatabaseDamage);
+    }
+}

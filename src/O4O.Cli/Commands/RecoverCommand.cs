@@ -1,0 +1,101 @@
+using System.CommandLine;
+using System.Globalization;
+using O4O.Cli.Resources;
+using O4O.Recovery.Incidents;
+using O4O.Recovery.IO;
+using O4O.Recovery.Verification;
+
+namespace O4O.Cli.Commands;
+
+/// <summary>
+/// <c>o4o recover [--dry-run]</c>: the runbook's five phases in order, each against its budget, every step on an incident,
+/// ending with the phase table and the post-mortem's path. Restarting and restoring are not in this build (they come
+/// with the conductor's control API and the backup feature): those phases say what a person must do, so nothing asks
+/// for confirmation yet and <c>--yes</c> will come with the restore.
+/// </summary>
+internal static class RecoverCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var dryRun = new Option<bool>("--dry-run") { Description = Strings.RecoverDryRunOption };
+        var command = new Command("recover", Strings.RecoverDescription);
+        command.Options.Add(dryRun);
+        command.SetAction(async (ParseResult result, CancellationToken cancellationToken) =>
+        {
+            var time = TimeProvider.System;
+            var started = time.GetTimestamp();
+            var assessment = await RecoverAssessment.RunAsync(context, cancellationToken);
+            var assess = new PhaseOutcome(RunbookPhase.All[0], PhaseStatus.Done,
+                assessment.NothingWrong ? Strings.RecoverNothingWrong : $"{assessment.Type}: {assessment.Summary}", time.GetElapsedTime(started));
+            if (assessment.NothingWrong)
+            {
+                await context.Error.WriteLineAsync(Strings.RecoverNothingWrong);
+                return ExitCodes.Success;
+            }
+
+            if (result.GetValue(dryRun))
+            {
+                await WriteTableAsync(context, [assess, .. Plan(context, assessment)]);
+                await context.Error.WriteLineAsync(Strings.RecoverDryRunDone);
+                return ExitCodes.Success;
+            }
+
+            var store = IncidentCommand.Store(context);
+            var actor = IncidentCommand.CurrentUser();
+            var id = (await store.ListAsync(cancellationToken)).FirstOrDefault(incident => incident.IsOpen)?.Id
+                ?? await store.OpenAsync($"o4o recover: {assessment.Summary}", time.GetUtcNow(), actor, null, assessment.Type, cancellationToken);
+            var outcomes = new List<PhaseOutcome> { assess };
+            await store.AppendAsync(id, assess.ToTimelineEntry(time.GetUtcNow(), actor), cancellationToken);
+            foreach (var planned in Plan(context, assessment))
+            {
+                var phaseStarted = time.GetTimestamp();
+                var outcome = planned.Phase.Number == 4 ? await VerifyAsync(context, cancellationToken) : planned;
+                outcome = outcome with { Took = time.GetElapsedTime(phaseStarted) };
+                outcomes.Add(outcome);
+                await store.AppendAsync(id, outcome.ToTimelineEntry(time.GetUtcNow(), actor), cancellationToken);
+            }
+
+            await WriteTableAsync(context, outcomes);
+            var report = Path.Combine(context.Home.Root, "reports", string.Create(CultureInfo.InvariantCulture, $"incident-{id}.md"));
+            Directory.CreateDirectory(Path.GetDirectoryName(report)!);
+            AtomicFile.WriteAllText(report, PostMortem.Render(await store.GetAsync(id, cancellationToken), await store.TimelineAsync(id, cancellationToken),
+                CultureInfo.CurrentUICulture, time.GetUtcNow()));
+            await context.Error.WriteLineAsync(Text.Format(Strings.RecoverReport, id, report));
+            return outcomes[3].Status == PhaseStatus.Done ? ExitCodes.Success : ExitCodes.Unhealthy;
+        });
+        return command;
+    }
+
+    /// <summary>Phases 2 to 5 as they would run; verify's outcome is replaced by the real one.</summary>
+    private static IEnumerable<PhaseOutcome> Plan(CliContext context, RecoverAssessment assessment)
+    {
+        yield return new PhaseOutcome(RunbookPhase.All[1], assessment.Down.Count > 0 ? PhaseStatus.Manual : PhaseStatus.Skipped,
+            assessment.Down.Count > 0 ? Text.Format(Strings.RecoverRestartManual, string.Join(", ", assessment.Down)) : Strings.RecoverNothingDown,
+            TimeSpan.Zero);
+        var newest = BackupManifest.Newest(VerifyCommand.BackupDirectory(context));
+        yield return new PhaseOutcome(RunbookPhase.All[2], assessment.RestoreCalledFor ? PhaseStatus.Manual : PhaseStatus.Skipped,
+            assessment.RestoreCalledFor ? Text.Format(Strings.RecoverRestoreManual, newest?.Path ?? Strings.RecoverNoBackup) : Strings.RecoverNoRestoreNeeded,
+            TimeSpan.Zero);
+        yield return new PhaseOutcome(RunbookPhase.All[3], PhaseStatus.Planned, Strings.RecoverVerifyPlan, TimeSpan.Zero);
+        yield return new PhaseOutcome(RunbookPhase.All[4], PhaseStatus.Manual,
+            Text.Format(Strings.RecoverMonitoring, newest is null ? Strings.RecoverNoBackup : Path.GetFileName(newest.Path)), TimeSpan.Zero);
+    }
+
+    private static async Task<PhaseOutcome> VerifyAsync(CliContext context, CancellationToken cancellationToken)
+    {
+        var report = await VerifyCommand.RunAsync(context, cancellationToken);
+        var failed = report.Checks.Where(check => !check.Passed).Select(check => $"{check.Name}: {check.Detail}").ToList();
+        return new PhaseOutcome(RunbookPhase.All[3], report.Passed ? PhaseStatus.Done : PhaseStatus.Failed,
+            report.Passed ? Text.Format(Strings.RecoverVerifyPassed, report.Checks.Count) : string.Join("; ", failed), TimeSpan.Zero);
+    }
+
+    private static async Task WriteTableAsync(CliContext context, IReadOnlyList<PhaseOutcome> outcomes)
+    {
+        foreach (var outcome in outcomes)
+        {
+            await context.Out.WriteLineAsync(string.Format(CultureInfo.InvariantCulture, "{0}. {1,-17} {2,-8} {3,6:0.00} s / {4,-7} {5}{6}",
+                outcome.Phase.Number, outcome.Phase.Name, outcome.Status.ToString().ToUpperInvariant(), outcome.Took.TotalSeconds,
+                DurationText.Format(outcome.Phase.Budget, CultureInfo.CurrentUICulture), outcome.OverBudget ? Strings.RecoverOverBudget + " " : "", outcome.Detail));
+        }
+    }
+}

@@ -1,0 +1,71 @@
+using System.CommandLine;
+using System.Globalization;
+using O4O.Cli.Resources;
+using O4O.Recovery.Configuration;
+using O4O.Recovery.Supervision;
+using O4O.Recovery.Verification;
+
+namespace O4O.Cli.Commands;
+
+/// <summary>
+/// <c>o4o verify [--json]</c>: the runbook's phase 4 — health, products, smoke-test login, admin, storefront, ten timed
+/// health requests, a bounded load test and the integrity counts against the newest backup. Exit 0 only when all pass.
+/// </summary>
+internal static class VerifyCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var json = new Option<bool>("--json") { Description = Strings.VerifyJsonOption };
+        var command = new Command("verify", Strings.VerifyDescription);
+        command.Options.Add(json);
+        command.SetAction(async (ParseResult result, CancellationToken cancellationToken) =>
+        {
+            var report = await RunAsync(context, cancellationToken);
+            if (result.GetValue(json))
+            {
+                await context.Out.WriteLineAsync(CliJson.Serialize(report));
+            }
+            else
+            {
+                foreach (var check in report.Checks)
+                {
+                    await context.Out.WriteLineAsync(string.Format(CultureInfo.InvariantCulture, "{0} {1,-14} {2,8:0.0} ms  {3}",
+                        check.Passed ? "PASS" : "FAIL", check.Name, check.DurationMs, check.Detail));
+                }
+
+                await context.Error.WriteLineAsync(report.Passed ? Strings.VerifyPassed
+                    : Text.Format(Strings.VerifyFailed, report.Checks.Count(check => !check.Passed), report.Checks.Count));
+            }
+
+            return report.Passed ? ExitCodes.Success : ExitCodes.Unhealthy;
+        });
+        return command;
+    }
+
+    /// <summary>What <c>o4o verify --json</c> prints.</summary>
+    internal sealed record VerifyReport(bool Passed, Uri BaseAddress, IReadOnlyList<CheckResult> Checks);
+
+    public static async Task<VerifyReport> RunAsync(CliContext context, CancellationToken cancellationToken)
+    {
+        var options = context.Bind<VerifyOptions>(VerifyOptions.Section);
+        var baseAddress = options.BaseAddress
+            ?? PlatformLaunch.BaseAddressFor(ConductorRecord.ReadRunning(context.Home)?.Platform.Port ?? context.Bind<PlatformOptions>(PlatformOptions.Section).Port);
+        using var client = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
+        var checks = (await new PlatformVerifier(client, baseAddress, options, TimeProvider.System).RunAsync(cancellationToken)).ToList();
+        checks.Add(await IntegrityAsync(context, cancellationToken));
+        return new VerifyReport(checks.TrueForAll(check => check.Passed), baseAddress, checks);
+    }
+
+    /// <summary>The integrity counts against the newest backup in the backup directory.</summary>
+    public static Task<CheckResult> IntegrityAsync(CliContext context, CancellationToken cancellationToken) =>
+        new IntegrityCheck(DatabaseCommands.Target(context).ToConnectionString(), BackupDirectory(context), TimeProvider.System).RunAsync(cancellationToken);
+
+    /// <summary>Where backups are: the backup feature's <c>Backup:Directory</c>, else <c>$O4O_HOME/backups</c>.</summary>
+    public static string BackupDirectory(CliContext context) => context.Bind<BackupSetting>("Backup").Directory ?? context.Home.Backups;
+
+    /// <summary>The backup directory, where the backup feature's <c>Backup:Directory</c> puts it.</summary>
+    private sealed class BackupSetting
+    {
+        public string? Directory { get; set; }
+    }
+}

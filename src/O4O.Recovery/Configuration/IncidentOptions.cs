@@ -1,0 +1,14 @@
+namespace O4O.Recovery.Configuration;
+
+/// <summary>The <c>Incidents</c> section: how detections become incidents.</summary>
+public sealed class IncidentOptions
+{
+    /// <summary>The configuration section name.</summary>
+    public const string Section = "Incidents";
+
+    /// <summary>
+    /// A component that fails again within this time after its incident resolved reopens that incident,
+    /// so a flapping component stays one incident (<c>O4O__Incidents__QuietWindow</c>).
+    /// </summary>
+    public TimeSpan QuietWindow { get; set; } = TimeSpan.FromMinutes(10);
+}

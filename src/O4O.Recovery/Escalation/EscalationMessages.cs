@@ -1,0 +1,46 @@
+using System.Globalization;
+using O4O.Recovery.Configuration;
+using O4O.Recovery.Incidents;
+using O4O.Recovery.Notifications;
+
+namespace O4O.Recovery.Escalation;
+
+/// <summary>The words of a page and of a resolution notice.</summary>
+public static class EscalationMessages
+{
+    /// <summary>A page (or a repeat) to <paramref name="level"/> at <paramref name="now"/>.</summary>
+    public static Notification Page(Incident incident, EscalationLevel level, string kind, DateTimeOffset now)
+    {
+        var open = incident.Duration(now);
+        var subject = $"[O4O] {level.Name} {level.Owner}: incident #{incident.Id} open for {Format(open)} — {incident.Title}";
+        var lines = new List<string>
+        {
+            $"Incident #{incident.Id}: {incident.Title}",
+            $"Failure began {Time(incident.FirstAlertAt)} ({Format(open)} ago) and is not recovered.",
+            $"You are {level.Name} ({level.Owner}): respond within {Format(level.RespondWithin)}.",
+            $"Acknowledge: o4o incident ack {incident.Id} --by NAME",
+        };
+        if (level.Contacts.Count > 0)
+        {
+            lines.Add($"Contacts: {string.Join(", ", level.Contacts)}");
+        }
+
+        return new Notification(kind, incident.Id, level.Name, level.Owner, subject, string.Join('\n', lines), incident.FirstAlertAt, null,
+            open.TotalSeconds, level.RespondWithin.TotalSeconds);
+    }
+
+    /// <summary>The news, for a level that was paged, that <paramref name="incident"/> is resolved.</summary>
+    public static Notification Resolved(Incident incident, EscalationLevel level)
+    {
+        var resolved = incident.ResolvedAt ?? throw new ArgumentException("The incident is not resolved.", nameof(incident));
+        var duration = incident.Duration(resolved);
+        var subject = $"[O4O] RESOLVED incident #{incident.Id} after {Format(duration)} — {incident.Title}";
+        var text = $"Incident #{incident.Id}: {incident.Title}\nResolved at {Time(resolved)}; outage {Time(incident.FirstAlertAt)} to {Time(resolved)} ({Format(duration)}).";
+        return new Notification("resolved", incident.Id, level.Name, level.Owner, subject, text, incident.FirstAlertAt, resolved,
+            duration.TotalSeconds, level.RespondWithin.TotalSeconds);
+    }
+
+    private static string Format(TimeSpan duration) => DurationText.Format(duration, CultureInfo.InvariantCulture);
+
+    private static string Time(DateTimeOffset at) => at.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture);
+}

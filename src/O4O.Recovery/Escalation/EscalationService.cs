@@ -1,0 +1,102 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using O4O.Recovery.Configuration;
+using O4O.Recovery.Incidents;
+using O4O.Recovery.Notifications;
+
+namespace O4O.Recovery.Escalation;
+
+/// <summary>
+/// Pages the escalation matrix's levels by the time since each open incident's failure began. An acknowledgement
+/// mutes repeats at the level paged last but not the clock; a resolution is announced to every level paged. All
+/// state is in <c>state.db</c>, so a restarted conductor resumes where it stopped; all time comes from <paramref name="time"/>.
+/// </summary>
+public sealed partial class EscalationService(string path, EscalationOptions options, TimeProvider time, ILogger<EscalationService>? logger = null)
+{
+    /// <summary>The embedded schema of the escalation table.</summary>
+    public const string Schema = "Escalation/escalation.sql";
+
+    private readonly ILogger _logger = logger ?? NullLogger<EscalationService>.Instance;
+
+    /// <summary>Runs <see cref="TickAsync"/> every <see cref="EscalationOptions.CheckEvery"/> until cancelled.</summary>
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                await TickAsync(cancellationToken);
+                await Task.Delay(options.CheckEvery, time, cancellationToken);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (SqliteException exception)
+            {
+                _logger.LogError(exception, "Escalation could not read or write {Path}; trying again", path);
+                await Task.Delay(options.CheckEvery, time, CancellationToken.None);
+            }
+        }
+    }
+
+    /// <summary>Pages every level that is due, repeats unacknowledged pages, and announces resolutions; returns at once.</summary>
+    public async Task TickAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        await using var connection = await StateDatabase.OpenAsync(path, [IncidentStore.Schema, NotificationOutbox.Schema, Schema], cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        foreach (var incident in await IncidentStore.ReadAsync(connection, "resolved_at IS NULL", cancellationToken))
+        {
+            await EscalateAsync(connection, incident, now, cancellationToken);
+        }
+
+        foreach (var incident in await IncidentStore.ReadAsync(connection,
+            "resolved_at IS NOT NULL AND id IN (SELECT incident_id FROM escalation_pages WHERE resolved_notice_at IS NULL)", cancellationToken))
+        {
+            await AnnounceResolutionAsync(connection, incident, now, cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    private async Task EscalateAsync(SqliteConnection connection, Incident incident, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var pages = await PagesAsync(connection, incident.Id, cancellationToken);
+        // Levels told "resolved" of an incident that reopened (a flapping component) hear that it failed again.
+        foreach (var (told, _) in pages.Where(page => page.Value.ResolvedNoticeAt is not null && page.Key < options.Levels.Count).ToList())
+        {
+            await PageAsync(connection, incident, told, "reopened", now, cancellationToken);
+            pages[told] = pages[told] with { LastPagedAt = now, ResolvedNoticeAt = null };
+        }
+
+        for (var level = 0; level < options.Levels.Count; level++)
+        {
+            if (!pages.ContainsKey(level) && now - incident.FirstAlertAt >= options.Levels[level].NotifyAfter)
+            {
+                await PageAsync(connection, incident, level, "page", now, cancellationToken);
+                pages[level] = new Page(now, now, null, null);
+            }
+        }
+
+        if (pages.Count == 0)
+        {
+            return;
+        }
+
+        var current = pages.Keys.Max();
+        var page = pages[current];
+        if (incident.AcknowledgedAt is { } acknowledged && acknowledged >= page.PagedAt)
+        {
+            if (page.MutedAt is null)
+            {
+                await MuteAsync(connection, incident, current, now, cancellationToken);
+            }
+        }
+        else if (now - page.LastPagedAt >= options.RepeatEvery)
+        {
+            await PageAsync(connection, incident, current, "repeat", now, cancellationToken);
+        }
+    }
+}

@@ -1,0 +1,55 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using O4O.Recovery.Configuration;
+using O4O.Recovery.Escalation;
+using O4O.Recovery.Notifications;
+
+namespace O4O.Recovery.Incidents;
+
+/// <summary>
+/// Everything the conductor needs for incidents, made from its configuration: the <see cref="Journal"/> to give every
+/// recovery event to, and <see cref="RunAsync"/> to run beside supervision (escalation, notification delivery and the
+/// heartbeat). All state is in <c>state.db</c>, so a restarted conductor resumes pending escalations and deliveries.
+/// </summary>
+public sealed class IncidentEngine : IDisposable
+{
+    private readonly HttpClient _client = new() { Timeout = Timeout.InfiniteTimeSpan };
+
+    /// <summary>Binds the <c>Incidents</c>, <c>Escalation</c>, <c>Notifications</c> and <c>Heartbeat</c> sections.</summary>
+    /// <exception cref="InvalidOperationException">A notification channel is misconfigured (the message names the setting).</exception>
+    public IncidentEngine(O4OHome home, IConfiguration configuration, TimeProvider time, ILoggerFactory? loggers = null)
+    {
+        loggers ??= NullLoggerFactory.Instance;
+        var notifications = configuration.GetSection(NotificationOptions.Section).Get<NotificationOptions>() ?? new NotificationOptions();
+        Store = new IncidentStore(home.StateDatabase);
+        Journal = new IncidentJournal(Store, configuration.GetSection(IncidentOptions.Section).Get<IncidentOptions>() ?? new IncidentOptions(),
+            loggers.CreateLogger<IncidentJournal>());
+        Escalation = new EscalationService(home.StateDatabase, EscalationOptions.From(configuration), time, loggers.CreateLogger<EscalationService>());
+        Outbox = new NotificationOutbox(home.StateDatabase, notifications, NotificationChannels.Create(notifications, _client), time,
+            loggers.CreateLogger<NotificationOutbox>());
+        Heartbeat = new Heartbeat(configuration.GetSection(HeartbeatOptions.Section).Get<HeartbeatOptions>() ?? new HeartbeatOptions(), _client, time,
+            loggers.CreateLogger<Heartbeat>());
+    }
+
+    /// <summary>The incidents in <c>state.db</c>.</summary>
+    public IncidentStore Store { get; }
+
+    /// <summary>Give it every <see cref="Supervision.RecoveryEvent"/>: it opens, fills and resolves incidents.</summary>
+    public IncidentJournal Journal { get; }
+
+    /// <summary>Pages the escalation matrix.</summary>
+    public EscalationService Escalation { get; }
+
+    /// <summary>Delivers notifications.</summary>
+    public NotificationOutbox Outbox { get; }
+
+    /// <summary>The dead man's switch.</summary>
+    public Heartbeat Heartbeat { get; }
+
+    /// <summary>Runs escalation, delivery and the heartbeat until <paramref name="stop"/> is cancelled.</summary>
+    public Task RunAsync(CancellationToken stop) => Task.WhenAll(Escalation.RunAsync(stop), Outbox.RunAsync(stop), Heartbeat.RunAsync(stop));
+
+    /// <inheritdoc />
+    public void Dispose() => _client.Dispose();
+}

@@ -1,0 +1,55 @@
+using System.Globalization;
+
+namespace O4O.Recovery.Incidents;
+
+/// <summary>One of the runbook's five recovery phases, with its time budget.</summary>
+/// <param name="Number">1 to 5.</param>
+/// <param name="Name">assess, initial-response, restore, verify, monitoring.</param>
+/// <param name="Budget">The time the runbook gives it.</param>
+public sealed record RunbookPhase(int Number, string Name, TimeSpan Budget)
+{
+    /// <summary>The runbook's phases: 5 / 10 / 30 / 15 / 10 minutes.</summary>
+    public static IReadOnlyList<RunbookPhase> All { get; } =
+    [
+        new(1, "assess", TimeSpan.FromMinutes(5)),
+        new(2, "initial-response", TimeSpan.FromMinutes(10)),
+        new(3, "restore", TimeSpan.FromMinutes(30)),
+        new(4, "verify", TimeSpan.FromMinutes(15)),
+        new(5, "monitoring", TimeSpan.FromMinutes(10)),
+    ];
+}
+
+/// <summary>How a phase ended.</summary>
+public enum PhaseStatus
+{
+    /// <summary>It did what it is for.</summary>
+    Done,
+
+    /// <summary>The assessment did not call for it.</summary>
+    Skipped,
+
+    /// <summary>It ran and failed.</summary>
+    Failed,
+
+    /// <summary>It needs a person: this build cannot do it by itself.</summary>
+    Manual,
+
+    /// <summary>It would run (a dry run).</summary>
+    Planned,
+}
+
+/// <summary>A phase's outcome, as shown in <c>o4o recover</c>'s table and put on the incident.</summary>
+/// <param name="Phase">The phase.</param>
+/// <param name="Status">How it ended.</param>
+/// <param name="Detail">What was seen or done, in one line.</param>
+/// <param name="Took">How long it took.</param>
+public sealed record PhaseOutcome(RunbookPhase Phase, PhaseStatus Status, string Detail, TimeSpan Took)
+{
+    /// <summary>True when it took longer than its budget: worth escalating.</summary>
+    public bool OverBudget => Took > Phase.Budget;
+
+    /// <summary>The line on the incident's timeline.</summary>
+    public TimelineEntry ToTimelineEntry(DateTimeOffset at, string actor) => new(at, "Phase", "recover", string.Create(CultureInfo.InvariantCulture,
+        $"phase {Phase.Number} {Phase.Name}: {Status.ToString().ToUpperInvariant()} — {Detail} (budget {DurationText.Format(Phase.Budget, CultureInfo.InvariantCulture)}, took {Took.TotalSeconds:0.00} s{(OverBudget ? ", OVER BUDGET" : "")})"),
+        actor);
+}

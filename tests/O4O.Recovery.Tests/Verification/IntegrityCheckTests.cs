@@ -1,0 +1,89 @@
+using System.Formats.Tar;
+using System.IO.Compression;
+using System.Text;
+using O4O.Recovery.Verification;
+using O4O.Tests.Shared;
+
+namespace O4O.Recovery.Tests.Verification;
+
+public sealed class IntegrityCheckTests(ManagedPostgresFixture postgres) : IClassFixture<ManagedPostgresFixture>, IDisposable
+{
+    private readonly string _backups = Directory.CreateTempSubdirectory("o4o-backups-").FullName;
+
+    [Fact]
+    public async Task Counts_equal_to_the_newest_backups_manifest_pass()
+    {
+        var database = await DatabaseWithRowsAsync(users: 2, products: 3);
+        WriteBackup("o4o_backup_20260101_000000.tar.gz", """{"tables": {"users": 9, "products": 9, "orders": 9}}""", DateTime.UtcNow.AddDays(-1));
+        WriteBackup("o4o_backup_20260102_000000.tar.gz", """{"tables": {"public.users": 2, "products": {"rows": 3}, "orders": 0}}""", DateTime.UtcNow);
+
+        var result = await new IntegrityCheck(database, _backups, TimeProvider.System).RunAsync(default);
+
+        Assert.True(result.Passed, result.Detail);
+        Assert.Equal("users 2, products 3, orders 0; none fewer than in o4o_backup_20260102_000000.tar.gz", result.Detail);
+        Assert.Equal(3, result.Measurements!["products"]);
+    }
+
+    [Fact]
+    public async Task Fewer_rows_than_in_the_backup_are_flagged_as_data_loss()
+    {
+        var database = await DatabaseWithRowsAsync(users: 1, products: 3);
+        WriteBackup("o4o_backup_20260102_000000.tar.gz", """{"tables": [{"name": "users", "rows": 4}, {"name": "products", "rows": 3}]}""", DateTime.UtcNow);
+
+        var result = await new IntegrityCheck(database, _backups, TimeProvider.System).RunAsync(default);
+
+        Assert.False(result.Passed);
+        Assert.Equal("DATA LOSS against o4o_backup_20260102_000000.tar.gz: users 1 < 4", result.Detail);
+    }
+
+    [Fact]
+    public async Task A_deleted_table_fails_the_check_with_the_databases_error()
+    {
+        var database = await DatabaseWithRowsAsync(users: 1, products: 1);
+        await PlatformSchema.ExecuteAsync(database, "DROP TABLE order_items; DROP TABLE orders");
+
+        var result = await new IntegrityCheck(database, _backups, TimeProvider.System).RunAsync(default);
+
+        Assert.False(result.Passed);
+        Assert.Contains("relation \"orders\" does not exist", result.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Without_a_backup_the_counts_are_shown_and_nothing_is_compared()
+    {
+        var database = await DatabaseWithRowsAsync(users: 1, products: 0);
+        await File.WriteAllTextAsync(Path.Combine(_backups, "o4o_backup_broken.tar.gz"), "not a tar.gz");
+
+        var result = await new IntegrityCheck(database, _backups, TimeProvider.System).RunAsync(default);
+
+        Assert.True(result.Passed);
+        Assert.Equal($"users 1, products 0, orders 0; no backup in {_backups} to compare with", result.Detail);
+    }
+
+    public void Dispose() => Directory.Delete(_backups, recursive: true);
+
+    private async Task<string> DatabaseWithRowsAsync(int users, int products)
+    {
+        var database = await postgres.CreateDatabaseAsync("integrity");
+        await PlatformSchema.CreateAsync(database);
+        await PlatformSchema.ExecuteAsync(database, $"""
+            INSERT INTO users (email, password_hash) SELECT 'u' || i || '@o4o.local', 'x' FROM generate_series(1, {users}) i;
+            INSERT INTO products (sku, name, price, stock) SELECT 'SKU-' || i, 'P' || i, 1, 1 FROM generate_series(1, {products}) i;
+            """);
+        return database;
+    }
+
+    private void WriteBackup(string name, string manifest, DateTime writtenAt)
+    {
+        var path = Path.Combine(_backups, name);
+        using (var file = File.Create(path))
+        using (var gzip = new GZipStream(file, CompressionLevel.Fastest))
+        using (var tar = new TarWriter(gzip))
+        {
+            tar.WriteEntry(new PaxTarEntry(TarEntryType.RegularFile, "database.dump") { DataStream = new MemoryStream([1, 2, 3]) });
+            tar.WriteEntry(new PaxTarEntry(TarEntryType.RegularFile, "manifest.json") { DataStream = new MemoryStream(Encoding.UTF8.GetBytes(manifest)) });
+        }
+
+        File.SetLastWriteTimeUtc(path, writtenAt);
+    }
+}
