@@ -17,15 +17,19 @@ internal sealed record CliContext(O4OHome Home, IReadOnlyDictionary<string, stri
     public static CliContext FromEnvironment() =>
         new(O4OHome.FromEnvironment(), new Dictionary<string, string?>(), Console.Out, Console.Error);
 
+    /// <summary>The files, the environment and <see cref="Settings"/>, in that order.</summary>
+    public IConfiguration Configuration() =>
+        new ConfigurationBuilder()
+            .AddO4OConfiguration(Home)
+            .AddInMemoryCollection(Settings)
+            .Build();
+
     /// <summary>Binds a configuration section.</summary>
     /// <exception cref="InvalidConfigurationException">A value does not fit its setting (e.g. a port that is not a number).</exception>
     public T Bind<T>(string section)
         where T : new()
     {
-        var configuration = new ConfigurationBuilder()
-            .AddO4OConfiguration(Home)
-            .AddInMemoryCollection(Settings)
-            .Build();
+        var configuration = Configuration();
         try
         {
             return configuration.GetSection(section).Get<T>() ?? new T();

@@ -10,7 +10,9 @@ namespace O4O.Recovery.Control;
 /// <param name="Supervisors">One per component.</param>
 /// <param name="Gate">The AutoRecovery switch and the pauses.</param>
 /// <param name="Events">The event log.</param>
-public sealed record ConductorState(int ConductorPid, DateTimeOffset StartedAt, IReadOnlyList<Supervisor> Supervisors, RecoveryGate Gate, EventLog Events)
+/// <param name="Incidents">The open incidents and what people do about them.</param>
+public sealed record ConductorState(int ConductorPid, DateTimeOffset StartedAt, IReadOnlyList<Supervisor> Supervisors, RecoveryGate Gate, EventLog Events,
+    IncidentBoard Incidents)
 {
     /// <summary>The status as the control API returns it.</summary>
     public ControlStatus Status() => new(ConductorPid, StartedAt, AutoRecovery(), Gate.Paused,

@@ -68,6 +68,21 @@ public sealed class ControlClient : IDisposable
     public Task<ControlStatus> MaintenanceAsync(bool on, string actor, string? component, CancellationToken cancellationToken = default) =>
         SendAsync<ControlStatus>(HttpMethod.Post, "maintenance", new MaintenanceRequest(on, actor, component), cancellationToken);
 
+    /// <summary>The open incidents with their timelines and escalation, newest first.</summary>
+    /// <exception cref="ConductorUnreachableException">No conductor answers on the socket.</exception>
+    public Task<IReadOnlyList<IncidentView>> IncidentsAsync(CancellationToken cancellationToken = default) =>
+        SendAsync<IReadOnlyList<IncidentView>>(HttpMethod.Get, "incidents", null, cancellationToken);
+
+    /// <summary>Acknowledges incident <paramref name="id"/> as <paramref name="actor"/>.</summary>
+    /// <exception cref="ControlRequestException">There is no such incident (404).</exception>
+    public Task<IncidentView> AcknowledgeAsync(long id, string actor, CancellationToken cancellationToken = default) =>
+        SendAsync<IncidentView>(HttpMethod.Post, string.Create(CultureInfo.InvariantCulture, $"incidents/{id}/ack"), new AcknowledgeRequest(actor), cancellationToken);
+
+    /// <summary>Adds <paramref name="actor"/>'s note to incident <paramref name="id"/>.</summary>
+    /// <exception cref="ControlRequestException">There is no such incident (404) or the note is empty (400).</exception>
+    public Task<IncidentView> NoteAsync(long id, string text, string actor, CancellationToken cancellationToken = default) =>
+        SendAsync<IncidentView>(HttpMethod.Post, string.Create(CultureInfo.InvariantCulture, $"incidents/{id}/notes"), new NoteRequest(text, actor), cancellationToken);
+
     private async Task<T> SendAsync<T>(HttpMethod method, string path, object? body, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(method, path)

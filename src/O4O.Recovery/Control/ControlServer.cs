@@ -12,7 +12,7 @@ namespace O4O.Recovery.Control;
 /// The conductor's control API: HTTP over the unix socket <c>$O4O_HOME/o4o.sock</c>, mode 0600 (only the user running
 /// the conductor, and root, may connect: the socket's permissions are the authentication).
 /// </summary>
-public sealed class ControlServer : IAsyncDisposable
+public sealed partial class ControlServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly string _socket;
@@ -81,9 +81,11 @@ public sealed class ControlServer : IAsyncDisposable
                 $"maintenance by {Actor(request.Actor)}", Actor(request.Actor), cancellationToken);
             return Results.Ok(state.Status());
         });
+        MapIncidents(app, state.Incidents);
     }
 
-    private static string Actor(string? actor) => string.IsNullOrWhiteSpace(actor) ? "unknown" : actor.Trim();
+    /// <summary>The actor named in a request, or "unknown".</summary>
+    internal static string Actor(string? actor) => string.IsNullOrWhiteSpace(actor) ? "unknown" : actor.Trim();
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()

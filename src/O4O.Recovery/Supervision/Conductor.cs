@@ -4,6 +4,7 @@ using O4O.Recovery.AutoRecovery;
 using O4O.Recovery.Configuration;
 using O4O.Recovery.Control;
 using O4O.Recovery.Health;
+using O4O.Recovery.Incidents;
 using O4O.Recovery.State;
 
 namespace O4O.Recovery.Supervision;
@@ -49,7 +50,8 @@ public sealed class Conductor(O4OHome home, ConductorSettings settings, string p
         }
 
         var events = new EventLog(home.StateDatabase);
-        var journal = new RecoveryJournals([events, new ConductorLog(home), .. journals ?? []]);
+        using var incidents = new IncidentEngine(home, settings.Configuration, time);
+        var journal = new RecoveryJournals([events, new ConductorLog(home), incidents.Journal, .. journals ?? []]);
         var gate = await RecoveryGate.LoadAsync(new Settings(home.StateDatabase), journal, time, stop);
         var startedAt = time.GetUtcNow();
         await journal.RecordAsync(new RecoveryEvent(startedAt, ConductorComponent, RecoveryEventKind.Note,
@@ -81,12 +83,14 @@ public sealed class Conductor(O4OHome home, ConductorSettings settings, string p
             }
 
             observer.Ready(platform.Launch.BaseAddress, DatabaseTarget.ForPlatform(home, settings.Database));
-            var state = new ConductorState(Environment.ProcessId, startedAt, supervisors, gate, events);
+            var state = new ConductorState(Environment.ProcessId, startedAt, supervisors, gate, events,
+                new IncidentBoard(incidents.Store, EscalationOptions.From(settings.Configuration), time));
             await using (await ControlServer.StartAsync(home, state, stop))
             {
                 await Task.WhenAll([
                     .. supervisors.Select(supervisor => supervisor.RunAsync(stop)),
                     new ScheduledBackups(home, settings.Database, settings.Backup, journal, time).RunAsync(stop),
+                    incidents.RunAsync(stop),
                     .. settings.Database.IsManaged ? [DamageWatch(gate, journal).RunAsync(stop)] : Array.Empty<Task>(),
                 ]);
             }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using O4O.Recovery.Configuration;
 
 namespace O4O.Recovery.Supervision;
@@ -8,5 +9,6 @@ namespace O4O.Recovery.Supervision;
 /// <param name="Supervision">Probing, back-off and crash-loop limits.</param>
 /// <param name="AutoRecovery">What the conductor may do beyond restarts.</param>
 /// <param name="Backup">The backup directory and schedule.</param>
+/// <param name="Configuration">The whole configuration, for the incident engine and the dashboard.</param>
 public sealed record ConductorSettings(DatabaseOptions Database, PlatformOptions Platform, SupervisionOptions Supervision,
-    AutoRecoveryOptions AutoRecovery, BackupOptions Backup);
+    AutoRecoveryOptions AutoRecovery, BackupOptions Backup, IConfiguration Configuration);

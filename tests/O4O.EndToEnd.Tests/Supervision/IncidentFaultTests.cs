@@ -1,0 +1,37 @@
+using O4O.Recovery.Incidents;
+using O4O.Recovery.Processes;
+using O4O.Recovery.Supervision;
+
+namespace O4O.EndToEnd.Tests.Supervision;
+
+public sealed class IncidentFaultTests
+{
+    [Fact]
+    public async Task A_killed_platform_opens_an_incident_shown_over_the_control_API_that_resolves_when_it_is_back()
+    {
+        await using var up = await SupervisedUp.StartAsync();
+        using var control = up.Control();
+        // Off first, so that the open incident can be read before a restart resolves it.
+        await control.SetAutoRecoveryAsync(enabled: false, "e2e-operator");
+        Assert.True(UnixProcess.Signal(up.PlatformPid, UnixProcess.SigKill));
+        await up.WaitForEventsAsync("platform", events => events.Any(e => e.Kind == RecoveryEventKind.Detected), TimeSpan.FromSeconds(10));
+
+        var open = Assert.Single(await control.IncidentsAsync());
+        Assert.Contains("platform", open.Incident.Components);
+        Assert.StartsWith("L1", open.Level);
+        Assert.StartsWith("L2", open.NextLevel);
+        Assert.Equal(open.Incident.FirstAlertAt + TimeSpan.FromMinutes(15), open.NextEscalationAt);
+        var acknowledged = await control.AcknowledgeAsync(open.Incident.Id, "e2e-operator");
+        Assert.Equal("e2e-operator", acknowledged.Incident.AcknowledgedBy);
+        var noted = await control.NoteAsync(open.Incident.Id, "looking at the platform log", "e2e-operator");
+        Assert.Contains(noted.Timeline, entry => entry.Kind == "Note" && entry.Text == "looking at the platform log" && entry.Actor == "e2e-operator");
+
+        await control.SetAutoRecoveryAsync(enabled: true, "e2e-operator");
+        await up.WaitForEventsAsync("platform", events => events.Any(e => e.Kind == RecoveryEventKind.Recovered), TimeSpan.FromSeconds(30));
+        Assert.Empty(await control.IncidentsAsync());
+        var resolved = await new IncidentStore(up.Home.StateDatabase).GetAsync(open.Incident.Id, CancellationToken.None);
+        Assert.NotNull(resolved.ResolvedAt);
+        var timeline = await new IncidentStore(up.Home.StateDatabase).TimelineAsync(open.Incident.Id, CancellationToken.None);
+        Assert.Contains(timeline, entry => entry.Kind == "Resolved");
+    }
+}
