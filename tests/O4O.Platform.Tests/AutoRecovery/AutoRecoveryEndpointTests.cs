@@ -76,7 +76,8 @@ public sealed class AutoRecoveryEndpointTests(ManagedPostgresFixture postgres) :
         var settings = new Settings(home.StateDatabase);
         var events = new EventLog(home.StateDatabase);
         var gate = await RecoveryGate.LoadAsync(settings, events, TimeProvider.System, CancellationToken.None);
-        var server = await ControlServer.StartAsync(home, new ConductorState(Environment.ProcessId, DateTimeOffset.UtcNow, [], gate, events), CancellationToken.None);
+        var server = await ControlServer.StartAsync(home, new ConductorState(Environment.ProcessId, DateTimeOffset.UtcNow, [], gate, events,
+            new IncidentBoard(new O4O.Recovery.Incidents.IncidentStore(home.StateDatabase), new O4O.Recovery.Configuration.EscalationOptions(), TimeProvider.System)), CancellationToken.None);
         return new StandInConductor(server, settings, events);
     }
 
