@@ -34,6 +34,7 @@ internal static class O4OCommandLine
         root.Subcommands.Add(VerifyCommand.Create(context));
         root.Subcommands.Add(AuditCommand.Create(context));
         root.Subcommands.Add(RecoverCommand.Create(context));
+        root.Subcommands.Add(TokenCommand.Create(context));
         return root;
     }
 

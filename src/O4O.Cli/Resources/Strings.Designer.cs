@@ -1588,6 +1588,24 @@ namespace O4O.Cli.Resources {
         }
         
         /// <summary>
+        ///   Looks up a localized string similar to Print the operator token that signs in to the monitoring dashboard (created on first use in $O4O_HOME/secrets/operator.token, mode 0600)..
+        /// </summary>
+        internal static string TokenDescription {
+            get {
+                return ResourceManager.GetString("TokenDescription", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Paste it on the dashboard&apos;s sign-in page: http://127.0.0.1:{0}/ (keep it secret)..
+        /// </summary>
+        internal static string TokenHint {
+            get {
+                return ResourceManager.GetString("TokenHint", resourceCulture);
+            }
+        }
+        
+        /// <summary>
         ///   Looks up a localized string similar to Swap {0} back in as the live database?.
         /// </summary>
         internal static string UndoConfirm {

@@ -14,7 +14,7 @@ namespace O4O.Recovery.Supervision;
 /// then supervises both (restarts, recovery, the control API) until asked to stop; then stops the platform before
 /// the database. Every detection and action goes to the event log, <c>logs/conductor.log</c> and the extra journals.
 /// </summary>
-public sealed class Conductor(O4OHome home, ConductorSettings settings, string platformAssembly,
+public sealed partial class Conductor(O4OHome home, ConductorSettings settings, string platformAssembly,
     IConductorObserver observer, TimeProvider time, IReadOnlyList<IRecoveryJournal>? journals = null)
 {
     /// <summary>The component names used in reports and in <c>o4o status</c>.</summary>
@@ -85,9 +85,12 @@ public sealed class Conductor(O4OHome home, ConductorSettings settings, string p
             observer.Ready(platform.Launch.BaseAddress, DatabaseTarget.ForPlatform(home, settings.Database));
             var state = new ConductorState(Environment.ProcessId, startedAt, supervisors, gate, events,
                 new IncidentBoard(incidents.Store, EscalationOptions.From(settings.Configuration), time));
+            var (dashboard, sampling) = await StartDashboardAsync(state, journal, platform.Launch.BaseAddress, target.ToConnectionString(), stop);
+            await using (dashboard)
             await using (await ControlServer.StartAsync(home, state, stop))
             {
                 await Task.WhenAll([
+                    sampling,
                     .. supervisors.Select(supervisor => supervisor.RunAsync(stop)),
                     new ScheduledBackups(home, settings.Database, settings.Backup, journal, time).RunAsync(stop),
                     incidents.RunAsync(stop),

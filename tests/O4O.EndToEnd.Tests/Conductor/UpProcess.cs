@@ -37,6 +37,7 @@ internal sealed class UpProcess : IDisposable
         start.Environment["O4O_CONFIGURATION"] = "Debug";
         start.Environment["O4O__Database__Port"] = DatabasePort.ToString(CultureInfo.InvariantCulture);
         start.Environment["O4O__Platform__Port"] = PlatformPort.ToString(CultureInfo.InvariantCulture);
+        start.Environment["O4O__Dashboard__Port"] = DashboardPort.ToString(CultureInfo.InvariantCulture);
         start.Environment["O4O__Admin__Email"] = AdminEmail;
         start.Environment["O4O__Admin__Password"] = AdminPassword;
         foreach (var (name, value) in environment ?? new Dictionary<string, string>())
@@ -56,6 +57,8 @@ internal sealed class UpProcess : IDisposable
     public int DatabasePort { get; } = FreePort.Next();
 
     public int PlatformPort { get; } = FreePort.Next();
+
+    public int DashboardPort { get; } = FreePort.Next();
 
     public Uri BaseAddress => new($"http://127.0.0.1:{PlatformPort}/");
 

@@ -1,0 +1,214 @@
+// O4O monitoring: polls /api/state every 3 s and renders it; actions are POSTs with the session's CSRF token.
+(() => {
+  'use strict';
+  const T = JSON.parse(document.getElementById('o4o-text').textContent);
+  const csrf = document.querySelector('meta[name="csrf-token"]').content;
+  const lang = document.documentElement.lang;
+  const locale = lang === 'ko' ? 'ko-KR' : 'en-GB';
+  const $ = (id) => document.getElementById(id);
+  const t = (key) => T[key] ?? key;
+  const SVG = 'http://www.w3.org/2000/svg';
+  let busy = false;
+
+  function el(tag, attrs, ...children) {
+    const node = tag.startsWith('svg:') ? document.createElementNS(SVG, tag.slice(4)) : document.createElement(tag);
+    for (const [name, value] of Object.entries(attrs || {})) {
+      if (value === null || value === undefined || value === false) continue;
+      if (name === 'on') for (const [event, handler] of Object.entries(value)) node.addEventListener(event, handler);
+      else node.setAttribute(name, value === true ? '' : value);
+    }
+    for (const child of children.flat()) if (child !== null && child !== undefined) node.append(child.nodeType ? child : String(child));
+    return node;
+  }
+
+  const time = (iso) => new Date(iso).toLocaleTimeString(locale, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+  const dateTime = (iso) => new Date(iso).toLocaleString(locale, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+  function ago(iso, now) {
+    const s = Math.max(0, (new Date(now) - new Date(iso)) / 1000);
+    if (s < 90) return `${Math.round(s)} s`;
+    if (s < 5400) return `${Math.round(s / 60)} min`;
+    if (s < 172800) return `${(s / 3600).toFixed(1)} h`;
+    return `${Math.round(s / 86400)} d`;
+  }
+  const megabytes = (bytes) => `${(bytes / 1048576).toFixed(1)} MB`;
+
+  async function post(path, body) {
+    const response = await fetch(path, {
+      method: 'POST', credentials: 'same-origin',
+      headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': csrf },
+      body: JSON.stringify(body || {}),
+    });
+    if (!response.ok) {
+      let detail = response.statusText;
+      try { detail = (await response.json()).detail || detail; } catch { /* not JSON */ }
+      showError(`${t('actionFailed')}: ${detail}`);
+      return false;
+    }
+    showError(null);
+    await refresh();
+    return true;
+  }
+
+  function showError(message) {
+    $('error').hidden = !message;
+    $('error').textContent = message || '';
+  }
+
+  function components(state) {
+    const cards = state.components.map((c) => el('article', { class: `card ${c.status}`, 'data-component': c.name, 'data-status': c.status },
+      el('h3', {}, el('span', { class: 'dot', 'aria-hidden': 'true' }), t(c.name)),
+      el('p', { class: 'state' }, t(c.state)),
+      el('dl', {},
+        el('dt', {}, t('since')), el('dd', {}, dateTime(c.since)),
+        el('dt', {}, t('restarts')), el('dd', {}, c.restarts),
+        c.milliseconds !== null ? [el('dt', {}, t('response')), el('dd', {}, `${c.milliseconds} ms`)] : null,
+        c.lastError ? [el('dt', {}, t('lastError')), el('dd', { class: 'error-text' }, c.lastError)] : null)));
+    $('components').replaceChildren(...cards);
+  }
+
+  function chart(name, samples, marks, now) {
+    const width = 560, height = 120, left = 44, bottom = 18;
+    const end = new Date(now).getTime(), start = end - 3600 * 1000;
+    const x = (iso) => left + ((new Date(iso).getTime() - start) / (end - start)) * (width - left - 4);
+    const answered = samples.filter((s) => s.milliseconds !== null);
+    const max = Math.max(10, ...answered.map((s) => s.milliseconds)) * 1.15;
+    const y = (ms) => 4 + (1 - ms / max) * (height - bottom - 8);
+    const svg = el('svg:svg', { viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-label': `${t('chart')}: ${t(name)}` });
+    svg.append(el('svg:line', { x1: left, x2: width - 4, y1: height - bottom, y2: height - bottom, class: 'axis' }));
+    for (const ms of [0, max / 2]) {
+      svg.append(el('svg:text', { x: left - 6, y: y(ms) + 4, class: 'tick', 'text-anchor': 'end' }, `${Math.round(ms)}`));
+    }
+    for (const minutes of [60, 45, 30, 15, 0]) {
+      const at = new Date(end - minutes * 60000).toISOString();
+      svg.append(el('svg:text', { x: x(at), y: height - 4, class: 'tick', 'text-anchor': 'middle' }, minutes ? `-${minutes}m` : time(now).slice(0, 5)));
+    }
+    for (const mark of marks) {
+      svg.append(el('svg:line', { x1: x(mark.at), x2: x(mark.at), y1: 4, y2: height - bottom, class: `mark ${mark.kind}` },
+        el('svg:title', {}, `${time(mark.at)} ${mark.text}`)));
+    }
+    if (answered.length > 1) {
+      const points = answered.map((s) => `${x(s.at).toFixed(1)},${y(s.milliseconds).toFixed(1)}`).join(' ');
+      svg.append(el('svg:polyline', { points, class: 'line' }));
+    }
+    for (const s of samples.filter((s) => s.milliseconds === null)) {
+      svg.append(el('svg:circle', { cx: x(s.at), cy: height - bottom - 3, r: 3, class: 'failed' }, el('svg:title', {}, `${time(s.at)} ${s.error}`)));
+    }
+    return el('figure', { class: 'chart' }, el('figcaption', {}, t(name)), samples.length ? svg : el('p', { class: 'help' }, t('noSamples')));
+  }
+
+  function charts(state) {
+    const supervisedBy = (name) => (name === 'database' ? 'database' : 'platform');
+    const figures = ['api', 'admin', 'site', 'database'].map((name) =>
+      chart(name, state.samples[name] || [], state.marks.filter((m) => m.component === supervisedBy(name)), state.now));
+    $('charts').replaceChildren(...figures);
+  }
+
+  function toggle(label, on, path, detail) {
+    return el('div', { class: 'control' },
+      el('div', {}, el('span', { class: 'label', id: `label-${path}` }, label), ' ',
+        el('span', { class: `pill ${on ? 'on' : 'off'}`, 'data-testid': `${path}-state` }, on ? t('on') : t('off')),
+        detail ? el('p', { class: 'help' }, detail) : null),
+      el('button', { type: 'button', 'aria-describedby': `label-${path}`, 'data-action': path,
+        on: { click: () => post(`/api/${path}`, { on: !on }) } }, on ? t('turnOff') : t('turnOn')));
+  }
+
+  function controls(state) {
+    const ar = state.autoRecovery;
+    const detail = ar.changedBy ? `${t('changedBy')} ${ar.changedBy}, ${dateTime(ar.changedAt)}` : null;
+    const maintenance = Object.keys(state.paused).length > 0;
+    $('controls').replaceChildren(
+      toggle(t('autoRecovery'), ar.enabled, 'auto-recovery', detail),
+      toggle(t('maintenance'), maintenance, 'maintenance', maintenance ? Object.values(state.paused).join('; ') : null));
+  }
+
+  function incident(view, now) {
+    const i = view.incident;
+    const noteId = `note-${i.id}`;
+    const note = el('input', { id: noteId, type: 'text', maxlength: 500, autocomplete: 'off' });
+    const form = el('form', { class: 'note', on: { submit: async (event) => {
+      event.preventDefault();
+      if (note.value.trim() && await post(`/api/incidents/${i.id}/notes`, { text: note.value })) note.value = '';
+    } } }, el('label', { for: noteId }, t('note')), note, el('button', { type: 'submit' }, t('addNote')));
+    return el('article', { class: 'incident', 'data-incident': i.id },
+      el('h3', {}, `${t('incident')} #${i.id}: ${i.title}`),
+      el('dl', {},
+        el('dt', {}, t('firstAlert')), el('dd', {}, `${dateTime(i.firstAlertAt)} (${ago(i.firstAlertAt, now)})`),
+        el('dt', {}, t('level')), el('dd', { 'data-testid': 'level' }, view.level || t('none')),
+        el('dt', {}, t('nextEscalation')), el('dd', {}, view.nextLevel ? `${view.nextLevel}, ${dateTime(view.nextEscalationAt)}` : t('none')),
+        i.acknowledgedBy ? [el('dt', {}, t('acknowledgedBy')), el('dd', { 'data-testid': 'acknowledged-by' }, i.acknowledgedBy)] : null),
+      el('div', { class: 'actions' },
+        i.acknowledgedBy ? null : el('button', { type: 'button', 'data-action': 'ack', on: { click: () => post(`/api/incidents/${i.id}/ack`) } }, t('acknowledge')),
+        el('a', { class: 'button quiet', href: `/api/incidents/${i.id}/report?lang=${lang}`, download: `incident-${i.id}.md` }, t('report'))),
+      form,
+      el('details', {}, el('summary', {}, `${t('timeline')} (${view.timeline.length})`),
+        el('ol', { class: 'timeline' }, view.timeline.map((e) => el('li', {},
+          el('time', { datetime: e.at }, time(e.at)), ' ', el('strong', {}, e.kind), ` ${e.text} `, el('span', { class: 'actor' }, `— ${e.actor}`))))));
+  }
+
+  function incidents(state) {
+    $('incidents').replaceChildren(...(state.incidents.length
+      ? state.incidents.map((view) => incident(view, state.now))
+      : [el('p', { class: 'help', 'data-testid': 'no-incidents' }, t('noIncidents'))]));
+  }
+
+  function sizeChart(archives) {
+    const width = 320, height = 70;
+    const max = Math.max(...archives.map((a) => a.size));
+    const bar = (width - 8) / archives.length;
+    const svg = el('svg:svg', { viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-label': t('sizeChart') });
+    archives.forEach((a, index) => {
+      const h = Math.max(2, (a.size / max) * (height - 8));
+      svg.append(el('svg:rect', { x: 4 + index * bar, y: height - 4 - h, width: Math.max(1, bar - 2), height: h, class: 'bar' },
+        el('svg:title', {}, `${a.name}: ${megabytes(a.size)}`)));
+    });
+    return el('figure', { class: 'chart small' }, el('figcaption', {}, t('sizeChart')), svg);
+  }
+
+  function backups(state) {
+    const b = state.backups;
+    const newest = b.archives.at(-1);
+    const previous = b.archives.at(-2);
+    const job = b.job;
+    const running = job && job.succeeded === null;
+    const verify = (a) => (a.verified === true ? `✓ ${dateTime(a.verifiedAt)}` : a.verified === false ? t('verifyFailed') : t('notVerified'));
+    $('backups').replaceChildren(
+      newest ? el('dl', {},
+        el('dt', {}, t('newest')), el('dd', { 'data-testid': 'newest-backup' }, newest.name),
+        el('dt', {}, t('age')), el('dd', {}, `${ago(newest.createdAt, state.now)} · ${t(b.overdue ? 'Overdue' : 'OnSchedule')} (${t('schedule')} ${b.schedule})`),
+        el('dt', {}, t('size')), el('dd', {}, megabytes(newest.size)),
+        el('dt', {}, t('verified')), el('dd', {}, verify(newest))) : el('p', { class: 'help' }, t('noBackups')),
+      previous && newest.size < previous.size * 0.5 ? el('p', { class: 'alert' }, t('shrinkWarning')) : null,
+      b.archives.length > 1 ? sizeChart(b.archives) : null,
+      el('div', { class: 'actions' },
+        el('button', { type: 'button', 'data-action': 'backup', disabled: running, on: { click: () => post('/api/backups') } },
+          running ? t('backingUp') : t('backUpNow')),
+        job ? el('p', { class: `help ${job.succeeded === false ? 'error-text' : ''}`, 'aria-live': 'polite', 'data-testid': 'backup-job' },
+          running ? `${t('backingUp')} ${megabytes(job.dumpedBytes)} ${t('dumped')}` : job.outcome) : null),
+      b.archives.length ? el('ol', { class: 'archives', reversed: true }, b.archives.slice(-5).reverse().map((a) =>
+        el('li', { 'data-archive': a.name }, `${a.name} · ${megabytes(a.size)}`))) : null);
+  }
+
+  async function refresh() {
+    if (busy) return;
+    busy = true;
+    try {
+      const response = await fetch('/api/state', { credentials: 'same-origin', cache: 'no-store' });
+      if (response.status === 401) { window.location.reload(); return; }
+      if (!response.ok) throw new Error(response.statusText);
+      const state = await response.json();
+      $('offline').hidden = true;
+      // Keep what the user is typing: do not rebuild the incidents while a note field has focus.
+      const typing = document.activeElement && document.activeElement.closest('#incidents form');
+      components(state); charts(state); controls(state); backups(state);
+      if (!typing) incidents(state);
+      $('updated').textContent = `${t('updated')} ${time(state.now)}`;
+    } catch {
+      $('offline').hidden = false;
+    } finally {
+      busy = false;
+    }
+  }
+
+  refresh();
+  setInterval(refresh, 3000);
+})();

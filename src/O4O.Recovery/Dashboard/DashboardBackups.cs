@@ -1,0 +1,124 @@
+using System.Diagnostics;
+using System.Globalization;
+using Cronos;
+using O4O.Recovery.Backups;
+using O4O.Recovery.Configuration;
+using O4O.Recovery.State;
+using O4O.Recovery.Supervision;
+
+namespace O4O.Recovery.Dashboard;
+
+/// <summary>A backup started from the dashboard, as the page shows it.</summary>
+/// <param name="StartedBy">Who pressed "back up now".</param>
+/// <param name="StartedAt">When.</param>
+/// <param name="DumpedBytes">Uncompressed bytes dumped so far.</param>
+/// <param name="Outcome">The archive made or the failure; null while running.</param>
+/// <param name="Succeeded">True when it made an archive; null while running.</param>
+public sealed record BackupJob(string StartedBy, DateTimeOffset StartedAt, long DumpedBytes, string? Outcome, bool? Succeeded);
+
+/// <summary>The backups as the dashboard shows them.</summary>
+/// <param name="Archives">Every archive, oldest first.</param>
+/// <param name="Schedule">The cron schedule.</param>
+/// <param name="Overdue">True when the schedule's next backup after the newest archive is past (or there is none).</param>
+/// <param name="Job">The last backup started from the dashboard, or null.</param>
+/// <param name="Error">Why the list could not be read, or null.</param>
+public sealed record BackupOverview(IReadOnlyList<BackupListItem> Archives, string Schedule, bool Overdue, BackupJob? Job, string? Error);
+
+/// <summary>The dashboard's backup panel: the listing, the age against the schedule, and "back up now" with progress.</summary>
+public sealed class DashboardBackups(O4OHome home, DatabaseOptions database, BackupOptions backup, IRecoveryJournal journal, TimeProvider time)
+{
+    private BackupJob? _job;
+    private long _dumped;
+
+    /// <summary>The archives, the schedule and the running or last job.</summary>
+    public async Task<BackupOverview> OverviewAsync(CancellationToken cancellationToken)
+    {
+        var directory = EnsureDefaultDirectory();
+        try
+        {
+            var archives = await BackupListing.ListAsync(directory, new BackupCatalogue(home.StateDatabase, directory), time, cancellationToken);
+            return new BackupOverview(archives, backup.Schedule, Overdue(archives), Job(), null);
+        }
+        catch (Exception exception) when (exception is BackupFailedException or IOException)
+        {
+            return new BackupOverview([], backup.Schedule, true, Job(), exception.Message);
+        }
+    }
+
+    /// <summary>Starts a backup in the background unless one is running; false when one is.</summary>
+    public bool Start(string actor, CancellationToken stop)
+    {
+        var job = new BackupJob(actor, time.GetUtcNow(), 0, null, null);
+        var current = _job;
+        if (current is { Succeeded: null } || Interlocked.CompareExchange(ref _job, job, current) != current)
+        {
+            return false;
+        }
+
+        Interlocked.Exchange(ref _dumped, 0);
+        _ = Task.Run(() => RunAsync(job, stop), CancellationToken.None);
+        return true;
+    }
+
+    private async Task RunAsync(BackupJob job, CancellationToken stop)
+    {
+        var clock = Stopwatch.StartNew();
+        var directory = EnsureDefaultDirectory();
+        var progress = new Progress<long>(bytes => Interlocked.Exchange(ref _dumped, bytes));
+        try
+        {
+            var catalogue = new BackupCatalogue(home.StateDatabase, directory);
+            var result = await new BackupCreator(home, directory, Backups.DatabaseServer.Resolve(home, database), time)
+                .CreateAsync(includeSecrets: false, catalogue.KnownHash, progress, stop);
+            catalogue.Record(result);
+            _job = job with
+            {
+                DumpedBytes = Interlocked.Read(ref _dumped),
+                Succeeded = true,
+                Outcome = string.Create(CultureInfo.InvariantCulture,
+                $"{Path.GetFileName(result.ArchivePath)}, {result.Size / 1048576.0:0.0} MB in {clock.Elapsed.TotalSeconds:0.0} s")
+            };
+        }
+        catch (Exception exception) when (exception is BackupFailedException or LockHeldException or DatabaseUnavailableException or IOException
+            or OperationCanceledException)
+        {
+            _job = job with { Succeeded = false, Outcome = $"failed: {exception.Message}" };
+        }
+
+        await journal.RecordAsync(new RecoveryEvent(time.GetUtcNow(), "backups", RecoveryEventKind.Action,
+            "backup requested on the dashboard", "ran the backup engine", _job.Outcome!, Actor: job.StartedBy), CancellationToken.None);
+    }
+
+    /// <summary>As <c>o4o backup create</c>: the default directory is created on first use; a configured one must exist (a mount).</summary>
+    private string EnsureDefaultDirectory()
+    {
+        var directory = backup.DirectoryFor(home);
+        if (string.IsNullOrWhiteSpace(backup.Directory))
+        {
+            Directory.CreateDirectory(directory);
+        }
+
+        return directory;
+    }
+
+    private BackupJob? Job() => _job is { Succeeded: null } running ? running with { DumpedBytes = Interlocked.Read(ref _dumped) } : _job;
+
+    private bool Overdue(IReadOnlyList<BackupListItem> archives)
+    {
+        if (archives.Count == 0)
+        {
+            return true;
+        }
+
+        try
+        {
+            var next = CronExpression.Parse(backup.Schedule).GetNextOccurrence(archives[^1].CreatedAt, time.LocalTimeZone);
+            // An hour's grace: a backup takes time, and the schedule's own run may be under way.
+            return next is { } due && due + TimeSpan.FromHours(1) < time.GetUtcNow();
+        }
+        catch (CronFormatException)
+        {
+            return true;
+        }
+    }
+}

@@ -1,0 +1,23 @@
+namespace O4O.Recovery.Dashboard;
+
+/// <summary>The conductor's monitoring dashboard (section <c>Dashboard</c>).</summary>
+public sealed class DashboardOptions
+{
+    /// <summary>The configuration section.</summary>
+    public const string Section = "Dashboard";
+
+    /// <summary>The HTTP port (<c>O4O__Dashboard__Port</c>); 0 turns the dashboard off.</summary>
+    public int Port { get; set; } = 4001;
+
+    /// <summary>The address to listen on: loopback unless configured (put a TLS proxy in front to expose it).</summary>
+    public string Address { get; set; } = "127.0.0.1";
+
+    /// <summary>How long a sign-in lasts.</summary>
+    public TimeSpan SessionLifetime { get; set; } = TimeSpan.FromHours(8);
+
+    /// <summary>How often each component's response time is sampled for the chart.</summary>
+    public TimeSpan SampleEvery { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How much chart history is kept in memory.</summary>
+    public TimeSpan History { get; set; } = TimeSpan.FromHours(1);
+}

@@ -1,0 +1,88 @@
+using System.Globalization;
+using System.Text;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using O4O.Recovery.AutoRecovery;
+using O4O.Recovery.Control;
+using O4O.Recovery.Incidents;
+
+namespace O4O.Recovery.Dashboard;
+
+/// <summary>A switch on the dashboard.</summary>
+/// <param name="On">On or off.</param>
+public sealed record DashboardSwitch(bool On);
+
+/// <summary>A note typed on the dashboard.</summary>
+/// <param name="Text">The note.</param>
+public sealed record DashboardNote(string? Text);
+
+public sealed partial class DashboardServer
+{
+    private static void MapActions(WebApplication app, DashboardContext context)
+    {
+        var api = app.MapGroup("/api");
+        api.MapGet("/state", (Delegate)(async (HttpContext http) => SessionOf(http, context) is { } session
+            ? Results.Json(await DashboardView.BuildAsync(context, session.Actor, http.RequestAborted), ControlJson.Options)
+            : SignInRequired()));
+        api.MapGet("/incidents/{id:long}/report", async (long id, string? lang, HttpContext http) =>
+        {
+            if (SessionOf(http, context) is null)
+            {
+                return SignInRequired();
+            }
+
+            try
+            {
+                var store = context.State.Incidents.Store;
+                var markdown = PostMortem.Render(await store.GetAsync(id, http.RequestAborted), await store.TimelineAsync(id, http.RequestAborted),
+                    CultureInfo.GetCultureInfo(lang == "ko" ? "ko" : "en"), context.Time.GetUtcNow());
+                return Results.File(Encoding.UTF8.GetBytes(markdown), "text/markdown; charset=utf-8",
+                    string.Create(CultureInfo.InvariantCulture, $"incident-{id}.md"));
+            }
+            catch (IncidentNotFoundException exception)
+            {
+                return Results.Problem(exception.Message, statusCode: StatusCodes.Status404NotFound);
+            }
+        });
+        api.MapPost("/auto-recovery", (DashboardSwitch request, HttpContext http) => ActAsync(http, context, async actor =>
+        {
+            await context.State.Gate.SetAutoRecoveryAsync(request.On, actor, http.RequestAborted);
+            return Results.Ok(context.State.AutoRecovery());
+        }));
+        api.MapPost("/maintenance", (DashboardSwitch request, HttpContext http) => ActAsync(http, context, async actor =>
+        {
+            await context.State.Gate.SetPausedAsync(RecoveryGate.AllComponents, request.On, $"maintenance by {actor}", actor, http.RequestAborted);
+            return Results.Ok(context.State.Status().Paused);
+        }));
+        api.MapPost("/incidents/{id:long}/ack", (long id, HttpContext http) => ActAsync(http, context, actor =>
+            ControlServer.OnIncidentAsync(id, () => context.State.Incidents.AcknowledgeAsync(id, actor, http.RequestAborted))));
+        api.MapPost("/incidents/{id:long}/notes", (long id, DashboardNote note, HttpContext http) => ActAsync(http, context, actor =>
+            string.IsNullOrWhiteSpace(note.Text)
+                ? Task.FromResult(Results.Problem("The note is empty.", statusCode: StatusCodes.Status400BadRequest))
+                : ControlServer.OnIncidentAsync(id, () => context.State.Incidents.NoteAsync(id, note.Text, actor, http.RequestAborted))));
+        api.MapPost("/backups", (Delegate)((HttpContext http) => ActAsync(http, context, actor => Task.FromResult(
+            context.Backups.Start(actor, app.Lifetime.ApplicationStopping)
+                ? Results.Accepted()
+                : Results.Problem("A backup is already running.", statusCode: StatusCodes.Status409Conflict)))));
+    }
+
+    /// <summary>Runs a person's action: signed in and with the session's CSRF token, recorded with who did it.</summary>
+    private static async Task<IResult> ActAsync(HttpContext http, DashboardContext context, Func<string, Task<IResult>> action)
+    {
+        if (SessionOf(http, context) is null)
+        {
+            return SignInRequired();
+        }
+
+        if (ActingSession(http, context) is not { } session)
+        {
+            return Results.Problem("The request lacks the page's CSRF token: reload the page.", statusCode: StatusCodes.Status403Forbidden);
+        }
+
+        await context.RecordAsync(session.Actor, $"dashboard: {http.Request.Method} {http.Request.Path}", http.RequestAborted);
+        return await action(session.Actor);
+    }
+
+    private static IResult SignInRequired() =>
+        Results.Problem("Sign in first.", statusCode: StatusCodes.Status401Unauthorized);
+}

@@ -1,0 +1,69 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using O4O.Recovery.Control;
+
+namespace O4O.Recovery.Dashboard;
+
+/// <summary>
+/// The monitoring dashboard, served by the conductor on its own port (<see cref="DashboardOptions.Port"/>), so it
+/// shows an outage of the platform or the database instead of being part of it.
+/// </summary>
+public sealed partial class DashboardServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private DashboardServer(WebApplication app) => _app = app;
+
+    /// <summary>Starts serving.</summary>
+    /// <exception cref="IOException">The port is taken (Kestrel's address-in-use error).</exception>
+    public static async Task<DashboardServer> StartAsync(DashboardContext context, CancellationToken cancellationToken)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = context.Home.Root });
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Parse(context.Options.Address), context.Options.Port));
+        builder.Services.ConfigureHttpJsonOptions(json =>
+        {
+            foreach (var converter in ControlJson.Options.Converters)
+            {
+                json.SerializerOptions.Converters.Add(converter);
+            }
+        });
+        builder.Services.AddProblemDetails();
+        var app = builder.Build();
+        app.Use(SecurityHeaders);
+        MapPages(app, context);
+        MapActions(app, context);
+        await app.StartAsync(cancellationToken);
+        return new DashboardServer(app);
+    }
+
+    private static Task SecurityHeaders(HttpContext http, Func<Task> next)
+    {
+        var headers = http.Response.Headers;
+        headers.ContentSecurityPolicy = "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'; base-uri 'none'";
+        headers.XContentTypeOptions = "nosniff";
+        headers.XFrameOptions = "DENY";
+        headers["Referrer-Policy"] = "no-referrer";
+        headers.CacheControl = "no-store";
+        return next();
+    }
+
+    /// <summary>The signed-in session of <paramref name="http"/>, or null.</summary>
+    private static DashboardSession? SessionOf(HttpContext http, DashboardContext context) =>
+        context.Sessions.Find(http.Request.Cookies[DashboardSessions.Cookie]);
+
+    /// <summary>The session when the request is signed in and carries its CSRF token; else null.</summary>
+    private static DashboardSession? ActingSession(HttpContext http, DashboardContext context) =>
+        SessionOf(http, context) is { } session && http.Request.Headers["X-CSRF-Token"] == session.Csrf ? session : null;
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync(CancellationToken.None);
+        await _app.DisposeAsync();
+    }
+}

@@ -1,0 +1,79 @@
+using O4O.Recovery.Control;
+using O4O.Recovery.Incidents;
+using O4O.Recovery.Supervision;
+
+namespace O4O.Recovery.Dashboard;
+
+/// <summary>A component's row on the dashboard.</summary>
+/// <param name="Name">api, admin, site, database, conductor, backups.</param>
+/// <param name="Status">ok, warn or down: the colour.</param>
+/// <param name="State">The supervisor's state (Running, Restarting, Down, ...), or the probe's.</param>
+/// <param name="Since">Since when.</param>
+/// <param name="Restarts">Restarts since the conductor started.</param>
+/// <param name="LastError">The last failure seen, or null.</param>
+/// <param name="Milliseconds">The last response time, or null.</param>
+public sealed record DashboardComponent(string Name, string Status, string State, DateTimeOffset Since, int Restarts, string? LastError, double? Milliseconds);
+
+/// <summary>A restart, failure or recovery marked on the chart.</summary>
+/// <param name="At">When.</param>
+/// <param name="Component">The supervised component (platform, database).</param>
+/// <param name="Kind">Detected, Action, Recovered, GaveUp.</param>
+/// <param name="Text">What happened.</param>
+public sealed record ChartMark(DateTimeOffset At, string Component, string Kind, string Text);
+
+/// <summary>Everything the page shows, polled as JSON.</summary>
+/// <param name="Now">The conductor's clock.</param>
+/// <param name="Actor">Who is signed in.</param>
+/// <param name="Components">One row per component.</param>
+/// <param name="Samples">The last hour of response times per charted component.</param>
+/// <param name="Marks">Failures, restarts and recoveries of the last hour.</param>
+/// <param name="AutoRecovery">The switch.</param>
+/// <param name="Paused">Maintenance and restore pauses ("*" is everything).</param>
+/// <param name="Incidents">Open incidents.</param>
+/// <param name="Backups">The backup panel.</param>
+public sealed record DashboardView(DateTimeOffset Now, string Actor, IReadOnlyList<DashboardComponent> Components,
+    IReadOnlyDictionary<string, IReadOnlyList<ResponseSample>> Samples, IReadOnlyList<ChartMark> Marks, AutoRecoveryStatus AutoRecovery,
+    IReadOnlyDictionary<string, string> Paused, IReadOnlyList<IncidentView> Incidents, BackupOverview Backups)
+{
+    /// <summary>Builds the view from the conductor's state, the samples and the backups.</summary>
+    public static async Task<DashboardView> BuildAsync(DashboardContext context, string actor, CancellationToken cancellationToken)
+    {
+        var state = context.State;
+        var now = context.Time.GetUtcNow();
+        var status = state.Status();
+        var backups = await context.Backups.OverviewAsync(cancellationToken);
+        var marks = (await state.Events.RecentAsync(500, cancellationToken))
+            .Where(e => e.At > now - context.Options.History && e.Kind is RecoveryEventKind.Detected or RecoveryEventKind.Action
+                or RecoveryEventKind.Recovered or RecoveryEventKind.GaveUp && e.Component is Conductor.PlatformComponent or Conductor.DatabaseComponent)
+            .Select(e => new ChartMark(e.At, e.Component, e.Kind.ToString(), IncidentJournal.Describe(e)))
+            .ToList();
+        var components = new List<DashboardComponent>();
+        foreach (var (name, _) in DashboardProbes.Targets)
+        {
+            var supervised = status.Components.FirstOrDefault(c => c.Name == (name == "database" ? Conductor.DatabaseComponent : Conductor.PlatformComponent));
+            components.Add(Supervised(name, supervised, context.Samples.Latest(name), status.StartedAt));
+        }
+
+        components.Add(new DashboardComponent(Conductor.ConductorComponent, "ok", "Running", status.StartedAt, 0, null, null));
+        var newest = backups.Archives.Count > 0 ? backups.Archives[^1] : null;
+        components.Add(new DashboardComponent("backups", backups.Overdue || backups.Error is not null || backups.Job?.Succeeded == false ? "warn" : "ok",
+            backups.Overdue ? "Overdue" : "OnSchedule", newest?.CreatedAt ?? status.StartedAt, 0,
+            backups.Error ?? (backups.Job?.Succeeded == false ? backups.Job.Outcome : newest?.Problem), null));
+        return new DashboardView(now, actor, components, context.Samples.All(), marks, status.AutoRecovery, status.Paused,
+            await state.Incidents.OpenAsync(cancellationToken), backups);
+    }
+
+    private static DashboardComponent Supervised(string name, ComponentSnapshot? snapshot, ResponseSample? sample, DateTimeOffset started)
+    {
+        var state = snapshot?.State ?? ComponentState.Starting;
+        var status = state switch
+        {
+            ComponentState.Running when sample is { Milliseconds: null } => "warn",
+            ComponentState.Running => "ok",
+            ComponentState.Starting or ComponentState.Failing => "warn",
+            _ => "down",
+        };
+        return new DashboardComponent(name, status, status == "warn" && state == ComponentState.Running ? "NotAnswering" : state.ToString(),
+            snapshot?.Since ?? started, snapshot?.Restarts ?? 0, snapshot?.LastError ?? sample?.Error, sample?.Milliseconds);
+    }
+}

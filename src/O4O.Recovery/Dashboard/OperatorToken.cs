@@ -1,0 +1,35 @@
+using System.Security.Cryptography;
+using System.Text;
+using O4O.Recovery.Configuration;
+using O4O.Recovery.IO;
+
+namespace O4O.Recovery.Dashboard;
+
+/// <summary>
+/// The operator token in <c>$O4O_HOME/secrets/operator.token</c> (0600): signs in to the dashboard when the platform's
+/// database, and so its admin accounts, are out of reach. Generated on first use; <c>o4o token</c> prints it.
+/// </summary>
+public static class OperatorToken
+{
+    /// <summary>Where the token of <paramref name="home"/> is kept.</summary>
+    public static string PathFor(O4OHome home) => Path.Combine(home.Secrets, "operator.token");
+
+    /// <summary>The token, created first when there is none.</summary>
+    public static string LoadOrCreate(O4OHome home)
+    {
+        var path = PathFor(home);
+        if (File.Exists(path))
+        {
+            return File.ReadAllText(path).Trim();
+        }
+
+        Directory.CreateDirectory(home.Secrets);
+        var token = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
+        AtomicFile.WriteAllText(path, token, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        return token;
+    }
+
+    /// <summary>True when <paramref name="candidate"/> is <paramref name="token"/>, compared in constant time.</summary>
+    public static bool Matches(string token, string candidate) =>
+        CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(token), Encoding.UTF8.GetBytes(candidate.Trim()));
+}

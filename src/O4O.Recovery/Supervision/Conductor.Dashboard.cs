@@ -1,0 +1,41 @@
+using System.Globalization;
+using Microsoft.Extensions.Configuration;
+using O4O.Recovery.Control;
+using O4O.Recovery.Dashboard;
+
+namespace O4O.Recovery.Supervision;
+
+public sealed partial class Conductor
+{
+    /// <summary>
+    /// Starts the dashboard and its response-time sampling. A dashboard that cannot listen (port taken, bad address) is
+    /// recorded and left out: supervision matters more than its display.
+    /// </summary>
+    private async Task<(DashboardServer? Server, Task Sampling)> StartDashboardAsync(ConductorState state, RecoveryJournals journal, Uri platform,
+        string databaseConnectionString, CancellationToken stop)
+    {
+        var options = settings.Configuration.GetSection(DashboardOptions.Section).Get<DashboardOptions>() ?? new DashboardOptions();
+        if (options.Port == 0)
+        {
+            return (null, Task.CompletedTask);
+        }
+
+        var samples = new ResponseSamples((int)Math.Clamp(options.History / options.SampleEvery, 10, 10_000));
+        var context = new DashboardContext(home, options, state, samples,
+            new DashboardBackups(home, settings.Database, settings.Backup, journal, time), new AdminSignIn(home, settings.Configuration), time);
+        try
+        {
+            OperatorToken.LoadOrCreate(home);
+            var server = await DashboardServer.StartAsync(context, stop);
+            await journal.RecordAsync(new RecoveryEvent(time.GetUtcNow(), ConductorComponent, RecoveryEventKind.Note,
+                string.Create(CultureInfo.InvariantCulture, $"dashboard on http://{options.Address}:{options.Port}/")), stop);
+            return (server, new DashboardProbes(platform, databaseConnectionString, options, samples, time).RunAsync(stop));
+        }
+        catch (Exception exception) when (exception is IOException or FormatException or System.Net.Sockets.SocketException)
+        {
+            await journal.RecordAsync(new RecoveryEvent(time.GetUtcNow(), ConductorComponent, RecoveryEventKind.Note,
+                $"dashboard not served on {options.Address}:{options.Port}: {exception.Message}", "supervision goes on without it"), stop);
+            return (null, Task.CompletedTask);
+        }
+    }
+}
