@@ -57,6 +57,7 @@ public sealed class AdminConsoleTests(BrowserFixture browser)
 
         await Assertions.Expect(page.GetByLabel("Price")).ToHaveAttributeAsync("aria-invalid", "true");
         await Assertions.Expect(page.Locator("#price-error")).ToContainTextAsync("two decimals");
+        await BrowserFixture.ScreenshotAsync(page, "admin-product-invalid.png");
     }
 
     [Fact]
@@ -72,6 +73,7 @@ public sealed class AdminConsoleTests(BrowserFixture browser)
 
         await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync($"{Email} is locked");
         await Assertions.Expect(page.GetByRole(AriaRole.Row, new() { Name = Email })).ToContainTextAsync("Locked");
+        await BrowserFixture.ScreenshotAsync(page, "admin-users.png");
         using var client = new HttpClient { BaseAddress = browser.Platform.BaseAddress };
         using var login = await client.PostAsJsonAsync("api/v1/auth/login", new { email = Email, password = Password });
         Assert.Equal(HttpStatusCode.Unauthorized, login.StatusCode);

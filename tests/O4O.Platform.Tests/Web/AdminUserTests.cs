@@ -61,12 +61,15 @@ public sealed class AdminUserTests(ManagedPostgresFixture postgres) : PlatformTe
     }
 
     [Fact]
-    public async Task The_user_list_shows_each_role_and_state_in_a_table_with_headers()
+    public async Task The_user_list_shows_each_role_and_state_and_offers_no_lock_for_the_admin_themself()
     {
         await Platform.RegisterCustomerAsync();
+        var adminId = await Platform.ScalarAsync($"SELECT id FROM users WHERE email = '{PlatformFactory.AdminEmail}'");
         using var admin = await ConsoleSession.SignedInAdminAsync(Platform);
 
         var html = await admin.Client.GetStringAsync("/admin/users");
+
+        Assert.DoesNotContain($"/admin/users/{adminId}/lock", html, StringComparison.Ordinal);
 
         Assert.Contains(PlatformFactory.AdminEmail, html, StringComparison.Ordinal);
         Assert.Contains("<th scope=\"col\">Role</th>", html, StringComparison.Ordinal);

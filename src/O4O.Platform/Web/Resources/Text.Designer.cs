@@ -841,6 +841,15 @@ namespace O4O.Platform.Web.Resources {
         }
         
         /// <summary>
+        ///   Looks up a localized string similar to Your account.
+        /// </summary>
+        internal static string ThisIsYou {
+            get {
+                return ResourceManager.GetString("ThisIsYou", resourceCulture);
+            }
+        }
+        
+        /// <summary>
         ///   Looks up a localized string similar to Total.
         /// </summary>
         internal static string Total {
