@@ -134,6 +134,9 @@ public sealed class AdminConsoleTests(BrowserFixture browser)
             }
         }
 
+        await page.GotoAsync("/admin/orders");
+        await BrowserFixture.ScreenshotAsync(page, "admin-orders-phone.png");
+
         Assert.Empty(wide);
     }
 }
