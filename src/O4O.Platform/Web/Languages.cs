@@ -25,9 +25,10 @@ public static class Languages
             new CookieRequestCultureProvider(),
             new AcceptLanguageHeaderRequestCultureProvider(),
         ];
-        app.UseRequestLocalization(options);
-        app.Use(RememberChosenLanguage);
-        return app;
+        // The API speaks JSON with invariant numbers and English problem details: only pages have a language.
+        return app.UseWhen(context => !context.Request.Path.StartsWithSegments("/api"), pages => pages
+            .UseRequestLocalization(options)
+            .Use(RememberChosenLanguage));
     }
 
     /// <summary>The two-letter code of the page's language, for <c>&lt;html lang&gt;</c>.</summary>

@@ -49,6 +49,17 @@ public sealed class LanguageTests(ManagedPostgresFixture postgres) : PlatformTes
         Assert.Contains("0 이상, 소수점 둘째 자리까지의 가격을 입력하세요", await invalid.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task The_api_ignores_the_language_choice()
+    {
+        using var client = Platform.CreateClient();
+
+        var response = await client.GetAsync("/api/v1/products?lang=ko");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.False(response.Headers.Contains("Set-Cookie"));
+    }
+
     private static async Task<string> Send(HttpClient client, string acceptLanguage)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, "/admin/login");
