@@ -18,11 +18,13 @@ builder.Services.AddHealth();
 builder.Services.AddAuth(home);
 builder.Services.AddProducts();
 builder.Services.AddOrders();
+builder.Services.AddUsers();
 builder.Services.AddWeb();
 
 var app = builder.Build();
 
 app.UseHttpErrorHandling();
+app.UseWebLanguages();
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseAntiforgery();
