@@ -50,10 +50,10 @@ public sealed class BackupCreator(O4OHome home, string backupDirectory, Database
             var previous = ArchiveName.Newest(backupDirectory);
             var previousHash = previous is null ? null : Task.Run(() => HashOf(previous, knownHashes, cancellationToken), cancellationToken);
             DumpResult dump;
-            await using (var dumpStream = new FileStream(dumpFile, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20))
+            await using (var dumpStream = new FileStream(dumpFile, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0))
             {
-                dump = await SnapshotDump.RunAsync(server, dumpStream, progress, cancellationToken);
-                dumpStream.Flush(flushToDisk: true);
+                // No fsync here: this file is only read back into the archive, which is synced before it is published.
+                dump = await SnapshotDump.RunAsync(server, backupDirectory, dumpStream, progress, cancellationToken);
             }
 
             var members = PlatformFiles.Collect(home, includeSecrets);
