@@ -1,5 +1,4 @@
 using System.IO.Compression;
-using Npgsql;
 using O4O.Recovery.Backups;
 
 namespace O4O.Recovery.Restore;
@@ -56,9 +55,7 @@ public static class ArchiveLoad
 
     private static async Task VerifyRowCountsAsync(DatabaseServer server, string database, BackupManifest manifest, CancellationToken cancellationToken)
     {
-        await using var connection = new NpgsqlConnection(server.ConnectionString(database));
-        await connection.OpenAsync(cancellationToken);
-        var counts = await TableCounter.CountAsync(connection, null, cancellationToken);
+        var counts = await TableCounter.CountInParallelAsync(server.ConnectionString(database), Math.Max(2, Environment.ProcessorCount), cancellationToken);
         foreach (var (table, expected) in manifest.RowCounts)
         {
             var actual = counts.GetValueOrDefault(table, -1);
