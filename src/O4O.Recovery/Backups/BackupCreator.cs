@@ -62,7 +62,7 @@ public sealed class BackupCreator(O4OHome home, string backupDirectory, Database
             var manifest = new BackupManifest(BackupManifest.CurrentFormat, started, clock.Elapsed,
                 $"{dump.ToolVersion}; o4o {typeof(BackupCreator).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion}",
                 dump.ServerVersion, server.DatabaseName, dump.RowCounts, described,
-                previous is null ? null : Path.GetFileName(previous), previousHash is null ? null : await previousHash);
+                previous is null ? null : Path.GetFileName(previous), previousHash is null ? null : await previousHash, dump.Parts);
 
             var (sha256, size) = await ArchiveWriter.WriteAsync(partialArchive, manifest.ToJson(), members, started, cancellationToken);
             File.Move(partialArchive, archive);

@@ -9,7 +9,8 @@ namespace O4O.Recovery.Backups;
 /// <param name="ServerVersion">The server's version.</param>
 /// <param name="ToolVersion">pg_dump's version line.</param>
 /// <param name="Output">The compressed dump's sizes and hash.</param>
-public sealed record DumpResult(SortedDictionary<string, long> RowCounts, string ServerVersion, string ToolVersion, CompressedOutput Output);
+/// <param name="Parts">Where each pg_dump part lies in the compressed dump.</param>
+public sealed record DumpResult(SortedDictionary<string, long> RowCounts, string ServerVersion, string ToolVersion, CompressedOutput Output, IReadOnlyList<DumpPartInfo> Parts);
 
 /// <summary>
 /// Runs pg_dump inside a snapshot this class exports and holds open, and counts rows in that same snapshot,
@@ -82,8 +83,15 @@ public static class SnapshotDump
         }
 
         var joined = await files.JoinAsync(destination, cancellationToken);
+        var offset = 0L;
+        var located = outputs.Select((output, index) =>
+        {
+            var part = new DumpPartInfo(parts[index][0]["--section=".Length..], offset, output.OutputBytes, output.Sha256);
+            offset += output.OutputBytes;
+            return part;
+        }).ToList();
         return new DumpResult(counts, connection.PostgreSqlVersion.ToString(), toolVersion,
-            joined with { InputBytes = outputs.Sum(output => output.InputBytes) });
+            joined with { InputBytes = outputs.Sum(output => output.InputBytes) }, located);
     }
 
     private static readonly string[] _preData = ["--section=pre-data"];

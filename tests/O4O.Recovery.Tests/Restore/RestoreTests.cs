@@ -48,6 +48,26 @@ public sealed class RestoreTests(ManagedPostgresFixture postgres)
     }
 
     [Fact]
+    public async Task An_archive_without_part_offsets_is_loaded_front_to_back_just_as_completely()
+    {
+        using var bed = await BackupTestBed.CreateAsync(postgres);
+        var before = await PlatformSchema.HashesAsync(bed.Database);
+        var backup = await bed.BackupAsync();
+        var extracted = Directory.CreateTempSubdirectory("o4o-parts-").FullName;
+        await System.Formats.Tar.TarFile.ExtractToDirectoryAsync(new System.IO.Compression.GZipStream(File.OpenRead(backup.ArchivePath), System.IO.Compression.CompressionMode.Decompress), extracted, false);
+        var plain = Path.Combine(bed.BackupDirectory, "o4o_backup_20990101_000000.tar.gz");
+        var member = backup.Manifest.DatabaseMember.Path;
+        await O4O.Recovery.Backups.ArchiveWriter.WriteAsync(plain, (backup.Manifest with { DatabaseParts = null }).ToJson(),
+            [new O4O.Recovery.Backups.ArchiveSource(member, Path.Combine(extracted, member), UnixFileMode.UserRead)], DateTimeOffset.UtcNow, CancellationToken.None);
+        Directory.Delete(extracted, recursive: true);
+        await PlatformSchema.ScalarAsync(bed.Database, Damage);
+
+        await bed.Restore().RestoreAsync(plain, databaseOnly: true, _ => true, null, CancellationToken.None);
+
+        Assert.Equal(before, await PlatformSchema.HashesAsync(bed.Database));
+    }
+
+    [Fact]
     public async Task Undo_swaps_the_replaced_database_back()
     {
         using var bed = await BackupTestBed.CreateAsync(postgres);
