@@ -24,6 +24,9 @@ internal sealed class DumpLoader(DatabaseServer server, string database, int con
     private bool _inPreamble = true;
     private bool _partOnly;
 
+    /// <summary>The tables whose data this loader loaded.</summary>
+    public HashSet<string> Tables { get; } = new(StringComparer.Ordinal);
+
     /// <summary>The session settings from the dump's header (encoding, search_path, timeouts).</summary>
     public string Session => _session.ToString();
 
@@ -48,7 +51,7 @@ internal sealed class DumpLoader(DatabaseServer server, string database, int con
                 await _workers.CompleteAsync();
             }
 
-            await PostData.RunAsync(server, database, _session.ToString(), _postData.ToString(), connections, cancellationToken);
+            await PostData.RunAsync(server, database, _session.ToString(), _postData.ToString(), connections, new HashSet<string>(), cancellationToken);
         }
         finally
         {
@@ -116,6 +119,11 @@ internal sealed class DumpLoader(DatabaseServer server, string database, int con
             if (line.StartsWith("COPY ", StringComparison.Ordinal) && line.EndsWith(" FROM stdin;", StringComparison.Ordinal))
             {
                 await StartDataAsync(cancellationToken);
+                if (PostData.CopyTable(line) is { } table)
+                {
+                    Tables.Add(table);
+                }
+
                 return line;
             }
 

@@ -14,24 +14,29 @@ internal static class PartedLoad
     {
         var parts = manifest.DatabaseParts!;
         CheckTiling(archive, manifest, parts);
-        var (session, schema) = await ReadPartAsync(server, archive, manifest, parts[0], database, null, cancellationToken);
+        var (session, schema, _) = await ReadPartAsync(server, archive, manifest, parts[0], database, null, cancellationToken);
         await Psql.RunAsync(server, database, schema, cancellationToken);
+        var postData = ReadPartAsync(server, archive, manifest, parts[^1], database, null, cancellationToken);
 
         var loaded = new long[parts.Count];
-        var data = parts.Select((part, index) => (part, index)).Where(item => item.part.Section == "data").Select(item => Task.Run(() =>
-            ReadPartAsync(server, archive, manifest, item.part, database, progress is null ? null : new Progress<long>(bytes =>
+        var data = parts.Select((part, index) => (part, index)).Where(item => item.part.Section == "data").Select(item => Task.Run(async () =>
+        {
+            var result = await ReadPartAsync(server, archive, manifest, item.part, database, progress is null ? null : new Progress<long>(bytes =>
             {
                 Interlocked.Exchange(ref loaded[item.index], bytes);
                 progress.Report(loaded.Sum());
-            }), cancellationToken), cancellationToken)).ToList();
-        var leftovers = await Task.WhenAll(data);
-        var (_, postData) = await ReadPartAsync(server, archive, manifest, parts[^1], database, null, cancellationToken);
-        var statements = string.Concat(leftovers.Select(leftover => leftover.Statements)) + postData;
-        await PostData.RunAsync(server, database, session, statements, Math.Max(2, Environment.ProcessorCount), cancellationToken);
+            }), cancellationToken);
+            await PostData.BuildIndexesOfAsync(server, database, session, (await postData).Statements, result.Tables, cancellationToken);
+            return result;
+        }, cancellationToken)).ToList();
+        var parted = await Task.WhenAll(data);
+        var statements = string.Concat(parted.Select(part => part.Statements)) + (await postData).Statements;
+        await PostData.RunAsync(server, database, session, statements, Math.Max(2, Environment.ProcessorCount),
+            parted.SelectMany(part => part.Tables).ToHashSet(StringComparer.Ordinal), cancellationToken);
     }
 
-    /// <summary>Loads one part's COPY data and returns its session settings and its other statements.</summary>
-    private static async Task<(string Session, string Statements)> ReadPartAsync(DatabaseServer server, string archive, BackupManifest manifest,
+    /// <summary>Loads one part's COPY data and returns its session settings, its other statements and the tables it loaded.</summary>
+    private static async Task<(string Session, string Statements, HashSet<string> Tables)> ReadPartAsync(DatabaseServer server, string archive, BackupManifest manifest,
         DumpPartInfo part, string database, IProgress<long>? progress, CancellationToken cancellationToken)
     {
         var member = manifest.DatabaseMember;
@@ -56,7 +61,7 @@ internal static class PartedLoad
             throw new BackupCorruptException(archive, $"member {member.Path} does not match its checksum in the manifest (altered or damaged at byte {part.Offset} or later)");
         }
 
-        return (loader.Session, statements);
+        return (loader.Session, statements, loader.Tables);
     }
 
     /// <summary>The parts must cover the member exactly, schema first and indexes last, or their checksums prove nothing about it.</summary>

@@ -29,14 +29,17 @@ public sealed class RestoreTests(ManagedPostgresFixture postgres)
     }
 
     [Fact]
-    public async Task Restored_constraints_are_validated_exactly_as_in_the_source()
+    public async Task Restored_indexes_and_constraints_are_built_and_validated_exactly_as_in_the_source()
     {
         using var bed = await BackupTestBed.CreateAsync(postgres);
         await PlatformSchema.ScalarAsync(bed.Database, """
             ALTER TABLE order_items ADD CONSTRAINT "Unchecked product FK" FOREIGN KEY (product_id) REFERENCES products(id) NOT VALID;
             ALTER TABLE orders ADD CONSTRAINT total_positive CHECK (total >= 0) NOT VALID;
             """);
-        const string Constraints = "SELECT string_agg(conname || '=' || convalidated, ',' ORDER BY conname) FROM pg_constraint WHERE connamespace = 'public'::regnamespace";
+        const string Constraints = """
+            SELECT (SELECT string_agg(conname || '=' || convalidated, ',' ORDER BY conname) FROM pg_constraint WHERE connamespace = 'public'::regnamespace)
+                || (SELECT string_agg(indexdef, ';' ORDER BY indexname) FROM pg_indexes WHERE schemaname = 'public')
+            """;
         var before = await PlatformSchema.ScalarAsync(bed.Database, Constraints);
         var backup = await bed.BackupAsync();
 
