@@ -68,6 +68,7 @@ echo "bench: o4o restore latest --db-only --yes"
 t0=$(now); "${O4O[@]}" restore latest --db-only --yes >/dev/null; t1=$(now)
 o4o_restore=$(elapsed "$t0" "$t1")
 
+echo "bench: load average $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores (other work on the machine skews both sides)"
 python3 - "$raw_size" "$base_backup" "$base_size" "$o4o_backup" "$o4o_size" "$base_restore" "$o4o_restore" <<'PY'
 import sys
 raw, bb, bs, ob, os_, br, orr = sys.argv[1:]

@@ -19,12 +19,14 @@ builder.Services.AddHealth();
 builder.Services.AddAuth(home);
 builder.Services.AddProducts();
 builder.Services.AddOrders();
+builder.Services.AddUsers();
 builder.Services.AddWeb();
 builder.Services.AddAutoRecovery();
 
 var app = builder.Build();
 
 app.UseHttpErrorHandling();
+app.UseWebLanguages();
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseAntiforgery();

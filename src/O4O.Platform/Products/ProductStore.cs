@@ -58,6 +58,31 @@ internal sealed class ProductStore(NpgsqlDataSource dataSource)
             Parameters(input, id), cancellationToken: cancellationToken));
     }
 
+    /// <summary>The admin form's edit: name, description and price, leaving sku and stock as they are.</summary>
+    public async Task<Product?> UpdateDetailsAsync(long id, string name, string description, decimal price, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.QuerySingleOrDefaultAsync<Product>(new CommandDefinition(
+            $"""
+            UPDATE products SET name = @name, description = @description, price = @price, updated_at = now()
+            WHERE id = @id RETURNING {Columns}
+            """,
+            new { id, name = name.Trim(), description = description.Trim(), price }, cancellationToken: cancellationToken));
+    }
+
+    /// <summary>Sets the stock count (a stocktake), returning the previous count, or null when there is no such product.</summary>
+    public async Task<int?> SetStockAsync(long id, int stock, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.QuerySingleOrDefaultAsync<int?>(new CommandDefinition(
+            """
+            UPDATE products p SET stock = @stock, updated_at = now()
+            FROM (SELECT id, stock FROM products WHERE id = @id FOR UPDATE) old
+            WHERE p.id = old.id RETURNING old.stock
+            """,
+            new { id, stock }, cancellationToken: cancellationToken));
+    }
+
     public async Task<bool> DeleteAsync(long id, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);

@@ -11,6 +11,7 @@ using O4O.Platform.Auth;
 using O4O.Platform.Http;
 using O4O.Platform.Users;
 using O4O.Platform.Web.Components;
+using O4O.Platform.Web.Resources;
 
 namespace O4O.Platform.Web;
 
@@ -19,7 +20,7 @@ public sealed record AdminCounts(long Users, long Products, long Orders);
 internal static class AdminPages
 {
     public static async Task<RazorComponentResult<AdminOverview>> Overview(
-        NpgsqlDataSource dataSource, IAntiforgery antiforgery, HttpContext context, CancellationToken cancellationToken)
+        NpgsqlDataSource dataSource, HttpContext context, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var counts = await connection.QuerySingleAsync<AdminCounts>(new CommandDefinition(
@@ -29,12 +30,11 @@ internal static class AdminPages
         {
             Counts = counts,
             Email = context.User.Identity?.Name,
-            Antiforgery = antiforgery.GetAndStoreTokens(context),
         });
     }
 
-    public static RazorComponentResult<AdminLogin> LoginForm(string? returnUrl, IAntiforgery antiforgery, HttpContext context) =>
-        LoginPage(antiforgery, context, returnUrl, email: null, error: null, StatusCodes.Status200OK);
+    public static RazorComponentResult<AdminLogin> LoginForm(string? returnUrl) =>
+        LoginPage(returnUrl, email: null, error: null, StatusCodes.Status200OK);
 
     /// <summary>The form's post; form binding makes the antiforgery middleware's verdict binding, too.</summary>
     public static async Task<Results<RedirectHttpResult, RazorComponentResult<AdminLogin>>> SignIn(
@@ -42,27 +42,29 @@ internal static class AdminPages
         [FromForm] string? password,
         [FromForm] string? returnUrl,
         LoginService logins,
-        IAntiforgery antiforgery,
         HttpContext context,
         CancellationToken cancellationToken)
     {
         var errors = CredentialRules.Validate(new Credentials(email, password), newPassword: false);
         if (!errors.IsEmpty)
         {
-            return LoginPage(antiforgery, context, returnUrl, email, "Enter your email and password.", StatusCodes.Status400BadRequest);
+            return LoginPage(returnUrl, email, Text.ErrorCredentialsMissing, StatusCodes.Status400BadRequest);
         }
 
         var result = await logins.LoginAsync(CredentialRules.Normalize(email!), password!, context.ClientAddress(), cancellationToken);
         if (result is not { Outcome: LoginOutcome.Succeeded, User: { } user })
         {
-            return result.Outcome == LoginOutcome.Locked
-                ? LoginPage(antiforgery, context, returnUrl, email, "Too many failed logins: the account is locked for a while.", StatusCodes.Status429TooManyRequests)
-                : LoginPage(antiforgery, context, returnUrl, email, "Invalid email or password.", StatusCodes.Status401Unauthorized);
+            return result.Outcome switch
+            {
+                LoginOutcome.Locked => LoginPage(returnUrl, email, Text.ErrorLockedOut, StatusCodes.Status429TooManyRequests),
+                LoginOutcome.Disabled => LoginPage(returnUrl, email, Text.ErrorDisabled, StatusCodes.Status403Forbidden),
+                _ => LoginPage(returnUrl, email, Text.ErrorInvalidCredentials, StatusCodes.Status401Unauthorized),
+            };
         }
 
         if (user.Role != Roles.Admin)
         {
-            return LoginPage(antiforgery, context, returnUrl, email, "This account cannot use the admin console.", StatusCodes.Status403Forbidden);
+            return LoginPage(returnUrl, email, Text.ErrorNotAdmin, StatusCodes.Status403Forbidden);
         }
 
         Claim[] claims =
@@ -96,9 +98,8 @@ internal static class AdminPages
             ? url
             : "/admin";
 
-    private static RazorComponentResult<AdminLogin> LoginPage(
-        IAntiforgery antiforgery, HttpContext context, string? returnUrl, string? email, string? error, int status) =>
-        new(new { Antiforgery = antiforgery.GetAndStoreTokens(context), ReturnUrl = returnUrl, Email = email, Error = error })
+    private static RazorComponentResult<AdminLogin> LoginPage(string? returnUrl, string? email, string? error, int status) =>
+        new(new { ReturnUrl = returnUrl, Email = email, Error = error })
         {
             StatusCode = status,
         };

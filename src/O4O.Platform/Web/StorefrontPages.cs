@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using O4O.Platform.Http;
 using O4O.Platform.Products;
 using O4O.Platform.Web.Components;
 
@@ -12,15 +11,8 @@ internal static class StorefrontPages
     public static async Task<RazorComponentResult<Storefront>> Home(
         string? q, int? page, ProductStore store, CancellationToken cancellationToken)
     {
-        // A page is forgiving where the API is strict: odd input is clamped rather than refused.
-        var search = InputText.IsClean(q) ? q?.Trim() : string.Concat(q!.Where(c => !char.IsControl(c))).Trim();
-        if (search?.Length > ProductRules.MaxSearchLength)
-        {
-            search = search[..ProductRules.MaxSearchLength];
-        }
-
-        var request = new PageRequest(Math.Clamp(page ?? 1, 1, PageRequest.MaxPage), PageSize);
-        var products = await store.ListAsync(request, ProductRules.ToPattern(search), ProductRules.Sorts["name"], cancellationToken);
+        var search = SearchText.Clamp(q);
+        var products = await store.ListAsync(SearchText.Page(page, PageSize), ProductRules.ToPattern(search), ProductRules.Sorts["name"], cancellationToken);
         return new RazorComponentResult<Storefront>(new { Products = products, Query = search });
     }
 
@@ -28,5 +20,7 @@ internal static class StorefrontPages
         long id, ProductStore store, CancellationToken cancellationToken) =>
         await store.FindAsync(id, cancellationToken) is { } product
             ? new RazorComponentResult<ProductPage>(new { Product = product })
-            : new RazorComponentResult<NotFoundPage>() { StatusCode = StatusCodes.Status404NotFound };
+            : NotFound();
+
+    public static RazorComponentResult<NotFoundPage> NotFound() => new() { StatusCode = StatusCodes.Status404NotFound };
 }

@@ -1,4 +1,7 @@
+using System.Text.Encodings.Web;
+using System.Text.Unicode;
 using O4O.Platform.Auth;
+using O4O.Platform.Web.Admin;
 
 namespace O4O.Platform.Web;
 
@@ -11,6 +14,8 @@ public static class WebExtensions
     public static IServiceCollection AddWeb(this IServiceCollection services)
     {
         services.AddRazorComponents();
+        // Korean text as text, not as &#xC0C1; entities: the pages are served as UTF-8.
+        services.AddWebEncoders(options => options.TextEncoderSettings = new TextEncoderSettings(UnicodeRanges.All));
         return services;
     }
 
@@ -26,6 +31,7 @@ public static class WebExtensions
         admin.MapMethods("/login", _getOrHead, AdminPages.LoginForm);
         admin.MapPost("/login", AdminPages.SignIn);
         admin.MapPost("/logout", AdminPages.SignOut);
+        admin.MapConsole(_getOrHead);
         return app;
     }
 }

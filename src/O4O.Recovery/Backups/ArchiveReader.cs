@@ -3,6 +3,18 @@ using System.IO.Compression;
 
 namespace O4O.Recovery.Backups;
 
+/// <summary>An archive opened at one member's data; disposing it closes the file.</summary>
+internal sealed class OpenMember(TarReader tar, IAsyncDisposable file, Stream data) : IAsyncDisposable
+{
+    public Stream Data => data;
+
+    public async ValueTask DisposeAsync()
+    {
+        await tar.DisposeAsync();
+        await file.DisposeAsync();
+    }
+}
+
 /// <summary>
 /// Reads archives written by <see cref="BackupCreator"/>, turning every way an archive can be damaged
 /// (truncated, tampered, foreign) into a <see cref="BackupCorruptException"/> that names the member at fault.
@@ -72,6 +84,31 @@ public static class ArchiveReader
         if (read.BytesSeen != member.Size || read.Sha256() != member.Sha256)
         {
             throw new BackupCorruptException(archive, $"member {name} does not match its checksum in the manifest (altered or damaged)");
+        }
+    }
+
+    /// <summary>Opens the archive positioned at the data of <paramref name="member"/>.</summary>
+    /// <exception cref="BackupCorruptException">The member is missing or the archive is damaged before it.</exception>
+    internal static async Task<OpenMember> OpenMemberAsync(string archive, string member, CancellationToken cancellationToken)
+    {
+        var tar = Open(archive, out var file);
+        try
+        {
+            var entry = await NextAsync(tar, archive, ArchiveName.ManifestMember, cancellationToken);
+            while (entry is not null && entry.Name != member)
+            {
+                entry = await NextAsync(tar, archive, $"the member after {entry.Name}", cancellationToken);
+            }
+
+            return entry?.DataStream is { } data
+                ? new OpenMember(tar, file, data)
+                : throw new BackupCorruptException(archive, $"member {member} is missing (archive truncated?)");
+        }
+        catch
+        {
+            await tar.DisposeAsync();
+            await file.DisposeAsync();
+            throw;
         }
     }
 

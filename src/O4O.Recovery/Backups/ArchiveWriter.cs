@@ -24,7 +24,7 @@ internal static class ArchiveWriter
         {
             Mode = FileMode.CreateNew,
             Access = FileAccess.Write,
-            BufferSize = 1 << 20,
+            BufferSize = 0, // see DumpPartFiles: a failed final flush must not keep the handle open
             UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
         });
         using var hashing = new HashingStream(file, leaveOpen: true);

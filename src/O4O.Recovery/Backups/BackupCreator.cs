@@ -50,10 +50,10 @@ public sealed class BackupCreator(O4OHome home, string backupDirectory, Database
             var previous = ArchiveName.Newest(backupDirectory);
             var previousHash = previous is null ? null : Task.Run(() => HashOf(previous, knownHashes, cancellationToken), cancellationToken);
             DumpResult dump;
-            await using (var dumpStream = new FileStream(dumpFile, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20))
+            await using (var dumpStream = new FileStream(dumpFile, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0))
             {
-                dump = await SnapshotDump.RunAsync(server, dumpStream, progress, cancellationToken);
-                dumpStream.Flush(flushToDisk: true);
+                // No fsync here: this file is only read back into the archive, which is synced before it is published.
+                dump = await SnapshotDump.RunAsync(server, backupDirectory, dumpStream, progress, cancellationToken);
             }
 
             var members = PlatformFiles.Collect(home, includeSecrets);
@@ -62,7 +62,7 @@ public sealed class BackupCreator(O4OHome home, string backupDirectory, Database
             var manifest = new BackupManifest(BackupManifest.CurrentFormat, started, clock.Elapsed,
                 $"{dump.ToolVersion}; o4o {typeof(BackupCreator).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion}",
                 dump.ServerVersion, server.DatabaseName, dump.RowCounts, described,
-                previous is null ? null : Path.GetFileName(previous), previousHash is null ? null : await previousHash);
+                previous is null ? null : Path.GetFileName(previous), previousHash is null ? null : await previousHash, dump.Parts);
 
             var (sha256, size) = await ArchiveWriter.WriteAsync(partialArchive, manifest.ToJson(), members, started, cancellationToken);
             File.Move(partialArchive, archive);

@@ -17,6 +17,7 @@ namespace O4O.Recovery.Backups;
 /// <param name="Members">Every other member of the archive with its size and SHA-256.</param>
 /// <param name="PreviousArchive">The archive this one follows in the hash chain; null for the first.</param>
 /// <param name="PreviousArchiveSha256">The SHA-256 of <paramref name="PreviousArchive"/>'s whole file.</param>
+/// <param name="DatabaseParts">Where each pg_dump part lies inside the dump member, so a restore can load them in parallel.</param>
 public sealed record BackupManifest(
     int FormatVersion,
     DateTimeOffset CreatedAt,
@@ -27,7 +28,8 @@ public sealed record BackupManifest(
     IReadOnlyDictionary<string, long> RowCounts,
     IReadOnlyList<ManifestMember> Members,
     string? PreviousArchive,
-    string? PreviousArchiveSha256)
+    string? PreviousArchiveSha256,
+    IReadOnlyList<DumpPartInfo>? DatabaseParts = null)
 {
     /// <summary>The format this version writes and reads.</summary>
     public const int CurrentFormat = 1;
@@ -69,6 +71,13 @@ public sealed record BackupManifest(
             : manifest;
     }
 }
+
+/// <summary>One pg_dump part inside the dump member: a run of complete gzip members.</summary>
+/// <param name="Section">pg_dump's section: <c>pre-data</c>, <c>data</c> or <c>post-data</c>.</param>
+/// <param name="Offset">Its first byte within the dump member.</param>
+/// <param name="Length">Its compressed length.</param>
+/// <param name="Sha256">The SHA-256 of those bytes.</param>
+public sealed record DumpPartInfo(string Section, long Offset, long Length, string Sha256);
 
 /// <summary>One member of an archive.</summary>
 /// <param name="Path">Its path inside the archive.</param>

@@ -63,8 +63,16 @@ public sealed class BackupVerifier(string backupDirectory, DatabaseServer server
         return result;
     }
 
-    private string HashOf(string name) =>
-        catalogue.KnownHash(name) ?? HashingStream.FileSha256Async(Path.Combine(backupDirectory, name), CancellationToken.None).GetAwaiter().GetResult();
+    private string HashOf(string name)
+    {
+        if (catalogue.KnownHash(name) is { } known)
+        {
+            return known;
+        }
+
+        using var file = File.OpenRead(Path.Combine(backupDirectory, name));
+        return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(file));
+    }
 
     /// <summary>A verification killed mid-way leaves its scratch database; the next one (holding the lock) removes it.</summary>
     private static async Task DropLeftoverScratchAsync(Npgsql.NpgsqlConnection admin, CancellationToken cancellationToken)

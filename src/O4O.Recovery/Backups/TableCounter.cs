@@ -20,24 +20,57 @@ public static class TableCounter
     /// <summary>Rows per table, keyed <c>schema.table</c>.</summary>
     public static async Task<SortedDictionary<string, long>> CountAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, CancellationToken cancellationToken)
     {
-        var tables = new List<(string Schema, string Table)>();
-        await using (var list = new NpgsqlCommand(UserTables, connection, transaction))
-        await using (var reader = await list.ExecuteReaderAsync(cancellationToken))
-        {
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                tables.Add((reader.GetString(0), reader.GetString(1)));
-            }
-        }
-
         var counts = new SortedDictionary<string, long>(StringComparer.Ordinal);
-        foreach (var (schema, table) in tables)
+        foreach (var table in await ListAsync(connection, transaction, cancellationToken))
         {
-            var sql = $"SELECT count(*) FROM ONLY {ManagedCluster.QuoteIdentifier(schema)}.{ManagedCluster.QuoteIdentifier(table)}";
-            await using var count = new NpgsqlCommand(sql, connection, transaction);
-            counts[$"{schema}.{table}"] = Convert.ToInt64(await count.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
+            counts[table.Key] = await CountOneAsync(connection, transaction, table, cancellationToken);
         }
 
         return counts;
+    }
+
+    /// <summary>Rows per table on <paramref name="connections"/> connections at once (no common snapshot: for a database nobody writes to).</summary>
+    public static async Task<SortedDictionary<string, long>> CountInParallelAsync(string connectionString, int connections, CancellationToken cancellationToken)
+    {
+        List<UserTable> tables;
+        await using (var connection = new NpgsqlConnection(connectionString))
+        {
+            await connection.OpenAsync(cancellationToken);
+            tables = await ListAsync(connection, null, cancellationToken);
+        }
+
+        var counts = new System.Collections.Concurrent.ConcurrentDictionary<string, long>();
+        await Parallel.ForEachAsync(tables, new ParallelOptions { MaxDegreeOfParallelism = connections, CancellationToken = cancellationToken }, async (table, token) =>
+        {
+            await using var connection = new NpgsqlConnection(connectionString);
+            await connection.OpenAsync(token);
+            counts[table.Key] = await CountOneAsync(connection, null, table, token);
+        });
+        return new SortedDictionary<string, long>(counts, StringComparer.Ordinal);
+    }
+
+    private static async Task<List<UserTable>> ListAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, CancellationToken cancellationToken)
+    {
+        var tables = new List<UserTable>();
+        await using var list = new NpgsqlCommand(UserTables, connection, transaction);
+        await using var reader = await list.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            tables.Add(new UserTable(reader.GetString(0), reader.GetString(1)));
+        }
+
+        return tables;
+    }
+
+    private static async Task<long> CountOneAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, UserTable table, CancellationToken cancellationToken)
+    {
+        var sql = $"SELECT count(*) FROM ONLY {ManagedCluster.QuoteIdentifier(table.Schema)}.{ManagedCluster.QuoteIdentifier(table.Name)}";
+        await using var count = new NpgsqlCommand(sql, connection, transaction);
+        return Convert.ToInt64(await count.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
+    }
+
+    private sealed record UserTable(string Schema, string Name)
+    {
+        public string Key => $"{Schema}.{Name}";
     }
 }

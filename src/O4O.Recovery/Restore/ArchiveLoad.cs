@@ -1,5 +1,4 @@
 using System.IO.Compression;
-using Npgsql;
 using O4O.Recovery.Backups;
 
 namespace O4O.Recovery.Restore;
@@ -17,48 +16,45 @@ public static class ArchiveLoad
     public static async Task<BackupManifest> LoadAndVerifyAsync(DatabaseServer server, string archive, string database, IProgress<long>? progress, CancellationToken cancellationToken)
     {
         var manifest = await ArchiveReader.ReadManifestAsync(archive, cancellationToken);
-        var member = manifest.DatabaseMember;
-        await using (var tar = ArchiveReader.Open(archive, out var file))
-        await using (file)
+        if (manifest.DatabaseParts is { Count: > 0 })
         {
-            var entry = await ArchiveReader.NextAsync(tar, archive, ArchiveName.ManifestMember, cancellationToken);
-            while (entry is not null && entry.Name != member.Path)
-            {
-                entry = await ArchiveReader.NextAsync(tar, archive, $"the member after {entry.Name}", cancellationToken);
-            }
-
-            if (entry?.DataStream is null)
-            {
-                throw new BackupCorruptException(archive, $"member {member.Path} is missing (archive truncated?)");
-            }
-
-            using var hashing = new HashingStream(entry.DataStream, leaveOpen: true);
-            await using (var sql = new GZipStream(hashing, CompressionMode.Decompress, leaveOpen: true))
-            await using (var loader = new DumpLoader(server, database))
-            {
-                try
-                {
-                    await loader.LoadAsync(sql, progress, cancellationToken);
-                }
-                catch (Exception exception) when (exception is InvalidDataException or EndOfStreamException)
-                {
-                    throw new BackupCorruptException(archive, $"member {member.Path} is damaged or truncated ({exception.Message})");
-                }
-            }
-
-            await hashing.CopyToAsync(Stream.Null, cancellationToken);
-            ArchiveReader.CheckMember(archive, member.Path, member, hashing);
+            await PartedLoad.LoadAsync(server, archive, manifest, database, progress, cancellationToken);
+        }
+        else
+        {
+            await LoadSequentiallyAsync(server, archive, manifest, database, progress, cancellationToken);
         }
 
         await VerifyRowCountsAsync(server, database, manifest, cancellationToken);
         return manifest;
     }
 
+    /// <summary>A dump without part offsets (made by hand, or by pg_dump alone) is read front to back.</summary>
+    private static async Task LoadSequentiallyAsync(DatabaseServer server, string archive, BackupManifest manifest, string database, IProgress<long>? progress, CancellationToken cancellationToken)
+    {
+        var member = manifest.DatabaseMember;
+        await using var opened = await ArchiveReader.OpenMemberAsync(archive, member.Path, cancellationToken);
+        using var hashing = new HashingStream(opened.Data, leaveOpen: true);
+        await using (var sql = new GZipStream(hashing, CompressionMode.Decompress, leaveOpen: true))
+        await using (var loader = new DumpLoader(server, database, Math.Max(2, Environment.ProcessorCount)))
+        {
+            try
+            {
+                await loader.LoadAsync(sql, progress, cancellationToken);
+            }
+            catch (Exception exception) when (exception is InvalidDataException or EndOfStreamException)
+            {
+                throw new BackupCorruptException(archive, $"member {member.Path} is damaged or truncated ({exception.Message})");
+            }
+        }
+
+        await hashing.CopyToAsync(Stream.Null, cancellationToken);
+        ArchiveReader.CheckMember(archive, member.Path, member, hashing);
+    }
+
     private static async Task VerifyRowCountsAsync(DatabaseServer server, string database, BackupManifest manifest, CancellationToken cancellationToken)
     {
-        await using var connection = new NpgsqlConnection(server.ConnectionString(database));
-        await connection.OpenAsync(cancellationToken);
-        var counts = await TableCounter.CountAsync(connection, null, cancellationToken);
+        var counts = await TableCounter.CountInParallelAsync(server.ConnectionString(database), Math.Max(2, Environment.ProcessorCount), cancellationToken);
         foreach (var (table, expected) in manifest.RowCounts)
         {
             var actual = counts.GetValueOrDefault(table, -1);

@@ -79,12 +79,11 @@ public sealed class DatabaseRestore(O4OHome home, DatabaseServer server, BackupC
         }
         finally
         {
-            if (outcome != "swapped")
+            if (outcome == "swapped" || await TryDropAsync(admin))
             {
-                await RestoreDatabases.DropAsync(admin, Incoming, CancellationToken.None);
+                _journal.Clear();
             }
 
-            _journal.Clear();
             catalogue.RecordRestore(Path.GetFileName(archive), started, time.GetUtcNow(), outcome, outcome == "swapped" ? entry.DisplacedDatabase : null);
         }
     }
@@ -135,6 +134,20 @@ public sealed class DatabaseRestore(O4OHome home, DatabaseServer server, BackupC
         }
 
         _journal.Clear();
+    }
+
+    /// <summary>Removes this run's copy; when the server is gone too, the journal stays and the next run removes it.</summary>
+    private async Task<bool> TryDropAsync(NpgsqlConnection admin)
+    {
+        try
+        {
+            await RestoreDatabases.DropAsync(admin, Incoming, CancellationToken.None);
+            return true;
+        }
+        catch (Exception exception) when (exception is NpgsqlException or InvalidOperationException)
+        {
+            return false;
+        }
     }
 
     private async Task<string?> NewestBrokenAsync(NpgsqlConnection admin, CancellationToken cancellationToken) =>

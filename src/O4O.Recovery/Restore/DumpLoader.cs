@@ -9,32 +9,35 @@ namespace O4O.Recovery.Restore;
 /// the table data (COPY blocks, ~all of the bytes) is spread over parallel connections, and the indexes and
 /// constraints — which pg_dump already places after the data — go through psql once every row is in.
 /// </summary>
-internal sealed class DumpLoader(DatabaseServer server, string database) : IAsyncDisposable
+/// <param name="server">The server.</param>
+/// <param name="database">The database to load.</param>
+/// <param name="connections">How many connections load COPY data.</param>
+internal sealed class DumpLoader(DatabaseServer server, string database, int connections) : IAsyncDisposable
 {
     private const int ChunkSize = 1 << 20;
-    private static readonly int _connections = Math.Max(2, Environment.ProcessorCount);
+    private const string CompleteLine = "-- PostgreSQL database dump complete";
     private static readonly byte[] _terminator = "\n\\.\n"u8.ToArray();
     private readonly StringBuilder _schema = new();
     private readonly StringBuilder _session = new();
     private readonly StringBuilder _postData = new();
     private CopyWorkers? _workers;
     private bool _inPreamble = true;
+    private bool _partOnly;
+
+    /// <summary>The tables whose data this loader loaded.</summary>
+    public HashSet<string> Tables { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>The session settings from the dump's header (encoding, search_path, timeouts).</summary>
+    public string Session => _session.ToString();
 
     /// <summary>Reads the decompressed dump from <paramref name="sql"/> and loads it.</summary>
     /// <exception cref="RestoreFailedException">A statement failed, or the dump is incomplete.</exception>
     public async Task LoadAsync(Stream sql, IProgress<long>? progress, CancellationToken cancellationToken)
     {
-        var reader = new LineBuffer(sql);
-        string? copy = null;
         try
         {
-            while (await reader.FillAsync(cancellationToken))
-            {
-                copy = copy is null ? await ReadStatementsAsync(reader, cancellationToken) : await ReadCopyDataAsync(reader, copy, cancellationToken);
-                progress?.Report(reader.Consumed);
-            }
-
-            if (copy is not null || !_postData.ToString().Contains("-- PostgreSQL database dump complete", StringComparison.Ordinal))
+            await ReadAsync(sql, progress, cancellationToken);
+            if (!_postData.ToString().Contains(CompleteLine, StringComparison.Ordinal))
             {
                 throw new RestoreFailedException("The dump is incomplete: it ends before pg_dump's closing line.");
             }
@@ -48,11 +51,54 @@ internal sealed class DumpLoader(DatabaseServer server, string database) : IAsyn
                 await _workers.CompleteAsync();
             }
 
-            await PostData.RunAsync(server, database, _session.ToString(), _postData.ToString(), _connections, cancellationToken);
+            await PostData.RunAsync(server, database, _session.ToString(), _postData.ToString(), connections, new HashSet<string>(), cancellationToken);
         }
         finally
         {
             await DisposeAsync();
+        }
+    }
+
+    /// <summary>
+    /// Loads the COPY data of one part of a dump (its tables must exist) and returns every other statement, in order,
+    /// for the caller to run once all parts are in.
+    /// </summary>
+    /// <exception cref="RestoreFailedException">A COPY failed, or the part is incomplete.</exception>
+    public async Task<string> LoadPartAsync(Stream sql, IProgress<long>? progress, CancellationToken cancellationToken)
+    {
+        _partOnly = true;
+        try
+        {
+            await ReadAsync(sql, progress, cancellationToken);
+            if (_workers is not null)
+            {
+                await _workers.CompleteAsync();
+            }
+
+            var statements = _schema.ToString() + _postData;
+            return statements.Contains(CompleteLine, StringComparison.Ordinal)
+                ? statements
+                : throw new RestoreFailedException("The dump is incomplete: a part ends before pg_dump's closing line.");
+        }
+        finally
+        {
+            await DisposeAsync();
+        }
+    }
+
+    private async Task ReadAsync(Stream sql, IProgress<long>? progress, CancellationToken cancellationToken)
+    {
+        var reader = new LineBuffer(sql);
+        string? copy = null;
+        while (await reader.FillAsync(cancellationToken))
+        {
+            copy = copy is null ? await ReadStatementsAsync(reader, cancellationToken) : await ReadCopyDataAsync(reader, copy, cancellationToken);
+            progress?.Report(reader.Consumed);
+        }
+
+        if (copy is not null)
+        {
+            throw new RestoreFailedException("The dump is incomplete: it ends inside a table's data.");
         }
     }
 
@@ -73,6 +119,11 @@ internal sealed class DumpLoader(DatabaseServer server, string database) : IAsyn
             if (line.StartsWith("COPY ", StringComparison.Ordinal) && line.EndsWith(" FROM stdin;", StringComparison.Ordinal))
             {
                 await StartDataAsync(cancellationToken);
+                if (PostData.CopyTable(line) is { } table)
+                {
+                    Tables.Add(table);
+                }
+
                 return line;
             }
 
@@ -143,7 +194,11 @@ internal sealed class DumpLoader(DatabaseServer server, string database) : IAsyn
             throw new RestoreFailedException("The dump is not UTF8-encoded; restore it with psql -f as the runbook describes.");
         }
 
-        await Psql.RunAsync(server, database, _schema.ToString(), cancellationToken);
-        _workers = new CopyWorkers(server.ConnectionString(database), _session.ToString(), _connections, cancellationToken);
+        if (!_partOnly)
+        {
+            await Psql.RunAsync(server, database, _schema.ToString(), cancellationToken);
+        }
+
+        _workers = new CopyWorkers(server.ConnectionString(database), _session.ToString(), connections, cancellationToken);
     }
 }

@@ -15,11 +15,19 @@ namespace O4O.Recovery.Restore;
 internal static partial class PostData
 {
     /// <summary>Runs the post-data section <paramref name="text"/> with <paramref name="session"/> settings on each connection.</summary>
+    /// <param name="server">The server.</param>
+    /// <param name="database">The database being restored.</param>
+    /// <param name="session">The dump's session settings.</param>
+    /// <param name="text">The post-data statements.</param>
+    /// <param name="connections">How many connections build indexes and validate keys.</param>
+    /// <param name="tablesDone">Tables whose indexes <see cref="BuildIndexesOfAsync"/> already built.</param>
+    /// <param name="cancellationToken">Stops the work.</param>
     /// <exception cref="RestoreFailedException">A statement failed.</exception>
-    public static async Task RunAsync(DatabaseServer server, string database, string session, string text, int connections, CancellationToken cancellationToken)
+    public static async Task RunAsync(DatabaseServer server, string database, string session, string text, int connections,
+        IReadOnlySet<string> tablesDone, CancellationToken cancellationToken)
     {
         var entries = Split(text);
-        var indexes = entries.Where(entry => entry.Type is "CONSTRAINT" or "INDEX").Select(entry => new[] { entry.Sql }).ToList();
+        var indexes = IndexEntries(entries).Where(entry => entry.Table is null || !tablesDone.Contains(entry.Table)).Select(entry => new[] { entry.Sql }).ToList();
         var foreignKeys = entries.Where(entry => entry.Type == "FK CONSTRAINT").Select(entry => (entry, Validation: ForeignKey().Match(entry.Sql))).ToList();
         var rest = new StringBuilder(session);
         foreach (var entry in entries.Where(entry => entry.Type is not ("CONSTRAINT" or "INDEX" or "FK CONSTRAINT")))
@@ -38,6 +46,23 @@ internal static partial class PostData
         await RunGroupsAsync(server, database, setup, validations, connections, cancellationToken);
         await Psql.RunAsync(server, database, rest.ToString(), cancellationToken);
     }
+
+    /// <summary>
+    /// Builds the indexes and constraints of <paramref name="tables"/> now, on one connection — while other tables
+    /// are still loading — rather than waiting for every table's data.
+    /// </summary>
+    public static async Task BuildIndexesOfAsync(DatabaseServer server, string database, string session, string text, IReadOnlySet<string> tables, CancellationToken cancellationToken)
+    {
+        var mine = IndexEntries(Split(text)).Where(entry => entry.Table is { } table && tables.Contains(table)).Select(entry => entry.Sql).ToArray();
+        await RunGroupsAsync(server, database, session + "SET maintenance_work_mem = '256MB';", [mine], 1, cancellationToken);
+    }
+
+    /// <summary>The table a COPY line loads, spelled as pg_dump spells it in the statements that follow.</summary>
+    public static string? CopyTable(string copyLine) => CopyTarget().Match(copyLine) is { Success: true } match ? match.Groups["table"].Value : null;
+
+    private static IEnumerable<(string? Table, string Sql)> IndexEntries(List<(string Type, string Sql)> entries) =>
+        entries.Where(entry => entry.Type is "CONSTRAINT" or "INDEX")
+            .Select(entry => (IndexTarget().Match(entry.Sql) is { Success: true } match ? match.Groups["table"].Value : null, entry.Sql));
 
     /// <summary>Cuts the text at pg_dump's per-object headers; the text before the first header is an entry of type "".</summary>
     internal static List<(string Type, string Sql)> Split(string text)
@@ -97,6 +122,12 @@ internal static partial class PostData
 
     [GeneratedRegex(@"^--\n-- (?:Data for )?Name: [^\n]*?; Type: (?<type>[^;\n]+);[^\n]*\n--\n", RegexOptions.Multiline)]
     private static partial Regex Header();
+
+    [GeneratedRegex(@"^COPY (?<table>\S+) ")]
+    private static partial Regex CopyTarget();
+
+    [GeneratedRegex(@"^(?:ALTER TABLE ONLY (?<table>\S+)\n\s+ADD CONSTRAINT |CREATE (?:UNIQUE )?INDEX \S+ ON (?:ONLY )?(?<table>\S+) USING )", RegexOptions.Multiline)]
+    private static partial Regex IndexTarget();
 
     [GeneratedRegex(@"^ALTER TABLE ONLY (?<table>[^\n]+)\n\s+ADD CONSTRAINT (?<name>[a-z_][a-z0-9_$]*|""(?:[^""]|"""")+"") FOREIGN KEY (?:(?!NOT VALID)[^;])*;\s*$", RegexOptions.Multiline)]
     private static partial Regex ForeignKey();

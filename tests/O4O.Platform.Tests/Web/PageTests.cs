@@ -1,11 +1,10 @@
 using System.Net;
-using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Mvc.Testing;
 using O4O.Tests.Shared;
 
 namespace O4O.Platform.Tests.Web;
 
-public sealed partial class PageTests(ManagedPostgresFixture postgres) : PlatformTest(postgres)
+public sealed class PageTests(ManagedPostgresFixture postgres) : PlatformTest(postgres)
 {
     [Fact]
     public async Task The_storefront_lists_products_with_a_labelled_search_box_and_paging()
@@ -111,20 +110,6 @@ public sealed partial class PageTests(ManagedPostgresFixture postgres) : Platfor
         Assert.Equal("/admin", response.Headers.Location!.OriginalString);
     }
 
-    private static async Task<HttpResponseMessage> SignInAsync(HttpClient client, string email, string password, string returnUrl = "/admin")
-    {
-        var form = await client.GetStringAsync("/admin/login");
-        var token = AntiforgeryField().Match(form);
-        Assert.True(token.Success, "The sign-in form carries an antiforgery token.");
-        return await client.PostAsync("/admin/login", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            [token.Groups["name"].Value] = token.Groups["value"].Value,
-            ["email"] = email,
-            ["password"] = password,
-            ["returnUrl"] = returnUrl,
-        }));
-    }
-
-    [GeneratedRegex("<input type=\"hidden\" name=\"(?<name>__RequestVerificationToken[^\"]*)\" value=\"(?<value>[^\"]+)\"")]
-    private static partial Regex AntiforgeryField();
+    private static Task<HttpResponseMessage> SignInAsync(HttpClient client, string email, string password, string returnUrl = "/admin") =>
+        new ConsoleSession(client).SignInAsync(email, password, returnUrl);
 }

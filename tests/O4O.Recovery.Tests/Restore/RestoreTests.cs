@@ -29,14 +29,17 @@ public sealed class RestoreTests(ManagedPostgresFixture postgres)
     }
 
     [Fact]
-    public async Task Restored_constraints_are_validated_exactly_as_in_the_source()
+    public async Task Restored_indexes_and_constraints_are_built_and_validated_exactly_as_in_the_source()
     {
         using var bed = await BackupTestBed.CreateAsync(postgres);
         await PlatformSchema.ScalarAsync(bed.Database, """
             ALTER TABLE order_items ADD CONSTRAINT "Unchecked product FK" FOREIGN KEY (product_id) REFERENCES products(id) NOT VALID;
             ALTER TABLE orders ADD CONSTRAINT total_positive CHECK (total >= 0) NOT VALID;
             """);
-        const string Constraints = "SELECT string_agg(conname || '=' || convalidated, ',' ORDER BY conname) FROM pg_constraint WHERE connamespace = 'public'::regnamespace";
+        const string Constraints = """
+            SELECT (SELECT string_agg(conname || '=' || convalidated, ',' ORDER BY conname) FROM pg_constraint WHERE connamespace = 'public'::regnamespace)
+                || (SELECT string_agg(indexdef, ';' ORDER BY indexname) FROM pg_indexes WHERE schemaname = 'public')
+            """;
         var before = await PlatformSchema.ScalarAsync(bed.Database, Constraints);
         var backup = await bed.BackupAsync();
 
@@ -45,6 +48,26 @@ public sealed class RestoreTests(ManagedPostgresFixture postgres)
         Assert.Equal(before, await PlatformSchema.ScalarAsync(bed.Database, Constraints));
         Assert.Contains("Unchecked product FK=False", (string)before!, StringComparison.OrdinalIgnoreCase);
         Assert.Contains("orders_user_id_fkey=True", (string)before!, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task An_archive_without_part_offsets_is_loaded_front_to_back_just_as_completely()
+    {
+        using var bed = await BackupTestBed.CreateAsync(postgres);
+        var before = await PlatformSchema.HashesAsync(bed.Database);
+        var backup = await bed.BackupAsync();
+        var extracted = Directory.CreateTempSubdirectory("o4o-parts-").FullName;
+        await System.Formats.Tar.TarFile.ExtractToDirectoryAsync(new System.IO.Compression.GZipStream(File.OpenRead(backup.ArchivePath), System.IO.Compression.CompressionMode.Decompress), extracted, false);
+        var plain = Path.Combine(bed.BackupDirectory, "o4o_backup_20990101_000000.tar.gz");
+        var member = backup.Manifest.DatabaseMember.Path;
+        await O4O.Recovery.Backups.ArchiveWriter.WriteAsync(plain, (backup.Manifest with { DatabaseParts = null }).ToJson(),
+            [new O4O.Recovery.Backups.ArchiveSource(member, Path.Combine(extracted, member), UnixFileMode.UserRead)], DateTimeOffset.UtcNow, CancellationToken.None);
+        Directory.Delete(extracted, recursive: true);
+        await PlatformSchema.ScalarAsync(bed.Database, Damage);
+
+        await bed.Restore().RestoreAsync(plain, databaseOnly: true, _ => true, null, CancellationToken.None);
+
+        Assert.Equal(before, await PlatformSchema.HashesAsync(bed.Database));
     }
 
     [Fact]

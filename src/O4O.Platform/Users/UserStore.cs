@@ -1,0 +1,57 @@
+using Dapper;
+using Npgsql;
+using O4O.Platform.Http;
+
+namespace O4O.Platform.Users;
+
+/// <summary>The SQL behind the user list (API and admin console) and an admin's lock and unlock.</summary>
+internal sealed class UserStore(NpgsqlDataSource dataSource)
+{
+    public async Task<PagedList<UserResponse>> ListAsync(PageRequest page, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var results = await connection.QueryMultipleAsync(new CommandDefinition(
+            $"""
+            SELECT {UserResponse.Columns} FROM users ORDER BY id LIMIT @limit OFFSET @offset;
+            SELECT count(*) FROM users;
+            """,
+            new { limit = page.PageSize, offset = page.Offset },
+            cancellationToken: cancellationToken));
+        var items = (await results.ReadAsync<UserResponse>()).AsList();
+        return new PagedList<UserResponse>(items, page.Page, page.PageSize, await results.ReadSingleAsync<long>());
+    }
+
+    public async Task<UserResponse?> FindAsync(long id, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.QuerySingleOrDefaultAsync<UserResponse>(new CommandDefinition(
+            $"SELECT {UserResponse.Columns} FROM users WHERE id = @id", new { id }, cancellationToken: cancellationToken));
+    }
+
+    /// <summary>The e-mail addresses of the given users, for pages that list their orders.</summary>
+    public async Task<IReadOnlyDictionary<long, string>> EmailsAsync(IEnumerable<long> ids, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var rows = await connection.QueryAsync<(long Id, string Email)>(new CommandDefinition(
+            "SELECT id, email FROM users WHERE id = ANY(@ids)", new { ids = ids.Distinct().ToArray() }, cancellationToken: cancellationToken));
+        return rows.ToDictionary(row => row.Id, row => row.Email);
+    }
+
+    /// <summary>
+    /// Locking disables the account until an admin unlocks it; unlocking also clears a lockout from failed logins,
+    /// so the user can sign in again at once. Returns the account after the change, or null when there is none.
+    /// </summary>
+    public async Task<UserResponse?> SetLockedAsync(long id, bool locked, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.QuerySingleOrDefaultAsync<UserResponse>(new CommandDefinition(
+            $"""
+            UPDATE users SET disabled = @locked,
+                             locked_until = CASE WHEN @locked THEN locked_until END,
+                             failed_login_count = CASE WHEN @locked THEN failed_login_count ELSE 0 END,
+                             failed_login_window_start = CASE WHEN @locked THEN failed_login_window_start END
+            WHERE id = @id RETURNING {UserResponse.Columns}
+            """,
+            new { id, locked }, cancellationToken: cancellationToken));
+    }
+}

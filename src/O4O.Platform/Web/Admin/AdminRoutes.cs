@@ -1,0 +1,37 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using O4O.Platform.Auth;
+
+namespace O4O.Platform.Web.Admin;
+
+/// <summary>The console's management pages; all of them admin-only, every form post antiforgery-checked by its binding.</summary>
+internal static class AdminRoutes
+{
+    public const string DefaultDashboardUrl = "http://127.0.0.1:4001/";
+
+    public static void MapConsole(this RouteGroupBuilder admin, string[] getOrHead)
+    {
+        var console = admin.MapGroup("").RequireAuthorization(Policies.Admin);
+        console.MapMethods("/products", getOrHead, AdminProductPages.List);
+        console.MapMethods("/products/new", getOrHead, AdminProductPages.New);
+        console.MapPost("/products", AdminProductPages.Create);
+        console.MapMethods("/products/{id:long}", getOrHead, AdminProductPages.Edit);
+        console.MapPost("/products/{id:long}", AdminProductPages.Update);
+        console.MapPost("/products/{id:long}/stock", AdminProductPages.SetStock);
+        console.MapMethods("/orders", getOrHead, AdminOrderPages.List);
+        console.MapMethods("/orders/{id:long}", getOrHead, AdminOrderPages.Detail);
+        console.MapMethods("/users", getOrHead, AdminUserPages.List);
+        console.MapPost("/users/{id:long}/lock", AdminUserPages.Lock);
+        console.MapPost("/users/{id:long}/unlock", AdminUserPages.Unlock);
+        console.MapMethods("/monitoring", getOrHead, Monitoring);
+    }
+
+    /// <summary>
+    /// The monitoring dashboard is served by the conductor on its own port, so it shows an outage of the platform
+    /// instead of sharing it: the console only leads there (<c>Dashboard:Url</c>).
+    /// </summary>
+    private static RedirectHttpResult Monitoring(IConfiguration configuration) =>
+        TypedResults.Redirect(
+            Uri.TryCreate(configuration["Dashboard:Url"], UriKind.Absolute, out var url) && url.Scheme is "http" or "https"
+                ? url.ToString()
+                : DefaultDashboardUrl);
+}

@@ -1,0 +1,86 @@
+using System.IO.Compression;
+using O4O.Recovery.Backups;
+
+namespace O4O.Recovery.Restore;
+
+/// <summary>
+/// Loads a dump whose manifest says where its pg_dump parts lie: the schema first, then every data part at once —
+/// each on its own connection, decompressed by its own reader from its own offset, so no two connections write the
+/// same table — then the indexes and keys. Each part's checksum is checked as it is read.
+/// </summary>
+internal static class PartedLoad
+{
+    public static async Task LoadAsync(DatabaseServer server, string archive, BackupManifest manifest, string database, IProgress<long>? progress, CancellationToken cancellationToken)
+    {
+        var parts = manifest.DatabaseParts!;
+        CheckTiling(archive, manifest, parts);
+        var (session, schema, _) = await ReadPartAsync(server, archive, manifest, parts[0], database, null, cancellationToken);
+        await Psql.RunAsync(server, database, schema, cancellationToken);
+        var postData = ReadPartAsync(server, archive, manifest, parts[^1], database, null, cancellationToken);
+
+        var loaded = new long[parts.Count];
+        var data = parts.Select((part, index) => (part, index)).Where(item => item.part.Section == "data").Select(item => Task.Run(async () =>
+        {
+            var result = await ReadPartAsync(server, archive, manifest, item.part, database, progress is null ? null : new Progress<long>(bytes =>
+            {
+                Interlocked.Exchange(ref loaded[item.index], bytes);
+                progress.Report(loaded.Sum());
+            }), cancellationToken);
+            await PostData.BuildIndexesOfAsync(server, database, session, (await postData).Statements, result.Tables, cancellationToken);
+            return result;
+        }, cancellationToken)).ToList();
+        var parted = await Task.WhenAll(data);
+        var statements = string.Concat(parted.Select(part => part.Statements)) + (await postData).Statements;
+        await PostData.RunAsync(server, database, session, statements, Math.Max(2, Environment.ProcessorCount),
+            parted.SelectMany(part => part.Tables).ToHashSet(StringComparer.Ordinal), cancellationToken);
+    }
+
+    /// <summary>Loads one part's COPY data and returns its session settings, its other statements and the tables it loaded.</summary>
+    private static async Task<(string Session, string Statements, HashSet<string> Tables)> ReadPartAsync(DatabaseServer server, string archive, BackupManifest manifest,
+        DumpPartInfo part, string database, IProgress<long>? progress, CancellationToken cancellationToken)
+    {
+        var member = manifest.DatabaseMember;
+        await using var opened = await ArchiveReader.OpenMemberAsync(archive, member.Path, cancellationToken);
+        await ArchiveReader.CopyAsync(new SliceStream(opened.Data, part.Offset), Stream.Null, archive, member.Path, cancellationToken);
+        using var hashing = new HashingStream(new SliceStream(opened.Data, part.Length));
+        await using var loader = new DumpLoader(server, database, 1);
+        string statements;
+        try
+        {
+            await using var sql = new GZipStream(hashing, CompressionMode.Decompress, leaveOpen: true);
+            statements = await loader.LoadPartAsync(sql, progress, cancellationToken);
+            await hashing.CopyToAsync(Stream.Null, cancellationToken);
+        }
+        catch (Exception exception) when (exception is InvalidDataException or EndOfStreamException)
+        {
+            throw new BackupCorruptException(archive, $"member {member.Path} is damaged or truncated ({exception.Message})");
+        }
+
+        if (hashing.BytesSeen != part.Length || hashing.Sha256() != part.Sha256)
+        {
+            throw new BackupCorruptException(archive, $"member {member.Path} does not match its checksum in the manifest (altered or damaged at byte {part.Offset} or later)");
+        }
+
+        return (loader.Session, statements, loader.Tables);
+    }
+
+    /// <summary>The parts must cover the member exactly, schema first and indexes last, or their checksums prove nothing about it.</summary>
+    private static void CheckTiling(string archive, BackupManifest manifest, IReadOnlyList<DumpPartInfo> parts)
+    {
+        var next = 0L;
+        foreach (var part in parts)
+        {
+            if (part.Offset != next)
+            {
+                throw new BackupCorruptException(archive, "the manifest's dump parts do not cover the dump member");
+            }
+
+            next += part.Length;
+        }
+
+        if (next != manifest.DatabaseMember.Size || parts.Count < 2 || parts[0].Section != "pre-data" || parts[^1].Section != "post-data")
+        {
+            throw new BackupCorruptException(archive, "the manifest's dump parts do not cover the dump member");
+        }
+    }
+}
