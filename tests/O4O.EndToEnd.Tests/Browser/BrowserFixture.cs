@@ -15,7 +15,7 @@ public sealed class BrowserFixture : IAsyncLifetime
 {
     public const string ChromiumPath = "/usr/bin/chromium";
 
-    private static readonly string[] _chromiumArgs =
+    internal static readonly string[] ChromiumArgs =
         ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];
 
     private readonly ManagedPostgresFixture _postgres = new();
@@ -35,7 +35,7 @@ public sealed class BrowserFixture : IAsyncLifetime
         _platform = await PlatformProcess.StartAsync(await _postgres.CreateDatabaseAsync("browser"));
         await SeedOrdersAsync();
         _playwright = await Playwright.CreateAsync();
-        Browser = await _playwright.Chromium.LaunchAsync(new() { ExecutablePath = ChromiumPath, Headless = true, Args = _chromiumArgs });
+        Browser = await _playwright.Chromium.LaunchAsync(new() { ExecutablePath = ChromiumPath, Headless = true, Args = ChromiumArgs });
     }
 
     /// <summary>A page of its own (own cookies), at desktop size unless told otherwise, in English unless told otherwise.</summary>

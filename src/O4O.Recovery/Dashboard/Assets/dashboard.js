@@ -9,6 +9,10 @@
   const t = (key) => T[key] ?? key;
   const SVG = 'http://www.w3.org/2000/svg';
   let busy = false;
+  const openTimelines = new Set();
+  // replaceChildren would turn a null into the text "null".
+  const present = (child) => child !== null && child !== undefined && child !== false;
+  const fill = (id, ...children) => $(id).replaceChildren(...children.flat().filter(present));
 
   function el(tag, attrs, ...children) {
     const node = tag.startsWith('svg:') ? document.createElementNS(SVG, tag.slice(4)) : document.createElement(tag);
@@ -17,7 +21,7 @@
       if (name === 'on') for (const [event, handler] of Object.entries(value)) node.addEventListener(event, handler);
       else node.setAttribute(name, value === true ? '' : value);
     }
-    for (const child of children.flat()) if (child !== null && child !== undefined) node.append(child.nodeType ? child : String(child));
+    for (const child of children.flat().filter(present)) node.append(child.nodeType ? child : String(child));
     return node;
   }
 
@@ -30,7 +34,7 @@
     if (s < 172800) return `${(s / 3600).toFixed(1)} h`;
     return `${Math.round(s / 86400)} d`;
   }
-  const megabytes = (bytes) => `${(bytes / 1048576).toFixed(1)} MB`;
+  const megabytes = (bytes) => (bytes < 1048576 ? `${Math.max(1, Math.round(bytes / 1024))} KB` : `${(bytes / 1048576).toFixed(1)} MB`);
 
   async function post(path, body) {
     const response = await fetch(path, {
@@ -63,12 +67,15 @@
         el('dt', {}, t('restarts')), el('dd', {}, c.restarts),
         c.milliseconds !== null ? [el('dt', {}, t('response')), el('dd', {}, `${c.milliseconds} ms`)] : null,
         c.lastError ? [el('dt', {}, t('lastError')), el('dd', { class: 'error-text' }, c.lastError)] : null)));
-    $('components').replaceChildren(...cards);
+    fill('components', cards);
   }
 
   function chart(name, samples, marks, now) {
-    const width = 560, height = 120, left = 44, bottom = 18;
-    const end = new Date(now).getTime(), start = end - 3600 * 1000;
+    const width = 560, height = 130, left = 44, bottom = 18;
+    // The last hour, or less while the conductor has not run that long: a fresh chart is not a sliver at the right edge.
+    const end = new Date(now).getTime();
+    const first = samples.length ? new Date(samples[0].at).getTime() : end;
+    const start = Math.max(end - 3600 * 1000, Math.min(first, end - 120 * 1000));
     const x = (iso) => left + ((new Date(iso).getTime() - start) / (end - start)) * (width - left - 4);
     const answered = samples.filter((s) => s.milliseconds !== null);
     const max = Math.max(10, ...answered.map((s) => s.milliseconds)) * 1.15;
@@ -78,9 +85,10 @@
     for (const ms of [0, max / 2]) {
       svg.append(el('svg:text', { x: left - 6, y: y(ms) + 4, class: 'tick', 'text-anchor': 'end' }, `${Math.round(ms)}`));
     }
-    for (const minutes of [60, 45, 30, 15, 0]) {
-      const at = new Date(end - minutes * 60000).toISOString();
-      svg.append(el('svg:text', { x: x(at), y: height - 4, class: 'tick', 'text-anchor': 'middle' }, minutes ? `-${minutes}m` : time(now).slice(0, 5)));
+    for (const fraction of [0, 0.25, 0.5, 0.75, 1]) {
+      const at = new Date(start + fraction * (end - start)).toISOString();
+      const anchor = fraction === 0 ? 'start' : fraction === 1 ? 'end' : 'middle';
+      svg.append(el('svg:text', { x: x(at), y: height - 4, class: 'tick', 'text-anchor': anchor }, time(at).slice(0, end - start > 1800000 ? 5 : 8)));
     }
     for (const mark of marks) {
       svg.append(el('svg:line', { x1: x(mark.at), x2: x(mark.at), y1: 4, y2: height - bottom, class: `mark ${mark.kind}` },
@@ -100,7 +108,7 @@
     const supervisedBy = (name) => (name === 'database' ? 'database' : 'platform');
     const figures = ['api', 'admin', 'site', 'database'].map((name) =>
       chart(name, state.samples[name] || [], state.marks.filter((m) => m.component === supervisedBy(name)), state.now));
-    $('charts').replaceChildren(...figures);
+    fill('charts', figures);
   }
 
   function toggle(label, on, path, detail) {
@@ -116,7 +124,7 @@
     const ar = state.autoRecovery;
     const detail = ar.changedBy ? `${t('changedBy')} ${ar.changedBy}, ${dateTime(ar.changedAt)}` : null;
     const maintenance = Object.keys(state.paused).length > 0;
-    $('controls').replaceChildren(
+    fill('controls',
       toggle(t('autoRecovery'), ar.enabled, 'auto-recovery', detail),
       toggle(t('maintenance'), maintenance, 'maintenance', maintenance ? Object.values(state.paused).join('; ') : null));
   }
@@ -140,15 +148,16 @@
         i.acknowledgedBy ? null : el('button', { type: 'button', 'data-action': 'ack', on: { click: () => post(`/api/incidents/${i.id}/ack`) } }, t('acknowledge')),
         el('a', { class: 'button quiet', href: `/api/incidents/${i.id}/report?lang=${lang}`, download: `incident-${i.id}.md` }, t('report'))),
       form,
-      el('details', {}, el('summary', {}, `${t('timeline')} (${view.timeline.length})`),
+      el('details', { open: openTimelines.has(i.id), on: { toggle: (event) => (event.target.open ? openTimelines.add(i.id) : openTimelines.delete(i.id)) } },
+        el('summary', {}, `${t('timeline')} (${view.timeline.length})`),
         el('ol', { class: 'timeline' }, view.timeline.map((e) => el('li', {},
           el('time', { datetime: e.at }, time(e.at)), ' ', el('strong', {}, e.kind), ` ${e.text} `, el('span', { class: 'actor' }, `— ${e.actor}`))))));
   }
 
   function incidents(state) {
-    $('incidents').replaceChildren(...(state.incidents.length
+    fill('incidents', state.incidents.length
       ? state.incidents.map((view) => incident(view, state.now))
-      : [el('p', { class: 'help', 'data-testid': 'no-incidents' }, t('noIncidents'))]));
+      : el('p', { class: 'help', 'data-testid': 'no-incidents' }, t('noIncidents')));
   }
 
   function sizeChart(archives) {
@@ -171,7 +180,7 @@
     const job = b.job;
     const running = job && job.succeeded === null;
     const verify = (a) => (a.verified === true ? `✓ ${dateTime(a.verifiedAt)}` : a.verified === false ? t('verifyFailed') : t('notVerified'));
-    $('backups').replaceChildren(
+    fill('backups',
       newest ? el('dl', {},
         el('dt', {}, t('newest')), el('dd', { 'data-testid': 'newest-backup' }, newest.name),
         el('dt', {}, t('age')), el('dd', {}, `${ago(newest.createdAt, state.now)} · ${t(b.overdue ? 'Overdue' : 'OnSchedule')} (${t('schedule')} ${b.schedule})`),
