@@ -13,7 +13,8 @@ internal sealed record RecoverAssessment(IReadOnlyList<string> Problems, IReadOn
     public static async Task<RecoverAssessment> RunAsync(CliContext context, CancellationToken cancellationToken)
     {
         var status = await StatusAssessment.AssessAsync(context, cancellationToken);
-        var down = status.Components.Where(component => component.State != HealthState.Healthy).ToList();
+        // Backups are phase 5's to show: a missing or stale one is a warning, not an outage to recover from.
+        var down = status.Components.Where(component => component.State != HealthState.Healthy && component.Name != "backups").ToList();
         var problems = down.Select(component => $"{component.Name} {component.State.ToString().ToLowerInvariant()}: {component.Error}").ToList();
         var databaseUp = !down.Any(component => component.Name == Conductor.DatabaseComponent);
         var integrity = databaseUp ? await VerifyCommand.IntegrityAsync(context, cancellationToken) : null;

@@ -9,11 +9,10 @@ namespace O4O.Cli.Commands;
 
 /// <summary>
 /// <c>o4o recover [--dry-run]</c>: the runbook's five phases in order, each against its budget, every step on an incident,
-/// ending with the phase table and the post-mortem's path. Restarting and restoring are not in this build (they come
-/// with the conductor's control API and the backup feature): those phases say what a person must do, so nothing asks
-/// for confirmation yet and <c>--yes</c> will come with the restore.
+/// ending with the phase table and the post-mortem's path. What is down is restarted through the conductor; a restore
+/// is left to a person (<c>o4o restore</c>), so nothing asks for confirmation yet.
 /// </summary>
-internal static class RecoverCommand
+internal static partial class RecoverCommand
 {
     public static Command Create(CliContext context)
     {
@@ -49,7 +48,12 @@ internal static class RecoverCommand
             foreach (var planned in Plan(context, assessment))
             {
                 var phaseStarted = time.GetTimestamp();
-                var outcome = planned.Phase.Number == 4 ? await VerifyAsync(context, cancellationToken) : planned;
+                var outcome = planned.Phase.Number switch
+                {
+                    2 when assessment.Down.Count > 0 => await RestartAsync(context, assessment, actor, cancellationToken),
+                    4 => await VerifyAsync(context, cancellationToken),
+                    _ => planned,
+                };
                 outcome = outcome with { Took = time.GetElapsedTime(phaseStarted) };
                 outcomes.Add(outcome);
                 await store.AppendAsync(id, outcome.ToTimelineEntry(time.GetUtcNow(), actor), cancellationToken);

@@ -1300,7 +1300,25 @@ namespace O4O.Cli.Resources {
         }
         
         /// <summary>
-        ///   Looks up a localized string similar to restart {0} by hand (o4o up): restarting needs the conductor&apos;s control API, which this build does not have.
+        ///   Looks up a localized string similar to restarted {0} through the conductor; running again.
+        /// </summary>
+        internal static string RecoverRestarted {
+            get {
+                return ResourceManager.GetString("RecoverRestarted", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to {0} was not running again within {1} s of the restart (see o4o logs conductor).
+        /// </summary>
+        internal static string RecoverRestartFailed {
+            get {
+                return ResourceManager.GetString("RecoverRestartFailed", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to restart {0} by hand: no conductor answers (start it with o4o up).
         /// </summary>
         internal static string RecoverRestartManual {
             get {
@@ -1309,7 +1327,7 @@ namespace O4O.Cli.Resources {
         }
         
         /// <summary>
-        ///   Looks up a localized string similar to restore by hand from {0}: restoring is not in this build.
+        ///   Looks up a localized string similar to restore by hand from {0}: o4o restore latest.
         /// </summary>
         internal static string RecoverRestoreManual {
             get {

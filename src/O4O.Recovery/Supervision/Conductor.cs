@@ -85,10 +85,11 @@ public sealed partial class Conductor(O4OHome home, ConductorSettings settings, 
             observer.Ready(platform.Launch.BaseAddress, DatabaseTarget.ForPlatform(home, settings.Database));
             var state = new ConductorState(Environment.ProcessId, startedAt, supervisors, gate, events,
                 new IncidentBoard(incidents.Store, EscalationOptions.From(settings.Configuration), time));
-            var (dashboard, sampling) = await StartDashboardAsync(state, journal, platform.Launch.BaseAddress, target.ToConnectionString(), stop);
-            await using (dashboard)
+            // The control API first: tests and scripts use it as soon as the platform answers.
             await using (await ControlServer.StartAsync(home, state, stop))
             {
+                var (dashboard, sampling) = await StartDashboardAsync(state, journal, platform.Launch.BaseAddress, target.ToConnectionString(), stop);
+                await using var dashboardServer = dashboard;
                 await Task.WhenAll([
                     sampling,
                     .. supervisors.Select(supervisor => supervisor.RunAsync(stop)),

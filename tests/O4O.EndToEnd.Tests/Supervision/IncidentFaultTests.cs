@@ -1,3 +1,4 @@
+using O4O.Recovery.Control;
 using O4O.Recovery.Incidents;
 using O4O.Recovery.Processes;
 using O4O.Recovery.Supervision;
@@ -10,7 +11,7 @@ public sealed class IncidentFaultTests
     public async Task A_killed_platform_opens_an_incident_shown_over_the_control_API_that_resolves_when_it_is_back()
     {
         await using var up = await SupervisedUp.StartAsync();
-        using var control = up.Control();
+        using var control = await ControlAsync(up);
         // Off first, so that the open incident can be read before a restart resolves it.
         await control.SetAutoRecoveryAsync(enabled: false, "e2e-operator");
         Assert.True(UnixProcess.Signal(up.PlatformPid, UnixProcess.SigKill));
@@ -33,5 +34,45 @@ public sealed class IncidentFaultTests
         Assert.NotNull(resolved.ResolvedAt);
         var timeline = await new IncidentStore(up.Home.StateDatabase).TimelineAsync(open.Incident.Id, CancellationToken.None);
         Assert.Contains(timeline, entry => entry.Kind == "Resolved");
+    }
+
+    [Fact]
+    public async Task Recover_restarts_a_platform_held_down_by_AutoRecovery_off_through_the_conductor_and_puts_it_on_the_incident()
+    {
+        await using var up = await SupervisedUp.StartAsync();
+        using var control = await ControlAsync(up);
+        await control.SetAutoRecoveryAsync(enabled: false, "e2e-operator");
+        Assert.True(UnixProcess.Signal(up.PlatformPid, UnixProcess.SigKill));
+        await up.WaitForEventsAsync("platform", events => events.Any(e => e.Done == "not restarted: AutoRecovery is off"), TimeSpan.FromSeconds(10));
+
+        var recover = await up.CliAsync("recover");
+
+        Assert.Contains("2. initial-response  DONE", recover.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("restarted platform through the conductor", recover.StandardOutput, StringComparison.Ordinal);
+        await up.Up.WaitForOkAsync(up.Client, "/api/health", TimeSpan.FromSeconds(5));
+        var platform = await up.EventsAsync("platform");
+        Assert.Contains(platform, e => e.Kind == RecoveryEventKind.Action && e.Done.StartsWith("restarted at the request of", StringComparison.Ordinal));
+        var incident = Assert.Single(await new IncidentStore(up.Home.StateDatabase).ListAsync(CancellationToken.None));
+        var timeline = await new IncidentStore(up.Home.StateDatabase).TimelineAsync(incident.Id, CancellationToken.None);
+        Assert.Contains(timeline, entry => entry.Text.Contains("phase 2 initial-response: DONE", StringComparison.Ordinal));
+    }
+
+    /// <summary>The control client, once the conductor's socket answers (a moment after the platform does).</summary>
+    private static async Task<ControlClient> ControlAsync(SupervisedUp up)
+    {
+        var control = up.Control();
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (true)
+        {
+            try
+            {
+                await control.StatusAsync();
+                return control;
+            }
+            catch (ConductorUnreachableException) when (DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(100);
+            }
+        }
     }
 }
