@@ -59,4 +59,19 @@ internal static partial class RecoverCommand
 
         return false;
     }
+
+    /// <summary>Phase 5: AutoRecovery back on through the conductor, with the backup health the plan shows.</summary>
+    private static async Task<PhaseOutcome> MonitorAsync(CliContext context, PhaseOutcome planned, string actor, CancellationToken cancellationToken)
+    {
+        using var control = new ControlClient(context.Home);
+        try
+        {
+            await control.SetAutoRecoveryAsync(enabled: true, actor, cancellationToken);
+            return planned with { Status = PhaseStatus.Done, Detail = Text.Format(Strings.RecoverMonitoringDone, NewestBackupName(context)) };
+        }
+        catch (ConductorUnreachableException)
+        {
+            return planned;
+        }
+    }
 }

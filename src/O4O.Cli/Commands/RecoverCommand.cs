@@ -52,6 +52,7 @@ internal static partial class RecoverCommand
                 {
                     2 when assessment.Down.Count > 0 => await RestartAsync(context, assessment, actor, cancellationToken),
                     4 => await VerifyAsync(context, cancellationToken),
+                    5 => await MonitorAsync(context, planned, actor, cancellationToken),
                     _ => planned,
                 };
                 outcome = outcome with { Took = time.GetElapsedTime(phaseStarted) };
@@ -81,9 +82,11 @@ internal static partial class RecoverCommand
             assessment.RestoreCalledFor ? Text.Format(Strings.RecoverRestoreManual, newest?.Path ?? Strings.RecoverNoBackup) : Strings.RecoverNoRestoreNeeded,
             TimeSpan.Zero);
         yield return new PhaseOutcome(RunbookPhase.All[3], PhaseStatus.Planned, Strings.RecoverVerifyPlan, TimeSpan.Zero);
-        yield return new PhaseOutcome(RunbookPhase.All[4], PhaseStatus.Manual,
-            Text.Format(Strings.RecoverMonitoring, newest is null ? Strings.RecoverNoBackup : Path.GetFileName(newest.Path)), TimeSpan.Zero);
+        yield return new PhaseOutcome(RunbookPhase.All[4], PhaseStatus.Manual, Text.Format(Strings.RecoverMonitoring, NewestBackupName(context)), TimeSpan.Zero);
     }
+
+    private static string NewestBackupName(CliContext context) =>
+        BackupManifest.Newest(VerifyCommand.BackupDirectory(context)) is { } newest ? Path.GetFileName(newest.Path) : Strings.RecoverNoBackup;
 
     private static async Task<PhaseOutcome> VerifyAsync(CliContext context, CancellationToken cancellationToken)
     {

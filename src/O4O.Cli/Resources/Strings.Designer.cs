@@ -1237,11 +1237,20 @@ namespace O4O.Cli.Resources {
         }
         
         /// <summary>
-        ///   Looks up a localized string similar to turn AutoRecovery on by hand (not in this build); newest backup: {0}.
+        ///   Looks up a localized string similar to turn AutoRecovery on by hand: no conductor answers; newest backup: {0}.
         /// </summary>
         internal static string RecoverMonitoring {
             get {
                 return ResourceManager.GetString("RecoverMonitoring", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to AutoRecovery is on (through the conductor); newest backup: {0}.
+        /// </summary>
+        internal static string RecoverMonitoringDone {
+            get {
+                return ResourceManager.GetString("RecoverMonitoringDone", resourceCulture);
             }
         }
         

@@ -49,6 +49,8 @@ public sealed class IncidentFaultTests
 
         Assert.Contains("2. initial-response  DONE", recover.StandardOutput, StringComparison.Ordinal);
         Assert.Contains("restarted platform through the conductor", recover.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("5. monitoring        DONE", recover.StandardOutput, StringComparison.Ordinal);
+        Assert.True((await control.StatusAsync()).AutoRecovery.Enabled, "phase 5 left AutoRecovery off");
         await up.Up.WaitForOkAsync(up.Client, "/api/health", TimeSpan.FromSeconds(5));
         var platform = await up.EventsAsync("platform");
         Assert.Contains(platform, e => e.Kind == RecoveryEventKind.Action && e.Done.StartsWith("restarted at the request of", StringComparison.Ordinal));
