@@ -116,6 +116,7 @@ internal sealed class SupervisedUp : IAsyncDisposable
         var start = new ProcessStartInfo(Path.Combine(UpProcess.RepositoryRoot(), "o4o"), args);
         start.Environment["O4O_HOME"] = Home.Root;
         start.Environment["O4O_CONFIGURATION"] = "Debug";
+        start.Environment["O4O__Database__Port"] = Up.DatabasePort.ToString(System.Globalization.CultureInfo.InvariantCulture);
         return await CommandRunner.RunAsync(start);
     }
 
