@@ -9,14 +9,14 @@ namespace O4O.Recovery.Tests.Supervision;
 /// A real process under supervision: <c>sh -c SCRIPT</c>. Its probe answers while the process runs and is not stopped
 /// (state T in /proc), as a hung server does not answer.
 /// </summary>
-internal sealed class ShellChild(string script) : ISupervisedChild, IAsyncDisposable
+internal sealed class ShellChild(string script, string name = "worker") : ISupervisedChild, IAsyncDisposable
 {
     private Process? _process;
     private Task<int> _exited = new TaskCompletionSource<int>().Task;
 
     public int Starts { get; private set; }
 
-    public string Name => "worker";
+    public string Name => name;
 
     public int? ProcessId => _process is { HasExited: false } process ? process.Id : null;
 

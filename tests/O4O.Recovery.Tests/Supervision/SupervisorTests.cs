@@ -94,6 +94,23 @@ public sealed class SupervisorTests
     }
 
     [Fact]
+    public async Task A_platform_above_its_memory_limit_is_restarted_gracefully_with_SIGTERM()
+    {
+        var options = SupervisorHarness.FastOptions();
+        options.Platform.MemoryLimit = 1024;
+        // The shell answers SIGTERM by leaving a mark and exiting: only a graceful stop leaves it.
+        var marks = Path.Combine(Path.GetTempPath(), $"o4o-sigterm-{Guid.NewGuid():N}");
+        await using var harness = await SupervisorHarness.StartAsync($"trap 'echo term >> {marks}; exit 0' TERM; while true; do sleep 0.05; done", options, Conductor.PlatformComponent);
+        await harness.RunAsync();
+
+        var events = await harness.WaitForAsync(e => e.Any(x => x.Kind == RecoveryEventKind.Action));
+
+        Assert.Matches("^resident memory [0-9]+ MB above the limit of 0 MB$", events.First(e => e.Kind == RecoveryEventKind.Detected).Seen);
+        Assert.Contains("term", await File.ReadAllTextAsync(marks));
+        File.Delete(marks);
+    }
+
+    [Fact]
     public async Task The_AutoRecovery_switch_survives_a_restart_with_who_set_it()
     {
         var directory = Directory.CreateTempSubdirectory("o4o-switch-").FullName;
