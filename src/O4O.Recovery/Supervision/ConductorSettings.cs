@@ -8,5 +8,6 @@ namespace O4O.Recovery.Supervision;
 /// <param name="Supervision">Probing, back-off and crash-loop limits.</param>
 /// <param name="AutoRecovery">What the conductor may do beyond restarts.</param>
 /// <param name="Backup">The backup directory and schedule.</param>
+/// <param name="Nginx">The reverse proxy, when enabled.</param>
 public sealed record ConductorSettings(DatabaseOptions Database, PlatformOptions Platform, SupervisionOptions Supervision,
-    AutoRecoveryOptions AutoRecovery, BackupOptions Backup);
+    AutoRecoveryOptions AutoRecovery, BackupOptions Backup, NginxOptions Nginx);

@@ -117,6 +117,11 @@ internal sealed class SupervisedUp : IAsyncDisposable
         start.Environment["O4O_HOME"] = Home.Root;
         start.Environment["O4O_CONFIGURATION"] = "Debug";
         start.Environment["O4O__Database__Port"] = Up.DatabasePort.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        foreach (var (name, value) in Up.Environment.Where(setting => setting.Key.StartsWith("O4O__Nginx__", StringComparison.Ordinal)))
+        {
+            start.Environment[name] = value;
+        }
+
         return await CommandRunner.RunAsync(start);
     }
 
