@@ -92,24 +92,7 @@ public sealed class NginxChild(O4OHome home, NginxOptions options, int platformP
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, new Uri($"http://127.0.0.1:{options.Port}/api/health/live"));
         request.Headers.Host = $"api.{options.Domain}";
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(timeout);
-        var clock = Stopwatch.StartNew();
-        try
-        {
-            using var response = await _client.SendAsync(request, deadline.Token);
-            return response.IsSuccessStatusCode
-                ? new ProbeResult(true, clock.Elapsed, null)
-                : new ProbeResult(false, clock.Elapsed, $"HTTP {(int)response.StatusCode} through nginx");
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            return new ProbeResult(false, clock.Elapsed, $"no answer within {timeout.TotalSeconds:0.#} s");
-        }
-        catch (HttpRequestException exception)
-        {
-            return ProbeResult.Failed(clock.Elapsed, exception);
-        }
+        return await HttpProbe.ProbeAsync(_client, request, timeout, cancellationToken);
     }
 
     /// <inheritdoc />
