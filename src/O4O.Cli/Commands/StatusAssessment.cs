@@ -25,11 +25,14 @@ internal static class StatusAssessment
         var baseAddress = PlatformLaunch.BaseAddressFor(conductor?.Platform.Port ?? context.Bind<PlatformOptions>(PlatformOptions.Section).Port);
         using var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false });
         var supervised = conductor is null ? null : await SupervisedAsync(context.Home, cancellationToken);
-        var probes = await Task.WhenAll(
+        var nginx = context.Bind<NginxOptions>(NginxOptions.Section);
+        var probes = await Task.WhenAll([
             MeasureWarmAsync(() => ComponentProbes.DatabaseAsync(database, _probeTimeout, cancellationToken)),
             MeasureWarmAsync(() => ComponentProbes.PlatformAsync(client, baseAddress, _probeTimeout, cancellationToken)),
             PageAsync(client, "admin", new Uri(baseAddress, "admin"), cancellationToken),
-            PageAsync(client, "site", baseAddress, cancellationToken));
+            PageAsync(client, "site", baseAddress, cancellationToken),
+            .. nginx.Enabled ? [NginxAsync(context.Home, nginx, cancellationToken)] : Array.Empty<Task<ComponentHealth>>(),
+        ]);
         var damage = await OpenDamageAsync(context.Home, cancellationToken);
         var backups = await BackupsAsync(context, cancellationToken);
         return StatusReport.From(conductor, supervised, probes, damage, backups);
@@ -61,6 +64,14 @@ internal static class StatusAssessment
         {
             return new ComponentHealth(name, HealthState.Down, url.ToString(), null, ProbeResult.Failed(started.Elapsed, exception).Error);
         }
+    }
+
+    private static async Task<ComponentHealth> NginxAsync(O4OHome home, NginxOptions options, CancellationToken cancellationToken)
+    {
+        using var nginx = new NginxChild(home, options, platformPort: 0, new SupervisionOptions());
+        var probe = await nginx.ProbeAsync(_probeTimeout, cancellationToken);
+        return new ComponentHealth(NginxChild.Component, probe.Healthy ? HealthState.Healthy : HealthState.Down,
+            string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{options.Port} (api.{options.Domain})"), probe.Healthy ? probe.Elapsed : null, probe.Error);
     }
 
     private static async Task<ControlStatus?> SupervisedAsync(O4OHome home, CancellationToken cancellationToken)

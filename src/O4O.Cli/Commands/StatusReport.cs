@@ -12,7 +12,7 @@ namespace O4O.Cli.Commands;
 /// { "healthy": bool,
 ///   "conductor": { "running": bool, "pid": int|null, "startedAt": "ISO 8601"|null, "autoRecovery": bool|null,
 ///                  "autoRecoveryChangedBy": string|null, "paused": { component: reason }|null },
-///   "components": [ { "name": "database"|"platform"|"admin"|"site"|"backups", "state": "healthy"|"degraded"|"down",
+///   "components": [ { "name": "database"|"platform"|"admin"|"site"|"nginx"|"backups", "state": "healthy"|"degraded"|"down",
 ///                     "address": string, "pid": int|null, "responseTimeMs": number|null, "error": string|null,
 ///                     "supervision": "running"|"restarting"|"down"|"gaveUp"|...|null, "since": "ISO 8601"|null,
 ///                     "restarts": int|null, "lastError": string|null, "failureType": "serverDown"|"databaseDamage"|"networkFailure"|...|null,
@@ -42,11 +42,16 @@ internal sealed record StatusReport(bool Healthy, ConductorStatus Conductor, IRe
     private static ComponentStatus Merge(ComponentHealth component, ConductorRecord? conductor, ControlStatus? supervised, RecoveryEvent? damage)
     {
         // admin and site are served by the platform process: its supervision is theirs.
-        var process = component.Name == Recovery.Supervision.Conductor.DatabaseComponent
-            ? Recovery.Supervision.Conductor.DatabaseComponent
+        var process = component.Name is Recovery.Supervision.Conductor.DatabaseComponent or NginxChild.Component
+            ? component.Name
             : Recovery.Supervision.Conductor.PlatformComponent;
         var snapshot = supervised?.Components.FirstOrDefault(c => c.Name == process);
-        var pid = snapshot?.Pid ?? (process == Recovery.Supervision.Conductor.DatabaseComponent ? conductor?.Database.Pid : conductor?.Platform.Pid);
+        var pid = snapshot?.Pid ?? process switch
+        {
+            Recovery.Supervision.Conductor.DatabaseComponent => conductor?.Database.Pid,
+            Recovery.Supervision.Conductor.PlatformComponent => conductor?.Platform.Pid,
+            _ => null,
+        };
         FailureType? failure = component.State == HealthState.Healthy ? null
             : snapshot?.FailureType ?? (pid is { } alive && Recovery.Processes.UnixProcess.IsAlive(alive) ? FailureType.NetworkFailure : FailureType.ServerDown);
         if (process == Recovery.Supervision.Conductor.DatabaseComponent && damage is not null)

@@ -24,7 +24,7 @@ internal static class UpCommand
         var assembly = PlatformLaunch.ResolveAssembly(platform.Assembly, AppContext.BaseDirectory);
         var settings = new ConductorSettings(context.Bind<DatabaseOptions>(DatabaseOptions.Section), platform,
             context.Bind<SupervisionOptions>(SupervisionOptions.Section), context.Bind<AutoRecoveryOptions>(AutoRecoveryOptions.Section),
-            context.Bind<BackupOptions>(BackupOptions.Section), context.Configuration());
+            context.Bind<BackupOptions>(BackupOptions.Section), context.Bind<NginxOptions>(NginxOptions.Section), context.Configuration());
         var conductor = new Conductor(context.Home, settings, assembly, new UpReporter(context.Error), TimeProvider.System);
 
         using var stop = new CancellationTokenSource();

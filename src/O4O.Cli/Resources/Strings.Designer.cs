@@ -1741,6 +1741,15 @@ namespace O4O.Cli.Resources {
         }
         
         /// <summary>
+        ///   Looks up a localized string similar to nginx answers in front of the platform on {0} (api., admin. and www. virtual hosts)..
+        /// </summary>
+        internal static string UpProxyReady {
+            get {
+                return ResourceManager.GetString("UpProxyReady", resourceCulture);
+            }
+        }
+        
+        /// <summary>
         ///   Looks up a localized string similar to O4O Platform is up:.
         /// </summary>
         internal static string UpReady {

@@ -54,6 +54,9 @@ public sealed record DashboardView(DateTimeOffset Now, string Actor, IReadOnlyLi
             components.Add(Supervised(name, supervised, context.Samples.Latest(name), status.StartedAt));
         }
 
+        // nginx and any other supervised child beside the database and the platform.
+        components.AddRange(status.Components.Where(c => c.Name is not (Conductor.DatabaseComponent or Conductor.PlatformComponent))
+            .Select(c => Supervised(c.Name, c, null, status.StartedAt)));
         components.Add(new DashboardComponent(Conductor.ConductorComponent, "ok", "Running", status.StartedAt, 0, null, null));
         var newest = backups.Archives.Count > 0 ? backups.Archives[^1] : null;
         components.Add(new DashboardComponent("backups", backups.Overdue || backups.Error is not null || backups.Job?.Succeeded == false ? "warn" : "ok",

@@ -62,9 +62,10 @@ public sealed partial class Conductor(O4OHome home, ConductorSettings settings, 
         await using var platform = new PlatformChild(new PlatformLaunch(platformAssembly, settings.Platform.Port, home, target.ToConnectionString()),
             settings.Platform, settings.Supervision);
         var database = new DatabaseChild(server, target, observer, settings.Supervision);
+        using var nginx = settings.Nginx.Enabled ? new NginxChild(home, settings.Nginx, settings.Platform.Port, settings.Supervision) : null;
         Supervisor Supervise(ISupervisedChild child) =>
             new(child, settings.Supervision, gate, journal, time, _ => WriteRecord(startedAt, database, platform, target));
-        var supervisors = new[] { Supervise(database), Supervise(platform) };
+        Supervisor[] supervisors = [Supervise(database), Supervise(platform)];
         try
         {
             supervisors[0].Adopt();
@@ -80,6 +81,17 @@ public sealed partial class Conductor(O4OHome home, ConductorSettings settings, 
                 var exit = new ComponentExit(PlatformComponent, platform.LastExitCode ?? -1);
                 observer.ComponentExited(exit.Component, exit.ExitCode);
                 return exit;
+            }
+
+            if (nginx is not null)
+            {
+                var proxy = Supervise(nginx);
+                supervisors = [.. supervisors, proxy];
+                // A refused configuration is on the record as a give-up; the platform still serves on its own port.
+                if (await proxy.StartAsync(stop))
+                {
+                    observer.ProxyReady(new Uri($"http://127.0.0.1:{settings.Nginx.Port}/"));
+                }
             }
 
             observer.Ready(platform.Launch.BaseAddress, DatabaseTarget.ForPlatform(home, settings.Database));
@@ -109,6 +121,11 @@ public sealed partial class Conductor(O4OHome home, ConductorSettings settings, 
         }
         finally
         {
+            if (nginx is not null)
+            {
+                await nginx.StopAsync(graceful: true);
+            }
+
             await platform.StopAsync(graceful: true);
             await server.StopAsync();
             ConductorRecord.Delete(home);

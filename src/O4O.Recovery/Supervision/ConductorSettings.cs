@@ -9,6 +9,7 @@ namespace O4O.Recovery.Supervision;
 /// <param name="Supervision">Probing, back-off and crash-loop limits.</param>
 /// <param name="AutoRecovery">What the conductor may do beyond restarts.</param>
 /// <param name="Backup">The backup directory and schedule.</param>
+/// <param name="Nginx">The reverse proxy, when enabled.</param>
 /// <param name="Configuration">The whole configuration, for the incident engine and the dashboard.</param>
 public sealed record ConductorSettings(DatabaseOptions Database, PlatformOptions Platform, SupervisionOptions Supervision,
-    AutoRecoveryOptions AutoRecovery, BackupOptions Backup, IConfiguration Configuration);
+    AutoRecoveryOptions AutoRecovery, BackupOptions Backup, NginxOptions Nginx, IConfiguration Configuration);

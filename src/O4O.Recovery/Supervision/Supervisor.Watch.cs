@@ -36,10 +36,11 @@ public sealed partial class Supervisor
                     string.Create(CultureInfo.InvariantCulture, $"{child.Name} exited with code {exitCode}"), FailureType.ServerDown, Graceful: false), stop);
             }
 
-            // Probes start on a fixed period: a slow or timed-out probe does not stretch the detection window.
+            // Probes start on a fixed period, so a slow or timed-out probe does not stretch the detection window; once
+            // one failed, the next ones follow every probe timeout to confirm or clear it sooner.
             var probed = time.GetTimestamp();
             var probe = await child.ProbeAsync(options.ProbeTimeout, stop);
-            wait = options.ProbeInterval - time.GetElapsedTime(probed);
+            wait = (probe.Healthy ? options.ProbeInterval : options.ProbeTimeout) - time.GetElapsedTime(probed);
             wait = wait < TimeSpan.Zero ? TimeSpan.Zero : wait;
             if (!probe.Healthy)
             {

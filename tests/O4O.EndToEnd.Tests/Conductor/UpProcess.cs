@@ -23,6 +23,7 @@ internal sealed class UpProcess : IDisposable
     /// <param name="environment">Extra settings, e.g. <c>O4O__Supervision__ProbeInterval</c>, for the conductor and its children.</param>
     public UpProcess(IReadOnlyDictionary<string, string>? environment = null)
     {
+        Environment = environment ?? new Dictionary<string, string>();
         Home = Directory.CreateTempSubdirectory("o4o-e2e-").FullName;
         // As root the cluster runs as the postgres user, who must be able to reach the data directory.
         File.SetUnixFileMode(Home, (UnixFileMode)0b111_101_101);
@@ -53,6 +54,9 @@ internal sealed class UpProcess : IDisposable
     }
 
     public string Home { get; }
+
+    /// <summary>The extra settings it was started with.</summary>
+    public IReadOnlyDictionary<string, string> Environment { get; }
 
     public int DatabasePort { get; } = FreePort.Next();
 
@@ -141,7 +145,7 @@ internal sealed class UpProcess : IDisposable
     /// <summary>Processes whose command line mentions this test's home: none may outlive the conductor.</summary>
     public IReadOnlyList<string> ProcessesMentioningHome() =>
         Directory.EnumerateDirectories("/proc")
-            .Where(directory => int.TryParse(Path.GetFileName(directory), out var pid) && pid != Environment.ProcessId)
+            .Where(directory => int.TryParse(Path.GetFileName(directory), out var pid) && pid != System.Environment.ProcessId)
             .Select(directory => ReadCommandLine(directory))
             .Where(commandLine => commandLine.Contains(Home, StringComparison.Ordinal))
             .ToList();

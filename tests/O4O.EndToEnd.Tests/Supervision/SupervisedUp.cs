@@ -116,6 +116,12 @@ internal sealed class SupervisedUp : IAsyncDisposable
         var start = new ProcessStartInfo(Path.Combine(UpProcess.RepositoryRoot(), "o4o"), args);
         start.Environment["O4O_HOME"] = Home.Root;
         start.Environment["O4O_CONFIGURATION"] = "Debug";
+        start.Environment["O4O__Database__Port"] = Up.DatabasePort.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        foreach (var (name, value) in Up.Environment.Where(setting => setting.Key.StartsWith("O4O__Nginx__", StringComparison.Ordinal)))
+        {
+            start.Environment[name] = value;
+        }
+
         return await CommandRunner.RunAsync(start);
     }
 
