@@ -15,6 +15,9 @@ internal static class ExitCodes
     /// <summary><c>status</c>: at least one component is unhealthy.</summary>
     public const int Unhealthy = 3;
 
+    /// <summary>A backup archive is damaged, tampered with, foreign, or breaks the hash chain.</summary>
+    public const int BackupCorrupt = 4;
+
     /// <summary>A prerequisite is missing: PostgreSQL not installed, port in use, home not writable.</summary>
     public const int EnvironmentError = 5;
 

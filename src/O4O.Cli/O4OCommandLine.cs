@@ -28,6 +28,8 @@ internal static class O4OCommandLine
         root.Subcommands.Add(VerifyCommand.Create(context));
         root.Subcommands.Add(AuditCommand.Create(context));
         root.Subcommands.Add(RecoverCommand.Create(context));
+        root.Subcommands.Add(Commands.BackupCommand.Build());
+        root.Subcommands.Add(Commands.RestoreCommand.Build());
         return root;
     }
 

@@ -1,10 +1,12 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 using O4O.Platform.Auth;
 using O4O.Tests.Shared;
 
@@ -14,7 +16,9 @@ namespace O4O.Platform.Tests;
 /// The platform in-process against its own fresh database and a temporary <c>$O4O_HOME</c>, with helpers that
 /// hand out clients signed in as an admin or a new customer.
 /// </summary>
-public sealed class PlatformFactory(string connectionString) : WebApplicationFactory<Program>
+/// <param name="connectionString">The platform's database.</param>
+/// <param name="adminPassword">Configured as <c>Admin:Password</c>; null leaves the platform to generate one.</param>
+public sealed class PlatformFactory(string connectionString, string? adminPassword = PlatformFactory.AdminPassword) : WebApplicationFactory<Program>
 {
     public const string AdminEmail = "admin@o4o.test";
     public const string AdminPassword = "admin-password-1";
@@ -61,12 +65,44 @@ public sealed class PlatformFactory(string connectionString) : WebApplicationFac
 
     public T GetService<T>() where T : notnull => Services.GetRequiredService<T>();
 
+    /// <summary>Creates a product through the admin API and returns its id.</summary>
+    public async Task<long> CreateProductAsync(int stock, decimal price = 1m)
+    {
+        using var admin = await CreateClientAsync("admin");
+        var response = await admin.PostAsJsonAsync("/api/v1/products", new { sku = $"T-{Guid.NewGuid():N}", name = "Test product", price, stock });
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt64();
+    }
+
+    public Task<long> StockAsync(long productId) => ScalarAsync($"SELECT stock FROM products WHERE id = {productId}");
+
+    /// <summary>Reads one number straight from the platform's database, past the API.</summary>
+    public async Task<long> ScalarAsync(string sql)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>The text of a log file in the home (<c>app.log</c>, <c>error.log</c>), read beside the open sink.</summary>
+    public string ReadLog(string name)
+    {
+        using var stream = new FileStream(Path.Combine(Home, "logs", name), FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting("O4O_HOME", Home);
         builder.UseSetting("Database:ConnectionString", connectionString);
         builder.UseSetting("Admin:Email", AdminEmail);
-        builder.UseSetting("Admin:Password", AdminPassword);
+        if (adminPassword is not null)
+        {
+            builder.UseSetting("Admin:Password", adminPassword);
+        }
+
         builder.ConfigureServices(services => services.AddTransient<IStartupFilter, FixedClientAddress>());
     }
 

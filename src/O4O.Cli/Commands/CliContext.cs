@@ -39,4 +39,4 @@ internal sealed record CliContext(O4OHome Home, IReadOnlyDictionary<string, stri
 
 /// <summary>A configuration value cannot be read as its setting's type.</summary>
 internal sealed class InvalidConfigurationException(string section, Exception inner)
-    : Exception($"{section}: {(inner.InnerException ?? inner).Message}", inner);
+    : Exception($"{section}: {inner.Message}", inner);

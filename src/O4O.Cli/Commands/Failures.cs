@@ -1,5 +1,7 @@
+using System.Globalization;
 using O4O.Cli.Resources;
 using O4O.Recovery.Configuration;
+using O4O.Recovery.Health;
 using O4O.Recovery.Postgres;
 using O4O.Recovery.Supervision;
 
@@ -14,10 +16,11 @@ internal static class Failures
         ComponentPortInUseException port => (Text.Format(Strings.ErrorPortInUse, port.Port, port.Setting), ExitCodes.EnvironmentError),
         PortInUseException port => (Text.Format(Strings.ErrorPortInUse, port.Port, $"{O4OConfiguration.EnvironmentPrefix}Database__Port"), ExitCodes.EnvironmentError),
         HomeNotWritableException home => (Text.Format(Strings.ErrorHomeNotWritable, home.Message), ExitCodes.EnvironmentError),
+        ConductorAlreadyRunningException running => (Text.Format(Strings.ErrorConductorRunning, running.Home, running.Pid?.ToString(CultureInfo.InvariantCulture) ?? "?"), ExitCodes.EnvironmentError),
         ClusterStartException cluster => (Text.Format(Strings.ErrorClusterStart, cluster.Message), ExitCodes.Failure),
         PlatformStartException platform => (Text.Format(Strings.ErrorPlatformStart, platform.Message), ExitCodes.Failure),
         PsqlNotFoundException => (Strings.ErrorPsqlNotFound, ExitCodes.EnvironmentError),
-        InvalidConfigurationException configuration => (Text.Format(Strings.ErrorInvalidConfiguration, configuration.Message), ExitCodes.UsageError),
+        InvalidConfigurationException or InvalidConnectionStringException => (Text.Format(Strings.ErrorInvalidConfiguration, exception.Message), ExitCodes.UsageError),
         OperationCanceledException => (Strings.ErrorInterrupted, ExitCodes.Interrupted),
         _ => (Text.Format(Strings.ErrorUnexpected, exception.GetType().Name, exception.Message), ExitCodes.Failure),
     };

@@ -1,17 +1,17 @@
 using System.CommandLine;
 using System.Globalization;
 using O4O.Cli.Resources;
+using O4O.Recovery.Backups;
 using O4O.Recovery.Incidents;
 using O4O.Recovery.IO;
-using O4O.Recovery.Verification;
 
 namespace O4O.Cli.Commands;
 
 /// <summary>
 /// <c>o4o recover [--dry-run]</c>: the runbook's five phases in order, each against its budget, every step on an incident,
-/// ending with the phase table and the post-mortem's path. Restarting and restoring are not in this build (they come
-/// with the conductor's control API and the backup feature): those phases say what a person must do, so nothing asks
-/// for confirmation yet and <c>--yes</c> will come with the restore.
+/// ending with the phase table and the post-mortem's path. Restarting needs the conductor's control API (not in this
+/// build) and restoring is left to <c>o4o restore</c> run by a person: those phases say what to do, so nothing asks for
+/// confirmation here and <c>--yes</c> comes when recover restores by itself.
 /// </summary>
 internal static class RecoverCommand
 {
@@ -72,13 +72,14 @@ internal static class RecoverCommand
         yield return new PhaseOutcome(RunbookPhase.All[1], assessment.Down.Count > 0 ? PhaseStatus.Manual : PhaseStatus.Skipped,
             assessment.Down.Count > 0 ? Text.Format(Strings.RecoverRestartManual, string.Join(", ", assessment.Down)) : Strings.RecoverNothingDown,
             TimeSpan.Zero);
-        var newest = BackupManifest.Newest(VerifyCommand.BackupDirectory(context));
+        var directory = VerifyCommand.BackupDirectory(context);
+        var newest = Directory.Exists(directory) ? ArchiveName.Newest(directory) : null;
         yield return new PhaseOutcome(RunbookPhase.All[2], assessment.RestoreCalledFor ? PhaseStatus.Manual : PhaseStatus.Skipped,
-            assessment.RestoreCalledFor ? Text.Format(Strings.RecoverRestoreManual, newest?.Path ?? Strings.RecoverNoBackup) : Strings.RecoverNoRestoreNeeded,
+            assessment.RestoreCalledFor ? Text.Format(Strings.RecoverRestoreManual, newest ?? Strings.RecoverNoBackup) : Strings.RecoverNoRestoreNeeded,
             TimeSpan.Zero);
         yield return new PhaseOutcome(RunbookPhase.All[3], PhaseStatus.Planned, Strings.RecoverVerifyPlan, TimeSpan.Zero);
         yield return new PhaseOutcome(RunbookPhase.All[4], PhaseStatus.Manual,
-            Text.Format(Strings.RecoverMonitoring, newest is null ? Strings.RecoverNoBackup : Path.GetFileName(newest.Path)), TimeSpan.Zero);
+            Text.Format(Strings.RecoverMonitoring, newest is null ? Strings.RecoverNoBackup : Path.GetFileName(newest)), TimeSpan.Zero);
     }
 
     private static async Task<PhaseOutcome> VerifyAsync(CliContext context, CancellationToken cancellationToken)

@@ -7,6 +7,8 @@ namespace O4O.Cli.Commands;
 /// <summary>Tells the operator, on stderr, what the conductor does and where to go once it is up.</summary>
 internal sealed class UpReporter(TextWriter error) : IConductorObserver
 {
+    public void OrphanStopped(string component, int pid) => Say(Strings.UpOrphanStopped, component, pid);
+
     public void ClusterInitialized(string dataDirectory) => Say(Strings.UpClusterInitialized, dataDirectory);
 
     public void DatabaseCreated(string name) => Say(Strings.UpDatabaseCreated, name);

@@ -58,6 +58,15 @@ namespace O4O.Cli.Resources {
         }
         
         /// <summary>
+        ///   Looks up a localized string similar to An archive name (o4o_backup_YYYYMMDD_HHMMSS[.tar.gz]) or latest..
+        /// </summary>
+        internal static string ArgumentBackupName {
+            get {
+                return ResourceManager.GetString("ArgumentBackupName", resourceCulture);
+            }
+        }
+        
+        /// <summary>
         ///   Looks up a localized string similar to Files changed under {0} in the window: {1}.
         /// </summary>
         internal static string AuditChangedFiles {
@@ -193,6 +202,168 @@ namespace O4O.Cli.Resources {
         }
         
         /// <summary>
+        ///   Looks up a localized string similar to Created {0} ({1}, {2} tables, {3:0.0} s)..
+        /// </summary>
+        internal static string BackupCreated {
+            get {
+                return ResourceManager.GetString("BackupCreated", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Dump the platform database in one snapshot with its files into o4o_backup_YYYYMMDD_HHMMSS.tar.gz..
+        /// </summary>
+        internal static string BackupCreateDescription {
+            get {
+                return ResourceManager.GetString("BackupCreateDescription", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Create, list, verify and prune backup archives (works without the conductor)..
+        /// </summary>
+        internal static string BackupDescription {
+            get {
+                return ResourceManager.GetString("BackupDescription", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Dumping the database.
+        /// </summary>
+        internal static string BackupDumping {
+            get {
+                return ResourceManager.GetString("BackupDumping", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to List backup archives: time, age, size, tables, verification and hash chain..
+        /// </summary>
+        internal static string BackupListDescription {
+            get {
+                return ResourceManager.GetString("BackupListDescription", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to No backups yet: run `o4o backup create`..
+        /// </summary>
+        internal static string BackupListEmpty {
+            get {
+                return ResourceManager.GetString("BackupListEmpty", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Delete archives outside the retention policy (Backup:KeepDaily/KeepWeekly/KeepMonthly); the newest verified archive is always kept..
+        /// </summary>
+        internal static string BackupPruneDescription {
+            get {
+                return ResourceManager.GetString("BackupPruneDescription", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to {0}: checksums, chain and test restore OK..
+        /// </summary>
+        internal static string BackupVerified {
+            get {
+                return ResourceManager.GetString("BackupVerified", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Check every member&apos;s checksum and the hash chain, then restore into a scratch database and compare row counts with the manifest..
+        /// </summary>
+        internal static string BackupVerifyDescription {
+            get {
+                return ResourceManager.GetString("BackupVerifyDescription", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Verifying {0}.
+        /// </summary>
+        internal static string BackupVerifying {
+            get {
+                return ResourceManager.GetString("BackupVerifying", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to BROKEN.
+        /// </summary>
+        internal static string Broken {
+            get {
+                return ResourceManager.GetString("Broken", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Age.
+        /// </summary>
+        internal static string ColumnAge {
+            get {
+                return ResourceManager.GetString("ColumnAge", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Chain.
+        /// </summary>
+        internal static string ColumnChain {
+            get {
+                return ResourceManager.GetString("ColumnChain", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Name.
+        /// </summary>
+        internal static string ColumnName {
+            get {
+                return ResourceManager.GetString("ColumnName", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Size.
+        /// </summary>
+        internal static string ColumnSize {
+            get {
+                return ResourceManager.GetString("ColumnSize", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Tables.
+        /// </summary>
+        internal static string ColumnTables {
+            get {
+                return ResourceManager.GetString("ColumnTables", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Created.
+        /// </summary>
+        internal static string ColumnTime {
+            get {
+                return ResourceManager.GetString("ColumnTime", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Verified.
+        /// </summary>
+        internal static string ColumnVerified {
+            get {
+                return ResourceManager.GetString("ColumnVerified", resourceCulture);
+            }
+        }
+        
+        /// <summary>
         ///   Looks up a localized string similar to Commands about the platform&apos;s database..
         /// </summary>
         internal static string DbDescription {
@@ -234,6 +405,15 @@ namespace O4O.Cli.Resources {
         internal static string ErrorClusterStart {
             get {
                 return ResourceManager.GetString("ErrorClusterStart", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to A conductor is already running for {0} (pid {1}): stop it first, or use another O4O_HOME..
+        /// </summary>
+        internal static string ErrorConductorRunning {
+            get {
+                return ResourceManager.GetString("ErrorConductorRunning", resourceCulture);
             }
         }
         
@@ -319,11 +499,20 @@ namespace O4O.Cli.Resources {
         }
         
         /// <summary>
-        ///   Looks up a localized string similar to Exit codes: 0 success (status: all healthy), 1 failure, 2 invalid command line or configuration, 3 status: a component is unhealthy, 5 missing prerequisite (PostgreSQL, port in use, O4O_HOME not writable), 6 up: a component exited on its own, 130 interrupted; psql exits with psql&apos;s code..
+        ///   Looks up a localized string similar to Exit codes: 0 success (status: all healthy), 1 failure, 2 invalid command line or configuration, 3 status: a component is unhealthy, 5 missing prerequisite (PostgreSQL, port in use, O4O_HOME not writable, a conductor already running), 6 up: a component exited on its own, 130 interrupted; psql exits with psql&apos;s code..
         /// </summary>
         internal static string ExitCodesHelp {
             get {
                 return ResourceManager.GetString("ExitCodesHelp", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to FAILED.
+        /// </summary>
+        internal static string Failed {
+            get {
+                return ResourceManager.GetString("Failed", resourceCulture);
             }
         }
         
@@ -679,11 +868,128 @@ namespace O4O.Cli.Resources {
         }
         
         /// <summary>
+        ///   Looks up a localized string similar to intact.
+        /// </summary>
+        internal static string Intact {
+            get {
+                return ResourceManager.GetString("Intact", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Interrupted: nothing was left half-done..
+        /// </summary>
+        internal static string Interrupted {
+            get {
+                return ResourceManager.GetString("Interrupted", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to never.
+        /// </summary>
+        internal static string Never {
+            get {
+                return ResourceManager.GetString("Never", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Restore only the database, not the platform&apos;s files..
+        /// </summary>
+        internal static string OptionDatabaseOnly {
+            get {
+                return ResourceManager.GetString("OptionDatabaseOnly", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Show what would be deleted without deleting anything..
+        /// </summary>
+        internal static string OptionDryRun {
+            get {
+                return ResourceManager.GetString("OptionDryRun", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Also back up $O4O_HOME/secrets (passwords, signing key)..
+        /// </summary>
+        internal static string OptionIncludeSecrets {
+            get {
+                return ResourceManager.GetString("OptionIncludeSecrets", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Print JSON on stdout (stable field names) instead of a table..
+        /// </summary>
+        internal static string OptionJson {
+            get {
+                return ResourceManager.GetString("OptionJson", resourceCulture);
+            }
+        }
+        
+        /// <summary>
         ///   Looks up a localized string similar to Language of human output: en (default) or ko. Also O4O_LANG..
         /// </summary>
         internal static string OptionLang {
             get {
                 return ResourceManager.GetString("OptionLang", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Swap the newest &lt;db&gt;_broken_* database back in..
+        /// </summary>
+        internal static string OptionUndo {
+            get {
+                return ResourceManager.GetString("OptionUndo", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Verify every archive in the backup directory..
+        /// </summary>
+        internal static string OptionVerifyAll {
+            get {
+                return ResourceManager.GetString("OptionVerifyAll", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Swap without asking (required when stdin is not a terminal)..
+        /// </summary>
+        internal static string OptionYes {
+            get {
+                return ResourceManager.GetString("OptionYes", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to deleted {0}.
+        /// </summary>
+        internal static string PruneDeleted {
+            get {
+                return ResourceManager.GetString("PruneDeleted", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to keep    {0} ({1}).
+        /// </summary>
+        internal static string PruneKeep {
+            get {
+                return ResourceManager.GetString("PruneKeep", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to would delete {0}.
+        /// </summary>
+        internal static string PruneWouldDelete {
+            get {
+                return ResourceManager.GetString("PruneWouldDelete", resourceCulture);
             }
         }
         
@@ -796,7 +1102,7 @@ namespace O4O.Cli.Resources {
         }
         
         /// <summary>
-        ///   Looks up a localized string similar to restore by hand from {0}: restoring is not in this build.
+        ///   Looks up a localized string similar to run o4o restore {0} by hand (it asks before replacing the database): recover does not restore by itself yet.
         /// </summary>
         internal static string RecoverRestoreManual {
             get {
@@ -819,6 +1125,60 @@ namespace O4O.Cli.Resources {
         internal static string RecoverVerifyPlan {
             get {
                 return ResourceManager.GetString("RecoverVerifyPlan", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to {0} loaded and verified ({1} rows). Replace {2} with it now (the current one is kept as {3})?.
+        /// </summary>
+        internal static string RestoreConfirm {
+            get {
+                return ResourceManager.GetString("RestoreConfirm", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Nothing was changed..
+        /// </summary>
+        internal static string RestoreDeclined {
+            get {
+                return ResourceManager.GetString("RestoreDeclined", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Restore a backup into &lt;db&gt;_restore, verify it against the manifest, then swap it in by rename (the replaced database is kept as &lt;db&gt;_broken_&lt;timestamp&gt;)..
+        /// </summary>
+        internal static string RestoreDescription {
+            get {
+                return ResourceManager.GetString("RestoreDescription", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Restored {0} into {1}; the replaced database is kept as {2}; {3} file(s) restored. Undo with `o4o restore --undo`..
+        /// </summary>
+        internal static string RestoreDone {
+            get {
+                return ResourceManager.GetString("RestoreDone", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Restoring {0}.
+        /// </summary>
+        internal static string RestoreLoading {
+            get {
+                return ResourceManager.GetString("RestoreLoading", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Refusing to swap databases without confirmation: stdin is not a terminal. Pass --yes..
+        /// </summary>
+        internal static string RestoreNeedsYes {
+            get {
+                return ResourceManager.GetString("RestoreNeedsYes", resourceCulture);
             }
         }
         
@@ -949,6 +1309,24 @@ namespace O4O.Cli.Resources {
         }
         
         /// <summary>
+        ///   Looks up a localized string similar to Swap {0} back in as the live database?.
+        /// </summary>
+        internal static string UndoConfirm {
+            get {
+                return ResourceManager.GetString("UndoConfirm", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to {0} is live again; the database it replaced is kept as {1}..
+        /// </summary>
+        internal static string UndoDone {
+            get {
+                return ResourceManager.GetString("UndoDone", resourceCulture);
+            }
+        }
+        
+        /// <summary>
         ///   Looks up a localized string similar to   Admin       {0}.
         /// </summary>
         internal static string UpAdmin {
@@ -994,7 +1372,7 @@ namespace O4O.Cli.Resources {
         }
         
         /// <summary>
-        ///   Looks up a localized string similar to Run the platform in the foreground: the managed PostgreSQL cluster (or the configured external server) and the web platform. Ctrl+C or SIGTERM stops both..
+        ///   Looks up a localized string similar to Run the platform in the foreground: the managed PostgreSQL cluster (or the configured external server) and the web platform. Ctrl+C or SIGTERM stops both. Data lives in $O4O_HOME (default: ./.o4o in the current directory)..
         /// </summary>
         internal static string UpDescription {
             get {
@@ -1008,6 +1386,15 @@ namespace O4O.Cli.Resources {
         internal static string UpHealth {
             get {
                 return ResourceManager.GetString("UpHealth", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Stopped the {0} (pid {1}) left running by a conductor that was killed..
+        /// </summary>
+        internal static string UpOrphanStopped {
+            get {
+                return ResourceManager.GetString("UpOrphanStopped", resourceCulture);
             }
         }
         
@@ -1089,6 +1476,15 @@ namespace O4O.Cli.Resources {
         internal static string VerifyPassed {
             get {
                 return ResourceManager.GetString("VerifyPassed", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to yes.
+        /// </summary>
+        internal static string Yes {
+            get {
+                return ResourceManager.GetString("Yes", resourceCulture);
             }
         }
     }

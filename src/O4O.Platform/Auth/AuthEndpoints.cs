@@ -22,10 +22,10 @@ internal static class AuthEndpoints
 
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var user = await connection.QuerySingleOrDefaultAsync<UserResponse>(new CommandDefinition(
-            """
+            $"""
             INSERT INTO users (email, password_hash, role) VALUES (@email, @hash, 'customer')
             ON CONFLICT ((lower(email))) DO NOTHING
-            RETURNING id, email, role, created_at, disabled, locked_until
+            RETURNING {UserResponse.Columns}
             """,
             new { email = CredentialRules.Normalize(body.Email!), hash = passwords.Hash(body.Password!) },
             cancellationToken: cancellationToken));

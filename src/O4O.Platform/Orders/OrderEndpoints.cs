@@ -43,6 +43,11 @@ public static class OrderEndpoints
                 return TypedResults.Ok(result.Order!);
             case PlacementOutcome.UnknownProducts:
                 return Problems.NotFound($"No product with id {string.Join(", ", result.ProductIds!)}. Nothing was ordered.");
+            case PlacementOutcome.UnknownUser:
+                return TypedResults.Problem("The signed-in account no longer exists. Sign in again.", statusCode: StatusCodes.Status401Unauthorized);
+            case PlacementOutcome.TotalTooLarge:
+                return TypedResults.Problem(
+                    $"The order's total would exceed {OrderPlacement.MaxTotal}. Nothing was ordered.", statusCode: StatusCodes.Status400BadRequest);
             default:
                 return Problems.Conflict($"Not enough stock for product {string.Join(", ", result.ProductIds!)}. Nothing was ordered.");
         }

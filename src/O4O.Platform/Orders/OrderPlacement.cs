@@ -9,6 +9,8 @@ public enum PlacementOutcome
     Replayed,
     UnknownProducts,
     OutOfStock,
+    TotalTooLarge,
+    UnknownUser,
 }
 
 public sealed record PlacementResult(PlacementOutcome Outcome, Order? Order = null, IReadOnlyList<long>? ProductIds = null);
@@ -20,6 +22,9 @@ public sealed record PlacementResult(PlacementOutcome Outcome, Order? Order = nu
 /// </summary>
 internal sealed class OrderPlacement(NpgsqlDataSource dataSource, OrderStore orders)
 {
+    /// <summary>The largest amount <c>numeric(12, 2)</c> holds.</summary>
+    public const decimal MaxTotal = 9_999_999_999.99m;
+
     private sealed record LockedProduct(long Id, string Name, decimal Price, int Stock);
 
     public async Task<PlacementResult> PlaceAsync(
@@ -29,7 +34,17 @@ internal sealed class OrderPlacement(NpgsqlDataSource dataSource, OrderStore ord
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         CommandDefinition Command(string sql, object parameters) => new(sql, parameters, transaction, cancellationToken: cancellationToken);
 
-        var orderId = await connection.ExecuteScalarAsync<long?>(Command(OrderSql.InsertOrder, new { userId, key = idempotencyKey }));
+        long? orderId;
+        try
+        {
+            orderId = await connection.ExecuteScalarAsync<long?>(Command(OrderSql.InsertOrder, new { userId, key = idempotencyKey }));
+        }
+        catch (PostgresException exception) when (exception.SqlState == PostgresErrorCodes.ForeignKeyViolation)
+        {
+            // A token outlived its account, e.g. after a restore from an older backup.
+            return new PlacementResult(PlacementOutcome.UnknownUser);
+        }
+
         if (orderId is not { } id)
         {
             await transaction.RollbackAsync(cancellationToken);
@@ -41,6 +56,7 @@ internal sealed class OrderPlacement(NpgsqlDataSource dataSource, OrderStore ord
         var quantities = lines.Values.ToArray();
         var products = (await connection.QueryAsync<LockedProduct>(Command(OrderSql.LockProducts, new { ids }))).ToDictionary(p => p.Id);
         var unknown = ids.Where(productId => !products.ContainsKey(productId)).ToList();
+        // Returning without a commit disposes the transaction, which rolls back the order row too.
         if (unknown.Count > 0)
         {
             return new PlacementResult(PlacementOutcome.UnknownProducts, ProductIds: unknown);
@@ -55,6 +71,11 @@ internal sealed class OrderPlacement(NpgsqlDataSource dataSource, OrderStore ord
 
         var prices = ids.Select(productId => products[productId].Price).ToArray();
         var total = ids.Select((productId, i) => prices[i] * quantities[i]).Sum();
+        if (total > MaxTotal)
+        {
+            return new PlacementResult(PlacementOutcome.TotalTooLarge);
+        }
+
         await connection.ExecuteAsync(Command(OrderSql.InsertLines, new { orderId = id, ids, quantities, prices }));
         var createdAt = await connection.ExecuteScalarAsync<DateTime>(Command(OrderSql.SetTotal, new { orderId = id, total }));
         await transaction.CommitAsync(cancellationToken);

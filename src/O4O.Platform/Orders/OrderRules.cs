@@ -12,8 +12,8 @@ internal static class OrderRules
     public static SortedDictionary<long, int> Validate(OrderRequest request, string? idempotencyKey, FieldErrors errors)
     {
         var lines = new SortedDictionary<long, int>();
-        errors.When(idempotencyKey is { Length: 0 or > MaxIdempotencyKeyLength }, "Idempotency-Key",
-            $"The Idempotency-Key header must be 1 to {MaxIdempotencyKeyLength} characters.");
+        errors.When(idempotencyKey is { Length: 0 or > MaxIdempotencyKeyLength } || !InputText.IsClean(idempotencyKey), "Idempotency-Key",
+            $"The Idempotency-Key header must be 1 to {MaxIdempotencyKeyLength} printable characters.");
         if (request.Items is not { Count: > 0 and <= MaxItems } items)
         {
             errors.Add("items", $"items must hold 1 to {MaxItems} entries.");

@@ -24,7 +24,9 @@ internal static partial class ProductRules
             "sku", "sku is required: 1 to 64 letters, digits, '.', '_' or '-'.");
         errors.When(string.IsNullOrWhiteSpace(input.Name) || input.Name.Trim().Length > 200,
             "name", "name is required and at most 200 characters.");
-        errors.When(input.Description?.Length > 4000, "description", "description must be at most 4000 characters.");
+        errors.When(!InputText.IsClean(input.Name), "name", "name cannot contain control characters.");
+        errors.When(input.Description?.Length > 4000 || !InputText.IsClean(input.Description, multiline: true),
+            "description", "description must be at most 4000 characters, without control characters other than line breaks and tabs.");
         errors.When(input.Price is not { } price || price < 0 || price > MaxPrice || decimal.Round(price, 2) != price,
             "price", $"price is required: 0 to {MaxPrice} with at most two decimals.");
         errors.When(input.Stock is null or < 0, "stock", "stock is required and cannot be negative.");
@@ -34,7 +36,8 @@ internal static partial class ProductRules
     public static (PageRequest Page, string? Pattern, string OrderBy) ValidateQuery(ProductQuery query, FieldErrors errors)
     {
         var page = PageRequest.Validate(query.Page, query.PageSize, errors);
-        errors.When(query.Q?.Length > MaxSearchLength, "q", $"q must be at most {MaxSearchLength} characters.");
+        errors.When(query.Q?.Length > MaxSearchLength || !InputText.IsClean(query.Q),
+            "q", $"q must be at most {MaxSearchLength} characters, without control characters.");
         var sort = string.IsNullOrEmpty(query.Sort) ? "name" : query.Sort;
         if (!Sorts.TryGetValue(sort, out var orderBy))
         {
@@ -61,6 +64,6 @@ internal static partial class ProductRules
         return $"%{escaped}%";
     }
 
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]*$")]
+    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9._-]*\z")]
     private static partial Regex SkuPattern();
 }

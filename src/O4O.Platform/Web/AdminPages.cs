@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Claims;
 using Dapper;
 using Microsoft.AspNetCore.Antiforgery;
@@ -64,11 +65,15 @@ internal static class AdminPages
             return LoginPage(antiforgery, context, returnUrl, email, "This account cannot use the admin console.", StatusCodes.Status403Forbidden);
         }
 
-        Claim[] claims = [new(ClaimNames.Subject, user.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)), new(ClaimNames.Email, user.Email), new(ClaimNames.Role, user.Role)];
+        Claim[] claims =
+        [
+            new(ClaimNames.Subject, user.Id.ToString(CultureInfo.InvariantCulture)),
+            new(ClaimNames.Email, user.Email),
+            new(ClaimNames.Role, user.Role),
+        ];
         var identity = new ClaimsIdentity(claims, CookieAuthenticationDefaults.AuthenticationScheme, ClaimNames.Email, ClaimNames.Role);
         await context.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, new ClaimsPrincipal(identity));
-        // Only a local path: a crafted returnUrl must not turn the login page into an open redirect.
-        return TypedResults.LocalRedirect(returnUrl is { } url && url.StartsWith("/admin", StringComparison.Ordinal) ? url : "/admin");
+        return TypedResults.LocalRedirect(AdminReturnUrl(returnUrl));
     }
 
     public static async Task<Results<RedirectHttpResult, BadRequest>> SignOut(IAntiforgery antiforgery, HttpContext context)
@@ -81,6 +86,15 @@ internal static class AdminPages
         await context.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
         return TypedResults.LocalRedirect("/admin/login");
     }
+
+    /// <summary>A path inside the console, else <c>/admin</c>: a crafted returnUrl must not make an open redirect.</summary>
+    private static string AdminReturnUrl(string? returnUrl) =>
+        returnUrl is { } url
+        && (url == "/admin" || url.StartsWith("/admin/", StringComparison.Ordinal) || url.StartsWith("/admin?", StringComparison.Ordinal))
+        && !url.Any(c => char.IsControl(c) || c == '\\')
+        && !url.Contains("//", StringComparison.Ordinal)
+            ? url
+            : "/admin";
 
     private static RazorComponentResult<AdminLogin> LoginPage(
         IAntiforgery antiforgery, HttpContext context, string? returnUrl, string? email, string? error, int status) =>

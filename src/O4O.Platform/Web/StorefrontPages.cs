@@ -13,7 +13,12 @@ internal static class StorefrontPages
         string? q, int? page, ProductStore store, CancellationToken cancellationToken)
     {
         // A page is forgiving where the API is strict: odd input is clamped rather than refused.
-        var search = q?.Trim() is { Length: > ProductRules.MaxSearchLength } longSearch ? longSearch[..ProductRules.MaxSearchLength] : q?.Trim();
+        var search = InputText.IsClean(q) ? q?.Trim() : string.Concat(q!.Where(c => !char.IsControl(c))).Trim();
+        if (search?.Length > ProductRules.MaxSearchLength)
+        {
+            search = search[..ProductRules.MaxSearchLength];
+        }
+
         var request = new PageRequest(Math.Clamp(page ?? 1, 1, PageRequest.MaxPage), PageSize);
         var products = await store.ListAsync(request, ProductRules.ToPattern(search), ProductRules.Sorts["name"], cancellationToken);
         return new RazorComponentResult<Storefront>(new { Products = products, Query = search });

@@ -24,11 +24,19 @@ public sealed record DatabaseTarget(string Host, int Port, string Username, stri
     /// else the managed cluster on 127.0.0.1 as its superuser (on <paramref name="port"/>, e.g. the running
     /// conductor's, else the configured port).
     /// </summary>
+    /// <exception cref="InvalidConnectionStringException">The configured external connection string is malformed.</exception>
     public static DatabaseTarget ForPlatform(O4OHome home, DatabaseOptions options, int? port = null)
     {
         if (!options.IsManaged)
         {
-            return FromConnectionString(options.ConnectionString!, options.Name);
+            try
+            {
+                return FromConnectionString(options.ConnectionString!, options.Name);
+            }
+            catch (ArgumentException exception)
+            {
+                throw new InvalidConnectionStringException(exception);
+            }
         }
 
         var password = File.Exists(home.PostgresPasswordFile) ? File.ReadAllText(home.PostgresPasswordFile).Trim() : null;
@@ -47,9 +55,6 @@ public sealed record DatabaseTarget(string Host, int Port, string Username, stri
             builder.Password,
             string.IsNullOrEmpty(builder.Database) ? defaultDatabase : builder.Database);
     }
-
-    /// <summary>The same server and login with another database.</summary>
-    public DatabaseTarget WithDatabase(string database) => this with { Database = database };
 
     /// <summary>An Npgsql connection string for this target.</summary>
     public string ToConnectionString() => new NpgsqlConnectionStringBuilder
@@ -77,3 +82,8 @@ public sealed record DatabaseTarget(string Host, int Port, string Username, stri
     /// <summary>The server's address, <c>host:port</c>, for tables and messages.</summary>
     public string Address => string.Create(CultureInfo.InvariantCulture, $"{Host}:{Port}");
 }
+
+/// <summary><c>Database:ConnectionString</c> is not a valid connection string.</summary>
+/// <param name="inner">Npgsql's complaint.</param>
+public sealed class InvalidConnectionStringException(ArgumentException inner)
+    : Exception($"Database:ConnectionString (O4O__Database__ConnectionString) is not a valid connection string: {inner.Message}", inner);

@@ -7,10 +7,17 @@ namespace O4O.Recovery.Health;
 public sealed record ProbeResult(bool Healthy, TimeSpan Elapsed, string? Error)
 {
     /// <summary>A failed probe with the first line of <paramref name="error"/>'s message as the reason.</summary>
-    public static ProbeResult Failed(TimeSpan elapsed, Exception error) =>
-        new(false, elapsed, FirstLine(error.Message));
+    public static ProbeResult Failed(TimeSpan elapsed, Exception error)
+    {
+        // "Failed to connect to 127.0.0.1:5432" says where; the innermost exception says why (connection refused).
+        var cause = error.GetBaseException();
+        var reason = cause == error || error.Message.Contains(cause.Message, StringComparison.Ordinal)
+            ? error.Message
+            : $"{error.Message}: {cause.Message}";
+        return new(false, elapsed, FirstLine(reason));
+    }
 
     /// <summary>The first line of <paramref name="text"/>: reasons are shown in tables and one-line reports.</summary>
-    public static string FirstLine(string text) =>
+    private static string FirstLine(string text) =>
         text.Split('\n', 2, StringSplitOptions.TrimEntries)[0];
 }

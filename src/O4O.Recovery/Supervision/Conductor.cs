@@ -28,8 +28,15 @@ public sealed class Conductor(O4OHome home, DatabaseOptions database, PlatformOp
     /// Runs until <paramref name="stop"/> is cancelled (returns null) or a child exits on its own (returns what exited).
     /// The home must exist (<see cref="O4OHome.EnsureCreated"/>): its configuration was read to make this conductor.
     /// </summary>
+    /// <exception cref="ConductorAlreadyRunningException">Another conductor runs for this home.</exception>
     public async Task<ComponentExit?> RunAsync(CancellationToken stop)
     {
+        using var exclusive = ConductorLock.Acquire(home);
+        if (await OrphanedPlatform.StopAsync(home, stop) is { } orphan)
+        {
+            observer.OrphanStopped(PlatformComponent, orphan);
+        }
+
         EnsurePortIsFree(platform.Port, $"{O4OConfiguration.EnvironmentPrefix}Platform__Port");
         if (database.IsManaged && database.Port == platform.Port)
         {

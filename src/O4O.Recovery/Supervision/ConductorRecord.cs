@@ -32,12 +32,15 @@ public sealed record ConductorRecord(int ConductorPid, DateTimeOffset StartedAt,
     /// The record of the conductor running for <paramref name="home"/>, or null when none runs
     /// (no file, an unreadable file, or a file left behind by a conductor that no longer exists).
     /// </summary>
-    public static ConductorRecord? ReadRunning(O4OHome home)
+    public static ConductorRecord? ReadRunning(O4OHome home) =>
+        Read(home) is { } record && UnixProcess.IsAlive(record.ConductorPid) ? record : null;
+
+    /// <summary>The record in <paramref name="home"/>, whether or not its conductor still runs; null when there is none.</summary>
+    public static ConductorRecord? Read(O4OHome home)
     {
         try
         {
-            var record = JsonSerializer.Deserialize<ConductorRecord>(File.ReadAllText(home.ConductorFile), _json);
-            return record is not null && UnixProcess.IsAlive(record.ConductorPid) ? record : null;
+            return JsonSerializer.Deserialize<ConductorRecord>(File.ReadAllText(home.ConductorFile), _json);
         }
         catch (Exception exception) when (exception is IOException or JsonException or UnauthorizedAccessException)
         {

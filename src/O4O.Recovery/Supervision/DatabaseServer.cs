@@ -34,7 +34,9 @@ public sealed class DatabaseServer(O4OHome home, DatabaseOptions options) : IAsy
         }
 
         _cluster = new ManagedCluster(home.PostgresData, home.PostgresPasswordFile, options.Port, PostgresBinaries.Locate(options.BinDirectory));
-        if (await _cluster.InitializeAsync(cancellationToken))
+        // Not cancellable: initdb stopped halfway leaves a directory that is neither empty nor a cluster, which
+        // the next start refuses. It takes a second or two; the stop request is honoured right after.
+        if (await _cluster.InitializeAsync(CancellationToken.None))
         {
             observer.ClusterInitialized(_cluster.DataDirectory);
         }

@@ -5,6 +5,9 @@ namespace O4O.Recovery.Supervision;
 /// <summary>What the conductor reports as it works; the CLI renders it (localised) for the operator.</summary>
 public interface IConductorObserver
 {
+    /// <summary>A <paramref name="component"/> left running by a conductor that was killed was stopped.</summary>
+    void OrphanStopped(string component, int pid);
+
     /// <summary>A new managed cluster was created in <paramref name="dataDirectory"/>.</summary>
     void ClusterInitialized(string dataDirectory);
 

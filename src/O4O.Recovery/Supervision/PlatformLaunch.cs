@@ -23,12 +23,17 @@ public sealed record PlatformLaunch(string Assembly, int Port, O4OHome Home, str
     /// </summary>
     public ProcessStartInfo StartInfo()
     {
-        var start = new ProcessStartInfo(DotnetHost(), [Assembly]) { UseShellExecute = false };
+        // In its own directory, as a deployed app runs: its content root is where its files are, not where o4o was typed.
+        var start = new ProcessStartInfo(DotnetHost(), [Assembly])
+        {
+            UseShellExecute = false,
+            WorkingDirectory = Path.GetDirectoryName(Assembly),
+        };
         start.Environment[O4OHome.EnvironmentVariable] = Home.Root;
         start.Environment[$"{O4OConfiguration.EnvironmentPrefix}Database__ConnectionString"] = DatabaseConnectionString;
         start.Environment[$"{O4OConfiguration.EnvironmentPrefix}Platform__Port"] = Port.ToString(CultureInfo.InvariantCulture);
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        // Kestrel's standard setting; a platform that binds Platform:Port itself simply overrides it.
+        // The conductor probes this port: a stray ASPNETCORE_URLS in the caller's environment must not move the platform.
         start.Environment["ASPNETCORE_URLS"] = BaseAddress.ToString().TrimEnd('/');
         return start;
     }

@@ -1,6 +1,8 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using O4O.Recovery.Supervision;
 using O4O.Tests.Shared;
 
 namespace O4O.Cli.Tests.Commands;
@@ -85,6 +87,53 @@ public sealed class UpErrorTests
         Assert.Equal(ExitCodes.Failure, result.ExitCode);
         Assert.Contains("set O4O__Platform__Assembly", result.ErrorLines[^1]);
         Assert.DoesNotContain("   at ", result.Error);
+    }
+
+    [Fact]
+    public async Task A_second_conductor_for_the_same_home_is_refused_in_one_line()
+    {
+        using var cli = new CliRun();
+        cli.Home.EnsureCreated();
+        using var running = ConductorLock.Acquire(cli.Home);
+
+        var result = await cli.RunAsync("up");
+
+        AssertOneLine(result, ExitCodes.EnvironmentError,
+            $"o4o: A conductor is already running for {cli.Home.Root} (pid ?): stop it first, or use another O4O_HOME.");
+    }
+
+    [Fact]
+    public async Task A_platform_left_behind_by_a_killed_conductor_is_stopped_by_the_next_up()
+    {
+        using var cli = new CliRun();
+        cli.Home.EnsureCreated();
+        using var orphan = Process.Start(new ProcessStartInfo("bash", ["-c", "exec -a O4O.Platform.dll sleep 300"]))!;
+        using var deadConductor = Process.Start("true")!;
+        await deadConductor.WaitForExitAsync();
+        new ConductorRecord(deadConductor.Id, DateTimeOffset.UtcNow,
+            new ComponentRecord(null, 5432, "127.0.0.1"), new ComponentRecord(orphan.Id, 4000, "127.0.0.1")).Write(cli.Home);
+        using var occupied = Occupy(out var port);
+        cli.Settings["Platform:Port"] = port.ToString(CultureInfo.InvariantCulture);
+
+        var result = await cli.RunAsync("up");
+
+        Assert.True(orphan.WaitForExit(TimeSpan.FromSeconds(5)), "the orphaned platform is still running");
+        Assert.Equal($"Stopped the platform (pid {orphan.Id}) left running by a conductor that was killed.", result.ErrorLines[0]);
+    }
+
+    [Theory]
+    [InlineData("up")]
+    [InlineData("status")]
+    public async Task A_malformed_setting_is_one_line_and_a_usage_error(string command)
+    {
+        using var cli = new CliRun();
+        cli.Settings["Database:ConnectionString"] = "not a connection string";
+        cli.Settings["Platform:Port"] = FreePort.Next().ToString(CultureInfo.InvariantCulture);
+
+        var result = await cli.RunAsync(command);
+
+        Assert.Equal(ExitCodes.UsageError, result.ExitCode);
+        Assert.StartsWith("o4o: Invalid configuration: Database:ConnectionString (O4O__Database__ConnectionString) is not a valid connection string", Assert.Single(result.ErrorLines));
     }
 
     [Fact]

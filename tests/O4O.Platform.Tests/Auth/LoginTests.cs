@@ -86,12 +86,7 @@ public sealed class LoginTests(ManagedPostgresFixture postgres) : PlatformTest(p
         Assert.Equal(HttpStatusCode.Conflict, taken.StatusCode);
     }
 
-    private string[] ReadLog(string name)
-    {
-        using var stream = new FileStream(Path.Combine(Platform.Home, "logs", name), FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-        using var reader = new StreamReader(stream);
-        return reader.ReadToEnd().Split('\n');
-    }
+    private string[] ReadLog(string name) => Platform.ReadLog(name).Split('\n');
 
     private async Task<List<AuthEvent>> QueryAuditAsync()
     {

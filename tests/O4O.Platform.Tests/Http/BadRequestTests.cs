@@ -57,6 +57,29 @@ public sealed class BadRequestTests(ManagedPostgresFixture postgres) : PlatformT
         await AssertProblemAsync(await client.GetAsync("/api/v1/products?page=abc"), HttpStatusCode.BadRequest);
     }
 
+    [Fact]
+    public async Task Text_with_a_NUL_byte_is_refused_with_400_rather_than_reaching_the_database()
+    {
+        using var admin = await Platform.CreateClientAsync("admin");
+
+        await AssertProblemAsync(await admin.GetAsync("/api/v1/products?q=tea%00"), HttpStatusCode.BadRequest);
+        await AssertProblemAsync(
+            await admin.PostAsJsonAsync("/api/v1/products", new { sku = "NUL-1", name = "Bad\0name", price = 1m, stock = 1 }), HttpStatusCode.BadRequest);
+        Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync("/?q=tea%00")).StatusCode);
+    }
+
+    [Fact]
+    public async Task An_order_whose_total_cannot_be_stored_is_a_400_and_writes_nothing()
+    {
+        using var admin = await Platform.CreateClientAsync("admin");
+        var id = await Platform.CreateProductAsync(stock: 10, price: 9_000_000_000m);
+
+        var response = await admin.PostAsJsonAsync("/api/v1/orders", new { items = new[] { new { productId = id, quantity = 2 } } });
+
+        await AssertProblemAsync(response, HttpStatusCode.BadRequest);
+        Assert.Equal(10, await Platform.StockAsync(id));
+    }
+
     private static async Task AssertProblemAsync(HttpResponseMessage response, HttpStatusCode expected)
     {
         Assert.Equal(expected, response.StatusCode);

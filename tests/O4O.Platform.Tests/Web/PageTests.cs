@@ -97,7 +97,21 @@ public sealed partial class PageTests(ManagedPostgresFixture postgres) : Platfor
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
     }
 
-    private static async Task<HttpResponseMessage> SignInAsync(HttpClient client, string email, string password)
+    [Theory]
+    [InlineData("//evil.example/admin")]
+    [InlineData("https://evil.example/admin")]
+    [InlineData("/admin\t")]
+    public async Task A_return_url_outside_the_console_lands_on_the_overview(string returnUrl)
+    {
+        using var client = Platform.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+
+        var response = await SignInAsync(client, PlatformFactory.AdminEmail, PlatformFactory.AdminPassword, returnUrl);
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal("/admin", response.Headers.Location!.OriginalString);
+    }
+
+    private static async Task<HttpResponseMessage> SignInAsync(HttpClient client, string email, string password, string returnUrl = "/admin")
     {
         var form = await client.GetStringAsync("/admin/login");
         var token = AntiforgeryField().Match(form);
@@ -107,6 +121,7 @@ public sealed partial class PageTests(ManagedPostgresFixture postgres) : Platfor
             [token.Groups["name"].Value] = token.Groups["value"].Value,
             ["email"] = email,
             ["password"] = password,
+            ["returnUrl"] = returnUrl,
         }));
     }
 

@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# Backup and restore, the runbook's pipeline against o4o, in one run on the same data.
+#   baseline backup : pg_dump -Fp o4o_platform | gzip > file.sql.gz
+#   o4o backup      : o4o backup create
+#   baseline restore: gunzip -c file.sql.gz | psql -d <new database>
+#   o4o restore     : o4o restore latest --db-only --yes   (load, verify, swap)
+# Starts a throwaway PostgreSQL cluster (initdb --data-checksums, like the managed one) in a temporary O4O_HOME
+# and removes it afterwards.
+# Usage: bench/backup.sh [scale]   (scale 1 = about 2 million rows; 0.05 for a quick smoke run)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SCALE="${1:-1}"
+BIN="${O4O_PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)}"
+export PATH="$BIN:$PATH"
+WORK="$(mktemp -d /tmp/o4o-bench.XXXXXX)"
+chmod 755 "$WORK"
+export O4O_HOME="$WORK/home"
+PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+export O4O__Database__Port="$PORT" PGHOST=127.0.0.1 PGPORT="$PORT" PGUSER=postgres
+export PGPASSWORD="bench-$RANDOM$RANDOM"
+as_postgres() { if [ "$(id -u)" = 0 ]; then setpriv --reuid=postgres --regid=postgres --init-groups -- "$@"; else "$@"; fi; }
+
+cleanup() {
+  as_postgres pg_ctl -D "$O4O_HOME/pg" -m fast stop >/dev/null 2>&1 || true
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+echo "bench: building o4o (Release)"
+dotnet build src/O4O.Cli -c Release --nologo -v quiet >/dev/null
+O4O=(dotnet "$PWD/artifacts/bin/O4O.Cli/release/o4o.dll")
+
+echo "bench: starting a throwaway cluster on port $PORT"
+mkdir -p "$O4O_HOME/secrets" "$O4O_HOME/pg"
+printf '%s' "$PGPASSWORD" > "$O4O_HOME/secrets/postgres.password"
+printf '%s' "$PGPASSWORD" > "$WORK/pwfile"
+if [ "$(id -u)" = 0 ]; then chown postgres "$O4O_HOME/pg" "$WORK/pwfile"; fi
+as_postgres initdb --data-checksums -D "$O4O_HOME/pg" -U postgres --auth=scram-sha-256 --pwfile="$WORK/pwfile" -E UTF8 --locale=C.UTF-8 >/dev/null
+as_postgres pg_ctl -D "$O4O_HOME/pg" -l "$O4O_HOME/pg/server.log" -w \
+  -o "-c port=$PORT -c listen_addresses=127.0.0.1 -c unix_socket_directories= -c max_wal_size=4GB" start >/dev/null
+psql -X -q -c "CREATE DATABASE o4o_platform"
+
+echo "bench: generating the data set (scale $SCALE)"
+psql -X -q -d o4o_platform -v scale="$SCALE" -f bench/backup-data.sql
+psql -X -q -d o4o_platform -c "VACUUM ANALYZE" -c "CHECKPOINT"
+psql -X -At -d o4o_platform -c "SELECT 'bench: ' || (SELECT sum(n_live_tup) FROM pg_stat_user_tables) || ' rows, database ' || pg_size_pretty(pg_database_size('o4o_platform'))"
+
+now() { date +%s.%N; }
+elapsed() { python3 -c "print(f'{$2 - $1:.2f}')"; }
+
+echo "bench: runbook backup: pg_dump -Fp | gzip"
+t0=$(now); pg_dump -Fp o4o_platform | gzip > "$WORK/runbook.sql.gz"; t1=$(now)
+base_backup=$(elapsed "$t0" "$t1"); base_size=$(stat -c %s "$WORK/runbook.sql.gz")
+raw_size=$(gunzip -c "$WORK/runbook.sql.gz" | wc -c)
+
+echo "bench: o4o backup create"
+t0=$(now); "${O4O[@]}" backup create > "$WORK/archive-path"; t1=$(now)
+o4o_backup=$(elapsed "$t0" "$t1"); o4o_size=$(stat -c %s "$(cat "$WORK/archive-path")")
+
+echo "bench: runbook restore: gunzip -c | psql into a new database"
+psql -X -q -c "CREATE DATABASE runbook_restore"
+t0=$(now); gunzip -c "$WORK/runbook.sql.gz" | psql -X -q -d runbook_restore >/dev/null; t1=$(now)
+base_restore=$(elapsed "$t0" "$t1")
+psql -X -q -c "DROP DATABASE runbook_restore"
+psql -X -q -c "CHECKPOINT"
+
+echo "bench: o4o restore latest --db-only --yes"
+t0=$(now); "${O4O[@]}" restore latest --db-only --yes >/dev/null; t1=$(now)
+o4o_restore=$(elapsed "$t0" "$t1")
+
+python3 - "$raw_size" "$base_backup" "$base_size" "$o4o_backup" "$o4o_size" "$base_restore" "$o4o_restore" <<'PY'
+import sys
+raw, bb, bs, ob, os_, br, orr = sys.argv[1:]
+raw, bs, os_ = int(raw), int(bs), int(os_)
+bb, ob, br, orr = map(float, (bb, ob, br, orr))
+mib = lambda n: f"{n / 2**20:.1f} MiB"
+print(f"plain dump {mib(raw)}; gzip ratio {raw / bs:.2f}x")
+print(f"backup : runbook {bb:.2f} s, {mib(bs)} | o4o {ob:.2f} s, {mib(os_)} | time ratio {ob / bb:.2f} (target <= 0.35), size ratio {os_ / bs:.3f} (target <= 1)")
+print(f"restore: runbook {br:.2f} s | o4o {orr:.2f} s (load, verify, swap) | time ratio {orr / br:.2f} (target <= 0.7)")
+PY

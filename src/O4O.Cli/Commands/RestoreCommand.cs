@@ -1,0 +1,88 @@
+using System.CommandLine;
+using O4O.Cli.Resources;
+using O4O.Recovery.Backups;
+using O4O.Recovery.Restore;
+using Spectre.Console;
+
+namespace O4O.Cli.Commands;
+
+/// <summary>
+/// <c>o4o restore [NAME | latest] [--db-only] [--yes]</c> and <c>o4o restore --undo</c>.
+/// Prints the name the replaced database is kept under on stdout.
+/// </summary>
+internal static class RestoreCommand
+{
+    private static readonly Argument<string> _name = new("name") { Description = Strings.ArgumentBackupName, DefaultValueFactory = _ => "latest" };
+    private static readonly Option<bool> _databaseOnly = new("--db-only") { Description = Strings.OptionDatabaseOnly };
+    private static readonly Option<bool> _yes = new("--yes") { Description = Strings.OptionYes };
+    private static readonly Option<bool> _undo = new("--undo") { Description = Strings.OptionUndo };
+
+    public static Command Build()
+    {
+        var command = new Command("restore", Strings.RestoreDescription);
+        command.Arguments.Add(_name);
+        command.Options.Add(_databaseOnly);
+        command.Options.Add(_yes);
+        command.Options.Add(_undo);
+        command.SetAction((ParseResult parsed, CancellationToken cancellationToken) => BackupConsole.RunAsync(async () =>
+        {
+            var yes = parsed.GetValue(_yes);
+            if (!yes && Console.IsInputRedirected)
+            {
+                throw new RestoreRefusedException(Strings.RestoreNeedsYes);
+            }
+
+            var environment = BackupEnvironment.Load();
+            var restore = new DatabaseRestore(environment.Home, environment.Server(), environment.Catalogue(), TimeProvider.System);
+            return parsed.GetValue(_undo)
+                ? await UndoAsync(restore, yes, cancellationToken)
+                : await RestoreAsync(restore, ArchiveLocator.Find(environment.Directory, parsed.GetValue(_name)!), parsed.GetValue(_databaseOnly), yes, cancellationToken);
+        }));
+        return command;
+    }
+
+    private static async Task<int> RestoreAsync(DatabaseRestore restore, string archive, bool databaseOnly, bool yes, CancellationToken cancellationToken)
+    {
+        var description = BackupConsole.Format(Strings.RestoreLoading, Path.GetFileName(archive));
+        Task<RestoreOutcome> Run(IProgress<long>? progress) =>
+            restore.RestoreAsync(archive, databaseOnly, plan => yes || Confirm(BackupConsole.Format(Strings.RestoreConfirm,
+                plan.Archive, plan.Manifest.RowCounts.Values.Sum(), plan.LiveDatabase, plan.DisplacedDatabase)), progress, cancellationToken);
+
+        // A live progress bar and a prompt cannot share the terminal: the bar is shown only when no question follows.
+        RestoreOutcome outcome;
+        if (yes)
+        {
+            outcome = await BackupConsole.WithProgressAsync(description, Run);
+        }
+        else
+        {
+            BackupConsole.Note(description);
+            outcome = await Run(null);
+        }
+        if (!outcome.Swapped)
+        {
+            BackupConsole.Note(Strings.RestoreDeclined);
+            return ExitCodes.Failure;
+        }
+
+        Console.Out.WriteLine(outcome.Plan.DisplacedDatabase);
+        BackupConsole.Note(BackupConsole.Format(Strings.RestoreDone, outcome.Plan.Archive, outcome.Plan.LiveDatabase, outcome.Plan.DisplacedDatabase, outcome.FilesRestored));
+        return ExitCodes.Success;
+    }
+
+    private static async Task<int> UndoAsync(DatabaseRestore restore, bool yes, CancellationToken cancellationToken)
+    {
+        var (restored, keptAs) = await restore.UndoAsync(broken => yes || Confirm(BackupConsole.Format(Strings.UndoConfirm, broken)), cancellationToken);
+        if (keptAs.Length == 0)
+        {
+            BackupConsole.Note(Strings.RestoreDeclined);
+            return ExitCodes.Failure;
+        }
+
+        Console.Out.WriteLine(keptAs);
+        BackupConsole.Note(BackupConsole.Format(Strings.UndoDone, restored, keptAs));
+        return ExitCodes.Success;
+    }
+
+    private static bool Confirm(string question) => BackupConsole.Error.Confirm(question, defaultValue: false);
+}

@@ -1,0 +1,120 @@
+using System.Formats.Tar;
+using System.IO.Compression;
+
+namespace O4O.Recovery.Backups;
+
+/// <summary>
+/// Reads archives written by <see cref="BackupCreator"/>, turning every way an archive can be damaged
+/// (truncated, tampered, foreign) into a <see cref="BackupCorruptException"/> that names the member at fault.
+/// </summary>
+public static class ArchiveReader
+{
+    /// <summary>Reads the manifest, the archive's first member.</summary>
+    /// <exception cref="BackupCorruptException">Not an O4O archive, or unreadable.</exception>
+    public static async Task<BackupManifest> ReadManifestAsync(string archive, CancellationToken cancellationToken)
+    {
+        await using var reader = Open(archive, out var dispose);
+        await using var _ = dispose;
+        var entry = await NextAsync(reader, archive, "the archive header", cancellationToken);
+        if (entry?.Name != ArchiveName.ManifestMember || entry.DataStream is null)
+        {
+            throw new BackupCorruptException(archive, $"not an O4O backup: {ArchiveName.ManifestMember} is not its first member");
+        }
+
+        using var json = new MemoryStream();
+        await CopyAsync(entry.DataStream, json, archive, ArchiveName.ManifestMember, cancellationToken);
+        return BackupManifest.Parse(json.ToArray(), archive);
+    }
+
+    /// <summary>
+    /// Reads every member and checks its size and SHA-256 against the manifest; returns the manifest.
+    /// </summary>
+    /// <exception cref="BackupCorruptException">A member is missing, extra, truncated or altered (named in the message).</exception>
+    public static async Task<BackupManifest> CheckMembersAsync(string archive, CancellationToken cancellationToken)
+    {
+        var manifest = await ReadManifestAsync(archive, cancellationToken);
+        var expected = manifest.Members.ToDictionary(member => member.Path, StringComparer.Ordinal);
+        await using var reader = Open(archive, out var dispose);
+        await using var _ = dispose;
+        await NextAsync(reader, archive, ArchiveName.ManifestMember, cancellationToken);
+        string previous = ArchiveName.ManifestMember;
+        while (await NextAsync(reader, archive, $"the member after {previous}", cancellationToken) is { } entry)
+        {
+            if (!expected.Remove(entry.Name, out var member))
+            {
+                throw new BackupCorruptException(archive, $"member {entry.Name} is not in the manifest");
+            }
+
+            using var hashing = new HashingStream(Stream.Null);
+            if (entry.DataStream is not null)
+            {
+                await CopyAsync(entry.DataStream, hashing, archive, entry.Name, cancellationToken);
+            }
+
+            CheckMember(archive, entry.Name, member, hashing);
+
+            previous = entry.Name;
+        }
+
+        return expected.Count == 0
+            ? manifest
+            : throw new BackupCorruptException(archive, $"member {expected.Keys.First()} is missing (archive truncated?)");
+    }
+
+    /// <summary>Compares what was read of a member with the manifest's size and checksum.</summary>
+    internal static void CheckMember(string archive, string name, ManifestMember member, HashingStream read)
+    {
+        if (read.BytesSeen < member.Size)
+        {
+            throw new BackupCorruptException(archive, $"member {name} is truncated ({read.BytesSeen} of {member.Size} bytes)");
+        }
+
+        if (read.BytesSeen != member.Size || read.Sha256() != member.Sha256)
+        {
+            throw new BackupCorruptException(archive, $"member {name} does not match its checksum in the manifest (altered or damaged)");
+        }
+    }
+
+    /// <summary>Opens the archive's outer gzip and tar layers; the returned disposable closes the file.</summary>
+    internal static TarReader Open(string archive, out IAsyncDisposable file)
+    {
+        FileStream stream;
+        try
+        {
+            stream = new FileStream(archive, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20, FileOptions.SequentialScan);
+        }
+        catch (FileNotFoundException)
+        {
+            throw new BackupCorruptException(archive, "no such archive");
+        }
+
+        file = stream;
+        return new TarReader(new GZipStream(stream, CompressionMode.Decompress), leaveOpen: false);
+    }
+
+    /// <summary>The next tar entry, or null at the end; damage is reported against <paramref name="where"/>.</summary>
+    internal static async Task<TarEntry?> NextAsync(TarReader reader, string archive, string where, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await reader.GetNextEntryAsync(copyData: false, cancellationToken);
+        }
+        catch (Exception exception) when (exception is InvalidDataException or EndOfStreamException or FormatException)
+        {
+            throw new BackupCorruptException(archive, $"{where} is damaged or the archive is truncated ({exception.Message})");
+        }
+    }
+
+    /// <summary>Copies a member's data, reporting damage against <paramref name="member"/>.</summary>
+    internal static async Task CopyAsync(Stream source, Stream destination, string archive, string member, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await source.CopyToAsync(destination, 1 << 20, cancellationToken);
+        }
+        catch (Exception exception) when (exception is InvalidDataException or EndOfStreamException)
+        {
+            throw new BackupCorruptException(archive, $"member {member} is damaged or truncated ({exception.Message})");
+        }
+    }
+}

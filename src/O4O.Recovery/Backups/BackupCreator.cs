@@ -1,0 +1,98 @@
+using System.Diagnostics;
+using System.Reflection;
+using O4O.Recovery.Configuration;
+using O4O.Recovery.IO;
+
+namespace O4O.Recovery.Backups;
+
+/// <summary>A finished backup.</summary>
+/// <param name="ArchivePath">The archive's full path.</param>
+/// <param name="Manifest">Its manifest.</param>
+/// <param name="Sha256">The SHA-256 of the whole archive file (the next archive's chain link).</param>
+/// <param name="Size">The archive's size in bytes.</param>
+public sealed record BackupResult(string ArchivePath, BackupManifest Manifest, string Sha256, long Size);
+
+/// <summary>
+/// <c>o4o backup create</c>: dumps the platform database in one snapshot, adds the platform's files and a manifest,
+/// and publishes the archive by rename only once it is complete and on disk.
+/// </summary>
+/// <param name="home">The O4O home whose files are backed up.</param>
+/// <param name="backupDirectory">Where archives live.</param>
+/// <param name="server">The database server.</param>
+/// <param name="time">The clock.</param>
+public sealed class BackupCreator(O4OHome home, string backupDirectory, DatabaseServer server, TimeProvider time)
+{
+    /// <summary>Files in the backup directory that only exist while a backup is being written.</summary>
+    internal const string TemporaryPrefix = ".o4o-partial-";
+
+    /// <summary>Creates an archive.</summary>
+    /// <param name="includeSecrets">Also back up <c>$O4O_HOME/secrets</c>.</param>
+    /// <param name="knownHashes">SHA-256 of archives already known (the catalogue), to avoid rehashing the previous one.</param>
+    /// <param name="progress">Receives uncompressed dump bytes read so far.</param>
+    /// <param name="cancellationToken">Aborts the backup; nothing is left behind.</param>
+    /// <exception cref="BackupFailedException">The directory is missing, the disk is full, pg_dump failed.</exception>
+    /// <exception cref="LockHeldException">Another backup is running.</exception>
+    /// <exception cref="DatabaseUnavailableException">The server cannot be reached.</exception>
+    public async Task<BackupResult> CreateAsync(bool includeSecrets, Func<string, string?>? knownHashes, IProgress<long>? progress, CancellationToken cancellationToken)
+    {
+        BackupDirectory.EnsureExists(backupDirectory);
+
+        using var backupLock = BackupDirectory.LockForWriting(backupDirectory);
+        BackupDirectory.RemovePartialFiles(backupDirectory);
+        var started = time.GetUtcNow();
+        var clock = Stopwatch.StartNew();
+        var stamp = UnusedStamp(started);
+        var archive = Path.Combine(backupDirectory, ArchiveName.For(stamp));
+        var dumpFile = Path.Combine(backupDirectory, $"{TemporaryPrefix}{Guid.NewGuid():N}.sql.gz");
+        var partialArchive = Path.Combine(backupDirectory, $"{TemporaryPrefix}{Path.GetFileName(archive)}");
+        try
+        {
+            var previous = ArchiveName.Newest(backupDirectory);
+            var previousHash = previous is null ? null : Task.Run(() => HashOf(previous, knownHashes, cancellationToken), cancellationToken);
+            DumpResult dump;
+            await using (var dumpStream = new FileStream(dumpFile, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20))
+            {
+                dump = await SnapshotDump.RunAsync(server, dumpStream, progress, cancellationToken);
+                dumpStream.Flush(flushToDisk: true);
+            }
+
+            var members = PlatformFiles.Collect(home, includeSecrets);
+            members.Add(new ArchiveSource(ArchiveName.DatabaseMember(stamp), dumpFile, UnixFileMode.UserRead | UnixFileMode.UserWrite));
+            var described = await PlatformFiles.DescribeAsync(members, dumpFile, dump.Output, cancellationToken);
+            var manifest = new BackupManifest(BackupManifest.CurrentFormat, started, clock.Elapsed,
+                $"{dump.ToolVersion}; o4o {typeof(BackupCreator).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion}",
+                dump.ServerVersion, server.DatabaseName, dump.RowCounts, described,
+                previous is null ? null : Path.GetFileName(previous), previousHash is null ? null : await previousHash);
+
+            var (sha256, size) = await ArchiveWriter.WriteAsync(partialArchive, manifest.ToJson(), members, started, cancellationToken);
+            File.Move(partialArchive, archive);
+            AtomicFile.FlushDirectory(backupDirectory);
+            return new BackupResult(archive, manifest, sha256, size);
+        }
+        catch (IOException exception)
+        {
+            throw new BackupFailedException($"Writing the backup failed: {exception.Message}", exception);
+        }
+        finally
+        {
+            File.Delete(dumpFile);
+            File.Delete(partialArchive);
+        }
+    }
+
+    /// <summary>Two backups within one second would share a name: the later one takes the next free second.</summary>
+    private DateTimeOffset UnusedStamp(DateTimeOffset started)
+    {
+        var stamp = new DateTimeOffset(started.UtcTicks - started.UtcTicks % TimeSpan.TicksPerSecond, TimeSpan.Zero);
+        var newest = ArchiveName.Newest(backupDirectory);
+        if (newest is not null && ArchiveName.TryParseTime(Path.GetFileName(newest), out var newestTime) && newestTime >= stamp)
+        {
+            stamp = newestTime.AddSeconds(1);
+        }
+
+        return stamp;
+    }
+
+    private static async Task<string> HashOf(string archive, Func<string, string?>? knownHashes, CancellationToken cancellationToken) =>
+        knownHashes?.Invoke(Path.GetFileName(archive)) ?? await HashingStream.FileSha256Async(archive, cancellationToken);
+}

@@ -1,0 +1,85 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace O4O.Recovery.Backups;
+
+/// <summary>
+/// <c>manifest.json</c>, the first member of every archive: what was backed up, from where, and the checksums
+/// that prove the archive whole. The catalogue in <c>state.db</c> is rebuilt from these alone.
+/// </summary>
+/// <param name="FormatVersion">The manifest format; readers refuse a newer one.</param>
+/// <param name="CreatedAt">When the backup started (UTC).</param>
+/// <param name="Duration">How long it took.</param>
+/// <param name="ToolVersion">The <c>pg_dump --version</c> line and the o4o version.</param>
+/// <param name="ServerVersion">The server's <c>server_version</c>.</param>
+/// <param name="Database">The database that was dumped.</param>
+/// <param name="RowCounts">Rows per table (<c>schema.table</c>), counted in the dump's own snapshot.</param>
+/// <param name="Members">Every other member of the archive with its size and SHA-256.</param>
+/// <param name="PreviousArchive">The archive this one follows in the hash chain; null for the first.</param>
+/// <param name="PreviousArchiveSha256">The SHA-256 of <paramref name="PreviousArchive"/>'s whole file.</param>
+public sealed record BackupManifest(
+    int FormatVersion,
+    DateTimeOffset CreatedAt,
+    TimeSpan Duration,
+    string ToolVersion,
+    string ServerVersion,
+    string Database,
+    IReadOnlyDictionary<string, long> RowCounts,
+    IReadOnlyList<ManifestMember> Members,
+    string? PreviousArchive,
+    string? PreviousArchiveSha256)
+{
+    /// <summary>The format this version writes and reads.</summary>
+    public const int CurrentFormat = 1;
+
+    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        WriteIndented = true,
+        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+    };
+
+    /// <summary>The member holding the SQL dump.</summary>
+    [JsonIgnore]
+    public ManifestMember DatabaseMember => Members.First(member => member.Path.StartsWith("db/", StringComparison.Ordinal));
+
+    /// <summary>The manifest as UTF-8 JSON.</summary>
+    public byte[] ToJson() => JsonSerializer.SerializeToUtf8Bytes(this, Json);
+
+    /// <summary>Reads a manifest.</summary>
+    /// <exception cref="BackupCorruptException">Not a manifest, or one from a newer format.</exception>
+    public static BackupManifest Parse(ReadOnlySpan<byte> json, string archive)
+    {
+        BackupManifest? manifest;
+        try
+        {
+            manifest = JsonSerializer.Deserialize<BackupManifest>(json, Json);
+        }
+        catch (JsonException exception)
+        {
+            throw new BackupCorruptException(archive, $"{ArchiveName.ManifestMember} is not valid JSON ({exception.Message})");
+        }
+
+        if (manifest is null || manifest.Members is null || manifest.RowCounts is null || !manifest.Members.Any(m => m.Path.StartsWith("db/", StringComparison.Ordinal)))
+        {
+            throw new BackupCorruptException(archive, $"{ArchiveName.ManifestMember} lacks members or row counts");
+        }
+
+        return manifest.FormatVersion > CurrentFormat
+            ? throw new BackupCorruptException(archive, $"manifest format {manifest.FormatVersion} is newer than this o4o understands")
+            : manifest;
+    }
+}
+
+/// <summary>One member of an archive.</summary>
+/// <param name="Path">Its path inside the archive.</param>
+/// <param name="Size">Its size in bytes.</param>
+/// <param name="Sha256">Its SHA-256, lowercase hex.</param>
+public sealed record ManifestMember(string Path, long Size, string Sha256);
+
+/// <summary>An archive fails a check; the message names the archive and the member or link at fault.</summary>
+public sealed class BackupCorruptException(string archive, string reason)
+    : Exception($"{Path.GetFileName(archive)}: {reason}")
+{
+    /// <summary>The archive's file name.</summary>
+    public string Archive { get; } = Path.GetFileName(archive);
+}

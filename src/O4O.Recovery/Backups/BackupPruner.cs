@@ -1,0 +1,61 @@
+using System.Globalization;
+using O4O.Recovery.Configuration;
+using O4O.Recovery.State;
+
+namespace O4O.Recovery.Backups;
+
+/// <summary>One archive's fate in a prune.</summary>
+/// <param name="Name">The archive's file name.</param>
+/// <param name="Keep">True when it stays.</param>
+/// <param name="Reasons">Why it stays (daily, weekly, monthly, newest verified); empty when deleted.</param>
+public sealed record PruneDecision(string Name, bool Keep, IReadOnlyList<string> Reasons);
+
+/// <summary>
+/// <c>o4o backup prune</c>: keeps the newest archive of each of the last N days, weeks and months (from
+/// <see cref="BackupOptions"/>) and always the newest verified one; deletes the rest unless it is a dry run.
+/// </summary>
+/// <param name="backupDirectory">Where archives live.</param>
+/// <param name="options">The retention counts.</param>
+/// <param name="catalogue">Verification results, and where deletions are forgotten.</param>
+public sealed class BackupPruner(string backupDirectory, BackupOptions options, BackupCatalogue catalogue)
+{
+    /// <summary>Decides, and unless <paramref name="dryRun"/>, deletes; returns every archive's decision, newest first.</summary>
+    /// <exception cref="LockHeldException">A backup is being written.</exception>
+    public async Task<IReadOnlyList<PruneDecision>> PruneAsync(bool dryRun, CancellationToken cancellationToken)
+    {
+        BackupDirectory.EnsureExists(backupDirectory);
+
+        using var writerLock = BackupDirectory.LockForWriting(backupDirectory);
+        var entries = (await catalogue.SyncAsync(cancellationToken)).OrderByDescending(entry => entry.Name, StringComparer.Ordinal).ToList();
+        var reasons = entries.ToDictionary(entry => entry.Name, _ => new List<string>());
+        KeepNewestPer(entries, reasons, options.KeepDaily, "daily", time => time.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+        KeepNewestPer(entries, reasons, options.KeepWeekly, "weekly", time => $"{ISOWeek.GetYear(time.UtcDateTime)}-W{ISOWeek.GetWeekOfYear(time.UtcDateTime)}");
+        KeepNewestPer(entries, reasons, options.KeepMonthly, "monthly", time => time.ToString("yyyy-MM", CultureInfo.InvariantCulture));
+        if (entries.FirstOrDefault(entry => entry.Verified == true) is { } newestVerified)
+        {
+            reasons[newestVerified.Name].Add("newest verified");
+        }
+
+        var decisions = entries.Select(entry => new PruneDecision(entry.Name, reasons[entry.Name].Count > 0, reasons[entry.Name])).ToList();
+        if (!dryRun)
+        {
+            foreach (var decision in decisions.Where(decision => !decision.Keep))
+            {
+                BackupChain.RecordPruned(backupDirectory, decision.Name);
+                File.Delete(Path.Combine(backupDirectory, decision.Name));
+            }
+
+            await catalogue.SyncAsync(cancellationToken);
+        }
+
+        return decisions;
+    }
+
+    private static void KeepNewestPer(List<CatalogueEntry> newestFirst, Dictionary<string, List<string>> reasons, int count, string reason, Func<DateTimeOffset, string> period)
+    {
+        foreach (var newestOfPeriod in newestFirst.GroupBy(entry => period(entry.Manifest.CreatedAt.ToUniversalTime())).Take(count).Select(group => group.First()))
+        {
+            reasons[newestOfPeriod.Name].Add(reason);
+        }
+    }
+}

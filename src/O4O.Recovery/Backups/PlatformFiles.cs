@@ -1,0 +1,47 @@
+using O4O.Recovery.Configuration;
+
+namespace O4O.Recovery.Backups;
+
+/// <summary>The platform's own files in <c>$O4O_HOME</c> that belong in a backup (never the database directory).</summary>
+internal static class PlatformFiles
+{
+    /// <summary>The uploads directory inside the home.</summary>
+    public static string Uploads(O4OHome home) => Path.Combine(home.Root, "uploads");
+
+    /// <summary>o4o.json, uploads/ and, when asked, secrets/ — as archive members under <c>files/</c>.</summary>
+    public static List<ArchiveSource> Collect(O4OHome home, bool includeSecrets)
+    {
+        var members = new List<ArchiveSource>();
+        if (File.Exists(home.ConfigurationFile))
+        {
+            members.Add(Member(home, home.ConfigurationFile));
+        }
+
+        var directories = includeSecrets ? new[] { Uploads(home), home.Secrets } : [Uploads(home)];
+        foreach (var directory in directories.Where(Directory.Exists))
+        {
+            members.AddRange(Directory.EnumerateFiles(directory, "*", SearchOption.AllDirectories)
+                .Order(StringComparer.Ordinal)
+                .Select(file => Member(home, file)));
+        }
+
+        return members;
+    }
+
+    /// <summary>Sizes and hashes of every member; the dump's were taken while it was written.</summary>
+    public static async Task<List<ManifestMember>> DescribeAsync(IEnumerable<ArchiveSource> members, string dumpFile, CompressedOutput dump, CancellationToken cancellationToken)
+    {
+        var described = new List<ManifestMember>();
+        foreach (var member in members)
+        {
+            described.Add(member.Source == dumpFile
+                ? new ManifestMember(member.Path, dump.OutputBytes, dump.Sha256)
+                : new ManifestMember(member.Path, new FileInfo(member.Source).Length, await HashingStream.FileSha256Async(member.Source, cancellationToken)));
+        }
+
+        return described;
+    }
+
+    private static ArchiveSource Member(O4OHome home, string file) =>
+        new(ArchiveName.FilesPrefix + Path.GetRelativePath(home.Root, file).Replace('\\', '/'), file, File.GetUnixFileMode(file));
+}

@@ -1,0 +1,27 @@
+namespace O4O.Recovery.Configuration;
+
+/// <summary>The <c>Backup</c> section: where archives go, how long they are kept, when the conductor makes them.</summary>
+public sealed class BackupOptions
+{
+    /// <summary>The configuration section name.</summary>
+    public const string Section = "Backup";
+
+    /// <summary>The backup directory (<c>O4O__Backup__Directory</c>); <c>$O4O_HOME/backups</c> when unset.</summary>
+    public string? Directory { get; set; }
+
+    /// <summary>The conductor's backup schedule, a cron expression (default: daily at 03:00).</summary>
+    public string Schedule { get; set; } = "0 3 * * *";
+
+    /// <summary>How many of the newest daily archives <c>backup prune</c> keeps (one per day).</summary>
+    public int KeepDaily { get; set; } = 7;
+
+    /// <summary>How many weekly archives (the newest of each ISO week) are kept.</summary>
+    public int KeepWeekly { get; set; } = 4;
+
+    /// <summary>How many monthly archives (the newest of each month) are kept.</summary>
+    public int KeepMonthly { get; set; } = 6;
+
+    /// <summary>The backup directory for <paramref name="home"/>: the configured one, else the home's default.</summary>
+    public string DirectoryFor(O4OHome home) =>
+        string.IsNullOrWhiteSpace(Directory) ? home.Backups : Path.GetFullPath(Directory);
+}

@@ -1,0 +1,145 @@
+using System.Buffers;
+using System.Text;
+using System.Threading.Channels;
+using Npgsql;
+
+namespace O4O.Recovery.Restore;
+
+/// <summary>A slice of one table's COPY data, cut at a line boundary.</summary>
+/// <param name="CopyCommand">The dump's <c>COPY … FROM stdin;</c> line.</param>
+/// <param name="Buffer">Pooled bytes; returned by the worker.</param>
+/// <param name="Length">How many bytes are data.</param>
+internal readonly record struct CopyChunk(string CopyCommand, byte[] Buffer, int Length);
+
+/// <summary>
+/// Loads COPY data on several connections at once: a large table's rows are spread over every connection,
+/// so the server parses and inserts on every core instead of one.
+/// </summary>
+internal sealed class CopyWorkers : IAsyncDisposable
+{
+    private static readonly UTF8Encoding _strictUtf8 = new(false, throwOnInvalidBytes: true);
+    private readonly Channel<CopyChunk> _chunks;
+    private readonly Task[] _workers;
+    private readonly CancellationTokenSource _stop;
+
+    public CopyWorkers(string connectionString, string sessionSetup, int count, CancellationToken cancellationToken)
+    {
+        _chunks = Channel.CreateBounded<CopyChunk>(new BoundedChannelOptions(count * 2) { SingleWriter = true });
+        _stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        _workers = Enumerable.Range(0, count).Select(_ => Task.Run(() => RunAsync(connectionString, sessionSetup, _stop.Token))).ToArray();
+    }
+
+    /// <summary>Queues a chunk; waits while every worker is busy. Fails fast once a worker failed.</summary>
+    public async ValueTask AddAsync(CopyChunk chunk, CancellationToken cancellationToken)
+    {
+        if (_workers.Any(worker => worker.IsFaulted))
+        {
+            ArrayPool<byte>.Shared.Return(chunk.Buffer);
+            throw Failure();
+        }
+
+        try
+        {
+            await _chunks.Writer.WriteAsync(chunk, _stop.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            ArrayPool<byte>.Shared.Return(chunk.Buffer);
+            throw Failure();
+        }
+    }
+
+    /// <summary>Waits until every queued chunk is committed.</summary>
+    public async Task CompleteAsync()
+    {
+        _chunks.Writer.TryComplete();
+        try
+        {
+            await Task.WhenAll(_workers);
+        }
+        catch (Exception) when (_workers.Any(worker => worker.IsFaulted))
+        {
+            throw Failure();
+        }
+    }
+
+    /// <summary>The first real failure among the workers (the others were only cancelled because of it).</summary>
+    private Exception Failure()
+    {
+        var cause = _workers.Where(worker => worker.IsFaulted).SelectMany(worker => worker.Exception!.InnerExceptions)
+            .FirstOrDefault(exception => exception is not OperationCanceledException);
+        return cause switch
+        {
+            PostgresException postgres => new RestoreFailedException($"Loading table data failed: {postgres.MessageText}", postgres),
+            null => new OperationCanceledException(),
+            _ => new RestoreFailedException($"Loading table data failed: {cause.Message}", cause),
+        };
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _chunks.Writer.TryComplete();
+        await _stop.CancelAsync();
+        await Task.WhenAll(_workers).ContinueWith(_ => { }, TaskScheduler.Default);
+        _stop.Dispose();
+    }
+
+    private async Task RunAsync(string connectionString, string sessionSetup, CancellationToken cancellationToken)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using (var setup = new NpgsqlCommand(sessionSetup + "SET synchronous_commit = off;", connection))
+        {
+            // Durability comes from the synchronous commits of the post-data step that follows, which flush all WAL before it.
+            await setup.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        TextWriter? writer = null;
+        string? current = null;
+        var characters = Array.Empty<char>();
+        try
+        {
+            await foreach (var chunk in _chunks.Reader.ReadAllAsync(cancellationToken))
+            {
+                try
+                {
+                    if (chunk.CopyCommand != current)
+                    {
+                        if (writer is not null)
+                        {
+                            await writer.DisposeAsync();
+                        }
+
+                        writer = await connection.BeginTextImportAsync(chunk.CopyCommand, cancellationToken);
+                        current = chunk.CopyCommand;
+                    }
+
+                    var needed = _strictUtf8.GetMaxCharCount(chunk.Length);
+                    if (characters.Length < needed)
+                    {
+                        characters = new char[needed];
+                    }
+
+                    var decoded = _strictUtf8.GetChars(chunk.Buffer, 0, chunk.Length, characters, 0);
+                    await writer!.WriteAsync(characters.AsMemory(0, decoded), cancellationToken);
+                }
+                finally
+                {
+                    ArrayPool<byte>.Shared.Return(chunk.Buffer);
+                }
+            }
+
+            if (writer is not null)
+            {
+                await writer.DisposeAsync();
+                writer = null;
+            }
+        }
+        catch
+        {
+            // One failed worker stops the others: the load is abandoned and its database dropped.
+            await _stop.CancelAsync();
+            throw;
+        }
+    }
+}

@@ -1,0 +1,143 @@
+using System.Globalization;
+using Npgsql;
+using O4O.Recovery.Backups;
+using O4O.Recovery.Configuration;
+using O4O.Recovery.State;
+
+namespace O4O.Recovery.Restore;
+
+/// <summary>What a restore is about to do, shown to the operator before the swap.</summary>
+/// <param name="Archive">The archive's file name.</param>
+/// <param name="Manifest">Its manifest.</param>
+/// <param name="LiveDatabase">The database that will be replaced.</param>
+/// <param name="DisplacedDatabase">The name the replaced database will be kept under.</param>
+public sealed record RestorePlan(string Archive, BackupManifest Manifest, string LiveDatabase, string DisplacedDatabase);
+
+/// <summary>How a restore ended.</summary>
+/// <param name="Plan">What was (or would have been) done.</param>
+/// <param name="Swapped">True when the restored database is now live; false when the operator declined.</param>
+/// <param name="FilesRestored">How many platform files were put back.</param>
+public sealed record RestoreOutcome(RestorePlan Plan, bool Swapped, int FilesRestored);
+
+/// <summary>
+/// <c>o4o restore</c>: load into <c>&lt;db&gt;_restore</c>, verify against the manifest, swap by rename keeping the old
+/// database as <c>&lt;db&gt;_broken_&lt;timestamp&gt;</c>. The live database is not touched until the copy has verified;
+/// a failure or interruption removes only what this command created (the next run finishes the job after a <c>kill -9</c>).
+/// </summary>
+/// <param name="home">The O4O home (lock, journal, platform files).</param>
+/// <param name="server">The database server.</param>
+/// <param name="catalogue">Where restores are recorded.</param>
+/// <param name="time">The clock.</param>
+public sealed class DatabaseRestore(O4OHome home, DatabaseServer server, BackupCatalogue catalogue, TimeProvider time)
+{
+    private readonly RestoreJournal _journal = new(Path.Combine(home.Run, "restore.json"));
+
+    private string Live => server.DatabaseName;
+
+    private string Incoming => Live + "_restore";
+
+    /// <summary>Restores <paramref name="archive"/> (a path); <paramref name="confirm"/> decides whether to swap.</summary>
+    /// <exception cref="RestoreRefusedException">A leftover database nobody can vouch for, or another restore running.</exception>
+    /// <exception cref="RestoreFailedException">Loading or verification failed; the live database is unchanged.</exception>
+    /// <exception cref="BackupCorruptException">The archive is damaged.</exception>
+    public async Task<RestoreOutcome> RestoreAsync(string archive, bool databaseOnly, Func<RestorePlan, bool> confirm, IProgress<long>? progress, CancellationToken cancellationToken)
+    {
+        var started = time.GetUtcNow();
+        using var restoreLock = Lock();
+        await using var admin = await RestoreDatabases.OpenAdminAsync(server, cancellationToken);
+        await RecoverInterruptedAsync(admin, cancellationToken);
+        if (await RestoreDatabases.ExistsAsync(admin, Incoming, cancellationToken))
+        {
+            throw new RestoreRefusedException(
+                $"Database {Incoming} already exists and was not created by o4o; inspect it, then remove it with: psql -U postgres -c 'DROP DATABASE {Incoming}'");
+        }
+
+        var entry = new RestoreJournalEntry(Live, Incoming, false, $"{Live}_broken_{started.UtcDateTime.ToString("yyyyMMdd_HHmmss", CultureInfo.InvariantCulture)}");
+        if (System.Text.Encoding.UTF8.GetByteCount(entry.DisplacedDatabase!) > 63)
+        {
+            throw new RestoreRefusedException($"Database name {Live} is too long to keep the replaced copy as {entry.DisplacedDatabase} (PostgreSQL allows 63 bytes).");
+        }
+
+        _journal.Write(entry);
+        var outcome = "failed";
+        try
+        {
+            await RestoreDatabases.CreateAsync(admin, Incoming, cancellationToken);
+            var manifest = await ArchiveLoad.LoadAndVerifyAsync(server, archive, Incoming, progress, cancellationToken);
+            var plan = new RestorePlan(Path.GetFileName(archive), manifest, Live, entry.DisplacedDatabase!);
+            if (!confirm(plan))
+            {
+                outcome = "declined";
+                return new RestoreOutcome(plan, false, 0);
+            }
+
+            var liveExists = await RestoreDatabases.ExistsAsync(admin, Live, cancellationToken);
+            await DatabaseSwap.SwapAsync(admin, _journal, entry, liveExists, cancellationToken);
+            var files = databaseOnly ? 0 : await PlatformFilesRestore.RestoreAsync(home, archive, started, cancellationToken);
+            outcome = "swapped";
+            return new RestoreOutcome(plan, true, files);
+        }
+        finally
+        {
+            if (outcome != "swapped")
+            {
+                await RestoreDatabases.DropAsync(admin, Incoming, CancellationToken.None);
+            }
+
+            _journal.Clear();
+            catalogue.RecordRestore(Path.GetFileName(archive), started, time.GetUtcNow(), outcome, outcome == "swapped" ? entry.DisplacedDatabase : null);
+        }
+    }
+
+    /// <summary>Swaps the newest <c>&lt;db&gt;_broken_*</c> back in; the current database is kept as <c>&lt;db&gt;_undone_&lt;timestamp&gt;</c>.</summary>
+    /// <returns>The database that is live again, and the name the replaced one is kept under.</returns>
+    /// <exception cref="RestoreRefusedException">There is nothing to swap back to.</exception>
+    public async Task<(string Restored, string KeptAs)> UndoAsync(Func<string, bool> confirm, CancellationToken cancellationToken)
+    {
+        using var restoreLock = Lock();
+        await using var admin = await RestoreDatabases.OpenAdminAsync(server, cancellationToken);
+        await RecoverInterruptedAsync(admin, cancellationToken);
+        var broken = await NewestBrokenAsync(admin, cancellationToken)
+            ?? throw new RestoreRefusedException($"There is no {Live}_broken_* database to swap back to.");
+        var keptAs = $"{Live}_undone_{time.GetUtcNow().UtcDateTime.ToString("yyyyMMdd_HHmmss", CultureInfo.InvariantCulture)}";
+        if (!confirm(broken))
+        {
+            return (broken, "");
+        }
+
+        var entry = new RestoreJournalEntry(Live, broken, false, keptAs);
+        await DatabaseSwap.SwapAsync(admin, _journal, entry, await RestoreDatabases.ExistsAsync(admin, Live, cancellationToken), cancellationToken);
+        _journal.Clear();
+        catalogue.RecordRestore(broken, time.GetUtcNow(), time.GetUtcNow(), "undone", keptAs);
+        return (broken, keptAs);
+    }
+
+    private ExclusiveLock Lock()
+    {
+        Directory.CreateDirectory(home.Run);
+        return ExclusiveLock.Acquire(Path.Combine(home.Run, "restore.lock"), "Another restore is already running; wait for it to finish.");
+    }
+
+    /// <summary>Puts right what a killed run left: a paused live database and its own half-loaded copy.</summary>
+    private async Task RecoverInterruptedAsync(NpgsqlConnection admin, CancellationToken cancellationToken)
+    {
+        var interrupted = _journal.Read();
+        if (interrupted is { ConnectionsPaused: true })
+        {
+            await DatabaseSwap.ResumeConnectionsAsync(admin, interrupted.LiveDatabase, cancellationToken);
+            await DatabaseSwap.ResumeConnectionsAsync(admin, interrupted.DisplacedDatabase!, cancellationToken);
+        }
+
+        var leftoverIsOurs = interrupted?.RestoreDatabase == Incoming || await RestoreDatabases.IsOursAsync(admin, Incoming, cancellationToken);
+        if (leftoverIsOurs)
+        {
+            await RestoreDatabases.DropAsync(admin, Incoming, cancellationToken);
+        }
+
+        _journal.Clear();
+    }
+
+    private async Task<string?> NewestBrokenAsync(NpgsqlConnection admin, CancellationToken cancellationToken) =>
+        await RestoreDatabases.ScalarAsync(admin,
+            "SELECT datname FROM pg_database WHERE starts_with(datname, $1) ORDER BY datname DESC LIMIT 1", Live + "_broken_", cancellationToken) as string;
+}

@@ -1,0 +1,77 @@
+using System.Diagnostics;
+using Npgsql;
+using O4O.Recovery.Postgres;
+
+namespace O4O.Recovery.Restore;
+
+/// <summary>
+/// The runbook's rename swap, done safely: new connections to the live database are refused, existing ones
+/// ended, and both renames commit in one transaction — the platform sees either the old database or the new.
+/// </summary>
+internal static class DatabaseSwap
+{
+    private static readonly TimeSpan _drainTimeout = TimeSpan.FromSeconds(15);
+
+    /// <summary>Renames the live database to the displaced name and the restored one to the live name.</summary>
+    /// <exception cref="RestoreFailedException">Sessions on the live database would not end; nothing was renamed.</exception>
+    public static async Task SwapAsync(NpgsqlConnection admin, RestoreJournal journal, RestoreJournalEntry entry, bool liveExists, CancellationToken cancellationToken)
+    {
+        var (live, incoming, displaced) = (Quote(entry.LiveDatabase), Quote(entry.RestoreDatabase), Quote(entry.DisplacedDatabase!));
+        if (!liveExists)
+        {
+            await RestoreDatabases.ExecuteAsync(admin, $"BEGIN; ALTER DATABASE {incoming} RENAME TO {live}; COMMENT ON DATABASE {live} IS NULL; COMMIT", cancellationToken);
+            return;
+        }
+
+        journal.Write(entry with { ConnectionsPaused = true });
+        var swapped = false;
+        try
+        {
+            await RestoreDatabases.ExecuteAsync(admin, $"ALTER DATABASE {live} WITH ALLOW_CONNECTIONS false", cancellationToken);
+            await EndSessionsAsync(admin, entry.LiveDatabase, cancellationToken);
+            await RestoreDatabases.ExecuteAsync(admin,
+                $"BEGIN; ALTER DATABASE {live} RENAME TO {displaced}; ALTER DATABASE {incoming} RENAME TO {live}; COMMENT ON DATABASE {live} IS NULL; COMMIT",
+                cancellationToken);
+            swapped = true;
+        }
+        finally
+        {
+            // Whatever happened, the database that ends up under its old name or aside accepts connections again.
+            var paused = swapped ? displaced : live;
+            await RestoreDatabases.ExecuteAsync(admin, $"ALTER DATABASE {paused} WITH ALLOW_CONNECTIONS true", CancellationToken.None);
+        }
+    }
+
+    /// <summary>Lifts a pause a killed run left behind.</summary>
+    public static async Task ResumeConnectionsAsync(NpgsqlConnection admin, string database, CancellationToken cancellationToken)
+    {
+        if (await RestoreDatabases.ExistsAsync(admin, database, cancellationToken))
+        {
+            await RestoreDatabases.ExecuteAsync(admin, $"ALTER DATABASE {Quote(database)} WITH ALLOW_CONNECTIONS true", cancellationToken);
+        }
+    }
+
+    private static async Task EndSessionsAsync(NpgsqlConnection admin, string database, CancellationToken cancellationToken)
+    {
+        var waited = Stopwatch.StartNew();
+        while (true)
+        {
+            var remaining = Convert.ToInt64(await RestoreDatabases.ScalarAsync(admin,
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()", database, cancellationToken),
+                System.Globalization.CultureInfo.InvariantCulture);
+            if (remaining == 0)
+            {
+                return;
+            }
+
+            if (waited.Elapsed > _drainTimeout)
+            {
+                throw new RestoreFailedException($"{remaining} session(s) on {database} would not end within {_drainTimeout.TotalSeconds:0} s; nothing was swapped.");
+            }
+
+            await Task.Delay(100, cancellationToken);
+        }
+    }
+
+    private static string Quote(string name) => ManagedCluster.QuoteIdentifier(name);
+}

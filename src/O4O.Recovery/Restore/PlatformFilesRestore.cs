@@ -1,0 +1,76 @@
+using System.Globalization;
+using O4O.Recovery.Backups;
+using O4O.Recovery.Configuration;
+using O4O.Recovery.IO;
+
+namespace O4O.Recovery.Restore;
+
+/// <summary>
+/// Puts the archive's <c>files/</c> back into <c>$O4O_HOME</c>: everything is extracted and checked first, then each
+/// file replaces its counterpart by rename, and every replaced file is kept under <c>replaced-&lt;timestamp&gt;/</c>.
+/// </summary>
+internal static class PlatformFilesRestore
+{
+    // The cluster's superuser password lives in the cluster, not in the dump: an old copy would lock o4o out.
+    private static readonly string[] _neverRestored = ["secrets/postgres.password"];
+
+    public static async Task<int> RestoreAsync(O4OHome home, string archive, DateTimeOffset time, CancellationToken cancellationToken)
+    {
+        var manifest = await ArchiveReader.ReadManifestAsync(archive, cancellationToken);
+        var stamp = time.UtcDateTime.ToString("yyyyMMdd_HHmmss", CultureInfo.InvariantCulture);
+        var staging = Path.Combine(home.Root, $".restore-staging-{stamp}");
+        var replaced = Path.Combine(home.Root, $"replaced-{stamp}");
+        var staged = new List<string>();
+        try
+        {
+            await using (var tar = ArchiveReader.Open(archive, out var file))
+            await using (file)
+            {
+                while (await ArchiveReader.NextAsync(tar, archive, "a member", cancellationToken) is { } entry)
+                {
+                    var relative = entry.Name.StartsWith(ArchiveName.FilesPrefix, StringComparison.Ordinal) ? entry.Name[ArchiveName.FilesPrefix.Length..] : null;
+                    if (relative is null || entry.DataStream is null || _neverRestored.Contains(relative) || relative.Split('/').Contains(".."))
+                    {
+                        continue;
+                    }
+
+                    var target = Path.Combine(staging, relative);
+                    Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+                    await using (var output = new FileStream(target, new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = entry.Mode }))
+                    using (var hashing = new HashingStream(output, leaveOpen: true))
+                    {
+                        await ArchiveReader.CopyAsync(entry.DataStream, hashing, archive, entry.Name, cancellationToken);
+                        ArchiveReader.CheckMember(archive, entry.Name, manifest.Members.Single(member => member.Path == entry.Name), hashing);
+                        output.Flush(flushToDisk: true);
+                    }
+
+                    staged.Add(relative);
+                }
+            }
+
+            foreach (var relative in staged)
+            {
+                var destination = Path.Combine(home.Root, relative);
+                Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
+                if (File.Exists(destination))
+                {
+                    var keep = Path.Combine(replaced, relative);
+                    Directory.CreateDirectory(Path.GetDirectoryName(keep)!);
+                    File.Copy(destination, keep);
+                }
+
+                File.Move(Path.Combine(staging, relative), destination, overwrite: true);
+                AtomicFile.FlushDirectory(Path.GetDirectoryName(destination)!);
+            }
+
+            return staged.Count;
+        }
+        finally
+        {
+            if (Directory.Exists(staging))
+            {
+                Directory.Delete(staging, recursive: true);
+            }
+        }
+    }
+}

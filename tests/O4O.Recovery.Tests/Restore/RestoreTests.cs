@@ -1,0 +1,150 @@
+using Npgsql;
+using O4O.Recovery.Restore;
+using O4O.Recovery.Tests.Backups;
+using O4O.Tests.Shared;
+
+namespace O4O.Recovery.Tests.Restore;
+
+[Collection(PostgresCollection.Name)]
+public sealed class RestoreTests(ManagedPostgresFixture postgres)
+{
+    private const string Damage = "DELETE FROM order_items WHERE id % 2 = 0; UPDATE products SET stock = 0; INSERT INTO users (email, name) VALUES ('late@example.com', 'Late')";
+
+    [Fact]
+    public async Task Restore_brings_back_every_tables_content_and_keeps_the_replaced_database()
+    {
+        using var bed = await BackupTestBed.CreateAsync(postgres);
+        var before = await PlatformSchema.HashesAsync(bed.Database);
+        var backup = await bed.BackupAsync();
+        await PlatformSchema.ScalarAsync(bed.Database, Damage);
+        var damaged = await PlatformSchema.HashesAsync(bed.Database);
+
+        var outcome = await bed.Restore().RestoreAsync(backup.ArchivePath, databaseOnly: true, _ => true, null, CancellationToken.None);
+
+        Assert.True(outcome.Swapped);
+        Assert.Equal(before, await PlatformSchema.HashesAsync(bed.Database));
+        Assert.Equal(damaged, await PlatformSchema.HashesAsync(bed.ConnectionString(outcome.Plan.DisplacedDatabase)));
+        Assert.IsType<DBNull>(await PlatformSchema.ScalarAsync(bed.Database, "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = current_database()"));
+        Assert.Equal(201L, await PlatformSchema.ScalarAsync(bed.Database, "INSERT INTO users (email, name) VALUES ('new@example.com', 'New') RETURNING id"));
+    }
+
+    [Fact]
+    public async Task Restored_constraints_are_validated_exactly_as_in_the_source()
+    {
+        using var bed = await BackupTestBed.CreateAsync(postgres);
+        await PlatformSchema.ScalarAsync(bed.Database, """
+            ALTER TABLE order_items ADD CONSTRAINT "Unchecked product FK" FOREIGN KEY (product_id) REFERENCES products(id) NOT VALID;
+            ALTER TABLE orders ADD CONSTRAINT total_positive CHECK (total >= 0) NOT VALID;
+            """);
+        const string Constraints = "SELECT string_agg(conname || '=' || convalidated, ',' ORDER BY conname) FROM pg_constraint WHERE connamespace = 'public'::regnamespace";
+        var before = await PlatformSchema.ScalarAsync(bed.Database, Constraints);
+        var backup = await bed.BackupAsync();
+
+        await bed.Restore().RestoreAsync(backup.ArchivePath, databaseOnly: true, _ => true, null, CancellationToken.None);
+
+        Assert.Equal(before, await PlatformSchema.ScalarAsync(bed.Database, Constraints));
+        Assert.Contains("Unchecked product FK=False", (string)before!, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("orders_user_id_fkey=True", (string)before!, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task Undo_swaps_the_replaced_database_back()
+    {
+        using var bed = await BackupTestBed.CreateAsync(postgres);
+        var backup = await bed.BackupAsync();
+        await PlatformSchema.ScalarAsync(bed.Database, Damage);
+        var damaged = await PlatformSchema.HashesAsync(bed.Database);
+        await bed.Restore().RestoreAsync(backup.ArchivePath, databaseOnly: true, _ => true, null, CancellationToken.None);
+
+        var (restored, keptAs) = await bed.Restore().UndoAsync(_ => true, CancellationToken.None);
+
+        Assert.StartsWith(bed.Server.DatabaseName + "_broken_", restored);
+        Assert.Equal(damaged, await PlatformSchema.HashesAsync(bed.Database));
+        Assert.Equal(1L, await PlatformSchema.ScalarAsync(bed.ConnectionString("postgres"), $"SELECT count(*) FROM pg_database WHERE datname = '{keptAs}'"));
+    }
+
+    [Fact]
+    public async Task An_interrupted_restore_leaves_the_live_database_as_it_was_and_removes_its_copy()
+    {
+        using var bed = await BackupTestBed.CreateAsync(postgres);
+        var backup = await bed.BackupAsync();
+        await PlatformSchema.ScalarAsync(bed.Database, Damage);
+        var live = await PlatformSchema.HashesAsync(bed.Database);
+        using var interrupt = new CancellationTokenSource();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
+            bed.Restore().RestoreAsync(backup.ArchivePath, true, _ => true, new SynchronousProgress(interrupt.Cancel), interrupt.Token));
+
+        Assert.Equal(live, await PlatformSchema.HashesAsync(bed.Database));
+        Assert.Equal(0L, await CountDatabasesAsync(bed, bed.Server.DatabaseName + "_restore"));
+    }
+
+    [Fact]
+    public async Task A_run_killed_mid_swap_is_put_right_by_the_next_run()
+    {
+        using var bed = await BackupTestBed.CreateAsync(postgres);
+        var backup = await bed.BackupAsync();
+        var live = await PlatformSchema.HashesAsync(bed.Database);
+        var admin = bed.ConnectionString("postgres");
+        var incoming = bed.Server.DatabaseName + "_restore";
+        // What kill -9 between pausing connections and the rename leaves: a marked copy, a paused live database, a journal.
+        await PlatformSchema.ScalarAsync(admin, $"CREATE DATABASE {incoming}");
+        await PlatformSchema.ScalarAsync(admin, $"COMMENT ON DATABASE {incoming} IS '{RestoreDatabases.Marker}'");
+        await PlatformSchema.ScalarAsync(admin, $"ALTER DATABASE {bed.Server.DatabaseName} WITH ALLOW_CONNECTIONS false");
+        Directory.CreateDirectory(bed.Home.Run);
+        await File.WriteAllTextAsync(Path.Combine(bed.Home.Run, "restore.json"),
+            $$"""{"liveDatabase":"{{bed.Server.DatabaseName}}","restoreDatabase":"{{incoming}}","connectionsPaused":true,"displacedDatabase":"x"}""");
+
+        var outcome = await bed.Restore().RestoreAsync(backup.ArchivePath, true, _ => false, null, CancellationToken.None);
+
+        Assert.False(outcome.Swapped);
+        Assert.Equal(live, await PlatformSchema.HashesAsync(bed.Database));
+        Assert.Equal(0L, await CountDatabasesAsync(bed, incoming));
+        Assert.False(File.Exists(Path.Combine(bed.Home.Run, "restore.json")));
+    }
+
+    [Fact]
+    public async Task A_leftover_restore_database_not_made_by_o4o_is_refused_with_the_command_to_remove_it()
+    {
+        using var bed = await BackupTestBed.CreateAsync(postgres, seed: false);
+        var backup = await bed.BackupAsync();
+        var incoming = bed.Server.DatabaseName + "_restore";
+        await PlatformSchema.ScalarAsync(bed.ConnectionString("postgres"), $"CREATE DATABASE {incoming}");
+
+        var error = await Assert.ThrowsAsync<RestoreRefusedException>(() =>
+            bed.Restore().RestoreAsync(backup.ArchivePath, true, _ => true, null, CancellationToken.None));
+
+        Assert.Contains($"DROP DATABASE {incoming}", error.Message);
+        Assert.Equal(1L, await CountDatabasesAsync(bed, incoming));
+    }
+
+    [Fact]
+    public async Task Without_db_only_the_platform_files_are_restored_and_the_replaced_ones_kept()
+    {
+        using var bed = await BackupTestBed.CreateAsync(postgres, seed: false);
+        await File.WriteAllTextAsync(bed.Home.ConfigurationFile, """{"v":1}""");
+        var backup = await bed.BackupAsync();
+        await File.WriteAllTextAsync(bed.Home.ConfigurationFile, """{"v":2}""");
+
+        var outcome = await bed.Restore().RestoreAsync(backup.ArchivePath, databaseOnly: false, _ => true, null, CancellationToken.None);
+
+        Assert.Equal(1, outcome.FilesRestored);
+        Assert.Equal("""{"v":1}""", await File.ReadAllTextAsync(bed.Home.ConfigurationFile));
+        var kept = Assert.Single(Directory.GetFiles(bed.Home.Root, "o4o.json", SearchOption.AllDirectories), path => path.Contains("replaced-", StringComparison.Ordinal));
+        Assert.Equal("""{"v":2}""", await File.ReadAllTextAsync(kept));
+    }
+
+    private static async Task<long> CountDatabasesAsync(BackupTestBed bed, string name)
+    {
+        await using var connection = new NpgsqlConnection(bed.ConnectionString("postgres"));
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT count(*) FROM pg_database WHERE datname = $1", connection) { Parameters = { new() { Value = name } } };
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    /// <summary>Progress that reports on the caller's thread, so an interruption lands mid-load.</summary>
+    private sealed class SynchronousProgress(Action onReport) : IProgress<long>
+    {
+        public void Report(long value) => onReport();
+    }
+}
