@@ -1,9 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
 using O4O.Cli.Resources;
+using O4O.Recovery.Backups;
 using O4O.Recovery.Incidents;
 using O4O.Recovery.IO;
-using O4O.Recovery.Verification;
 
 namespace O4O.Cli.Commands;
 
@@ -77,16 +77,20 @@ internal static partial class RecoverCommand
         yield return new PhaseOutcome(RunbookPhase.All[1], assessment.Down.Count > 0 ? PhaseStatus.Manual : PhaseStatus.Skipped,
             assessment.Down.Count > 0 ? Text.Format(Strings.RecoverRestartManual, string.Join(", ", assessment.Down)) : Strings.RecoverNothingDown,
             TimeSpan.Zero);
-        var newest = BackupManifest.Newest(VerifyCommand.BackupDirectory(context));
+        var directory = VerifyCommand.BackupDirectory(context);
+        var newest = Directory.Exists(directory) ? ArchiveName.Newest(directory) : null;
         yield return new PhaseOutcome(RunbookPhase.All[2], assessment.RestoreCalledFor ? PhaseStatus.Manual : PhaseStatus.Skipped,
-            assessment.RestoreCalledFor ? Text.Format(Strings.RecoverRestoreManual, newest?.Path ?? Strings.RecoverNoBackup) : Strings.RecoverNoRestoreNeeded,
+            assessment.RestoreCalledFor ? Text.Format(Strings.RecoverRestoreManual, newest ?? Strings.RecoverNoBackup) : Strings.RecoverNoRestoreNeeded,
             TimeSpan.Zero);
         yield return new PhaseOutcome(RunbookPhase.All[3], PhaseStatus.Planned, Strings.RecoverVerifyPlan, TimeSpan.Zero);
         yield return new PhaseOutcome(RunbookPhase.All[4], PhaseStatus.Manual, Text.Format(Strings.RecoverMonitoring, NewestBackupName(context)), TimeSpan.Zero);
     }
 
-    private static string NewestBackupName(CliContext context) =>
-        BackupManifest.Newest(VerifyCommand.BackupDirectory(context)) is { } newest ? Path.GetFileName(newest.Path) : Strings.RecoverNoBackup;
+    private static string NewestBackupName(CliContext context)
+    {
+        var directory = VerifyCommand.BackupDirectory(context);
+        return (Directory.Exists(directory) ? ArchiveName.Newest(directory) : null) is { } newest ? Path.GetFileName(newest) : Strings.RecoverNoBackup;
+    }
 
     private static async Task<PhaseOutcome> VerifyAsync(CliContext context, CancellationToken cancellationToken)
     {

@@ -60,12 +60,6 @@ internal static class VerifyCommand
     public static Task<CheckResult> IntegrityAsync(CliContext context, CancellationToken cancellationToken) =>
         new IntegrityCheck(DatabaseCommands.Target(context).ToConnectionString(), BackupDirectory(context), TimeProvider.System).RunAsync(cancellationToken);
 
-    /// <summary>Where backups are: the backup feature's <c>Backup:Directory</c>, else <c>$O4O_HOME/backups</c>.</summary>
-    public static string BackupDirectory(CliContext context) => context.Bind<BackupSetting>("Backup").Directory ?? context.Home.Backups;
-
-    /// <summary>The backup directory, where the backup feature's <c>Backup:Directory</c> puts it.</summary>
-    private sealed class BackupSetting
-    {
-        public string? Directory { get; set; }
-    }
+    /// <summary>Where backups are: <c>Backup:Directory</c>, else <c>$O4O_HOME/backups</c>.</summary>
+    public static string BackupDirectory(CliContext context) => context.Bind<BackupOptions>(BackupOptions.Section).DirectoryFor(context.Home);
 }

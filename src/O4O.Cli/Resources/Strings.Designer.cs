@@ -1336,7 +1336,7 @@ namespace O4O.Cli.Resources {
         }
         
         /// <summary>
-        ///   Looks up a localized string similar to restore by hand from {0}: o4o restore latest.
+        ///   Looks up a localized string similar to run o4o restore {0} by hand (it asks before replacing the database): recover does not restore by itself yet.
         /// </summary>
         internal static string RecoverRestoreManual {
             get {

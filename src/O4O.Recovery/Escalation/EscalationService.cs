@@ -87,7 +87,8 @@ public sealed partial class EscalationService(string path, EscalationOptions opt
 
         var current = pages.Keys.Max();
         var page = pages[current];
-        if (incident.AcknowledgedAt is { } acknowledged && acknowledged >= page.PagedAt)
+        // An acknowledgement covers the levels paged by then; one before any page covers the first level.
+        if (incident.AcknowledgedAt is { } acknowledged && (acknowledged >= page.PagedAt || current == 0))
         {
             if (page.MutedAt is null)
             {

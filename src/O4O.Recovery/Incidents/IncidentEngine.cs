@@ -25,7 +25,15 @@ public sealed class IncidentEngine : IDisposable
         Store = new IncidentStore(home.StateDatabase);
         Journal = new IncidentJournal(Store, configuration.GetSection(IncidentOptions.Section).Get<IncidentOptions>() ?? new IncidentOptions(),
             loggers.CreateLogger<IncidentJournal>());
-        Escalation = new EscalationService(home.StateDatabase, EscalationOptions.From(configuration), time, loggers.CreateLogger<EscalationService>());
+        var escalation = EscalationOptions.From(configuration);
+        Escalation = new EscalationService(home.StateDatabase, escalation, time, loggers.CreateLogger<EscalationService>());
+        foreach (var missing in escalation.Levels.SelectMany(level => level.Channels).Distinct().Where(name => !notifications.Channels.ContainsKey(name)))
+        {
+            // Pages to it wait in the outbox (shown as delivery failures) until the channel is configured.
+            loggers.CreateLogger<IncidentEngine>().LogWarning(
+                "Escalation pages channel {Channel}, which Notifications:Channels does not configure", missing);
+        }
+
         Outbox = new NotificationOutbox(home.StateDatabase, notifications, NotificationChannels.Create(notifications, _client), time,
             loggers.CreateLogger<NotificationOutbox>());
         Heartbeat = new Heartbeat(configuration.GetSection(HeartbeatOptions.Section).Get<HeartbeatOptions>() ?? new HeartbeatOptions(), _client, time,

@@ -60,7 +60,7 @@ public sealed class IncidentJournal(IncidentStore store, IncidentOptions options
         if (e.Kind == RecoveryEventKind.Recovered)
         {
             await IncidentStore.MarkComponentAsync(connection, id.Value, e.Component, down: false, cancellationToken);
-            if (await IncidentStore.AllComponentsUpAsync(connection, id.Value, cancellationToken))
+            if (await IncidentStore.ResolvesOnRecoveryAsync(connection, id.Value, cancellationToken))
             {
                 await IncidentStore.ResolveAsync(connection, id.Value, e.At, cancellationToken);
                 await IncidentStore.AppendAsync(connection, id.Value,

@@ -33,9 +33,10 @@ public sealed partial class IncidentStore
         ExecuteAsync(connection, "UPDATE incidents SET resolved_at = $at WHERE id = $id AND resolved_at IS NULL",
             cancellationToken, ("$id", id), ("$at", at.ToUnixTimeMilliseconds()));
 
-    /// <summary>True when the incident is about at least one component and none of them is down.</summary>
-    internal static async Task<bool> AllComponentsUpAsync(SqliteConnection connection, long id, CancellationToken cancellationToken) =>
-        await ScalarAsync<long>(connection, "SELECT count(*) FROM incident_components WHERE incident_id = $id", cancellationToken, ("$id", id)) > 0
+    /// <summary>True when the incident was opened by a detection, is about at least one component and none of them is down.</summary>
+    internal static async Task<bool> ResolvesOnRecoveryAsync(SqliteConnection connection, long id, CancellationToken cancellationToken) =>
+        await ScalarAsync<long>(connection, "SELECT auto_resolve FROM incidents WHERE id = $id", cancellationToken, ("$id", id)) == 1
+        && await ScalarAsync<long>(connection, "SELECT count(*) FROM incident_components WHERE incident_id = $id", cancellationToken, ("$id", id)) > 0
         && await ScalarAsync<long>(connection, "SELECT count(*) FROM incident_components WHERE incident_id = $id AND down = 1", cancellationToken, ("$id", id)) == 0;
 
     private static async Task<long?> NullableIdAsync(SqliteConnection connection, string sql, CancellationToken cancellationToken,

@@ -29,8 +29,9 @@ public sealed partial class IncidentStore(string path)
         FailureType? failureType, CancellationToken cancellationToken)
     {
         var id = await ScalarAsync<long>(connection,
-            "INSERT INTO incidents (title, opened_by, first_alert_at, failure_type) VALUES ($title, $actor, $at, $type) RETURNING id",
-            cancellationToken, ("$title", title), ("$actor", actor), ("$at", at.ToUnixTimeMilliseconds()), ("$type", failureType?.ToString()));
+            "INSERT INTO incidents (title, opened_by, first_alert_at, failure_type, auto_resolve) VALUES ($title, $actor, $at, $type, $auto) RETURNING id",
+            cancellationToken, ("$title", title), ("$actor", actor), ("$at", at.ToUnixTimeMilliseconds()), ("$type", failureType?.ToString()),
+            ("$auto", component is null ? 0 : 1));
         if (component is not null)
         {
             await ExecuteAsync(connection, "INSERT INTO incident_components (incident_id, component, down) VALUES ($id, $component, 1)",

@@ -10,7 +10,9 @@ CREATE TABLE IF NOT EXISTS incidents (
     failure_type TEXT,
     impact TEXT NOT NULL DEFAULT '',
     root_cause TEXT NOT NULL DEFAULT '',
-    actions TEXT NOT NULL DEFAULT ''
+    actions TEXT NOT NULL DEFAULT '',
+    -- Opened by a detection: resolves when its components recover. Opened by a person: a person resolves it.
+    auto_resolve INTEGER NOT NULL DEFAULT 1
 );
 
 -- The components an incident is about; it resolves on its own when all of them have recovered.

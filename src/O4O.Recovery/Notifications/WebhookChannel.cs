@@ -15,7 +15,8 @@ public sealed class WebhookChannel(HttpClient client, Uri url, bool slack) : INo
         using var response = await client.PostAsync(url, content, cancellationToken);
         if (!response.IsSuccessStatusCode)
         {
-            throw new DeliveryException($"{url.GetLeftPart(UriPartial.Path)} answered {(int)response.StatusCode} {response.ReasonPhrase}");
+            // Only the host: a webhook's path is often its secret (Slack's are), and this message is logged and shown.
+            throw new DeliveryException($"{url.Host} answered {(int)response.StatusCode} {response.ReasonPhrase}");
         }
     }
 }

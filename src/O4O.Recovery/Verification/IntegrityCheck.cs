@@ -1,11 +1,13 @@
 using System.Globalization;
 using Npgsql;
+using O4O.Recovery.Backups;
 
 namespace O4O.Recovery.Verification;
 
 /// <summary>
-/// The runbook's data-integrity query (users, products, orders counts), compared with the newest backup's manifest:
-/// fewer rows now than in the backup is flagged as a loss. A table that cannot be counted fails the check.
+/// The runbook's data-integrity query (users, products, orders counts), compared with the row counts in the newest
+/// backup archive's manifest: fewer rows now than in the backup is flagged as a loss. A table that cannot be counted
+/// fails the check; an unreadable newest archive is named in the detail and nothing is compared.
 /// </summary>
 public sealed class IntegrityCheck(string connectionString, string backupDirectory, TimeProvider time)
 {
@@ -28,19 +30,31 @@ public sealed class IntegrityCheck(string connectionString, string backupDirecto
 
         var measurements = counts.ToDictionary(pair => pair.Key, pair => (double)pair.Value);
         var now = string.Join(", ", Tables.Select(table => string.Create(CultureInfo.InvariantCulture, $"{table} {counts[table]}")));
-        var manifest = BackupManifest.Newest(backupDirectory);
-        if (manifest is null)
+        var archive = Directory.Exists(backupDirectory) ? ArchiveName.Newest(backupDirectory) : null;
+        if (archive is null)
         {
             return new CheckResult("integrity", true, $"{now}; no backup in {backupDirectory} to compare with",
                 time.GetElapsedTime(started).TotalMilliseconds, measurements);
         }
 
-        var losses = Tables.Where(table => manifest.Tables.TryGetValue(table, out var before) && counts[table] < before)
-            .Select(table => string.Create(CultureInfo.InvariantCulture, $"{table} {counts[table]} < {manifest.Tables[table]}"))
+        BackupManifest manifest;
+        try
+        {
+            manifest = await ArchiveReader.ReadManifestAsync(archive, cancellationToken);
+        }
+        catch (Exception exception) when (exception is BackupCorruptException or IOException or UnauthorizedAccessException)
+        {
+            return new CheckResult("integrity", true, $"{now}; the newest backup cannot be compared with: {exception.Message}",
+                time.GetElapsedTime(started).TotalMilliseconds, measurements);
+        }
+
+        // The manifest counts tables as schema.table, in the dump's own snapshot.
+        var losses = Tables.Where(table => manifest.RowCounts.TryGetValue($"public.{table}", out var before) && counts[table] < before)
+            .Select(table => string.Create(CultureInfo.InvariantCulture, $"{table} {counts[table]} < {manifest.RowCounts[$"public.{table}"]}"))
             .ToList();
         var detail = losses.Count == 0
-            ? $"{now}; none fewer than in {Path.GetFileName(manifest.Path)}"
-            : $"DATA LOSS against {Path.GetFileName(manifest.Path)}: {string.Join(", ", losses)}";
+            ? $"{now}; none fewer than in {Path.GetFileName(archive)}"
+            : $"DATA LOSS against {Path.GetFileName(archive)}: {string.Join(", ", losses)}";
         return new CheckResult("integrity", losses.Count == 0, detail, time.GetElapsedTime(started).TotalMilliseconds, measurements);
     }
 

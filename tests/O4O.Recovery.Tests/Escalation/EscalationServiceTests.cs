@@ -51,6 +51,23 @@ public sealed class EscalationServiceTests : IDisposable
     }
 
     [Fact]
+    public async Task An_acknowledgement_before_the_first_page_mutes_L1_repeats_but_not_L2()
+    {
+        await _harness.FailAsync();
+        await _harness.Store.AcknowledgeAsync(1, "kim", EscalationHarness.Start, default);
+
+        var atOnce = await _harness.AtAsync(TimeSpan.Zero);
+        var at5 = await _harness.AtAsync(TimeSpan.FromMinutes(5));
+        var at15 = await _harness.AtAsync(TimeSpan.FromMinutes(15));
+        var at20 = await _harness.AtAsync(TimeSpan.FromMinutes(20));
+
+        Assert.Equal(("L1", "DevOps engineer", "page"), Single(atOnce));
+        Assert.Empty(at5);
+        Assert.Equal(("L2", "Development team lead", "page"), Single(at15));
+        Assert.Equal(("L2", "Development team lead", "repeat"), Single(at20));
+    }
+
+    [Fact]
     public async Task Recovery_tells_every_level_already_paged_that_it_is_resolved_with_the_duration()
     {
         await _harness.FailAsync();

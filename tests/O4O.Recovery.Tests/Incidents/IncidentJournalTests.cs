@@ -92,6 +92,21 @@ public sealed class IncidentJournalTests : IDisposable
     }
 
     [Fact]
+    public async Task A_failure_during_an_incident_opened_by_a_person_joins_it_and_its_recovery_does_not_resolve_it()
+    {
+        var id = await _store.OpenAsync("Checkout slow", _start, "kim", null, null, default);
+
+        await RecordAsync(60, "platform", RecoveryEventKind.Detected, "exit code 137");
+        await RecordAsync(90, "platform", RecoveryEventKind.Recovered, "healthy");
+
+        var incident = Assert.Single(await _store.ListAsync(default));
+        Assert.Equal(id, incident.Id);
+        Assert.True(incident.IsOpen);
+        Assert.Equal(["platform"], incident.Components);
+        Assert.Equal(["Opened", "Detected", "Recovered"], (await _store.TimelineAsync(id, default)).Select(entry => entry.Kind));
+    }
+
+    [Fact]
     public async Task Switches_and_actions_without_an_open_incident_open_nothing()
     {
         await RecordAsync(0, "conductor", RecoveryEventKind.Switch, "AutoRecovery off", actor: "kim");

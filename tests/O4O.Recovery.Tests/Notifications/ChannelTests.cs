@@ -40,15 +40,15 @@ public sealed class ChannelTests
     }
 
     [Fact]
-    public async Task A_webhook_that_answers_500_is_a_failed_delivery_naming_the_status()
+    public async Task A_webhook_that_answers_500_is_a_failed_delivery_naming_the_status_but_not_the_secret_path()
     {
         using var listener = new LocalHttpListener { Status = System.Net.HttpStatusCode.InternalServerError };
         using var client = new HttpClient();
-        var channel = new WebhookChannel(client, listener.Url, slack: false);
+        var channel = new WebhookChannel(client, new Uri(listener.Url, "/services/T000/B000/s3cretToken"), slack: true);
 
         var failure = await Assert.ThrowsAsync<DeliveryException>(() => channel.SendAsync(_page, default));
 
-        Assert.Contains("500", failure.Message, StringComparison.Ordinal);
+        Assert.Equal("127.0.0.1 answered 500 Internal Server Error", failure.Message);
     }
 
     [Fact]

@@ -1,6 +1,6 @@
 using System.Formats.Tar;
 using System.IO.Compression;
-using System.Text;
+using O4O.Recovery.Backups;
 using O4O.Recovery.Verification;
 using O4O.Tests.Shared;
 
@@ -14,8 +14,8 @@ public sealed class IntegrityCheckTests(ManagedPostgresFixture postgres) : IClas
     public async Task Counts_equal_to_the_newest_backups_manifest_pass()
     {
         var database = await DatabaseWithRowsAsync(users: 2, products: 3);
-        WriteBackup("o4o_backup_20260101_000000.tar.gz", """{"tables": {"users": 9, "products": 9, "orders": 9}}""", DateTime.UtcNow.AddDays(-1));
-        WriteBackup("o4o_backup_20260102_000000.tar.gz", """{"tables": {"public.users": 2, "products": {"rows": 3}, "orders": 0}}""", DateTime.UtcNow);
+        WriteBackup("o4o_backup_20260101_000000.tar.gz", users: 9, products: 9);
+        WriteBackup("o4o_backup_20260102_000000.tar.gz", users: 2, products: 3);
 
         var result = await new IntegrityCheck(database, _backups, TimeProvider.System).RunAsync(default);
 
@@ -28,7 +28,7 @@ public sealed class IntegrityCheckTests(ManagedPostgresFixture postgres) : IClas
     public async Task Fewer_rows_than_in_the_backup_are_flagged_as_data_loss()
     {
         var database = await DatabaseWithRowsAsync(users: 1, products: 3);
-        WriteBackup("o4o_backup_20260102_000000.tar.gz", """{"tables": [{"name": "users", "rows": 4}, {"name": "products", "rows": 3}]}""", DateTime.UtcNow);
+        WriteBackup("o4o_backup_20260102_000000.tar.gz", users: 4, products: 3);
 
         var result = await new IntegrityCheck(database, _backups, TimeProvider.System).RunAsync(default);
 
@@ -52,12 +52,24 @@ public sealed class IntegrityCheckTests(ManagedPostgresFixture postgres) : IClas
     public async Task Without_a_backup_the_counts_are_shown_and_nothing_is_compared()
     {
         var database = await DatabaseWithRowsAsync(users: 1, products: 0);
-        await File.WriteAllTextAsync(Path.Combine(_backups, "o4o_backup_broken.tar.gz"), "not a tar.gz");
+        await File.WriteAllTextAsync(Path.Combine(_backups, "o4o_backup_broken.tar.gz"), "not a backup name");
 
         var result = await new IntegrityCheck(database, _backups, TimeProvider.System).RunAsync(default);
 
         Assert.True(result.Passed);
         Assert.Equal($"users 1, products 0, orders 0; no backup in {_backups} to compare with", result.Detail);
+    }
+
+    [Fact]
+    public async Task A_damaged_newest_backup_is_named_and_nothing_is_compared()
+    {
+        var database = await DatabaseWithRowsAsync(users: 1, products: 0);
+        await File.WriteAllTextAsync(Path.Combine(_backups, "o4o_backup_20260103_000000.tar.gz"), "not a tar.gz");
+
+        var result = await new IntegrityCheck(database, _backups, TimeProvider.System).RunAsync(default);
+
+        Assert.True(result.Passed);
+        Assert.StartsWith("users 1, products 0, orders 0; the newest backup cannot be compared with:", result.Detail, StringComparison.Ordinal);
     }
 
     public void Dispose() => Directory.Delete(_backups, recursive: true);
@@ -73,17 +85,16 @@ public sealed class IntegrityCheckTests(ManagedPostgresFixture postgres) : IClas
         return database;
     }
 
-    private void WriteBackup(string name, string manifest, DateTime writtenAt)
+    /// <summary>An archive in the backup feature's format whose manifest records these row counts (the dump itself is not needed here).</summary>
+    private void WriteBackup(string name, long users, long products)
     {
-        var path = Path.Combine(_backups, name);
-        using (var file = File.Create(path))
-        using (var gzip = new GZipStream(file, CompressionLevel.Fastest))
-        using (var tar = new TarWriter(gzip))
-        {
-            tar.WriteEntry(new PaxTarEntry(TarEntryType.RegularFile, "database.dump") { DataStream = new MemoryStream([1, 2, 3]) });
-            tar.WriteEntry(new PaxTarEntry(TarEntryType.RegularFile, "manifest.json") { DataStream = new MemoryStream(Encoding.UTF8.GetBytes(manifest)) });
-        }
-
-        File.SetLastWriteTimeUtc(path, writtenAt);
+        var manifest = new BackupManifest(BackupManifest.CurrentFormat, DateTimeOffset.UtcNow, TimeSpan.FromSeconds(1), "pg_dump 15", "15", "o4o_platform",
+            new Dictionary<string, long> { ["public.users"] = users, ["public.products"] = products, ["public.orders"] = 0 },
+            [new ManifestMember("db/o4o_db.sql.gz", 3, "00")], null, null);
+        using var file = File.Create(Path.Combine(_backups, name));
+        using var gzip = new GZipStream(file, CompressionLevel.Fastest);
+        using var tar = new TarWriter(gzip);
+        tar.WriteEntry(new PaxTarEntry(TarEntryType.RegularFile, ArchiveName.ManifestMember) { DataStream = new MemoryStream(manifest.ToJson()) });
+        tar.WriteEntry(new PaxTarEntry(TarEntryType.RegularFile, "db/o4o_db.sql.gz") { DataStream = new MemoryStream([1, 2, 3]) });
     }
 }
