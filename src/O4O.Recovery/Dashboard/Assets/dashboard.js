@@ -26,7 +26,10 @@
   }
 
   const time = (iso) => new Date(iso).toLocaleTimeString(locale, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
-  const dateTime = (iso) => new Date(iso).toLocaleString(locale, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+  // Today's times alone; other days with their date.
+  const dateTime = (iso) => (new Date(iso).toDateString() === new Date().toDateString()
+    ? new Date(iso).toLocaleTimeString(locale, { hour: '2-digit', minute: '2-digit' })
+    : new Date(iso).toLocaleString(locale, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' }));
   function ago(iso, now) {
     const s = Math.max(0, (new Date(now) - new Date(iso)) / 1000);
     if (s < 90) return `${Math.round(s)} s`;
@@ -78,8 +81,10 @@
     const start = Math.max(end - 3600 * 1000, Math.min(first, end - 120 * 1000));
     const x = (iso) => left + ((new Date(iso).getTime() - start) / (end - start)) * (width - left - 4);
     const answered = samples.filter((s) => s.milliseconds !== null);
-    const max = Math.max(10, ...answered.map((s) => s.milliseconds)) * 1.15;
-    const y = (ms) => 4 + (1 - ms / max) * (height - bottom - 8);
+    // Scaled to the 95th percentile, so one slow first request does not flatten the rest; spikes are clipped at the top.
+    const sorted = answered.map((s) => s.milliseconds).sort((a, b) => a - b);
+    const max = Math.max(10, sorted.length ? sorted[Math.floor((sorted.length - 1) * 0.95)] * 1.5 : 10);
+    const y = (ms) => 4 + (1 - Math.min(ms, max) / max) * (height - bottom - 8);
     const svg = el('svg:svg', { viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-label': `${t('chart')}: ${t(name)}` });
     svg.append(el('svg:line', { x1: left, x2: width - 4, y1: height - bottom, y2: height - bottom, class: 'axis' }));
     for (const ms of [0, max / 2]) {
