@@ -64,6 +64,10 @@ public sealed class DashboardBrowserTests
         await page.Locator("[data-incident] summary").ClickAsync();
         await Assertions.Expect(page.Locator(".timeline")).ToContainTextAsync("killed on purpose");
         await BrowserFixture.ScreenshotAsync(page, "dashboard-incident.png");
+        var download = await page.RunAndWaitForDownloadAsync(() => page.GetByRole(AriaRole.Link, new() { Name = "Download report" }).ClickAsync());
+        var report = await File.ReadAllTextAsync((await download.PathAsync())!);
+        Assert.Contains("platform exited with code 137", report, StringComparison.Ordinal);
+        Assert.Contains("Platform killed on purpose by the browser test", report, StringComparison.Ordinal);
 
         await page.Locator("[data-action=auto-recovery]").ClickAsync();
         await Assertions.Expect(page.Locator("[data-testid=auto-recovery-state]")).ToHaveTextAsync("On");
