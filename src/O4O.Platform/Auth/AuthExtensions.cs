@@ -1,0 +1,81 @@
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.IdentityModel.Tokens;
+using O4O.Platform.Users;
+using O4O.Recovery.Configuration;
+
+namespace O4O.Platform.Auth;
+
+/// <summary>Authorization policy names used by the endpoints.</summary>
+public static class Policies
+{
+    public const string Admin = "admin";
+    public const string SignedIn = "signed-in";
+}
+
+public static class AuthExtensions
+{
+    private const string BearerOrCookie = "bearer-or-cookie";
+
+    /// <summary>
+    /// Bearer tokens for the API, a cookie for the admin pages. The API never accepts the cookie, so a page
+    /// cannot be tricked into calling it on an admin's behalf.
+    /// </summary>
+    public static IServiceCollection AddAuth(this IServiceCollection services, O4OHome home)
+    {
+        // Admin cookies and antiforgery tokens stay valid across restarts and do not depend on the OS user's home.
+        services.AddDataProtection().PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(home.Secrets, "data-protection")));
+        services.AddOptions<AuthOptions>()
+            .BindConfiguration(AuthOptions.Section)
+            .Validate(options => SigningKey.IsValid(options.SigningKey), "Auth:SigningKey must be base64 of at least 32 bytes.")
+            .ValidateOnStart();
+        services.AddSingleton<SigningKey>();
+        services.AddSingleton<TokenIssuer>();
+        services.AddSingleton<Passwords>();
+        services.AddSingleton<LoginService>();
+
+        services.AddAuthentication(BearerOrCookie)
+            .AddPolicyScheme(BearerOrCookie, "Bearer for the API, cookie for pages", options =>
+                options.ForwardDefaultSelector = context =>
+                    context.Request.Headers.Authorization.Count > 0 || context.Request.Path.StartsWithSegments("/api")
+                        ? JwtBearerDefaults.AuthenticationScheme
+                        : CookieAuthenticationDefaults.AuthenticationScheme)
+            .AddJwtBearer()
+            .AddCookie(options =>
+            {
+                options.Cookie.Name = "o4o_admin";
+                options.Cookie.SameSite = SameSiteMode.Strict;
+                options.LoginPath = "/admin/login";
+                options.AccessDeniedPath = "/admin/login";
+                options.ExpireTimeSpan = TimeSpan.FromHours(8);
+                options.SlidingExpiration = true;
+            });
+        services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
+            .Configure<SigningKey>((options, key) =>
+            {
+                options.MapInboundClaims = false;
+                options.TokenValidationParameters = new TokenValidationParameters
+                {
+                    ValidIssuer = TokenIssuer.Issuer,
+                    ValidAudience = TokenIssuer.Audience,
+                    IssuerSigningKey = key.SecurityKey,
+                    NameClaimType = ClaimNames.Email,
+                    RoleClaimType = ClaimNames.Role,
+                    ClockSkew = TimeSpan.FromSeconds(30),
+                };
+            });
+        services.AddAuthorizationBuilder()
+            .AddPolicy(Policies.Admin, policy => policy.RequireAuthenticatedUser().RequireRole(Roles.Admin))
+            .AddPolicy(Policies.SignedIn, policy => policy.RequireAuthenticatedUser());
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapAuth(this IEndpointRouteBuilder app)
+    {
+        var auth = app.MapGroup("/api/v1/auth").WithTags("Auth").AllowAnonymous();
+        auth.MapPost("/register", AuthEndpoints.Register);
+        auth.MapPost("/login", AuthEndpoints.Login);
+        return app;
+    }
+}

@@ -1,0 +1,31 @@
+using Dapper;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using O4O.Recovery.Configuration;
+
+namespace O4O.Platform.Data;
+
+public static class DataExtensions
+{
+    /// <summary>One <see cref="NpgsqlDataSource"/> for the process, and the migrations and seed that run before serving.</summary>
+    public static IServiceCollection AddData(this IServiceCollection services)
+    {
+        DefaultTypeMap.MatchNamesWithUnderscores = true;
+        services.AddOptions<DatabaseOptions>()
+            .BindConfiguration(DatabaseOptions.Section)
+            .Validate(options => !options.IsManaged, "Database:ConnectionString (O4O__Database__ConnectionString) is required.")
+            .ValidateOnStart();
+        services.AddOptions<AdminOptions>().BindConfiguration(AdminOptions.Section);
+        services.AddSingleton(provider =>
+        {
+            var options = provider.GetRequiredService<IOptions<DatabaseOptions>>().Value;
+            var builder = new NpgsqlDataSourceBuilder(options.ConnectionString) { Name = "o4o-platform" };
+            builder.UseLoggerFactory(provider.GetRequiredService<ILoggerFactory>());
+            return builder.Build();
+        });
+        services.AddSingleton<AdminSeeder>();
+        // Hosted services start before the server does: nothing is served from an unmigrated database.
+        services.AddHostedService<DatabaseInitializer>();
+        return services;
+    }
+}

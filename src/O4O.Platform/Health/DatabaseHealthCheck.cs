@@ -1,0 +1,32 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Npgsql;
+using O4O.Platform.Http;
+
+namespace O4O.Platform.Health;
+
+/// <summary>A <c>SELECT 1</c> round trip, as the runbook's connection test does it.</summary>
+internal sealed class DatabaseHealthCheck(NpgsqlDataSource dataSource) : IHealthCheck
+{
+    private static readonly TimeSpan _timeout = TimeSpan.FromSeconds(3);
+
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_timeout);
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            await using var command = dataSource.CreateCommand("SELECT 1");
+            await command.ExecuteScalarAsync(timeout.Token);
+            var roundTrip = Math.Round(Stopwatch.GetElapsedTime(started).TotalMilliseconds, 2);
+            return HealthCheckResult.Healthy("SELECT 1 answered", new Dictionary<string, object> { ["roundTripMs"] = roundTrip });
+        }
+        catch (Exception exception) when (DatabaseFailure.IsUnavailable(exception) || exception is OperationCanceledException)
+        {
+            // Pooled connections are likely dead too (restart, swap): the next request should open fresh ones.
+            dataSource.Clear();
+            return HealthCheckResult.Unhealthy($"The database did not answer: {exception.Message}");
+        }
+    }
+}

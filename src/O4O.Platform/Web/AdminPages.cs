@@ -1,0 +1,105 @@
+using System.Globalization;
+using System.Security.Claims;
+using Dapper;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Npgsql;
+using O4O.Platform.Auth;
+using O4O.Platform.Http;
+using O4O.Platform.Users;
+using O4O.Platform.Web.Components;
+
+namespace O4O.Platform.Web;
+
+public sealed record AdminCounts(long Users, long Products, long Orders);
+
+internal static class AdminPages
+{
+    public static async Task<RazorComponentResult<AdminOverview>> Overview(
+        NpgsqlDataSource dataSource, IAntiforgery antiforgery, HttpContext context, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var counts = await connection.QuerySingleAsync<AdminCounts>(new CommandDefinition(
+            "SELECT (SELECT count(*) FROM users) AS users, (SELECT count(*) FROM products) AS products, (SELECT count(*) FROM orders) AS orders",
+            cancellationToken: cancellationToken));
+        return new RazorComponentResult<AdminOverview>(new
+        {
+            Counts = counts,
+            Email = context.User.Identity?.Name,
+            Antiforgery = antiforgery.GetAndStoreTokens(context),
+        });
+    }
+
+    public static RazorComponentResult<AdminLogin> LoginForm(string? returnUrl, IAntiforgery antiforgery, HttpContext context) =>
+        LoginPage(antiforgery, context, returnUrl, email: null, error: null, StatusCodes.Status200OK);
+
+    /// <summary>The form's post; form binding makes the antiforgery middleware's verdict binding, too.</summary>
+    public static async Task<Results<RedirectHttpResult, RazorComponentResult<AdminLogin>>> SignIn(
+        [FromForm] string? email,
+        [FromForm] string? password,
+        [FromForm] string? returnUrl,
+        LoginService logins,
+        IAntiforgery antiforgery,
+        HttpContext context,
+        CancellationToken cancellationToken)
+    {
+        var errors = CredentialRules.Validate(new Credentials(email, password), newPassword: false);
+        if (!errors.IsEmpty)
+        {
+            return LoginPage(antiforgery, context, returnUrl, email, "Enter your email and password.", StatusCodes.Status400BadRequest);
+        }
+
+        var result = await logins.LoginAsync(CredentialRules.Normalize(email!), password!, context.ClientAddress(), cancellationToken);
+        if (result is not { Outcome: LoginOutcome.Succeeded, User: { } user })
+        {
+            return result.Outcome == LoginOutcome.Locked
+                ? LoginPage(antiforgery, context, returnUrl, email, "Too many failed logins: the account is locked for a while.", StatusCodes.Status429TooManyRequests)
+                : LoginPage(antiforgery, context, returnUrl, email, "Invalid email or password.", StatusCodes.Status401Unauthorized);
+        }
+
+        if (user.Role != Roles.Admin)
+        {
+            return LoginPage(antiforgery, context, returnUrl, email, "This account cannot use the admin console.", StatusCodes.Status403Forbidden);
+        }
+
+        Claim[] claims =
+        [
+            new(ClaimNames.Subject, user.Id.ToString(CultureInfo.InvariantCulture)),
+            new(ClaimNames.Email, user.Email),
+            new(ClaimNames.Role, user.Role),
+        ];
+        var identity = new ClaimsIdentity(claims, CookieAuthenticationDefaults.AuthenticationScheme, ClaimNames.Email, ClaimNames.Role);
+        await context.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, new ClaimsPrincipal(identity));
+        return TypedResults.LocalRedirect(AdminReturnUrl(returnUrl));
+    }
+
+    public static async Task<Results<RedirectHttpResult, BadRequest>> SignOut(IAntiforgery antiforgery, HttpContext context)
+    {
+        if (!await antiforgery.IsRequestValidAsync(context))
+        {
+            return TypedResults.BadRequest();
+        }
+
+        await context.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+        return TypedResults.LocalRedirect("/admin/login");
+    }
+
+    /// <summary>A path inside the console, else <c>/admin</c>: a crafted returnUrl must not make an open redirect.</summary>
+    private static string AdminReturnUrl(string? returnUrl) =>
+        returnUrl is { } url
+        && (url == "/admin" || url.StartsWith("/admin/", StringComparison.Ordinal) || url.StartsWith("/admin?", StringComparison.Ordinal))
+        && !url.Any(c => char.IsControl(c) || c == '\\')
+        && !url.Contains("//", StringComparison.Ordinal)
+            ? url
+            : "/admin";
+
+    private static RazorComponentResult<AdminLogin> LoginPage(
+        IAntiforgery antiforgery, HttpContext context, string? returnUrl, string? email, string? error, int status) =>
+        new(new { Antiforgery = antiforgery.GetAndStoreTokens(context), ReturnUrl = returnUrl, Email = email, Error = error })
+        {
+            StatusCode = status,
+        };
+}

@@ -1,0 +1,31 @@
+using O4O.Platform.Auth;
+
+namespace O4O.Platform.Web;
+
+/// <summary>The server-rendered pages: storefront at <c>/</c>, admin console at <c>/admin</c>.</summary>
+public static class WebExtensions
+{
+    // Operators check the pages with `curl -I`: every page answers HEAD as well as GET.
+    private static readonly string[] _getOrHead = [HttpMethods.Get, HttpMethods.Head];
+
+    public static IServiceCollection AddWeb(this IServiceCollection services)
+    {
+        services.AddRazorComponents();
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapWeb(this IEndpointRouteBuilder app)
+    {
+        var pages = app.MapGroup("").ExcludeFromDescription();
+        pages.MapMethods("/", _getOrHead, StorefrontPages.Home);
+        pages.MapMethods("/products/{id:long}", _getOrHead, StorefrontPages.Product);
+        pages.MapMethods("/site.css", _getOrHead, SiteCss.Serve);
+
+        var admin = app.MapGroup("/admin").ExcludeFromDescription();
+        admin.MapMethods("", _getOrHead, AdminPages.Overview).RequireAuthorization(Policies.Admin);
+        admin.MapMethods("/login", _getOrHead, AdminPages.LoginForm);
+        admin.MapPost("/login", AdminPages.SignIn);
+        admin.MapPost("/logout", AdminPages.SignOut);
+        return app;
+    }
+}

@@ -1,0 +1,95 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Npgsql;
+using O4O.Recovery.Postgres;
+using O4O.Tests.Shared;
+
+namespace O4O.Platform.Tests.Health;
+
+public sealed class HealthTests(ManagedPostgresFixture postgres) : PlatformTest(postgres)
+{
+    [Fact]
+    public async Task Health_reports_each_check_with_the_database_round_trip()
+    {
+        using var client = Platform.CreateClient();
+
+        var response = await client.GetAsync("/api/health");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("Healthy", body.GetProperty("status").GetString());
+        var database = body.GetProperty("checks").GetProperty("database");
+        Assert.Equal("Healthy", database.GetProperty("status").GetString());
+        Assert.True(database.GetProperty("data").GetProperty("roundTripMs").GetDouble() >= 0);
+        Assert.True(body.GetProperty("checks").GetProperty("disk").GetProperty("data").GetProperty("freeBytes").GetInt64() > 0);
+        Assert.True(body.GetProperty("checks").TryGetProperty("memory", out _));
+        Assert.True(body.GetProperty("ageMs").GetDouble() <= 1000);
+    }
+
+    [Fact]
+    public async Task Liveness_answers_without_touching_the_database()
+    {
+        using var client = Platform.CreateClient();
+        await SetConnectionsAllowedAsync(false);
+        try
+        {
+            var response = await client.GetAsync("/api/health/live");
+
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+        finally
+        {
+            await SetConnectionsAllowedAsync(true);
+        }
+    }
+
+    [Fact]
+    public async Task Health_is_503_while_the_database_is_unreachable_and_recovers_without_a_restart()
+    {
+        using var client = Platform.CreateClient();
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/v1/products")).StatusCode);
+
+        await SetConnectionsAllowedAsync(false);
+        var down = await PollAsync(client, "/api/health", HttpStatusCode.ServiceUnavailable);
+        var body = await down.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("Unhealthy", body.GetProperty("checks").GetProperty("database").GetProperty("status").GetString());
+        var failed = await client.GetAsync("/api/v1/products");
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, failed.StatusCode);
+        Assert.Equal("application/problem+json", failed.Content.Headers.ContentType?.MediaType);
+
+        await SetConnectionsAllowedAsync(true);
+        await PollAsync(client, "/api/health", HttpStatusCode.OK);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/v1/products")).StatusCode);
+    }
+
+    private static async Task<HttpResponseMessage> PollAsync(HttpClient client, string path, HttpStatusCode expected)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (true)
+        {
+            var response = await client.GetAsync(path);
+            if (response.StatusCode == expected || DateTime.UtcNow > deadline)
+            {
+                Assert.Equal(expected, response.StatusCode);
+                return response;
+            }
+
+            await Task.Delay(100);
+        }
+    }
+
+    /// <summary>Shuts the platform's database off the way a restore's swap does: refuse new sessions, end the open ones.</summary>
+    private async Task SetConnectionsAllowedAsync(bool allowed)
+    {
+        var database = new NpgsqlConnectionStringBuilder(Platform.ConnectionString).Database!;
+        await using var connection = new NpgsqlConnection(Postgres.Cluster.ConnectionString());
+        await connection.OpenAsync();
+        var quoted = ManagedCluster.QuoteIdentifier(database);
+        await using var command = new NpgsqlCommand(
+            $"ALTER DATABASE {quoted} ALLOW_CONNECTIONS {allowed}; " +
+            $"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{database}' AND pid <> pg_backend_pid();",
+            connection);
+        await command.ExecuteNonQueryAsync();
+    }
+}
