@@ -26,6 +26,10 @@ internal static class O4OCommandLine
         root.Subcommands.Add(DbCommand.Create(context));
         root.Subcommands.Add(Commands.BackupCommand.Build());
         root.Subcommands.Add(Commands.RestoreCommand.Build());
+        root.Subcommands.Add(AutoRecoveryCommand.Create(context));
+        root.Subcommands.Add(RestartCommand.Create(context));
+        root.Subcommands.Add(MaintenanceCommand.Create(context));
+        root.Subcommands.Add(LogsCommand.Create(context));
         return root;
     }
 

@@ -1,4 +1,5 @@
 using O4O.Platform.Auth;
+using O4O.Platform.AutoRecovery;
 using O4O.Platform.Data;
 using O4O.Platform.Health;
 using O4O.Platform.Hosting;
@@ -20,6 +21,7 @@ builder.Services.AddProducts();
 builder.Services.AddOrders();
 builder.Services.AddUsers();
 builder.Services.AddWeb();
+builder.Services.AddAutoRecovery();
 
 var app = builder.Build();
 
@@ -35,6 +37,7 @@ app.MapProducts();
 app.MapOrders();
 app.MapUsers();
 app.MapWeb();
+app.MapAutoRecovery();
 
 return await app.RunPlatformAsync();
 

@@ -1,82 +1,117 @@
 using System.CommandLine;
 using System.Globalization;
 using O4O.Cli.Resources;
-using O4O.Recovery.Configuration;
 using O4O.Recovery.Health;
-using O4O.Recovery.Supervision;
 using Spectre.Console;
 
 namespace O4O.Cli.Commands;
 
-/// <summary><c>o4o status</c>: probes each component directly and shows its state; exit code 0 only when all are healthy.</summary>
+/// <summary>
+/// <c>o4o status</c>: the runbook's phase-1 assessment of every component; exit code 0 only when all serving
+/// components are healthy. <c>--watch</c> refreshes it every 2 s until Ctrl+C.
+/// </summary>
 internal static class StatusCommand
 {
-    private static readonly TimeSpan _probeTimeout = TimeSpan.FromSeconds(3);
+    private static readonly TimeSpan _watchInterval = TimeSpan.FromSeconds(2);
 
     public static Command Create(CliContext context)
     {
         var json = new Option<bool>("--json") { Description = Strings.StatusJsonOption };
+        var watch = new Option<bool>("--watch") { Description = Strings.StatusWatchOption };
         var command = new Command("status", Strings.StatusDescription);
         command.Options.Add(json);
+        command.Options.Add(watch);
         command.SetAction(async (ParseResult result, CancellationToken cancellationToken) =>
         {
-            var report = await ProbeAsync(context, cancellationToken);
-            if (result.GetValue(json))
+            while (true)
             {
-                await context.Out.WriteLineAsync(report.ToJson());
-            }
-            else
-            {
-                Render(context, report);
-            }
+                var report = await StatusAssessment.AssessAsync(context, cancellationToken);
+                if (result.GetValue(json))
+                {
+                    await context.Out.WriteLineAsync(report.ToJson());
+                }
+                else
+                {
+                    Render(context, report, clear: result.GetValue(watch));
+                }
 
-            return report.Healthy ? ExitCodes.Success : ExitCodes.Unhealthy;
+                if (!result.GetValue(watch))
+                {
+                    return report.Healthy ? ExitCodes.Success : ExitCodes.Unhealthy;
+                }
+
+                try
+                {
+                    await Task.Delay(_watchInterval, cancellationToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    return report.Healthy ? ExitCodes.Success : ExitCodes.Unhealthy;
+                }
+            }
         });
         return command;
     }
 
-    /// <summary>Probes where the running conductor put things, else where the configuration says they are.</summary>
-    public static async Task<StatusReport> ProbeAsync(CliContext context, CancellationToken cancellationToken)
+    private static void Render(CliContext context, StatusReport report, bool clear)
     {
-        var conductor = ConductorRecord.ReadRunning(context.Home);
-        var database = DatabaseTarget.ForPlatform(context.Home, context.Bind<DatabaseOptions>(DatabaseOptions.Section), conductor?.Database.Port);
-        var platformPort = conductor?.Platform.Port ?? context.Bind<PlatformOptions>(PlatformOptions.Section).Port;
-        using var client = new HttpClient();
-        var probes = await Task.WhenAll(
-            MeasureWarmAsync(() => ComponentProbes.DatabaseAsync(database, _probeTimeout, cancellationToken)),
-            MeasureWarmAsync(() => ComponentProbes.PlatformAsync(client, PlatformLaunch.BaseAddressFor(platformPort), _probeTimeout, cancellationToken)));
-        return StatusReport.From(conductor, probes);
-    }
+        var console = Console(context);
+        if (clear && context.Out == System.Console.Out && !System.Console.IsOutputRedirected)
+        {
+            console.Clear();
+        }
 
-    // This process's first connection pays for loading and compiling the client code (hundreds of milliseconds for
-    // Npgsql): a component that answered is measured once more, so the time shown is the component's own.
-    private static async Task<ComponentHealth> MeasureWarmAsync(Func<Task<ComponentHealth>> probe)
-    {
-        var first = await probe();
-        return first.State == HealthState.Down ? first : await probe();
-    }
-
-    private static void Render(CliContext context, StatusReport report)
-    {
         context.Error.WriteLine(report.Conductor.Running
             ? Resources.Text.Format(Strings.StatusConductorRunning, report.Conductor.Pid, report.Conductor.StartedAt)
             : Strings.StatusConductorNotRunning);
+        if (report.Conductor.AutoRecovery is { } enabled)
+        {
+            context.Error.WriteLine(Resources.Text.Format(Strings.StatusAutoRecovery,
+                enabled ? Strings.AutoRecoveryStateOn : Strings.AutoRecoveryStateOff, report.Conductor.AutoRecoveryChangedBy ?? "-"));
+        }
+
         var table = new Table()
-            .AddColumns(Strings.StatusColumnComponent, Strings.StatusColumnState, Strings.StatusColumnAddress,
-                Strings.StatusColumnResponseTime, Strings.StatusColumnPid, Strings.StatusColumnDetail);
+            .AddColumns(Strings.StatusColumnComponent, Strings.StatusColumnState, Strings.StatusColumnSince, Strings.StatusColumnRestarts,
+                Strings.StatusColumnAddress, Strings.StatusColumnResponseTime, Strings.StatusColumnPid, Strings.StatusColumnDetail);
         foreach (var component in report.Components)
         {
             table.AddRow(
                 Markup.Escape(component.Name),
                 StateMarkup(component.State),
+                component.Since?.ToLocalTime().ToString("MM-dd HH:mm:ss", CultureInfo.InvariantCulture) ?? "-",
+                component.Restarts?.ToString(CultureInfo.InvariantCulture) ?? "-",
                 Markup.Escape(component.Address),
                 component.ResponseTimeMs is { } milliseconds ? string.Format(CultureInfo.InvariantCulture, "{0:0.0} ms", milliseconds) : "-",
                 component.Pid?.ToString(CultureInfo.InvariantCulture) ?? "-",
-                Markup.Escape(component.Error ?? ""));
+                Markup.Escape(Detail(component)));
         }
 
+        console.Write(table);
+    }
+
+    // What is wrong first (failure type and evidence), then what the conductor saw last, then anything else.
+    private static string Detail(ComponentStatus component)
+    {
+        var parts = new List<string>();
+        if (component.FailureType is { } type)
+        {
+            parts.Add($"[{type}]");
+        }
+
+        parts.AddRange(new[] { component.Error, component.Detail, component.Supervision is { } state and not Recovery.Supervision.ComponentState.Running ? state.ToString() : null }
+            .OfType<string>());
+        if (component.LastError is { } last && component.State == HealthState.Healthy)
+        {
+            parts.Add(Resources.Text.Format(Strings.StatusLastError, last));
+        }
+
+        return string.Join(' ', parts);
+    }
+
+    private static IAnsiConsole Console(CliContext context)
+    {
         // Colours only on a terminal: a redirected table is read by scripts and people with pagers.
-        var terminal = context.Out == Console.Out && !Console.IsOutputRedirected;
+        var terminal = context.Out == System.Console.Out && !System.Console.IsOutputRedirected;
         var console = AnsiConsole.Create(new AnsiConsoleSettings
         {
             Out = new AnsiConsoleOutput(context.Out),
@@ -89,7 +124,7 @@ internal static class StatusCommand
             console.Profile.Width = 240;
         }
 
-        console.Write(table);
+        return console;
     }
 
     private static string StateMarkup(HealthState state) => state switch

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using O4O.Recovery.Control;
 using O4O.Recovery.Health;
 using O4O.Recovery.Supervision;
 
@@ -9,37 +10,84 @@ namespace O4O.Cli.Commands;
 /// The result of <c>o4o status</c>, and the stable shape of <c>o4o status --json</c>:
 /// <code>
 /// { "healthy": bool,
-///   "conductor": { "running": bool, "pid": int|null, "startedAt": "ISO 8601"|null },
-///   "components": [ { "name": "database"|"platform", "state": "healthy"|"degraded"|"down",
-///                     "address": string, "pid": int|null, "responseTimeMs": number|null, "error": string|null } ] }
+///   "conductor": { "running": bool, "pid": int|null, "startedAt": "ISO 8601"|null, "autoRecovery": bool|null,
+///                  "autoRecoveryChangedBy": string|null, "paused": { component: reason }|null },
+///   "components": [ { "name": "database"|"platform"|"admin"|"site"|"nginx"|"backups", "state": "healthy"|"degraded"|"down",
+///                     "address": string, "pid": int|null, "responseTimeMs": number|null, "error": string|null,
+///                     "supervision": "running"|"restarting"|"down"|"gaveUp"|...|null, "since": "ISO 8601"|null,
+///                     "restarts": int|null, "lastError": string|null, "failureType": "serverDown"|"databaseDamage"|"networkFailure"|...|null,
+///                     "detail": string|null } ] }
 /// </code>
+/// "healthy" (and exit code 0) covers the serving components; backups are reported, not counted.
 /// </summary>
 internal sealed record StatusReport(bool Healthy, ConductorStatus Conductor, IReadOnlyList<ComponentStatus> Components)
 {
     private static readonly JsonSerializerOptions _json = new(JsonSerializerDefaults.Web)
     {
         WriteIndented = true,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false) },
     };
 
-    public static StatusReport From(ConductorRecord? conductor, IReadOnlyList<ComponentHealth> health)
+    public static StatusReport From(ConductorRecord? conductor, ControlStatus? supervised, IReadOnlyList<ComponentHealth> health,
+        RecoveryEvent? damage, ComponentStatus backups)
     {
-        var components = health.Select(component => new ComponentStatus(
-            component.Name,
-            component.State,
-            component.Address,
-            component.Name == Recovery.Supervision.Conductor.DatabaseComponent ? conductor?.Database.Pid : conductor?.Platform.Pid,
-            component.ResponseTime is { } elapsed ? Math.Round(elapsed.TotalMilliseconds, 1) : null,
-            component.Error)).ToList();
+        var serving = health.Select(component => Merge(component, conductor, supervised, damage)).ToList();
         return new StatusReport(
-            components.All(component => component.State == HealthState.Healthy),
-            new ConductorStatus(conductor is not null, conductor?.ConductorPid, conductor?.StartedAt),
-            components);
+            serving.All(component => component.State == HealthState.Healthy),
+            new ConductorStatus(conductor is not null, conductor?.ConductorPid, conductor?.StartedAt, supervised?.AutoRecovery.Enabled,
+                supervised?.AutoRecovery.ChangedBy, supervised?.Paused),
+            [.. serving, backups]);
+    }
+
+    private static ComponentStatus Merge(ComponentHealth component, ConductorRecord? conductor, ControlStatus? supervised, RecoveryEvent? damage)
+    {
+        // admin and site are served by the platform process: its supervision is theirs.
+        var process = component.Name is Recovery.Supervision.Conductor.DatabaseComponent or NginxChild.Component
+            ? component.Name
+            : Recovery.Supervision.Conductor.PlatformComponent;
+        var snapshot = supervised?.Components.FirstOrDefault(c => c.Name == process);
+        var pid = snapshot?.Pid ?? process switch
+        {
+            Recovery.Supervision.Conductor.DatabaseComponent => conductor?.Database.Pid,
+            Recovery.Supervision.Conductor.PlatformComponent => conductor?.Platform.Pid,
+            _ => null,
+        };
+        FailureType? failure = component.State == HealthState.Healthy ? null
+            : snapshot?.FailureType ?? (pid is { } alive && Recovery.Processes.UnixProcess.IsAlive(alive) ? FailureType.NetworkFailure : FailureType.ServerDown);
+        if (process == Recovery.Supervision.Conductor.DatabaseComponent && damage is not null)
+        {
+            failure = FailureType.DatabaseDamage;
+        }
+
+        return new ComponentStatus(component.Name, component.State, component.Address, pid,
+            component.ResponseTime is { } elapsed ? Math.Round(elapsed.TotalMilliseconds, 1) : null,
+            component.Error ?? (failure == FailureType.DatabaseDamage ? damage?.Seen : null))
+        {
+            Supervision = snapshot?.State,
+            Since = snapshot?.Since,
+            Restarts = snapshot?.Restarts,
+            LastError = snapshot?.LastError,
+            FailureType = failure,
+        };
     }
 
     public string ToJson() => JsonSerializer.Serialize(this, _json);
 }
 
-internal sealed record ConductorStatus(bool Running, int? Pid, DateTimeOffset? StartedAt);
+internal sealed record ConductorStatus(bool Running, int? Pid, DateTimeOffset? StartedAt, bool? AutoRecovery = null,
+    string? AutoRecoveryChangedBy = null, IReadOnlyDictionary<string, string>? Paused = null);
 
-internal sealed record ComponentStatus(string Name, HealthState State, string Address, int? Pid, double? ResponseTimeMs, string? Error);
+internal sealed record ComponentStatus(string Name, HealthState State, string Address, int? Pid, double? ResponseTimeMs, string? Error)
+{
+    public ComponentState? Supervision { get; init; }
+
+    public DateTimeOffset? Since { get; init; }
+
+    public int? Restarts { get; init; }
+
+    public string? LastError { get; init; }
+
+    public FailureType? FailureType { get; init; }
+
+    public string? Detail { get; init; }
+}

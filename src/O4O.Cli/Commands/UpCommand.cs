@@ -22,8 +22,10 @@ internal static class UpCommand
         context.Home.EnsureCreated();
         var platform = context.Bind<PlatformOptions>(PlatformOptions.Section);
         var assembly = PlatformLaunch.ResolveAssembly(platform.Assembly, AppContext.BaseDirectory);
-        var conductor = new Conductor(context.Home, context.Bind<DatabaseOptions>(DatabaseOptions.Section), platform,
-            assembly, new UpReporter(context.Error), TimeProvider.System);
+        var settings = new ConductorSettings(context.Bind<DatabaseOptions>(DatabaseOptions.Section), platform,
+            context.Bind<SupervisionOptions>(SupervisionOptions.Section), context.Bind<AutoRecoveryOptions>(AutoRecoveryOptions.Section),
+            context.Bind<BackupOptions>(BackupOptions.Section), context.Bind<NginxOptions>(NginxOptions.Section));
+        var conductor = new Conductor(context.Home, settings, assembly, new UpReporter(context.Error), TimeProvider.System);
 
         using var stop = new CancellationTokenSource();
         using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, signal => RequestStop(signal, stop));

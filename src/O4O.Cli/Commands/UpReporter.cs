@@ -25,6 +25,8 @@ internal sealed class UpReporter(TextWriter error) : IConductorObserver
         Say(Strings.UpPressCtrlC);
     }
 
+    public void ProxyReady(Uri address) => Say(Strings.UpProxyReady, address);
+
     public void ComponentExited(string component, int exitCode) => Say(Strings.UpComponentExited, component, exitCode);
 
     public void Stopping() => Say(Strings.UpStopping);

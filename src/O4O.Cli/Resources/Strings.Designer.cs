@@ -67,6 +67,78 @@ namespace O4O.Cli.Resources {
         }
         
         /// <summary>
+        ///   Looks up a localized string similar to AutoRecovery is {0} (the default: never switched)..
+        /// </summary>
+        internal static string AutoRecoveryDefault {
+            get {
+                return ResourceManager.GetString("AutoRecoveryDefault", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Show or switch AutoRecovery (runbook phase 5): with it off, failures are still detected and recorded, but nothing is restarted or restored..
+        /// </summary>
+        internal static string AutoRecoveryDescription {
+            get {
+                return ResourceManager.GetString("AutoRecoveryDescription", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Switch AutoRecovery off (recorded with your user name)..
+        /// </summary>
+        internal static string AutoRecoveryOffDescription {
+            get {
+                return ResourceManager.GetString("AutoRecoveryOffDescription", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Switch AutoRecovery on (recorded with your user name)..
+        /// </summary>
+        internal static string AutoRecoveryOnDescription {
+            get {
+                return ResourceManager.GetString("AutoRecoveryOnDescription", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to off.
+        /// </summary>
+        internal static string AutoRecoveryStateOff {
+            get {
+                return ResourceManager.GetString("AutoRecoveryStateOff", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to on.
+        /// </summary>
+        internal static string AutoRecoveryStateOn {
+            get {
+                return ResourceManager.GetString("AutoRecoveryStateOn", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Show whether AutoRecovery is on, who switched it and when..
+        /// </summary>
+        internal static string AutoRecoveryStatusDescription {
+            get {
+                return ResourceManager.GetString("AutoRecoveryStatusDescription", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to AutoRecovery is {0} (switched by {1} at {2})..
+        /// </summary>
+        internal static string AutoRecoverySwitched {
+            get {
+                return ResourceManager.GetString("AutoRecoverySwitched", resourceCulture);
+            }
+        }
+        
+        /// <summary>
         ///   Looks up a localized string similar to Created {0} ({1}, {2} tables, {3:0.0} s)..
         /// </summary>
         internal static string BackupCreated {
@@ -283,6 +355,24 @@ namespace O4O.Cli.Resources {
         }
         
         /// <summary>
+        ///   Looks up a localized string similar to o4o: no conductor answers on {0}: start it with `o4o up`..
+        /// </summary>
+        internal static string ErrorConductorUnreachable {
+            get {
+                return ResourceManager.GetString("ErrorConductorUnreachable", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to o4o: the conductor refused: {0}.
+        /// </summary>
+        internal static string ErrorControlRefused {
+            get {
+                return ResourceManager.GetString("ErrorControlRefused", resourceCulture);
+            }
+        }
+        
+        /// <summary>
         ///   Looks up a localized string similar to {0} Set O4O_HOME to a directory you can write..
         /// </summary>
         internal static string ErrorHomeNotWritable {
@@ -396,6 +486,123 @@ namespace O4O.Cli.Resources {
         internal static string Interrupted {
             get {
                 return ResourceManager.GetString("Interrupted", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to platform, database, conductor or nginx..
+        /// </summary>
+        internal static string LogsComponentArgument {
+            get {
+                return ResourceManager.GetString("LogsComponentArgument", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Show the last lines of a component&apos;s log: platform, database, conductor or nginx; -f follows it..
+        /// </summary>
+        internal static string LogsDescription {
+            get {
+                return ResourceManager.GetString("LogsDescription", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Keep printing new lines until Ctrl+C..
+        /// </summary>
+        internal static string LogsFollowOption {
+            get {
+                return ResourceManager.GetString("LogsFollowOption", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to How many of the last lines to print (default 50)..
+        /// </summary>
+        internal static string LogsLinesOption {
+            get {
+                return ResourceManager.GetString("LogsLinesOption", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to o4o: the {0} has no log at {1} yet..
+        /// </summary>
+        internal static string LogsNoFile {
+            get {
+                return ResourceManager.GetString("LogsNoFile", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to o4o: no component named &apos;{0}&apos;: use platform, database, conductor or nginx..
+        /// </summary>
+        internal static string LogsUnknownComponent {
+            get {
+                return ResourceManager.GetString("LogsUnknownComponent", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to all components.
+        /// </summary>
+        internal static string MaintenanceAllComponents {
+            get {
+                return ResourceManager.GetString("MaintenanceAllComponents", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Maintenance window began for {0}: restarts are paused until `o4o maintenance off`..
+        /// </summary>
+        internal static string MaintenanceBegan {
+            get {
+                return ResourceManager.GetString("MaintenanceBegan", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to The component being worked on (default: all)..
+        /// </summary>
+        internal static string MaintenanceComponentOption {
+            get {
+                return ResourceManager.GetString("MaintenanceComponentOption", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Begin or end a maintenance window: failures are still detected and recorded, but the conductor does not restart what is being worked on..
+        /// </summary>
+        internal static string MaintenanceDescription {
+            get {
+                return ResourceManager.GetString("MaintenanceDescription", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Maintenance window ended for {0}: restarts resumed..
+        /// </summary>
+        internal static string MaintenanceEnded {
+            get {
+                return ResourceManager.GetString("MaintenanceEnded", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to End the maintenance window (restarts resume)..
+        /// </summary>
+        internal static string MaintenanceOffDescription {
+            get {
+                return ResourceManager.GetString("MaintenanceOffDescription", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Begin a maintenance window (restarts pause)..
+        /// </summary>
+        internal static string MaintenanceOnDescription {
+            get {
+                return ResourceManager.GetString("MaintenanceOnDescription", resourceCulture);
             }
         }
         
@@ -517,6 +724,33 @@ namespace O4O.Cli.Resources {
         }
         
         /// <summary>
+        ///   Looks up a localized string similar to The component: database or platform..
+        /// </summary>
+        internal static string RestartComponentArgument {
+            get {
+                return ResourceManager.GetString("RestartComponentArgument", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Restart a component gracefully through the running conductor (database, platform); this also resumes a component given up after a crash loop..
+        /// </summary>
+        internal static string RestartDescription {
+            get {
+                return ResourceManager.GetString("RestartDescription", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Restart of the {0} requested; `o4o status` shows when it answers again..
+        /// </summary>
+        internal static string RestartRequested {
+            get {
+                return ResourceManager.GetString("RestartRequested", resourceCulture);
+            }
+        }
+        
+        /// <summary>
         ///   Looks up a localized string similar to {0} loaded and verified ({1} rows). Replace {2} with it now (the current one is kept as {3})?.
         /// </summary>
         internal static string RestoreConfirm {
@@ -607,6 +841,15 @@ namespace O4O.Cli.Resources {
         }
         
         /// <summary>
+        ///   Looks up a localized string similar to AutoRecovery: {0} (last switched by {1})..
+        /// </summary>
+        internal static string StatusAutoRecovery {
+            get {
+                return ResourceManager.GetString("StatusAutoRecovery", resourceCulture);
+            }
+        }
+        
+        /// <summary>
         ///   Looks up a localized string similar to Address.
         /// </summary>
         internal static string StatusColumnAddress {
@@ -652,6 +895,24 @@ namespace O4O.Cli.Resources {
         }
         
         /// <summary>
+        ///   Looks up a localized string similar to Restarts.
+        /// </summary>
+        internal static string StatusColumnRestarts {
+            get {
+                return ResourceManager.GetString("StatusColumnRestarts", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Since.
+        /// </summary>
+        internal static string StatusColumnSince {
+            get {
+                return ResourceManager.GetString("StatusColumnSince", resourceCulture);
+            }
+        }
+        
+        /// <summary>
         ///   Looks up a localized string similar to State.
         /// </summary>
         internal static string StatusColumnState {
@@ -679,7 +940,7 @@ namespace O4O.Cli.Resources {
         }
         
         /// <summary>
-        ///   Looks up a localized string similar to Show each component (database, platform) with its state, address and response time. Exit code 0 only when all are healthy, 3 otherwise..
+        ///   Looks up a localized string similar to Assess every component (runbook phase 1): database, platform API, admin console, storefront and backups, with state, since when, restarts, last error and, when something is wrong, the failure type and its evidence. Works without a conductor (probes directly). Exit code 0 only when the serving components are healthy, 3 otherwise..
         /// </summary>
         internal static string StatusDescription {
             get {
@@ -688,11 +949,29 @@ namespace O4O.Cli.Resources {
         }
         
         /// <summary>
-        ///   Looks up a localized string similar to Print JSON: healthy, conductor {running, pid, startedAt}, components [{name, state, address, pid, responseTimeMs, error}]..
+        ///   Looks up a localized string similar to Print JSON: healthy, conductor {running, pid, startedAt, autoRecovery, paused}, components [{name, state, address, pid, responseTimeMs, error, supervision, since, restarts, lastError, failureType, detail}]..
         /// </summary>
         internal static string StatusJsonOption {
             get {
                 return ResourceManager.GetString("StatusJsonOption", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to (last failure: {0}).
+        /// </summary>
+        internal static string StatusLastError {
+            get {
+                return ResourceManager.GetString("StatusLastError", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Refresh every 2 seconds until Ctrl+C..
+        /// </summary>
+        internal static string StatusWatchOption {
+            get {
+                return ResourceManager.GetString("StatusWatchOption", resourceCulture);
             }
         }
         
@@ -801,6 +1080,15 @@ namespace O4O.Cli.Resources {
         internal static string UpPressCtrlC {
             get {
                 return ResourceManager.GetString("UpPressCtrlC", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to nginx answers in front of the platform on {0} (api., admin. and www. virtual hosts)..
+        /// </summary>
+        internal static string UpProxyReady {
+            get {
+                return ResourceManager.GetString("UpProxyReady", resourceCulture);
             }
         }
         

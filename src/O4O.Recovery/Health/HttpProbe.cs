@@ -8,12 +8,20 @@ public static class HttpProbe
     /// <summary>GETs <paramref name="url"/> with <paramref name="client"/>; any status but 200 is a failure naming the status.</summary>
     public static async Task<ProbeResult> ProbeAsync(HttpClient client, Uri url, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
+        using var request = new HttpRequestMessage(HttpMethod.Get, url);
+        return await ProbeAsync(client, request, timeout, cancellationToken);
+    }
+
+    /// <summary>Sends <paramref name="request"/> (e.g. with a virtual host's Host header); healthy on 200 within the timeout.</summary>
+    public static async Task<ProbeResult> ProbeAsync(HttpClient client, HttpRequestMessage request, TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        var url = request.RequestUri!;
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(timeout);
         var clock = Stopwatch.StartNew();
         try
         {
-            using var response = await client.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, deadline.Token);
+            using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, deadline.Token);
             return response.StatusCode == System.Net.HttpStatusCode.OK
                 ? new ProbeResult(true, clock.Elapsed, null)
                 : new ProbeResult(false, clock.Elapsed, $"HTTP {(int)response.StatusCode} from {url.AbsolutePath}");

@@ -1,16 +1,20 @@
 using System.Net;
 using System.Net.Sockets;
+using O4O.Recovery.AutoRecovery;
 using O4O.Recovery.Configuration;
+using O4O.Recovery.Control;
 using O4O.Recovery.Health;
+using O4O.Recovery.State;
 
 namespace O4O.Recovery.Supervision;
 
 /// <summary>
 /// <c>o4o up</c>: starts the database server and then the platform as children, waits until the platform is live,
-/// and runs until asked to stop or until a child exits on its own; then stops the platform before the database.
+/// then supervises both (restarts, recovery, the control API) until asked to stop; then stops the platform before
+/// the database. Every detection and action goes to the event log, <c>logs/conductor.log</c> and the extra journals.
 /// </summary>
-public sealed class Conductor(O4OHome home, DatabaseOptions database, PlatformOptions platform, string platformAssembly,
-    IConductorObserver observer, TimeProvider time)
+public sealed class Conductor(O4OHome home, ConductorSettings settings, string platformAssembly,
+    IConductorObserver observer, TimeProvider time, IReadOnlyList<IRecoveryJournal>? journals = null)
 {
     /// <summary>The component names used in reports and in <c>o4o status</c>.</summary>
     public const string DatabaseComponent = "database";
@@ -18,15 +22,16 @@ public sealed class Conductor(O4OHome home, DatabaseOptions database, PlatformOp
     /// <inheritdoc cref="DatabaseComponent"/>
     public const string PlatformComponent = "platform";
 
-    private static readonly TimeSpan _platformStopTimeout = TimeSpan.FromSeconds(10);
+    /// <summary>The conductor itself, in events.</summary>
+    public const string ConductorComponent = "conductor";
 
     // Ctrl+C in a terminal signals the whole process group: the children may exit a moment before the conductor
     // hears of the stop itself, and such an exit is part of the stop, not a failure.
     private static readonly TimeSpan _stopSignalGrace = TimeSpan.FromMilliseconds(500);
 
     /// <summary>
-    /// Runs until <paramref name="stop"/> is cancelled (returns null) or a child exits on its own (returns what exited).
-    /// The home must exist (<see cref="O4OHome.EnsureCreated"/>): its configuration was read to make this conductor.
+    /// Runs until <paramref name="stop"/> is cancelled (returns null), or returns the platform's exit when it never
+    /// came up (a crash loop during the first start). The home must exist (<see cref="O4OHome.EnsureCreated"/>).
     /// </summary>
     /// <exception cref="ConductorAlreadyRunningException">Another conductor runs for this home.</exception>
     public async Task<ComponentExit?> RunAsync(CancellationToken stop)
@@ -37,38 +42,69 @@ public sealed class Conductor(O4OHome home, DatabaseOptions database, PlatformOp
             observer.OrphanStopped(PlatformComponent, orphan);
         }
 
-        EnsurePortIsFree(platform.Port, $"{O4OConfiguration.EnvironmentPrefix}Platform__Port");
-        if (database.IsManaged && database.Port == platform.Port)
+        EnsurePortIsFree(settings.Platform.Port, $"{O4OConfiguration.EnvironmentPrefix}Platform__Port");
+        if (settings.Database.IsManaged && settings.Database.Port == settings.Platform.Port)
         {
-            throw new ComponentPortInUseException($"{O4OConfiguration.EnvironmentPrefix}Platform__Port", platform.Port);
+            throw new ComponentPortInUseException($"{O4OConfiguration.EnvironmentPrefix}Platform__Port", settings.Platform.Port);
         }
 
-        await using var server = new DatabaseServer(home, database);
+        var events = new EventLog(home.StateDatabase);
+        var journal = new RecoveryJournals([events, new ConductorLog(home), .. journals ?? []]);
+        var gate = await RecoveryGate.LoadAsync(new Settings(home.StateDatabase), journal, time, stop);
+        var startedAt = time.GetUtcNow();
+        await journal.RecordAsync(new RecoveryEvent(startedAt, ConductorComponent, RecoveryEventKind.Note,
+            $"conductor started (pid {Environment.ProcessId}), AutoRecovery {gate.AutoRecovery.Value}"), stop);
+
+        await using var server = new DatabaseServer(home, settings.Database);
         var target = await server.StartAsync(observer, stop);
-        await using var process = new PlatformProcess(new PlatformLaunch(platformAssembly, platform.Port, home, target.ToConnectionString()));
+        await using var platform = new PlatformChild(new PlatformLaunch(platformAssembly, settings.Platform.Port, home, target.ToConnectionString()),
+            settings.Platform, settings.Supervision);
+        var database = new DatabaseChild(server, target, observer, settings.Supervision);
+        using var nginx = settings.Nginx.Enabled ? new NginxChild(home, settings.Nginx, settings.Platform.Port, settings.Supervision) : null;
+        Supervisor Supervise(ISupervisedChild child) =>
+            new(child, settings.Supervision, gate, journal, time, _ => WriteRecord(startedAt, database, platform, target));
+        Supervisor[] supervisors = [Supervise(database), Supervise(platform)];
         try
         {
-            process.Start();
-            observer.PlatformStarting(process.Launch.BaseAddress);
-            WriteRecord(server, process, target);
-            var exit = await process.WaitUntilLiveAsync(platform.StartTimeout, stop)
-                ? await WaitForStopOrExitAsync(server, process, stop)
-                : new ComponentExit(PlatformComponent, await process.Exited);
-            if (exit is not null && await StopFollowsAsync(stop))
+            supervisors[0].Adopt();
+            observer.PlatformStarting(platform.Launch.BaseAddress);
+            if (!await supervisors[1].StartAsync(stop))
             {
-                exit = null;
-            }
+                if (await StopFollowsAsync(stop))
+                {
+                    observer.Stopping();
+                    return null;
+                }
 
-            if (exit is null)
-            {
-                observer.Stopping();
-            }
-            else
-            {
+                var exit = new ComponentExit(PlatformComponent, platform.LastExitCode ?? -1);
                 observer.ComponentExited(exit.Component, exit.ExitCode);
+                return exit;
             }
 
-            return exit;
+            if (nginx is not null)
+            {
+                var proxy = Supervise(nginx);
+                supervisors = [.. supervisors, proxy];
+                // A refused configuration is on the record as a give-up; the platform still serves on its own port.
+                if (await proxy.StartAsync(stop))
+                {
+                    observer.ProxyReady(new Uri($"http://127.0.0.1:{settings.Nginx.Port}/"));
+                }
+            }
+
+            observer.Ready(platform.Launch.BaseAddress, DatabaseTarget.ForPlatform(home, settings.Database));
+            var state = new ConductorState(Environment.ProcessId, startedAt, supervisors, gate, events);
+            await using (await ControlServer.StartAsync(home, state, stop))
+            {
+                await Task.WhenAll([
+                    .. supervisors.Select(supervisor => supervisor.RunAsync(stop)),
+                    new ScheduledBackups(home, settings.Database, settings.Backup, journal, time).RunAsync(stop),
+                    .. settings.Database.IsManaged ? [DamageWatch(gate, journal).RunAsync(stop)] : Array.Empty<Task>(),
+                ]);
+            }
+
+            observer.Stopping();
+            return null;
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
@@ -77,26 +113,22 @@ public sealed class Conductor(O4OHome home, DatabaseOptions database, PlatformOp
         }
         finally
         {
-            await process.StopAsync(_platformStopTimeout);
+            if (nginx is not null)
+            {
+                await nginx.StopAsync(graceful: true);
+            }
+
+            await platform.StopAsync(graceful: true);
             await server.StopAsync();
             ConductorRecord.Delete(home);
+            await journal.RecordAsync(new RecoveryEvent(time.GetUtcNow(), ConductorComponent, RecoveryEventKind.Note, "conductor stopped"), CancellationToken.None);
         }
     }
 
-    private async Task<ComponentExit?> WaitForStopOrExitAsync(DatabaseServer server, PlatformProcess process, CancellationToken stop)
-    {
-        observer.Ready(process.Launch.BaseAddress, DatabaseTarget.ForPlatform(home, database));
-        var stopped = Task.Delay(Timeout.Infinite, stop);
-        var first = await Task.WhenAny(stopped, process.Exited, server.Exited);
-        if (first == stopped)
-        {
-            return null;
-        }
-
-        return first == process.Exited
-            ? new ComponentExit(PlatformComponent, await process.Exited)
-            : new ComponentExit(DatabaseComponent, await server.Exited);
-    }
+    private DamageWatch DamageWatch(RecoveryGate gate, IRecoveryJournal journal) =>
+        new(new ServerLogScanner(Path.Combine(home.PostgresData, "log")),
+            new DamageRestore(home, settings.Database, settings.Backup, gate, time),
+            settings.AutoRecovery, settings.Supervision, gate, journal, time);
 
     private static async Task<bool> StopFollowsAsync(CancellationToken stop)
     {
@@ -104,10 +136,10 @@ public sealed class Conductor(O4OHome home, DatabaseOptions database, PlatformOp
         return stop.IsCancellationRequested;
     }
 
-    private void WriteRecord(DatabaseServer server, PlatformProcess process, DatabaseTarget target) =>
-        new ConductorRecord(Environment.ProcessId, time.GetUtcNow(),
-            new ComponentRecord(server.ProcessId, target.Port, target.Host),
-            new ComponentRecord(process.ProcessId, platform.Port, "127.0.0.1")).Write(home);
+    private void WriteRecord(DateTimeOffset startedAt, DatabaseChild database, PlatformChild platform, DatabaseTarget target) =>
+        new ConductorRecord(Environment.ProcessId, startedAt,
+            new ComponentRecord(database.ProcessId, target.Port, target.Host),
+            new ComponentRecord(platform.ProcessId, settings.Platform.Port, "127.0.0.1")).Write(home);
 
     private static void EnsurePortIsFree(int port, string setting)
     {

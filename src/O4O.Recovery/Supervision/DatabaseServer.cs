@@ -60,12 +60,17 @@ public sealed class DatabaseServer(O4OHome home, DatabaseOptions options) : IAsy
         return DatabaseTarget.ForPlatform(home, options);
     }
 
-    /// <summary>Stops the managed cluster (fast shutdown); nothing for an external server.</summary>
-    public async Task StopAsync()
+    /// <summary>True for the managed cluster, which the conductor can restart; false for an external server.</summary>
+    public bool IsManaged => options.IsManaged;
+
+    /// <summary>
+    /// Stops the managed cluster (fast shutdown, SIGKILL after <paramref name="timeout"/>, default 20 s); nothing for an external server.
+    /// </summary>
+    public async Task StopAsync(TimeSpan? timeout = null)
     {
         if (_cluster is not null)
         {
-            await _cluster.StopAsync(_stopTimeout);
+            await _cluster.StopAsync(timeout ?? _stopTimeout);
         }
     }
 

@@ -20,6 +20,9 @@ public interface IConductorObserver
     /// <summary>Everything answers: the platform at <paramref name="baseAddress"/>, its data in <paramref name="database"/>.</summary>
     void Ready(Uri baseAddress, DatabaseTarget database);
 
+    /// <summary>nginx answers in front of the platform at <paramref name="address"/>.</summary>
+    void ProxyReady(Uri address);
+
     /// <summary>A child exited without being asked to.</summary>
     void ComponentExited(string component, int exitCode);
 

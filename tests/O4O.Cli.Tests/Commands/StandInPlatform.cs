@@ -26,6 +26,8 @@ internal sealed class StandInPlatform : IAsyncDisposable
         var app = builder.Build();
         app.MapGet("/api/health/live", () => Results.Ok());
         app.MapGet("/api/health", () => Results.StatusCode(healthStatus));
+        app.MapGet("/", () => Results.Ok());
+        app.MapGet("/admin", () => Results.Redirect("/admin/login"));
         await app.StartAsync();
         return new StandInPlatform(app, port);
     }

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
+using System.Net;
 using System.Text.Json;
 using O4O.Recovery.Processes;
 using O4O.Tests.Shared;
@@ -19,8 +20,10 @@ internal sealed class UpProcess : IDisposable
     private readonly ConcurrentQueue<string> _output = new();
     private readonly Process _process;
 
-    public UpProcess()
+    /// <param name="environment">Extra settings, e.g. <c>O4O__Supervision__ProbeInterval</c>, for the conductor and its children.</param>
+    public UpProcess(IReadOnlyDictionary<string, string>? environment = null)
     {
+        Environment = environment ?? new Dictionary<string, string>();
         Home = Directory.CreateTempSubdirectory("o4o-e2e-").FullName;
         // As root the cluster runs as the postgres user, who must be able to reach the data directory.
         File.SetUnixFileMode(Home, (UnixFileMode)0b111_101_101);
@@ -37,6 +40,11 @@ internal sealed class UpProcess : IDisposable
         start.Environment["O4O__Platform__Port"] = PlatformPort.ToString(CultureInfo.InvariantCulture);
         start.Environment["O4O__Admin__Email"] = AdminEmail;
         start.Environment["O4O__Admin__Password"] = AdminPassword;
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
+
         _process = Process.Start(start)!;
         _process.OutputDataReceived += (_, line) => _output.Enqueue(line.Data ?? "");
         _process.ErrorDataReceived += (_, line) => _output.Enqueue(line.Data ?? "");
@@ -45,6 +53,9 @@ internal sealed class UpProcess : IDisposable
     }
 
     public string Home { get; }
+
+    /// <summary>The extra settings it was started with.</summary>
+    public IReadOnlyDictionary<string, string> Environment { get; }
 
     public int DatabasePort { get; } = FreePort.Next();
 
@@ -72,6 +83,48 @@ internal sealed class UpProcess : IDisposable
             root.GetProperty("platform").GetProperty("pid").GetInt32()];
     }
 
+    /// <summary>
+    /// Liveness first (the build, initdb and the platform's start come before it), then the full health check,
+    /// which a started platform must pass soon after: its database is already up.
+    /// </summary>
+    public async Task WaitForHealthAsync(HttpClient client, TimeSpan? timeout = null)
+    {
+        await WaitForOkAsync(client, "/api/health/live", timeout ?? TimeSpan.FromMinutes(3));
+        await WaitForOkAsync(client, "/api/health", TimeSpan.FromSeconds(30));
+    }
+
+    /// <summary>Polls <paramref name="path"/> until it answers 200; fails the test (with the output) when it does not in time.</summary>
+    public async Task WaitForOkAsync(HttpClient client, string path, TimeSpan timeout)
+    {
+        using var deadline = new CancellationTokenSource(timeout);
+        HttpStatusCode? last = null;
+        while (!deadline.IsCancellationRequested)
+        {
+            Assert.False(HasExited, $"o4o up exited early with {(HasExited ? ExitCode : 0)}\n{Output}");
+            try
+            {
+                using var response = await client.GetAsync(new Uri(path, UriKind.Relative), deadline.Token);
+                last = response.StatusCode;
+                if (last == HttpStatusCode.OK)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+            catch (OperationCanceledException) when (deadline.IsCancellationRequested)
+            {
+                break;
+            }
+
+            await Task.Delay(50, CancellationToken.None);
+        }
+
+        Assert.Fail($"{path} did not answer 200 within {timeout} (last: {last})\n{Output}");
+    }
+
     public async Task<bool> WaitForExitAsync(TimeSpan timeout)
     {
         using var deadline = new CancellationTokenSource(timeout);
@@ -89,7 +142,7 @@ internal sealed class UpProcess : IDisposable
     /// <summary>Processes whose command line mentions this test's home: none may outlive the conductor.</summary>
     public IReadOnlyList<string> ProcessesMentioningHome() =>
         Directory.EnumerateDirectories("/proc")
-            .Where(directory => int.TryParse(Path.GetFileName(directory), out var pid) && pid != Environment.ProcessId)
+            .Where(directory => int.TryParse(Path.GetFileName(directory), out var pid) && pid != System.Environment.ProcessId)
             .Select(directory => ReadCommandLine(directory))
             .Where(commandLine => commandLine.Contains(Home, StringComparison.Ordinal))
             .ToList();

@@ -12,7 +12,7 @@ public sealed class UpTests
         using var up = new UpProcess();
         using var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = up.BaseAddress };
 
-        await WaitForHealthAsync(up, client);
+        await up.WaitForHealthAsync(client);
         var pids = up.RecordedPids();
         Assert.Equal(up.ConductorPid, pids[0]);
 
@@ -32,45 +32,6 @@ public sealed class UpTests
         Assert.All(pids, pid => Assert.False(UnixProcess.IsAlive(pid), $"process {pid} outlived the conductor"));
         Assert.Empty(up.ProcessesMentioningHome());
         Assert.False(File.Exists(Path.Combine(up.Home, "run", "conductor.json")));
-    }
-
-    // Liveness first (the build, initdb and the platform's start come before it), then the full health check,
-    // which a started platform must pass soon after: its database is already up.
-    private static async Task WaitForHealthAsync(UpProcess up, HttpClient client)
-    {
-        await WaitForOkAsync(up, client, "/api/health/live", TimeSpan.FromMinutes(3));
-        await WaitForOkAsync(up, client, "/api/health", TimeSpan.FromSeconds(30));
-    }
-
-    private static async Task WaitForOkAsync(UpProcess up, HttpClient client, string path, TimeSpan timeout)
-    {
-        using var deadline = new CancellationTokenSource(timeout);
-        HttpStatusCode? last = null;
-        while (!deadline.IsCancellationRequested)
-        {
-            Assert.False(up.HasExited, $"o4o up exited early with {(up.HasExited ? up.ExitCode : 0)}\n{up.Output}");
-            try
-            {
-                using var response = await client.GetAsync(new Uri(path, UriKind.Relative), deadline.Token);
-                last = response.StatusCode;
-                if (last == HttpStatusCode.OK)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-                // Not listening yet.
-            }
-            catch (OperationCanceledException) when (deadline.IsCancellationRequested)
-            {
-                break;
-            }
-
-            await Task.Delay(250, CancellationToken.None);
-        }
-
-        Assert.Fail($"{path} did not answer 200 within {timeout} (last: {last})\n{up.Output}");
     }
 
     private static bool IsRedirect(HttpStatusCode status) => (int)status is >= 300 and < 400;

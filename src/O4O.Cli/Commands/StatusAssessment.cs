@@ -1,0 +1,127 @@
+using System.Globalization;
+using O4O.Recovery.Configuration;
+using O4O.Recovery.Control;
+using O4O.Recovery.Health;
+using O4O.Recovery.State;
+using O4O.Recovery.Supervision;
+
+namespace O4O.Cli.Commands;
+
+/// <summary>
+/// The runbook's phase-1 assessment: every component probed directly (so it works with no conductor), merged with what
+/// the running conductor knows (since when, restarts, last error, failure type) and the backups' freshness.
+/// </summary>
+internal static class StatusAssessment
+{
+    private static readonly TimeSpan _probeTimeout = TimeSpan.FromSeconds(3);
+
+    // A daily schedule plus a margin: older than this, the newest backup is stale.
+    private static readonly TimeSpan _staleBackup = TimeSpan.FromHours(26);
+
+    public static async Task<StatusReport> AssessAsync(CliContext context, CancellationToken cancellationToken)
+    {
+        var conductor = ConductorRecord.ReadRunning(context.Home);
+        var database = DatabaseTarget.ForPlatform(context.Home, context.Bind<DatabaseOptions>(DatabaseOptions.Section), conductor?.Database.Port);
+        var baseAddress = PlatformLaunch.BaseAddressFor(conductor?.Platform.Port ?? context.Bind<PlatformOptions>(PlatformOptions.Section).Port);
+        using var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false });
+        var supervised = conductor is null ? null : await SupervisedAsync(context.Home, cancellationToken);
+        var nginx = context.Bind<NginxOptions>(NginxOptions.Section);
+        var probes = await Task.WhenAll([
+            MeasureWarmAsync(() => ComponentProbes.DatabaseAsync(database, _probeTimeout, cancellationToken)),
+            MeasureWarmAsync(() => ComponentProbes.PlatformAsync(client, baseAddress, _probeTimeout, cancellationToken)),
+            PageAsync(client, "admin", new Uri(baseAddress, "admin"), cancellationToken),
+            PageAsync(client, "site", baseAddress, cancellationToken),
+            .. nginx.Enabled ? [NginxAsync(context.Home, nginx, cancellationToken)] : Array.Empty<Task<ComponentHealth>>(),
+        ]);
+        var damage = await OpenDamageAsync(context.Home, cancellationToken);
+        var backups = await BackupsAsync(context, cancellationToken);
+        return StatusReport.From(conductor, supervised, probes, damage, backups);
+    }
+
+    // This process's first connection pays for loading and compiling the client code (hundreds of milliseconds for
+    // Npgsql): a component that answered is measured once more, so the time shown is the component's own.
+    private static async Task<ComponentHealth> MeasureWarmAsync(Func<Task<ComponentHealth>> probe)
+    {
+        var first = await probe();
+        return first.State == HealthState.Down ? first : await probe();
+    }
+
+    // The admin console answers 200, or redirects to its sign-in page; the storefront answers 200.
+    private static async Task<ComponentHealth> PageAsync(HttpClient client, string name, Uri url, CancellationToken cancellationToken)
+    {
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(_probeTimeout);
+        try
+        {
+            using var response = await client.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, deadline.Token);
+            var status = (int)response.StatusCode;
+            return status is 200 or 302
+                ? new ComponentHealth(name, HealthState.Healthy, url.ToString(), started.Elapsed, null)
+                : new ComponentHealth(name, HealthState.Down, url.ToString(), null, $"HTTP {status} from {url.AbsolutePath}");
+        }
+        catch (Exception exception) when (exception is HttpRequestException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            return new ComponentHealth(name, HealthState.Down, url.ToString(), null, ProbeResult.Failed(started.Elapsed, exception).Error);
+        }
+    }
+
+    private static async Task<ComponentHealth> NginxAsync(O4OHome home, NginxOptions options, CancellationToken cancellationToken)
+    {
+        using var nginx = new NginxChild(home, options, platformPort: 0, new SupervisionOptions());
+        var probe = await nginx.ProbeAsync(_probeTimeout, cancellationToken);
+        return new ComponentHealth(NginxChild.Component, probe.Healthy ? HealthState.Healthy : HealthState.Down,
+            string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{options.Port} (api.{options.Domain})"), probe.Healthy ? probe.Elapsed : null, probe.Error);
+    }
+
+    private static async Task<ControlStatus?> SupervisedAsync(O4OHome home, CancellationToken cancellationToken)
+    {
+        using var control = new ControlClient(home, TimeSpan.FromSeconds(3));
+        try
+        {
+            return await control.StatusAsync(cancellationToken);
+        }
+        catch (ConductorUnreachableException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The last database-damage detection not followed by a recovery of the database, from the event log.</summary>
+    private static async Task<RecoveryEvent?> OpenDamageAsync(O4OHome home, CancellationToken cancellationToken)
+    {
+        if (!File.Exists(home.StateDatabase))
+        {
+            return null;
+        }
+
+        var events = await new EventLog(home.StateDatabase).RecentAsync(200, cancellationToken);
+        var last = events.LastOrDefault(e => e.Component == Conductor.DatabaseComponent
+            && (e.FailureType == FailureType.DatabaseDamage || e.Kind == RecoveryEventKind.Recovered));
+        return last?.FailureType == FailureType.DatabaseDamage ? last : null;
+    }
+
+    private static async Task<ComponentStatus> BackupsAsync(CliContext context, CancellationToken cancellationToken)
+    {
+        var directory = context.Bind<BackupOptions>(BackupOptions.Section).DirectoryFor(context.Home);
+        IReadOnlyList<CatalogueEntry> entries = Directory.Exists(directory)
+            ? await new BackupCatalogue(context.Home.StateDatabase, directory).SyncAsync(cancellationToken)
+            : [];
+        var newest = entries.MaxBy(entry => entry.Manifest.CreatedAt);
+        if (newest is null)
+        {
+            return new ComponentStatus("backups", HealthState.Degraded, directory, null, null, "no backup yet: o4o backup create");
+        }
+
+        var age = DateTimeOffset.UtcNow - newest.Manifest.CreatedAt;
+        var ageText = age.TotalHours >= 1 ? $"{age.TotalHours:0.#} h" : $"{age.TotalMinutes:0} min";
+        var problem = age > _staleBackup ? $"newest backup {newest.Name} is {ageText} old"
+            : newest.Verified != true ? $"newest backup {newest.Name} ({ageText} old) is not verified: o4o backup verify"
+            : null;
+        return new ComponentStatus("backups", problem is null ? HealthState.Healthy : HealthState.Degraded, directory, null, null, problem)
+        {
+            Since = newest.Manifest.CreatedAt,
+            Detail = string.Create(CultureInfo.InvariantCulture, $"{newest.Name}, {ageText} old, verified: {(newest.Verified == true ? "yes" : "no")}"),
+        };
+    }
+}

@@ -1,0 +1,51 @@
+using System.Globalization;
+using O4O.Recovery.Backups;
+using O4O.Recovery.Configuration;
+using O4O.Recovery.Health;
+using O4O.Recovery.Restore;
+using O4O.Recovery.State;
+using O4O.Recovery.Supervision;
+
+namespace O4O.Recovery.AutoRecovery;
+
+/// <summary>
+/// Restores the newest verified backup over a damaged database through the restore engine's safe swap (the damaged
+/// database is kept aside), then verifies it with <c>SELECT 1</c>. Restarts of the database pause while it runs.
+/// </summary>
+public sealed class DamageRestore(O4OHome home, DatabaseOptions database, BackupOptions backup, RecoveryGate gate, TimeProvider time)
+{
+    /// <summary>Restores and returns what was done and how it ended, for the record.</summary>
+    public async Task<(string Done, string Outcome)> RestoreAsync(CancellationToken cancellationToken)
+    {
+        var catalogue = new BackupCatalogue(home.StateDatabase, backup.DirectoryFor(home));
+        var newest = (await catalogue.SyncAsync(cancellationToken))
+            .Where(entry => entry.Verified == true)
+            .MaxBy(entry => entry.Manifest.CreatedAt);
+        if (newest is null)
+        {
+            return ("not restored: there is no verified backup", "waiting for a person");
+        }
+
+        await gate.SetPausedAsync(Conductor.DatabaseComponent, true, $"restore of {newest.Name}", "auto-recovery", cancellationToken);
+        try
+        {
+            var server = Backups.DatabaseServer.Resolve(home, database);
+            var restored = await new DatabaseRestore(home, server, catalogue, time)
+                .RestoreAsync(Path.Combine(backup.DirectoryFor(home), newest.Name), databaseOnly: true, _ => true, progress: null, cancellationToken);
+            var verified = await DatabaseProbe.ProbeAsync(server.ConnectionString(database.Name), TimeSpan.FromSeconds(5), cancellationToken);
+            var done = $"restored {newest.Name} through the safe swap; the damaged database is kept as {restored.Plan.DisplacedDatabase}";
+            return verified.Healthy
+                ? (done, string.Create(CultureInfo.InvariantCulture, $"verified: row counts match the manifest, SELECT 1 answered in {verified.Elapsed.TotalMilliseconds:0} ms"))
+                : (done, $"failed: SELECT 1 after the swap: {verified.Error}");
+        }
+        catch (Exception exception) when (exception is RestoreFailedException or RestoreRefusedException or BackupCorruptException
+            or DatabaseUnavailableException or IOException or Npgsql.NpgsqlException)
+        {
+            return ($"restore of {newest.Name} attempted", $"failed: {exception.Message} (the live database is as it was)");
+        }
+        finally
+        {
+            await gate.SetPausedAsync(Conductor.DatabaseComponent, false, $"restore of {newest.Name}", "auto-recovery", CancellationToken.None);
+        }
+    }
+}

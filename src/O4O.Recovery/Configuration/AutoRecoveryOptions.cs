@@ -1,0 +1,14 @@
+namespace O4O.Recovery.Configuration;
+
+/// <summary>The <c>AutoRecovery</c> section: what the conductor may do on its own beyond restarts.</summary>
+public sealed class AutoRecoveryOptions
+{
+    /// <summary>The configuration section name.</summary>
+    public const string Section = "AutoRecovery";
+
+    /// <summary>
+    /// Restore the newest verified backup when the database is damaged (<c>O4O__AutoRecovery__RestoreOnCorruption</c>).
+    /// Off by default: a restore loses what was written since the backup, which a person should usually decide.
+    /// </summary>
+    public bool RestoreOnCorruption { get; set; }
+}

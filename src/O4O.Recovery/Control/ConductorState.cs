@@ -1,0 +1,25 @@
+using O4O.Recovery.AutoRecovery;
+using O4O.Recovery.State;
+using O4O.Recovery.Supervision;
+
+namespace O4O.Recovery.Control;
+
+/// <summary>What the control API reads and acts on: the supervisors, the recovery gate and the event log.</summary>
+/// <param name="ConductorPid">The conductor's process id.</param>
+/// <param name="StartedAt">When the conductor started.</param>
+/// <param name="Supervisors">One per component.</param>
+/// <param name="Gate">The AutoRecovery switch and the pauses.</param>
+/// <param name="Events">The event log.</param>
+public sealed record ConductorState(int ConductorPid, DateTimeOffset StartedAt, IReadOnlyList<Supervisor> Supervisors, RecoveryGate Gate, EventLog Events)
+{
+    /// <summary>The status as the control API returns it.</summary>
+    public ControlStatus Status() => new(ConductorPid, StartedAt, AutoRecovery(), Gate.Paused,
+        Supervisors.Select(supervisor => supervisor.Snapshot).ToList());
+
+    /// <summary>The switch as the control API returns it.</summary>
+    public AutoRecoveryStatus AutoRecovery() => new(Gate.Enabled, Gate.AutoRecovery.ChangedBy, Gate.AutoRecovery.ChangedAt);
+
+    /// <summary>The supervisor of <paramref name="component"/>, or null.</summary>
+    public Supervisor? Find(string component) =>
+        Supervisors.FirstOrDefault(supervisor => string.Equals(supervisor.Name, component, StringComparison.OrdinalIgnoreCase));
+}

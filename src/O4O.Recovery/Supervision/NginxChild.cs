@@ -1,0 +1,104 @@
+using System.Diagnostics;
+using O4O.Recovery.Configuration;
+using O4O.Recovery.Health;
+using O4O.Recovery.Processes;
+
+namespace O4O.Recovery.Supervision;
+
+/// <summary>
+/// nginx in front of the platform: its configuration regenerated and checked with <c>nginx -t</c> before every start,
+/// then the master process run in the foreground as a child. Its probe goes through it to the platform's liveness.
+/// </summary>
+public sealed class NginxChild(O4OHome home, NginxOptions options, int platformPort, SupervisionOptions supervision) : ISupervisedChild, IDisposable
+{
+    /// <summary>The component name.</summary>
+    public const string Component = "nginx";
+
+    private const int SigQuit = 3;
+    private static readonly TimeSpan _startTimeout = TimeSpan.FromSeconds(10);
+    private readonly HttpClient _client = new();
+    private Process? _process;
+    private Task<int> _exited = new TaskCompletionSource<int>().Task;
+
+    /// <inheritdoc />
+    public string Name => Component;
+
+    /// <inheritdoc />
+    public int? ProcessId => _process is { HasExited: false } process ? process.Id : null;
+
+    /// <inheritdoc />
+    public bool CanRestart => true;
+
+    /// <inheritdoc />
+    public Task<int> Exited => _exited;
+
+    /// <inheritdoc />
+    public async Task<string?> StartAsync(CancellationToken cancellationToken)
+    {
+        var config = NginxConfig.Write(home, options, platformPort);
+        var prefix = NginxConfig.Prefix(home);
+        var check = await CommandRunner.RunAsync(new ProcessStartInfo(options.Binary, ["-t", "-p", prefix, "-c", config]), cancellationToken);
+        if (check.ExitCode != 0)
+        {
+            return $"nginx -t refused the configuration: {check.LastErrorLine}";
+        }
+
+        _process?.Dispose();
+        // Its output goes to its own logs; a process holding the conductor's standard streams would keep them open.
+        var process = Process.Start(new ProcessStartInfo(options.Binary, ["-p", prefix, "-c", config])
+        {
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        })!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        _process = process;
+        _exited = process.WaitForExitAsync(CancellationToken.None).ContinueWith(_ => process.ExitCode, TaskScheduler.Default);
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < _startTimeout)
+        {
+            if (_exited.IsCompleted)
+            {
+                return $"exited with code {await _exited} before answering (see {NginxConfig.ErrorLog(home)})";
+            }
+
+            var probe = await ProbeAsync(supervision.ProbeTimeout, cancellationToken);
+            if (probe.Healthy || probe.Error?.StartsWith("HTTP 502", StringComparison.Ordinal) == true)
+            {
+                return null;
+            }
+
+            await Task.Delay(50, cancellationToken);
+        }
+
+        return $"did not answer within {_startTimeout.TotalSeconds:0} s";
+    }
+
+    /// <inheritdoc />
+    public async Task StopAsync(bool graceful)
+    {
+        if (_process is { HasExited: false } process)
+        {
+            // SIGQUIT is nginx's graceful shutdown (finish requests in flight); SIGTERM is its fast one.
+            await UnixProcess.StopAsync(process, SigQuit, graceful ? supervision.StopTimeout : TimeSpan.Zero);
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<ProbeResult> ProbeAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri($"http://127.0.0.1:{options.Port}/api/health/live"));
+        request.Headers.Host = $"api.{options.Domain}";
+        return await HttpProbe.ProbeAsync(_client, request, timeout, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        _process?.Dispose();
+        _client.Dispose();
+    }
+}

@@ -1,0 +1,46 @@
+using System.Globalization;
+using System.Net;
+using System.Text.Json;
+using O4O.Recovery.Processes;
+using O4O.Recovery.Supervision;
+using O4O.Tests.Shared;
+
+namespace O4O.EndToEnd.Tests.Supervision;
+
+public sealed class NginxTests
+{
+    [Fact]
+    public async Task Nginx_serves_the_three_virtual_hosts_and_a_killed_nginx_is_restarted()
+    {
+        var port = FreePort.Next();
+        await using var up = await SupervisedUp.StartAsync(new Dictionary<string, string>
+        {
+            ["O4O__Nginx__Enabled"] = "true",
+            ["O4O__Nginx__Port"] = port.ToString(CultureInfo.InvariantCulture),
+        });
+        using var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false });
+
+        Assert.Equal(HttpStatusCode.OK, await StatusAsync(client, port, "api", "/api/health"));
+        Assert.Equal(HttpStatusCode.Found, await StatusAsync(client, port, "admin", "/"));
+        Assert.Equal(HttpStatusCode.OK, await StatusAsync(client, port, "www", "/"));
+
+        var master = int.Parse(File.ReadAllText(Path.Combine(up.Home.Run, "nginx.pid")).Trim(), CultureInfo.InvariantCulture);
+        UnixProcess.Signal(master, UnixProcess.SigKill);
+        var events = await up.WaitForEventsAsync("nginx", e => e.Any(x => x.Kind == RecoveryEventKind.Action), TimeSpan.FromSeconds(20));
+
+        Assert.Equal("nginx exited with code 137", events.First(e => e.Kind == RecoveryEventKind.Detected).Seen);
+        Assert.Equal(HttpStatusCode.OK, await StatusAsync(client, port, "api", "/api/health"));
+        var status = JsonDocument.Parse((await up.CliAsync("status", "--json")).StandardOutput).RootElement;
+        var row = status.GetProperty("components").EnumerateArray().Single(c => c.GetProperty("name").GetString() == "nginx");
+        Assert.Equal("healthy", row.GetProperty("state").GetString());
+        Assert.Equal(1, row.GetProperty("restarts").GetInt32());
+    }
+
+    private static async Task<HttpStatusCode> StatusAsync(HttpClient client, int port, string host, string path)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"http://127.0.0.1:{port}{path}");
+        request.Headers.Host = $"{host}.o4o.local";
+        using var response = await client.SendAsync(request);
+        return response.StatusCode;
+    }
+}

@@ -1,0 +1,134 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Npgsql;
+using O4O.EndToEnd.Tests.Conductor;
+using O4O.Recovery.Configuration;
+using O4O.Recovery.Control;
+using O4O.Recovery.Processes;
+using O4O.Recovery.State;
+using O4O.Recovery.Supervision;
+using ProcessStartInfo = System.Diagnostics.ProcessStartInfo;
+
+namespace O4O.EndToEnd.Tests.Supervision;
+
+/// <summary>
+/// <c>o4o up</c> with probes fast enough for tests (every 200 ms, 500 ms timeout, 3 failures), and what the fault tests
+/// read from it: the children's process ids, the event log, the platform's database, tokens.
+/// </summary>
+internal sealed class SupervisedUp : IAsyncDisposable
+{
+    public static readonly Dictionary<string, string> FastProbes = new()
+    {
+        ["O4O__Supervision__ProbeInterval"] = "00:00:00.2",
+        ["O4O__Supervision__ProbeTimeout"] = "00:00:00.5",
+    };
+
+    private SupervisedUp(UpProcess up)
+    {
+        Up = up;
+        Client = new HttpClient { BaseAddress = up.BaseAddress, Timeout = TimeSpan.FromSeconds(10) };
+        Home = new O4OHome(up.Home);
+    }
+
+    public UpProcess Up { get; }
+
+    public HttpClient Client { get; }
+
+    public O4OHome Home { get; }
+
+    /// <summary>Starts <c>o4o up</c> and waits until <c>/api/health</c> answers 200.</summary>
+    public static async Task<SupervisedUp> StartAsync(IReadOnlyDictionary<string, string>? environment = null)
+    {
+        var settings = new Dictionary<string, string>(FastProbes);
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            settings[name] = value;
+        }
+
+        var supervised = new SupervisedUp(new UpProcess(settings));
+        await supervised.Up.WaitForHealthAsync(supervised.Client);
+        return supervised;
+    }
+
+    public int PlatformPid => Up.RecordedPids()[2];
+
+    public int PostmasterPid => Up.RecordedPids()[1];
+
+    public ControlClient Control() => new(Home);
+
+    public async Task<IReadOnlyList<RecoveryEvent>> EventsAsync(string component) =>
+        (await new EventLog(Home.StateDatabase).RecentAsync(1000)).Where(e => e.Component == component).ToList();
+
+    /// <summary>Waits until <paramref name="condition"/> holds on the event log; fails with the log when it does not in time.</summary>
+    public async Task<IReadOnlyList<RecoveryEvent>> WaitForEventsAsync(string component, Func<IReadOnlyList<RecoveryEvent>, bool> condition, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            var events = await EventsAsync(component);
+            if (condition(events))
+            {
+                return events;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                Assert.Fail($"the {component}'s events did not arrive within {timeout}:\n{string.Join('\n', events)}\n{Up.Output}");
+            }
+
+            await Task.Delay(100);
+        }
+    }
+
+    public NpgsqlDataSource Database() => NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder
+    {
+        Host = "127.0.0.1",
+        Port = Up.DatabasePort,
+        Username = "postgres",
+        Password = File.ReadAllText(Home.PostgresPasswordFile).Trim(),
+        Database = "o4o_platform",
+        Pooling = false,
+    }.ConnectionString);
+
+    /// <summary>A client signed in as the admin, or as a newly registered customer.</summary>
+    public async Task<HttpClient> SignedInAsync(bool admin)
+    {
+        var email = admin ? UpProcess.AdminEmail : $"customer-{Guid.NewGuid():N}@example.com";
+        var password = admin ? UpProcess.AdminPassword : "Customer-password-1";
+        if (!admin)
+        {
+            using var registered = await Client.PostAsJsonAsync("api/v1/auth/register", new { email, password });
+            registered.EnsureSuccessStatusCode();
+        }
+
+        using var login = await Client.PostAsJsonAsync("api/v1/auth/login", new { email, password });
+        login.EnsureSuccessStatusCode();
+        var token = (await login.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString();
+        var client = new HttpClient { BaseAddress = Up.BaseAddress, Timeout = TimeSpan.FromSeconds(10) };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+
+    /// <summary>Runs <c>./o4o ARGS</c> against this home, as an operator in another terminal would.</summary>
+    public async Task<CommandResult> CliAsync(params string[] args)
+    {
+        var start = new ProcessStartInfo(Path.Combine(UpProcess.RepositoryRoot(), "o4o"), args);
+        start.Environment["O4O_HOME"] = Home.Root;
+        start.Environment["O4O_CONFIGURATION"] = "Debug";
+        start.Environment["O4O__Database__Port"] = Up.DatabasePort.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        foreach (var (name, value) in Up.Environment.Where(setting => setting.Key.StartsWith("O4O__Nginx__", StringComparison.Ordinal)))
+        {
+            start.Environment[name] = value;
+        }
+
+        return await CommandRunner.RunAsync(start);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        Up.Dispose();
+        await Task.CompletedTask;
+    }
+}
