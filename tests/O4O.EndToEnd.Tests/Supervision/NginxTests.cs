@@ -19,6 +19,10 @@ public sealed class NginxTests
             ["O4O__Nginx__Port"] = port.ToString(CultureInfo.InvariantCulture),
         });
         using var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false });
+        // nginx starts after the platform answers, which is all StartAsync waits for.
+        using var throughProxy = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/") };
+        throughProxy.DefaultRequestHeaders.Host = "api.o4o.local";
+        await up.Up.WaitForOkAsync(throughProxy, "/api/health", TimeSpan.FromSeconds(30));
 
         Assert.Equal(HttpStatusCode.OK, await StatusAsync(client, port, "api", "/api/health"));
         Assert.Equal(HttpStatusCode.Found, await StatusAsync(client, port, "admin", "/"));
