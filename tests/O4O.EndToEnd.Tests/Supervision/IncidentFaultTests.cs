@@ -29,7 +29,8 @@ public sealed class IncidentFaultTests
 
         await control.SetAutoRecoveryAsync(enabled: true, "e2e-operator");
         await up.WaitForEventsAsync("platform", events => events.Any(e => e.Kind == RecoveryEventKind.Recovered), TimeSpan.FromSeconds(30));
-        Assert.Empty(await control.IncidentsAsync());
+        // The incident engine reads the recovery from the journal a moment after the supervisor writes it.
+        await WaitUntilNoIncidentIsOpenAsync(control, TimeSpan.FromSeconds(10));
         var resolved = await new IncidentStore(up.Home.StateDatabase).GetAsync(open.Incident.Id, CancellationToken.None);
         Assert.NotNull(resolved.ResolvedAt);
         var timeline = await new IncidentStore(up.Home.StateDatabase).TimelineAsync(open.Incident.Id, CancellationToken.None);
@@ -57,6 +58,16 @@ public sealed class IncidentFaultTests
         var incident = Assert.Single(await new IncidentStore(up.Home.StateDatabase).ListAsync(CancellationToken.None));
         var timeline = await new IncidentStore(up.Home.StateDatabase).TimelineAsync(incident.Id, CancellationToken.None);
         Assert.Contains(timeline, entry => entry.Text.Contains("phase 2 initial-response: DONE", StringComparison.Ordinal));
+    }
+
+    private static async Task WaitUntilNoIncidentIsOpenAsync(ControlClient control, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while ((await control.IncidentsAsync()).Count > 0)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"the incident was still open {timeout} after the recovery");
+            await Task.Delay(100);
+        }
     }
 
     /// <summary>The control client, once the conductor's socket answers (a moment after the platform does).</summary>
