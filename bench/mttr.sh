@@ -5,6 +5,8 @@
 # platform's cold start: from the restarted process's start (/proc/PID/stat) to its first healthy /api/health.
 # Trials are spaced wider than Supervision:StableAfter (set to 3 s here), so each one measures a first failure
 # (100 ms back-off) and ten faults in a minute are not a crash loop; everything else is the default.
+# Each fault lands at a random point of the 2 s probe period (a fixed pause would put every fault at the same phase
+# of the probe schedule, which restarts with the platform, and measure one point of the detection window only).
 # Usage: bench/mttr.sh [trials, default 10]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -27,6 +29,7 @@ O4O_HOME="$home" O4O__Database__Port=$pg_port O4O__Platform__Port=$platform_port
 conductor=$!
 
 now() { date +%s.%N; }
+pause() { sleep "$(python3 -c 'import random; print(f"{4 + 2 * random.random():.3f}")')"; }
 healthy() { curl -fsS -m 1 -o /dev/null "$health" 2>/dev/null; }
 wait_healthy() {
   local deadline=$(( $(date +%s) + ${1:-60} ))
@@ -56,19 +59,19 @@ for _ in $(seq 1 "$trials"); do
   until [ "$(platform_pid 2>/dev/null || echo "$pid")" != "$pid" ] && healthy; do sleep 0.02; done
   t1=$(now); killed+=("$(echo "$t1 - $t0" | bc)")
   cold+=("$(echo "$t1 - $(started_at "$(platform_pid)")" | bc)")
-  sleep 4
+  pause
 done
 for _ in $(seq 1 "$trials"); do
   pid=$(platform_pid); t0=$(now); kill -STOP "$pid"
   until [ "$(platform_pid 2>/dev/null || echo "$pid")" != "$pid" ] && healthy; do sleep 0.02; done
   t1=$(now); hung+=("$(echo "$t1 - $t0" | bc)")
-  sleep 4
+  pause
 done
 for _ in $(seq 1 "$trials"); do
   pid=$(postmaster_pid); t0=$(now); kill -9 "$pid"
   until [ "$(postmaster_pid 2>/dev/null || echo "$pid")" != "$pid" ] && healthy; do sleep 0.02; done
   t1=$(now); pg+=("$(echo "$t1 - $t0" | bc)")
-  sleep 4
+  pause
 done
 
 python3 - "${killed[*]}" "${hung[*]}" "${pg[*]}" "${cold[*]}" <<'PY'

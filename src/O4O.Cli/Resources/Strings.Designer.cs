@@ -1363,7 +1363,7 @@ namespace O4O.Cli.Resources {
         }
         
         /// <summary>
-        ///   Looks up a localized string similar to The component: database or platform..
+        ///   Looks up a localized string similar to The component: database, platform or nginx (when enabled)..
         /// </summary>
         internal static string RestartComponentArgument {
             get {
@@ -1372,7 +1372,7 @@ namespace O4O.Cli.Resources {
         }
         
         /// <summary>
-        ///   Looks up a localized string similar to Restart a component gracefully through the running conductor (database, platform); this also resumes a component given up after a crash loop..
+        ///   Looks up a localized string similar to Restart a component gracefully through the running conductor (database, platform, nginx); this also resumes a component given up after a crash loop..
         /// </summary>
         internal static string RestartDescription {
             get {
