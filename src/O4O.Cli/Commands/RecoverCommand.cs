@@ -121,7 +121,7 @@ internal static partial class RecoverCommand
         var report = await VerifyCommand.RunAsync(context, cancellationToken);
         var failed = report.Checks.Where(check => !check.Passed).Select(check => $"{check.Name}: {check.Detail}").ToList();
         return new PhaseOutcome(RunbookPhase.All[3], report.Passed ? PhaseStatus.Done : PhaseStatus.Failed,
-            report.Passed ? Text.Format(Strings.RecoverVerifyPassed, report.Checks.Count) : string.Join("; ", failed), TimeSpan.Zero);
+            report.Passed ? Text.Format(Strings.RecoverVerifyPassed, report.Checks.Count) : CommandInvoker.OneLine(string.Join("; ", failed)), TimeSpan.Zero);
     }
 
     private static async Task WriteTableAsync(CliContext context, IReadOnlyList<PhaseOutcome> outcomes)

@@ -66,6 +66,30 @@ public sealed class RecoverRestoreTests
     }
 
     [Fact]
+    public async Task A_restore_from_a_damaged_archive_fails_phase_3_with_the_reason_and_leaves_the_live_database_as_it_was()
+    {
+        await using var up = await StartWithBackupAsync();
+        await using var database = up.Database();
+        await DropProductsAsync(database);
+        var archive = Assert.Single(Directory.GetFiles(Path.Combine(up.Home.Root, "backups"), "*.tar.gz"));
+        await using (var file = File.OpenWrite(archive))
+        {
+            // Past the gzip header, inside the compressed members: the load finds it, the manifest alone would not.
+            file.Position = file.Length / 2;
+            await file.WriteAsync(new byte[4096]);
+        }
+
+        var recover = await up.CliAsync("recover", "--yes");
+
+        Assert.True(recover.ExitCode == 3, recover.StandardOutput + recover.StandardError);
+        Assert.Matches(@"3\. restore +FAILED .*\(the live database is as it was\)", recover.StandardOutput);
+        Assert.Matches(@"4\. verify +FAILED", recover.StandardOutput);
+        Assert.Null(await ScalarAsync(database, "SELECT to_regclass('public.products')::text"));
+        Assert.Null(await ScalarAsync(database, BrokenDatabases));
+        Assert.Null(await ScalarAsync(database, "SELECT datname FROM pg_database WHERE datname = 'o4o_platform_restore'"));
+    }
+
+    [Fact]
     public async Task Recover_with_yes_on_a_healthy_system_says_nothing_is_wrong_and_restores_nothing()
     {
         await using var up = await StartWithBackupAsync();
