@@ -5,6 +5,7 @@ using O4O.Recovery.Backups;
 using O4O.Recovery.Configuration;
 using O4O.Recovery.Incidents;
 using O4O.Recovery.IO;
+using O4O.Recovery.Supervision;
 
 namespace O4O.Cli.Commands;
 
@@ -87,9 +88,13 @@ internal static partial class RecoverCommand
     /// <summary>Phases 2 to 5 as they would run; verify's outcome is replaced by the real one.</summary>
     private static IEnumerable<PhaseOutcome> Plan(CliContext context, RecoverAssessment assessment)
     {
-        yield return new PhaseOutcome(RunbookPhase.All[1], assessment.Down.Count > 0 ? PhaseStatus.Manual : PhaseStatus.Skipped,
-            assessment.Down.Count > 0 ? Text.Format(Strings.RecoverRestartManual, string.Join(", ", assessment.Down)) : Strings.RecoverNothingDown,
-            TimeSpan.Zero);
+        // Without a conductor there is nothing to restart through, nor an AutoRecovery switch to throw: a person does both.
+        var conductor = ConductorRecord.ReadRunning(context.Home) is not null;
+        yield return assessment.Down.Count == 0
+            ? new PhaseOutcome(RunbookPhase.All[1], PhaseStatus.Skipped, Strings.RecoverNothingDown, TimeSpan.Zero)
+            : conductor
+                ? new PhaseOutcome(RunbookPhase.All[1], PhaseStatus.Planned, Text.Format(Strings.RecoverRestartPlan, string.Join(", ", Supervised(assessment))), TimeSpan.Zero)
+                : new PhaseOutcome(RunbookPhase.All[1], PhaseStatus.Manual, Text.Format(Strings.RecoverRestartManual, string.Join(", ", assessment.Down)), TimeSpan.Zero);
         var newest = NewestBackup(context);
         yield return !assessment.RestoreCalledFor
             ? new PhaseOutcome(RunbookPhase.All[2], PhaseStatus.Skipped, Strings.RecoverNoRestoreNeeded, TimeSpan.Zero)
@@ -98,7 +103,8 @@ internal static partial class RecoverCommand
                 : new PhaseOutcome(RunbookPhase.All[2], PhaseStatus.Planned, Text.Format(Strings.RecoverRestorePlan, Path.GetFileName(newest),
                     context.Bind<DatabaseOptions>(DatabaseOptions.Section).Name), TimeSpan.Zero);
         yield return new PhaseOutcome(RunbookPhase.All[3], PhaseStatus.Planned, Strings.RecoverVerifyPlan, TimeSpan.Zero);
-        yield return new PhaseOutcome(RunbookPhase.All[4], PhaseStatus.Manual, Text.Format(Strings.RecoverMonitoring, NewestBackupName(context)), TimeSpan.Zero);
+        yield return new PhaseOutcome(RunbookPhase.All[4], conductor ? PhaseStatus.Planned : PhaseStatus.Manual,
+            Text.Format(conductor ? Strings.RecoverMonitoringPlan : Strings.RecoverMonitoring, NewestBackupName(context)), TimeSpan.Zero);
     }
 
     private static PhaseOutcome NotRun(PhaseOutcome planned, bool needsYes) =>

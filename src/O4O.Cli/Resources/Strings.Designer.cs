@@ -1255,6 +1255,15 @@ namespace O4O.Cli.Resources {
         }
         
         /// <summary>
+        ///   Looks up a localized string similar to would switch AutoRecovery on through the conductor; newest backup: {0}.
+        /// </summary>
+        internal static string RecoverMonitoringPlan {
+            get {
+                return ResourceManager.GetString("RecoverMonitoringPlan", resourceCulture);
+            }
+        }
+        
+        /// <summary>
         ///   Looks up a localized string similar to no backup found.
         /// </summary>
         internal static string RecoverNoBackup {
@@ -1332,6 +1341,15 @@ namespace O4O.Cli.Resources {
         internal static string RecoverRestartManual {
             get {
                 return ResourceManager.GetString("RecoverRestartManual", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to would restart {0} through the conductor, the database first.
+        /// </summary>
+        internal static string RecoverRestartPlan {
+            get {
+                return ResourceManager.GetString("RecoverRestartPlan", resourceCulture);
             }
         }
         

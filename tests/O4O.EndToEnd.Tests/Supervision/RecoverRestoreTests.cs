@@ -55,6 +55,9 @@ public sealed class RecoverRestoreTests
         Assert.True(dryRun.ExitCode == 0, dryRun.StandardOutput + dryRun.StandardError);
         Assert.Matches(@"3\. restore +PLANNED .*would restore o4o_backup_[0-9_]+\.tar\.gz \(database only\) into o4o_platform, keeping the current one as o4o_platform_broken_",
             dryRun.StandardOutput);
+        // The storefront answers 500 without its products: the platform serves it, so the platform would be restarted.
+        Assert.Matches(@"2\. initial-response +PLANNED .*would restart platform through the conductor", dryRun.StandardOutput);
+        Assert.Matches(@"5\. monitoring +PLANNED .*would switch AutoRecovery on through the conductor", dryRun.StandardOutput);
 
         Assert.Equal(1, recover.ExitCode);
         Assert.Matches("2\\. initial-response +SKIPPED", recover.StandardOutput);
