@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using O4O.Recovery.Backups;
 using O4O.Recovery.Configuration;
+using O4O.Recovery.Restore;
 using O4O.Recovery.State;
 
 namespace O4O.Cli.Commands;
@@ -31,6 +32,9 @@ internal sealed class BackupEnvironment
         return new BackupEnvironment(home, O4OConfiguration.Build(home));
     }
 
+    /// <summary>The same, for a command that runs against a <see cref="CliContext"/> (its home and settings).</summary>
+    public static BackupEnvironment From(CliContext context) => new(context.Home, context.Configuration());
+
     /// <summary>The default directory is created on first use; a configured one must exist (it is usually a mount).</summary>
     public void EnsureDefaultDirectory()
     {
@@ -43,4 +47,6 @@ internal sealed class BackupEnvironment
     public BackupCatalogue Catalogue() => new(Home.StateDatabase, Directory);
 
     public DatabaseServer Server() => DatabaseServer.Resolve(Home, Database);
+
+    public DatabaseRestore Restore() => new(Home, Server(), Catalogue(), TimeProvider.System);
 }

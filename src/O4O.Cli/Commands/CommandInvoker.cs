@@ -31,6 +31,7 @@ internal static class CommandInvoker
         }
     }
 
-    private static string OneLine(string message) =>
+    /// <summary>A message on one line: a PostgreSQL error's message, for one, spans several.</summary>
+    internal static string OneLine(string message) =>
         string.Join(' ', message.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
 }

@@ -15,12 +15,12 @@ internal sealed record RecoverAssessment(IReadOnlyList<string> Problems, IReadOn
         var status = await StatusAssessment.AssessAsync(context, cancellationToken);
         // Backups are phase 5's to show: a missing or stale one is a warning, not an outage to recover from.
         var down = status.Components.Where(component => component.State != HealthState.Healthy && component.Name != "backups").ToList();
-        var problems = down.Select(component => $"{component.Name} {component.State.ToString().ToLowerInvariant()}: {component.Error}").ToList();
+        var problems = down.Select(component => CommandInvoker.OneLine($"{component.Name} {component.State.ToString().ToLowerInvariant()}: {component.Error}")).ToList();
         var databaseUp = !down.Any(component => component.Name == Conductor.DatabaseComponent);
         var integrity = databaseUp ? await VerifyCommand.IntegrityAsync(context, cancellationToken) : null;
         if (integrity is { Passed: false })
         {
-            problems.Add($"integrity: {integrity.Detail}");
+            problems.Add(CommandInvoker.OneLine($"integrity: {integrity.Detail}"));
         }
 
         // A database that answers but cannot count its tables is damaged; fewer rows than the last backup is data loss.

@@ -16,11 +16,7 @@ internal static partial class RecoverCommand
     private static async Task<PhaseOutcome> RestartAsync(CliContext context, RecoverAssessment assessment, string actor, CancellationToken cancellationToken)
     {
         var phase = RunbookPhase.All[1];
-        var supervised = assessment.Down
-            .Select(name => name == Conductor.DatabaseComponent ? Conductor.DatabaseComponent : Conductor.PlatformComponent)
-            .Distinct()
-            .OrderBy(name => name == Conductor.DatabaseComponent ? 0 : 1)
-            .ToList();
+        var supervised = Supervised(assessment);
         using var control = new ControlClient(context.Home);
         try
         {
@@ -40,6 +36,14 @@ internal static partial class RecoverCommand
             return new PhaseOutcome(phase, PhaseStatus.Manual, Text.Format(Strings.RecoverRestartManual, string.Join(", ", assessment.Down)), TimeSpan.Zero);
         }
     }
+
+    /// <summary>The supervised components that serve what is down (the platform serves the pages), the database first.</summary>
+    private static List<string> Supervised(RecoverAssessment assessment) =>
+        assessment.Down
+            .Select(name => name == Conductor.DatabaseComponent ? Conductor.DatabaseComponent : Conductor.PlatformComponent)
+            .Distinct()
+            .OrderBy(name => name == Conductor.DatabaseComponent ? 0 : 1)
+            .ToList();
 
     private static async Task<bool> RunningWithinAsync(ControlClient control, string component, CancellationToken cancellationToken)
     {
@@ -71,7 +75,7 @@ internal static partial class RecoverCommand
         }
         catch (ConductorUnreachableException)
         {
-            return planned;
+            return planned with { Status = PhaseStatus.Manual, Detail = Text.Format(Strings.RecoverMonitoring, NewestBackupName(context)) };
         }
     }
 }

@@ -2,23 +2,30 @@ using System.CommandLine;
 using System.Globalization;
 using O4O.Cli.Resources;
 using O4O.Recovery.Backups;
+using O4O.Recovery.Configuration;
 using O4O.Recovery.Incidents;
 using O4O.Recovery.IO;
+using O4O.Recovery.Supervision;
 
 namespace O4O.Cli.Commands;
 
 /// <summary>
-/// <c>o4o recover [--dry-run]</c>: the runbook's five phases in order, each against its budget, every step on an incident,
-/// ending with the phase table and the post-mortem's path. What is down is restarted through the conductor; a restore
-/// is left to a person (<c>o4o restore</c>), so nothing asks for confirmation yet.
+/// <c>o4o recover [--dry-run] [--yes]</c>: the runbook's five phases in order, each against its budget, every step on an
+/// incident, ending with the phase table and the post-mortem's path. What is down is restarted through the conductor.
+/// When the assessment finds the database damaged or data lost, phase 3 restores the newest backup (database only) as
+/// <c>o4o restore latest --db-only</c> does (the replaced database is kept as <c>&lt;db&gt;_broken_&lt;time&gt;</c>), after the
+/// operator's yes at a terminal or <c>--yes</c>; with neither, the run changes nothing at all: phase 3 is marked
+/// unconfirmed and the others are not run (exit 1). Phase 4 then verifies the result: exit 0 only when it passes.
 /// </summary>
 internal static partial class RecoverCommand
 {
     public static Command Create(CliContext context)
     {
         var dryRun = new Option<bool>("--dry-run") { Description = Strings.RecoverDryRunOption };
+        var yes = new Option<bool>("--yes") { Description = Strings.RecoverYesOption };
         var command = new Command("recover", Strings.RecoverDescription);
         command.Options.Add(dryRun);
+        command.Options.Add(yes);
         command.SetAction(async (ParseResult result, CancellationToken cancellationToken) =>
         {
             var time = TimeProvider.System;
@@ -45,16 +52,22 @@ internal static partial class RecoverCommand
                 ?? await store.OpenAsync($"o4o recover: {assessment.Summary}", time.GetUtcNow(), actor, null, assessment.Type, cancellationToken);
             var outcomes = new List<PhaseOutcome> { assess };
             await store.AppendAsync(id, assess.ToTimelineEntry(time.GetUtcNow(), actor), cancellationToken);
+            // A run that cannot get the yes its restore needs does nothing at all: half a runbook is not a recovery. Without
+            // that restore, verifying and switching AutoRecovery back on (after a person declined it) would only pretend.
+            var needsYes = assessment.RestoreCalledFor && !result.GetValue(yes) && !RestoreCommand.CanAsk;
             foreach (var planned in Plan(context, assessment))
             {
                 var phaseStarted = time.GetTimestamp();
-                var outcome = planned.Phase.Number switch
-                {
-                    2 when assessment.Down.Count > 0 => await RestartAsync(context, assessment, actor, cancellationToken),
-                    4 => await VerifyAsync(context, cancellationToken),
-                    5 => await MonitorAsync(context, planned, actor, cancellationToken),
-                    _ => planned,
-                };
+                var outcome = needsYes || outcomes.Exists(done => done.Status == PhaseStatus.Unconfirmed)
+                    ? NotRun(planned, needsYes)
+                    : planned.Phase.Number switch
+                    {
+                        2 when assessment.Down.Count > 0 => await RestartAsync(context, assessment, actor, cancellationToken),
+                        3 when assessment.RestoreCalledFor => await RestoreAsync(context, result.GetValue(yes), actor, cancellationToken),
+                        4 => await VerifyAsync(context, cancellationToken),
+                        5 => await MonitorAsync(context, planned, actor, cancellationToken),
+                        _ => planned,
+                    };
                 outcome = outcome with { Took = time.GetElapsedTime(phaseStarted) };
                 outcomes.Add(outcome);
                 await store.AppendAsync(id, outcome.ToTimelineEntry(time.GetUtcNow(), actor), cancellationToken);
@@ -66,7 +79,8 @@ internal static partial class RecoverCommand
             AtomicFile.WriteAllText(report, PostMortem.Render(await store.GetAsync(id, cancellationToken), await store.TimelineAsync(id, cancellationToken),
                 CultureInfo.CurrentUICulture, time.GetUtcNow()));
             await context.Error.WriteLineAsync(Text.Format(Strings.RecoverReport, id, report));
-            return outcomes[3].Status == PhaseStatus.Done ? ExitCodes.Success : ExitCodes.Unhealthy;
+            return outcomes[2].Status == PhaseStatus.Unconfirmed ? ExitCodes.Failure
+                : outcomes[3].Status == PhaseStatus.Done ? ExitCodes.Success : ExitCodes.Unhealthy;
         });
         return command;
     }
@@ -74,22 +88,38 @@ internal static partial class RecoverCommand
     /// <summary>Phases 2 to 5 as they would run; verify's outcome is replaced by the real one.</summary>
     private static IEnumerable<PhaseOutcome> Plan(CliContext context, RecoverAssessment assessment)
     {
-        yield return new PhaseOutcome(RunbookPhase.All[1], assessment.Down.Count > 0 ? PhaseStatus.Manual : PhaseStatus.Skipped,
-            assessment.Down.Count > 0 ? Text.Format(Strings.RecoverRestartManual, string.Join(", ", assessment.Down)) : Strings.RecoverNothingDown,
-            TimeSpan.Zero);
-        var directory = VerifyCommand.BackupDirectory(context);
-        var newest = Directory.Exists(directory) ? ArchiveName.Newest(directory) : null;
-        yield return new PhaseOutcome(RunbookPhase.All[2], assessment.RestoreCalledFor ? PhaseStatus.Manual : PhaseStatus.Skipped,
-            assessment.RestoreCalledFor ? Text.Format(Strings.RecoverRestoreManual, newest ?? Strings.RecoverNoBackup) : Strings.RecoverNoRestoreNeeded,
-            TimeSpan.Zero);
+        // Without a conductor there is nothing to restart through, nor an AutoRecovery switch to throw: a person does both.
+        var conductor = ConductorRecord.ReadRunning(context.Home) is not null;
+        yield return assessment.Down.Count == 0
+            ? new PhaseOutcome(RunbookPhase.All[1], PhaseStatus.Skipped, Strings.RecoverNothingDown, TimeSpan.Zero)
+            : conductor
+                ? new PhaseOutcome(RunbookPhase.All[1], PhaseStatus.Planned, Text.Format(Strings.RecoverRestartPlan, string.Join(", ", Supervised(assessment))), TimeSpan.Zero)
+                : new PhaseOutcome(RunbookPhase.All[1], PhaseStatus.Manual, Text.Format(Strings.RecoverRestartManual, string.Join(", ", assessment.Down)), TimeSpan.Zero);
+        var newest = NewestBackup(context);
+        yield return !assessment.RestoreCalledFor
+            ? new PhaseOutcome(RunbookPhase.All[2], PhaseStatus.Skipped, Strings.RecoverNoRestoreNeeded, TimeSpan.Zero)
+            : newest is null
+                ? new PhaseOutcome(RunbookPhase.All[2], PhaseStatus.Manual, Strings.RecoverNoBackup, TimeSpan.Zero)
+                : new PhaseOutcome(RunbookPhase.All[2], PhaseStatus.Planned, Text.Format(Strings.RecoverRestorePlan, Path.GetFileName(newest),
+                    context.Bind<DatabaseOptions>(DatabaseOptions.Section).Name), TimeSpan.Zero);
         yield return new PhaseOutcome(RunbookPhase.All[3], PhaseStatus.Planned, Strings.RecoverVerifyPlan, TimeSpan.Zero);
-        yield return new PhaseOutcome(RunbookPhase.All[4], PhaseStatus.Manual, Text.Format(Strings.RecoverMonitoring, NewestBackupName(context)), TimeSpan.Zero);
+        yield return new PhaseOutcome(RunbookPhase.All[4], conductor ? PhaseStatus.Planned : PhaseStatus.Manual,
+            Text.Format(conductor ? Strings.RecoverMonitoringPlan : Strings.RecoverMonitoring, NewestBackupName(context)), TimeSpan.Zero);
     }
 
-    private static string NewestBackupName(CliContext context)
+    private static PhaseOutcome NotRun(PhaseOutcome planned, bool needsYes) =>
+        needsYes && planned.Phase.Number == 3
+            ? planned with { Status = PhaseStatus.Unconfirmed, Detail = Strings.RecoverRestoreNeedsYes }
+            : planned with { Status = PhaseStatus.Skipped, Detail = Strings.RecoverStoppedUnconfirmed };
+
+    private static string NewestBackupName(CliContext context) =>
+        NewestBackup(context) is { } newest ? Path.GetFileName(newest) : Strings.RecoverNoBackup;
+
+    /// <summary>The archive <c>latest</c> names, or null when there is none.</summary>
+    private static string? NewestBackup(CliContext context)
     {
         var directory = VerifyCommand.BackupDirectory(context);
-        return (Directory.Exists(directory) ? ArchiveName.Newest(directory) : null) is { } newest ? Path.GetFileName(newest) : Strings.RecoverNoBackup;
+        return Directory.Exists(directory) ? ArchiveName.Newest(directory) : null;
     }
 
     private static async Task<PhaseOutcome> VerifyAsync(CliContext context, CancellationToken cancellationToken)
@@ -97,7 +127,7 @@ internal static partial class RecoverCommand
         var report = await VerifyCommand.RunAsync(context, cancellationToken);
         var failed = report.Checks.Where(check => !check.Passed).Select(check => $"{check.Name}: {check.Detail}").ToList();
         return new PhaseOutcome(RunbookPhase.All[3], report.Passed ? PhaseStatus.Done : PhaseStatus.Failed,
-            report.Passed ? Text.Format(Strings.RecoverVerifyPassed, report.Checks.Count) : string.Join("; ", failed), TimeSpan.Zero);
+            report.Passed ? Text.Format(Strings.RecoverVerifyPassed, report.Checks.Count) : CommandInvoker.OneLine(string.Join("; ", failed)), TimeSpan.Zero);
     }
 
     private static async Task WriteTableAsync(CliContext context, IReadOnlyList<PhaseOutcome> outcomes)

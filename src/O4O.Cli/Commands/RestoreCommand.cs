@@ -27,13 +27,13 @@ internal static class RestoreCommand
         command.SetAction((ParseResult parsed, CancellationToken cancellationToken) => BackupConsole.RunAsync(async () =>
         {
             var yes = parsed.GetValue(_yes);
-            if (!yes && Console.IsInputRedirected)
+            if (!yes && !CanAsk)
             {
                 throw new RestoreRefusedException(Strings.RestoreNeedsYes);
             }
 
             var environment = BackupEnvironment.Load();
-            var restore = new DatabaseRestore(environment.Home, environment.Server(), environment.Catalogue(), TimeProvider.System);
+            var restore = environment.Restore();
             return parsed.GetValue(_undo)
                 ? await UndoAsync(restore, yes, cancellationToken)
                 : await RestoreAsync(restore, ArchiveLocator.Find(environment.Directory, parsed.GetValue(_name)!), parsed.GetValue(_databaseOnly), yes, cancellationToken);
@@ -41,12 +41,22 @@ internal static class RestoreCommand
         return command;
     }
 
+    /// <summary>True when the operator can be asked: standard input is a terminal.</summary>
+    internal static bool CanAsk => !Console.IsInputRedirected;
+
+    /// <summary>
+    /// The restore both <c>o4o restore</c> and phase 3 of <c>o4o recover</c> run: load and verify <paramref name="archive"/>,
+    /// then ask before the swap unless <paramref name="yes"/>.
+    /// </summary>
+    internal static Task<RestoreOutcome> LoadAndSwapAsync(DatabaseRestore restore, string archive, bool databaseOnly, bool yes,
+        IProgress<long>? progress, CancellationToken cancellationToken) =>
+        restore.RestoreAsync(archive, databaseOnly, plan => yes || Confirm(BackupConsole.Format(Strings.RestoreConfirm,
+            plan.Archive, plan.Manifest.RowCounts.Values.Sum(), plan.LiveDatabase, plan.DisplacedDatabase)), progress, cancellationToken);
+
     private static async Task<int> RestoreAsync(DatabaseRestore restore, string archive, bool databaseOnly, bool yes, CancellationToken cancellationToken)
     {
         var description = BackupConsole.Format(Strings.RestoreLoading, Path.GetFileName(archive));
-        Task<RestoreOutcome> Run(IProgress<long>? progress) =>
-            restore.RestoreAsync(archive, databaseOnly, plan => yes || Confirm(BackupConsole.Format(Strings.RestoreConfirm,
-                plan.Archive, plan.Manifest.RowCounts.Values.Sum(), plan.LiveDatabase, plan.DisplacedDatabase)), progress, cancellationToken);
+        Task<RestoreOutcome> Run(IProgress<long>? progress) => LoadAndSwapAsync(restore, archive, databaseOnly, yes, progress, cancellationToken);
 
         // A live progress bar and a prompt cannot share the terminal: the bar is shown only when no question follows.
         RestoreOutcome outcome;

@@ -48,13 +48,17 @@ internal static class VerifyCommand
     public static async Task<VerifyReport> RunAsync(CliContext context, CancellationToken cancellationToken)
     {
         var options = context.Bind<VerifyOptions>(VerifyOptions.Section);
-        var baseAddress = options.BaseAddress
-            ?? PlatformLaunch.BaseAddressFor(ConductorRecord.ReadRunning(context.Home)?.Platform.Port ?? context.Bind<PlatformOptions>(PlatformOptions.Section).Port);
+        var baseAddress = BaseAddress(context);
         using var client = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
         var checks = (await new PlatformVerifier(client, baseAddress, options, TimeProvider.System).RunAsync(cancellationToken)).ToList();
         checks.Add(await IntegrityAsync(context, cancellationToken));
         return new VerifyReport(checks.TrueForAll(check => check.Passed), baseAddress, checks);
     }
+
+    /// <summary>The platform verified: <c>Verify:BaseAddress</c>, else the running conductor's platform, else <c>Platform:Port</c>.</summary>
+    public static Uri BaseAddress(CliContext context) =>
+        context.Bind<VerifyOptions>(VerifyOptions.Section).BaseAddress
+            ?? PlatformLaunch.BaseAddressFor(ConductorRecord.ReadRunning(context.Home)?.Platform.Port ?? context.Bind<PlatformOptions>(PlatformOptions.Section).Port);
 
     /// <summary>The integrity counts against the newest backup in the backup directory.</summary>
     public static Task<CheckResult> IntegrityAsync(CliContext context, CancellationToken cancellationToken) =>

@@ -1210,7 +1210,7 @@ namespace O4O.Cli.Resources {
         }
         
         /// <summary>
-        ///   Looks up a localized string similar to Runs the runbook&apos;s five phases in order (assess 5 min, initial response 10 min, restore 30 min, verify 15 min, monitoring 10 min), each step on an incident, and writes its post-mortem. Restart and restore are not in this build: those phases say what to do by hand..
+        ///   Looks up a localized string similar to Runs the runbook&apos;s five phases in order (assess 5 min, initial response 10 min, restore 30 min, verify 15 min, monitoring 10 min), each step on an incident, and writes its post-mortem. What is down is restarted through the conductor; a damaged database or lost data is restored from the newest backup after confirmation (or --yes)..
         /// </summary>
         internal static string RecoverDescription {
             get {
@@ -1251,6 +1251,15 @@ namespace O4O.Cli.Resources {
         internal static string RecoverMonitoringDone {
             get {
                 return ResourceManager.GetString("RecoverMonitoringDone", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to would switch AutoRecovery on through the conductor; newest backup: {0}.
+        /// </summary>
+        internal static string RecoverMonitoringPlan {
+            get {
+                return ResourceManager.GetString("RecoverMonitoringPlan", resourceCulture);
             }
         }
         
@@ -1336,11 +1345,65 @@ namespace O4O.Cli.Resources {
         }
         
         /// <summary>
-        ///   Looks up a localized string similar to run o4o restore {0} by hand (it asks before replacing the database): recover does not restore by itself yet.
+        ///   Looks up a localized string similar to would restart {0} through the conductor, the database first.
         /// </summary>
-        internal static string RecoverRestoreManual {
+        internal static string RecoverRestartPlan {
             get {
-                return ResourceManager.GetString("RecoverRestoreManual", resourceCulture);
+                return ResourceManager.GetString("RecoverRestartPlan", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to restored {0} (database only) into {1}: {2} rows in {3} tables verified against the manifest; the replaced database is kept as {4}.
+        /// </summary>
+        internal static string RecoverRestored {
+            get {
+                return ResourceManager.GetString("RecoverRestored", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to declined: nothing was changed.
+        /// </summary>
+        internal static string RecoverRestoreDeclined {
+            get {
+                return ResourceManager.GetString("RecoverRestoreDeclined", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to {0} (the live database is as it was).
+        /// </summary>
+        internal static string RecoverRestoreFailed {
+            get {
+                return ResourceManager.GetString("RecoverRestoreFailed", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to needs confirmation: stdin is not a terminal, so nothing was changed (run o4o recover --yes to restore the newest backup).
+        /// </summary>
+        internal static string RecoverRestoreNeedsYes {
+            get {
+                return ResourceManager.GetString("RecoverRestoreNeedsYes", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to would restore {0} (database only) into {1}, keeping the current one as {1}_broken_&lt;time&gt;; asks first unless --yes.
+        /// </summary>
+        internal static string RecoverRestorePlan {
+            get {
+                return ResourceManager.GetString("RecoverRestorePlan", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to not run: the restore of phase 3 was not confirmed.
+        /// </summary>
+        internal static string RecoverStoppedUnconfirmed {
+            get {
+                return ResourceManager.GetString("RecoverStoppedUnconfirmed", resourceCulture);
             }
         }
         
@@ -1359,6 +1422,15 @@ namespace O4O.Cli.Resources {
         internal static string RecoverVerifyPlan {
             get {
                 return ResourceManager.GetString("RecoverVerifyPlan", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Restore the newest backup without asking when the assessment calls for it (required when stdin is not a terminal)..
+        /// </summary>
+        internal static string RecoverYesOption {
+            get {
+                return ResourceManager.GetString("RecoverYesOption", resourceCulture);
             }
         }
         

@@ -36,6 +36,9 @@ public enum PhaseStatus
 
     /// <summary>It would run (a dry run).</summary>
     Planned,
+
+    /// <summary>It needs the operator's yes (a terminal or <c>--yes</c>) and did not get it: nothing was changed.</summary>
+    Unconfirmed,
 }
 
 /// <summary>A phase's outcome, as shown in <c>o4o recover</c>'s table and put on the incident.</summary>

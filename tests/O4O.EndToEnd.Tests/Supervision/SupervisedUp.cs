@@ -110,10 +110,13 @@ internal sealed class SupervisedUp : IAsyncDisposable
         return client;
     }
 
-    /// <summary>Runs <c>./o4o ARGS</c> against this home, as an operator in another terminal would.</summary>
+    /// <summary>
+    /// Runs <c>./o4o ARGS</c> against this home as a script would: standard input is <c>/dev/null</c>, not the terminal a
+    /// test run may have, so a command that would ask a question refuses instead of waiting for an answer.
+    /// </summary>
     public async Task<CommandResult> CliAsync(params string[] args)
     {
-        var start = new ProcessStartInfo(Path.Combine(UpProcess.RepositoryRoot(), "o4o"), args);
+        var start = new ProcessStartInfo("/bin/sh", ["-c", "exec \"$0\" \"$@\" < /dev/null", Path.Combine(UpProcess.RepositoryRoot(), "o4o"), .. args]);
         start.Environment["O4O_HOME"] = Home.Root;
         start.Environment["O4O_CONFIGURATION"] = "Debug";
         start.Environment["O4O__Database__Port"] = Up.DatabasePort.ToString(System.Globalization.CultureInfo.InvariantCulture);

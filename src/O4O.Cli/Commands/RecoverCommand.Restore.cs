@@ -1,0 +1,134 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Npgsql;
+using O4O.Cli.Resources;
+using O4O.Recovery.AutoRecovery;
+using O4O.Recovery.Backups;
+using O4O.Recovery.Control;
+using O4O.Recovery.Incidents;
+using O4O.Recovery.Postgres;
+using O4O.Recovery.Restore;
+
+namespace O4O.Cli.Commands;
+
+internal static partial class RecoverCommand
+{
+    private static readonly TimeSpan _reconnectWait = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Phase 3: the newest backup, database only, through the same load, verify, ask and swap as <c>o4o restore latest --db-only</c>.
+    /// A running conductor's restarts are paused meanwhile (a maintenance window, as its own damage restore pauses the
+    /// database), or it would take the swap's ended sessions for a failure and restart the server under it.
+    /// </summary>
+    private static async Task<PhaseOutcome> RestoreAsync(CliContext context, bool yes, string actor, CancellationToken cancellationToken)
+    {
+        var phase = RunbookPhase.All[2];
+        try
+        {
+            var environment = BackupEnvironment.From(context);
+            var restore = environment.Restore();
+            var archive = ArchiveLocator.Find(environment.Directory, "latest");
+            await context.Error.WriteLineAsync(Text.Format(Strings.RestoreLoading, Path.GetFileName(archive)));
+            var paused = await PauseRestartsAsync(context, actor, cancellationToken);
+            RestoreOutcome outcome;
+            try
+            {
+                outcome = await RestoreCommand.LoadAndSwapAsync(restore, archive, databaseOnly: true, yes, progress: null, cancellationToken);
+            }
+            finally
+            {
+                if (paused)
+                {
+                    await ResumeRestartsAsync(context, actor);
+                }
+            }
+
+            if (!outcome.Swapped)
+            {
+                return new PhaseOutcome(phase, PhaseStatus.Unconfirmed, Strings.RecoverRestoreDeclined, TimeSpan.Zero);
+            }
+
+            // The swap ended every session on the replaced database, this process's pooled one (the assessment's integrity
+            // query) too: phase 4 must not pick that one up.
+            NpgsqlConnection.ClearAllPools();
+            await WaitForPlatformAsync(context, TimeProvider.System.GetUtcNow(), cancellationToken);
+            var plan = outcome.Plan;
+            return new PhaseOutcome(phase, PhaseStatus.Done, Text.Format(Strings.RecoverRestored, plan.Archive, plan.LiveDatabase,
+                plan.Manifest.RowCounts.Values.Sum(), plan.Manifest.RowCounts.Count, plan.DisplacedDatabase), TimeSpan.Zero);
+        }
+        catch (Exception exception) when (exception is BackupFailedException or BackupCorruptException or RestoreRefusedException
+            or RestoreFailedException or DatabaseUnavailableException or LockHeldException or PostgresNotInstalledException
+            or IOException or NpgsqlException)
+        {
+            return new PhaseOutcome(phase, PhaseStatus.Failed, Text.Format(Strings.RecoverRestoreFailed, exception.Message), TimeSpan.Zero);
+        }
+    }
+
+    /// <summary>Begins a maintenance window for every component, unless one is open already: that one is a person's to end.</summary>
+    private static async Task<bool> PauseRestartsAsync(CliContext context, string actor, CancellationToken cancellationToken)
+    {
+        using var control = new ControlClient(context.Home);
+        try
+        {
+            if ((await control.StatusAsync(cancellationToken)).Paused.ContainsKey(RecoveryGate.AllComponents))
+            {
+                return false;
+            }
+
+            await control.MaintenanceAsync(on: true, actor, component: null, cancellationToken);
+            return true;
+        }
+        catch (ConductorUnreachableException)
+        {
+            // No conductor: nothing restarts anything behind the swap's back.
+            return false;
+        }
+    }
+
+    private static async Task ResumeRestartsAsync(CliContext context, string actor)
+    {
+        using var control = new ControlClient(context.Home);
+        try
+        {
+            await control.MaintenanceAsync(on: false, actor, component: null, CancellationToken.None);
+        }
+        catch (ConductorUnreachableException)
+        {
+            // The conductor is gone, and its pause with it.
+        }
+    }
+
+    /// <summary>
+    /// Waits until the platform has checked its database since the swap and found it healthy: the swap ended its pooled
+    /// connections, and the first failing check throws them away. A platform that is not listening has nothing to wait for.
+    /// </summary>
+    private static async Task WaitForPlatformAsync(CliContext context, DateTimeOffset swappedAt, CancellationToken cancellationToken)
+    {
+        using var client = new HttpClient { BaseAddress = VerifyCommand.BaseAddress(context), Timeout = TimeSpan.FromSeconds(5) };
+        var deadline = DateTimeOffset.UtcNow + _reconnectWait;
+        while (DateTimeOffset.UtcNow < deadline)
+        {
+            try
+            {
+                using var response = await client.GetAsync(new Uri("api/health", UriKind.Relative), cancellationToken);
+                if (response.IsSuccessStatusCode
+                    && (await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken)).TryGetProperty("checkedAt", out var checkedAt)
+                    && checkedAt.ValueKind == JsonValueKind.String && checkedAt.TryGetDateTimeOffset(out var at) && at > swappedAt)
+                {
+                    return;
+                }
+            }
+            catch (Exception exception) when (exception is HttpRequestException or JsonException)
+            {
+                // Not the platform's health answer, or no answer at all: phase 4 says what is wrong.
+                return;
+            }
+            catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                // A slow answer while it reconnects: ask again.
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(250), cancellationToken);
+        }
+    }
+}
