@@ -7,7 +7,7 @@ namespace O4O.EndToEnd.Tests.Conductor;
 public sealed class UpTests
 {
     [Fact]
-    public async Task Up_serves_the_platform_and_SIGTERM_stops_everything_within_seconds()
+    public async Task Up_serves_the_platform_names_the_dashboard_and_SIGTERM_stops_everything_within_seconds()
     {
         using var up = new UpProcess();
         using var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = up.BaseAddress };
@@ -29,6 +29,7 @@ public sealed class UpTests
 
         Assert.True(await up.WaitForExitAsync(TimeSpan.FromSeconds(15)), $"the conductor did not stop within 15 s\n{up.Output}");
         Assert.Equal(0, up.ExitCode);
+        Assert.Contains($"Dashboard   http://127.0.0.1:{up.DashboardPort}/   (o4o token prints the operator token", up.Output, StringComparison.Ordinal);
         Assert.All(pids, pid => Assert.False(UnixProcess.IsAlive(pid), $"process {pid} outlived the conductor"));
         Assert.Empty(up.ProcessesMentioningHome());
         Assert.False(File.Exists(Path.Combine(up.Home, "run", "conductor.json")));
