@@ -42,5 +42,5 @@ internal sealed class BackupEnvironment
 
     public BackupCatalogue Catalogue() => new(Home.StateDatabase, Directory);
 
-    public DatabaseServer Server() => DatabaseServer.Resolve(Home, Database);
+    public ResolvedDatabaseServer Server() => ResolvedDatabaseServer.Resolve(Home, Database);
 }

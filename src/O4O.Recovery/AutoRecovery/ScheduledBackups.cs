@@ -53,7 +53,7 @@ public sealed class ScheduledBackups(O4OHome home, DatabaseOptions database, Bac
         try
         {
             var catalogue = new BackupCatalogue(home.StateDatabase, directory);
-            var result = await new BackupCreator(home, directory, Backups.DatabaseServer.Resolve(home, database), time)
+            var result = await new BackupCreator(home, directory, ResolvedDatabaseServer.Resolve(home, database), time)
                 .CreateAsync(includeSecrets: false, catalogue.KnownHash, progress: null, stop);
             catalogue.Record(result);
             outcome = string.Create(CultureInfo.InvariantCulture,

@@ -57,7 +57,7 @@ public sealed partial class Conductor(O4OHome home, ConductorSettings settings, 
         await journal.RecordAsync(new RecoveryEvent(startedAt, ConductorComponent, RecoveryEventKind.Note,
             $"conductor started (pid {Environment.ProcessId}), AutoRecovery {gate.AutoRecovery.Value}"), stop);
 
-        await using var server = new DatabaseServer(home, settings.Database);
+        await using var server = new SupervisedDatabaseServer(home, settings.Database);
         var target = await server.StartAsync(observer, stop);
         await using var platform = new PlatformChild(new PlatformLaunch(platformAssembly, settings.Platform.Port, home, target.ToConnectionString()),
             settings.Platform, settings.Supervision);
