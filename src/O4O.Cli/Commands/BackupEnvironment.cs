@@ -46,7 +46,7 @@ internal sealed class BackupEnvironment
 
     public BackupCatalogue Catalogue() => new(Home.StateDatabase, Directory);
 
-    public DatabaseServer Server() => DatabaseServer.Resolve(Home, Database);
+    public ResolvedDatabaseServer Server() => ResolvedDatabaseServer.Resolve(Home, Database);
 
     public DatabaseRestore Restore() => new(Home, Server(), Catalogue(), TimeProvider.System);
 }

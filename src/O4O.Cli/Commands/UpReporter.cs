@@ -15,12 +15,17 @@ internal sealed class UpReporter(TextWriter error) : IConductorObserver
 
     public void PlatformStarting(Uri baseAddress) => Say(Strings.UpPlatformStarting, baseAddress);
 
-    public void Ready(Uri baseAddress, DatabaseTarget database)
+    public void Ready(Uri baseAddress, DatabaseTarget database, Uri? dashboard)
     {
         Say(Strings.UpReady);
         Say(Strings.UpStorefront, baseAddress);
         Say(Strings.UpAdmin, new Uri(baseAddress, "admin"));
         Say(Strings.UpHealth, new Uri(baseAddress, "api/health"));
+        if (dashboard is not null)
+        {
+            Say(Strings.UpDashboard, dashboard);
+        }
+
         Say(Strings.UpDatabase, database.ToUri(showSecrets: false));
         Say(Strings.UpPressCtrlC);
     }

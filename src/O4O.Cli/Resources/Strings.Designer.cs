@@ -1750,6 +1750,15 @@ namespace O4O.Cli.Resources {
         }
         
         /// <summary>
+        ///   Looks up a localized string similar to   Dashboard   {0}   (o4o token prints the operator token that signs in).
+        /// </summary>
+        internal static string UpDashboard {
+            get {
+                return ResourceManager.GetString("UpDashboard", resourceCulture);
+            }
+        }
+        
+        /// <summary>
         ///   Looks up a localized string similar to   Database    {0}   (o4o db url --show-secrets prints the password).
         /// </summary>
         internal static string UpDatabase {

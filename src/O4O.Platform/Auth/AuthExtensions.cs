@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.DataProtection;
@@ -34,6 +35,7 @@ public static class AuthExtensions
         services.AddSingleton<TokenIssuer>();
         services.AddSingleton<Passwords>();
         services.AddSingleton<LoginService>();
+        services.AddSingleton<SessionCheck>();
 
         services.AddAuthentication(BearerOrCookie)
             .AddPolicyScheme(BearerOrCookie, "Bearer for the API, cookie for pages", options =>
@@ -50,6 +52,14 @@ public static class AuthExtensions
                 options.AccessDeniedPath = "/admin/login";
                 options.ExpireTimeSpan = TimeSpan.FromHours(8);
                 options.SlidingExpiration = true;
+                options.Events.OnValidatePrincipal = async context =>
+                {
+                    if (!await SessionCheck.IsCurrentAsync(context.HttpContext, context.Principal))
+                    {
+                        context.RejectPrincipal();
+                        await context.HttpContext.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+                    }
+                };
             });
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
             .Configure<SigningKey>((options, key) =>
@@ -63,6 +73,16 @@ public static class AuthExtensions
                     NameClaimType = ClaimNames.Email,
                     RoleClaimType = ClaimNames.Role,
                     ClockSkew = TimeSpan.FromSeconds(30),
+                };
+                options.Events = new JwtBearerEvents
+                {
+                    OnTokenValidated = async context =>
+                    {
+                        if (!await SessionCheck.IsCurrentAsync(context.HttpContext, context.Principal))
+                        {
+                            context.Fail("The session has been revoked.");
+                        }
+                    },
                 };
             });
         services.AddAuthorizationBuilder()

@@ -10,6 +10,9 @@ public static class ClaimNames
     public const string Email = "email";
     public const string Role = "role";
 
+    /// <summary>The account's <c>users.session_version</c> when the token or cookie was issued (see <see cref="SessionCheck"/>).</summary>
+    public const string SessionVersion = "session_version";
+
     public static long UserId(this ClaimsPrincipal user) =>
         long.Parse(user.FindFirstValue(Subject) ?? throw new InvalidOperationException("The principal has no subject."), CultureInfo.InvariantCulture);
 

@@ -3,7 +3,7 @@ namespace O4O.Platform.Auth;
 internal static class LoginSql
 {
     public const string FindUser = """
-        SELECT id, email, password_hash, role, disabled, locked_until
+        SELECT id, email, password_hash, role, disabled, locked_until, session_version
         FROM users WHERE lower(email) = lower(@email)
         """;
 

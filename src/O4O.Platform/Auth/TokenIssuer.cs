@@ -9,7 +9,7 @@ namespace O4O.Platform.Auth;
 /// <summary>A signed bearer token and the moment it stops being accepted.</summary>
 public sealed record TokenResponse(string Token, DateTimeOffset ExpiresAt);
 
-/// <summary>Issues the platform's bearer tokens (HS256, claims <c>sub</c>, <c>email</c>, <c>role</c>).</summary>
+/// <summary>Issues the platform's bearer tokens (HS256, claims <c>sub</c>, <c>email</c>, <c>role</c>, <c>session_version</c>).</summary>
 internal sealed class TokenIssuer(SigningKey key, IOptions<AuthOptions> options, TimeProvider time)
 {
     public const string Issuer = "o4o-platform";
@@ -31,6 +31,7 @@ internal sealed class TokenIssuer(SigningKey key, IOptions<AuthOptions> options,
                 [ClaimNames.Subject] = user.Id.ToString(CultureInfo.InvariantCulture),
                 [ClaimNames.Email] = user.Email,
                 [ClaimNames.Role] = user.Role,
+                [ClaimNames.SessionVersion] = user.SessionVersion,
             },
             SigningCredentials = new SigningCredentials(key.SecurityKey, SecurityAlgorithms.HmacSha256),
         });

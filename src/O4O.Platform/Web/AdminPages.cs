@@ -72,6 +72,7 @@ internal static class AdminPages
             new(ClaimNames.Subject, user.Id.ToString(CultureInfo.InvariantCulture)),
             new(ClaimNames.Email, user.Email),
             new(ClaimNames.Role, user.Role),
+            new(ClaimNames.SessionVersion, user.SessionVersion.ToString(CultureInfo.InvariantCulture)),
         ];
         var identity = new ClaimsIdentity(claims, CookieAuthenticationDefaults.AuthenticationScheme, ClaimNames.Email, ClaimNames.Role);
         await context.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, new ClaimsPrincipal(identity));

@@ -29,7 +29,7 @@ public sealed class DamageRestore(O4OHome home, DatabaseOptions database, Backup
         await gate.SetPausedAsync(Conductor.DatabaseComponent, true, $"restore of {newest.Name}", "auto-recovery", cancellationToken);
         try
         {
-            var server = Backups.DatabaseServer.Resolve(home, database);
+            var server = ResolvedDatabaseServer.Resolve(home, database);
             var restored = await new DatabaseRestore(home, server, catalogue, time)
                 .RestoreAsync(Path.Combine(backup.DirectoryFor(home), newest.Name), databaseOnly: true, _ => true, progress: null, cancellationToken);
             var verified = await DatabaseProbe.ProbeAsync(server.ConnectionString(database.Name), TimeSpan.FromSeconds(5), cancellationToken);

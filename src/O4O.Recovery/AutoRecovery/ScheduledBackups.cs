@@ -1,9 +1,6 @@
-using System.Diagnostics;
-using System.Globalization;
 using Cronos;
 using O4O.Recovery.Backups;
 using O4O.Recovery.Configuration;
-using O4O.Recovery.State;
 using O4O.Recovery.Supervision;
 
 namespace O4O.Recovery.AutoRecovery;
@@ -47,19 +44,12 @@ public sealed class ScheduledBackups(O4OHome home, DatabaseOptions database, Bac
 
     private async Task BackUpAsync(CancellationToken stop)
     {
-        var clock = Stopwatch.StartNew();
-        var directory = backup.DirectoryFor(home);
         string outcome;
         try
         {
-            var catalogue = new BackupCatalogue(home.StateDatabase, directory);
-            var result = await new BackupCreator(home, directory, Backups.DatabaseServer.Resolve(home, database), time)
-                .CreateAsync(includeSecrets: false, catalogue.KnownHash, progress: null, stop);
-            catalogue.Record(result);
-            outcome = string.Create(CultureInfo.InvariantCulture,
-                $"{Path.GetFileName(result.ArchivePath)}, {result.Size / 1048576.0:0.0} MB in {clock.Elapsed.TotalSeconds:0.0} s");
+            outcome = await ConductorBackup.CreateAsync(home, backup.DirectoryFor(home), database, time, progress: null, stop);
         }
-        catch (Exception exception) when (exception is BackupFailedException or LockHeldException or DatabaseUnavailableException or IOException)
+        catch (Exception exception) when (ConductorBackup.IsFailure(exception))
         {
             outcome = $"failed: {exception.Message}";
         }

@@ -20,7 +20,7 @@ public sealed record BackupResult(string ArchivePath, BackupManifest Manifest, s
 /// <param name="backupDirectory">Where archives live.</param>
 /// <param name="server">The database server.</param>
 /// <param name="time">The clock.</param>
-public sealed class BackupCreator(O4OHome home, string backupDirectory, DatabaseServer server, TimeProvider time)
+public sealed class BackupCreator(O4OHome home, string backupDirectory, ResolvedDatabaseServer server, TimeProvider time)
 {
     /// <summary>Files in the backup directory that only exist while a backup is being written.</summary>
     internal const string TemporaryPrefix = ".o4o-partial-";

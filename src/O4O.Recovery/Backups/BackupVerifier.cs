@@ -17,7 +17,7 @@ public sealed record VerifyResult(string Archive, bool Passed, string? Failure);
 /// <param name="server">The server that hosts the scratch database.</param>
 /// <param name="catalogue">Where results are recorded.</param>
 /// <param name="time">The clock.</param>
-public sealed class BackupVerifier(string backupDirectory, DatabaseServer server, BackupCatalogue catalogue, TimeProvider time)
+public sealed class BackupVerifier(string backupDirectory, ResolvedDatabaseServer server, BackupCatalogue catalogue, TimeProvider time)
 {
     private const string ScratchPrefix = "o4o_verify_";
 

@@ -6,7 +6,7 @@ namespace O4O.Recovery.Backups;
 /// <summary>One pg_dump process in the exported snapshot, its output compressed into a stream.</summary>
 internal static class DumpPart
 {
-    public static async Task<CompressedOutput> RunAsync(DatabaseServer server, string snapshot, string[] arguments, Stream destination,
+    public static async Task<CompressedOutput> RunAsync(ResolvedDatabaseServer server, string snapshot, string[] arguments, Stream destination,
         IProgress<long>? progress, CancellationToken cancellationToken)
     {
         var start = new ProcessStartInfo(server.Binaries.Tool("pg_dump"))

@@ -36,7 +36,7 @@ public static class SnapshotDump
     /// <param name="cancellationToken">Stops every pg_dump.</param>
     /// <exception cref="DatabaseUnavailableException">The server or database cannot be reached.</exception>
     /// <exception cref="BackupFailedException">pg_dump failed.</exception>
-    public static async Task<DumpResult> RunAsync(DatabaseServer server, string workDirectory, Stream destination, IProgress<long>? progress, CancellationToken cancellationToken)
+    public static async Task<DumpResult> RunAsync(ResolvedDatabaseServer server, string workDirectory, Stream destination, IProgress<long>? progress, CancellationToken cancellationToken)
     {
         var toolVersion = await ToolVersionAsync(server, cancellationToken);
         await using var connection = await server.OpenAsync(server.DatabaseName, cancellationToken);
@@ -107,7 +107,7 @@ public static class SnapshotDump
         return parts;
     }
 
-    private static async Task<string> ToolVersionAsync(DatabaseServer server, CancellationToken cancellationToken)
+    private static async Task<string> ToolVersionAsync(ResolvedDatabaseServer server, CancellationToken cancellationToken)
     {
         var result = await CommandRunner.RunAsync(new System.Diagnostics.ProcessStartInfo(server.Binaries.Tool("pg_dump"), ["--version"]), cancellationToken);
         return result.ExitCode == 0 ? result.StandardOutput.Trim() : throw new BackupFailedException($"pg_dump --version failed: {result.LastErrorLine}");

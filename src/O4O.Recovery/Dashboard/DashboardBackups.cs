@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Globalization;
 using Cronos;
 using O4O.Recovery.Backups;
 using O4O.Recovery.Configuration;
@@ -62,25 +60,13 @@ public sealed class DashboardBackups(O4OHome home, DatabaseOptions database, Bac
 
     private async Task RunAsync(BackupJob job, CancellationToken stop)
     {
-        var clock = Stopwatch.StartNew();
-        var directory = EnsureDefaultDirectory();
         var progress = new Progress<long>(bytes => Interlocked.Exchange(ref _dumped, bytes));
         try
         {
-            var catalogue = new BackupCatalogue(home.StateDatabase, directory);
-            var result = await new BackupCreator(home, directory, Backups.DatabaseServer.Resolve(home, database), time)
-                .CreateAsync(includeSecrets: false, catalogue.KnownHash, progress, stop);
-            catalogue.Record(result);
-            _job = job with
-            {
-                DumpedBytes = Interlocked.Read(ref _dumped),
-                Succeeded = true,
-                Outcome = string.Create(CultureInfo.InvariantCulture,
-                $"{Path.GetFileName(result.ArchivePath)}, {result.Size / 1048576.0:0.0} MB in {clock.Elapsed.TotalSeconds:0.0} s")
-            };
+            var outcome = await ConductorBackup.CreateAsync(home, EnsureDefaultDirectory(), database, time, progress, stop);
+            _job = job with { DumpedBytes = Interlocked.Read(ref _dumped), Succeeded = true, Outcome = outcome };
         }
-        catch (Exception exception) when (exception is BackupFailedException or LockHeldException or DatabaseUnavailableException or IOException
-            or OperationCanceledException)
+        catch (Exception exception) when (ConductorBackup.IsFailure(exception) || exception is OperationCanceledException)
         {
             _job = job with { Succeeded = false, Outcome = $"failed: {exception.Message}" };
         }

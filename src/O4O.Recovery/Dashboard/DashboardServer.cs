@@ -16,7 +16,14 @@ public sealed partial class DashboardServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
-    private DashboardServer(WebApplication app) => _app = app;
+    private DashboardServer(WebApplication app, Uri address)
+    {
+        _app = app;
+        Address = address;
+    }
+
+    /// <summary>Where it serves, as an operator types it into a browser.</summary>
+    public Uri Address { get; }
 
     /// <summary>Starts serving.</summary>
     /// <exception cref="IOException">The port is taken (Kestrel's address-in-use error).</exception>
@@ -38,7 +45,7 @@ public sealed partial class DashboardServer : IAsyncDisposable
         MapPages(app, context);
         MapActions(app, context);
         await app.StartAsync(cancellationToken);
-        return new DashboardServer(app);
+        return new DashboardServer(app, new UriBuilder(Uri.UriSchemeHttp, context.Options.Address, context.Options.Port).Uri);
     }
 
     private static Task SecurityHeaders(HttpContext http, Func<Task> next)

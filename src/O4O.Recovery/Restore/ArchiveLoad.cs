@@ -13,7 +13,7 @@ public static class ArchiveLoad
     /// <returns>The archive's manifest.</returns>
     /// <exception cref="BackupCorruptException">The archive is damaged or its dump does not match the manifest.</exception>
     /// <exception cref="RestoreFailedException">Loading failed, or the row counts differ from the manifest.</exception>
-    public static async Task<BackupManifest> LoadAndVerifyAsync(DatabaseServer server, string archive, string database, IProgress<long>? progress, CancellationToken cancellationToken)
+    public static async Task<BackupManifest> LoadAndVerifyAsync(ResolvedDatabaseServer server, string archive, string database, IProgress<long>? progress, CancellationToken cancellationToken)
     {
         var manifest = await ArchiveReader.ReadManifestAsync(archive, cancellationToken);
         if (manifest.DatabaseParts is { Count: > 0 })
@@ -30,7 +30,7 @@ public static class ArchiveLoad
     }
 
     /// <summary>A dump without part offsets (made by hand, or by pg_dump alone) is read front to back.</summary>
-    private static async Task LoadSequentiallyAsync(DatabaseServer server, string archive, BackupManifest manifest, string database, IProgress<long>? progress, CancellationToken cancellationToken)
+    private static async Task LoadSequentiallyAsync(ResolvedDatabaseServer server, string archive, BackupManifest manifest, string database, IProgress<long>? progress, CancellationToken cancellationToken)
     {
         var member = manifest.DatabaseMember;
         await using var opened = await ArchiveReader.OpenMemberAsync(archive, member.Path, cancellationToken);
@@ -52,7 +52,7 @@ public static class ArchiveLoad
         ArchiveReader.CheckMember(archive, member.Path, member, hashing);
     }
 
-    private static async Task VerifyRowCountsAsync(DatabaseServer server, string database, BackupManifest manifest, CancellationToken cancellationToken)
+    private static async Task VerifyRowCountsAsync(ResolvedDatabaseServer server, string database, BackupManifest manifest, CancellationToken cancellationToken)
     {
         var counts = await TableCounter.CountInParallelAsync(server.ConnectionString(database), Math.Max(2, Environment.ProcessorCount), cancellationToken);
         foreach (var (table, expected) in manifest.RowCounts)

@@ -28,7 +28,7 @@ public sealed record RestoreOutcome(RestorePlan Plan, bool Swapped, int FilesRes
 /// <param name="server">The database server.</param>
 /// <param name="catalogue">Where restores are recorded.</param>
 /// <param name="time">The clock.</param>
-public sealed class DatabaseRestore(O4OHome home, DatabaseServer server, BackupCatalogue catalogue, TimeProvider time)
+public sealed class DatabaseRestore(O4OHome home, ResolvedDatabaseServer server, BackupCatalogue catalogue, TimeProvider time)
 {
     private readonly RestoreJournal _journal = new(Path.Combine(home.Run, "restore.json"));
 

@@ -12,7 +12,7 @@ namespace O4O.Recovery.Restore;
 /// <param name="server">The server.</param>
 /// <param name="database">The database to load.</param>
 /// <param name="connections">How many connections load COPY data.</param>
-internal sealed class DumpLoader(DatabaseServer server, string database, int connections) : IAsyncDisposable
+internal sealed class DumpLoader(ResolvedDatabaseServer server, string database, int connections) : IAsyncDisposable
 {
     private const int ChunkSize = 1 << 20;
     private const string CompleteLine = "-- PostgreSQL database dump complete";

@@ -10,7 +10,7 @@ namespace O4O.Recovery.Restore;
 /// </summary>
 internal static class PartedLoad
 {
-    public static async Task LoadAsync(DatabaseServer server, string archive, BackupManifest manifest, string database, IProgress<long>? progress, CancellationToken cancellationToken)
+    public static async Task LoadAsync(ResolvedDatabaseServer server, string archive, BackupManifest manifest, string database, IProgress<long>? progress, CancellationToken cancellationToken)
     {
         var parts = manifest.DatabaseParts!;
         CheckTiling(archive, manifest, parts);
@@ -36,7 +36,7 @@ internal static class PartedLoad
     }
 
     /// <summary>Loads one part's COPY data and returns its session settings, its other statements and the tables it loaded.</summary>
-    private static async Task<(string Session, string Statements, HashSet<string> Tables)> ReadPartAsync(DatabaseServer server, string archive, BackupManifest manifest,
+    private static async Task<(string Session, string Statements, HashSet<string> Tables)> ReadPartAsync(ResolvedDatabaseServer server, string archive, BackupManifest manifest,
         DumpPartInfo part, string database, IProgress<long>? progress, CancellationToken cancellationToken)
     {
         var member = manifest.DatabaseMember;

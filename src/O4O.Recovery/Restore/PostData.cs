@@ -23,7 +23,7 @@ internal static partial class PostData
     /// <param name="tablesDone">Tables whose indexes <see cref="BuildIndexesOfAsync"/> already built.</param>
     /// <param name="cancellationToken">Stops the work.</param>
     /// <exception cref="RestoreFailedException">A statement failed.</exception>
-    public static async Task RunAsync(DatabaseServer server, string database, string session, string text, int connections,
+    public static async Task RunAsync(ResolvedDatabaseServer server, string database, string session, string text, int connections,
         IReadOnlySet<string> tablesDone, CancellationToken cancellationToken)
     {
         var entries = Split(text);
@@ -51,7 +51,7 @@ internal static partial class PostData
     /// Builds the indexes and constraints of <paramref name="tables"/> now, on one connection — while other tables
     /// are still loading — rather than waiting for every table's data.
     /// </summary>
-    public static async Task BuildIndexesOfAsync(DatabaseServer server, string database, string session, string text, IReadOnlySet<string> tables, CancellationToken cancellationToken)
+    public static async Task BuildIndexesOfAsync(ResolvedDatabaseServer server, string database, string session, string text, IReadOnlySet<string> tables, CancellationToken cancellationToken)
     {
         var mine = IndexEntries(Split(text)).Where(entry => entry.Table is { } table && tables.Contains(table)).Select(entry => entry.Sql).ToArray();
         await RunGroupsAsync(server, database, session + "SET maintenance_work_mem = '256MB';", [mine], 1, cancellationToken);
@@ -88,7 +88,7 @@ internal static partial class PostData
         return sql[..end] + " NOT VALID" + sql[end..];
     }
 
-    private static async Task RunGroupsAsync(DatabaseServer server, string database, string setup, List<string[]> groups, int connections, CancellationToken cancellationToken)
+    private static async Task RunGroupsAsync(ResolvedDatabaseServer server, string database, string setup, List<string[]> groups, int connections, CancellationToken cancellationToken)
     {
         var queue = new ConcurrentQueue<string[]>(groups);
         var workers = Enumerable.Range(0, Math.Min(connections, groups.Count)).Select(_ => Task.Run(async () =>

@@ -10,7 +10,7 @@ internal static class Psql
 {
     /// <summary>Feeds <paramref name="sql"/> to psql on <paramref name="database"/>; stops at the first error.</summary>
     /// <exception cref="RestoreFailedException">psql reported an error.</exception>
-    public static async Task RunAsync(DatabaseServer server, string database, string sql, CancellationToken cancellationToken)
+    public static async Task RunAsync(ResolvedDatabaseServer server, string database, string sql, CancellationToken cancellationToken)
     {
         var start = new ProcessStartInfo(server.Binaries.Tool("psql"), ["-X", "-q", "-v", "ON_ERROR_STOP=1", "--no-password"])
         {

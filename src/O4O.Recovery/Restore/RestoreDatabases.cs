@@ -34,7 +34,7 @@ public static class RestoreDatabases
         await ExecuteAsync(admin, $"DROP DATABASE IF EXISTS {ManagedCluster.QuoteIdentifier(database)} WITH (FORCE)", cancellationToken);
 
     /// <summary>Opens an administrative connection (to the <c>postgres</c> database).</summary>
-    public static Task<NpgsqlConnection> OpenAdminAsync(DatabaseServer server, CancellationToken cancellationToken) =>
+    public static Task<NpgsqlConnection> OpenAdminAsync(ResolvedDatabaseServer server, CancellationToken cancellationToken) =>
         server.OpenAsync("postgres", cancellationToken);
 
     internal static async Task ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.Extensions.Configuration;
 using O4O.Recovery.Control;
 using O4O.Recovery.Dashboard;
@@ -28,7 +27,7 @@ public sealed partial class Conductor
             OperatorToken.LoadOrCreate(home);
             var server = await DashboardServer.StartAsync(context, stop);
             await journal.RecordAsync(new RecoveryEvent(time.GetUtcNow(), ConductorComponent, RecoveryEventKind.Note,
-                string.Create(CultureInfo.InvariantCulture, $"dashboard on http://{options.Address}:{options.Port}/")), stop);
+                $"dashboard on {server.Address}"), stop);
             return (server, new DashboardProbes(platform, databaseConnectionString, options, samples, time).RunAsync(stop));
         }
         catch (Exception exception) when (exception is IOException or FormatException or System.Net.Sockets.SocketException)

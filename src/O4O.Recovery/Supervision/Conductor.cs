@@ -57,7 +57,7 @@ public sealed partial class Conductor(O4OHome home, ConductorSettings settings, 
         await journal.RecordAsync(new RecoveryEvent(startedAt, ConductorComponent, RecoveryEventKind.Note,
             $"conductor started (pid {Environment.ProcessId}), AutoRecovery {gate.AutoRecovery.Value}"), stop);
 
-        await using var server = new DatabaseServer(home, settings.Database);
+        await using var server = new SupervisedDatabaseServer(home, settings.Database);
         var target = await server.StartAsync(observer, stop);
         await using var platform = new PlatformChild(new PlatformLaunch(platformAssembly, settings.Platform.Port, home, target.ToConnectionString()),
             settings.Platform, settings.Supervision);
@@ -94,7 +94,6 @@ public sealed partial class Conductor(O4OHome home, ConductorSettings settings, 
                 }
             }
 
-            observer.Ready(platform.Launch.BaseAddress, DatabaseTarget.ForPlatform(home, settings.Database));
             var state = new ConductorState(Environment.ProcessId, startedAt, supervisors, gate, events,
                 new IncidentBoard(incidents.Store, EscalationOptions.From(settings.Configuration), time));
             // The control API first: tests and scripts use it as soon as the platform answers.
@@ -102,6 +101,8 @@ public sealed partial class Conductor(O4OHome home, ConductorSettings settings, 
             {
                 var (dashboard, sampling) = await StartDashboardAsync(state, journal, platform.Launch.BaseAddress, target.ToConnectionString(), stop);
                 await using var dashboardServer = dashboard;
+                // Ready only once the dashboard listens (or is known not to), so the banner can say where it is.
+                observer.Ready(platform.Launch.BaseAddress, DatabaseTarget.ForPlatform(home, settings.Database), dashboard?.Address);
                 await Task.WhenAll([
                     sampling,
                     .. supervisors.Select(supervisor => supervisor.RunAsync(stop)),

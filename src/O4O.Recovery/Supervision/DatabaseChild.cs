@@ -9,7 +9,7 @@ namespace O4O.Recovery.Supervision;
 /// The database server under supervision. A restart of the managed cluster waits for PostgreSQL's crash recovery
 /// (it accepts connections only after it) and is verified with <c>SELECT 1</c> in the platform's database.
 /// </summary>
-public sealed class DatabaseChild(DatabaseServer server, DatabaseTarget target, IConductorObserver observer, SupervisionOptions supervision)
+public sealed class DatabaseChild(SupervisedDatabaseServer server, DatabaseTarget target, IConductorObserver observer, SupervisionOptions supervision)
     : ISupervisedChild
 {
     /// <inheritdoc />

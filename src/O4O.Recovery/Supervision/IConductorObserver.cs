@@ -17,8 +17,11 @@ public interface IConductorObserver
     /// <summary>The platform process was started and is being waited for.</summary>
     void PlatformStarting(Uri baseAddress);
 
-    /// <summary>Everything answers: the platform at <paramref name="baseAddress"/>, its data in <paramref name="database"/>.</summary>
-    void Ready(Uri baseAddress, DatabaseTarget database);
+    /// <summary>
+    /// Everything answers: the platform at <paramref name="baseAddress"/>, its data in <paramref name="database"/>, the
+    /// monitoring dashboard at <paramref name="dashboard"/> (null when it is turned off or could not listen).
+    /// </summary>
+    void Ready(Uri baseAddress, DatabaseTarget database, Uri? dashboard);
 
     /// <summary>nginx answers in front of the platform at <paramref name="address"/>.</summary>
     void ProxyReady(Uri address);

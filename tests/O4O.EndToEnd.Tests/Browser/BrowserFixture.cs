@@ -1,7 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Playwright;
-using O4O.EndToEnd.Tests.Conductor;
+using O4O.EndToEnd.Tests.Processes;
 using O4O.Recovery.IO;
 using O4O.Tests.Shared;
 
@@ -20,19 +20,19 @@ public sealed class BrowserFixture : IAsyncLifetime
 
     private readonly ManagedPostgresFixture _postgres = new();
     private IPlaywright _playwright = null!;
-    private PlatformProcess _platform = null!;
+    private O4OProcess _platform = null!;
 
     public IBrowser Browser { get; private set; } = null!;
 
-    internal PlatformProcess Platform => _platform;
+    internal O4OProcess Platform => _platform;
 
-    public static string ScreenshotDirectory => Path.Combine(UpProcess.RepositoryRoot(), "docs", "screenshots");
+    public static string ScreenshotDirectory => Path.Combine(O4OProcess.RepositoryRoot(), "docs", "screenshots");
 
     public async Task InitializeAsync()
     {
         Assert.True(File.Exists(ChromiumPath), $"{ChromiumPath} is missing: apt-get install -y chromium fonts-nanum");
         await _postgres.InitializeAsync();
-        _platform = await PlatformProcess.StartAsync(await _postgres.CreateDatabaseAsync("browser"));
+        _platform = await O4OProcess.StartPlatformAsync(await _postgres.CreateDatabaseAsync("browser"));
         await SeedOrdersAsync();
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new() { ExecutablePath = ChromiumPath, Headless = true, Args = ChromiumArgs });
@@ -69,7 +69,7 @@ public sealed class BrowserFixture : IAsyncLifetime
         _playwright?.Dispose();
         if (_platform is not null)
         {
-            await _platform.DisposeAsync();
+            _platform.Dispose();
         }
 
         await _postgres.DisposeAsync();

@@ -1,4 +1,5 @@
 using Microsoft.Playwright;
+using O4O.EndToEnd.Tests.Processes;
 
 namespace O4O.EndToEnd.Tests.Browser;
 
@@ -8,8 +9,8 @@ internal static class ConsolePages
     public static async Task SignInAsync(IPage page, string path = "/admin")
     {
         await page.GotoAsync(path);
-        await page.GetByLabel("Email").FillAsync(PlatformProcess.AdminEmail);
-        await page.GetByLabel("Password").FillAsync(PlatformProcess.AdminPassword);
+        await page.GetByLabel("Email").FillAsync(O4OProcess.AdminEmail);
+        await page.GetByLabel("Password").FillAsync(O4OProcess.AdminPassword);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Sign out" })).ToBeVisibleAsync();
     }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using O4O.EndToEnd.Tests.Processes;
 using O4O.Recovery.Processes;
 
 namespace O4O.EndToEnd.Tests.Conductor;
@@ -17,7 +18,7 @@ public sealed class ScriptTests
                 File.CreateSymbolicLink(Path.Combine(bin, tool), Which(tool));
             }
 
-            var start = new ProcessStartInfo(Path.Combine(UpProcess.RepositoryRoot(), "o4o"), ["status"]);
+            var start = new ProcessStartInfo(Path.Combine(O4OProcess.RepositoryRoot(), "o4o"), ["status"]);
             start.Environment["PATH"] = bin;
             var result = await CommandRunner.RunAsync(start);
 

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using O4O.EndToEnd.Tests.Processes;
 using O4O.Recovery.Processes;
 
 namespace O4O.EndToEnd.Tests.Conductor;
@@ -7,16 +8,16 @@ namespace O4O.EndToEnd.Tests.Conductor;
 public sealed class UpTests
 {
     [Fact]
-    public async Task Up_serves_the_platform_and_SIGTERM_stops_everything_within_seconds()
+    public async Task Up_serves_the_platform_names_the_dashboard_and_SIGTERM_stops_everything_within_seconds()
     {
-        using var up = new UpProcess();
+        using var up = O4OProcess.Up();
         using var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = up.BaseAddress };
 
         await up.WaitForHealthAsync(client);
         var pids = up.RecordedPids();
-        Assert.Equal(up.ConductorPid, pids[0]);
+        Assert.Equal(up.Pid, pids[0]);
 
-        using var login = await client.PostAsJsonAsync("api/v1/auth/login", new { email = UpProcess.AdminEmail, password = UpProcess.AdminPassword });
+        using var login = await client.PostAsJsonAsync("api/v1/auth/login", new { email = O4OProcess.AdminEmail, password = O4OProcess.AdminPassword });
         Assert.True(login.StatusCode == HttpStatusCode.OK, $"login answered {(int)login.StatusCode}\n{up.Output}");
         using var storefront = await client.GetAsync(new Uri("/", UriKind.Relative));
         Assert.Equal(HttpStatusCode.OK, storefront.StatusCode);
@@ -25,10 +26,11 @@ public sealed class UpTests
             || (IsRedirect(admin.StatusCode) && admin.Headers.Location!.OriginalString.Contains("/admin/login", StringComparison.Ordinal)),
             $"/admin answered {(int)admin.StatusCode} {admin.Headers.Location}");
 
-        UnixProcess.Signal(up.ConductorPid, UnixProcess.SigTerm);
+        UnixProcess.Signal(up.Pid, UnixProcess.SigTerm);
 
         Assert.True(await up.WaitForExitAsync(TimeSpan.FromSeconds(15)), $"the conductor did not stop within 15 s\n{up.Output}");
         Assert.Equal(0, up.ExitCode);
+        Assert.Contains($"Dashboard   http://127.0.0.1:{up.DashboardPort}/   (o4o token prints the operator token", up.Output, StringComparison.Ordinal);
         Assert.All(pids, pid => Assert.False(UnixProcess.IsAlive(pid), $"process {pid} outlived the conductor"));
         Assert.Empty(up.ProcessesMentioningHome());
         Assert.False(File.Exists(Path.Combine(up.Home, "run", "conductor.json")));

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using O4O.EndToEnd.Tests.Processes;
 using O4O.EndToEnd.Tests.Supervision;
 using O4O.Recovery.Dashboard;
 using O4O.Recovery.Processes;
@@ -35,9 +36,9 @@ public sealed partial class DashboardHttpTests
         Assert.Equal(HttpStatusCode.OK, off.StatusCode);
         var state = await browser.GetFromJsonAsync<JsonElement>("api/state");
         Assert.False(state.GetProperty("autoRecovery").GetProperty("enabled").GetBoolean());
-        Assert.Equal(Conductor.UpProcess.AdminEmail, state.GetProperty("autoRecovery").GetProperty("changedBy").GetString());
+        Assert.Equal(O4OProcess.AdminEmail, state.GetProperty("autoRecovery").GetProperty("changedBy").GetString());
         var events = await up.EventsAsync("dashboard");
-        Assert.Contains(events, e => e.Actor == Conductor.UpProcess.AdminEmail && e.Seen == "dashboard: POST /api/auto-recovery");
+        Assert.Contains(events, e => e.Actor == O4OProcess.AdminEmail && e.Seen == "dashboard: POST /api/auto-recovery");
     }
 
     [Fact]

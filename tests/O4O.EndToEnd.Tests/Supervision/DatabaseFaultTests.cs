@@ -1,5 +1,5 @@
 using System.Globalization;
-using O4O.EndToEnd.Tests.Conductor;
+using O4O.EndToEnd.Tests.Processes;
 using O4O.Recovery.Processes;
 using O4O.Recovery.State;
 using O4O.Recovery.Supervision;
@@ -33,7 +33,7 @@ public sealed class DatabaseFaultTests
         await File.WriteAllTextAsync(broken, "not an assembly");
         try
         {
-            using var up = new UpProcess(new Dictionary<string, string>(SupervisedUp.FastProbes)
+            using var up = O4OProcess.Up(new Dictionary<string, string>(SupervisedUp.FastProbes)
             {
                 ["O4O__Platform__Assembly"] = broken,
                 ["O4O__Supervision__CrashLoopRestarts"] = "3",

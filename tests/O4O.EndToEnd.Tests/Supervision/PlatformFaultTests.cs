@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Npgsql;
+using O4O.EndToEnd.Tests.Processes;
 using O4O.Recovery.Processes;
 using O4O.Recovery.Supervision;
 
@@ -95,7 +96,7 @@ public sealed class PlatformFaultTests
         await up.Up.WaitForOkAsync(up.Client, "/api/health", TimeSpan.FromSeconds(15));
         Assert.Contains("not restarted: AutoRecovery is off", (await up.CliAsync("logs", "conductor", "-n", "20")).StandardOutput);
         var switches = await up.EventsAsync("conductor");
-        Assert.Contains(switches, e => e.Kind == RecoveryEventKind.Switch && e.Seen == "AutoRecovery switched off" && e.Actor == Conductor.UpProcess.AdminEmail);
+        Assert.Contains(switches, e => e.Kind == RecoveryEventKind.Switch && e.Seen == "AutoRecovery switched off" && e.Actor == O4OProcess.AdminEmail);
     }
 
     private static async Task<HashSet<long>> Ids(NpgsqlDataSource database, string sql)

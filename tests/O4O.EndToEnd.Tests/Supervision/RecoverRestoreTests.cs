@@ -2,7 +2,7 @@ using System.Net;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Npgsql;
-using O4O.EndToEnd.Tests.Conductor;
+using O4O.EndToEnd.Tests.Processes;
 
 namespace O4O.EndToEnd.Tests.Supervision;
 
@@ -114,7 +114,7 @@ public sealed class RecoverRestoreTests
         {
             await File.WriteAllTextAsync(up.Home.ConfigurationFile, JsonSerializer.Serialize(new
             {
-                Verify = new { Email = UpProcess.AdminEmail, Password = UpProcess.AdminPassword, HealthRequests = 3, LoadRequests = 50 },
+                Verify = new { Email = O4OProcess.AdminEmail, Password = O4OProcess.AdminPassword, HealthRequests = 3, LoadRequests = 50 },
             }));
             var backup = await up.CliAsync("backup", "create");
             Assert.True(backup.ExitCode == 0, backup.StandardError);

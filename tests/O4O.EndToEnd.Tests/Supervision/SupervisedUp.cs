@@ -2,7 +2,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Npgsql;
-using O4O.EndToEnd.Tests.Conductor;
+using O4O.EndToEnd.Tests.Processes;
 using O4O.Recovery.Configuration;
 using O4O.Recovery.Control;
 using O4O.Recovery.Processes;
@@ -24,14 +24,14 @@ internal sealed class SupervisedUp : IAsyncDisposable
         ["O4O__Supervision__ProbeTimeout"] = "00:00:00.5",
     };
 
-    private SupervisedUp(UpProcess up)
+    private SupervisedUp(O4OProcess up)
     {
         Up = up;
         Client = new HttpClient { BaseAddress = up.BaseAddress, Timeout = TimeSpan.FromSeconds(10) };
         Home = new O4OHome(up.Home);
     }
 
-    public UpProcess Up { get; }
+    public O4OProcess Up { get; }
 
     public HttpClient Client { get; }
 
@@ -46,7 +46,7 @@ internal sealed class SupervisedUp : IAsyncDisposable
             settings[name] = value;
         }
 
-        var supervised = new SupervisedUp(new UpProcess(settings));
+        var supervised = new SupervisedUp(O4OProcess.Up(settings));
         await supervised.Up.WaitForHealthAsync(supervised.Client);
         return supervised;
     }
@@ -94,8 +94,8 @@ internal sealed class SupervisedUp : IAsyncDisposable
     /// <summary>A client signed in as the admin, or as a newly registered customer.</summary>
     public async Task<HttpClient> SignedInAsync(bool admin)
     {
-        var email = admin ? UpProcess.AdminEmail : $"customer-{Guid.NewGuid():N}@example.com";
-        var password = admin ? UpProcess.AdminPassword : "Customer-password-1";
+        var email = admin ? O4OProcess.AdminEmail : $"customer-{Guid.NewGuid():N}@example.com";
+        var password = admin ? O4OProcess.AdminPassword : "Customer-password-1";
         if (!admin)
         {
             using var registered = await Client.PostAsJsonAsync("api/v1/auth/register", new { email, password });
@@ -116,7 +116,7 @@ internal sealed class SupervisedUp : IAsyncDisposable
     /// </summary>
     public async Task<CommandResult> CliAsync(params string[] args)
     {
-        var start = new ProcessStartInfo("/bin/sh", ["-c", "exec \"$0\" \"$@\" < /dev/null", Path.Combine(UpProcess.RepositoryRoot(), "o4o"), .. args]);
+        var start = new ProcessStartInfo("/bin/sh", ["-c", "exec \"$0\" \"$@\" < /dev/null", Path.Combine(O4OProcess.RepositoryRoot(), "o4o"), .. args]);
         start.Environment["O4O_HOME"] = Home.Root;
         start.Environment["O4O_CONFIGURATION"] = "Debug";
         start.Environment["O4O__Database__Port"] = Up.DatabasePort.ToString(System.Globalization.CultureInfo.InvariantCulture);

@@ -52,7 +52,7 @@ public sealed class RoleMatrixTests(ManagedPostgresFixture postgres) : PlatformT
     {
         var twoHoursAgo = new FakeTimeProvider(DateTimeOffset.UtcNow.AddHours(-2));
         var issuer = new TokenIssuer(Platform.GetService<SigningKey>(), Options.Create(new AuthOptions()), twoHoursAgo);
-        var token = issuer.Issue(new UserAccount(1, PlatformFactory.AdminEmail, "", Roles.Admin, false, null));
+        var token = issuer.Issue(new UserAccount(1, PlatformFactory.AdminEmail, "", Roles.Admin, false, null, SessionVersion: 0));
         using var client = Platform.CreateClient();
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token.Token);
 

@@ -1,8 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Npgsql;
-using O4O.Recovery.Postgres;
 using O4O.Tests.Shared;
 
 namespace O4O.Platform.Tests.Health;
@@ -77,19 +75,5 @@ public sealed class HealthTests(ManagedPostgresFixture postgres) : PlatformTest(
 
             await Task.Delay(100);
         }
-    }
-
-    /// <summary>Shuts the platform's database off the way a restore's swap does: refuse new sessions, end the open ones.</summary>
-    private async Task SetConnectionsAllowedAsync(bool allowed)
-    {
-        var database = new NpgsqlConnectionStringBuilder(Platform.ConnectionString).Database!;
-        await using var connection = new NpgsqlConnection(Postgres.Cluster.ConnectionString());
-        await connection.OpenAsync();
-        var quoted = ManagedCluster.QuoteIdentifier(database);
-        await using var command = new NpgsqlCommand(
-            $"ALTER DATABASE {quoted} ALLOW_CONNECTIONS {allowed}; " +
-            $"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{database}' AND pid <> pg_backend_pid();",
-            connection);
-        await command.ExecuteNonQueryAsync();
     }
 }

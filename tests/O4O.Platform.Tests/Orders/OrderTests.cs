@@ -97,7 +97,7 @@ public sealed class OrderTests(ManagedPostgresFixture postgres) : PlatformTest(p
     {
         var productId = await Platform.CreateProductAsync(stock: 10);
         var issuer = Platform.GetService<TokenIssuer>();
-        var token = issuer.Issue(new UserAccount(987654, "gone@example.com", "", Roles.Customer, false, null));
+        var token = issuer.Issue(new UserAccount(987654, "gone@example.com", "", Roles.Customer, false, null, SessionVersion: 0));
         using var client = Platform.CreateClient();
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token.Token);
 

@@ -17,7 +17,7 @@ public sealed class BackupTestBed : IDisposable
         Home = new O4OHome(Directory.CreateTempSubdirectory("o4o-backup-test-").FullName);
         BackupDirectory = Path.Combine(Home.Root, "backups");
         Directory.CreateDirectory(BackupDirectory);
-        Server = new DatabaseServer(postgres.Cluster.ConnectionString(), databaseName, PostgresBinaries.Locate());
+        Server = new ResolvedDatabaseServer(postgres.Cluster.ConnectionString(), databaseName, PostgresBinaries.Locate());
         Catalogue = new BackupCatalogue(Home.StateDatabase, BackupDirectory);
     }
 
@@ -27,7 +27,7 @@ public sealed class BackupTestBed : IDisposable
 
     public string BackupDirectory { get; }
 
-    public DatabaseServer Server { get; }
+    public ResolvedDatabaseServer Server { get; }
 
     public BackupCatalogue Catalogue { get; }
 

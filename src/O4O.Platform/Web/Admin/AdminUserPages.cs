@@ -10,7 +10,7 @@ using O4O.Platform.Web.Resources;
 
 namespace O4O.Platform.Web.Admin;
 
-/// <summary>Accounts in the console: who they are, whether they can sign in; lock and unlock, logged with the admin.</summary>
+/// <summary>Accounts in the console: who they are, whether they can sign in; lock and unlock, logged and recorded with the admin.</summary>
 internal static class AdminUserPages
 {
     private const int PageSize = 20;
@@ -43,7 +43,7 @@ internal static class AdminUserPages
             return Page(await users.ListAsync(request, cancellationToken), time, notice: null, Text.ErrorLockSelf, StatusCodes.Status409Conflict);
         }
 
-        if (await users.SetLockedAsync(id, locked, cancellationToken) is not { } user)
+        if (await users.SetLockedAsync(id, locked, context.User.UserId(), time.GetUtcNow(), cancellationToken) is not { } user)
         {
             return StorefrontPages.NotFound();
         }

@@ -6,13 +6,15 @@ using System.Text.Json;
 using O4O.Recovery.Processes;
 using O4O.Tests.Shared;
 
-namespace O4O.EndToEnd.Tests.Conductor;
+namespace O4O.EndToEnd.Tests.Processes;
 
 /// <summary>
-/// <c>./o4o up</c> as a real process, as an operator starts it: the repository's script, a temporary O4O_HOME,
-/// free ports, the Debug build that <c>./test</c> made. Disposing kills whatever is still running and removes the home.
+/// An O4O program as a real process, as an operator or the conductor starts it: <c>./o4o up</c> (<see cref="Up"/>)
+/// or the platform on its own (<see cref="StartPlatformAsync"/>), each with a temporary <c>$O4O_HOME</c> as its
+/// working directory, free ports and the build the tests were made with. Disposing kills whatever is still running
+/// and removes the home.
 /// </summary>
-internal sealed class UpProcess : IDisposable
+internal sealed class O4OProcess : IDisposable
 {
     public const string AdminEmail = "admin@o4o.local";
     public const string AdminPassword = "E2e-admin-password-1";
@@ -20,14 +22,14 @@ internal sealed class UpProcess : IDisposable
     private readonly ConcurrentQueue<string> _output = new();
     private readonly Process _process;
 
-    /// <param name="environment">Extra settings, e.g. <c>O4O__Supervision__ProbeInterval</c>, for the conductor and its children.</param>
-    public UpProcess(IReadOnlyDictionary<string, string>? environment = null)
+    private O4OProcess(string fileName, string[] arguments, IReadOnlyDictionary<string, string> environment,
+        Func<O4OProcess, Dictionary<string, string>> settings)
     {
-        Environment = environment ?? new Dictionary<string, string>();
+        Environment = environment;
         Home = Directory.CreateTempSubdirectory("o4o-e2e-").FullName;
         // As root the cluster runs as the postgres user, who must be able to reach the data directory.
         File.SetUnixFileMode(Home, (UnixFileMode)0b111_101_101);
-        var start = new ProcessStartInfo(Path.Combine(RepositoryRoot(), "o4o"), ["up"])
+        var start = new ProcessStartInfo(fileName, arguments)
         {
             UseShellExecute = false,
             RedirectStandardOutput = true,
@@ -35,13 +37,9 @@ internal sealed class UpProcess : IDisposable
             WorkingDirectory = Home,
         };
         start.Environment["O4O_HOME"] = Home;
-        start.Environment["O4O_CONFIGURATION"] = "Debug";
-        start.Environment["O4O__Database__Port"] = DatabasePort.ToString(CultureInfo.InvariantCulture);
-        start.Environment["O4O__Platform__Port"] = PlatformPort.ToString(CultureInfo.InvariantCulture);
-        start.Environment["O4O__Dashboard__Port"] = DashboardPort.ToString(CultureInfo.InvariantCulture);
         start.Environment["O4O__Admin__Email"] = AdminEmail;
         start.Environment["O4O__Admin__Password"] = AdminPassword;
-        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        foreach (var (name, value) in settings(this).Concat(environment))
         {
             start.Environment[name] = value;
         }
@@ -58,23 +56,64 @@ internal sealed class UpProcess : IDisposable
     /// <summary>The extra settings it was started with.</summary>
     public IReadOnlyDictionary<string, string> Environment { get; }
 
+    /// <summary>The managed cluster's port (<c>o4o up</c> only).</summary>
     public int DatabasePort { get; } = FreePort.Next();
 
     public int PlatformPort { get; } = FreePort.Next();
 
+    /// <summary>The conductor's dashboard port (<c>o4o up</c> only).</summary>
     public int DashboardPort { get; } = FreePort.Next();
 
     public Uri BaseAddress => new($"http://127.0.0.1:{PlatformPort}/");
 
-    /// <summary>The script execs the CLI, so this is the conductor's own process id.</summary>
-    public int ConductorPid => _process.Id;
+    /// <summary>The process's id; for <c>o4o up</c> the conductor's own, as the script execs the CLI.</summary>
+    public int Pid => _process.Id;
 
     public bool HasExited => _process.HasExited;
 
     public int ExitCode => _process.ExitCode;
 
-    /// <summary>Everything the conductor and its children printed so far, for failure messages.</summary>
+    /// <summary>Everything the process (and, for <c>o4o up</c>, its children) printed so far, for failure messages.</summary>
     public string Output => string.Join('\n', _output);
+
+    /// <summary>Starts <c>./o4o up</c> with the Debug build that <c>./test</c> made; it is not waited for.</summary>
+    /// <param name="environment">Extra settings, e.g. <c>O4O__Supervision__ProbeInterval</c>, for the conductor and its children.</param>
+    public static O4OProcess Up(IReadOnlyDictionary<string, string>? environment = null) =>
+        new(Path.Combine(RepositoryRoot(), "o4o"), ["up"], environment ?? new Dictionary<string, string>(), up => new()
+        {
+            ["O4O_CONFIGURATION"] = "Debug",
+            ["O4O__Database__Port"] = up.DatabasePort.ToString(CultureInfo.InvariantCulture),
+            ["O4O__Platform__Port"] = up.PlatformPort.ToString(CultureInfo.InvariantCulture),
+            ["O4O__Dashboard__Port"] = up.DashboardPort.ToString(CultureInfo.InvariantCulture),
+        });
+
+    /// <summary>
+    /// Starts the platform on its own, as the conductor runs it (the build's <c>O4O.Platform.dll</c>), against
+    /// <paramref name="connectionString"/>, and waits until it is ready.
+    /// </summary>
+    public static async Task<O4OProcess> StartPlatformAsync(string connectionString)
+    {
+        // The tests and the platform are built together by one `dotnet build`, in the same configuration.
+        var configuration = Path.GetFileName(AppContext.BaseDirectory.TrimEnd('/'));
+        var assembly = Path.Combine(RepositoryRoot(), "artifacts", "bin", "O4O.Platform", configuration, "O4O.Platform.dll");
+        var platform = new O4OProcess("dotnet", [assembly], new Dictionary<string, string>(), process => new()
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = "Production",
+            ["O4O__Platform__Port"] = process.PlatformPort.ToString(CultureInfo.InvariantCulture),
+            ["O4O__Database__ConnectionString"] = connectionString,
+        });
+        try
+        {
+            using var client = new HttpClient { BaseAddress = platform.BaseAddress };
+            await platform.WaitForOkAsync(client, "/api/health/ready", TimeSpan.FromSeconds(60));
+            return platform;
+        }
+        catch
+        {
+            platform.Dispose();
+            throw;
+        }
+    }
 
     /// <summary>The process ids in <c>run/conductor.json</c>: conductor, postgres, platform.</summary>
     public int[] RecordedPids()
@@ -103,7 +142,7 @@ internal sealed class UpProcess : IDisposable
         HttpStatusCode? last = null;
         while (!deadline.IsCancellationRequested)
         {
-            Assert.False(HasExited, $"o4o up exited early with {(HasExited ? ExitCode : 0)}\n{Output}");
+            Assert.False(HasExited, $"{_process.StartInfo.FileName} exited early with {(HasExited ? ExitCode : 0)}\n{Output}");
             try
             {
                 using var response = await client.GetAsync(new Uri(path, UriKind.Relative), deadline.Token);

@@ -6,22 +6,24 @@ using O4O.Recovery.Processes;
 namespace O4O.Recovery.Backups;
 
 /// <summary>
-/// The PostgreSQL server that holds the platform's database, resolved without a conductor:
-/// <c>Database:ConnectionString</c> when set, else the managed cluster in <c>$O4O_HOME/pg</c>.
+/// The PostgreSQL server that holds the platform's database, resolved from configuration for backups and restores,
+/// which work with or without a conductor: <c>Database:ConnectionString</c> when set, else the managed cluster in
+/// <c>$O4O_HOME/pg</c>, which must already be running. Only where to connect and with which binaries; starting and
+/// stopping a server is <see cref="Supervision.SupervisedDatabaseServer"/>'s job.
 /// </summary>
 /// <param name="ServerConnectionString">A superuser connection string (database name ignored).</param>
 /// <param name="DatabaseName">The platform's database, <c>o4o_platform</c> by default.</param>
 /// <param name="Binaries">pg_dump and psql of the installed PostgreSQL.</param>
-public sealed record DatabaseServer(string ServerConnectionString, string DatabaseName, PostgresBinaries Binaries)
+public sealed record ResolvedDatabaseServer(string ServerConnectionString, string DatabaseName, PostgresBinaries Binaries)
 {
     /// <summary>Resolves the server from configuration.</summary>
     /// <exception cref="DatabaseUnavailableException">The managed cluster is not running.</exception>
-    public static DatabaseServer Resolve(O4OHome home, DatabaseOptions options)
+    public static ResolvedDatabaseServer Resolve(O4OHome home, DatabaseOptions options)
     {
         var binaries = PostgresBinaries.Locate(options.BinDirectory);
         if (!options.IsManaged)
         {
-            return new DatabaseServer(options.ConnectionString!, options.Name, binaries);
+            return new ResolvedDatabaseServer(options.ConnectionString!, options.Name, binaries);
         }
 
         var pidFile = Path.Combine(home.PostgresData, "postmaster.pid");
@@ -41,7 +43,7 @@ public sealed record DatabaseServer(string ServerConnectionString, string Databa
             Username = ManagedCluster.Superuser,
             Password = File.ReadAllText(home.PostgresPasswordFile).Trim(),
         };
-        return new DatabaseServer(builder.ConnectionString, options.Name, binaries);
+        return new ResolvedDatabaseServer(builder.ConnectionString, options.Name, binaries);
     }
 
     /// <summary>An unpooled connection string for <paramref name="database"/> on this server.</summary>

@@ -7,8 +7,9 @@ namespace O4O.Recovery.Supervision;
 /// <summary>
 /// The platform's database server as the conductor sees it: the managed cluster in <c>$O4O_HOME/pg</c>
 /// (initialised on first run, started as a child, stopped on exit), or an external server it only points at.
+/// Backups and restores find a running server with <see cref="Backups.ResolvedDatabaseServer"/> instead.
 /// </summary>
-public sealed class DatabaseServer(O4OHome home, DatabaseOptions options) : IAsyncDisposable
+public sealed class SupervisedDatabaseServer(O4OHome home, DatabaseOptions options) : IAsyncDisposable
 {
     private static readonly TimeSpan _stopTimeout = TimeSpan.FromSeconds(20);
     private ManagedCluster? _cluster;
