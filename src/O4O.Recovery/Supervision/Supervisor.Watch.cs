@@ -25,6 +25,8 @@ public sealed partial class Supervisor
             if (first == request)
             {
                 var actor = await NextRestartRequestAsync(stop);
+                // The recovery that follows is timed from the request: nothing failed before it.
+                _failedAt = time.GetUtcNow();
                 return new SupervisedFailure($"restart of {child.Name} requested", FailureType.ServerDown, Graceful: true, actor);
             }
 

@@ -59,6 +59,20 @@ public sealed class SupervisorTests
     }
 
     [Fact]
+    public async Task A_requested_restart_of_a_healthy_process_is_timed_from_the_request()
+    {
+        await using var harness = await SupervisorHarness.StartAsync("exec sleep 60");
+        await harness.RunAsync();
+
+        harness.Supervisor.RequestRestart("ops@example.com");
+        var events = await harness.WaitForAsync(e => e.Any(x => x.Kind == RecoveryEventKind.Recovered));
+
+        var recovered = events.Single(e => e.Kind == RecoveryEventKind.Recovered).Outcome;
+        var seconds = double.Parse(recovered.Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange(seconds, 0, 10);
+    }
+
+    [Fact]
     public async Task With_AutoRecovery_off_a_dead_process_stays_down_until_it_is_switched_on()
     {
         await using var harness = await SupervisorHarness.StartAsync("exec sleep 60");
