@@ -52,12 +52,19 @@ internal static partial class RecoverCommand
                 ?? await store.OpenAsync($"o4o recover: {assessment.Summary}", time.GetUtcNow(), actor, null, assessment.Type, cancellationToken);
             var outcomes = new List<PhaseOutcome> { assess };
             await store.AppendAsync(id, assess.ToTimelineEntry(time.GetUtcNow(), actor), cancellationToken);
+            if (assess.OverBudget)
+            {
+                await store.AppendAsync(id, PhaseBudget.Overrun(assess.Phase, time.GetUtcNow(), actor), cancellationToken);
+            }
+
             // A run that cannot get the yes its restore needs does nothing at all: half a runbook is not a recovery. Without
             // that restore, verifying and switching AutoRecovery back on (after a person declined it) would only pretend.
             var needsYes = assessment.RestoreCalledFor && !result.GetValue(yes) && !RestoreCommand.CanAsk;
             foreach (var planned in Plan(context, assessment))
             {
                 var phaseStarted = time.GetTimestamp();
+                using var phaseEnded = new CancellationTokenSource();
+                var budget = PhaseBudget.WatchAsync(store, id, planned.Phase, actor, time, phaseEnded.Token);
                 var outcome = needsYes || outcomes.Exists(done => done.Status == PhaseStatus.Unconfirmed)
                     ? NotRun(planned, needsYes)
                     : planned.Phase.Number switch
@@ -68,6 +75,8 @@ internal static partial class RecoverCommand
                         5 => await MonitorAsync(context, planned, actor, cancellationToken),
                         _ => planned,
                     };
+                await phaseEnded.CancelAsync();
+                await budget;
                 outcome = outcome with { Took = time.GetElapsedTime(phaseStarted) };
                 outcomes.Add(outcome);
                 await store.AppendAsync(id, outcome.ToTimelineEntry(time.GetUtcNow(), actor), cancellationToken);

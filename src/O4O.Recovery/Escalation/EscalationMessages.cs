@@ -20,6 +20,11 @@ public static class EscalationMessages
             $"You are {level.Name} ({level.Owner}): respond within {Format(level.RespondWithin)}.",
             $"Acknowledge: o4o incident ack {incident.Id} --by NAME",
         };
+        if (kind == "overrun")
+        {
+            lines.Insert(2, "A recovery phase overran its runbook budget: you are paged ahead of the escalation schedule.");
+        }
+
         if (level.Contacts.Count > 0)
         {
             lines.Add($"Contacts: {string.Join(", ", level.Contacts)}");

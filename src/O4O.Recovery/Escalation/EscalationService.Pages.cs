@@ -24,6 +24,13 @@ public sealed partial class EscalationService
         return pages;
     }
 
+    private static async Task<DateTimeOffset?> NewestOverrunAsync(SqliteConnection connection, long incident, CancellationToken cancellationToken)
+    {
+        await using var command = Command(connection, "SELECT max(at) FROM incident_timeline WHERE incident_id = $id AND kind = $kind",
+            ("$id", incident), ("$kind", PhaseOutcome.OverrunKind));
+        return await command.ExecuteScalarAsync(cancellationToken) is long milliseconds ? DateTimeOffset.FromUnixTimeMilliseconds(milliseconds) : null;
+    }
+
     private async Task PageAsync(SqliteConnection connection, Incident incident, int level, string kind, DateTimeOffset now,
         CancellationToken cancellationToken)
     {
@@ -42,10 +49,11 @@ public sealed partial class EscalationService
         {
             "page" => $"{matrix.Name} ({matrix.Owner}) paged via {string.Join(", ", matrix.Channels)}; respond within {DurationText.Format(matrix.RespondWithin, CultureInfo.InvariantCulture)}",
             "reopened" => $"{matrix.Name} ({matrix.Owner}) paged again: failed again after the resolution they were told of",
+            "overrun" => $"{matrix.Name} ({matrix.Owner}) paged via {string.Join(", ", matrix.Channels)} ahead of time: a recovery phase overran its budget; respond within {DurationText.Format(matrix.RespondWithin, CultureInfo.InvariantCulture)}",
             _ => $"{matrix.Name} ({matrix.Owner}) paged again: not acknowledged",
         };
         await IncidentStore.AppendAsync(connection, incident.Id,
-            new TimelineEntry(now, kind == "page" ? "Escalated" : "Repeated", "escalation", text, "escalation"), cancellationToken);
+            new TimelineEntry(now, kind is "page" or "overrun" ? "Escalated" : "Repeated", "escalation", text, "escalation"), cancellationToken);
     }
 
     private async Task MuteAsync(SqliteConnection connection, Incident incident, int level, DateTimeOffset now, CancellationToken cancellationToken)

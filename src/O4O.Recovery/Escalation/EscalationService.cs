@@ -8,7 +8,8 @@ using O4O.Recovery.Notifications;
 namespace O4O.Recovery.Escalation;
 
 /// <summary>
-/// Pages the escalation matrix's levels by the time since each open incident's failure began. An acknowledgement
+/// Pages the escalation matrix's levels by the time since each open incident's failure began, and the next level at
+/// once when a recovery phase overruns its budget (an <see cref="PhaseOutcome.OverrunKind"/> entry). An acknowledgement
 /// mutes repeats at the level paged last but not the clock; a resolution is announced to every level paged. All
 /// state is in <c>state.db</c>, so a restarted conductor resumes where it stopped; all time comes from <paramref name="time"/>.
 /// </summary>
@@ -78,6 +79,15 @@ public sealed partial class EscalationService(string path, EscalationOptions opt
                 await PageAsync(connection, incident, level, "page", now, cancellationToken);
                 pages[level] = new Page(now, now, null, null);
             }
+        }
+
+        // A recovery phase that overran its budget pages the next level now rather than when the clock says so.
+        var next = Enumerable.Range(0, options.Levels.Count).Where(level => !pages.ContainsKey(level)).Cast<int?>().FirstOrDefault();
+        if (next is { } unpaged && await NewestOverrunAsync(connection, incident.Id, cancellationToken) is { } overrun
+            && (pages.Count == 0 || overrun > pages.Values.Max(page => page.PagedAt)))
+        {
+            await PageAsync(connection, incident, unpaged, "overrun", now, cancellationToken);
+            pages[unpaged] = new Page(now, now, null, null);
         }
 
         if (pages.Count == 0)

@@ -48,6 +48,9 @@ public enum PhaseStatus
 /// <param name="Took">How long it took.</param>
 public sealed record PhaseOutcome(RunbookPhase Phase, PhaseStatus Status, string Detail, TimeSpan Took)
 {
+    /// <summary>The timeline kind of a phase that ran past its budget: the escalation service pages the next level on it.</summary>
+    public const string OverrunKind = "PhaseOverrun";
+
     /// <summary>True when it took longer than its budget: worth escalating.</summary>
     public bool OverBudget => Took > Phase.Budget;
 
@@ -55,4 +58,30 @@ public sealed record PhaseOutcome(RunbookPhase Phase, PhaseStatus Status, string
     public TimelineEntry ToTimelineEntry(DateTimeOffset at, string actor) => new(at, "Phase", "recover", string.Create(CultureInfo.InvariantCulture,
         $"phase {Phase.Number} {Phase.Name}: {Status.ToString().ToUpperInvariant()} — {Detail} (budget {DurationText.Format(Phase.Budget, CultureInfo.InvariantCulture)}, took {Took.TotalSeconds:0.00} s{(OverBudget ? ", OVER BUDGET" : "")})"),
         actor);
+}
+
+/// <summary>
+/// Watches a running phase against its budget: when the budget runs out before the phase ends, the incident gets an
+/// <see cref="PhaseOutcome.OverrunKind"/> entry, on which the conductor's escalation service pages the next level.
+/// </summary>
+public static class PhaseBudget
+{
+    /// <summary>Completes when <paramref name="phaseEnded"/> is cancelled, having recorded the overrun if the budget ran out first.</summary>
+    public static async Task WatchAsync(IncidentStore store, long incident, RunbookPhase phase, string actor, TimeProvider time, CancellationToken phaseEnded)
+    {
+        try
+        {
+            await Task.Delay(phase.Budget, time, phaseEnded);
+        }
+        catch (OperationCanceledException) when (phaseEnded.IsCancellationRequested)
+        {
+            return;
+        }
+
+        await store.AppendAsync(incident, Overrun(phase, time.GetUtcNow(), actor), CancellationToken.None);
+    }
+
+    /// <summary>The timeline entry of a phase that ran past its budget.</summary>
+    public static TimelineEntry Overrun(RunbookPhase phase, DateTimeOffset at, string actor) => new(at, PhaseOutcome.OverrunKind, "recover",
+        $"phase {phase.Number} {phase.Name} is past its budget of {DurationText.Format(phase.Budget, CultureInfo.InvariantCulture)}: escalating", actor);
 }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using O4O.Recovery.Configuration;
+using O4O.Recovery.Incidents;
 
 namespace O4O.Recovery.Tests.Escalation;
 
@@ -27,6 +28,48 @@ public sealed class EscalationServiceTests : IDisposable
         Assert.Contains("respond within 2 h", at60[0].Text);
         var timeline = await _harness.Store.TimelineAsync(1, default);
         Assert.Equal(4, timeline.Count(entry => entry.Kind == "Escalated"));
+    }
+
+    [Fact]
+    public async Task A_recovery_phase_past_its_budget_pages_the_next_level_ahead_of_the_clock()
+    {
+        await _harness.FailAsync();
+        await _harness.AtAsync(TimeSpan.Zero);
+        var initialResponse = RunbookPhase.All[1];
+        using var phaseEnded = new CancellationTokenSource();
+        var watch = PhaseBudget.WatchAsync(_harness.Store, 1, initialResponse, "kim", _harness.Time, phaseEnded.Token);
+
+        var before = await _harness.AtAsync(TimeSpan.FromMinutes(9.9));
+        _harness.Time.SetUtcNow(EscalationHarness.Start + initialResponse.Budget);
+        await watch;
+        var overrun = await _harness.AtAsync(TimeSpan.FromMinutes(10.1));
+        var at15 = await _harness.AtAsync(TimeSpan.FromMinutes(15));
+        var at30 = await _harness.AtAsync(TimeSpan.FromMinutes(30));
+
+        Assert.DoesNotContain(before, page => page.Level != "L1");
+        Assert.Equal(("L2", "Development team lead", "overrun"), Single(overrun));
+        Assert.Contains("overran its runbook budget", overrun[0].Text);
+        Assert.DoesNotContain(at15, page => page.Level == "L2" && page.Kind != "repeat");
+        Assert.Equal(("L3", "CTO", "page"), Single(at30));
+        var timeline = await _harness.Store.TimelineAsync(1, default);
+        Assert.Contains(timeline, entry => entry.Kind == PhaseOutcome.OverrunKind && entry.Text.StartsWith("phase 2 initial-response is past its budget", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_phase_that_ends_within_its_budget_escalates_nothing()
+    {
+        await _harness.FailAsync();
+        await _harness.AtAsync(TimeSpan.Zero);
+        using var phaseEnded = new CancellationTokenSource();
+        var watch = PhaseBudget.WatchAsync(_harness.Store, 1, RunbookPhase.All[1], "kim", _harness.Time, phaseEnded.Token);
+
+        _harness.Time.SetUtcNow(EscalationHarness.Start + TimeSpan.FromMinutes(3));
+        await phaseEnded.CancelAsync();
+        await watch;
+        var later = await _harness.AtAsync(TimeSpan.FromMinutes(12));
+
+        Assert.DoesNotContain(later, page => page.Level != "L1");
+        Assert.DoesNotContain(await _harness.Store.TimelineAsync(1, default), entry => entry.Kind == PhaseOutcome.OverrunKind);
     }
 
     [Fact]
