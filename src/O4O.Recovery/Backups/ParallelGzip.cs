@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.IO.Compression;
 using System.Security.Cryptography;
 
 namespace O4O.Recovery.Backups;
@@ -19,12 +18,6 @@ public static class ParallelGzip
 {
     /// <summary>The chunk size: large enough that a fresh dictionary per chunk costs almost nothing in ratio.</summary>
     public const int ChunkSize = 4 << 20;
-
-    /// <summary>
-    /// zlib-ng level 5: measured on the benchmark's data it compresses as small as level 6 (and as <c>gzip -6</c>)
-    /// in less time; level 2–3 are faster but larger than <c>gzip -6</c>, and the archive must not be.
-    /// </summary>
-    private const int Level = 5;
 
     /// <summary>Compresses <paramref name="source"/> into <paramref name="destination"/> until the source ends.</summary>
     /// <param name="source">The data to compress, e.g. pg_dump's standard output.</param>
@@ -92,13 +85,7 @@ public static class ParallelGzip
     {
         try
         {
-            using var buffer = new PooledBufferStream(length / 2 + 1024);
-            using (var gzip = new GZipStream(buffer, new ZLibCompressionOptions { CompressionLevel = Level }, leaveOpen: true))
-            {
-                gzip.Write(chunk, 0, length);
-            }
-
-            return buffer.Detach();
+            return GzipChunk.Compress(chunk, length);
         }
         finally
         {

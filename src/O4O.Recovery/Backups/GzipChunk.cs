@@ -1,0 +1,69 @@
+using System.Buffers;
+using System.IO.Compression;
+using System.Runtime.InteropServices;
+
+namespace O4O.Recovery.Backups;
+
+/// <summary>
+/// Compresses one chunk into one complete gzip member. Debian's libdeflate (<c>libdeflate0</c>) is used when it is
+/// installed: on the benchmark's dump its level 3 is 30 % faster than .NET's zlib-ng at level 5 and still smaller than
+/// <c>gzip -6</c> (86.8 against 87.5 MiB). Without it, zlib-ng at level 5 (85.3 MiB) does the same job.
+/// </summary>
+internal static partial class GzipChunk
+{
+    private const string Libdeflate = "libdeflate.so.0";
+    private const int LibdeflateLevel = 3;
+
+    /// <summary>zlib-ng level 5 compresses as small as level 6 and <c>gzip -6</c> in less time; levels 2–3 are larger than <c>gzip -6</c>.</summary>
+    private const int ZlibLevel = 5;
+
+    /// <summary>Whether libdeflate could be loaded on this machine.</summary>
+    public static bool UsesLibdeflate { get; } = NativeLibrary.TryLoad(Libdeflate, typeof(GzipChunk).Assembly, null, out _);
+
+    /// <summary>Compresses <paramref name="length"/> bytes of <paramref name="chunk"/> into a pooled buffer the caller returns.</summary>
+    public static Compressed Compress(byte[] chunk, int length) => UsesLibdeflate ? WithLibdeflate(chunk, length) : WithZlib(chunk, length);
+
+    internal static Compressed WithLibdeflate(byte[] chunk, int length)
+    {
+        var compressor = AllocCompressor(LibdeflateLevel);
+        if (compressor == 0)
+        {
+            throw new InvalidOperationException("libdeflate could not allocate a compressor (out of memory).");
+        }
+
+        try
+        {
+            var buffer = ArrayPool<byte>.Shared.Rent(checked((int)GzipCompressBound(compressor, (nuint)length)));
+            var written = (int)GzipCompress(compressor, chunk.AsSpan(0, length), (nuint)length, buffer, (nuint)buffer.Length);
+            // The bound guarantees room; zero would mean libdeflate broke its own contract.
+            return written > 0 ? new Compressed(buffer, written) : throw new InvalidOperationException("libdeflate could not compress a chunk within its own bound.");
+        }
+        finally
+        {
+            FreeCompressor(compressor);
+        }
+    }
+
+    internal static Compressed WithZlib(byte[] chunk, int length)
+    {
+        using var buffer = new PooledBufferStream(length / 2 + 1024);
+        using (var gzip = new GZipStream(buffer, new ZLibCompressionOptions { CompressionLevel = ZlibLevel }, leaveOpen: true))
+        {
+            gzip.Write(chunk, 0, length);
+        }
+
+        return buffer.Detach();
+    }
+
+    [LibraryImport(Libdeflate, EntryPoint = "libdeflate_alloc_compressor")]
+    private static partial nint AllocCompressor(int level);
+
+    [LibraryImport(Libdeflate, EntryPoint = "libdeflate_gzip_compress_bound")]
+    private static partial nuint GzipCompressBound(nint compressor, nuint length);
+
+    [LibraryImport(Libdeflate, EntryPoint = "libdeflate_gzip_compress")]
+    private static partial nuint GzipCompress(nint compressor, ReadOnlySpan<byte> input, nuint length, Span<byte> output, nuint capacity);
+
+    [LibraryImport(Libdeflate, EntryPoint = "libdeflate_free_compressor")]
+    private static partial void FreeCompressor(nint compressor);
+}
