@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;
-using O4O.Platform.Http;
+using O4O.Recovery.Postgres;
 
 namespace O4O.Platform.Health;
 

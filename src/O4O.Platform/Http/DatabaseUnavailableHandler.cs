@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Diagnostics;
 using Npgsql;
+using O4O.Recovery.Postgres;
 
 namespace O4O.Platform.Http;
 

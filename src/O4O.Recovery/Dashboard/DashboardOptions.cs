@@ -15,6 +15,12 @@ public sealed class DashboardOptions
     /// <summary>How long a sign-in lasts.</summary>
     public TimeSpan SessionLifetime { get; set; } = TimeSpan.FromHours(8);
 
+    /// <summary>
+    /// How often a session opened with a platform admin's token reads the admin's account again (a lock, demotion or
+    /// revocation on the platform ends it); every action reads it too.
+    /// </summary>
+    public TimeSpan AdminRecheckEvery { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>How often each component's response time is sampled for the chart.</summary>
     public TimeSpan SampleEvery { get; set; } = TimeSpan.FromSeconds(5);
 

@@ -50,8 +50,8 @@ public static class DashboardPage
         </main>
         """);
 
-    /// <summary>The sign-in form; <paramref name="failed"/> says the last token was refused.</summary>
-    public static string SignIn(DashboardText text, bool failed) => Frame(text, "", $"""
+    /// <summary>The sign-in form; <paramref name="alert"/> is the text key of why the last token or session was refused, if any.</summary>
+    public static string SignIn(DashboardText text, string? alert = null) => Frame(text, "", $"""
         <main class="sign-in">
           <h1>{E(text["signInTitle"])}</h1>
           <form method="post" action="/sign-in">
@@ -59,7 +59,7 @@ public static class DashboardPage
             <label for="token">{E(text["token"])}</label>
             <p id="token-help" class="help">{E(text["signInHelp"])}</p>
             <input id="token" name="token" type="password" autocomplete="off" required aria-describedby="token-help" autofocus>
-            {(failed ? $"<p class=\"alert\" role=\"alert\">{E(text["signInFailed"])}</p>" : "")}
+            {(alert is null ? "" : $"<p class=\"alert\" role=\"alert\">{E(text[alert])}</p>")}
             <button type="submit">{E(text["signIn"])}</button>
           </form>
         </main>

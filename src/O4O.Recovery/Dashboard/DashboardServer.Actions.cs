@@ -21,12 +21,12 @@ public sealed partial class DashboardServer
     private static void MapActions(WebApplication app, DashboardContext context)
     {
         var api = app.MapGroup("/api");
-        api.MapGet("/state", (Delegate)(async (HttpContext http) => SessionOf(http, context) is { } session
+        api.MapGet("/state", (Delegate)(async (HttpContext http) => await SessionOfAsync(http, context) is { } session
             ? Results.Json(await DashboardView.BuildAsync(context, session.Actor, http.RequestAborted), ControlJson.Options)
             : SignInRequired()));
         api.MapGet("/incidents/{id:long}/report", async (long id, string? lang, HttpContext http) =>
         {
-            if (SessionOf(http, context) is null)
+            if (await SessionOfAsync(http, context) is null)
             {
                 return SignInRequired();
             }
@@ -69,12 +69,12 @@ public sealed partial class DashboardServer
     /// <summary>Runs a person's action: signed in and with the session's CSRF token, recorded with who did it.</summary>
     private static async Task<IResult> ActAsync(HttpContext http, DashboardContext context, Func<string, Task<IResult>> action)
     {
-        if (SessionOf(http, context) is null)
+        if (await SessionOfAsync(http, context, acting: true) is not { } session)
         {
             return SignInRequired();
         }
 
-        if (ActingSession(http, context) is not { } session)
+        if (http.Request.Headers["X-CSRF-Token"] != session.Csrf)
         {
             return Results.Problem("The request lacks the page's CSRF token: reload the page.", statusCode: StatusCodes.Status403Forbidden);
         }

@@ -14,28 +14,36 @@ public sealed partial class DashboardServer
 
     private static void MapPages(WebApplication app, DashboardContext context)
     {
-        app.MapGet("/", (HttpContext http) =>
+        app.MapGet("/", (Delegate)(async (HttpContext http) =>
         {
             var text = DashboardText.For(http.Request.Query["lang"]);
-            return SessionOf(http, context) is { } session
-                ? Html(DashboardPage.Render(text, session))
-                : Html(DashboardPage.SignIn(text, failed: false), StatusCodes.Status200OK);
-        });
+            return await CheckedSessionAsync(http, context, acting: false) switch
+            {
+                ({ } session, _) => Html(DashboardPage.Render(text, session)),
+                (null, Revoked: true) => Html(DashboardPage.SignIn(text, "signInRevoked")),
+                _ => Html(DashboardPage.SignIn(text)),
+            };
+        }));
         app.MapPost("/sign-in", (Delegate)(async (HttpContext http) =>
         {
             var form = await http.Request.ReadFormAsync();
             var text = DashboardText.For(form["lang"]);
             var token = form["token"].ToString().Trim();
-            var actor = token.Length == 0 ? null
-                : OperatorToken.Matches(OperatorToken.LoadOrCreate(context.Home), token) ? "operator"
-                : await context.AdminSignIn.ValidateAsync(token);
-            if (actor is null)
+            var isOperator = token.Length > 0 && OperatorToken.Matches(OperatorToken.LoadOrCreate(context.Home), token);
+            var admin = token.Length == 0 || isOperator ? null : await context.AdminSignIn.ValidateAsync(token);
+            if (!isOperator && admin is null)
             {
                 await context.RecordAsync("unknown", $"dashboard sign-in refused from {http.Connection.RemoteIpAddress}", http.RequestAborted);
-                return Html(DashboardPage.SignIn(text, failed: true), StatusCodes.Status401Unauthorized);
+                return Html(DashboardPage.SignIn(text, "signInFailed"), StatusCodes.Status401Unauthorized);
             }
 
-            var (id, session) = context.Sessions.Start(actor);
+            if (admin is not null && await AdminRefusedAsync(admin, context, http.RequestAborted))
+            {
+                return Html(DashboardPage.SignIn(text, "signInRevoked"), StatusCodes.Status401Unauthorized);
+            }
+
+            var actor = admin?.Email ?? "operator";
+            var (id, session) = context.Sessions.Start(actor, admin);
             http.Response.Cookies.Append(DashboardSessions.Cookie, id, new CookieOptions
             {
                 HttpOnly = true,
@@ -63,6 +71,26 @@ public sealed partial class DashboardServer
             var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream($"O4O.Recovery.Dashboard.Assets.{name}")!;
             return Results.Stream(stream, type);
         });
+    }
+
+    /// <summary>
+    /// Reads the admin's account as the platform's <c>SessionCheck</c> does: refused when revoked; let in, and noted in
+    /// the event log, when the database cannot be reached, so the dashboard still opens during an outage.
+    /// </summary>
+    private static async Task<bool> AdminRefusedAsync(AdminToken admin, DashboardContext context, CancellationToken cancellationToken)
+    {
+        var (state, reason) = await context.AdminSignIn.CheckAsync(admin, cancellationToken);
+        if (state == AdminSessionState.Revoked)
+        {
+            await context.RecordAsync(admin.Email, "dashboard sign-in refused: the platform account is locked, no longer an admin, or its sessions were revoked",
+                cancellationToken);
+        }
+        else if (state == AdminSessionState.Unchecked)
+        {
+            await context.RecordAsync(admin.Email, $"dashboard sign-in accepted unchecked: the platform database is unavailable ({reason})", cancellationToken);
+        }
+
+        return state == AdminSessionState.Revoked;
     }
 
     private static IResult Html(string html, int status = StatusCodes.Status200OK) =>

@@ -59,14 +59,6 @@ public sealed partial class DashboardServer : IAsyncDisposable
         return next();
     }
 
-    /// <summary>The signed-in session of <paramref name="http"/>, or null.</summary>
-    private static DashboardSession? SessionOf(HttpContext http, DashboardContext context) =>
-        context.Sessions.Find(http.Request.Cookies[DashboardSessions.Cookie]);
-
-    /// <summary>The session when the request is signed in and carries its CSRF token; else null.</summary>
-    private static DashboardSession? ActingSession(HttpContext http, DashboardContext context) =>
-        SessionOf(http, context) is { } session && http.Request.Headers["X-CSRF-Token"] == session.Csrf ? session : null;
-
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {

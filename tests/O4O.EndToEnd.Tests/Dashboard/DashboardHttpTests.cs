@@ -64,6 +64,90 @@ public sealed partial class DashboardHttpTests
         Assert.Contains("operator", await browser.GetStringAsync("/"));
     }
 
+    [Fact]
+    public async Task An_admin_locked_on_the_platform_is_signed_out_of_the_dashboard_and_their_token_no_longer_signs_in()
+    {
+        await using var up = await SupervisedUp.StartAsync(new Dictionary<string, string> { ["O4O__Dashboard__AdminRecheckEvery"] = "00:00:01" });
+        var (id, token) = await SecondAdminAsync(up);
+        using var locked = await SignedInAsync(up, token);
+        using var operatorBrowser = await SignedInAsync(up, OperatorToken.LoadOrCreate(up.Home));
+        Assert.Equal(HttpStatusCode.OK, (await locked.GetAsync("api/state")).StatusCode);
+
+        using var console = await ConsoleSignedInAsync(up);
+        using var lockResponse = await PostConsoleFormAsync(console, "admin/users", $"admin/users/{id}/lock", new() { ["page"] = "1" });
+        Assert.True(lockResponse.IsSuccessStatusCode, await lockResponse.Content.ReadAsStringAsync());
+
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(5);
+        HttpStatusCode status;
+        do
+        {
+            await Task.Delay(200);
+            status = (await locked.GetAsync("api/state")).StatusCode;
+        }
+        while (status != HttpStatusCode.Unauthorized && DateTime.UtcNow < deadline);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, status);
+        Assert.DoesNotContain("csrf-token", await locked.GetStringAsync("/"));
+        Assert.Equal(HttpStatusCode.OK, (await operatorBrowser.GetAsync("api/state")).StatusCode);
+        using var again = new HttpClient { BaseAddress = locked.BaseAddress };
+        using var refused = await again.PostAsync("sign-in", new FormUrlEncodedContent(new Dictionary<string, string> { ["token"] = token }));
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+        Assert.Contains("This admin account is locked", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.DoesNotContain("set-cookie", refused.Headers.Select(h => h.Key), StringComparer.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task While_the_platform_database_is_down_an_admins_token_still_signs_in_and_the_unchecked_sign_in_is_logged()
+    {
+        await using var up = await SupervisedUp.StartAsync();
+        using var admin = await up.SignedInAsync(admin: true);
+        var jwt = admin.DefaultRequestHeaders.Authorization!.Parameter!;
+        using var control = up.Control();
+        await control.SetAutoRecoveryAsync(enabled: false, "e2e-operator");
+        Assert.True(UnixProcess.Signal(up.PostmasterPid, UnixProcess.SigKill));
+
+        using var browser = await SignedInAsync(up, jwt);
+
+        Assert.Contains("csrf-token", await browser.GetStringAsync("/"));
+        var events = await up.EventsAsync("dashboard");
+        Assert.Contains(events, e => e.Actor == O4OProcess.AdminEmail
+            && e.Seen.StartsWith("dashboard sign-in accepted unchecked: the platform database is unavailable", StringComparison.Ordinal));
+    }
+
+    /// <summary>A newly registered account made admin in the database, and its platform token.</summary>
+    private static async Task<(long Id, string Token)> SecondAdminAsync(SupervisedUp up)
+    {
+        var email = $"second-admin-{Guid.NewGuid():N}@example.com";
+        const string password = "Second-admin-password-1";
+        using var registered = await up.Client.PostAsJsonAsync("api/v1/auth/register", new { email, password });
+        registered.EnsureSuccessStatusCode();
+        await using var database = up.Database();
+        await using var promote = database.CreateCommand("UPDATE users SET role = 'admin' WHERE email = $1 RETURNING id");
+        promote.Parameters.AddWithValue(email);
+        var id = (long)(await promote.ExecuteScalarAsync())!;
+        using var login = await up.Client.PostAsJsonAsync("api/v1/auth/login", new { email, password });
+        login.EnsureSuccessStatusCode();
+        return (id, (await login.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString()!);
+    }
+
+    /// <summary>The seeded admin, signed in to the platform's console as a browser is (cookie, antiforgery forms).</summary>
+    private static async Task<HttpClient> ConsoleSignedInAsync(SupervisedUp up)
+    {
+        var console = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer() }) { BaseAddress = up.Up.BaseAddress };
+        using var signIn = await PostConsoleFormAsync(console, "admin/login", "admin/login",
+            new() { ["email"] = O4OProcess.AdminEmail, ["password"] = O4OProcess.AdminPassword, ["returnUrl"] = "/admin" });
+        Assert.Equal("/admin", signIn.RequestMessage!.RequestUri!.AbsolutePath);
+        return console;
+    }
+
+    private static async Task<HttpResponseMessage> PostConsoleFormAsync(HttpClient console, string formPage, string action, Dictionary<string, string> fields)
+    {
+        var antiforgery = AntiforgeryField().Match(await console.GetStringAsync(formPage));
+        Assert.True(antiforgery.Success, $"{formPage} carries an antiforgery token.");
+        fields[antiforgery.Groups["name"].Value] = antiforgery.Groups["value"].Value;
+        return await console.PostAsync(action, new FormUrlEncodedContent(fields));
+    }
+
     internal static async Task<HttpClient> SignedInAsync(SupervisedUp up, string token)
     {
         var client = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer(), AllowAutoRedirect = false })
@@ -81,4 +165,7 @@ public sealed partial class DashboardHttpTests
 
     [GeneratedRegex("""<meta name="csrf-token" content="([^"]+)">""")]
     private static partial Regex CsrfToken();
+
+    [GeneratedRegex("<input type=\"hidden\" name=\"(?<name>__RequestVerificationToken[^\"]*)\" value=\"(?<value>[^\"]+)\"")]
+    private static partial Regex AntiforgeryField();
 }

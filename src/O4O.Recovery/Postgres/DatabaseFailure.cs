@@ -1,11 +1,15 @@
 using System.Net.Sockets;
 using Npgsql;
 
-namespace O4O.Platform.Http;
+namespace O4O.Recovery.Postgres;
 
-/// <summary>Tells a lost or refused database connection apart from an error in a query.</summary>
+/// <summary>
+/// Tells a lost or refused database connection apart from an error in a query: the platform answers 503 on the first,
+/// and the platform's session check and the conductor's dashboard let a signed session through unchecked.
+/// </summary>
 public static class DatabaseFailure
 {
+    /// <summary>Whether <paramref name="exception"/> (or one it wraps) means the database could not be reached.</summary>
     public static bool IsUnavailable(Exception exception) => exception switch
     {
         PostgresException postgres => IsConnectionState(postgres.SqlState),

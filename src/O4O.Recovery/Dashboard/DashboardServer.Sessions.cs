@@ -1,0 +1,44 @@
+using Microsoft.AspNetCore.Http;
+
+namespace O4O.Recovery.Dashboard;
+
+public sealed partial class DashboardServer
+{
+    /// <summary>The signed-in session of <paramref name="http"/>, or null (none, expired, or its admin account revoked).</summary>
+    private static async Task<DashboardSession?> SessionOfAsync(HttpContext http, DashboardContext context, bool acting = false) =>
+        (await CheckedSessionAsync(http, context, acting)).Session;
+
+    /// <summary>
+    /// The signed-in session, with an admin's account read again as the platform's <c>SessionCheck</c> reads it: on every
+    /// action (<paramref name="acting"/>), so a locked admin cannot act once the lock is made, and otherwise every
+    /// <see cref="DashboardOptions.AdminRecheckEvery"/>, which the page's own polling reaches, so an open page is signed
+    /// out within that time without a click. A database outage keeps the session (the rule of
+    /// <see cref="AdminSessionState.Unchecked"/>); operator sessions have no account to read.
+    /// </summary>
+    private static async Task<(DashboardSession? Session, bool Revoked)> CheckedSessionAsync(HttpContext http, DashboardContext context, bool acting)
+    {
+        var id = http.Request.Cookies[DashboardSessions.Cookie];
+        if (context.Sessions.Find(id) is not { } session || id is null)
+        {
+            return (null, false);
+        }
+
+        if (session.Admin is not { } admin || (!acting && context.Time.GetUtcNow() - session.CheckedAt < context.Options.AdminRecheckEvery))
+        {
+            return (session, false);
+        }
+
+        var (state, _) = await context.AdminSignIn.CheckAsync(admin, http.RequestAborted);
+        if (state != AdminSessionState.Revoked)
+        {
+            context.Sessions.Checked(id, session);
+            return (session, false);
+        }
+
+        context.Sessions.End(id);
+        http.Response.Cookies.Delete(DashboardSessions.Cookie);
+        await context.RecordAsync(session.Actor, "dashboard session ended: the platform account is locked, no longer an admin, or its sessions were revoked",
+            http.RequestAborted);
+        return (null, true);
+    }
+}
