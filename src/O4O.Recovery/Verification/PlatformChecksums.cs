@@ -49,8 +49,7 @@ public static class PlatformChecksums
     private static SortedDictionary<string, string> Compute(string directory)
     {
         var sums = new SortedDictionary<string, string>(StringComparer.Ordinal);
-        var files = new DirectoryInfo(directory).EnumerateFiles("*",
-            new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true, AttributesToSkip = 0 });
+        var files = new DirectoryInfo(directory).EnumerateFiles("*", FileChanges.EveryFile);
         foreach (var file in files)
         {
             using var stream = file.OpenRead();
