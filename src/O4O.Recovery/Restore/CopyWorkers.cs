@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Text;
 using System.Threading.Channels;
 using Npgsql;
 
@@ -17,7 +16,6 @@ internal readonly record struct CopyChunk(string CopyCommand, byte[] Buffer, int
 /// </summary>
 internal sealed class CopyWorkers : IAsyncDisposable
 {
-    private static readonly UTF8Encoding _strictUtf8 = new(false, throwOnInvalidBytes: true);
     private readonly Channel<CopyChunk> _chunks;
     private readonly Task[] _workers;
     private readonly CancellationTokenSource _stop;
@@ -95,8 +93,8 @@ internal sealed class CopyWorkers : IAsyncDisposable
         }
 
         TextWriter? writer = null;
+        Stream? copyData = null;
         string? current = null;
-        var characters = Array.Empty<char>();
         try
         {
             await foreach (var chunk in _chunks.Reader.ReadAllAsync(cancellationToken))
@@ -111,17 +109,13 @@ internal sealed class CopyWorkers : IAsyncDisposable
                         }
 
                         writer = await connection.BeginTextImportAsync(chunk.CopyCommand, cancellationToken);
+                        copyData = ((StreamWriter)writer).BaseStream;
                         current = chunk.CopyCommand;
                     }
 
-                    var needed = _strictUtf8.GetMaxCharCount(chunk.Length);
-                    if (characters.Length < needed)
-                    {
-                        characters = new char[needed];
-                    }
-
-                    var decoded = _strictUtf8.GetChars(chunk.Buffer, 0, chunk.Length, characters, 0);
-                    await writer!.WriteAsync(characters.AsMemory(0, decoded), cancellationToken);
+                    // The dump's bytes go to the server as they are: decoding them to text and encoding that back
+                    // would cost CPU the server needs, and the server rejects bytes that are not valid UTF-8 itself.
+                    await copyData!.WriteAsync(chunk.Buffer.AsMemory(0, chunk.Length), cancellationToken);
                 }
                 finally
                 {

@@ -51,7 +51,7 @@ internal sealed class DumpLoader(ResolvedDatabaseServer server, string database,
                 await _workers.CompleteAsync();
             }
 
-            await PostData.RunAsync(server, database, _session.ToString(), _postData.ToString(), connections, new HashSet<string>(), cancellationToken);
+            await PostData.RunAsync(server, database, _session.ToString(), _postData.ToString(), connections, cancellationToken);
         }
         finally
         {

@@ -6,7 +6,8 @@ namespace O4O.Recovery.Restore;
 /// <summary>
 /// Loads a dump whose manifest says where its pg_dump parts lie: the schema first, then every data part at once —
 /// each on its own connection, decompressed by its own reader from its own offset, so no two connections write the
-/// same table — then the indexes and keys. Each part's checksum is checked as it is read.
+/// same table — while <see cref="PostData"/> builds each table's indexes and keys as soon as their data is in.
+/// Each part's checksum is checked as it is read.
 /// </summary>
 internal static class PartedLoad
 {
@@ -16,7 +17,8 @@ internal static class PartedLoad
         CheckTiling(archive, manifest, parts);
         var (session, schema, _) = await ReadPartAsync(server, archive, manifest, parts[0], database, null, cancellationToken);
         await Psql.RunAsync(server, database, schema, cancellationToken);
-        var postData = ReadPartAsync(server, archive, manifest, parts[^1], database, null, cancellationToken);
+        var (_, postDataText, _) = await ReadPartAsync(server, archive, manifest, parts[^1], database, null, cancellationToken);
+        await using var postData = new PostData(server, database, session, postDataText, Math.Max(2, Environment.ProcessorCount), cancellationToken);
 
         var loaded = new long[parts.Count];
         var data = parts.Select((part, index) => (part, index)).Where(item => item.part.Section == "data").Select(item => Task.Run(async () =>
@@ -26,13 +28,11 @@ internal static class PartedLoad
                 Interlocked.Exchange(ref loaded[item.index], bytes);
                 progress.Report(loaded.Sum());
             }), cancellationToken);
-            await PostData.BuildIndexesOfAsync(server, database, session, (await postData).Statements, result.Tables, cancellationToken);
+            postData.TablesLoaded(result.Tables);
             return result;
         }, cancellationToken)).ToList();
         var parted = await Task.WhenAll(data);
-        var statements = string.Concat(parted.Select(part => part.Statements)) + (await postData).Statements;
-        await PostData.RunAsync(server, database, session, statements, Math.Max(2, Environment.ProcessorCount),
-            parted.SelectMany(part => part.Tables).ToHashSet(StringComparer.Ordinal), cancellationToken);
+        await postData.CompleteAsync(string.Concat(parted.Select(part => part.Statements)));
     }
 
     /// <summary>Loads one part's COPY data and returns its session settings, its other statements and the tables it loaded.</summary>

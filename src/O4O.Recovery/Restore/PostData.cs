@@ -1,6 +1,6 @@
-using System.Collections.Concurrent;
 using System.Text;
 using System.Text.RegularExpressions;
+using System.Threading.Channels;
 using Npgsql;
 using O4O.Recovery.Backups;
 
@@ -8,70 +8,158 @@ namespace O4O.Recovery.Restore;
 
 /// <summary>
 /// Builds what pg_dump puts after the data — primary keys, unique constraints, indexes, foreign keys — on several
-/// connections at once, the way <c>pg_restore -j</c> would: indexes in parallel, foreign keys added NOT VALID and then
-/// validated in parallel (VALIDATE takes a lock that lets different tables proceed together). The result in the
-/// catalogue is the same as the dump's statements run one by one. Everything else runs through psql, in order.
+/// connections at once and as early as each piece can go, the way <c>pg_restore -j</c> schedules its work:
+/// a table's indexes start the moment its data is in, one connection each; a foreign key is added (NOT VALID) and
+/// validated as soon as both of its tables have their data and indexes, while other tables may still be loading.
+/// The result in the catalogue is the same as the dump's statements run one by one. Everything else in the section
+/// runs through psql, in order, at the end.
 /// </summary>
-internal static partial class PostData
+internal sealed partial class PostData : IAsyncDisposable
 {
-    /// <summary>Runs the post-data section <paramref name="text"/> with <paramref name="session"/> settings on each connection.</summary>
+    private readonly ResolvedDatabaseServer _server;
+    private readonly string _database;
+    private readonly string _setup;
+    private readonly Dictionary<string, List<string>> _indexesByTable = new(StringComparer.Ordinal);
+    private readonly List<string> _indexesOfNoTable = [];
+    private readonly List<ForeignKey> _waitingKeys = [];
+    private readonly string _rest;
+    private readonly Dictionary<string, int> _indexesLeft = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _ready = new(StringComparer.Ordinal);
+    private readonly Channel<Step> _steps = Channel.CreateUnbounded<Step>();
+    private readonly SemaphoreSlim _addingKey = new(1, 1);
+    private readonly CancellationTokenSource _stop;
+    private readonly Task[] _workers;
+    private readonly Lock _gate = new();
+    private int _pending;
+    private TaskCompletionSource _idle = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Statements run in order on one connection.</summary>
+    /// <param name="Statements">The SQL.</param>
+    /// <param name="IndexOf">The table when this builds one of its indexes or constraints.</param>
+    /// <param name="AddsKey">The first statement adds a foreign key.</param>
+    private sealed record Step(string[] Statements, string? IndexOf, bool AddsKey);
+
+    /// <summary>A foreign key from <paramref name="Table"/> to <paramref name="References"/> (null when the statement could not be read).</summary>
+    private sealed record ForeignKey(string Table, string? References, Step Step);
+
+    /// <summary>Starts <paramref name="connections"/> connections that will build the post-data section <paramref name="text"/>.</summary>
     /// <param name="server">The server.</param>
     /// <param name="database">The database being restored.</param>
-    /// <param name="session">The dump's session settings.</param>
+    /// <param name="session">The dump's session settings, run on each connection.</param>
     /// <param name="text">The post-data statements.</param>
     /// <param name="connections">How many connections build indexes and validate keys.</param>
-    /// <param name="tablesDone">Tables whose indexes <see cref="BuildIndexesOfAsync"/> already built.</param>
     /// <param name="cancellationToken">Stops the work.</param>
-    /// <exception cref="RestoreFailedException">A statement failed.</exception>
-    public static async Task RunAsync(ResolvedDatabaseServer server, string database, string session, string text, int connections,
-        IReadOnlySet<string> tablesDone, CancellationToken cancellationToken)
+    public PostData(ResolvedDatabaseServer server, string database, string session, string text, int connections, CancellationToken cancellationToken)
     {
-        var entries = Split(text);
-        var indexes = IndexEntries(entries).Where(entry => entry.Table is null || !tablesDone.Contains(entry.Table)).Select(entry => new[] { entry.Sql }).ToList();
-        var foreignKeys = entries.Where(entry => entry.Type == "FK CONSTRAINT").Select(entry => (entry, Validation: ForeignKey().Match(entry.Sql))).ToList();
+        (_server, _database, _setup) = (server, database, session + "SET maintenance_work_mem = '256MB';");
         var rest = new StringBuilder(session);
-        foreach (var entry in entries.Where(entry => entry.Type is not ("CONSTRAINT" or "INDEX" or "FK CONSTRAINT")))
+        foreach (var (type, sql) in Split(text))
         {
-            rest.Append(entry.Sql);
+            switch (type)
+            {
+                case "CONSTRAINT" or "INDEX" when IndexTarget().Match(sql) is { Success: true } match:
+                    var table = match.Groups["table"].Value;
+                    (_indexesByTable.TryGetValue(table, out var list) ? list : _indexesByTable[table] = []).Add(sql);
+                    break;
+                case "CONSTRAINT" or "INDEX":
+                    _indexesOfNoTable.Add(sql);
+                    break;
+                case "FK CONSTRAINT":
+                    _waitingKeys.Add(ForeignKeyOf(sql));
+                    break;
+                default:
+                    rest.Append(sql);
+                    break;
+            }
         }
 
-        var setup = session + "SET maintenance_work_mem = '256MB';";
-        await RunGroupsAsync(server, database, setup, indexes, connections, cancellationToken);
-        var addNotValid = foreignKeys.Select(fk => fk.Validation.Success ? NotValid(fk.entry.Sql) : fk.entry.Sql).ToArray();
-        await RunGroupsAsync(server, database, setup, [addNotValid], 1, cancellationToken);
-        var validations = foreignKeys.Where(fk => fk.Validation.Success)
-            .GroupBy(fk => fk.Validation.Groups["table"].Value, StringComparer.Ordinal)
-            .Select(table => table.Select(fk => $"ALTER TABLE ONLY {table.Key} VALIDATE CONSTRAINT {fk.Validation.Groups["name"].Value};").ToArray())
-            .ToList();
-        await RunGroupsAsync(server, database, setup, validations, connections, cancellationToken);
-        await Psql.RunAsync(server, database, rest.ToString(), cancellationToken);
+        _rest = rest.ToString();
+        _stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        _workers = Enumerable.Range(0, connections).Select(_ => Task.Run(() => RunWorkerAsync(_stop.Token))).ToArray();
+    }
+
+    /// <summary>Runs the whole post-data section <paramref name="text"/> after all data is loaded.</summary>
+    /// <exception cref="RestoreFailedException">A statement failed.</exception>
+    public static async Task RunAsync(ResolvedDatabaseServer server, string database, string session, string text, int connections, CancellationToken cancellationToken)
+    {
+        await using var postData = new PostData(server, database, session, text, connections, cancellationToken);
+        await postData.CompleteAsync("");
+    }
+
+    /// <summary>The data of <paramref name="tables"/> is in: builds their indexes now, then the keys that only waited for them.</summary>
+    public void TablesLoaded(IEnumerable<string> tables)
+    {
+        lock (_gate)
+        {
+            foreach (var table in tables)
+            {
+                var indexes = _indexesByTable.GetValueOrDefault(table, []);
+                _indexesLeft[table] = indexes.Count;
+                foreach (var index in indexes)
+                {
+                    Enqueue(new Step([index], table, false));
+                }
+
+                if (indexes.Count == 0)
+                {
+                    MarkReady(table);
+                }
+            }
+        }
     }
 
     /// <summary>
-    /// Builds the indexes and constraints of <paramref name="tables"/> now, on one connection — while other tables
-    /// are still loading — rather than waiting for every table's data.
+    /// Every table's data is in: builds what is left — indexes and keys of tables no data part named, the keys still
+    /// waiting — and then, through psql, <paramref name="dataStatements"/> followed by the rest of the section.
     /// </summary>
-    public static async Task BuildIndexesOfAsync(ResolvedDatabaseServer server, string database, string session, string text, IReadOnlySet<string> tables, CancellationToken cancellationToken)
+    /// <param name="dataStatements">What the data parts hold besides table data, such as sequence values.</param>
+    /// <exception cref="RestoreFailedException">A statement failed.</exception>
+    public async Task CompleteAsync(string dataStatements)
     {
-        var mine = IndexEntries(Split(text)).Where(entry => entry.Table is { } table && tables.Contains(table)).Select(entry => entry.Sql).ToArray();
-        await RunGroupsAsync(server, database, session + "SET maintenance_work_mem = '256MB';", [mine], 1, cancellationToken);
+        lock (_gate)
+        {
+            foreach (var index in _indexesOfNoTable.Concat(_indexesByTable.Where(table => !_indexesLeft.ContainsKey(table.Key)).SelectMany(table => table.Value)))
+            {
+                Enqueue(new Step([index], null, false));
+            }
+        }
+
+        await WaitIdleAsync();
+        lock (_gate)
+        {
+            foreach (var foreignKey in _waitingKeys)
+            {
+                Enqueue(foreignKey.Step);
+            }
+
+            _waitingKeys.Clear();
+        }
+
+        await WaitIdleAsync();
+        _steps.Writer.TryComplete();
+        await Task.WhenAll(_workers);
+        await Psql.RunAsync(_server, _database, dataStatements + _rest, _stop.Token);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _steps.Writer.TryComplete();
+        await _stop.CancelAsync();
+        await Task.WhenAll(_workers).ContinueWith(_ => { }, TaskScheduler.Default);
+        _stop.Dispose();
+        _addingKey.Dispose();
     }
 
     /// <summary>The table a COPY line loads, spelled as pg_dump spells it in the statements that follow.</summary>
     public static string? CopyTable(string copyLine) => CopyTarget().Match(copyLine) is { Success: true } match ? match.Groups["table"].Value : null;
 
-    private static IEnumerable<(string? Table, string Sql)> IndexEntries(List<(string Type, string Sql)> entries) =>
-        entries.Where(entry => entry.Type is "CONSTRAINT" or "INDEX")
-            .Select(entry => (IndexTarget().Match(entry.Sql) is { Success: true } match ? match.Groups["table"].Value : null, entry.Sql));
-
     /// <summary>Cuts the text at pg_dump's per-object headers; the text before the first header is an entry of type "".</summary>
     internal static List<(string Type, string Sql)> Split(string text)
     {
         var entries = new List<(string Type, string Sql)>();
-        var headers = Header().Matches(text);
         var start = 0;
         var type = "";
-        foreach (Match header in headers)
+        foreach (Match header in Header().Matches(text))
         {
             entries.Add((type, text[start..header.Index]));
             (start, type) = (header.Index, header.Groups["type"].Value);
@@ -82,39 +170,129 @@ internal static partial class PostData
     }
 
     // Only a plain, still-to-be-validated foreign key is split into ADD … NOT VALID and VALIDATE.
-    private static string NotValid(string sql)
+    private static ForeignKey ForeignKeyOf(string sql)
     {
+        if (ForeignKeyStatement().Match(sql) is not { Success: true } match)
+        {
+            return new ForeignKey("", null, new Step([sql], null, true));
+        }
+
+        var (table, name) = (match.Groups["table"].Value, match.Groups["name"].Value);
         var end = sql.LastIndexOf(';');
-        return sql[..end] + " NOT VALID" + sql[end..];
+        var addNotValid = sql[..end] + " NOT VALID" + sql[end..];
+        return new ForeignKey(table, match.Groups["references"].Value, new Step([addNotValid, $"ALTER TABLE ONLY {table} VALIDATE CONSTRAINT {name};"], null, true));
     }
 
-    private static async Task RunGroupsAsync(ResolvedDatabaseServer server, string database, string setup, List<string[]> groups, int connections, CancellationToken cancellationToken)
+    /// <summary>Queues a step; once the build is torn down after a failure there is nobody left to run it.</summary>
+    private void Enqueue(Step step)
     {
-        var queue = new ConcurrentQueue<string[]>(groups);
-        var workers = Enumerable.Range(0, Math.Min(connections, groups.Count)).Select(_ => Task.Run(async () =>
+        if (_steps.Writer.TryWrite(step))
         {
-            await using var connection = new NpgsqlConnection(server.ConnectionString(database));
-            await connection.OpenAsync(cancellationToken);
-            await Execute(connection, setup, cancellationToken);
-            while (queue.TryDequeue(out var group))
+            _pending++;
+        }
+    }
+
+    /// <summary>A table is ready when its data and all its indexes are in; keys between two ready tables can go.</summary>
+    private void MarkReady(string table)
+    {
+        _ready.Add(table);
+        foreach (var foreignKey in _waitingKeys.Where(key => key.References is { } references && _ready.Contains(key.Table) && _ready.Contains(references)).ToList())
+        {
+            _waitingKeys.Remove(foreignKey);
+            Enqueue(foreignKey.Step);
+        }
+    }
+
+    private void Done(Step step)
+    {
+        lock (_gate)
+        {
+            if (step.IndexOf is { } table && _indexesLeft.ContainsKey(table) && --_indexesLeft[table] == 0)
             {
-                foreach (var sql in group)
-                {
-                    await Execute(connection, sql, cancellationToken);
-                }
+                MarkReady(table);
             }
-        }, cancellationToken)).ToArray();
+
+            if (--_pending == 0)
+            {
+                _idle.TrySetResult();
+                _idle = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            }
+        }
+    }
+
+    /// <summary>Waits until every queued step is done; throws the first real failure if a worker stopped first.</summary>
+    private async Task WaitIdleAsync()
+    {
+        Task idle;
+        lock (_gate)
+        {
+            if (_pending == 0)
+            {
+                return;
+            }
+
+            idle = _idle.Task;
+        }
+
+        await Task.WhenAny(idle, Task.WhenAll(_workers));
+        if (!idle.IsCompleted)
+        {
+            throw _workers.Where(worker => worker.IsFaulted).SelectMany(worker => worker.Exception!.InnerExceptions)
+                .FirstOrDefault(exception => exception is not OperationCanceledException) ?? new OperationCanceledException();
+        }
+    }
+
+    private async Task RunWorkerAsync(CancellationToken cancellationToken)
+    {
         try
         {
-            await Task.WhenAll(workers);
+            await using var connection = new NpgsqlConnection(_server.ConnectionString(_database));
+            await connection.OpenAsync(cancellationToken);
+            await ExecuteAsync(connection, _setup, cancellationToken);
+            await foreach (var step in _steps.Reader.ReadAllAsync(cancellationToken))
+            {
+                await RunStepAsync(connection, step, cancellationToken);
+                Done(step);
+            }
         }
         catch (PostgresException exception)
         {
+            await _stop.CancelAsync();
             throw new RestoreFailedException($"Building indexes and constraints failed: {exception.MessageText}", exception);
+        }
+        catch
+        {
+            // One failed worker stops the others: the restore is abandoned and its database dropped.
+            await _stop.CancelAsync();
+            throw;
         }
     }
 
-    private static async Task Execute(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)
+    private async Task RunStepAsync(NpgsqlConnection connection, Step step, CancellationToken cancellationToken)
+    {
+        for (var index = 0; index < step.Statements.Length; index++)
+        {
+            if (index > 0 || !step.AddsKey)
+            {
+                await ExecuteAsync(connection, step.Statements[index], cancellationToken);
+                continue;
+            }
+
+            // Adding a key locks both of its tables: two keys added at once in opposite directions between the
+            // same tables would deadlock, so keys are added one at a time (validating them takes weaker locks).
+            await _addingKey.WaitAsync(cancellationToken);
+            try
+            {
+                await ExecuteAsync(connection, step.Statements[index], cancellationToken);
+            }
+            finally
+            {
+                _addingKey.Release();
+            }
+        }
+    }
+
+    private static async Task ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand(sql, connection);
         await command.ExecuteNonQueryAsync(cancellationToken);
@@ -129,6 +307,6 @@ internal static partial class PostData
     [GeneratedRegex(@"^(?:ALTER TABLE ONLY (?<table>\S+)\n\s+ADD CONSTRAINT |CREATE (?:UNIQUE )?INDEX \S+ ON (?:ONLY )?(?<table>\S+) USING )", RegexOptions.Multiline)]
     private static partial Regex IndexTarget();
 
-    [GeneratedRegex(@"^ALTER TABLE ONLY (?<table>[^\n]+)\n\s+ADD CONSTRAINT (?<name>[a-z_][a-z0-9_$]*|""(?:[^""]|"""")+"") FOREIGN KEY (?:(?!NOT VALID)[^;])*;\s*$", RegexOptions.Multiline)]
-    private static partial Regex ForeignKey();
+    [GeneratedRegex(@"^ALTER TABLE ONLY (?<table>[^\n]+)\n\s+ADD CONSTRAINT (?<name>[a-z_][a-z0-9_$]*|""(?:[^""]|"""")+"") FOREIGN KEY (?:(?!NOT VALID)[^;])*?REFERENCES (?<references>(?:""(?:[^""]|"""")+""|[^\s(""])+(?:\.(?:""(?:[^""]|"""")+""|[^\s(""])+)?)\((?:(?!NOT VALID)[^;])*;\s*$", RegexOptions.Multiline)]
+    private static partial Regex ForeignKeyStatement();
 }

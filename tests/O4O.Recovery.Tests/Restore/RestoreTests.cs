@@ -51,6 +51,30 @@ public sealed class RestoreTests(ManagedPostgresFixture postgres)
     }
 
     [Fact]
+    public async Task Tables_whose_keys_reference_each_other_come_back_with_both_keys_validated()
+    {
+        using var bed = await BackupTestBed.CreateAsync(postgres);
+        await PlatformSchema.ScalarAsync(bed.Database, """
+            CREATE TABLE teams (id int PRIMARY KEY, captain_id int);
+            CREATE TABLE members (id int PRIMARY KEY, team_id int NOT NULL REFERENCES teams(id));
+            ALTER TABLE teams ADD CONSTRAINT teams_captain_fkey FOREIGN KEY (captain_id) REFERENCES members(id) DEFERRABLE INITIALLY DEFERRED;
+            BEGIN;
+            INSERT INTO teams SELECT g, CASE WHEN g <= 50 THEN g * 10 END FROM generate_series(1, 60) g;
+            INSERT INTO members SELECT g, 1 + g / 10 FROM generate_series(10, 500) g;
+            COMMIT;
+            """);
+        const string Keys = "SELECT string_agg(conname || '=' || convalidated, ',' ORDER BY conname) FROM pg_constraint WHERE contype = 'f'";
+        var before = await PlatformSchema.ScalarAsync(bed.Database, Keys);
+        var backup = await bed.BackupAsync();
+
+        await bed.Restore().RestoreAsync(backup.ArchivePath, databaseOnly: true, _ => true, null, CancellationToken.None);
+
+        Assert.Equal(before, await PlatformSchema.ScalarAsync(bed.Database, Keys));
+        Assert.Contains("teams_captain_fkey=True", (string)before!, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("members_team_id_fkey=True", (string)before!, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
     public async Task An_archive_without_part_offsets_is_loaded_front_to_back_just_as_completely()
     {
         using var bed = await BackupTestBed.CreateAsync(postgres);
