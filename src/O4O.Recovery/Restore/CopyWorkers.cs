@@ -12,16 +12,21 @@ internal readonly record struct CopyChunk(string CopyCommand, byte[] Buffer, int
 
 /// <summary>
 /// Loads COPY data on several connections at once: a large table's rows are spread over every connection,
-/// so the server parses and inserts on every core instead of one.
+/// so the server parses and inserts on every core instead of one. A single connection, which then loads each of its
+/// tables alone, writes them frozen (<c>COPY … FREEZE</c> in the transaction that empties the new table): the rows
+/// are visible to all from the start, so the scans that build indexes and check keys need not set hint bits on
+/// every row — writing every page a second time — and the restored database needs no freezing vacuum later.
 /// </summary>
 internal sealed class CopyWorkers : IAsyncDisposable
 {
     private readonly Channel<CopyChunk> _chunks;
     private readonly Task[] _workers;
     private readonly CancellationTokenSource _stop;
+    private readonly bool _freeze;
 
     public CopyWorkers(string connectionString, string sessionSetup, int count, CancellationToken cancellationToken)
     {
+        _freeze = count == 1;
         _chunks = Channel.CreateBounded<CopyChunk>(new BoundedChannelOptions(count * 2) { SingleWriter = true });
         _stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         _workers = Enumerable.Range(0, count).Select(_ => Task.Run(() => RunAsync(connectionString, sessionSetup, _stop.Token))).ToArray();
@@ -103,12 +108,8 @@ internal sealed class CopyWorkers : IAsyncDisposable
                 {
                     if (chunk.CopyCommand != current)
                     {
-                        if (writer is not null)
-                        {
-                            await writer.DisposeAsync();
-                        }
-
-                        writer = await connection.BeginTextImportAsync(chunk.CopyCommand, cancellationToken);
+                        await FinishTableAsync(connection, writer, cancellationToken);
+                        writer = await StartTableAsync(connection, chunk.CopyCommand, cancellationToken);
                         copyData = ((StreamWriter)writer).BaseStream;
                         current = chunk.CopyCommand;
                     }
@@ -123,11 +124,8 @@ internal sealed class CopyWorkers : IAsyncDisposable
                 }
             }
 
-            if (writer is not null)
-            {
-                await writer.DisposeAsync();
-                writer = null;
-            }
+            await FinishTableAsync(connection, writer, cancellationToken);
+            writer = null;
         }
         catch
         {
@@ -135,5 +133,38 @@ internal sealed class CopyWorkers : IAsyncDisposable
             await _stop.CancelAsync();
             throw;
         }
+    }
+
+    private async Task<TextWriter> StartTableAsync(NpgsqlConnection connection, string copyCommand, CancellationToken cancellationToken)
+    {
+        if (!_freeze)
+        {
+            return await connection.BeginTextImportAsync(copyCommand, cancellationToken);
+        }
+
+        // ONLY: an inheritance parent's children may already be loaded.
+        var table = PostData.CopyTable(copyCommand);
+        await ExecuteAsync(connection, table is null ? "BEGIN;" : $"BEGIN; TRUNCATE ONLY {table};", cancellationToken);
+        return await connection.BeginTextImportAsync(table is null ? copyCommand : copyCommand[..^";".Length] + " WITH (FREEZE);", cancellationToken);
+    }
+
+    private async Task FinishTableAsync(NpgsqlConnection connection, TextWriter? writer, CancellationToken cancellationToken)
+    {
+        if (writer is null)
+        {
+            return;
+        }
+
+        await writer.DisposeAsync();
+        if (_freeze)
+        {
+            await ExecuteAsync(connection, "COMMIT", cancellationToken);
+        }
+    }
+
+    private static async Task ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 }

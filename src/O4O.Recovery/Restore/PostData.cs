@@ -301,12 +301,15 @@ internal sealed partial class PostData : IAsyncDisposable
     [GeneratedRegex(@"^--\n-- (?:Data for )?Name: [^\n]*?; Type: (?<type>[^;\n]+);[^\n]*\n--\n", RegexOptions.Multiline)]
     private static partial Regex Header();
 
-    [GeneratedRegex(@"^COPY (?<table>\S+) ")]
+    /// <summary>A table name as pg_dump writes it: schema-qualified, each part quoted when it must be.</summary>
+    private const string QualifiedName = @"(?:""(?:[^""]|"""")*""|[^\s"".(]+)(?:\.(?:""(?:[^""]|"""")*""|[^\s"".(]+))?";
+
+    [GeneratedRegex("^COPY (?<table>" + QualifiedName + ") ")]
     private static partial Regex CopyTarget();
 
-    [GeneratedRegex(@"^(?:ALTER TABLE ONLY (?<table>\S+)\n\s+ADD CONSTRAINT |CREATE (?:UNIQUE )?INDEX \S+ ON (?:ONLY )?(?<table>\S+) USING )", RegexOptions.Multiline)]
+    [GeneratedRegex(@"^(?:ALTER TABLE ONLY (?<table>" + QualifiedName + @")\n\s+ADD CONSTRAINT |CREATE (?:UNIQUE )?INDEX (?:""(?:[^""]|"""")*""|\S+) ON (?:ONLY )?(?<table>" + QualifiedName + ") USING )", RegexOptions.Multiline)]
     private static partial Regex IndexTarget();
 
-    [GeneratedRegex(@"^ALTER TABLE ONLY (?<table>[^\n]+)\n\s+ADD CONSTRAINT (?<name>[a-z_][a-z0-9_$]*|""(?:[^""]|"""")+"") FOREIGN KEY (?:(?!NOT VALID)[^;])*?REFERENCES (?<references>(?:""(?:[^""]|"""")+""|[^\s(""])+(?:\.(?:""(?:[^""]|"""")+""|[^\s(""])+)?)\((?:(?!NOT VALID)[^;])*;\s*$", RegexOptions.Multiline)]
+    [GeneratedRegex(@"^ALTER TABLE ONLY (?<table>[^\n]+)\n\s+ADD CONSTRAINT (?<name>[a-z_][a-z0-9_$]*|""(?:[^""]|"""")+"") FOREIGN KEY (?:(?!NOT VALID)[^;])*?REFERENCES (?<references>" + QualifiedName + @")\((?:(?!NOT VALID)[^;])*;\s*$", RegexOptions.Multiline)]
     private static partial Regex ForeignKeyStatement();
 }

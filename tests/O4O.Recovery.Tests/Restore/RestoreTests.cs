@@ -51,16 +51,17 @@ public sealed class RestoreTests(ManagedPostgresFixture postgres)
     }
 
     [Fact]
-    public async Task Tables_whose_keys_reference_each_other_come_back_with_both_keys_validated()
+    public async Task Tables_whose_keys_reference_each_other_come_back_with_both_keys_validated_whatever_their_names()
     {
         using var bed = await BackupTestBed.CreateAsync(postgres);
         await PlatformSchema.ScalarAsync(bed.Database, """
-            CREATE TABLE teams (id int PRIMARY KEY, captain_id int);
-            CREATE TABLE members (id int PRIMARY KEY, team_id int NOT NULL REFERENCES teams(id));
-            ALTER TABLE teams ADD CONSTRAINT teams_captain_fkey FOREIGN KEY (captain_id) REFERENCES members(id) DEFERRABLE INITIALLY DEFERRED;
+            CREATE TABLE "Teams" (id int PRIMARY KEY, captain_id int);
+            CREATE TABLE "team members" (id int PRIMARY KEY, team_id int NOT NULL REFERENCES "Teams"(id));
+            CREATE INDEX "members by team" ON "team members" (team_id);
+            ALTER TABLE "Teams" ADD CONSTRAINT teams_captain_fkey FOREIGN KEY (captain_id) REFERENCES "team members"(id) DEFERRABLE INITIALLY DEFERRED;
             BEGIN;
-            INSERT INTO teams SELECT g, CASE WHEN g <= 50 THEN g * 10 END FROM generate_series(1, 60) g;
-            INSERT INTO members SELECT g, 1 + g / 10 FROM generate_series(10, 500) g;
+            INSERT INTO "Teams" SELECT g, CASE WHEN g <= 50 THEN g * 10 END FROM generate_series(1, 60) g;
+            INSERT INTO "team members" SELECT g, 1 + g / 10 FROM generate_series(10, 500) g;
             COMMIT;
             """);
         const string Keys = "SELECT string_agg(conname || '=' || convalidated, ',' ORDER BY conname) FROM pg_constraint WHERE contype = 'f'";
@@ -71,7 +72,35 @@ public sealed class RestoreTests(ManagedPostgresFixture postgres)
 
         Assert.Equal(before, await PlatformSchema.ScalarAsync(bed.Database, Keys));
         Assert.Contains("teams_captain_fkey=True", (string)before!, StringComparison.OrdinalIgnoreCase);
-        Assert.Contains("members_team_id_fkey=True", (string)before!, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("team members_team_id_fkey=True", (string)before!, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(491L, await PlatformSchema.ScalarAsync(bed.Database, "SELECT count(*) FROM \"team members\""));
+    }
+
+    [Fact]
+    public async Task Restored_rows_are_frozen_so_index_only_scans_work_at_once_without_a_vacuum()
+    {
+        using var bed = await BackupTestBed.CreateAsync(postgres);
+        var backup = await bed.BackupAsync();
+
+        await bed.Restore().RestoreAsync(backup.ArchivePath, databaseOnly: true, _ => true, null, CancellationToken.None);
+
+        await using var connection = new NpgsqlConnection(bed.Database);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("""
+            SET enable_seqscan = off; SET enable_bitmapscan = off;
+            EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) SELECT count(*) FROM order_items WHERE order_id > 0;
+            """, connection);
+        var plan = new List<string>();
+        await using (var reader = await command.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                plan.Add(reader.GetString(0).Trim());
+            }
+        }
+
+        Assert.Contains(plan, line => line.Contains("Index Only Scan", StringComparison.Ordinal));
+        Assert.Contains("Heap Fetches: 0", plan);
     }
 
     [Fact]
