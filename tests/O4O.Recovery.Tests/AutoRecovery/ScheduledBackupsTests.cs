@@ -1,0 +1,62 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Time.Testing;
+using O4O.Recovery.AutoRecovery;
+using O4O.Recovery.Configuration;
+using O4O.Recovery.Incidents;
+using O4O.Recovery.Tests.Backups;
+using O4O.Tests.Shared;
+
+namespace O4O.Recovery.Tests.AutoRecovery;
+
+[Collection(PostgresCollection.Name)]
+public sealed class ScheduledBackupsTests(ManagedPostgresFixture postgres)
+{
+    [Fact]
+    public async Task A_failed_scheduled_backup_opens_an_incident_and_the_next_good_one_resolves_it()
+    {
+        using var bed = await BackupTestBed.CreateAsync(postgres, seed: false);
+        var missing = "m" + Guid.NewGuid().ToString("N")[..12];
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 26, 14, 0, 30, TimeSpan.Zero));
+        using var engine = new IncidentEngine(bed.Home, new ConfigurationBuilder().Build(), time);
+        var backups = new ScheduledBackups(bed.Home,
+            new DatabaseOptions { ConnectionString = postgres.Cluster.ConnectionString(), Name = missing },
+            new BackupOptions { Directory = bed.BackupDirectory, Schedule = "* * * * *" }, engine.Journal, time);
+        using var stop = new CancellationTokenSource();
+        var running = backups.RunAsync(stop.Token);
+
+        var failed = await NextMinuteUntilAsync(time, engine.Store, incidents => incidents.Count == 1);
+        Assert.StartsWith("backups: scheduled backup failed:", failed[0].Title, StringComparison.Ordinal);
+        Assert.Contains(missing, failed[0].Title, StringComparison.Ordinal);
+        Assert.Null(failed[0].ResolvedAt);
+
+        await postgres.Cluster.EnsureDatabaseAsync(missing);
+        var resolved = await NextMinuteUntilAsync(time, engine.Store, incidents => incidents is [{ ResolvedAt: not null }]);
+        await stop.CancelAsync();
+        await running;
+
+        var timeline = await engine.Store.TimelineAsync(resolved[0].Id, CancellationToken.None);
+        Assert.Contains(timeline, entry => entry.Kind == "Recovered" && entry.Text.Contains("a backup succeeded: o4o_backup_", StringComparison.Ordinal));
+        Assert.Single(Directory.GetFiles(bed.BackupDirectory, "o4o_backup_*.tar.gz"));
+    }
+
+    /// <summary>Moves the fake clock a minute at a time (the schedule's period), giving each real backup time to run.</summary>
+    private static async Task<IReadOnlyList<Incident>> NextMinuteUntilAsync(FakeTimeProvider time, IncidentStore store, Func<IReadOnlyList<Incident>, bool> done)
+    {
+        for (var minute = 0; minute < 20; minute++)
+        {
+            time.Advance(TimeSpan.FromMinutes(1));
+            for (var poll = 0; poll < 100; poll++)
+            {
+                var incidents = await store.ListAsync(CancellationToken.None);
+                if (done(incidents))
+                {
+                    return incidents;
+                }
+
+                await Task.Delay(50);
+            }
+        }
+
+        throw new TimeoutException("The scheduled backups did not get there in 20 scheduled runs.");
+    }
+}
