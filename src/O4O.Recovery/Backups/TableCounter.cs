@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using Npgsql;
 using O4O.Recovery.Postgres;
@@ -32,21 +33,40 @@ public static class TableCounter
     /// <summary>Rows per table on <paramref name="connections"/> connections at once (no common snapshot: for a database nobody writes to).</summary>
     public static async Task<SortedDictionary<string, long>> CountInParallelAsync(string connectionString, int connections, CancellationToken cancellationToken)
     {
-        List<UserTable> tables;
-        await using (var connection = new NpgsqlConnection(connectionString))
+        var tables = new ConcurrentQueue<UserTable>();
+        await using (var connection = await OpenCounterAsync(connectionString, cancellationToken))
         {
-            await connection.OpenAsync(cancellationToken);
-            tables = await ListAsync(connection, null, cancellationToken);
+            (await ListAsync(connection, null, cancellationToken)).ForEach(tables.Enqueue);
         }
 
-        var counts = new System.Collections.Concurrent.ConcurrentDictionary<string, long>();
-        await Parallel.ForEachAsync(tables, new ParallelOptions { MaxDegreeOfParallelism = connections, CancellationToken = cancellationToken }, async (table, token) =>
+        var counts = new ConcurrentDictionary<string, long>();
+        await Task.WhenAll(Enumerable.Range(0, Math.Min(connections, tables.Count)).Select(_ => Task.Run(async () =>
         {
-            await using var connection = new NpgsqlConnection(connectionString);
-            await connection.OpenAsync(token);
-            counts[table.Key] = await CountOneAsync(connection, null, table, token);
-        });
+            await using var connection = await OpenCounterAsync(connectionString, cancellationToken);
+            while (tables.TryDequeue(out var table))
+            {
+                counts[table.Key] = await CountOneAsync(connection, null, table, cancellationToken);
+            }
+        }, cancellationToken)));
         return new SortedDictionary<string, long>(counts, StringComparer.Ordinal);
+    }
+
+    /// <summary>A connection for counting side by side with others: a parallel scan's workers would only compete with them.</summary>
+    private static async Task<NpgsqlConnection> OpenCounterAsync(string connectionString, CancellationToken cancellationToken)
+    {
+        var connection = new NpgsqlConnection(connectionString);
+        try
+        {
+            await connection.OpenAsync(cancellationToken);
+            await using var serial = new NpgsqlCommand("SET max_parallel_workers_per_gather = 0", connection);
+            await serial.ExecuteNonQueryAsync(cancellationToken);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
     }
 
     private static async Task<List<UserTable>> ListAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, CancellationToken cancellationToken)

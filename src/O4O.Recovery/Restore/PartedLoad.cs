@@ -15,10 +15,11 @@ internal static class PartedLoad
     {
         var parts = manifest.DatabaseParts!;
         CheckTiling(archive, manifest, parts);
+        // The post-data part lies at the end of the member: reading it means passing all of it, so that runs while the schema loads.
+        var postDataPart = Task.Run(() => ReadPartAsync(server, archive, manifest, parts[^1], database, null, cancellationToken), cancellationToken);
         var (session, schema, _) = await ReadPartAsync(server, archive, manifest, parts[0], database, null, cancellationToken);
         await Psql.RunAsync(server, database, schema, cancellationToken);
-        var (_, postDataText, _) = await ReadPartAsync(server, archive, manifest, parts[^1], database, null, cancellationToken);
-        await using var postData = new PostData(server, database, session, postDataText, Math.Max(2, Environment.ProcessorCount), cancellationToken);
+        await using var postData = new PostData(server, database, session, (await postDataPart).Statements, Math.Max(2, Environment.ProcessorCount), cancellationToken);
 
         var loaded = new long[parts.Count];
         var data = parts.Select((part, index) => (part, index)).Where(item => item.part.Section == "data").Select(item => Task.Run(async () =>

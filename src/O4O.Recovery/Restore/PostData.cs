@@ -51,7 +51,10 @@ internal sealed partial class PostData : IAsyncDisposable
     /// <param name="cancellationToken">Stops the work.</param>
     public PostData(ResolvedDatabaseServer server, string database, string session, string text, int connections, CancellationToken cancellationToken)
     {
-        (_server, _database, _setup) = (server, database, session + "SET maintenance_work_mem = '256MB';");
+        // One step per connection and one connection per core already keep every core busy: parallel workers would
+        // only add processes competing for the same cores.
+        (_server, _database, _setup) = (server, database,
+            session + "SET maintenance_work_mem = '256MB'; SET max_parallel_maintenance_workers = 0; SET max_parallel_workers_per_gather = 0;");
         var rest = new StringBuilder(session);
         foreach (var (type, sql) in Split(text))
         {
