@@ -11,7 +11,7 @@ namespace O4O.Recovery.Backups;
 /// </summary>
 internal static partial class GzipChunk
 {
-    private const string Libdeflate = "libdeflate.so.0";
+    internal const string Libdeflate = "libdeflate.so.0";
     private const int LibdeflateLevel = 3;
 
     /// <summary>zlib-ng level 5 compresses as small as level 6 and <c>gzip -6</c> in less time; levels 2–3 are larger than <c>gzip -6</c>.</summary>

@@ -1,4 +1,3 @@
-using System.IO.Compression;
 using O4O.Recovery.Backups;
 
 namespace O4O.Recovery.Restore;
@@ -48,7 +47,7 @@ internal static class PartedLoad
         string statements;
         try
         {
-            await using var sql = new GZipStream(hashing, CompressionMode.Decompress, leaveOpen: true);
+            await using var sql = GzipMemberReader.Open(hashing);
             statements = await loader.LoadPartAsync(sql, progress, cancellationToken);
             await hashing.CopyToAsync(Stream.Null, cancellationToken);
         }
