@@ -18,14 +18,16 @@ public static class ArchiveLoad
         var manifest = await ArchiveReader.ReadManifestAsync(archive, cancellationToken);
         if (manifest.DatabaseParts is { Count: > 0 })
         {
-            await PartedLoad.LoadAsync(server, archive, manifest, database, progress, cancellationToken);
+            // Indexes, keys and the rest of the post-data section change no row count: the counting runs beside them.
+            await PartedLoad.LoadAsync(server, archive, manifest, database, progress,
+                () => VerifyRowCountsAsync(server, database, manifest, cancellationToken), cancellationToken);
         }
         else
         {
             await LoadSequentiallyAsync(server, archive, manifest, database, progress, cancellationToken);
+            await VerifyRowCountsAsync(server, database, manifest, cancellationToken);
         }
 
-        await VerifyRowCountsAsync(server, database, manifest, cancellationToken);
         return manifest;
     }
 

@@ -10,7 +10,9 @@ namespace O4O.Recovery.Restore;
 /// </summary>
 internal static class PartedLoad
 {
-    public static async Task LoadAsync(ResolvedDatabaseServer server, string archive, BackupManifest manifest, string database, IProgress<long>? progress, CancellationToken cancellationToken)
+    /// <summary>Loads the dump; <paramref name="dataLoaded"/> starts once every row is in and runs beside the post-data work.</summary>
+    public static async Task LoadAsync(ResolvedDatabaseServer server, string archive, BackupManifest manifest, string database, IProgress<long>? progress,
+        Func<Task> dataLoaded, CancellationToken cancellationToken)
     {
         var parts = manifest.DatabaseParts!;
         CheckTiling(archive, manifest, parts);
@@ -32,7 +34,7 @@ internal static class PartedLoad
             return result;
         }, cancellationToken)).ToList();
         var parted = await Task.WhenAll(data);
-        await postData.CompleteAsync(string.Concat(parted.Select(part => part.Statements)));
+        await Task.WhenAll(dataLoaded(), postData.CompleteAsync(string.Concat(parted.Select(part => part.Statements))));
     }
 
     /// <summary>Loads one part's COPY data and returns its session settings, its other statements and the tables it loaded.</summary>
