@@ -30,6 +30,7 @@ internal sealed partial class GzipMemberReader : ReadOnlyStream
     private bool _sourceEnded;
     private int _outputStart;
     private int _outputEnd;
+    private bool _disposed;
 
     private GzipMemberReader(Stream source)
     {
@@ -83,7 +84,12 @@ internal sealed partial class GzipMemberReader : ReadOnlyStream
 
     protected override void Dispose(bool disposing)
     {
-        FreeDecompressor(_decompressor);
+        if (!_disposed)
+        {
+            _disposed = true;
+            FreeDecompressor(_decompressor);
+        }
+
         base.Dispose(disposing);
     }
 
