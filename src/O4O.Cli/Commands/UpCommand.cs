@@ -22,9 +22,20 @@ internal static class UpCommand
         context.Home.EnsureCreated();
         var platform = context.Bind<PlatformOptions>(PlatformOptions.Section);
         var assembly = PlatformLaunch.ResolveAssembly(platform.Assembly, AppContext.BaseDirectory);
+        var backup = context.Bind<BackupOptions>(BackupOptions.Section);
+        try
+        {
+            backup.ParseSchedule();
+        }
+        catch (FormatException exception)
+        {
+            // Refused before anything starts: a conductor without a valid schedule would never make a backup.
+            throw new InvalidConfigurationException(BackupOptions.Section, exception);
+        }
+
         var settings = new ConductorSettings(context.Bind<DatabaseOptions>(DatabaseOptions.Section), platform,
             context.Bind<SupervisionOptions>(SupervisionOptions.Section), context.Bind<AutoRecoveryOptions>(AutoRecoveryOptions.Section),
-            context.Bind<BackupOptions>(BackupOptions.Section), context.Bind<NginxOptions>(NginxOptions.Section), context.Configuration());
+            backup, context.Bind<NginxOptions>(NginxOptions.Section), context.Configuration());
         var conductor = new Conductor(context.Home, settings, assembly, new UpReporter(context.Error), TimeProvider.System);
 
         using var stop = new CancellationTokenSource();

@@ -10,11 +10,19 @@ namespace O4O.Recovery.AutoRecovery;
 /// <c>o4o backup create</c> and recorded in the catalogue and, as events, in the journals. A failed backup is never
 /// silent: it is a detected failure of the <c>backups</c> component, which opens an incident (and so pages and
 /// escalates like any outage — without a backup the runbook's phase 3 has nothing to restore), and the next backup
-/// that succeeds is its recovery.
+/// that succeeds is its recovery. A run missed while no conductor ran is caught up shortly after the start, the way
+/// anacron or a persistent systemd timer would.
 /// </summary>
 public sealed class ScheduledBackups(O4OHome home, DatabaseOptions database, BackupOptions backup, IRecoveryJournal journal, TimeProvider time)
 {
     private const string Component = "backups";
+
+    /// <summary>
+    /// A run the schedule missed while no conductor ran (or the first backup of a new installation) is made this long
+    /// after the start rather than at the next scheduled time: late enough that starting up, and any recovery that
+    /// needs, comes first.
+    /// </summary>
+    public static readonly TimeSpan CatchUpDelay = TimeSpan.FromMinutes(10);
 
     // A failure before this conductor started may have left an incident open: the first good backup reports a recovery.
     private bool _mayBeFailing = true;
@@ -25,21 +33,27 @@ public sealed class ScheduledBackups(O4OHome home, DatabaseOptions database, Bac
         CronExpression schedule;
         try
         {
-            schedule = CronExpression.Parse(backup.Schedule);
+            schedule = backup.ParseSchedule();
         }
-        catch (CronFormatException exception)
+        catch (FormatException exception)
         {
+            // `o4o up` refuses such a schedule before it starts anything; this covers a conductor started another way.
             await journal.RecordAsync(new RecoveryEvent(time.GetUtcNow(), Component, RecoveryEventKind.Note,
-                $"Backup:Schedule '{backup.Schedule}' is not a cron expression: {exception.Message}", "no scheduled backups", "waiting for a person"), stop);
+                exception.Message, "no scheduled backups", "waiting for a person"), stop);
             return;
         }
 
         try
         {
-            while (schedule.GetNextOccurrence(time.GetUtcNow(), time.LocalTimeZone) is { } next)
+            var catchUp = MissedOne(schedule) ? time.GetUtcNow() + CatchUpDelay : (DateTimeOffset?)null;
+            while (schedule.GetNextOccurrence(time.GetUtcNow(), time.LocalTimeZone) is { } occurrence)
             {
+                var (next, why) = catchUp is { } missed && missed < occurrence
+                    ? (missed, "a scheduled backup was missed (none since the schedule's last time): catching up")
+                    : (occurrence, $"scheduled backup due ({backup.Schedule})");
+                catchUp = null;
                 await Task.Delay(next - time.GetUtcNow() is { Ticks: > 0 } wait ? wait : TimeSpan.Zero, time, stop);
-                await BackUpAsync(stop);
+                await BackUpAsync(why, stop);
             }
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
@@ -48,9 +62,21 @@ public sealed class ScheduledBackups(O4OHome home, DatabaseOptions database, Bac
         }
     }
 
-    private async Task BackUpAsync(CancellationToken stop)
+    /// <summary>True when the schedule came due after the newest archive was made (or there is none): a run was missed.</summary>
+    private bool MissedOne(CronExpression schedule)
     {
-        var due = $"scheduled backup due ({backup.Schedule})";
+        var directory = backup.DirectoryFor(home);
+        if (!Directory.Exists(directory) || ArchiveName.Newest(directory) is not { } newest
+            || !ArchiveName.TryParseTime(Path.GetFileName(newest), out var made))
+        {
+            return true;
+        }
+
+        return schedule.GetNextOccurrence(made, time.LocalTimeZone) is { } due && due < time.GetUtcNow();
+    }
+
+    private async Task BackUpAsync(string due, CancellationToken stop)
+    {
         string made;
         try
         {

@@ -1,3 +1,5 @@
+using Cronos;
+
 namespace O4O.Recovery.Configuration;
 
 /// <summary>The <c>Backup</c> section: where archives go, how long they are kept, when the conductor makes them.</summary>
@@ -11,6 +13,22 @@ public sealed class BackupOptions
 
     /// <summary>The conductor's backup schedule, a cron expression (default: daily at 03:00).</summary>
     public string Schedule { get; set; } = "0 3 * * *";
+
+    /// <summary>The schedule, parsed.</summary>
+    /// <exception cref="FormatException">It is not a five-field cron expression; the message names the setting.</exception>
+    public CronExpression ParseSchedule()
+    {
+        try
+        {
+            return CronExpression.Parse(Schedule);
+        }
+        catch (CronFormatException exception)
+        {
+            throw new FormatException(
+                $"Schedule '{Schedule}' is not a cron expression (minute hour day-of-month month day-of-week, e.g. \"0 3 * * *\"): "
+                + $"{exception.Message} Set {O4OConfiguration.EnvironmentPrefix}Backup__Schedule.", exception);
+        }
+    }
 
     /// <summary>How many of the newest daily archives <c>backup prune</c> keeps (one per day).</summary>
     public int KeepDaily { get; set; } = 7;

@@ -1,4 +1,3 @@
-using Cronos;
 using O4O.Recovery.Backups;
 using O4O.Recovery.Configuration;
 using O4O.Recovery.State;
@@ -98,11 +97,11 @@ public sealed class DashboardBackups(O4OHome home, DatabaseOptions database, Bac
 
         try
         {
-            var next = CronExpression.Parse(backup.Schedule).GetNextOccurrence(archives[^1].CreatedAt, time.LocalTimeZone);
+            var next = backup.ParseSchedule().GetNextOccurrence(archives[^1].CreatedAt, time.LocalTimeZone);
             // An hour's grace: a backup takes time, and the schedule's own run may be under way.
             return next is { } due && due + TimeSpan.FromHours(1) < time.GetUtcNow();
         }
-        catch (CronFormatException)
+        catch (FormatException)
         {
             return true;
         }

@@ -90,6 +90,23 @@ public sealed class UpErrorTests
     }
 
     [Fact]
+    public async Task A_backup_schedule_that_is_not_cron_is_one_line_naming_its_setting_before_anything_starts()
+    {
+        using var cli = new CliRun();
+        cli.Settings["Backup:Schedule"] = "every night at three";
+        cli.Settings["Platform:Port"] = FreePort.Next().ToString(CultureInfo.InvariantCulture);
+        cli.Settings["Database:Port"] = FreePort.Next().ToString(CultureInfo.InvariantCulture);
+
+        var result = await cli.RunAsync("up");
+
+        Assert.Equal(ExitCodes.UsageError, result.ExitCode);
+        Assert.Contains("'every night at three' is not a cron expression", result.ErrorLines[^1]);
+        Assert.Contains("Set O4O__Backup__Schedule.", result.ErrorLines[^1]);
+        Assert.DoesNotContain("   at ", result.Error);
+        Assert.False(Directory.Exists(cli.Home.PostgresData), "the cluster was set up before the configuration was checked");
+    }
+
+    [Fact]
     public async Task A_second_conductor_for_the_same_home_is_refused_in_one_line()
     {
         using var cli = new CliRun();

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Time.Testing;
 using O4O.Recovery.AutoRecovery;
+using O4O.Recovery.Backups;
 using O4O.Recovery.Configuration;
 using O4O.Recovery.Incidents;
 using O4O.Recovery.Tests.Backups;
@@ -37,6 +38,51 @@ public sealed class ScheduledBackupsTests(ManagedPostgresFixture postgres)
         var timeline = await engine.Store.TimelineAsync(resolved[0].Id, CancellationToken.None);
         Assert.Contains(timeline, entry => entry.Kind == "Recovered" && entry.Text.Contains("a backup succeeded: o4o_backup_", StringComparison.Ordinal));
         Assert.Single(Directory.GetFiles(bed.BackupDirectory, "o4o_backup_*.tar.gz"));
+    }
+
+    [Fact]
+    public async Task A_run_missed_while_no_conductor_ran_is_caught_up_ten_minutes_after_the_start_and_a_fresh_archive_needs_none()
+    {
+        using var bed = await BackupTestBed.CreateAsync(postgres);
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 26, 14, 0, 0, TimeSpan.Zero));
+        using var engine = new IncidentEngine(bed.Home, new ConfigurationBuilder().Build(), time);
+        var options = new BackupOptions { Directory = bed.BackupDirectory, Schedule = "0 3 * * *" };
+        var database = new DatabaseOptions { ConnectionString = postgres.Cluster.ConnectionString(), Name = bed.Server.DatabaseName };
+        using var stop = new CancellationTokenSource();
+
+        // Nothing since the 03:00 run: the conductor started at 14:00 makes one at 14:10, not tomorrow at 03:00.
+        var running = new ScheduledBackups(bed.Home, database, options, engine.Journal, time).RunAsync(stop.Token);
+        time.Advance(ScheduledBackups.CatchUpDelay - TimeSpan.FromMinutes(1));
+        await Task.Delay(500);
+        Assert.Empty(Directory.GetFiles(bed.BackupDirectory, "o4o_backup_*.tar.gz"));
+        time.Advance(TimeSpan.FromMinutes(1));
+        await WaitForArchivesAsync(bed, 1);
+        await stop.CancelAsync();
+        await running;
+
+        // That archive is newer than the schedule's last time: a conductor started now has nothing to catch up.
+        time.SetUtcNow(ArchiveTime(bed) + TimeSpan.FromMinutes(1));
+        using var again = new CancellationTokenSource();
+        running = new ScheduledBackups(bed.Home, database, options, engine.Journal, time).RunAsync(again.Token);
+        time.Advance(ScheduledBackups.CatchUpDelay + TimeSpan.FromMinutes(1));
+        await Task.Delay(1000);
+        await again.CancelAsync();
+        await running;
+        Assert.Single(Directory.GetFiles(bed.BackupDirectory, "o4o_backup_*.tar.gz"));
+    }
+
+    private static DateTimeOffset ArchiveTime(BackupTestBed bed) =>
+        ArchiveName.TryParseTime(Path.GetFileName(Directory.GetFiles(bed.BackupDirectory, "o4o_backup_*.tar.gz").Single()), out var made)
+            ? made : throw new InvalidOperationException("not an archive name");
+
+    private static async Task WaitForArchivesAsync(BackupTestBed bed, int count)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (Directory.GetFiles(bed.BackupDirectory, "o4o_backup_*.tar.gz").Length < count)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"no {count} archive(s) after 30 s");
+            await Task.Delay(50);
+        }
     }
 
     /// <summary>Moves the fake clock a minute at a time (the schedule's period), giving each real backup time to run.</summary>
