@@ -91,11 +91,8 @@ internal sealed class CopyWorkers : IAsyncDisposable
     {
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync(cancellationToken);
-        await using (var setup = new NpgsqlCommand(sessionSetup + "SET synchronous_commit = off;", connection))
-        {
-            // Durability comes from the synchronous commits of the post-data step that follows, which flush all WAL before it.
-            await setup.ExecuteNonQueryAsync(cancellationToken);
-        }
+        // Durability comes from the synchronous commits of the post-data step that follows, which flush all WAL before it.
+        await RestoreDatabases.ExecuteAsync(connection, sessionSetup + "SET synchronous_commit = off;", cancellationToken);
 
         TextWriter? writer = null;
         Stream? copyData = null;
@@ -144,7 +141,7 @@ internal sealed class CopyWorkers : IAsyncDisposable
 
         // ONLY: an inheritance parent's children may already be loaded.
         var table = PostData.CopyTable(copyCommand);
-        await ExecuteAsync(connection, table is null ? "BEGIN;" : $"BEGIN; TRUNCATE ONLY {table};", cancellationToken);
+        await RestoreDatabases.ExecuteAsync(connection, table is null ? "BEGIN;" : $"BEGIN; TRUNCATE ONLY {table};", cancellationToken);
         return await connection.BeginTextImportAsync(table is null ? copyCommand : copyCommand[..^";".Length] + " WITH (FREEZE);", cancellationToken);
     }
 
@@ -158,13 +155,7 @@ internal sealed class CopyWorkers : IAsyncDisposable
         await writer.DisposeAsync();
         if (_freeze)
         {
-            await ExecuteAsync(connection, "COMMIT", cancellationToken);
+            await RestoreDatabases.ExecuteAsync(connection, "COMMIT", cancellationToken);
         }
-    }
-
-    private static async Task ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)
-    {
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 }

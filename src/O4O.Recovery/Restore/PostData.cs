@@ -251,7 +251,7 @@ internal sealed partial class PostData : IAsyncDisposable
         {
             await using var connection = new NpgsqlConnection(_server.ConnectionString(_database));
             await connection.OpenAsync(cancellationToken);
-            await ExecuteAsync(connection, _setup, cancellationToken);
+            await RestoreDatabases.ExecuteAsync(connection, _setup, cancellationToken);
             await foreach (var step in _steps.Reader.ReadAllAsync(cancellationToken))
             {
                 await RunStepAsync(connection, step, cancellationToken);
@@ -273,32 +273,28 @@ internal sealed partial class PostData : IAsyncDisposable
 
     private async Task RunStepAsync(NpgsqlConnection connection, Step step, CancellationToken cancellationToken)
     {
-        for (var index = 0; index < step.Statements.Length; index++)
+        var rest = step.Statements.AsEnumerable();
+        if (step.AddsKey)
         {
-            if (index > 0 || !step.AddsKey)
-            {
-                await ExecuteAsync(connection, step.Statements[index], cancellationToken);
-                continue;
-            }
-
             // Adding a key locks both of its tables: two keys added at once in opposite directions between the
             // same tables would deadlock, so keys are added one at a time (validating them takes weaker locks).
             await _addingKey.WaitAsync(cancellationToken);
             try
             {
-                await ExecuteAsync(connection, step.Statements[index], cancellationToken);
+                await RestoreDatabases.ExecuteAsync(connection, step.Statements[0], cancellationToken);
             }
             finally
             {
                 _addingKey.Release();
             }
-        }
-    }
 
-    private static async Task ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)
-    {
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync(cancellationToken);
+            rest = rest.Skip(1);
+        }
+
+        foreach (var sql in rest)
+        {
+            await RestoreDatabases.ExecuteAsync(connection, sql, cancellationToken);
+        }
     }
 
     [GeneratedRegex(@"^--\n-- (?:Data for )?Name: [^\n]*?; Type: (?<type>[^;\n]+);[^\n]*\n--\n", RegexOptions.Multiline)]
