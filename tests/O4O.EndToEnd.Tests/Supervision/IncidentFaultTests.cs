@@ -17,7 +17,7 @@ public sealed class IncidentFaultTests
         Assert.True(UnixProcess.Signal(up.PlatformPid, UnixProcess.SigKill));
         await up.WaitForEventsAsync("platform", events => events.Any(e => e.Kind == RecoveryEventKind.Detected), TimeSpan.FromSeconds(10));
 
-        var open = Assert.Single(await control.IncidentsAsync());
+        var open = Assert.Single(await WaitForOpenIncidentsAsync(control, 1, TimeSpan.FromSeconds(10)));
         Assert.Contains("platform", open.Incident.Components);
         Assert.StartsWith("L1", open.Level);
         Assert.StartsWith("L2", open.NextLevel);
@@ -29,8 +29,7 @@ public sealed class IncidentFaultTests
 
         await control.SetAutoRecoveryAsync(enabled: true, "e2e-operator");
         await up.WaitForEventsAsync("platform", events => events.Any(e => e.Kind == RecoveryEventKind.Recovered), TimeSpan.FromSeconds(30));
-        // The incident engine reads the recovery from the journal a moment after the supervisor writes it.
-        await WaitUntilNoIncidentIsOpenAsync(control, TimeSpan.FromSeconds(10));
+        await WaitForOpenIncidentsAsync(control, 0, TimeSpan.FromSeconds(10));
         var resolved = await new IncidentStore(up.Home.StateDatabase).GetAsync(open.Incident.Id, CancellationToken.None);
         Assert.NotNull(resolved.ResolvedAt);
         var timeline = await new IncidentStore(up.Home.StateDatabase).TimelineAsync(open.Incident.Id, CancellationToken.None);
@@ -60,12 +59,22 @@ public sealed class IncidentFaultTests
         Assert.Contains(timeline, entry => entry.Text.Contains("phase 2 initial-response: DONE", StringComparison.Ordinal));
     }
 
-    private static async Task WaitUntilNoIncidentIsOpenAsync(ControlClient control, TimeSpan timeout)
+    /// <summary>
+    /// The open incidents, once there are <paramref name="count"/>: the incident engine reads a detection or a recovery
+    /// from the journal a moment after the supervisor's event log has it.
+    /// </summary>
+    private static async Task<IReadOnlyList<IncidentView>> WaitForOpenIncidentsAsync(ControlClient control, int count, TimeSpan timeout)
     {
         var deadline = DateTime.UtcNow + timeout;
-        while ((await control.IncidentsAsync()).Count > 0)
+        while (true)
         {
-            Assert.True(DateTime.UtcNow < deadline, $"the incident was still open {timeout} after the recovery");
+            var open = await control.IncidentsAsync();
+            if (open.Count == count)
+            {
+                return open;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"{open.Count} incident(s) open {timeout} after the event, not {count}");
             await Task.Delay(100);
         }
     }
