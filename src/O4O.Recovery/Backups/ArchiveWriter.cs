@@ -1,5 +1,4 @@
 using System.Formats.Tar;
-using System.IO.Compression;
 
 namespace O4O.Recovery.Backups;
 
@@ -10,44 +9,124 @@ namespace O4O.Recovery.Backups;
 public sealed record ArchiveSource(string Path, string Source, UnixFileMode Mode);
 
 /// <summary>
-/// Writes the outer <c>.tar.gz</c>: manifest first (so readers find it at once), then the members.
-/// The members are already compressed, so the outer gzip stores rather than compresses: still a valid
-/// <c>.tar.gz</c> for <c>tar -xzf</c>, at the speed of a copy.
+/// Writes the outer <c>.tar.gz</c> while the dump is made, so the dump is written once, straight into the archive.
+/// The tar holds the manifest first (so readers find it at once), then the dump, then the platform's files.
+/// Its members are compressed already, so the outer gzip stores rather than compresses, and it is written as three
+/// gzip members, which gzip and tar read as one stream (RFC 1952 §2.2): the manifest and the dump's tar header, each
+/// written last into room of a length fixed in advance, then everything else, front to back.
 /// </summary>
-internal static class ArchiveWriter
+internal sealed class ArchiveWriter : IAsyncDisposable
 {
-    /// <summary>Writes the archive to <paramref name="path"/>, fsyncs it, and returns the SHA-256 of the file.</summary>
-    public static async Task<(string Sha256, long Size)> WriteAsync(string path, byte[] manifest, IReadOnlyList<ArchiveSource> members,
-        DateTimeOffset time, CancellationToken cancellationToken)
+    private const UnixFileMode ManifestMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead;
+    private const UnixFileMode DumpMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+
+    private readonly string _path;
+    private readonly FileStream _file;
+    private StoredGzipStream? _body;
+    private HashingStream? _dump;
+    private int _manifestRoom;
+
+    private ArchiveWriter(string path)
     {
-        await using var file = new FileStream(path, new FileStreamOptions
+        _path = path;
+        _file = new FileStream(path, new FileStreamOptions
         {
             Mode = FileMode.CreateNew,
             Access = FileAccess.Write,
-            BufferSize = 0, // see DumpPartFiles: a failed final flush must not keep the handle open
+            BufferSize = 0, // see DumpPartQueue: a failed final flush must not keep the handle open
             UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
         });
-        using var hashing = new HashingStream(file, leaveOpen: true);
-        await using (var gzip = new GZipStream(hashing, CompressionLevel.NoCompression, leaveOpen: true))
-        {
-            await using var tar = new TarWriter(gzip, TarEntryFormat.Pax, leaveOpen: true);
-            using (var manifestData = new MemoryStream(manifest, writable: false))
-            {
-                await tar.WriteEntryAsync(Entry(ArchiveName.ManifestMember, manifestData, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead, time), cancellationToken);
-            }
-
-            foreach (var member in members)
-            {
-                await using var data = new FileStream(member.Source, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20, FileOptions.SequentialScan);
-                await tar.WriteEntryAsync(Entry(member.Path, data, member.Mode, time), cancellationToken);
-            }
-        }
-
-        await file.FlushAsync(cancellationToken);
-        file.Flush(flushToDisk: true);
-        return (hashing.Sha256(), file.Length);
     }
 
-    private static PaxTarEntry Entry(string name, Stream data, UnixFileMode mode, DateTimeOffset time) =>
-        new(TarEntryType.RegularFile, name) { DataStream = data, Mode = mode, ModificationTime = time };
+    /// <summary>Creates the archive file at <paramref name="path"/>, which must not exist.</summary>
+    public static ArchiveWriter Create(string path) => new(path);
+
+    /// <summary>The dump's size so far.</summary>
+    public long DumpSize => _dump?.BytesSeen ?? 0;
+
+    /// <summary>The SHA-256 of the dump written so far.</summary>
+    public string DumpSha256 => _dump?.Sha256() ?? throw new InvalidOperationException("The dump has not begun.");
+
+    /// <summary>
+    /// Leaves room for a manifest of up to <paramref name="manifestLength"/> bytes and the dump's header, and returns
+    /// the stream the dump's bytes go to.
+    /// </summary>
+    public Stream BeginDump(int manifestLength)
+    {
+        _manifestRoom = manifestLength;
+        _file.Position = ManifestMemberLength + StoredGzipStream.MemberLength(UstarHeader.Length);
+        _body = new StoredGzipStream(_file);
+        return _dump = new HashingStream(_body, leaveOpen: true);
+    }
+
+    /// <summary>
+    /// Ends the dump, adds <paramref name="files"/>, fills in the manifest and the dump's header, fsyncs the archive
+    /// and returns the SHA-256 of the whole file and its size.
+    /// </summary>
+    public async Task<(string Sha256, long Size)> FinishAsync(byte[] manifest, string dumpPath, IReadOnlyList<ArchiveSource> files,
+        DateTimeOffset time, CancellationToken cancellationToken)
+    {
+        var body = _body ?? throw new InvalidOperationException("The dump has not begun.");
+        if (manifest.Length > _manifestRoom)
+        {
+            throw new InvalidOperationException($"The manifest ({manifest.Length} bytes) outgrew the room left for it ({_manifestRoom} bytes).");
+        }
+
+        body.Write(new byte[UstarHeader.Padding(DumpSize)]);
+        if (files.Count > 0)
+        {
+            // Disposing the writer ends the tar with its two empty records.
+            await using var tar = new TarWriter(body, TarEntryFormat.Pax, leaveOpen: true);
+            foreach (var file in files)
+            {
+                await using var data = new FileStream(file.Source, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20, FileOptions.SequentialScan);
+                await tar.WriteEntryAsync(new PaxTarEntry(TarEntryType.RegularFile, file.Path) { DataStream = data, Mode = file.Mode, ModificationTime = time }, cancellationToken);
+            }
+        }
+        else
+        {
+            body.Write(new byte[2 * UstarHeader.Length]);
+        }
+
+        body.Finish();
+        _file.Position = ManifestMemberLength;
+        _file.Write(StoredGzipStream.Member(UstarHeader.For(dumpPath, DumpSize, DumpMode, time)));
+        _file.Position = 0;
+        _file.Write(StoredGzipStream.Member(ManifestRecord(manifest, time)));
+        var size = _file.Length;
+
+        // The hash reads back what the page cache holds while the disk catches up.
+        var sync = Task.Run(() => _file.Flush(flushToDisk: true), cancellationToken);
+        var sha256 = await HashingStream.FileSha256Async(_path, cancellationToken);
+        await sync;
+        return (sha256, size);
+    }
+
+    /// <summary>The manifest's tar header and data, padded with spaces (JSON whitespace) to the room left for it.</summary>
+    private byte[] ManifestRecord(byte[] manifest, DateTimeOffset time)
+    {
+        var record = new byte[UstarHeader.Length + _manifestRoom + UstarHeader.Padding(_manifestRoom)];
+        UstarHeader.For(ArchiveName.ManifestMember, _manifestRoom, ManifestMode, time).CopyTo(record, 0);
+        manifest.CopyTo(record, UstarHeader.Length);
+        record.AsSpan(UstarHeader.Length + manifest.Length, _manifestRoom - manifest.Length).Fill((byte)' ');
+        return record;
+    }
+
+    private long ManifestMemberLength =>
+        StoredGzipStream.MemberLength(UstarHeader.Length + _manifestRoom + UstarHeader.Padding(_manifestRoom));
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_dump is not null)
+        {
+            await _dump.DisposeAsync();
+        }
+
+        if (_body is not null)
+        {
+            await _body.DisposeAsync();
+        }
+
+        await _file.DisposeAsync();
+    }
 }

@@ -43,31 +43,42 @@ public sealed class BackupCreator(O4OHome home, string backupDirectory, Resolved
         var clock = Stopwatch.StartNew();
         var stamp = UnusedStamp(started);
         var archive = Path.Combine(backupDirectory, ArchiveName.For(stamp));
-        var dumpFile = Path.Combine(backupDirectory, $"{TemporaryPrefix}{Guid.NewGuid():N}.sql.gz");
         var partialArchive = Path.Combine(backupDirectory, $"{TemporaryPrefix}{Path.GetFileName(archive)}");
         try
         {
             var previous = ArchiveName.Newest(backupDirectory);
             var previousHash = previous is null ? null : Task.Run(() => HashOf(previous, knownHashes, cancellationToken), cancellationToken);
-            DumpResult dump;
-            await using (var dumpStream = new FileStream(dumpFile, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0))
+            var files = PlatformFiles.Collect(home, includeSecrets);
+            var described = await PlatformFiles.DescribeAsync(files, cancellationToken);
+            var dumpMember = ArchiveName.DatabaseMember(stamp);
+            BackupManifest manifest;
+            (string Sha256, long Size) written;
+            await using (var writer = ArchiveWriter.Create(partialArchive))
             {
-                // No fsync here: this file is only read back into the archive, which is synced before it is published.
-                dump = await SnapshotDump.RunAsync(server, backupDirectory, dumpStream, progress, cancellationToken);
+                await using (var dump = await SnapshotDump.StartAsync(server, backupDirectory, progress, cancellationToken))
+                {
+                    BackupManifest Manifest(TimeSpan duration, IReadOnlyDictionary<string, long> counts, ManifestMember dumped, string? previousSha256, IReadOnlyList<DumpPartInfo> parts) =>
+                        new(BackupManifest.CurrentFormat, started, duration,
+                            $"{dump.ToolVersion}; o4o {typeof(BackupCreator).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion}",
+                            dump.ServerVersion, server.DatabaseName, counts, [.. described, dumped],
+                            previous is null ? null : Path.GetFileName(previous), previousSha256, parts);
+
+                    // The manifest leads the archive but is known only at the end: room is left for the longest it can be.
+                    var unknownHash = new string('f', 64);
+                    var longest = Manifest(TimeSpan.MaxValue, dump.RowCounts.ToDictionary(count => count.Key, _ => long.MaxValue),
+                        new ManifestMember(dumpMember, long.MaxValue, unknownHash), previous is null ? null : unknownHash,
+                        [.. dump.Sections.Select(section => new DumpPartInfo(section, long.MaxValue, long.MaxValue, unknownHash))]);
+                    var parts = await dump.WriteToAsync(writer.BeginDump(longest.ToJson().Length), cancellationToken);
+                    manifest = Manifest(clock.Elapsed, dump.RowCounts, new ManifestMember(dumpMember, writer.DumpSize, writer.DumpSha256),
+                        previousHash is null ? null : await previousHash, parts);
+                }
+
+                written = await writer.FinishAsync(manifest.ToJson(), dumpMember, files, started, cancellationToken);
             }
 
-            var members = PlatformFiles.Collect(home, includeSecrets);
-            members.Add(new ArchiveSource(ArchiveName.DatabaseMember(stamp), dumpFile, UnixFileMode.UserRead | UnixFileMode.UserWrite));
-            var described = await PlatformFiles.DescribeAsync(members, dumpFile, dump.Output, cancellationToken);
-            var manifest = new BackupManifest(BackupManifest.CurrentFormat, started, clock.Elapsed,
-                $"{dump.ToolVersion}; o4o {typeof(BackupCreator).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion}",
-                dump.ServerVersion, server.DatabaseName, dump.RowCounts, described,
-                previous is null ? null : Path.GetFileName(previous), previousHash is null ? null : await previousHash, dump.Parts);
-
-            var (sha256, size) = await ArchiveWriter.WriteAsync(partialArchive, manifest.ToJson(), members, started, cancellationToken);
             File.Move(partialArchive, archive);
             AtomicFile.FlushDirectory(backupDirectory);
-            return new BackupResult(archive, manifest, sha256, size);
+            return new BackupResult(archive, manifest, written.Sha256, written.Size);
         }
         catch (IOException exception)
         {
@@ -75,7 +86,6 @@ public sealed class BackupCreator(O4OHome home, string backupDirectory, Resolved
         }
         finally
         {
-            File.Delete(dumpFile);
             File.Delete(partialArchive);
         }
     }

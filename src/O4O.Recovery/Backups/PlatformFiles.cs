@@ -28,15 +28,13 @@ internal static class PlatformFiles
         return members;
     }
 
-    /// <summary>Sizes and hashes of every member; the dump's were taken while it was written.</summary>
-    public static async Task<List<ManifestMember>> DescribeAsync(IEnumerable<ArchiveSource> members, string dumpFile, CompressedOutput dump, CancellationToken cancellationToken)
+    /// <summary>Sizes and hashes of the platform's files.</summary>
+    public static async Task<List<ManifestMember>> DescribeAsync(IEnumerable<ArchiveSource> members, CancellationToken cancellationToken)
     {
         var described = new List<ManifestMember>();
         foreach (var member in members)
         {
-            described.Add(member.Source == dumpFile
-                ? new ManifestMember(member.Path, dump.OutputBytes, dump.Sha256)
-                : new ManifestMember(member.Path, new FileInfo(member.Source).Length, await HashingStream.FileSha256Async(member.Source, cancellationToken)));
+            described.Add(new ManifestMember(member.Path, new FileInfo(member.Source).Length, await HashingStream.FileSha256Async(member.Source, cancellationToken)));
         }
 
         return described;

@@ -1,3 +1,5 @@
+using System.Formats.Tar;
+using System.IO.Compression;
 using Npgsql;
 using O4O.Recovery.Restore;
 using O4O.Recovery.Tests.Backups;
@@ -109,13 +111,8 @@ public sealed class RestoreTests(ManagedPostgresFixture postgres)
         using var bed = await BackupTestBed.CreateAsync(postgres);
         var before = await PlatformSchema.HashesAsync(bed.Database);
         var backup = await bed.BackupAsync();
-        var extracted = Directory.CreateTempSubdirectory("o4o-parts-").FullName;
-        await System.Formats.Tar.TarFile.ExtractToDirectoryAsync(new System.IO.Compression.GZipStream(File.OpenRead(backup.ArchivePath), System.IO.Compression.CompressionMode.Decompress), extracted, false);
         var plain = Path.Combine(bed.BackupDirectory, "o4o_backup_20990101_000000.tar.gz");
-        var member = backup.Manifest.DatabaseMember.Path;
-        await O4O.Recovery.Backups.ArchiveWriter.WriteAsync(plain, (backup.Manifest with { DatabaseParts = null }).ToJson(),
-            [new O4O.Recovery.Backups.ArchiveSource(member, Path.Combine(extracted, member), UnixFileMode.UserRead)], DateTimeOffset.UtcNow, CancellationToken.None);
-        Directory.Delete(extracted, recursive: true);
+        await WriteWithoutPartOffsetsAsync(backup, plain);
         await PlatformSchema.ScalarAsync(bed.Database, Damage);
 
         await bed.Restore().RestoreAsync(plain, databaseOnly: true, _ => true, null, CancellationToken.None);
@@ -222,5 +219,29 @@ public sealed class RestoreTests(ManagedPostgresFixture postgres)
     private sealed class SynchronousProgress(Action onReport) : IProgress<long>
     {
         public void Report(long value) => onReport();
+    }
+
+    /// <summary>Rewrites <paramref name="backup"/> the way archives were written before the manifest recorded part offsets.</summary>
+    private static async Task WriteWithoutPartOffsetsAsync(O4O.Recovery.Backups.BackupResult backup, string path)
+    {
+        var member = backup.Manifest.DatabaseMember.Path;
+        using var dump = new MemoryStream();
+        await using (var reader = new TarReader(new GZipStream(File.OpenRead(backup.ArchivePath), CompressionMode.Decompress)))
+        {
+            while (await reader.GetNextEntryAsync() is { } entry)
+            {
+                if (entry.Name == member)
+                {
+                    await entry.DataStream!.CopyToAsync(dump);
+                }
+            }
+        }
+
+        await using var gzip = new GZipStream(File.Create(path), CompressionLevel.NoCompression);
+        await using var tar = new TarWriter(gzip, TarEntryFormat.Pax);
+        using var manifest = new MemoryStream((backup.Manifest with { DatabaseParts = null }).ToJson());
+        await tar.WriteEntryAsync(new PaxTarEntry(TarEntryType.RegularFile, O4O.Recovery.Backups.ArchiveName.ManifestMember) { DataStream = manifest });
+        dump.Position = 0;
+        await tar.WriteEntryAsync(new PaxTarEntry(TarEntryType.RegularFile, member) { DataStream = dump });
     }
 }

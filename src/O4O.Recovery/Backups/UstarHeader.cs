@@ -1,0 +1,69 @@
+using System.Buffers.Binary;
+using System.Text;
+
+namespace O4O.Recovery.Backups;
+
+/// <summary>
+/// A POSIX ustar header for a regular file, built apart from its data. <see cref="System.Formats.Tar.TarWriter"/> writes
+/// a header only together with the data behind it; the archive writes the manifest's and the dump's headers last,
+/// once their sizes are known, into room left for them. Sizes from 8 GiB up use the base-256 size field of GNU tar,
+/// which GNU tar, bsdtar, Python and .NET read.
+/// </summary>
+internal static class UstarHeader
+{
+    /// <summary>A header's length; a member's data is padded to a multiple of it.</summary>
+    public const int Length = 512;
+
+    private const long LargestOctalSize = (1L << 33) - 1;
+
+    /// <summary>The header of <paramref name="name"/> (ASCII, at most 100 bytes) holding <paramref name="size"/> bytes.</summary>
+    public static byte[] For(string name, long size, UnixFileMode mode, DateTimeOffset time)
+    {
+        if (name.Length > 100 || !Ascii.IsValid(name))
+        {
+            throw new ArgumentException($"'{name}' does not fit a ustar name field.", nameof(name));
+        }
+
+        var header = new byte[Length];
+        Encoding.ASCII.GetBytes(name, header);
+        Octal(header.AsSpan(100, 8), (long)mode);
+        Octal(header.AsSpan(108, 8), 0); // uid
+        Octal(header.AsSpan(116, 8), 0); // gid
+        if (size <= LargestOctalSize)
+        {
+            Octal(header.AsSpan(124, 12), size);
+        }
+        else
+        {
+            header[124] = 0x80;
+            BinaryPrimitives.WriteInt64BigEndian(header.AsSpan(128, 8), size);
+        }
+
+        Octal(header.AsSpan(136, 12), time.ToUnixTimeSeconds());
+        header[156] = (byte)'0'; // regular file
+        "ustar\0"u8.CopyTo(header.AsSpan(257));
+        "00"u8.CopyTo(header.AsSpan(263));
+
+        // The checksum is the sum of the header's bytes with its own field read as spaces.
+        header.AsSpan(148, 8).Fill((byte)' ');
+        var checksum = 0;
+        foreach (var b in header)
+        {
+            checksum += b;
+        }
+
+        Octal(header.AsSpan(148, 7), checksum);
+        return header;
+    }
+
+    /// <summary>The bytes that pad <paramref name="size"/> bytes of data to a whole number of headers' lengths.</summary>
+    public static int Padding(long size) => (int)((Length - size % Length) % Length);
+
+    /// <summary>Zero-padded octal digits and a terminating NUL, filling <paramref name="field"/>.</summary>
+    private static void Octal(Span<byte> field, long value)
+    {
+        var digits = Convert.ToString(value, 8).PadLeft(field.Length - 1, '0');
+        Encoding.ASCII.GetBytes(digits, field);
+        field[^1] = 0;
+    }
+}
