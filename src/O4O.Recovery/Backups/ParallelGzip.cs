@@ -29,7 +29,7 @@ public static class ParallelGzip
         var inFlight = new Queue<Task<Compressed>>();
         var maxInFlight = Environment.ProcessorCount + 1;
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        long input = 0, output = 0;
+        long input = 0, output = 0, chunks = 0;
         try
         {
             while (true)
@@ -44,7 +44,8 @@ public static class ParallelGzip
 
                 input += length;
                 progress?.Report(input);
-                inFlight.Enqueue(Task.Run(() => Compress(chunk, length), cancellationToken));
+                var sequence = chunks++;
+                inFlight.Enqueue(Task.Run(() => Compress(chunk, length, sequence), cancellationToken));
                 if (inFlight.Count >= maxInFlight)
                 {
                     output += await WriteOldestAsync(inFlight, destination, hash, cancellationToken);
@@ -81,11 +82,11 @@ public static class ParallelGzip
         }
     }
 
-    private static Compressed Compress(byte[] chunk, int length)
+    private static Compressed Compress(byte[] chunk, int length, long sequence)
     {
         try
         {
-            return GzipChunk.Compress(chunk, length);
+            return GzipChunk.Compress(chunk, length, sequence);
         }
         finally
         {

@@ -7,7 +7,7 @@ namespace O4O.Recovery.Tests.Backups;
 
 public sealed class GzipChunkTests
 {
-    public static TheoryData<string> Encoders => ["libdeflate", "zlib"];
+    public static TheoryData<string> Encoders => ["libdeflate level 1", "libdeflate level 5", "zlib"];
 
     [Theory]
     [MemberData(nameof(Encoders))]
@@ -24,7 +24,7 @@ public sealed class GzipChunkTests
                 {
                     var chunk = ArrayPool<byte>.Shared.Rent(half.Length);
                     half.CopyTo(chunk, 0);
-                    var compressed = encoder == "libdeflate" ? GzipChunk.WithLibdeflate(chunk, half.Length) : GzipChunk.WithZlib(chunk, half.Length);
+                    var compressed = encoder.StartsWith("libdeflate", StringComparison.Ordinal) ? GzipChunk.WithLibdeflate(chunk, half.Length, encoder[^1] - '0') : GzipChunk.WithZlib(chunk, half.Length);
                     await file.WriteAsync(compressed.Buffer.AsMemory(0, compressed.Length));
                     Assert.True(compressed.Length < half.Length / 3, $"{encoder} wrote {compressed.Length} bytes for {half.Length}");
                     ArrayPool<byte>.Shared.Return(compressed.Buffer);
