@@ -27,6 +27,7 @@ internal static class DumpPart
 
         using var pgDump = Process.Start(start) ?? throw new BackupFailedException("pg_dump could not be started.");
         var errors = pgDump.StandardError.ReadToEndAsync(cancellationToken);
+        UnixProcess.EnlargePipe(pgDump.StandardOutput.BaseStream, 1 << 20);
         try
         {
             var output = await ParallelGzip.CompressAsync(pgDump.StandardOutput.BaseStream, destination, progress, cancellationToken);

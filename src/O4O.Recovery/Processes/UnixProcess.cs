@@ -51,6 +51,23 @@ public static partial class UnixProcess
         }
     }
 
+    /// <summary>
+    /// Grows the pipe behind <paramref name="stream"/> (a redirected standard stream) to <paramref name="bytes"/>, so a
+    /// writer of small blocks fills it many times over before the reader wakes; best effort, Linux only.
+    /// </summary>
+    public static void EnlargePipe(Stream stream, int bytes)
+    {
+        if (OperatingSystem.IsLinux() && stream is System.IO.Pipes.PipeStream pipe)
+        {
+            _ = fcntl((int)pipe.SafePipeHandle.DangerousGetHandle(), SetPipeSize, bytes);
+        }
+    }
+
+    private const int SetPipeSize = 1031; // F_SETPIPE_SZ
+
+    [LibraryImport("libc")]
+    private static partial int fcntl(int descriptor, int command, int argument);
+
     [LibraryImport("libc", SetLastError = true)]
     private static partial int kill(int pid, int sig);
 
