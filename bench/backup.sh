@@ -27,9 +27,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
-echo "bench: building o4o (Release)"
-dotnet build src/O4O.Cli -c Release --nologo -v quiet >/dev/null
-O4O=(dotnet "$PWD/artifacts/bin/O4O.Cli/release/o4o.dll")
+echo "bench: building o4o (Release, ReadyToRun, as ./o4o runs it)"
+./o4o --version >/dev/null
+O4O=(dotnet "$PWD/artifacts/publish/O4O.Cli/release/o4o.dll")
 
 echo "bench: starting a throwaway cluster on port $PORT"
 mkdir -p "$O4O_HOME/secrets" "$O4O_HOME/pg"

@@ -52,8 +52,9 @@ public static partial class UnixProcess
     }
 
     /// <summary>
-    /// Grows the pipe behind <paramref name="stream"/> (a redirected standard stream) to <paramref name="bytes"/>, so a
-    /// writer of small blocks fills it many times over before the reader wakes; best effort, Linux only.
+    /// Grows the pipe behind <paramref name="stream"/> (a redirected standard stream) to <paramref name="bytes"/>: a
+    /// writer of small blocks then blocks only when the reader is that far behind, and each read takes up to that
+    /// much, instead of the two taking turns every 64 KiB. Best effort, Linux only.
     /// </summary>
     public static void EnlargePipe(Stream stream, int bytes)
     {
