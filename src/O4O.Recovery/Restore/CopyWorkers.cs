@@ -24,12 +24,12 @@ internal sealed class CopyWorkers : IAsyncDisposable
     private readonly CancellationTokenSource _stop;
     private readonly bool _freeze;
 
-    public CopyWorkers(string connectionString, string sessionSetup, int count, CancellationToken cancellationToken)
+    public CopyWorkers(string connectionString, string sessionSetup, int count, Task tablesExist, CancellationToken cancellationToken)
     {
         _freeze = count == 1;
         _chunks = Channel.CreateBounded<CopyChunk>(new BoundedChannelOptions(count * 2) { SingleWriter = true });
         _stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        _workers = Enumerable.Range(0, count).Select(_ => Task.Run(() => RunAsync(connectionString, sessionSetup, _stop.Token))).ToArray();
+        _workers = Enumerable.Range(0, count).Select(_ => Task.Run(() => RunAsync(connectionString, sessionSetup, tablesExist, _stop.Token))).ToArray();
     }
 
     /// <summary>Queues a chunk; waits while every worker is busy. Fails fast once a worker failed.</summary>
@@ -87,12 +87,13 @@ internal sealed class CopyWorkers : IAsyncDisposable
         _stop.Dispose();
     }
 
-    private async Task RunAsync(string connectionString, string sessionSetup, CancellationToken cancellationToken)
+    private async Task RunAsync(string connectionString, string sessionSetup, Task tablesExist, CancellationToken cancellationToken)
     {
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync(cancellationToken);
         // Durability comes from the synchronous commits of the post-data step that follows, which flush all WAL before it.
         await RestoreDatabases.ExecuteAsync(connection, sessionSetup + "SET synchronous_commit = off;", cancellationToken);
+        await tablesExist.WaitAsync(cancellationToken);
 
         TextWriter? writer = null;
         Stream? copyData = null;

@@ -12,7 +12,11 @@ namespace O4O.Recovery.Restore;
 /// <param name="server">The server.</param>
 /// <param name="database">The database to load.</param>
 /// <param name="connections">How many connections load COPY data.</param>
-internal sealed class DumpLoader(ResolvedDatabaseServer server, string database, int connections) : IAsyncDisposable
+/// <param name="tablesExist">
+/// For a part loaded beside others: completes once another connection has created the tables. Its connections open
+/// and its data is read meanwhile; only the first COPY waits. Null when this loader creates them itself.
+/// </param>
+internal sealed class DumpLoader(ResolvedDatabaseServer server, string database, int connections, Task? tablesExist = null) : IAsyncDisposable
 {
     private const int ChunkSize = 1 << 20;
     private const string CompleteLine = "-- PostgreSQL database dump complete";
@@ -199,6 +203,6 @@ internal sealed class DumpLoader(ResolvedDatabaseServer server, string database,
             await Psql.RunAsync(server, database, _schema.ToString(), cancellationToken);
         }
 
-        _workers = new CopyWorkers(server.ConnectionString(database), _session.ToString(), connections, cancellationToken);
+        _workers = new CopyWorkers(server.ConnectionString(database), _session.ToString(), connections, tablesExist ?? Task.CompletedTask, cancellationToken);
     }
 }

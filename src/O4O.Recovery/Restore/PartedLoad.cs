@@ -17,35 +17,61 @@ internal static class PartedLoad
         var parts = manifest.DatabaseParts!;
         CheckTiling(archive, manifest, parts);
         // The post-data part lies at the end of the member: reading it means passing all of it, so that runs while the schema loads.
-        var postDataPart = Task.Run(() => ReadPartAsync(server, archive, manifest, parts[^1], database, null, cancellationToken), cancellationToken);
-        var (session, schema, _) = await ReadPartAsync(server, archive, manifest, parts[0], database, null, cancellationToken);
-        await Psql.RunAsync(server, database, schema, cancellationToken);
-        await using var postData = new PostData(server, database, session, (await postDataPart).Statements, Math.Max(2, Environment.ProcessorCount), cancellationToken);
+        var postDataPart = Task.Run(() => ReadPartAsync(server, archive, manifest, parts[^1], database, null, null, cancellationToken), cancellationToken);
+        var (session, schema, _) = await ReadPartAsync(server, archive, manifest, parts[0], database, null, null, cancellationToken);
 
+        // The data parts connect and start reading while psql creates the tables; only their first COPY waits for it.
+        var tablesExist = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var postDataReady = new TaskCompletionSource<PostData>(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var abandon = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var loaded = new long[parts.Count];
         var data = parts.Select((part, index) => (part, index)).Where(item => item.part.Section == "data").Select(item => Task.Run(async () =>
         {
-            var result = await ReadPartAsync(server, archive, manifest, item.part, database, progress is null ? null : new Progress<long>(bytes =>
+            var result = await ReadPartAsync(server, archive, manifest, item.part, database, tablesExist.Task, progress is null ? null : new Progress<long>(bytes =>
             {
                 Interlocked.Exchange(ref loaded[item.index], bytes);
                 progress.Report(loaded.Sum());
-            }), cancellationToken);
-            postData.TablesLoaded(result.Tables);
+            }), abandon.Token);
+            (await postDataReady.Task).TablesLoaded(result.Tables);
             return result;
-        }, cancellationToken)).ToList();
-        var parted = await Task.WhenAll(data);
-        await Task.WhenAll(dataLoaded(), postData.CompleteAsync(string.Concat(parted.Select(part => part.Statements))));
+        }, abandon.Token)).ToList();
+
+        PostData? postData = null;
+        try
+        {
+            await Psql.RunAsync(server, database, schema, cancellationToken);
+            tablesExist.SetResult();
+            postData = new PostData(server, database, session, (await postDataPart).Statements, Math.Max(2, Environment.ProcessorCount), cancellationToken);
+            postDataReady.SetResult(postData);
+            var parted = await Task.WhenAll(data);
+            await Task.WhenAll(dataLoaded(), postData.CompleteAsync(string.Concat(parted.Select(part => part.Statements))));
+        }
+        catch
+        {
+            // The first failure is the one reported; the parts still running stop before the database is dropped.
+            await abandon.CancelAsync();
+            tablesExist.TrySetCanceled(abandon.Token);
+            postDataReady.TrySetCanceled(abandon.Token);
+            await Task.WhenAll(data).ContinueWith(_ => { }, TaskScheduler.Default);
+            throw;
+        }
+        finally
+        {
+            if (postData is not null)
+            {
+                await postData.DisposeAsync();
+            }
+        }
     }
 
-    /// <summary>Loads one part's COPY data and returns its session settings, its other statements and the tables it loaded.</summary>
     private static async Task<(string Session, string Statements, HashSet<string> Tables)> ReadPartAsync(ResolvedDatabaseServer server, string archive, BackupManifest manifest,
-        DumpPartInfo part, string database, IProgress<long>? progress, CancellationToken cancellationToken)
+        DumpPartInfo part, string database, Task? tablesExist, IProgress<long>? progress, CancellationToken cancellationToken)
     {
         var member = manifest.DatabaseMember;
         await using var opened = await ArchiveReader.OpenMemberAsync(archive, member.Path, cancellationToken);
         await ArchiveReader.CopyAsync(new SliceStream(opened.Data, part.Offset), Stream.Null, archive, member.Path, cancellationToken);
         using var hashing = new HashingStream(new SliceStream(opened.Data, part.Length));
-        await using var loader = new DumpLoader(server, database, 1);
+        await using var loader = new DumpLoader(server, database, 1, tablesExist);
         string statements;
         try
         {
