@@ -17,16 +17,31 @@ internal sealed class DatabaseHealthCheck(NpgsqlDataSource dataSource) : IHealth
         var started = Stopwatch.GetTimestamp();
         try
         {
-            await using var command = dataSource.CreateCommand("SELECT 1");
-            await command.ExecuteScalarAsync(timeout.Token);
+            try
+            {
+                await SelectOneAsync(timeout.Token);
+            }
+            catch (Exception exception) when (DatabaseFailure.IsUnavailable(exception))
+            {
+                // Pooled connections may have been ended under us (a restore's swap, a restart): the database is
+                // down only if a fresh connection cannot answer either.
+                dataSource.Clear();
+                await SelectOneAsync(timeout.Token);
+            }
+
             var roundTrip = Math.Round(Stopwatch.GetElapsedTime(started).TotalMilliseconds, 2);
             return HealthCheckResult.Healthy("SELECT 1 answered", new Dictionary<string, object> { ["roundTripMs"] = roundTrip });
         }
         catch (Exception exception) when (DatabaseFailure.IsUnavailable(exception) || exception is OperationCanceledException)
         {
-            // Pooled connections are likely dead too (restart, swap): the next request should open fresh ones.
             dataSource.Clear();
             return HealthCheckResult.Unhealthy($"The database did not answer: {exception.Message}");
         }
+    }
+
+    private async Task SelectOneAsync(CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("SELECT 1");
+        await command.ExecuteScalarAsync(cancellationToken);
     }
 }

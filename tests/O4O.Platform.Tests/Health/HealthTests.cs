@@ -43,6 +43,31 @@ public sealed class HealthTests(ManagedPostgresFixture postgres) : PlatformTest(
     }
 
     [Fact]
+    public async Task Connections_the_server_ended_under_the_pool_do_not_make_the_database_look_down()
+    {
+        using var client = Platform.CreateClient();
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/health")).StatusCode);
+
+        // What a restore's swap does to the platform's pooled connections, with the database still there.
+        await SetConnectionsAllowedAsync(true);
+        var ended = DateTimeOffset.UtcNow;
+        var fresh = new List<string>();
+        var deadline = DateTimeOffset.UtcNow.AddSeconds(15);
+        while (fresh.Count < 3 && DateTimeOffset.UtcNow < deadline)
+        {
+            var body = await (await client.GetAsync("/api/health")).Content.ReadFromJsonAsync<JsonElement>();
+            if (body.GetProperty("checkedAt").GetDateTimeOffset() > ended)
+            {
+                fresh.Add(body.GetProperty("checks").GetProperty("database").GetProperty("status").GetString()!);
+            }
+
+            await Task.Delay(200);
+        }
+
+        Assert.Equal(["Healthy", "Healthy", "Healthy"], fresh);
+    }
+
+    [Fact]
     public async Task Health_is_503_while_the_database_is_unreachable_and_recovers_without_a_restart()
     {
         using var client = Platform.CreateClient();
