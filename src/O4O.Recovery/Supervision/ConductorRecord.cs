@@ -25,8 +25,14 @@ public sealed record ConductorRecord(int ConductorPid, DateTimeOffset StartedAt,
     /// <summary>Atomically writes this record into <paramref name="home"/>.</summary>
     public void Write(O4OHome home) => AtomicFile.WriteAllText(home.ConductorFile, JsonSerializer.Serialize(this, _json));
 
-    /// <summary>Deletes the record from <paramref name="home"/>, if present.</summary>
-    public static void Delete(O4OHome home) => File.Delete(home.ConductorFile);
+    /// <summary>Deletes the record from <paramref name="home"/>, if present (also when its directory is gone).</summary>
+    public static void Delete(O4OHome home)
+    {
+        if (File.Exists(home.ConductorFile))
+        {
+            File.Delete(home.ConductorFile);
+        }
+    }
 
     /// <summary>
     /// The record of the conductor running for <paramref name="home"/>, or null when none runs
