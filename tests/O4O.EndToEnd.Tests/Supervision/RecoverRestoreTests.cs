@@ -69,6 +69,25 @@ public sealed class RecoverRestoreTests
     }
 
     [Fact]
+    public async Task At_a_terminal_recover_asks_before_it_restores_and_a_no_changes_nothing()
+    {
+        await using var up = await StartWithBackupAsync();
+        await using var database = up.Database();
+        await DropProductsAsync(database);
+
+        var recover = await up.CliAtTerminalAsync("n\n", "recover");
+
+        var terminal = Regex.Replace(recover.StandardOutput, @"\x1b\[[0-9;?]*[A-Za-z=>]|\x1b[=>]|\r", "");
+        Assert.True(recover.ExitCode == 1, terminal);
+        Assert.Matches(@"Replace\s+o4o_platform\s+with\s+it\s+now", terminal);
+        Assert.Matches(@"3\. restore +UNCONFIRMED .* declined: nothing was changed", terminal);
+        Assert.Matches("4\\. verify +SKIPPED", terminal);
+        Assert.Null(await ScalarAsync(database, "SELECT to_regclass('public.products')::text"));
+        Assert.Null(await ScalarAsync(database, BrokenDatabases));
+        Assert.Null(await ScalarAsync(database, "SELECT datname FROM pg_database WHERE datname = 'o4o_platform_restore'"));
+    }
+
+    [Fact]
     public async Task A_restore_from_a_damaged_archive_fails_phase_3_with_the_reason_and_leaves_the_live_database_as_it_was()
     {
         await using var up = await StartWithBackupAsync();

@@ -114,9 +114,24 @@ internal sealed class SupervisedUp : IAsyncDisposable
     /// Runs <c>./o4o ARGS</c> against this home as a script would: standard input is <c>/dev/null</c>, not the terminal a
     /// test run may have, so a command that would ask a question refuses instead of waiting for an answer.
     /// </summary>
-    public async Task<CommandResult> CliAsync(params string[] args)
+    public Task<CommandResult> CliAsync(params string[] args) =>
+        RunCliAsync(new ProcessStartInfo("/bin/sh", ["-c", "exec \"$0\" \"$@\" < /dev/null", Path.Combine(O4OProcess.RepositoryRoot(), "o4o"), .. args]));
+
+    /// <summary>
+    /// Runs <c>o4o</c> on a pseudo-terminal (util-linux <c>script</c>), as a person at a terminal would, typing
+    /// <paramref name="typed"/>. The terminal's output — stdout and stderr together — is the result's standard output.
+    /// </summary>
+    public Task<CommandResult> CliAtTerminalAsync(string typed, params string[] args)
     {
-        var start = new ProcessStartInfo("/bin/sh", ["-c", "exec \"$0\" \"$@\" < /dev/null", Path.Combine(O4OProcess.RepositoryRoot(), "o4o"), .. args]);
+        static string Quoted(string word) => "'" + word.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
+        var command = string.Join(' ', new[] { Path.Combine(O4OProcess.RepositoryRoot(), "o4o") }.Concat(args).Select(Quoted));
+        var start = new ProcessStartInfo("/bin/sh", ["-c", "printf '%s' \"$0\" | script --quiet --flush --return --command \"$1\" /dev/null", typed, command]);
+        start.Environment["TERM"] = "xterm";
+        return RunCliAsync(start);
+    }
+
+    private async Task<CommandResult> RunCliAsync(ProcessStartInfo start)
+    {
         start.Environment["O4O_HOME"] = Home.Root;
         start.Environment["O4O_CONFIGURATION"] = "Debug";
         start.Environment["O4O__Database__Port"] = Up.DatabasePort.ToString(System.Globalization.CultureInfo.InvariantCulture);
