@@ -44,7 +44,7 @@ public sealed class BackupVerifier(string backupDirectory, ResolvedDatabaseServe
             await RestoreDatabases.CreateAsync(admin, scratch, cancellationToken);
             try
             {
-                await ArchiveLoad.LoadAndVerifyAsync(server, archive, scratch, progress, cancellationToken);
+                await ArchiveLoad.LoadAndVerifyAsync(server, archive, scratch, Task.CompletedTask, progress, cancellationToken);
             }
             finally
             {

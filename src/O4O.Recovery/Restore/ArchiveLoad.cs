@@ -9,21 +9,29 @@ namespace O4O.Recovery.Restore;
 /// </summary>
 public static class ArchiveLoad
 {
-    /// <summary>Loads <paramref name="archive"/> into <paramref name="database"/> (which must exist and be empty) and verifies it.</summary>
+    /// <summary>Loads <paramref name="archive"/> into <paramref name="database"/> (which must be empty) and verifies it.</summary>
+    /// <param name="server">The server.</param>
+    /// <param name="archive">The archive.</param>
+    /// <param name="database">The database to load.</param>
+    /// <param name="databaseCreated">Completes once <paramref name="database"/> exists; the archive is read meanwhile.</param>
+    /// <param name="progress">Receives the uncompressed bytes loaded so far.</param>
+    /// <param name="cancellationToken">Abandons the load.</param>
     /// <returns>The archive's manifest.</returns>
     /// <exception cref="BackupCorruptException">The archive is damaged or its dump does not match the manifest.</exception>
     /// <exception cref="RestoreFailedException">Loading failed, or the row counts differ from the manifest.</exception>
-    public static async Task<BackupManifest> LoadAndVerifyAsync(ResolvedDatabaseServer server, string archive, string database, IProgress<long>? progress, CancellationToken cancellationToken)
+    public static async Task<BackupManifest> LoadAndVerifyAsync(ResolvedDatabaseServer server, string archive, string database, Task databaseCreated,
+        IProgress<long>? progress, CancellationToken cancellationToken)
     {
         var manifest = await ArchiveReader.ReadManifestAsync(archive, cancellationToken);
         if (manifest.DatabaseParts is { Count: > 0 })
         {
             // Indexes, keys and the rest of the post-data section change no row count: the counting runs beside them.
-            await PartedLoad.LoadAsync(server, archive, manifest, database, progress,
+            await PartedLoad.LoadAsync(server, archive, manifest, database, databaseCreated, progress,
                 () => VerifyRowCountsAsync(server, database, manifest, cancellationToken), cancellationToken);
         }
         else
         {
+            await databaseCreated;
             await LoadSequentiallyAsync(server, archive, manifest, database, progress, cancellationToken);
             await VerifyRowCountsAsync(server, database, manifest, cancellationToken);
         }

@@ -62,8 +62,18 @@ public sealed class DatabaseRestore(O4OHome home, ResolvedDatabaseServer server,
         var outcome = "failed";
         try
         {
-            await RestoreDatabases.CreateAsync(admin, Incoming, cancellationToken);
-            var manifest = await ArchiveLoad.LoadAndVerifyAsync(server, archive, Incoming, progress, cancellationToken);
+            // The archive is read while the server creates the database.
+            var created = RestoreDatabases.CreateAsync(admin, Incoming, cancellationToken);
+            BackupManifest manifest;
+            try
+            {
+                manifest = await ArchiveLoad.LoadAndVerifyAsync(server, archive, Incoming, created, progress, cancellationToken);
+            }
+            finally
+            {
+                // The admin connection drops what was created below: it must be done creating it first.
+                await created.ContinueWith(_ => { }, TaskScheduler.Default);
+            }
             var plan = new RestorePlan(Path.GetFileName(archive), manifest, Live, entry.DisplacedDatabase!);
             if (!confirm(plan))
             {

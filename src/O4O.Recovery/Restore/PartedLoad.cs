@@ -11,14 +11,16 @@ namespace O4O.Recovery.Restore;
 internal static class PartedLoad
 {
     /// <summary>Loads the dump; <paramref name="dataLoaded"/> starts once every row is in and runs beside the post-data work.</summary>
-    public static async Task LoadAsync(ResolvedDatabaseServer server, string archive, BackupManifest manifest, string database, IProgress<long>? progress,
-        Func<Task> dataLoaded, CancellationToken cancellationToken)
+    public static async Task LoadAsync(ResolvedDatabaseServer server, string archive, BackupManifest manifest, string database, Task databaseCreated,
+        IProgress<long>? progress, Func<Task> dataLoaded, CancellationToken cancellationToken)
     {
         var parts = manifest.DatabaseParts!;
         CheckTiling(archive, manifest, parts);
-        // The post-data part lies at the end of the member: reading it means passing all of it, so that runs while the schema loads.
+        // The post-data part lies at the end of the member: reading it means passing all of it, so that runs while the
+        // database is created and the schema loads.
         var postDataPart = Task.Run(() => ReadPartAsync(server, archive, manifest, parts[^1], database, null, null, cancellationToken), cancellationToken);
         var (session, schema, _) = await ReadPartAsync(server, archive, manifest, parts[0], database, null, null, cancellationToken);
+        await databaseCreated;
 
         // The data parts connect and start reading while psql creates the tables; only their first COPY waits for it.
         var tablesExist = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);

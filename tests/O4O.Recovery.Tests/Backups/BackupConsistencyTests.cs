@@ -26,7 +26,7 @@ public sealed class BackupConsistencyTests(ManagedPostgresFixture postgres)
         Assert.True(placed > 0, "the order load never ran");
         var copy = await postgres.CreateDatabaseAsync("snapshot");
         var copyName = new NpgsqlConnectionStringBuilder(copy).Database!;
-        var manifest = await ArchiveLoad.LoadAndVerifyAsync(bed.Server, backup.ArchivePath, copyName, null, CancellationToken.None);
+        var manifest = await ArchiveLoad.LoadAndVerifyAsync(bed.Server, backup.ArchivePath, copyName, Task.CompletedTask, null, CancellationToken.None);
         Assert.Equal(invariant, await PlatformSchema.ScalarAsync(copy, Invariant));
         Assert.Equal(0L, await PlatformSchema.ScalarAsync(copy, "SELECT count(*) FROM order_items i WHERE NOT EXISTS (SELECT 1 FROM orders o WHERE o.id = i.order_id)"));
         Assert.Equal(manifest.RowCounts["public.orders"], (long)(await PlatformSchema.ScalarAsync(copy, "SELECT count(*) FROM orders"))!);
