@@ -29,6 +29,7 @@ internal sealed partial class PostData : IAsyncDisposable
     private readonly SemaphoreSlim _addingKey = new(1, 1);
     private readonly CancellationTokenSource _stop;
     private readonly Task[] _workers;
+    private readonly Psql _finish;
     private readonly Lock _gate = new();
     private int _pending;
     private TaskCompletionSource _idle = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -79,6 +80,7 @@ internal sealed partial class PostData : IAsyncDisposable
         _rest = rest.ToString();
         _stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         _workers = Enumerable.Range(0, connections).Select(_ => Task.Run(() => RunWorkerAsync(_stop.Token))).ToArray();
+        _finish = Psql.Start(server, database, _stop.Token);
     }
 
     /// <summary>Runs the whole post-data section <paramref name="text"/> after all data is loaded.</summary>
@@ -141,7 +143,7 @@ internal sealed partial class PostData : IAsyncDisposable
         await WaitIdleAsync();
         _steps.Writer.TryComplete();
         await Task.WhenAll(_workers);
-        await Psql.RunAsync(_server, _database, dataStatements + _rest, _stop.Token);
+        await _finish.RunAsync(dataStatements + _rest, _stop.Token);
     }
 
     public async ValueTask DisposeAsync()
@@ -149,6 +151,7 @@ internal sealed partial class PostData : IAsyncDisposable
         _steps.Writer.TryComplete();
         await _stop.CancelAsync();
         await Task.WhenAll(_workers).ContinueWith(_ => { }, TaskScheduler.Default);
+        await _finish.DisposeAsync();
         _stop.Dispose();
         _addingKey.Dispose();
     }

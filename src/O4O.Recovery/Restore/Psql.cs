@@ -5,12 +5,25 @@ using O4O.Recovery.Processes;
 
 namespace O4O.Recovery.Restore;
 
-/// <summary>Runs SQL text through <c>psql</c>, exactly as the runbook's manual restore would.</summary>
-internal static class Psql
+/// <summary>
+/// psql running SQL from a dump as written, stopping at the first error. It is started — and connects — before its
+/// SQL is ready, so a step that ends a restore does not also wait for a process to start and log in.
+/// </summary>
+internal sealed class Psql : IAsyncDisposable
 {
-    /// <summary>Feeds <paramref name="sql"/> to psql on <paramref name="database"/>; stops at the first error.</summary>
-    /// <exception cref="RestoreFailedException">psql reported an error.</exception>
-    public static async Task RunAsync(ResolvedDatabaseServer server, string database, string sql, CancellationToken cancellationToken)
+    private readonly Process _process;
+    private readonly Task<string> _output;
+    private readonly Task<string> _errors;
+
+    private Psql(Process process, CancellationToken cancellationToken)
+    {
+        _process = process;
+        _output = process.StandardOutput.ReadToEndAsync(cancellationToken);
+        _errors = process.StandardError.ReadToEndAsync(cancellationToken);
+    }
+
+    /// <summary>Starts psql on <paramref name="database"/>; it connects and waits for <see cref="RunAsync(string, CancellationToken)"/>.</summary>
+    public static Psql Start(ResolvedDatabaseServer server, string database, CancellationToken cancellationToken)
     {
         var start = new ProcessStartInfo(server.Binaries.Tool("psql"), ["-X", "-q", "-v", "ON_ERROR_STOP=1", "--no-password"])
         {
@@ -25,35 +38,47 @@ internal static class Psql
             start.Environment[name] = value;
         }
 
-        using var psql = Process.Start(start) ?? throw new RestoreFailedException("psql could not be started.");
-        var output = psql.StandardOutput.ReadToEndAsync(cancellationToken);
-        var errors = psql.StandardError.ReadToEndAsync(cancellationToken);
+        return new Psql(Process.Start(start) ?? throw new RestoreFailedException("psql could not be started."), cancellationToken);
+    }
+
+    /// <summary>Runs <paramref name="sql"/> in <paramref name="database"/> through a psql of its own.</summary>
+    /// <exception cref="RestoreFailedException">A statement failed (psql's last error line says which).</exception>
+    public static async Task RunAsync(ResolvedDatabaseServer server, string database, string sql, CancellationToken cancellationToken)
+    {
+        await using var psql = Start(server, database, cancellationToken);
+        await psql.RunAsync(sql, cancellationToken);
+    }
+
+    /// <summary>Runs <paramref name="sql"/> and ends this psql.</summary>
+    /// <exception cref="RestoreFailedException">A statement failed (psql's last error line says which).</exception>
+    public async Task RunAsync(string sql, CancellationToken cancellationToken)
+    {
         try
         {
-            try
-            {
-                await psql.StandardInput.WriteAsync(sql.AsMemory(), cancellationToken);
-                psql.StandardInput.Close();
-            }
-            catch (IOException)
-            {
-                // psql stopped reading because it hit an error: its exit code and stderr say which.
-            }
-
-            await psql.WaitForExitAsync(cancellationToken);
+            await _process.StandardInput.WriteAsync(sql.AsMemory(), cancellationToken);
+            _process.StandardInput.Close();
         }
-        finally
+        catch (IOException)
         {
-            if (!psql.HasExited)
-            {
-                psql.Kill(entireProcessTree: true);
-            }
+            // psql stopped reading because it hit an error (or could not connect): its exit code and stderr say which.
         }
 
-        if (psql.ExitCode != 0)
+        await _process.WaitForExitAsync(cancellationToken);
+        if (_process.ExitCode != 0)
         {
-            var result = new CommandResult(psql.ExitCode, await output, await errors);
+            var result = new CommandResult(_process.ExitCode, await _output, await _errors);
             throw new RestoreFailedException($"Loading the dump failed: {result.LastErrorLine}");
         }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync(CancellationToken.None);
+        }
+
+        _process.Dispose();
     }
 }
