@@ -10,7 +10,10 @@ namespace O4O.Recovery.Restore;
 /// </summary>
 internal static class PartedLoad
 {
-    /// <summary>Loads the dump; <paramref name="dataLoaded"/> starts once every row is in and runs beside the post-data work.</summary>
+    /// <summary>
+    /// Loads the dump into <paramref name="database"/> once <paramref name="databaseCreated"/> completes (the archive is
+    /// read meanwhile); <paramref name="dataLoaded"/> starts once every row is in and runs beside the post-data work.
+    /// </summary>
     public static async Task LoadAsync(ResolvedDatabaseServer server, string archive, BackupManifest manifest, string database, Task databaseCreated,
         IProgress<long>? progress, Func<Task> dataLoaded, CancellationToken cancellationToken)
     {
@@ -66,6 +69,7 @@ internal static class PartedLoad
         }
     }
 
+    /// <summary>Loads one part's COPY data and returns its session settings, its other statements and the tables it loaded.</summary>
     private static async Task<(string Session, string Statements, HashSet<string> Tables)> ReadPartAsync(ResolvedDatabaseServer server, string archive, BackupManifest manifest,
         DumpPartInfo part, string database, Task? tablesExist, IProgress<long>? progress, CancellationToken cancellationToken)
     {

@@ -79,8 +79,8 @@ internal sealed partial class PostData : IAsyncDisposable
 
         _rest = rest.ToString();
         _stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        _workers = Enumerable.Range(0, connections).Select(_ => Task.Run(() => RunWorkerAsync(_stop.Token))).ToArray();
         _finish = Psql.Start(server, database, _stop.Token);
+        _workers = Enumerable.Range(0, connections).Select(_ => Task.Run(() => RunWorkerAsync(_stop.Token))).ToArray();
     }
 
     /// <summary>Runs the whole post-data section <paramref name="text"/> after all data is loaded.</summary>
