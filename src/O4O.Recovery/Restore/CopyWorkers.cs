@@ -90,16 +90,15 @@ internal sealed class CopyWorkers : IAsyncDisposable
     private async Task RunAsync(string connectionString, string sessionSetup, Task tablesExist, CancellationToken cancellationToken)
     {
         await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync(cancellationToken);
-        // Durability comes from the synchronous commits of the post-data step that follows, which flush all WAL before it.
-        await RestoreDatabases.ExecuteAsync(connection, sessionSetup + "SET synchronous_commit = off;", cancellationToken);
-        await tablesExist.WaitAsync(cancellationToken);
-
         TextWriter? writer = null;
         Stream? copyData = null;
         string? current = null;
         try
         {
+            await connection.OpenAsync(cancellationToken);
+            // Durability comes from the synchronous commits of the post-data step that follows, which flush all WAL before it.
+            await RestoreDatabases.ExecuteAsync(connection, sessionSetup + "SET synchronous_commit = off;", cancellationToken);
+            await tablesExist.WaitAsync(cancellationToken);
             await foreach (var chunk in _chunks.Reader.ReadAllAsync(cancellationToken))
             {
                 try
