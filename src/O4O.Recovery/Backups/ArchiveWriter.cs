@@ -96,10 +96,18 @@ internal sealed class ArchiveWriter : IAsyncDisposable
         var size = _file.Length;
 
         // The hash reads back what the page cache holds while the disk catches up.
-        var sync = Task.Run(() => _file.Flush(flushToDisk: true), cancellationToken);
-        var sha256 = await HashingStream.FileSha256Async(_path, cancellationToken);
-        await sync;
-        return (sha256, size);
+        var sync = Task.Run(() => _file.Flush(flushToDisk: true), CancellationToken.None);
+        try
+        {
+            var sha256 = await HashingStream.FileSha256Async(_path, cancellationToken);
+            await sync;
+            return (sha256, size);
+        }
+        finally
+        {
+            // The file is closed only once the fsync is over, whatever happened to the hash.
+            await sync.ContinueWith(_ => { }, TaskScheduler.Default);
+        }
     }
 
     /// <summary>The manifest's tar header and data, padded with spaces (JSON whitespace) to the room left for it.</summary>

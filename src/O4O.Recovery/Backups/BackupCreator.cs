@@ -49,7 +49,6 @@ public sealed class BackupCreator(O4OHome home, string backupDirectory, Resolved
             var previous = ArchiveName.Newest(backupDirectory);
             var previousHash = previous is null ? null : Task.Run(() => HashOf(previous, knownHashes, cancellationToken), cancellationToken);
             var files = PlatformFiles.Collect(home, includeSecrets);
-            var described = await PlatformFiles.DescribeAsync(files, cancellationToken);
             var dumpMember = ArchiveName.DatabaseMember(stamp);
             BackupManifest manifest;
             (string Sha256, long Size) written;
@@ -57,19 +56,23 @@ public sealed class BackupCreator(O4OHome home, string backupDirectory, Resolved
             {
                 await using (var dump = await SnapshotDump.StartAsync(server, backupDirectory, progress, cancellationToken))
                 {
-                    BackupManifest Manifest(TimeSpan duration, IReadOnlyDictionary<string, long> counts, ManifestMember dumped, string? previousSha256, IReadOnlyList<DumpPartInfo> parts) =>
+                    BackupManifest Manifest(TimeSpan duration, IReadOnlyDictionary<string, long> counts, IEnumerable<ManifestMember> members, string? previousSha256, IReadOnlyList<DumpPartInfo> parts) =>
                         new(BackupManifest.CurrentFormat, started, duration,
                             $"{dump.ToolVersion}; o4o {typeof(BackupCreator).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion}",
-                            dump.ServerVersion, server.DatabaseName, counts, [.. described, dumped],
+                            dump.ServerVersion, server.DatabaseName, counts, [.. members],
                             previous is null ? null : Path.GetFileName(previous), previousSha256, parts);
 
                     // The manifest leads the archive but is known only at the end: room is left for the longest it can be.
                     var unknownHash = new string('f', 64);
                     var longest = Manifest(TimeSpan.MaxValue, dump.RowCounts.ToDictionary(count => count.Key, _ => long.MaxValue),
-                        new ManifestMember(dumpMember, long.MaxValue, unknownHash), previous is null ? null : unknownHash,
+                        [.. files.Select(file => new ManifestMember(file.Path, long.MaxValue, unknownHash)), new ManifestMember(dumpMember, long.MaxValue, unknownHash)],
+                        previous is null ? null : unknownHash,
                         [.. dump.Sections.Select(section => new DumpPartInfo(section, long.MaxValue, long.MaxValue, unknownHash))]);
                     var parts = await dump.WriteToAsync(writer.BeginDump(longest.ToJson().Length), cancellationToken);
-                    manifest = Manifest(clock.Elapsed, dump.RowCounts, new ManifestMember(dumpMember, writer.DumpSize, writer.DumpSha256),
+
+                    // The platform's files are described as late as possible: they go into the archive right after.
+                    var described = await PlatformFiles.DescribeAsync(files, cancellationToken);
+                    manifest = Manifest(clock.Elapsed, dump.RowCounts, [.. described, new ManifestMember(dumpMember, writer.DumpSize, writer.DumpSha256)],
                         previousHash is null ? null : await previousHash, parts);
                 }
 

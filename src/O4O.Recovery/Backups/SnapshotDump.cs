@@ -30,6 +30,7 @@ public sealed class SnapshotDump : IAsyncDisposable
     private readonly DumpPartQueue _queue;
     private readonly CancellationTokenSource _failFast;
     private readonly List<Task<CompressedOutput>> _dumps = [];
+    private Exception? _firstFailure;
 
     private SnapshotDump(NpgsqlConnection connection, NpgsqlTransaction transaction, List<string[]> parts, string workDirectory, CancellationToken cancellationToken)
     {
@@ -107,8 +108,14 @@ public sealed class SnapshotDump : IAsyncDisposable
         }
         catch
         {
-            // One failed part stops the others before their spool files are removed.
+            // The parts still running stop before their spool files are removed.
             await _failFast.CancelAsync();
+            await Task.WhenAll(_dumps).ContinueWith(_ => { }, TaskScheduler.Default);
+            if (_firstFailure is { } first)
+            {
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(first);
+            }
+
             throw;
         }
 
@@ -139,9 +146,20 @@ public sealed class SnapshotDump : IAsyncDisposable
 
     private async Task<CompressedOutput> DumpAsync(ResolvedDatabaseServer server, string snapshot, int index, IProgress<long>? progress)
     {
-        var output = await DumpPart.RunAsync(server, snapshot, _parts[index], _queue.Part(index), progress, _failFast.Token);
-        await _queue.CompleteAsync(index, _failFast.Token);
-        return output;
+        try
+        {
+            var output = await DumpPart.RunAsync(server, snapshot, _parts[index], _queue.Part(index), progress, _failFast.Token);
+            await _queue.CompleteAsync(index, _failFast.Token);
+            return output;
+        }
+        catch (Exception exception)
+        {
+            // One failed part stops the others at once, rather than after they have dumped everything else; its
+            // error, not theirs, is the one reported.
+            Interlocked.CompareExchange(ref _firstFailure, exception, null);
+            await _failFast.CancelAsync();
+            throw;
+        }
     }
 
     private static async Task<List<string>> LargestAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
