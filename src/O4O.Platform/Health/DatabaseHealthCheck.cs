@@ -21,12 +21,20 @@ internal sealed class DatabaseHealthCheck(NpgsqlDataSource dataSource) : IHealth
             {
                 await SelectOneAsync(timeout.Token);
             }
-            catch (Exception exception) when (DatabaseFailure.IsUnavailable(exception))
+            catch (Exception first) when (DatabaseFailure.IsUnavailable(first))
             {
                 // Pooled connections may have been ended under us (a restore's swap, a restart): the database is
-                // down only if a fresh connection cannot answer either.
+                // down only if a fresh connection cannot answer either. If the retry runs out of time, the first
+                // error is the one that says why.
                 dataSource.Clear();
-                await SelectOneAsync(timeout.Token);
+                try
+                {
+                    await SelectOneAsync(timeout.Token);
+                }
+                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                {
+                    System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(first);
+                }
             }
 
             var roundTrip = Math.Round(Stopwatch.GetElapsedTime(started).TotalMilliseconds, 2);

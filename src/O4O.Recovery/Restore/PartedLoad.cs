@@ -19,45 +19,48 @@ internal static class PartedLoad
     {
         var parts = manifest.DatabaseParts!;
         CheckTiling(archive, manifest, parts);
-        // The post-data part lies at the end of the member: reading it means passing all of it, so that runs while the
-        // database is created and the schema loads.
-        var postDataPart = Task.Run(() => ReadPartAsync(server, archive, manifest, parts[^1], database, null, null, cancellationToken), cancellationToken);
-        var (session, schema, _) = await ReadPartAsync(server, archive, manifest, parts[0], database, null, null, cancellationToken);
-        await databaseCreated;
-
-        // The data parts connect and start reading while psql creates the tables; only their first COPY waits for it.
+        using var abandon = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var tablesExist = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var postDataReady = new TaskCompletionSource<PostData>(TaskCreationOptions.RunContinuationsAsynchronously);
-        using var abandon = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var loaded = new long[parts.Count];
-        var data = parts.Select((part, index) => (part, index)).Where(item => item.part.Section == "data").Select(item => Task.Run(async () =>
-        {
-            var result = await ReadPartAsync(server, archive, manifest, item.part, database, tablesExist.Task, progress is null ? null : new Progress<long>(bytes =>
-            {
-                Interlocked.Exchange(ref loaded[item.index], bytes);
-                progress.Report(loaded.Sum());
-            }), abandon.Token);
-            (await postDataReady.Task).TablesLoaded(result.Tables);
-            return result;
-        }, abandon.Token)).ToList();
-
+        var running = new List<Task>();
         PostData? postData = null;
         try
         {
-            await Psql.RunAsync(server, database, schema, cancellationToken);
+            // The post-data part lies at the end of the member: reading it means passing all of it, so that runs while
+            // the database is created and the schema loads.
+            var postDataPart = Task.Run(() => ReadPartAsync(server, archive, manifest, parts[^1], database, null, null, abandon.Token), abandon.Token);
+            running.Add(postDataPart);
+            var (session, schema, _) = await ReadPartAsync(server, archive, manifest, parts[0], database, null, null, abandon.Token);
+            await databaseCreated;
+
+            // The data parts connect and start reading while psql creates the tables; only their first COPY waits for it.
+            var data = parts.Select((part, index) => (part, index)).Where(item => item.part.Section == "data").Select(item => Task.Run(async () =>
+            {
+                var result = await ReadPartAsync(server, archive, manifest, item.part, database, tablesExist.Task, progress is null ? null : new Progress<long>(bytes =>
+                {
+                    Interlocked.Exchange(ref loaded[item.index], bytes);
+                    progress.Report(loaded.Sum());
+                }), abandon.Token);
+                (await postDataReady.Task).TablesLoaded(result.Tables);
+                return result;
+            }, abandon.Token)).ToList();
+            running.AddRange(data);
+
+            await Psql.RunAsync(server, database, schema, abandon.Token);
             tablesExist.SetResult();
-            postData = new PostData(server, database, session, (await postDataPart).Statements, Math.Max(2, Environment.ProcessorCount), cancellationToken);
+            postData = new PostData(server, database, session, (await postDataPart).Statements, Math.Max(2, Environment.ProcessorCount), abandon.Token);
             postDataReady.SetResult(postData);
             var parted = await Task.WhenAll(data);
             await Task.WhenAll(dataLoaded(), postData.CompleteAsync(string.Concat(parted.Select(part => part.Statements))));
         }
         catch
         {
-            // The first failure is the one reported; the parts still running stop before the database is dropped.
+            // The first failure is the one reported; the reads and loads still running stop before the database is dropped.
             await abandon.CancelAsync();
             tablesExist.TrySetCanceled(abandon.Token);
             postDataReady.TrySetCanceled(abandon.Token);
-            await Task.WhenAll(data).ContinueWith(_ => { }, TaskScheduler.Default);
+            await Task.WhenAll(running).ContinueWith(_ => { }, TaskScheduler.Default);
             throw;
         }
         finally
