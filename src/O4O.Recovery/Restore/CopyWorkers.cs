@@ -47,7 +47,9 @@ internal sealed class CopyWorkers : IAsyncDisposable
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
+            // A failed worker cancels the others before its own task has ended: wait for all, then name its error.
             ArrayPool<byte>.Shared.Return(chunk.Buffer);
+            await Task.WhenAll(_workers).ContinueWith(_ => { }, TaskScheduler.Default);
             throw Failure();
         }
     }

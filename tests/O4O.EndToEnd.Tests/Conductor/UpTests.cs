@@ -26,11 +26,13 @@ public sealed class UpTests
             || (IsRedirect(admin.StatusCode) && admin.Headers.Location!.OriginalString.Contains("/admin/login", StringComparison.Ordinal)),
             $"/admin answered {(int)admin.StatusCode} {admin.Headers.Location}");
 
+        // The platform answers before the conductor has started its dashboard; the banner names it once it listens.
+        await up.WaitForOutputAsync($"Dashboard   http://127.0.0.1:{up.DashboardPort}/   (o4o token prints the operator token", TimeSpan.FromSeconds(30));
+
         UnixProcess.Signal(up.Pid, UnixProcess.SigTerm);
 
         Assert.True(await up.WaitForExitAsync(TimeSpan.FromSeconds(15)), $"the conductor did not stop within 15 s\n{up.Output}");
         Assert.Equal(0, up.ExitCode);
-        Assert.Contains($"Dashboard   http://127.0.0.1:{up.DashboardPort}/   (o4o token prints the operator token", up.Output, StringComparison.Ordinal);
         Assert.All(pids, pid => Assert.False(UnixProcess.IsAlive(pid), $"process {pid} outlived the conductor"));
         Assert.Empty(up.ProcessesMentioningHome());
         Assert.False(File.Exists(Path.Combine(up.Home, "run", "conductor.json")));

@@ -167,6 +167,17 @@ internal sealed class O4OProcess : IDisposable
         Assert.Fail($"{path} did not answer 200 within {timeout} (last: {last})\n{Output}");
     }
 
+    /// <summary>Waits until the output holds <paramref name="text"/>; fails the test (with the output) when it does not in time.</summary>
+    public async Task WaitForOutputAsync(string text, TimeSpan timeout)
+    {
+        var deadline = DateTimeOffset.UtcNow + timeout;
+        while (!Output.Contains(text, StringComparison.Ordinal))
+        {
+            Assert.True(DateTimeOffset.UtcNow < deadline, $"the output did not say \"{text}\" within {timeout}\n{Output}");
+            await Task.Delay(100);
+        }
+    }
+
     public async Task<bool> WaitForExitAsync(TimeSpan timeout)
     {
         using var deadline = new CancellationTokenSource(timeout);
