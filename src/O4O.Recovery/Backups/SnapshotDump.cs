@@ -106,16 +106,11 @@ public sealed class SnapshotDump : IAsyncDisposable
             await _queue.BeginAsync(member, cancellationToken);
             outputs = await Task.WhenAll(_dumps);
         }
-        catch
+        catch when (_firstFailure is not null)
         {
-            // The parts still running stop before their spool files are removed.
-            await _failFast.CancelAsync();
-            await Task.WhenAll(_dumps).ContinueWith(_ => { }, TaskScheduler.Default);
-            if (_firstFailure is { } first)
-            {
-                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(first);
-            }
-
+            // WhenAll ends only once every part has: the part that failed first is the one to report. Any part still
+            // running after a failed write into the archive is stopped by DisposeAsync.
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(_firstFailure);
             throw;
         }
 
