@@ -1,17 +1,20 @@
 using System.Formats.Tar;
 using System.IO.Compression;
+using O4O.Recovery.IO;
 
 namespace O4O.Recovery.Backups;
 
 /// <summary>An archive opened at one member's data; disposing it closes the file.</summary>
-internal sealed class OpenMember(TarReader tar, IAsyncDisposable file, Stream data) : IAsyncDisposable
+internal sealed class OpenMember(Stream data, params IAsyncDisposable[] owners) : IAsyncDisposable
 {
     public Stream Data => data;
 
     public async ValueTask DisposeAsync()
     {
-        await tar.DisposeAsync();
-        await file.DisposeAsync();
+        foreach (var owner in owners)
+        {
+            await owner.DisposeAsync();
+        }
     }
 }
 
@@ -101,13 +104,38 @@ public static class ArchiveReader
             }
 
             return entry?.DataStream is { } data
-                ? new OpenMember(tar, file, data)
+                ? new OpenMember(data, tar, file)
                 : throw new BackupCorruptException(archive, $"member {member} is missing (archive truncated?)");
         }
         catch
         {
             await tar.DisposeAsync();
             await file.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Opens the dump member at <paramref name="offset"/>: straight from the file when the archive is laid out as o4o
+    /// writes it (<see cref="StoredDumpReader"/>), else by reading the archive up to there.
+    /// </summary>
+    /// <exception cref="BackupCorruptException">The member is missing or the archive is damaged before the offset.</exception>
+    internal static async Task<OpenMember> OpenDumpAtAsync(string archive, ManifestMember dump, long offset, CancellationToken cancellationToken)
+    {
+        if (StoredDumpReader.TryOpen(archive, dump, offset) is { } direct)
+        {
+            return new OpenMember(direct, direct);
+        }
+
+        var opened = await OpenMemberAsync(archive, dump.Path, cancellationToken);
+        try
+        {
+            await CopyAsync(new SliceStream(opened.Data, offset), Stream.Null, archive, dump.Path, cancellationToken);
+            return opened;
+        }
+        catch
+        {
+            await opened.DisposeAsync();
             throw;
         }
     }

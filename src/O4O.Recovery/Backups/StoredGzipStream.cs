@@ -13,10 +13,17 @@ namespace O4O.Recovery.Backups;
 /// </summary>
 internal sealed class StoredGzipStream(Stream destination) : WriteOnlyStream
 {
-    private const int BlockHeader = 5;
-    private const int MaxBlock = ushort.MaxValue;
-    private const int Trailer = 8;
-    private static ReadOnlySpan<byte> MemberHeader => [0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff];
+    /// <summary>A stored block's header: BFINAL and BTYPE, then LEN and its complement NLEN.</summary>
+    internal const int BlockHeader = 5;
+
+    /// <summary>How many bytes every block but the last holds.</summary>
+    internal const int MaxBlock = ushort.MaxValue;
+
+    /// <summary>The member's CRC-32 and length, after its last block.</summary>
+    internal const int Trailer = 8;
+
+    /// <summary>The header every member begins with: no name, no time, unknown system.</summary>
+    internal static ReadOnlySpan<byte> MemberHeader => [0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff];
 
     private readonly byte[] _block = ArrayPool<byte>.Shared.Rent(BlockHeader + MaxBlock);
     private readonly Crc32 _crc = new();

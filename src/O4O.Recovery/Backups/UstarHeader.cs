@@ -56,6 +56,42 @@ internal static class UstarHeader
         return header;
     }
 
+    /// <summary>True when <paramref name="header"/> is a regular file's header for <paramref name="name"/> holding <paramref name="size"/> bytes.</summary>
+    public static bool Describes(ReadOnlySpan<byte> header, string name, long size)
+    {
+        if (header.Length != Length || header[156] != (byte)'0' || !header[257..263].SequenceEqual("ustar\0"u8))
+        {
+            return false;
+        }
+
+        var nameField = header[..100];
+        var nameEnd = nameField.IndexOf((byte)0);
+        if (!Encoding.ASCII.GetString(nameEnd < 0 ? nameField : nameField[..nameEnd]).Equals(name, StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        var sizeField = header.Slice(124, 12);
+        if (sizeField[0] == 0x80)
+        {
+            return BinaryPrimitives.ReadInt64BigEndian(sizeField[4..]) == size;
+        }
+
+        var digits = sizeField.TrimEnd((byte)0).TrimEnd((byte)' ');
+        var value = 0L;
+        foreach (var digit in digits)
+        {
+            if (digit is < (byte)'0' or > (byte)'7')
+            {
+                return false;
+            }
+
+            value = value * 8 + (digit - '0');
+        }
+
+        return value == size;
+    }
+
     /// <summary>The bytes that pad <paramref name="size"/> bytes of data to a whole number of headers' lengths.</summary>
     public static int Padding(long size) => (int)((Length - size % Length) % Length);
 

@@ -1,4 +1,5 @@
 using O4O.Recovery.Backups;
+using O4O.Recovery.IO;
 
 namespace O4O.Recovery.Restore;
 
@@ -77,8 +78,7 @@ internal static class PartedLoad
         DumpPartInfo part, string database, Task? tablesExist, IProgress<long>? progress, CancellationToken cancellationToken)
     {
         var member = manifest.DatabaseMember;
-        await using var opened = await ArchiveReader.OpenMemberAsync(archive, member.Path, cancellationToken);
-        await ArchiveReader.CopyAsync(new SliceStream(opened.Data, part.Offset), Stream.Null, archive, member.Path, cancellationToken);
+        await using var opened = await ArchiveReader.OpenDumpAtAsync(archive, member, part.Offset, cancellationToken);
         using var hashing = new HashingStream(new SliceStream(opened.Data, part.Length));
         await using var loader = new DumpLoader(server, database, 1, tablesExist);
         string statements;

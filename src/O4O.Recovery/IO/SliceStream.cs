@@ -1,8 +1,6 @@
-using O4O.Recovery.IO;
+namespace O4O.Recovery.IO;
 
-namespace O4O.Recovery.Restore;
-
-/// <summary>Reads at most <paramref name="length"/> bytes of another stream: one part of the dump member.</summary>
+/// <summary>Reads at most <paramref name="length"/> bytes of another stream (one part of a dump member, say).</summary>
 internal sealed class SliceStream(Stream inner, long length) : ReadOnlyStream
 {
     private readonly long _length = length;
