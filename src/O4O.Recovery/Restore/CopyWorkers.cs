@@ -98,8 +98,7 @@ internal sealed class CopyWorkers : IAsyncDisposable
         try
         {
             await connection.OpenAsync(cancellationToken);
-            // Durability comes from the synchronous commits of the post-data step that follows, which flush all WAL before it.
-            await RestoreDatabases.ExecuteAsync(connection, sessionSetup + "SET synchronous_commit = off;", cancellationToken);
+            await RestoreDatabases.ExecuteAsync(connection, sessionSetup, cancellationToken);
             await tablesExist.WaitAsync(cancellationToken);
             await foreach (var chunk in _chunks.Reader.ReadAllAsync(cancellationToken))
             {

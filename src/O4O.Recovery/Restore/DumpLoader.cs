@@ -203,6 +203,6 @@ internal sealed class DumpLoader(ResolvedDatabaseServer server, string database,
             await Psql.RunAsync(server, database, _schema.ToString(), cancellationToken);
         }
 
-        _workers = new CopyWorkers(server.ConnectionString(database), _session.ToString(), connections, tablesExist ?? Task.CompletedTask, cancellationToken);
+        _workers = new CopyWorkers(RestoreDatabases.LoadConnectionString(server, database), _session.ToString(), connections, tablesExist ?? Task.CompletedTask, cancellationToken);
     }
 }

@@ -252,7 +252,7 @@ internal sealed partial class PostData : IAsyncDisposable
     {
         try
         {
-            await using var connection = new NpgsqlConnection(_server.ConnectionString(_database));
+            await using var connection = new NpgsqlConnection(RestoreDatabases.LoadConnectionString(_server, _database));
             await connection.OpenAsync(cancellationToken);
             await RestoreDatabases.ExecuteAsync(connection, _setup, cancellationToken);
             await foreach (var step in _steps.Reader.ReadAllAsync(cancellationToken))

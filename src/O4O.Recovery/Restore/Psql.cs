@@ -38,6 +38,8 @@ internal sealed class Psql : IAsyncDisposable
             start.Environment[name] = value;
         }
 
+        start.Environment["PGOPTIONS"] = $"{Environment.GetEnvironmentVariable("PGOPTIONS")} {RestoreDatabases.LoadOptions}".TrimStart();
+
         return new Psql(Process.Start(start) ?? throw new RestoreFailedException("psql could not be started."), cancellationToken);
     }
 

@@ -13,6 +13,17 @@ public static class RestoreDatabases
     /// <summary>The comment that marks a database as created by o4o for a restore or a verification.</summary>
     public const string Marker = "o4o: created by o4o restore/verify; safe to drop when no o4o command is running";
 
+    /// <summary>
+    /// The server options (libpq's <c>PGOPTIONS</c>) of every session that loads a copy: its commits do not wait for the
+    /// disk. Nothing is lost by it. The copy goes live only through the swap's commit, which is synchronous and so
+    /// flushes all WAL written before it; a crash before then leaves an unfinished copy, which the next run removes.
+    /// </summary>
+    internal const string LoadOptions = "-c synchronous_commit=off";
+
+    /// <summary>An unpooled connection string for a session that loads <paramref name="database"/> (see <see cref="LoadOptions"/>).</summary>
+    internal static string LoadConnectionString(ResolvedDatabaseServer server, string database) =>
+        new NpgsqlConnectionStringBuilder(server.ConnectionString(database)) { Options = LoadOptions }.ConnectionString;
+
     /// <summary>True when <paramref name="database"/> exists on the server.</summary>
     public static async Task<bool> ExistsAsync(NpgsqlConnection admin, string database, CancellationToken cancellationToken) =>
         await ScalarAsync(admin, "SELECT 1 FROM pg_database WHERE datname = $1", database, cancellationToken) is not null;
