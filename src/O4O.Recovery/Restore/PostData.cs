@@ -1,6 +1,5 @@
 using System.Text;
 using System.Text.RegularExpressions;
-using System.Threading.Channels;
 using Npgsql;
 using O4O.Recovery.Backups;
 
@@ -25,20 +24,32 @@ internal sealed partial class PostData : IAsyncDisposable
     private readonly string _rest;
     private readonly Dictionary<string, int> _indexesLeft = new(StringComparer.Ordinal);
     private readonly HashSet<string> _ready = new(StringComparer.Ordinal);
-    private readonly Channel<Step> _steps = Channel.CreateUnbounded<Step>();
+    private readonly List<Step> _queue = [];
+    private readonly Dictionary<string, int> _runningOn = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _heldAlone = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _addingKey = new(1, 1);
     private readonly CancellationTokenSource _stop;
     private readonly Task[] _workers;
     private readonly Psql _finish;
     private readonly Lock _gate = new();
     private int _pending;
+    private bool _noMoreSteps;
     private TaskCompletionSource _idle = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>Statements run in order on one connection.</summary>
     /// <param name="Statements">The SQL.</param>
     /// <param name="IndexOf">The table when this builds one of its indexes or constraints.</param>
     /// <param name="AddsKey">The first statement adds a foreign key.</param>
-    private sealed record Step(string[] Statements, string? IndexOf, bool AddsKey);
+    private sealed record Step(string[] Statements, string? IndexOf, bool AddsKey)
+    {
+        /// <summary>
+        /// Adding a primary key or unique constraint (ALTER TABLE) locks its table against everything else, building
+        /// an index (CREATE INDEX) only against changes: other index builds on the table can run beside it.
+        /// </summary>
+        public bool HoldsTableAlone { get; } =
+            IndexOf is not null && IndexTarget().Match(Statements[0]).Value.StartsWith("ALTER TABLE", StringComparison.Ordinal);
+    }
 
     /// <summary>A foreign key from <paramref name="Table"/> to <paramref name="References"/> (null when the statement could not be read).</summary>
     private sealed record ForeignKey(string Table, string? References, Step Step);
@@ -141,14 +152,14 @@ internal sealed partial class PostData : IAsyncDisposable
         }
 
         await WaitIdleAsync();
-        _steps.Writer.TryComplete();
+        EndQueue();
         await Task.WhenAll(_workers);
         await _finish.RunAsync(dataStatements + _rest, _stop.Token);
     }
 
     public async ValueTask DisposeAsync()
     {
-        _steps.Writer.TryComplete();
+        EndQueue();
         await _stop.CancelAsync();
         await Task.WhenAll(_workers).ContinueWith(_ => { }, TaskScheduler.Default);
         await _finish.DisposeAsync();
@@ -192,10 +203,80 @@ internal sealed partial class PostData : IAsyncDisposable
     /// <summary>Queues a step; once the build is torn down after a failure there is nobody left to run it.</summary>
     private void Enqueue(Step step)
     {
-        if (_steps.Writer.TryWrite(step))
+        if (!_noMoreSteps)
         {
+            _queue.Add(step);
             _pending++;
+            Changed();
         }
+    }
+
+    private void EndQueue()
+    {
+        lock (_gate)
+        {
+            _noMoreSteps = true;
+            Changed();
+        }
+    }
+
+    /// <summary>Wakes the workers waiting for a step they may take.</summary>
+    private void Changed()
+    {
+        _changed.TrySetResult();
+        _changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    /// <summary>The next step, or null once no more will come. A worker waits only when every queued step would wait for a lock.</summary>
+    private async Task<Step?> NextAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            Task changed;
+            lock (_gate)
+            {
+                if (TakeRunnable() is { } step)
+                {
+                    return step;
+                }
+
+                if (_noMoreSteps && _queue.Count == 0)
+                {
+                    return null;
+                }
+
+                changed = _changed.Task;
+            }
+
+            await changed.WaitAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// The first queued step that would not wait for another's lock on its table. A worker would otherwise sit idle
+    /// behind a primary key being built while other work — another table's index, a key check — is ready.
+    /// </summary>
+    private Step? TakeRunnable()
+    {
+        var index = _queue.FindIndex(step => step.IndexOf is not { } table
+            || (!_heldAlone.Contains(table) && !(step.HoldsTableAlone && _runningOn.GetValueOrDefault(table) > 0)));
+        if (index < 0)
+        {
+            return null;
+        }
+
+        var step = _queue[index];
+        _queue.RemoveAt(index);
+        if (step.IndexOf is { } on)
+        {
+            _runningOn[on] = _runningOn.GetValueOrDefault(on) + 1;
+            if (step.HoldsTableAlone)
+            {
+                _heldAlone.Add(on);
+            }
+        }
+
+        return step;
     }
 
     /// <summary>A table is ready when its data and all its indexes are in; keys between two ready tables can go.</summary>
@@ -213,6 +294,13 @@ internal sealed partial class PostData : IAsyncDisposable
     {
         lock (_gate)
         {
+            if (step.IndexOf is { } on)
+            {
+                _runningOn[on]--;
+                _heldAlone.Remove(on);
+            }
+
+            Changed();
             if (step.IndexOf is { } table && _indexesLeft.ContainsKey(table) && --_indexesLeft[table] == 0)
             {
                 MarkReady(table);
@@ -255,7 +343,7 @@ internal sealed partial class PostData : IAsyncDisposable
             await using var connection = new NpgsqlConnection(RestoreDatabases.LoadConnectionString(_server, _database));
             await connection.OpenAsync(cancellationToken);
             await RestoreDatabases.ExecuteAsync(connection, _setup, cancellationToken);
-            await foreach (var step in _steps.Reader.ReadAllAsync(cancellationToken))
+            while (await NextAsync(cancellationToken) is { } step)
             {
                 await RunStepAsync(connection, step, cancellationToken);
                 Done(step);

@@ -1,3 +1,4 @@
+using Npgsql;
 using O4O.Recovery.Restore;
 using O4O.Recovery.Tests.Backups;
 using O4O.Tests.Shared;
@@ -45,6 +46,30 @@ public sealed class PostDataTests(ManagedPostgresFixture postgres)
         await postData.CompleteAsync("");
 
         Assert.Equal("built last, through psql", await PlatformSchema.ScalarAsync(bed.Database, "SELECT obj_description('customers'::regclass, 'pg_class')"));
+    }
+
+    [Fact]
+    public async Task A_worker_takes_other_work_rather_than_wait_behind_a_primary_key_that_holds_its_table()
+    {
+        using var bed = await BackupTestBed.CreateAsync(postgres, seed: false);
+        await PlatformSchema.ScalarAsync(bed.Database, Tables);
+        await using var reader = new NpgsqlConnection(bed.Database + ";Pooling=false");
+        await reader.OpenAsync();
+        await using var holding = await reader.BeginTransactionAsync();
+        await new NpgsqlCommand("LOCK TABLE invoices IN ACCESS SHARE MODE", reader, holding).ExecuteNonQueryAsync();
+        await using var postData = new PostData(bed.Server, bed.Server.DatabaseName, Session, _section, connections: 2, CancellationToken.None);
+
+        // invoices_pkey now waits for the reader; its index would queue behind it, so the second worker stays free.
+        postData.TablesLoaded(["public.invoices"]);
+        await WaitForAsync(bed, "SELECT EXISTS (SELECT FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%invoices_pkey%')");
+        postData.TablesLoaded(["public.customers"]);
+        await WaitForAsync(bed, "SELECT count(*) = 1 FROM pg_indexes WHERE indexname = 'customers_pkey'");
+        Assert.Equal(0L, await PlatformSchema.ScalarAsync(bed.Database, "SELECT count(*) FROM pg_indexes WHERE tablename = 'invoices'"));
+
+        await holding.RollbackAsync();
+        await postData.CompleteAsync("");
+
+        Assert.Equal(2L, await PlatformSchema.ScalarAsync(bed.Database, "SELECT count(*) FROM pg_indexes WHERE tablename = 'invoices'"));
     }
 
     [Fact]
