@@ -34,11 +34,7 @@ public sealed record BackupManifest(
     /// <summary>The format this version writes and reads.</summary>
     public const int CurrentFormat = 1;
 
-    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
-    {
-        WriteIndented = true,
-        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
-    };
+    internal static JsonSerializerOptions Json => BackupManifestJson.Default.Options;
 
     /// <summary>The member holding the SQL dump.</summary>
     [JsonIgnore]
@@ -84,6 +80,14 @@ public sealed record DumpPartInfo(string Section, long Offset, long Length, stri
 /// <param name="Size">Its size in bytes.</param>
 /// <param name="Sha256">Its SHA-256, lowercase hex.</param>
 public sealed record ManifestMember(string Path, long Size, string Sha256);
+
+/// <summary>
+/// The manifest's JSON contract, generated at build time: a restore reads a manifest first thing, and reflection would
+/// first have to emit and compile its (de)serializers.
+/// </summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
+[JsonSerializable(typeof(BackupManifest))]
+internal sealed partial class BackupManifestJson : JsonSerializerContext;
 
 /// <summary>An archive fails a check; the message names the archive and the member or link at fault.</summary>
 public sealed class BackupCorruptException(string archive, string reason)

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using O4O.Recovery.IO;
 
 namespace O4O.Recovery.Restore;
@@ -13,12 +14,15 @@ internal sealed record RestoreJournalEntry(string LiveDatabase, string RestoreDa
 /// <summary>The journal file, <c>$O4O_HOME/run/restore.json</c>, written atomically before each risky step.</summary>
 internal sealed class RestoreJournal(string path)
 {
-    private static readonly JsonSerializerOptions _json = new(JsonSerializerDefaults.Web);
-
     public RestoreJournalEntry? Read() =>
-        File.Exists(path) ? JsonSerializer.Deserialize<RestoreJournalEntry>(File.ReadAllBytes(path), _json) : null;
+        File.Exists(path) ? JsonSerializer.Deserialize(File.ReadAllBytes(path), RestoreJournalJson.Default.RestoreJournalEntry) : null;
 
-    public void Write(RestoreJournalEntry entry) => AtomicFile.WriteAllBytes(path, JsonSerializer.SerializeToUtf8Bytes(entry, _json));
+    public void Write(RestoreJournalEntry entry) => AtomicFile.WriteAllBytes(path, JsonSerializer.SerializeToUtf8Bytes(entry, RestoreJournalJson.Default.RestoreJournalEntry));
 
     public void Clear() => File.Delete(path);
 }
+
+/// <summary>The journal's JSON contract, generated at build time: it is written before a restore's first step.</summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+[JsonSerializable(typeof(RestoreJournalEntry))]
+internal sealed partial class RestoreJournalJson : JsonSerializerContext;
