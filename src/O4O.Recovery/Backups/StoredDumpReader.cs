@@ -12,17 +12,16 @@ namespace O4O.Recovery.Backups;
 /// Every block header on the way is checked. An archive laid out otherwise — recompressed by hand, say — is not opened
 /// here and is read front to back instead; what is read is checked against the manifest's hashes either way.
 /// </summary>
-internal sealed class StoredDumpReader(SafeFileHandle file, string archive, string member, long blocksStart, long offset) : ReadOnlyStream
+internal sealed class StoredDumpReader(SafeFileHandle file, string archive, ManifestMember dump, long blocksStart, long offset) : ReadOnlyStream
 {
     private const int BlockSpan = StoredGzipStream.BlockHeader + StoredGzipStream.MaxBlock;
 
     private long _offset = offset;
     private long _blockRemaining;
-    private bool _ended;
 
     /// <summary>
-    /// Opens <paramref name="dump"/> at <paramref name="offset"/>; null when the archive is not laid out as o4o writes it
-    /// (or cannot be opened: the front-to-back reader then says why).
+    /// Opens <paramref name="dump"/> at <paramref name="offset"/>; null when the archive is not laid out as o4o writes it,
+    /// is too short to hold the whole dump, or cannot be read: the front-to-back reader then says why.
     /// </summary>
     public static StoredDumpReader? TryOpen(string archive, ManifestMember dump, long offset)
     {
@@ -36,29 +35,49 @@ internal sealed class StoredDumpReader(SafeFileHandle file, string archive, stri
             return null;
         }
 
-        Span<byte> dumpHeader = stackalloc byte[UstarHeader.Length];
-        if (MemberEnd(file, 0, []) is { } manifestEnd
-            && MemberEnd(file, manifestEnd, dumpHeader) is { } headerEnd
-            && UstarHeader.Describes(dumpHeader, dump.Path, dump.Size)
-            && StartsMember(file, headerEnd))
+        try
         {
-            return new StoredDumpReader(file, archive, dump.Path, headerEnd + StoredGzipStream.MemberHeader.Length, offset);
+            Span<byte> dumpHeader = stackalloc byte[UstarHeader.Length];
+            if (MemberEnd(file, 0, []) is { } manifestEnd
+                && MemberEnd(file, manifestEnd, dumpHeader) is { } headerEnd
+                && UstarHeader.Describes(dumpHeader, dump.Path, dump.Size)
+                && StartsMember(file, headerEnd))
+            {
+                var blocksStart = headerEnd + StoredGzipStream.MemberHeader.Length;
+                if (dump.Size == 0 || RandomAccess.GetLength(file) > FilePosition(blocksStart, dump.Size - 1))
+                {
+                    return new StoredDumpReader(file, archive, dump, blocksStart, offset);
+                }
+            }
+        }
+        catch (IOException)
+        {
         }
 
         file.Dispose();
         return null;
     }
 
+    /// <summary>Reads up to the dump's last byte, never past it.</summary>
     public override int Read(Span<byte> buffer)
     {
-        if (buffer.IsEmpty || (_blockRemaining == 0 && !EnterBlock()))
+        if (buffer.IsEmpty || _offset >= dump.Size)
         {
             return 0;
         }
 
-        var block = _offset / StoredGzipStream.MaxBlock;
-        var position = blocksStart + block * BlockSpan + StoredGzipStream.BlockHeader + _offset % StoredGzipStream.MaxBlock;
-        var read = RandomAccess.Read(file, buffer[..(int)Math.Min(buffer.Length, _blockRemaining)], position);
+        if (_blockRemaining == 0)
+        {
+            EnterBlock();
+        }
+
+        var wanted = (int)Math.Min(buffer.Length, Math.Min(_blockRemaining, dump.Size - _offset));
+        var read = RandomAccess.Read(file, buffer[..wanted], FilePosition(blocksStart, _offset));
+        if (read == 0)
+        {
+            throw Damaged("the archive ends inside it");
+        }
+
         _offset += read;
         _blockRemaining -= read;
         return read;
@@ -81,35 +100,35 @@ internal sealed class StoredDumpReader(SafeFileHandle file, string archive, stri
         base.Dispose(disposing);
     }
 
-    /// <summary>Checks the header of the block holding <see cref="_offset"/>; false once the member's last block is read.</summary>
-    private bool EnterBlock()
-    {
-        if (_ended)
-        {
-            return false;
-        }
+    /// <summary>Where the dump's byte <paramref name="index"/> lies in the file.</summary>
+    private static long FilePosition(long blocksStart, long index) =>
+        blocksStart + index / StoredGzipStream.MaxBlock * BlockSpan + StoredGzipStream.BlockHeader + index % StoredGzipStream.MaxBlock;
 
+    /// <summary>Checks the header of the block holding <see cref="_offset"/>, which must hold it.</summary>
+    private void EnterBlock()
+    {
         Span<byte> header = stackalloc byte[StoredGzipStream.BlockHeader];
         var block = _offset / StoredGzipStream.MaxBlock;
         if (RandomAccess.Read(file, header, blocksStart + block * BlockSpan) < header.Length)
         {
-            return false; // truncated: the caller finds fewer bytes than the manifest says
+            throw Damaged("the archive ends inside it");
         }
 
         var length = StoredBlockLength(header, out var final);
-        if (length < 0 || (!final && length != StoredGzipStream.MaxBlock))
+        var inBlock = _offset % StoredGzipStream.MaxBlock;
+        if (length < 0 || (!final && length != StoredGzipStream.MaxBlock) || inBlock >= length)
         {
-            throw new BackupCorruptException(archive, $"member {member} is damaged (a block header at byte {_offset} of it is not o4o's)");
+            throw Damaged($"its block {block} is not a stored block as o4o writes them");
         }
 
-        _ended = final;
-        _blockRemaining = length - _offset % StoredGzipStream.MaxBlock;
-        return _blockRemaining > 0;
+        _blockRemaining = length - inBlock;
     }
 
+    private BackupCorruptException Damaged(string how) => new(archive, $"member {dump.Path} is damaged or truncated ({how})");
+
     /// <summary>
-    /// Walks a stored member from <paramref name="start"/>, copying its first bytes into <paramref name="data"/>, and
-    /// returns where it ends; null unless it is a member as <see cref="StoredGzipStream"/> writes it.
+    /// Walks a stored member from <paramref name="start"/>, copying its data into <paramref name="data"/>, which it must
+    /// fill exactly, and returns where it ends; null unless it is a member as <see cref="StoredGzipStream"/> writes it.
     /// </summary>
     private static long? MemberEnd(SafeFileHandle file, long start, Span<byte> data)
     {
@@ -120,6 +139,7 @@ internal sealed class StoredDumpReader(SafeFileHandle file, string archive, stri
 
         var position = start + StoredGzipStream.MemberHeader.Length;
         var copied = 0;
+        var total = 0L;
         Span<byte> header = stackalloc byte[StoredGzipStream.BlockHeader];
         bool final;
         do
@@ -143,11 +163,12 @@ internal sealed class StoredDumpReader(SafeFileHandle file, string archive, stri
             }
 
             copied += wanted;
+            total += length;
             position += length;
         }
         while (!final);
 
-        return copied == data.Length ? position + StoredGzipStream.Trailer : null;
+        return data.IsEmpty || total == data.Length ? position + StoredGzipStream.Trailer : null;
     }
 
     private static bool StartsMember(SafeFileHandle file, long position)

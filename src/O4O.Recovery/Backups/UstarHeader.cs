@@ -44,22 +44,16 @@ internal static class UstarHeader
         "ustar\0"u8.CopyTo(header.AsSpan(257));
         "00"u8.CopyTo(header.AsSpan(263));
 
-        // The checksum is the sum of the header's bytes with its own field read as spaces.
-        header.AsSpan(148, 8).Fill((byte)' ');
-        var checksum = 0;
-        foreach (var b in header)
-        {
-            checksum += b;
-        }
-
-        Octal(header.AsSpan(148, 7), checksum);
+        Octal(header.AsSpan(148, 7), Checksum(header));
+        header[155] = (byte)' ';
         return header;
     }
 
     /// <summary>True when <paramref name="header"/> is a regular file's header for <paramref name="name"/> holding <paramref name="size"/> bytes.</summary>
     public static bool Describes(ReadOnlySpan<byte> header, string name, long size)
     {
-        if (header.Length != Length || header[156] != (byte)'0' || !header[257..263].SequenceEqual("ustar\0"u8))
+        if (header.Length != Length || header[156] != (byte)'0' || !header[257..263].SequenceEqual("ustar\0"u8)
+            || ReadOctal(header.Slice(148, 8)) != Checksum(header))
         {
             return false;
         }
@@ -77,19 +71,36 @@ internal static class UstarHeader
             return BinaryPrimitives.ReadInt64BigEndian(sizeField[4..]) == size;
         }
 
-        var digits = sizeField.TrimEnd((byte)0).TrimEnd((byte)' ');
+        return ReadOctal(sizeField) == size;
+    }
+
+    /// <summary>The value of an octal field (digits, then NULs or spaces); -1 when it holds anything else.</summary>
+    private static long ReadOctal(ReadOnlySpan<byte> field)
+    {
         var value = 0L;
-        foreach (var digit in digits)
+        foreach (var digit in field.TrimEnd((byte)0).TrimEnd((byte)' ').TrimEnd((byte)0))
         {
             if (digit is < (byte)'0' or > (byte)'7')
             {
-                return false;
+                return -1;
             }
 
             value = value * 8 + (digit - '0');
         }
 
-        return value == size;
+        return value;
+    }
+
+    /// <summary>The sum of the header's bytes with its own checksum field read as spaces.</summary>
+    private static int Checksum(ReadOnlySpan<byte> header)
+    {
+        var checksum = 8 * ' ';
+        for (var index = 0; index < Length; index++)
+        {
+            checksum += index is >= 148 and < 156 ? 0 : header[index];
+        }
+
+        return checksum;
     }
 
     /// <summary>The bytes that pad <paramref name="size"/> bytes of data to a whole number of headers' lengths.</summary>

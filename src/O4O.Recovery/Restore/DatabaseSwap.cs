@@ -12,6 +12,12 @@ internal static class DatabaseSwap
 {
     private static readonly TimeSpan _drainTimeout = TimeSpan.FromSeconds(15);
 
+    /// <summary>
+    /// The swap's commit waits for the disk whatever the server, role or database configure: it flushes all WAL
+    /// before it, including the copy's, whose sessions commit without waiting (<see cref="RestoreDatabases.LoadOptions"/>).
+    /// </summary>
+    private const string DurableCommit = "SET LOCAL synchronous_commit = on;";
+
     /// <summary>Renames the live database to the displaced name and the restored one to the live name.</summary>
     /// <exception cref="RestoreFailedException">Sessions on the live database would not end; nothing was renamed.</exception>
     public static async Task SwapAsync(NpgsqlConnection admin, RestoreJournal journal, RestoreJournalEntry entry, bool liveExists, CancellationToken cancellationToken)
@@ -19,7 +25,7 @@ internal static class DatabaseSwap
         var (live, incoming, displaced) = (Quote(entry.LiveDatabase), Quote(entry.RestoreDatabase), Quote(entry.DisplacedDatabase!));
         if (!liveExists)
         {
-            await RestoreDatabases.ExecuteAsync(admin, $"BEGIN; ALTER DATABASE {incoming} RENAME TO {live}; COMMENT ON DATABASE {live} IS NULL; COMMIT", cancellationToken);
+            await RestoreDatabases.ExecuteAsync(admin, $"BEGIN; {DurableCommit} ALTER DATABASE {incoming} RENAME TO {live}; COMMENT ON DATABASE {live} IS NULL; COMMIT", cancellationToken);
             return;
         }
 
@@ -30,7 +36,7 @@ internal static class DatabaseSwap
             await RestoreDatabases.ExecuteAsync(admin, $"ALTER DATABASE {live} WITH ALLOW_CONNECTIONS false", cancellationToken);
             await EndSessionsAsync(admin, entry.LiveDatabase, cancellationToken);
             await RestoreDatabases.ExecuteAsync(admin,
-                $"BEGIN; ALTER DATABASE {live} RENAME TO {displaced}; ALTER DATABASE {incoming} RENAME TO {live}; COMMENT ON DATABASE {live} IS NULL; COMMIT",
+                $"BEGIN; {DurableCommit} ALTER DATABASE {live} RENAME TO {displaced}; ALTER DATABASE {incoming} RENAME TO {live}; COMMENT ON DATABASE {live} IS NULL; COMMIT",
                 cancellationToken);
             swapped = true;
         }

@@ -134,9 +134,14 @@ internal sealed partial class PostData : IAsyncDisposable
     {
         lock (_gate)
         {
-            foreach (var index in _indexesOfNoTable.Concat(_indexesByTable.Where(table => !_indexesLeft.ContainsKey(table.Key)).SelectMany(table => table.Value)))
+            foreach (var index in _indexesOfNoTable)
             {
                 Enqueue(new Step([index], null, false));
+            }
+
+            foreach (var (table, indexes) in _indexesByTable.Where(table => !_indexesLeft.ContainsKey(table.Key)))
+            {
+                indexes.ForEach(index => Enqueue(new Step([index], table, false)));
             }
         }
 

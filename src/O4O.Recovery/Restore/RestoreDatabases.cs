@@ -17,12 +17,17 @@ public static class RestoreDatabases
     /// The server options (libpq's <c>PGOPTIONS</c>) of every session that loads a copy: its commits do not wait for the
     /// disk. Nothing is lost by it. The copy goes live only through the swap's commit, which is synchronous and so
     /// flushes all WAL written before it; a crash before then leaves an unfinished copy, which the next run removes.
+    /// They come after any options of the configured connection string, so they win.
     /// </summary>
     internal const string LoadOptions = "-c synchronous_commit=off";
 
     /// <summary>An unpooled connection string for a session that loads <paramref name="database"/> (see <see cref="LoadOptions"/>).</summary>
-    internal static string LoadConnectionString(ResolvedDatabaseServer server, string database) =>
-        new NpgsqlConnectionStringBuilder(server.ConnectionString(database)) { Options = LoadOptions }.ConnectionString;
+    internal static string LoadConnectionString(ResolvedDatabaseServer server, string database)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(server.ConnectionString(database));
+        builder.Options = $"{builder.Options} {LoadOptions}".TrimStart();
+        return builder.ConnectionString;
+    }
 
     /// <summary>True when <paramref name="database"/> exists on the server.</summary>
     public static async Task<bool> ExistsAsync(NpgsqlConnection admin, string database, CancellationToken cancellationToken) =>

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using O4O.Recovery.Backups;
+using O4O.Recovery.IO;
 
 namespace O4O.Recovery.Tests.Backups;
 
@@ -22,14 +23,16 @@ public sealed class StoredDumpReaderTests : IDisposable
     [InlineData(65_536)]
     [InlineData(131_070)]
     [InlineData(199_999)]
-    public async Task Reads_the_dump_from_any_offset_straight_from_an_archive_o4o_wrote(int offset)
+    public async Task Reads_the_dump_from_any_offset_to_its_end_straight_from_an_archive_o4o_wrote(int offset)
     {
         await WriteArchiveAsync();
 
         await using var reader = StoredDumpReader.TryOpen(_archive, Dump, offset);
 
         Assert.NotNull(reader);
-        Assert.Equal(_dump[offset..], await ReadAsync(reader, _dump.Length - offset));
+        using var rest = new MemoryStream();
+        await reader.CopyToAsync(rest);
+        Assert.Equal(_dump[offset..], rest.ToArray());
     }
 
     [Fact]
@@ -67,6 +70,24 @@ public sealed class StoredDumpReaderTests : IDisposable
         Assert.NotNull(reader);
         var damage = await Assert.ThrowsAsync<BackupCorruptException>(() => ReadAsync(reader, _dump.Length));
         Assert.Contains($"member {DumpPath} is damaged", damage.Message);
+    }
+
+    [Fact]
+    public async Task A_truncated_archive_is_not_opened_directly_and_is_reported_as_damaged_when_read()
+    {
+        await WriteArchiveAsync();
+        await using (var file = File.OpenWrite(_archive))
+        {
+            file.SetLength(file.Length - 100_000);
+        }
+
+        Assert.Null(StoredDumpReader.TryOpen(_archive, Dump, 0));
+        var damage = await Assert.ThrowsAsync<BackupCorruptException>(async () =>
+        {
+            await using var opened = await ArchiveReader.OpenDumpAtAsync(_archive, Dump, 0, CancellationToken.None);
+            await ArchiveReader.CopyAsync(new SliceStream(opened.Data, _dump.Length), Stream.Null, _archive, DumpPath, CancellationToken.None);
+        });
+        Assert.Contains($"member {DumpPath} is damaged or truncated", damage.Message);
     }
 
     [Fact]

@@ -153,6 +153,27 @@ public sealed class RestoreTests(ManagedPostgresFixture postgres)
     }
 
     [Fact]
+    public async Task A_truncated_archive_is_refused_as_damaged_and_the_live_database_is_left_as_it_was()
+    {
+        using var bed = await BackupTestBed.CreateAsync(postgres);
+        var backup = await bed.BackupAsync();
+        await PlatformSchema.ScalarAsync(bed.Database, Damage);
+        var live = await PlatformSchema.HashesAsync(bed.Database);
+        await using (var file = new FileStream(backup.ArchivePath, FileMode.Open, FileAccess.ReadWrite))
+        {
+            // Inside the dump's second half: what follows the dump (its padding, the platform's files) is far shorter.
+            file.SetLength(file.Length - backup.Manifest.DatabaseMember.Size / 2);
+        }
+
+        var refusal = await Assert.ThrowsAsync<O4O.Recovery.Backups.BackupCorruptException>(() =>
+            bed.Restore().RestoreAsync(backup.ArchivePath, true, _ => true, null, CancellationToken.None));
+
+        Assert.Contains($"member {backup.Manifest.DatabaseMember.Path} is damaged or truncated", refusal.Message, StringComparison.Ordinal);
+        Assert.Equal(live, await PlatformSchema.HashesAsync(bed.Database));
+        Assert.Equal(0L, await CountDatabasesAsync(bed, bed.Server.DatabaseName + "_restore"));
+    }
+
+    [Fact]
     public async Task A_run_killed_mid_swap_is_put_right_by_the_next_run()
     {
         using var bed = await BackupTestBed.CreateAsync(postgres);
