@@ -13,14 +13,17 @@ internal sealed class SliceStream(Stream inner, long length) : ReadOnlyStream
     public override long Position { get => _length - _remaining; set => throw new NotSupportedException(); }
 
     public override int Read(Span<byte> buffer) =>
-        Counted(buffer.IsEmpty || _remaining == 0 ? 0 : inner.Read(buffer[..(int)Math.Min(buffer.Length, _remaining)]), buffer.IsEmpty);
+        buffer.IsEmpty || _remaining == 0 ? 0 : Counted(inner.Read(buffer[..Wanted(buffer.Length)]));
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
-        Counted(buffer.IsEmpty || _remaining == 0 ? 0 : await inner.ReadAsync(buffer[..(int)Math.Min(buffer.Length, _remaining)], cancellationToken), buffer.IsEmpty);
+        buffer.IsEmpty || _remaining == 0 ? 0 : Counted(await inner.ReadAsync(buffer[..Wanted(buffer.Length)], cancellationToken));
 
-    private int Counted(int read, bool askedForNothing)
+    private int Wanted(int room) => (int)Math.Min(room, _remaining);
+
+    /// <summary>Counts a read of at least one byte asked for: none at all means the inner stream ended too soon.</summary>
+    private int Counted(int read)
     {
-        if (read == 0 && _remaining > 0 && !askedForNothing)
+        if (read == 0)
         {
             throw new EndOfStreamException($"the data ends {_remaining} bytes short of the {_length} expected");
         }

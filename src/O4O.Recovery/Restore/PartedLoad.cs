@@ -28,8 +28,7 @@ internal static class PartedLoad
         PostData? postData = null;
         try
         {
-            // The post-data part lies at the end of the member: reading it means passing all of it, so that runs while
-            // the database is created and the schema loads.
+            // The post-data part is read while the database is created and the schema loads.
             var postDataPart = Task.Run(() => ReadPartAsync(server, archive, manifest, parts[^1], database, null, null, abandon.Token), abandon.Token);
             running.Add(postDataPart);
             var (session, schema, _) = await ReadPartAsync(server, archive, manifest, parts[0], database, null, null, abandon.Token);
