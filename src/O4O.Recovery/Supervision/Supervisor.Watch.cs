@@ -97,6 +97,26 @@ public sealed partial class Supervisor
 
         Enter(ComponentState.Down, failure.Seen, failure.Type);
         await RecordAsync(RecoveryEventKind.Action, failure.Seen, $"not restarted: {reason}", "waiting", failure.Type, stop);
+        var (resumption, actor) = await AwaitResumptionAsync(released: () => HeldBecause() is null, stop);
+        switch (resumption)
+        {
+            case Resumption.Requested:
+                return failure with { RequestedBy = actor };
+            case Resumption.Released:
+                return failure;
+            default:
+                Enter(ComponentState.Running, null, null);
+                await RecordAsync(RecoveryEventKind.Recovered, $"{child.Name} answers again", "nothing (it recovered by itself)", "healthy", null, stop);
+                return null;
+        }
+    }
+
+    /// <summary>
+    /// Waits for a person's restart request (with who asked), <paramref name="released"/> to hold after a change of the
+    /// gate, or the component's own process to answer <c>RecoveryThreshold</c> probes in a row.
+    /// </summary>
+    private async Task<(Resumption Resumption, string? Actor)> AwaitResumptionAsync(Func<bool> released, CancellationToken stop)
+    {
         var healthy = 0;
         while (true)
         {
@@ -105,20 +125,21 @@ public sealed partial class Supervisor
             stop.ThrowIfCancellationRequested();
             if (first == request)
             {
-                return failure with { RequestedBy = await NextRestartRequestAsync(stop) };
+                return (Resumption.Requested, await NextRestartRequestAsync(stop));
             }
 
-            if (HeldBecause() is null)
+            if (released())
             {
-                return failure;
+                return (Resumption.Released, null);
             }
 
-            healthy = (await child.ProbeAsync(options.ProbeTimeout, stop)).Healthy ? healthy + 1 : 0;
+            // Only a process of ours can be supervised again: one that exited is seen as exited at once, whatever
+            // else answers on its port.
+            var answered = !child.Exited.IsCompleted && (await child.ProbeAsync(options.ProbeTimeout, stop)).Healthy;
+            healthy = answered ? healthy + 1 : 0;
             if (healthy >= options.RecoveryThreshold)
             {
-                Enter(ComponentState.Running, null, null);
-                await RecordAsync(RecoveryEventKind.Recovered, $"{child.Name} answers again", "nothing (it recovered by itself)", "healthy", null, stop);
-                return null;
+                return (Resumption.Answered, null);
             }
         }
     }
@@ -135,5 +156,12 @@ public sealed partial class Supervisor
         {
             return _restartRequest.Task;
         }
+    }
+
+    private enum Resumption
+    {
+        Requested,
+        Released,
+        Answered,
     }
 }

@@ -109,7 +109,12 @@ public sealed partial class Supervisor(ISupervisedChild child, SupervisionOption
 
             if (failure.RequestedBy is null && _policy.IsCrashLoop(time.GetUtcNow()))
             {
-                failure = await GiveUpAsync(failure, stop);
+                if (await GiveUpAsync(failure, stop) is not { } requested)
+                {
+                    return;
+                }
+
+                failure = requested;
             }
 
             if (failure.RequestedBy is not null)
@@ -142,10 +147,25 @@ public sealed partial class Supervisor(ISupervisedChild child, SupervisionOption
         }
     }
 
-    private async Task<SupervisedFailure> GiveUpAsync(SupervisedFailure failure, CancellationToken stop)
+    /// <summary>
+    /// Records the give-up, then waits for a person's restart (returns the failure as requested) or for the
+    /// component to answer again by itself (returns null): then it is supervised again, crash loop forgotten, so a
+    /// later failure is restarted like any other.
+    /// </summary>
+    private async Task<SupervisedFailure?> GiveUpAsync(SupervisedFailure failure, CancellationToken stop)
     {
         await RecordGiveUpAsync(failure, stop);
-        return new SupervisedFailure(failure.Seen, failure.Type, Graceful: false, await NextRestartRequestAsync(stop));
+        var (resumption, actor) = await AwaitResumptionAsync(released: () => false, stop);
+        if (resumption == Resumption.Requested)
+        {
+            return new SupervisedFailure(failure.Seen, failure.Type, Graceful: false, actor);
+        }
+
+        _policy.Reset();
+        _recovering = false;
+        Enter(ComponentState.Running, null, null);
+        await RecordAsync(RecoveryEventKind.Recovered, $"{child.Name} answers again after the crash loop", "supervised again", "healthy", null, stop);
+        return null;
     }
 
     private async Task RecordGiveUpAsync(SupervisedFailure failure, CancellationToken stop)

@@ -59,6 +59,33 @@ public sealed class SupervisorTests
     }
 
     [Fact]
+    public async Task A_process_given_up_that_answers_again_is_supervised_again_and_restarted_when_killed_later()
+    {
+        // Every start hangs (SIGSTOP on itself) until the mark exists: probes fail, restarts follow, the crash loop gives up.
+        var mark = Path.Combine(Path.GetTempPath(), $"o4o-answers-{Guid.NewGuid():N}");
+        await using var harness = await SupervisorHarness.StartAsync($"[ -e {mark} ] || kill -STOP $$; exec sleep 60");
+        await harness.RunAsync();
+        await harness.WaitForAsync(e => e.Any(x => x.Kind == RecoveryEventKind.GaveUp));
+        var hung = harness.Child.ProcessId!.Value;
+
+        await File.WriteAllTextAsync(mark, "");
+        UnixProcess.Signal(hung, 18); // SIGCONT: the given-up process answers again by itself
+        var resumed = await harness.WaitForAsync(e => e.Any(x => x.Kind == RecoveryEventKind.Recovered));
+        Assert.Equal(ComponentState.Running, harness.Supervisor.Snapshot.State);
+        Assert.Equal("worker answers again after the crash loop", resumed.Last(e => e.Kind == RecoveryEventKind.Recovered).Seen);
+        Assert.Equal("supervised again", resumed.Last(e => e.Kind == RecoveryEventKind.Recovered).Done);
+
+        UnixProcess.Signal(hung, UnixProcess.SigKill);
+        var events = await harness.WaitForAsync(e => e.Any(x => x.Seen == "worker exited with code 137")
+            && e.SkipWhile(x => x.Seen != "worker exited with code 137").Any(x => x.Kind == RecoveryEventKind.Recovered));
+        File.Delete(mark);
+
+        Assert.StartsWith("restarted after", events.Last(e => e.Kind == RecoveryEventKind.Action).Done);
+        Assert.NotEqual(hung, harness.Child.ProcessId);
+        Assert.NotNull(harness.Child.ProcessId);
+    }
+
+    [Fact]
     public async Task A_requested_restart_of_a_healthy_process_is_timed_from_the_request()
     {
         await using var harness = await SupervisorHarness.StartAsync("exec sleep 60");
