@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text;
 using O4O.Platform.Http;
 
 namespace O4O.Platform.Auth;
@@ -10,6 +12,14 @@ internal static class CredentialRules
 
     public static string Normalize(string email) => email.Trim().ToLowerInvariant();
 
+    /// <summary>
+    /// An address with an <c>@</c> and only visible characters: control characters would let an e-mail forge lines in the
+    /// log that records failed logins, and format characters (bidi overrides such as U+202E, zero-width spaces such as
+    /// U+200B) would make one account look like another in the admin's lists and the audit.
+    /// </summary>
+    public static bool IsEmailAddress(string email) =>
+        email.Length <= MaximumEmailLength && email.Contains('@', StringComparison.Ordinal) && email.EnumerateRunes().All(IsVisible);
+
     public static FieldErrors Validate(Credentials body, bool newPassword)
     {
         var errors = new FieldErrors();
@@ -20,10 +30,8 @@ internal static class CredentialRules
         }
         else
         {
-            // Control characters would let an e-mail forge lines in the log that records failed logins.
-            errors.When(
-                email.Length > MaximumEmailLength || !email.Contains('@', StringComparison.Ordinal) || email.Any(c => char.IsControl(c) || char.IsWhiteSpace(c)),
-                "email", $"email must be an address of at most {MaximumEmailLength} characters.");
+            errors.When(!IsEmailAddress(email), "email",
+                $"email must be an address of at most {MaximumEmailLength} characters, without spaces, control or invisible characters.");
         }
 
         if (string.IsNullOrEmpty(body.Password))
@@ -38,4 +46,10 @@ internal static class CredentialRules
 
         return errors;
     }
+
+    // A lone surrogate is enumerated as the replacement character, which no real address holds either.
+    private static bool IsVisible(Rune rune) =>
+        rune != Rune.ReplacementChar && !Rune.IsWhiteSpace(rune) && Rune.GetUnicodeCategory(rune) is not (UnicodeCategory.Control
+            or UnicodeCategory.Format or UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator
+            or UnicodeCategory.PrivateUse or UnicodeCategory.OtherNotAssigned);
 }

@@ -1,6 +1,7 @@
 using Dapper;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using O4O.Platform.Auth;
 using O4O.Recovery.Configuration;
 
 namespace O4O.Platform.Data;
@@ -15,7 +16,11 @@ public static class DataExtensions
             .BindConfiguration(DatabaseOptions.Section)
             .Validate(options => !options.IsManaged, "Database:ConnectionString (O4O__Database__ConnectionString) is required.")
             .ValidateOnStart();
-        services.AddOptions<AdminOptions>().BindConfiguration(AdminOptions.Section);
+        services.AddOptions<AdminOptions>()
+            .BindConfiguration(AdminOptions.Section)
+            .Validate(options => CredentialRules.IsEmailAddress(options.Email.Trim()),
+                "Admin:Email (O4O__Admin__Email) must be an e-mail address without spaces, control or invisible characters.")
+            .ValidateOnStart();
         services.AddSingleton(provider =>
         {
             var options = provider.GetRequiredService<IOptions<DatabaseOptions>>().Value;
