@@ -41,6 +41,10 @@ public static class OrderEndpoints
             case PlacementOutcome.Replayed:
                 context.Response.Headers["Idempotent-Replayed"] = "true";
                 return TypedResults.Ok(result.Order!);
+            case PlacementOutcome.KeyReused:
+                return TypedResults.Problem(
+                    "This Idempotency-Key was already used for a different order. Use a new key for a new order; nothing was ordered.",
+                    statusCode: StatusCodes.Status422UnprocessableEntity);
             case PlacementOutcome.UnknownProducts:
                 return Problems.NotFound($"No product with id {string.Join(", ", result.ProductIds!)}. Nothing was ordered.");
             case PlacementOutcome.UnknownUser:

@@ -7,6 +7,7 @@ public enum PlacementOutcome
 {
     Placed,
     Replayed,
+    KeyReused,
     UnknownProducts,
     OutOfStock,
     TotalTooLarge,
@@ -17,8 +18,9 @@ public sealed record PlacementResult(PlacementOutcome Outcome, Order? Order = nu
 
 /// <summary>
 /// Places an order in one transaction: the order row first (its unique idempotency key makes a retry, even a
-/// concurrent one, wait for and then find the first order), then the products locked in id order so two orders
-/// never deadlock, stock taken only where enough is left, the lines, the total. Any refusal rolls all of it back.
+/// concurrent one, wait for and then find the first order, replayed only when the retry asks for the same lines),
+/// then the products locked in id order so two orders never deadlock, stock taken only where enough is left, the
+/// lines, the total. Any refusal rolls all of it back.
 /// </summary>
 internal sealed class OrderPlacement(NpgsqlDataSource dataSource, OrderStore orders)
 {
@@ -34,10 +36,11 @@ internal sealed class OrderPlacement(NpgsqlDataSource dataSource, OrderStore ord
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         CommandDefinition Command(string sql, object parameters) => new(sql, parameters, transaction, cancellationToken: cancellationToken);
 
+        var hash = OrderRules.RequestHash(lines);
         long? orderId;
         try
         {
-            orderId = await connection.ExecuteScalarAsync<long?>(Command(OrderSql.InsertOrder, new { userId, key = idempotencyKey }));
+            orderId = await connection.ExecuteScalarAsync<long?>(Command(OrderSql.InsertOrder, new { userId, key = idempotencyKey, hash }));
         }
         catch (PostgresException exception) when (exception.SqlState == PostgresErrorCodes.ForeignKeyViolation)
         {
@@ -47,7 +50,14 @@ internal sealed class OrderPlacement(NpgsqlDataSource dataSource, OrderStore ord
 
         if (orderId is not { } id)
         {
+            // The insert waited for the first request under this key to commit, so its row is there to compare with.
+            var reused = await connection.ExecuteScalarAsync<bool>(Command(OrderSql.KeyBoundToOtherRequest, new { userId, key = idempotencyKey, hash }));
             await transaction.RollbackAsync(cancellationToken);
+            if (reused)
+            {
+                return new PlacementResult(PlacementOutcome.KeyReused);
+            }
+
             var first = await orders.FindByKeyAsync(userId, idempotencyKey!, cancellationToken);
             return new PlacementResult(PlacementOutcome.Replayed, first);
         }

@@ -1,3 +1,6 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
 using O4O.Platform.Http;
 
 namespace O4O.Platform.Orders;
@@ -39,5 +42,20 @@ internal static class OrderRules
 
         errors.When(lines.Values.Any(total => total > MaxQuantity), "items", $"The total quantity of one product must be at most {MaxQuantity}.");
         return lines;
+    }
+
+    /// <summary>
+    /// The SHA-256 of the canonical request, the validated lines (merged, in product-id order) under the endpoint's
+    /// name: the same order written in another order, spacing or with a product split over two items hashes alike.
+    /// </summary>
+    public static byte[] RequestHash(SortedDictionary<long, int> lines)
+    {
+        var canonical = new StringBuilder("POST /api/v1/orders\n");
+        foreach (var (productId, quantity) in lines)
+        {
+            canonical.Append(CultureInfo.InvariantCulture, $"{productId} {quantity}\n");
+        }
+
+        return SHA256.HashData(Encoding.UTF8.GetBytes(canonical.ToString()));
     }
 }

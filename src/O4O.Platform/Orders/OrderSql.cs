@@ -5,9 +5,15 @@ internal static class OrderSql
     public const string PlacedStatus = "placed";
 
     public const string InsertOrder = """
-        INSERT INTO orders (user_id, status, total, idempotency_key) VALUES (@userId, 'placed', 0, @key)
+        INSERT INTO orders (user_id, status, total, idempotency_key, idempotency_request_hash)
+        VALUES (@userId, 'placed', 0, @key, CASE WHEN @key IS NOT NULL THEN @hash END)
         ON CONFLICT (user_id, idempotency_key) DO NOTHING
         RETURNING id
+        """;
+
+    /// <summary>Whether the customer's earlier order under this key was placed by another request (null hash: placed before hashes).</summary>
+    public const string KeyBoundToOtherRequest = """
+        SELECT coalesce(idempotency_request_hash <> @hash, false) FROM orders WHERE user_id = @userId AND idempotency_key = @key
         """;
 
     public const string LockProducts = """
