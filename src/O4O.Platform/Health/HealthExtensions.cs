@@ -9,6 +9,7 @@ public static class HealthExtensions
     {
         services.AddHealthChecks()
             .AddCheck<DatabaseHealthCheck>("database")
+            .AddCheck<SchemaHealthCheck>("schema")
             .AddCheck<DiskHealthCheck>("disk")
             .AddCheck<MemoryHealthCheck>("memory");
         services.AddSingleton<HealthReportCache>();
