@@ -41,26 +41,54 @@ internal static class O4OCommandLine
     /// <summary>Runs <paramref name="args"/>; tests pass their own <paramref name="context"/> (home, settings, writers).</summary>
     public static async Task<int> InvokeAsync(string[] args, CliContext? context = null)
     {
-        ApplyLanguage(args);
         context ??= CliContext.FromEnvironment();
+        if (!TryApplyLanguage(args, out var unknown))
+        {
+            await context.Error.WriteLineAsync(Text.Format(Strings.ErrorLine, Text.Format(Strings.ErrorUnknownLanguage, unknown)));
+            return ExitCodes.UsageError;
+        }
+
         var parsed = Build(context).Parse(args);
         return await CommandInvoker.InvokeAsync(parsed, context);
     }
 
-    /// <summary>Applied before parsing so that help and parse errors are localised too.</summary>
-    private static void ApplyLanguage(string[] args)
+    /// <summary>
+    /// Applied before parsing so that help and parse errors are localised too. Only the languages O4O speaks are
+    /// accepted: any other culture would silently fall back to English, and a malformed name would throw.
+    /// </summary>
+    private static bool TryApplyLanguage(string[] args, out string? unknown)
     {
         var index = Array.IndexOf(args, "--lang");
         var language = index >= 0 && index + 1 < args.Length
             ? args[index + 1]
             : Environment.GetEnvironmentVariable("O4O_LANG");
+        unknown = null;
         if (string.IsNullOrWhiteSpace(language))
         {
-            return;
+            return true;
         }
 
-        var culture = CultureInfo.GetCultureInfo(language);
+        if (Spoken(language) is not { } culture)
+        {
+            unknown = language;
+            return false;
+        }
+
         CultureInfo.DefaultThreadCurrentUICulture = culture;
         CultureInfo.CurrentUICulture = culture;
+        return true;
+    }
+
+    private static CultureInfo? Spoken(string language)
+    {
+        try
+        {
+            var culture = CultureInfo.GetCultureInfo(language, predefinedOnly: true);
+            return culture.TwoLetterISOLanguageName is "en" or "ko" ? culture : null;
+        }
+        catch (CultureNotFoundException)
+        {
+            return null;
+        }
     }
 }

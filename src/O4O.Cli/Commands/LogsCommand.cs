@@ -15,6 +15,13 @@ internal static class LogsCommand
         var component = new Argument<string>("component") { Description = Strings.LogsComponentArgument };
         var follow = new Option<bool>("--follow", "-f") { Description = Strings.LogsFollowOption };
         var lines = new Option<int>("--lines", "-n") { Description = Strings.LogsLinesOption, DefaultValueFactory = _ => 50 };
+        lines.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() < 0)
+            {
+                result.AddError(Text.Format(Strings.LogsLinesNegative, result.GetValueOrDefault<int>()));
+            }
+        });
         var command = new Command("logs", Strings.LogsDescription);
         command.Arguments.Add(component);
         command.Options.Add(follow);
@@ -34,7 +41,7 @@ internal static class LogsCommand
                 return ExitCodes.Failure;
             }
 
-            var position = await WriteTailAsync(context.Out, path, Math.Max(0, result.GetValue(lines)), cancellationToken);
+            var position = await WriteTailAsync(context.Out, path, result.GetValue(lines), cancellationToken);
             if (result.GetValue(follow))
             {
                 await FollowAsync(context.Out, path, position, cancellationToken);

@@ -481,6 +481,15 @@ namespace O4O.Cli.Resources {
         }
         
         /// <summary>
+        ///   Looks up a localized string similar to {0} (o4o {1}--help).
+        /// </summary>
+        internal static string ErrorCommandLine {
+            get {
+                return ResourceManager.GetString("ErrorCommandLine", resourceCulture);
+            }
+        }
+        
+        /// <summary>
         ///   Looks up a localized string similar to A conductor is already running for {0} (pid {1}): stop it first, or use another O4O_HOME..
         /// </summary>
         internal static string ErrorConductorRunning {
@@ -585,6 +594,15 @@ namespace O4O.Cli.Resources {
         internal static string ErrorUnexpected {
             get {
                 return ResourceManager.GetString("ErrorUnexpected", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to --lang (or O4O_LANG) must be en or ko, not &apos;{0}&apos;..
+        /// </summary>
+        internal static string ErrorUnknownLanguage {
+            get {
+                return ResourceManager.GetString("ErrorUnknownLanguage", resourceCulture);
             }
         }
         
@@ -999,6 +1017,15 @@ namespace O4O.Cli.Resources {
         internal static string LogsFollowOption {
             get {
                 return ResourceManager.GetString("LogsFollowOption", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to -n must be 0 or more, not {0}..
+        /// </summary>
+        internal static string LogsLinesNegative {
+            get {
+                return ResourceManager.GetString("LogsLinesNegative", resourceCulture);
             }
         }
         
