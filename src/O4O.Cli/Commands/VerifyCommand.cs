@@ -48,6 +48,13 @@ internal static class VerifyCommand
     public static async Task<VerifyReport> RunAsync(CliContext context, CancellationToken cancellationToken)
     {
         var options = context.Bind<VerifyOptions>(VerifyOptions.Section);
+        if (string.IsNullOrWhiteSpace(options.Email))
+        {
+            // The account the platform seeds for this home; before its first start the login check says what is missing.
+            options.Email = SmokeTestAccount.Email;
+            options.Password = SmokeTestAccount.ReadPassword(context.Home);
+        }
+
         var baseAddress = BaseAddress(context);
         using var client = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
         var checks = (await new PlatformVerifier(client, baseAddress, options, TimeProvider.System).RunAsync(cancellationToken)).ToList();

@@ -29,6 +29,7 @@ public static class DataExtensions
             return builder.Build();
         });
         services.AddSingleton<AdminSeeder>();
+        services.AddSingleton<SmokeTestSeeder>();
         // Hosted services start before the server does: nothing is served from an unmigrated database.
         services.AddHostedService<DatabaseInitializer>();
         return services;

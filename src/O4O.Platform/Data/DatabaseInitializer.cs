@@ -14,6 +14,7 @@ internal sealed class DatabaseInitializer(
     NpgsqlDataSource dataSource,
     IOptions<DatabaseOptions> database,
     AdminSeeder adminSeeder,
+    SmokeTestSeeder smokeTestSeeder,
     ILogger<DatabaseInitializer> logger) : IHostedService
 {
     // Any fixed number works; this one spells "O4O MIGR" in ASCII.
@@ -28,6 +29,7 @@ internal sealed class DatabaseInitializer(
         {
             Migrate();
             await adminSeeder.SeedAsync(cancellationToken);
+            await smokeTestSeeder.SeedAsync(cancellationToken);
         }
         finally
         {
