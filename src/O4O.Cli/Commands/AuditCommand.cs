@@ -36,8 +36,7 @@ internal static class AuditCommand
                 return ExitCodes.UsageError;
             }
 
-            var directory = result.GetValue(platformDirectory) ?? Path.GetDirectoryName(
-                PlatformLaunch.ResolveAssembly(context.Bind<PlatformOptions>(PlatformOptions.Section).Assembly, AppContext.BaseDirectory))!;
+            var directory = result.GetValue(platformDirectory) ?? Path.GetDirectoryName(await PlatformAssemblyAsync(context, cancellationToken))!;
             if (!Directory.Exists(directory))
             {
                 await context.Error.WriteLineAsync(Text.Format(Strings.ErrorLine, Text.Format(Strings.IncidentReportNoDirectory, directory)));
@@ -46,7 +45,7 @@ internal static class AuditCommand
 
             if (result.GetValue(record))
             {
-                var count = PlatformChecksums.Record(Path.GetFullPath(directory), PlatformChecksums.FileIn(context.Home));
+                var count = PlatformChecksums.Record(Path.GetFullPath(directory), PlatformChecksums.FileIn(context.Home), context.Home.ConfigurationFile);
                 await context.Error.WriteLineAsync(Text.Format(Strings.AuditRecorded, count, PlatformChecksums.FileIn(context.Home)));
                 return ExitCodes.Success;
             }
@@ -57,6 +56,24 @@ internal static class AuditCommand
         });
         return command;
     }
+
+    /// <summary>
+    /// The first start of a home is its deploy: the checksums of what it launches are recorded then, unless they
+    /// already were, so that the audit compares against what was deployed rather than listing the whole fresh build.
+    /// </summary>
+    public static void RecordFirstDeploy(O4OHome home, string assembly)
+    {
+        var checksums = PlatformChecksums.FileIn(home);
+        if (File.Exists(assembly) && !File.Exists(checksums))
+        {
+            PlatformChecksums.Record(Path.GetDirectoryName(assembly)!, checksums, home.ConfigurationFile);
+        }
+    }
+
+    // What the platform runs: the assembly the running conductor launched, else the one it would launch.
+    private static async Task<string> PlatformAssemblyAsync(CliContext context, CancellationToken cancellationToken) =>
+        (await ConductorQuery.ConfigurationAsync(context.Home, cancellationToken))?.PlatformAssembly
+            ?? PlatformLaunch.ResolveAssembly(context.Bind<PlatformOptions>(PlatformOptions.Section).Assembly, AppContext.BaseDirectory);
 
     /// <summary>What <c>o4o audit --json</c> prints.</summary>
     internal sealed record AuditReport(
@@ -77,9 +94,13 @@ internal static class AuditCommand
         var failed = await audit.FailedLoginsAsync(since, cancellationToken);
         var locked = await audit.LockedAccountsAsync(now, cancellationToken);
         var admins = await audit.NewAdminsAsync(since, cancellationToken);
-        var differences = PlatformChecksums.Compare(directory, PlatformChecksums.FileIn(context.Home));
+        var checksums = PlatformChecksums.FileIn(context.Home);
+        var differences = PlatformChecksums.Compare(directory, checksums, context.Home.ConfigurationFile);
+        // What the deploy wrote is not a change: with a record, only files written after it are listed.
+        var changedSince = File.Exists(checksums) ? Later(since, File.GetLastWriteTimeUtc(checksums)) : since;
+        var changed = FileChanges.Since(directory, changedSince, context.Home.ConfigurationFile);
         var findings = locked.Count > 0 || admins.Count > 0 || failed.Any(group => group.Attempts >= FailedLoginFinding) || differences?.Count > 0;
-        return new AuditReport(since, findings, failed, locked, admins, directory, FileChanges.Since(directory, since), differences);
+        return new AuditReport(since, findings, failed, locked, admins, directory, changed, differences);
     }
 
     private static string Render(AuditReport report)
@@ -98,6 +119,9 @@ internal static class AuditCommand
         lines.Add(report.Findings ? Strings.AuditFindings : Strings.AuditNoFindings);
         return string.Join(Environment.NewLine, lines);
     }
+
+    private static DateTimeOffset Later(DateTimeOffset since, DateTime recordedUtc) =>
+        since > new DateTimeOffset(recordedUtc, TimeSpan.Zero) ? since : new DateTimeOffset(recordedUtc, TimeSpan.Zero);
 
     private static string Time(DateTimeOffset at) => IncidentView.Time(at.ToUniversalTime());
 }

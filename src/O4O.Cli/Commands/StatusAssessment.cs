@@ -1,6 +1,5 @@
 using System.Globalization;
 using O4O.Recovery.Configuration;
-using O4O.Recovery.Control;
 using O4O.Recovery.Health;
 using O4O.Recovery.State;
 using O4O.Recovery.Supervision;
@@ -24,8 +23,9 @@ internal static class StatusAssessment
         var database = DatabaseTarget.ForPlatform(context.Home, context.Bind<DatabaseOptions>(DatabaseOptions.Section), conductor?.Database.Port);
         var baseAddress = PlatformLaunch.BaseAddressFor(conductor?.Platform.Port ?? context.Bind<PlatformOptions>(PlatformOptions.Section).Port);
         using var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false });
-        var supervised = conductor is null ? null : await SupervisedAsync(context.Home, cancellationToken);
-        var nginx = context.Bind<NginxOptions>(NginxOptions.Section);
+        var supervised = conductor is null ? null : await ConductorQuery.StatusAsync(context.Home, cancellationToken);
+        // The conductor's own settings: this shell may lack the O4O__* variables it was started with.
+        var nginx = supervised?.Configuration?.Nginx ?? context.Bind<NginxOptions>(NginxOptions.Section);
         var probes = await Task.WhenAll([
             MeasureWarmAsync(() => ComponentProbes.DatabaseAsync(database, _probeTimeout, cancellationToken)),
             MeasureWarmAsync(() => ComponentProbes.PlatformAsync(client, baseAddress, _probeTimeout, cancellationToken)),
@@ -72,19 +72,6 @@ internal static class StatusAssessment
         var probe = await nginx.ProbeAsync(_probeTimeout, cancellationToken);
         return new ComponentHealth(NginxChild.Component, probe.Healthy ? HealthState.Healthy : HealthState.Down,
             string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{options.Port} (api.{options.Domain})"), probe.Healthy ? probe.Elapsed : null, probe.Error);
-    }
-
-    private static async Task<ControlStatus?> SupervisedAsync(O4OHome home, CancellationToken cancellationToken)
-    {
-        using var control = new ControlClient(home, TimeSpan.FromSeconds(3));
-        try
-        {
-            return await control.StatusAsync(cancellationToken);
-        }
-        catch (ConductorUnreachableException)
-        {
-            return null;
-        }
     }
 
     /// <summary>The last database-damage detection not followed by a recovery of the database, from the event log.</summary>

@@ -37,6 +37,7 @@ internal static class UpCommand
             context.Bind<SupervisionOptions>(SupervisionOptions.Section), context.Bind<AutoRecoveryOptions>(AutoRecoveryOptions.Section),
             backup, context.Bind<NginxOptions>(NginxOptions.Section), context.Configuration());
         var conductor = new Conductor(context.Home, settings, assembly, new UpReporter(context.Error), TimeProvider.System);
+        AuditCommand.RecordFirstDeploy(context.Home, assembly);
 
         using var stop = new CancellationTokenSource();
         using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, signal => RequestStop(signal, stop));

@@ -14,9 +14,12 @@ namespace O4O.Recovery.Control;
 public sealed record ConductorState(int ConductorPid, DateTimeOffset StartedAt, IReadOnlyList<Supervisor> Supervisors, RecoveryGate Gate, EventLog Events,
     IncidentBoard Incidents)
 {
+    /// <summary>The configuration the conductor runs with, for commands started without its environment.</summary>
+    public ConductorConfiguration? Configuration { get; init; }
+
     /// <summary>The status as the control API returns it.</summary>
     public ControlStatus Status() => new(ConductorPid, StartedAt, AutoRecovery(), Gate.Paused,
-        Supervisors.Select(supervisor => supervisor.Snapshot).ToList());
+        Supervisors.Select(supervisor => supervisor.Snapshot).ToList(), Configuration);
 
     /// <summary>The switch as the control API returns it.</summary>
     public AutoRecoveryStatus AutoRecovery() => new(Gate.Enabled, Gate.AutoRecovery.ChangedBy, Gate.AutoRecovery.ChangedAt);

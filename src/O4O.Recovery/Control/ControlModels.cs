@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using O4O.Recovery.Configuration;
 using O4O.Recovery.Supervision;
 
 namespace O4O.Recovery.Control;
@@ -16,8 +17,19 @@ public sealed record AutoRecoveryStatus(bool Enabled, string? ChangedBy, DateTim
 /// <param name="AutoRecovery">The switch.</param>
 /// <param name="Paused">Components whose restarts are paused, with why ("*" is every component).</param>
 /// <param name="Components">Each supervised component.</param>
+/// <param name="Configuration">What the conductor runs with; null from a conductor that does not say.</param>
 public sealed record ControlStatus(int ConductorPid, DateTimeOffset StartedAt, AutoRecoveryStatus AutoRecovery,
-    IReadOnlyDictionary<string, string> Paused, IReadOnlyList<ComponentSnapshot> Components);
+    IReadOnlyDictionary<string, string> Paused, IReadOnlyList<ComponentSnapshot> Components, ConductorConfiguration? Configuration = null);
+
+/// <summary>
+/// The configuration a running conductor took from its own environment and files: a command started from another
+/// shell (without the conductor's <c>O4O__*</c> variables) reads it here instead of guessing from its own.
+/// </summary>
+/// <param name="PlatformAssembly">The platform assembly it launches: what <c>o4o audit</c> checks.</param>
+/// <param name="PlatformPort">The platform's port on 127.0.0.1.</param>
+/// <param name="Nginx">nginx in front of it, enabled or not.</param>
+/// <param name="Dashboard">Where the dashboard is reached; null when it is off.</param>
+public sealed record ConductorConfiguration(string PlatformAssembly, int PlatformPort, NginxOptions Nginx, Uri? Dashboard);
 
 /// <summary>A request to switch AutoRecovery.</summary>
 /// <param name="Enabled">On or off.</param>

@@ -12,6 +12,12 @@ public sealed class DashboardOptions
     /// <summary>The address to listen on: loopback unless configured (put a TLS proxy in front to expose it).</summary>
     public string Address { get; set; } = "127.0.0.1";
 
+    /// <summary>
+    /// Where people reach the dashboard (<c>O4O__Dashboard__Url</c>), when a proxy serves it elsewhere; otherwise
+    /// <see cref="Address"/> and <see cref="Port"/>.
+    /// </summary>
+    public Uri? Url { get; set; }
+
     /// <summary>How long a sign-in lasts.</summary>
     public TimeSpan SessionLifetime { get; set; } = TimeSpan.FromHours(8);
 
@@ -26,4 +32,17 @@ public sealed class DashboardOptions
 
     /// <summary>How much chart history is kept in memory.</summary>
     public TimeSpan History { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>The address the platform's console links to: <see cref="Url"/>, else where it listens; null when it is off.</summary>
+    public Uri? Link()
+    {
+        if (Port == 0 || Url is not null)
+        {
+            return Port == 0 ? null : Url;
+        }
+
+        // A dashboard listening on every interface is reachable on loopback, where the platform's admins are.
+        var host = Address is "0.0.0.0" or "::" or "[::]" ? "127.0.0.1" : Address;
+        return new UriBuilder(Uri.UriSchemeHttp, host, Port).Uri;
+    }
 }

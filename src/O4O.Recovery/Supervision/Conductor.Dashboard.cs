@@ -13,7 +13,7 @@ public sealed partial class Conductor
     private async Task<(DashboardServer? Server, Task Sampling)> StartDashboardAsync(ConductorState state, RecoveryJournals journal, Uri platform,
         string databaseConnectionString, CancellationToken stop)
     {
-        var options = settings.Configuration.GetSection(DashboardOptions.Section).Get<DashboardOptions>() ?? new DashboardOptions();
+        var options = DashboardOptionsOf(settings.Configuration);
         if (options.Port == 0)
         {
             return (null, Task.CompletedTask);
@@ -37,4 +37,7 @@ public sealed partial class Conductor
             return (null, Task.CompletedTask);
         }
     }
+
+    private static DashboardOptions DashboardOptionsOf(IConfiguration configuration) =>
+        configuration.GetSection(DashboardOptions.Section).Get<DashboardOptions>() ?? new DashboardOptions();
 }

@@ -59,8 +59,12 @@ public sealed partial class Conductor(O4OHome home, ConductorSettings settings, 
 
         await using var server = new SupervisedDatabaseServer(home, settings.Database);
         var target = await server.StartAsync(observer, stop);
-        await using var platform = new PlatformChild(new PlatformLaunch(platformAssembly, settings.Platform.Port, home, target.ToConnectionString()),
-            settings.Platform, settings.Supervision);
+        // The console's monitoring page leads to this conductor's dashboard, wherever it was configured to listen.
+        var launch = new PlatformLaunch(platformAssembly, settings.Platform.Port, home, target.ToConnectionString())
+        {
+            Dashboard = DashboardOptionsOf(settings.Configuration).Link(),
+        };
+        await using var platform = new PlatformChild(launch, settings.Platform, settings.Supervision);
         var database = new DatabaseChild(server, target, observer, settings.Supervision);
         using var nginx = settings.Nginx.Enabled ? new NginxChild(home, settings.Nginx, settings.Platform.Port, settings.Supervision) : null;
         Supervisor Supervise(ISupervisedChild child) =>
@@ -95,7 +99,10 @@ public sealed partial class Conductor(O4OHome home, ConductorSettings settings, 
             }
 
             var state = new ConductorState(Environment.ProcessId, startedAt, supervisors, gate, events,
-                new IncidentBoard(incidents.Store, EscalationOptions.From(settings.Configuration), time));
+                new IncidentBoard(incidents.Store, EscalationOptions.From(settings.Configuration), time))
+            {
+                Configuration = new ConductorConfiguration(platformAssembly, settings.Platform.Port, settings.Nginx, platform.Launch.Dashboard),
+            };
             // The control API first: tests and scripts use it as soon as the platform answers.
             await using (await ControlServer.StartAsync(home, state, stop))
             {

@@ -11,6 +11,9 @@ namespace O4O.Recovery.Supervision;
 /// <param name="DatabaseConnectionString">The connection string of the platform's database.</param>
 public sealed record PlatformLaunch(string Assembly, int Port, O4OHome Home, string DatabaseConnectionString)
 {
+    /// <summary>The conductor's dashboard, where the console's monitoring page leads (<c>Dashboard:Url</c>); null: the default.</summary>
+    public Uri? Dashboard { get; init; }
+
     /// <summary>The platform's base address.</summary>
     public Uri BaseAddress => BaseAddressFor(Port);
 
@@ -32,6 +35,11 @@ public sealed record PlatformLaunch(string Assembly, int Port, O4OHome Home, str
         start.Environment[O4OHome.EnvironmentVariable] = Home.Root;
         start.Environment[$"{O4OConfiguration.EnvironmentPrefix}Database__ConnectionString"] = DatabaseConnectionString;
         start.Environment[$"{O4OConfiguration.EnvironmentPrefix}Platform__Port"] = Port.ToString(CultureInfo.InvariantCulture);
+        if (Dashboard is not null)
+        {
+            start.Environment[$"{O4OConfiguration.EnvironmentPrefix}Dashboard__Url"] = Dashboard.ToString();
+        }
+
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         // The conductor probes this port: a stray ASPNETCORE_URLS in the caller's environment must not move the platform.
         start.Environment["ASPNETCORE_URLS"] = BaseAddress.ToString().TrimEnd('/');

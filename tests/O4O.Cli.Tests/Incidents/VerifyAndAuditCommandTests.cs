@@ -32,18 +32,8 @@ public sealed class VerifyAndAuditCommandTests(ManagedPostgresFixture postgres) 
     [Fact]
     public async Task Audit_reports_a_login_storm_and_a_tampered_platform_file_as_findings_with_exit_code_3()
     {
-        var database = await postgres.CreateDatabaseAsync("audit");
-        await using (var connection = new NpgsqlConnection(database))
-        {
-            await connection.OpenAsync();
-            // Only the columns the audit reads, as the platform's schema defines them.
-            await using var command = new NpgsqlCommand("""
-                CREATE TABLE users (email text, role text, created_at timestamptz, locked_until timestamptz);
-                CREATE TABLE auth_events (at timestamptz, email text, client_address text, succeeded boolean, reason text);
-                INSERT INTO auth_events SELECT now(), 'admin@o4o.local', '203.0.113.9', false, 'wrong password' FROM generate_series(1, 10);
-                """, connection);
-            await command.ExecuteNonQueryAsync();
-        }
+        var database = await AuditedDatabaseAsync("audit",
+            "INSERT INTO auth_events SELECT now(), 'admin@o4o.local', '203.0.113.9', false, 'wrong password' FROM generate_series(1, 10);");
 
         using var cli = new CliRun();
         cli.Settings["Database:ConnectionString"] = database;
@@ -64,6 +54,47 @@ public sealed class VerifyAndAuditCommandTests(ManagedPostgresFixture postgres) 
     }
 
     [Fact]
+    public async Task Audit_lists_what_changed_after_the_deploy_was_recorded_and_the_configuration_not_the_deployed_files()
+    {
+        var database = await AuditedDatabaseAsync("audit_deploy", "");
+
+        using var cli = new CliRun();
+        cli.Settings["Database:ConnectionString"] = database;
+        cli.Home.EnsureCreated();
+        await File.WriteAllTextAsync(cli.Home.ConfigurationFile, "{}");
+        // A fresh build: every file was written minutes ago, then the deploy was recorded.
+        var platform = Directory.CreateDirectory(Path.Combine(cli.Root, "platform")).FullName;
+        foreach (var name in new[] { "O4O.Platform.dll", "O4O.Platform.deps.json", "appsettings.json" })
+        {
+            await File.WriteAllTextAsync(Path.Combine(platform, name), name);
+            File.SetLastWriteTimeUtc(Path.Combine(platform, name), DateTime.UtcNow.AddMinutes(-5));
+        }
+
+        File.SetLastWriteTimeUtc(cli.Home.ConfigurationFile, DateTime.UtcNow.AddMinutes(-5));
+        Assert.Equal(0, (await cli.RunAsync("audit", "--platform-dir", platform, "--record-checksums")).ExitCode);
+
+        var fresh = await cli.RunAsync("audit", "--platform-dir", platform, "--json");
+        await File.WriteAllTextAsync(cli.Home.ConfigurationFile, """{ "Nginx": { "Enabled": true } }""");
+        var changed = await cli.RunAsync("audit", "--platform-dir", platform, "--json");
+
+        Assert.Equal(0, fresh.ExitCode);
+        using (var json = JsonDocument.Parse(fresh.Out))
+        {
+            Assert.Empty(json.RootElement.GetProperty("changedFiles").EnumerateArray());
+            Assert.Empty(json.RootElement.GetProperty("checksumDifferences").EnumerateArray());
+        }
+
+        Assert.Equal(3, changed.ExitCode);
+        using (var json = JsonDocument.Parse(changed.Out))
+        {
+            var file = Assert.Single(json.RootElement.GetProperty("changedFiles").EnumerateArray());
+            Assert.Equal(cli.Home.ConfigurationFile, file.GetProperty("path").GetString());
+            var difference = Assert.Single(json.RootElement.GetProperty("checksumDifferences").EnumerateArray());
+            Assert.Equal((cli.Home.ConfigurationFile, "modified"), (difference.GetProperty("path").GetString(), difference.GetProperty("change").GetString()));
+        }
+    }
+
+    [Fact]
     public async Task Audit_of_a_platform_directory_that_does_not_exist_is_one_line()
     {
         using var cli = new CliRun();
@@ -72,5 +103,20 @@ public sealed class VerifyAndAuditCommandTests(ManagedPostgresFixture postgres) 
 
         Assert.Equal(2, result.ExitCode);
         Assert.Equal("o4o: The directory /no/such/platform does not exist.", Assert.Single(result.ErrorLines));
+    }
+
+    // Only the tables and columns the audit reads, as the platform's schema defines them, then what a test adds.
+    private async Task<string> AuditedDatabaseAsync(string name, string rows)
+    {
+        var database = await postgres.CreateDatabaseAsync(name);
+        await using var connection = new NpgsqlConnection(database);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand($"""
+            CREATE TABLE users (email text, role text, created_at timestamptz, locked_until timestamptz);
+            CREATE TABLE auth_events (at timestamptz, email text, client_address text, succeeded boolean, reason text);
+            {rows}
+            """, connection);
+        await command.ExecuteNonQueryAsync();
+        return database;
     }
 }
