@@ -47,7 +47,7 @@ public sealed class FirstRunTests(FirstRunTests.FreshUp fresh) : IClassFixture<F
 
         using var report = JsonDocument.Parse(status.StandardOutput);
         var nginx = report.RootElement.GetProperty("components").EnumerateArray().SingleOrDefault(c => c.GetProperty("name").GetString() == "nginx");
-        Assert.True(nginx.ValueKind == JsonValueKind.Object, $"no nginx in status\n{status.StandardOutput}");
+        Assert.True(nginx.ValueKind == JsonValueKind.Object, $"no nginx in status\n{status.StandardError}\n{status.StandardOutput}");
         Assert.Equal("healthy", nginx.GetProperty("state").GetString());
         Assert.Contains($":{fresh.NginxPort}", nginx.GetProperty("address").GetString(), StringComparison.Ordinal);
     }
