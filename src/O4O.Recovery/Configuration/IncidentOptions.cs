@@ -7,8 +7,9 @@ public sealed class IncidentOptions
     public const string Section = "Incidents";
 
     /// <summary>
-    /// A component that fails again within this time after its incident resolved reopens that incident,
-    /// so a flapping component stays one incident (<c>O4O__Incidents__QuietWindow</c>).
+    /// A component that fails again within this time after its incident resolved reopens that incident, so a flapping
+    /// component stays one incident; another component failing within this time of a failure still unrecovered joins
+    /// that outage (a cascade). Any other failure opens a new incident (<c>O4O__Incidents__QuietWindow</c>).
     /// </summary>
     public TimeSpan QuietWindow { get; set; } = TimeSpan.FromMinutes(10);
 }

@@ -9,7 +9,8 @@ namespace O4O.Recovery.Incidents;
 /// <summary>
 /// Turns the conductor's events into incidents: the first confirmed failure opens one (its time is the first alert),
 /// every later event goes on its timeline, and the recovery of all its components resolves it. A component that
-/// fails again within <see cref="IncidentOptions.QuietWindow"/> reopens its incident instead of opening another.
+/// fails again within <see cref="IncidentOptions.QuietWindow"/> of its incident's resolution reopens that incident; a
+/// failure within that window of another still in progress joins it (a cascade); anything else opens a new incident.
 /// </summary>
 public sealed class IncidentJournal(IncidentStore store, IncidentOptions options, ILogger<IncidentJournal>? logger = null) : IRecoveryJournal
 {
@@ -69,24 +70,25 @@ public sealed class IncidentJournal(IncidentStore store, IncidentOptions options
         }
     }
 
-    /// <summary>A failure while another incident is open joins it (one outage); one soon after a resolution reopens it.</summary>
+    /// <summary>
+    /// The same component failing again within the quiet window after its incident resolved reopens it (a flapping
+    /// component stays one incident). Another failure joins an outage in progress only as part of a cascade: an open
+    /// incident with a component still down and a failure within the quiet window (the platform failing because the
+    /// database did). Anything else is a new incident: a resolved one, one a person opened, or an outage hours old
+    /// takes in no unrelated failure.
+    /// </summary>
     private async Task<long?> JoinOrReopenAsync(SqliteConnection connection, RecoveryEvent e, CancellationToken cancellationToken)
     {
-        if (await IncidentStore.NewestOpenAsync(connection, cancellationToken) is { } open)
+        if (await IncidentStore.ResolvedWithComponentSinceAsync(connection, e.Component, e.At - options.QuietWindow, cancellationToken) is { } recent)
         {
-            return open;
+            await IncidentStore.ReopenAsync(connection, recent, cancellationToken);
+            await IncidentStore.AppendAsync(connection, recent,
+                new TimelineEntry(e.At, "Reopened", e.Component, $"{e.Component} failed again within {options.QuietWindow} of the resolution", e.Actor),
+                cancellationToken);
+            return recent;
         }
 
-        if (await IncidentStore.ResolvedWithComponentSinceAsync(connection, e.Component, e.At - options.QuietWindow, cancellationToken) is not { } recent)
-        {
-            return null;
-        }
-
-        await IncidentStore.ReopenAsync(connection, recent, cancellationToken);
-        await IncidentStore.AppendAsync(connection, recent,
-            new TimelineEntry(e.At, "Reopened", e.Component, $"{e.Component} failed again within {options.QuietWindow} of the resolution", e.Actor),
-            cancellationToken);
-        return recent;
+        return await IncidentStore.OutageInProgressAsync(connection, e.At - options.QuietWindow, cancellationToken);
     }
 
     /// <summary>The timeline text: what was seen, what was done, how it ended.</summary>

@@ -15,6 +15,16 @@ public sealed partial class IncidentStore
     internal static async Task<long?> NewestOpenAsync(SqliteConnection connection, CancellationToken cancellationToken) =>
         await NullableIdAsync(connection, "SELECT id FROM incidents WHERE resolved_at IS NULL ORDER BY id DESC LIMIT 1", cancellationToken);
 
+    /// <summary>The newest open incident with a component still down and a failure on its timeline since <paramref name="since"/>.</summary>
+    internal static async Task<long?> OutageInProgressAsync(SqliteConnection connection, DateTimeOffset since, CancellationToken cancellationToken) =>
+        await NullableIdAsync(connection, """
+            SELECT i.id FROM incidents i
+            WHERE i.resolved_at IS NULL
+              AND EXISTS (SELECT 1 FROM incident_components c WHERE c.incident_id = i.id AND c.down = 1)
+              AND EXISTS (SELECT 1 FROM incident_timeline t WHERE t.incident_id = i.id AND t.at >= $since AND t.kind IN ('Opened', 'Detected', 'GaveUp', 'Reopened'))
+            ORDER BY i.id DESC LIMIT 1
+            """, cancellationToken, ("$since", since.ToUnixTimeMilliseconds()));
+
     internal static async Task<long?> ResolvedWithComponentSinceAsync(SqliteConnection connection, string component, DateTimeOffset since,
         CancellationToken cancellationToken) =>
         await NullableIdAsync(connection,
@@ -29,9 +39,18 @@ public sealed partial class IncidentStore
     internal static Task ReopenAsync(SqliteConnection connection, long id, CancellationToken cancellationToken) =>
         ExecuteAsync(connection, "UPDATE incidents SET resolved_at = NULL WHERE id = $id", cancellationToken, ("$id", id));
 
-    internal static Task ResolveAsync(SqliteConnection connection, long id, DateTimeOffset at, CancellationToken cancellationToken) =>
-        ExecuteAsync(connection, "UPDATE incidents SET resolved_at = $at WHERE id = $id AND resolved_at IS NULL",
+    /// <summary>
+    /// Resolves the incident and counts every component as back: a component left marked down by a resolution made by
+    /// a person would keep the incident open forever once it reopened, and it would take in every later failure.
+    /// </summary>
+    /// <returns>The rows changed: 1, or 0 when it was resolved already.</returns>
+    internal static async Task<int> ResolveAsync(SqliteConnection connection, long id, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        var changed = await ExecuteAsync(connection, "UPDATE incidents SET resolved_at = $at WHERE id = $id AND resolved_at IS NULL",
             cancellationToken, ("$id", id), ("$at", at.ToUnixTimeMilliseconds()));
+        await ExecuteAsync(connection, "UPDATE incident_components SET down = 0 WHERE incident_id = $id", cancellationToken, ("$id", id));
+        return changed;
+    }
 
     /// <summary>True when the incident was opened by a detection, is about at least one component and none of them is down.</summary>
     internal static async Task<bool> ResolvesOnRecoveryAsync(SqliteConnection connection, long id, CancellationToken cancellationToken) =>

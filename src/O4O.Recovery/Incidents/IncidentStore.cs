@@ -80,13 +80,14 @@ public sealed partial class IncidentStore(string path)
     {
         await using var connection = await ConnectAsync(cancellationToken);
         await RequireAsync(connection, id, cancellationToken);
-        var changed = await ExecuteAsync(connection, "UPDATE incidents SET resolved_at = $at WHERE id = $id AND resolved_at IS NULL",
-            cancellationToken, ("$id", id), ("$at", at.ToUnixTimeMilliseconds()));
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var changed = await ResolveAsync(connection, id, at, cancellationToken);
         if (changed == 1)
         {
             await AppendAsync(connection, id, new TimelineEntry(at, "Resolved", "", reason, actor), cancellationToken);
         }
 
+        await transaction.CommitAsync(cancellationToken);
         return changed == 1;
     }
 

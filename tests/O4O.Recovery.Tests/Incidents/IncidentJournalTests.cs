@@ -92,18 +92,70 @@ public sealed class IncidentJournalTests : IDisposable
     }
 
     [Fact]
-    public async Task A_failure_during_an_incident_opened_by_a_person_joins_it_and_its_recovery_does_not_resolve_it()
+    public async Task A_failure_while_only_an_incident_opened_by_a_person_is_open_opens_its_own_incident()
     {
         var id = await _store.OpenAsync("Checkout slow", _start, "kim", null, null, default);
 
         await RecordAsync(60, "platform", RecoveryEventKind.Detected, "exit code 137");
         await RecordAsync(90, "platform", RecoveryEventKind.Recovered, "healthy");
 
-        var incident = Assert.Single(await _store.ListAsync(default));
-        Assert.Equal(id, incident.Id);
-        Assert.True(incident.IsOpen);
-        Assert.Equal(["platform"], incident.Components);
-        Assert.Equal(["Opened", "Detected", "Recovered"], (await _store.TimelineAsync(id, default)).Select(entry => entry.Kind));
+        var incidents = await _store.ListAsync(default);
+        Assert.Equal(2, incidents.Count);
+        Assert.Equal(["platform"], incidents[0].Components);
+        Assert.False(incidents[0].IsOpen);
+        Assert.True((await _store.GetAsync(id, default)).IsOpen);
+        Assert.Equal(["Opened"], (await _store.TimelineAsync(id, default)).Select(entry => entry.Kind));
+    }
+
+    [Fact]
+    public async Task A_component_failing_again_within_the_quiet_window_reopens_its_own_incident_rather_than_joining_another_outage()
+    {
+        await RecordAsync(0, "platform", RecoveryEventKind.Detected, "exit code 1");
+        await RecordAsync(10, "platform", RecoveryEventKind.Recovered, "healthy");
+        await RecordAsync(20, "database", RecoveryEventKind.Detected, "checksum failure", type: FailureType.DatabaseDamage);
+        await RecordAsync(30, "platform", RecoveryEventKind.Detected, "exit code 1");
+
+        var incidents = await _store.ListAsync(default);
+        Assert.Equal(2, incidents.Count);
+        Assert.Equal(["platform"], incidents[1].Components);
+        Assert.True(incidents[1].IsOpen);
+        Assert.Contains(await _store.TimelineAsync(incidents[1].Id, default), entry => entry.Kind == "Reopened");
+        Assert.Equal(["database"], incidents[0].Components);
+    }
+
+    [Fact]
+    public async Task An_incident_resolved_by_a_person_and_reopened_resolves_again_when_its_component_recovers_and_takes_no_later_failure()
+    {
+        await RecordAsync(0, "database", RecoveryEventKind.Detected, "relation \"orders\" does not exist", type: FailureType.DataLoss);
+        await RecordAsync(1, "platform", RecoveryEventKind.Detected, "readiness failed");
+        await _store.ResolveAsync(1, _start.AddSeconds(60), "kim", "restored by hand", default);
+
+        await RecordAsync(120, "platform", RecoveryEventKind.Detected, "exit code 137");
+        await RecordAsync(150, "platform", RecoveryEventKind.Recovered, "healthy");
+        await RecordAsync(3 * 3600, "nginx", RecoveryEventKind.Detected, "nginx exited with code 1");
+
+        var incidents = await _store.ListAsync(default);
+        Assert.Equal(2, incidents.Count);
+        Assert.Equal(_start.AddSeconds(150), incidents[1].ResolvedAt);
+        Assert.Equal(["nginx"], incidents[0].Components);
+    }
+
+    [Fact]
+    public async Task Unrelated_failures_hours_apart_after_an_open_recover_incident_each_open_their_own_incident()
+    {
+        var recover = await _store.OpenAsync("o4o recover: platform down", _start, "kim", null, FailureType.ServerDown, default);
+
+        await RecordAsync(60, "database", RecoveryEventKind.Detected, "relation \"orders\" does not exist", type: FailureType.DataLoss);
+        await RecordAsync(90, "database", RecoveryEventKind.Recovered, "restored and verified");
+        await RecordAsync(3600, "database", RecoveryEventKind.Detected, "page verification failed", type: FailureType.DatabaseDamage);
+        await RecordAsync(3660, "database", RecoveryEventKind.Recovered, "restored and verified");
+        await RecordAsync(7200, "platform", RecoveryEventKind.GaveUp, "5 restarts within 1 min");
+        await RecordAsync(10800, "nginx", RecoveryEventKind.Detected, "nginx exited with code 1");
+
+        var incidents = await _store.ListAsync(default);
+        Assert.Equal(5, incidents.Count);
+        Assert.Equal(["Opened"], (await _store.TimelineAsync(recover, default)).Select(entry => entry.Kind));
+        Assert.Equal([["nginx"], ["platform"], ["database"], ["database"]], incidents.Take(4).Select(incident => incident.Components));
     }
 
     [Fact]
