@@ -34,6 +34,32 @@ public static class EscalationMessages
             open.TotalSeconds, level.RespondWithin.TotalSeconds);
     }
 
+    /// <summary>
+    /// One page for <paramref name="levels"/> that all came due while escalation was not running: each level with its
+    /// response time, sent once instead of a burst of pages in the same second.
+    /// </summary>
+    public static Notification Summary(Incident incident, IReadOnlyList<EscalationLevel> levels, DateTimeOffset now)
+    {
+        var open = incident.Duration(now);
+        var names = $"{levels[0].Name}–{levels[^1].Name}";
+        var subject = $"[O4O] {names}: incident #{incident.Id} open for {Format(open)} — {incident.Title}";
+        var lines = new List<string>
+        {
+            $"Incident #{incident.Id}: {incident.Title}",
+            $"Failure began {Time(incident.FirstAlertAt)} ({Format(open)} ago) and is not recovered.",
+            $"Escalation was not running when levels {string.Join(", ", levels.Select(level => level.Name))} came due: this one message pages them all.",
+        };
+        foreach (var level in levels)
+        {
+            lines.Add($"{level.Name} ({level.Owner}), due at {Format(level.NotifyAfter)}: respond within {Format(level.RespondWithin)}"
+                + (level.Contacts.Count > 0 ? $"; contacts: {string.Join(", ", level.Contacts)}" : ""));
+        }
+
+        lines.Add($"Acknowledge: o4o incident ack {incident.Id} --by NAME");
+        return new Notification("summary", incident.Id, names, string.Join(", ", levels.Select(level => level.Owner)), subject,
+            string.Join('\n', lines), incident.FirstAlertAt, null, open.TotalSeconds, levels[^1].RespondWithin.TotalSeconds);
+    }
+
     /// <summary>The news, for a level that was paged, that <paramref name="incident"/> is resolved.</summary>
     public static Notification Resolved(Incident incident, EscalationLevel level)
     {

@@ -41,10 +41,7 @@ public sealed partial class EscalationService
             await NotificationOutbox.EnqueueAsync(connection, channel, notification, now, cancellationToken);
         }
 
-        await ExecuteAsync(connection, """
-            INSERT INTO escalation_pages (incident_id, level, paged_at, last_paged_at) VALUES ($id, $level, $now, $now)
-            ON CONFLICT (incident_id, level) DO UPDATE SET last_paged_at = $now, repeats = repeats + 1, resolved_notice_at = NULL
-            """, cancellationToken, ("$id", incident.Id), ("$level", level), ("$now", now.ToUnixTimeMilliseconds()));
+        await RecordPagedAsync(connection, incident, level, now, cancellationToken);
         var text = kind switch
         {
             "page" => $"{matrix.Name} ({matrix.Owner}) paged via {string.Join(", ", matrix.Channels)}; respond within {DurationText.Format(matrix.RespondWithin, CultureInfo.InvariantCulture)}",
@@ -55,6 +52,35 @@ public sealed partial class EscalationService
         await IncidentStore.AppendAsync(connection, incident.Id,
             new TimelineEntry(now, kind is "page" or "overrun" ? "Escalated" : "Repeated", "escalation", text, "escalation"), cancellationToken);
     }
+
+    /// <summary>One notification per channel for <paramref name="levels"/> that came due together; each counts as paged.</summary>
+    private async Task PageTogetherAsync(SqliteConnection connection, Incident incident, IReadOnlyList<int> levels, DateTimeOffset now,
+        CancellationToken cancellationToken)
+    {
+        var matrix = levels.Select(level => options.Levels[level]).ToList();
+        var notification = EscalationMessages.Summary(incident, matrix, now);
+        var channels = matrix.SelectMany(level => level.Channels).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+        foreach (var channel in channels)
+        {
+            await NotificationOutbox.EnqueueAsync(connection, channel, notification, now, cancellationToken);
+        }
+
+        foreach (var level in levels)
+        {
+            await RecordPagedAsync(connection, incident, level, now, cancellationToken);
+        }
+
+        var who = string.Join(", ", matrix.Select(level => $"{level.Name} ({level.Owner})"));
+        await IncidentStore.AppendAsync(connection, incident.Id, new TimelineEntry(now, "Escalated", "escalation",
+            $"{who} came due while escalation was not running: paged once, together, via {string.Join(", ", channels)}", "escalation"),
+            cancellationToken);
+    }
+
+    private static Task<int> RecordPagedAsync(SqliteConnection connection, Incident incident, int level, DateTimeOffset now, CancellationToken cancellationToken) =>
+        ExecuteAsync(connection, """
+            INSERT INTO escalation_pages (incident_id, level, paged_at, last_paged_at) VALUES ($id, $level, $now, $now)
+            ON CONFLICT (incident_id, level) DO UPDATE SET last_paged_at = $now, repeats = repeats + 1, resolved_notice_at = NULL
+            """, cancellationToken, ("$id", incident.Id), ("$level", level), ("$now", now.ToUnixTimeMilliseconds()));
 
     private async Task MuteAsync(SqliteConnection connection, Incident incident, int level, DateTimeOffset now, CancellationToken cancellationToken)
     {

@@ -10,7 +10,8 @@ namespace O4O.Recovery.Escalation;
 /// <summary>
 /// Pages the escalation matrix's levels by the time since each open incident's failure began, and the next level at
 /// once when a recovery phase overruns its budget (an <see cref="PhaseOutcome.OverrunKind"/> entry). An acknowledgement
-/// mutes repeats at the level paged last but not the clock; a resolution is announced to every level paged. All
+/// mutes repeats at the level paged last but not the clock; a resolution is announced to every level paged. Levels
+/// that came due while escalation was not running are paged once, together, in one summary. All
 /// state is in <c>state.db</c>, so a restarted conductor resumes where it stopped; all time comes from <paramref name="time"/>.
 /// </summary>
 public sealed partial class EscalationService(string path, EscalationOptions options, TimeProvider time, ILogger<EscalationService>? logger = null)
@@ -72,13 +73,22 @@ public sealed partial class EscalationService(string path, EscalationOptions opt
             pages[told] = pages[told] with { LastPagedAt = now, ResolvedNoticeAt = null };
         }
 
-        for (var level = 0; level < options.Levels.Count; level++)
+        // Levels are due by the time since the failure began. More than one due at once means escalation was not running
+        // when they came due (a conductor restart): they hear it once, together, rather than in a burst of pages.
+        var due = Enumerable.Range(0, options.Levels.Count)
+            .Where(level => !pages.ContainsKey(level) && now - incident.FirstAlertAt >= options.Levels[level].NotifyAfter).ToList();
+        if (due.Count == 1)
         {
-            if (!pages.ContainsKey(level) && now - incident.FirstAlertAt >= options.Levels[level].NotifyAfter)
-            {
-                await PageAsync(connection, incident, level, "page", now, cancellationToken);
-                pages[level] = new Page(now, now, null, null);
-            }
+            await PageAsync(connection, incident, due[0], "page", now, cancellationToken);
+        }
+        else if (due.Count > 1)
+        {
+            await PageTogetherAsync(connection, incident, due, now, cancellationToken);
+        }
+
+        foreach (var level in due)
+        {
+            pages[level] = new Page(now, now, null, null);
         }
 
         // A recovery phase that overran its budget pages the next level now rather than when the clock says so.

@@ -7,7 +7,7 @@ namespace O4O.Recovery.Notifications;
 
 public sealed partial class NotificationOutbox
 {
-    private sealed record OutboxMessage(long Id, long? IncidentId, string Payload, int Attempts);
+    private sealed record OutboxMessage(long Id, long? IncidentId, string Payload, int Attempts, DateTimeOffset CreatedAt);
 
     private async Task<IReadOnlyList<string>> DueChannelsAsync(CancellationToken cancellationToken)
     {
@@ -29,13 +29,14 @@ public sealed partial class NotificationOutbox
     {
         await using var connection = await ConnectAsync(cancellationToken);
         await using var command = Command(connection,
-            "SELECT id, incident_id, payload, attempts FROM notification_outbox WHERE channel = $channel AND delivered_at IS NULL AND next_attempt_at <= $now ORDER BY id",
+            "SELECT id, incident_id, payload, attempts, created_at FROM notification_outbox WHERE channel = $channel AND delivered_at IS NULL AND next_attempt_at <= $now ORDER BY id",
             ("$channel", channel), ("$now", time.GetUtcNow().ToUnixTimeMilliseconds()));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var messages = new List<OutboxMessage>();
         while (await reader.ReadAsync(cancellationToken))
         {
-            messages.Add(new OutboxMessage(reader.GetInt64(0), reader.IsDBNull(1) ? null : reader.GetInt64(1), reader.GetString(2), reader.GetInt32(3)));
+            messages.Add(new OutboxMessage(reader.GetInt64(0), reader.IsDBNull(1) ? null : reader.GetInt64(1), reader.GetString(2), reader.GetInt32(3),
+                Time(reader, 4)!.Value));
         }
 
         return messages;
@@ -49,7 +50,8 @@ public sealed partial class NotificationOutbox
         await ExecuteAsync(connection, "UPDATE notification_outbox SET delivered_at = $now, attempts = attempts + 1, last_attempt_at = $now WHERE id = $id",
             cancellationToken, ("$id", message.Id), ("$now", now.ToUnixTimeMilliseconds()));
         await OnTimelineAsync(connection, message, new TimelineEntry(now, "Notified", "notifications",
-            $"{notification.Level} {notification.Kind} delivered via {channel}" + (message.Attempts > 0 ? $" after {message.Attempts + 1} attempts" : ""),
+            $"{notification.Level} {notification.Kind} delivered via {channel}" + (message.Attempts > 0 ? $" after {message.Attempts + 1} attempts" : "")
+            + (notification.QueuedSeconds is { } queued ? $", queued for {DurationText.Format(TimeSpan.FromSeconds(queued), CultureInfo.InvariantCulture)}" : ""),
             "notifications"), cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }

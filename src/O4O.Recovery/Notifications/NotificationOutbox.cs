@@ -93,6 +93,12 @@ public sealed partial class NotificationOutbox(string path, NotificationOptions 
     private async Task<bool> DeliverAsync(string channel, OutboxMessage message, CancellationToken cancellationToken)
     {
         var notification = Notification.FromJson(message.Payload);
+        var queued = time.GetUtcNow() - message.CreatedAt;
+        if (queued >= Notification.LateAfter)
+        {
+            notification = notification.Late(message.CreatedAt, queued);
+        }
+
         try
         {
             var target = channels.TryGetValue(channel, out var found) ? found

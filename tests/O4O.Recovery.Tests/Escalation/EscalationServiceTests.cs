@@ -151,16 +151,66 @@ public sealed class EscalationServiceTests : IDisposable
     }
 
     [Fact]
-    public async Task A_restarted_escalation_service_resumes_pending_escalations_without_paging_twice()
+    public async Task A_restarted_escalation_service_pages_the_levels_that_came_due_meanwhile_once_together_and_never_twice()
     {
         await _harness.FailAsync();
         await _harness.AtAsync(TimeSpan.Zero);
 
         _harness.Restart();
         var resumed = await _harness.AtAsync(TimeSpan.FromMinutes(31));
+        var at60 = await _harness.AtAsync(TimeSpan.FromMinutes(60));
 
-        Assert.Equal(["L2", "L3"], resumed.Where(page => page.Kind == "page").Select(page => page.Level));
-        Assert.DoesNotContain(resumed, page => page.Level == "L1" && page.Kind == "page");
+        var summary = Assert.Single(resumed);
+        Assert.Equal(("summary", "L2–L3"), (summary.Kind, summary.Level));
+        Assert.Contains("L2 (Development team lead), due at 15 min: respond within 30 min", summary.Text, StringComparison.Ordinal);
+        Assert.Contains("L3 (CTO), due at 30 min: respond within 1 h", summary.Text, StringComparison.Ordinal);
+        Assert.Equal(("L4", "CEO", "page"), Single(at60));
+    }
+
+    [Fact]
+    public async Task A_conductor_restarted_hours_into_an_incident_sends_one_summary_from_the_failures_start_not_a_burst_of_pages()
+    {
+        await _harness.FailAsync();
+        await _harness.AtAsync(TimeSpan.Zero);
+
+        _harness.Restart();
+        var resumed = await _harness.AtAsync(TimeSpan.FromHours(2));
+
+        var summary = Assert.Single(resumed);
+        Assert.Equal("L2–L4", summary.Level);
+        Assert.Equal(TimeSpan.FromHours(2).TotalSeconds, summary.DurationSeconds);
+        Assert.Contains("open for 2 h", summary.Subject, StringComparison.Ordinal);
+        Assert.Contains("Failure began 2026-11-26 14:00:00 UTC (2 h ago)", summary.Text, StringComparison.Ordinal);
+        var escalated = (await _harness.Store.TimelineAsync(1, default)).Where(entry => entry.Kind == "Escalated").ToList();
+        Assert.Equal(2, escalated.Count);
+        Assert.StartsWith("L2 (Development team lead), L3 (CTO), L4 (CEO) came due while escalation was not running", escalated[1].Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_page_that_waited_in_the_outbox_says_when_it_was_raised_and_how_long_it_was_queued()
+    {
+        await _harness.FailAsync();
+        await _harness.Service.TickAsync(default);
+
+        _harness.Time.Advance(TimeSpan.FromMinutes(7));
+        await _harness.Outbox.DeliverDueAsync("ops", default);
+
+        var page = Assert.Single(_harness.Ops.Received);
+        Assert.EndsWith("(raised 2026-11-26 14:00:00 UTC, queued for 7 min)", page.Subject, StringComparison.Ordinal);
+        Assert.StartsWith("Raised at 2026-11-26 14:00:00 UTC and queued for 7 min", page.Text, StringComparison.Ordinal);
+        Assert.Equal((EscalationHarness.Start, 420.0), (page.RaisedAt, page.QueuedSeconds));
+        Assert.Contains(await _harness.Store.TimelineAsync(1, default), entry => entry.Text == "L1 page delivered via ops, queued for 7 min");
+    }
+
+    [Fact]
+    public async Task A_page_delivered_at_once_is_not_marked_as_queued()
+    {
+        await _harness.FailAsync();
+
+        var page = Assert.Single(await _harness.AtAsync(TimeSpan.FromSeconds(2)));
+
+        Assert.Null(page.RaisedAt);
+        Assert.DoesNotContain("queued", page.Subject, StringComparison.Ordinal);
     }
 
     [Fact]
