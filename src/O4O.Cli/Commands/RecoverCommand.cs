@@ -48,8 +48,8 @@ internal static partial class RecoverCommand
 
             var store = IncidentCommand.Store(context);
             var actor = IncidentCommand.CurrentUser();
-            var id = (await store.ListAsync(cancellationToken)).FirstOrDefault(incident => incident.IsOpen)?.Id
-                ?? await store.OpenAsync($"o4o recover: {assessment.Summary}", time.GetUtcNow(), actor, null, assessment.Type, cancellationToken);
+            var joined = (await store.ListAsync(cancellationToken)).FirstOrDefault(incident => incident.IsOpen)?.Id;
+            var id = joined ?? await store.OpenAsync($"o4o recover: {assessment.Summary}", time.GetUtcNow(), actor, null, assessment.Type, cancellationToken);
             var outcomes = new List<PhaseOutcome> { assess };
             await store.AppendAsync(id, assess.ToTimelineEntry(time.GetUtcNow(), actor), cancellationToken);
             if (assess.OverBudget)
@@ -80,6 +80,12 @@ internal static partial class RecoverCommand
                 outcome = outcome with { Took = time.GetElapsedTime(phaseStarted) };
                 outcomes.Add(outcome);
                 await store.AppendAsync(id, outcome.ToTimelineEntry(time.GetUtcNow(), actor), cancellationToken);
+            }
+
+            // The incident this run opened is over once phase 4 verified the platform; one it joined ends as it began.
+            if (joined is null && outcomes[3].Status == PhaseStatus.Done)
+            {
+                await store.ResolveAsync(id, time.GetUtcNow(), actor, $"recovered: phase 4 verify passed ({outcomes[3].Detail})", cancellationToken);
             }
 
             await WriteTableAsync(context, outcomes);

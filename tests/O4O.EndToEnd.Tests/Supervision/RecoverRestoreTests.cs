@@ -39,6 +39,9 @@ public sealed class RecoverRestoreTests
         using var shown = JsonDocument.Parse((await up.CliAsync("incident", "show", incident, "--json")).StandardOutput);
         Assert.Contains(shown.RootElement.GetProperty("timeline").EnumerateArray().Select(entry => entry.GetProperty("text").GetString()!),
             text => Regex.IsMatch(text, "^phase 3 restore: DONE — restored o4o_backup_.* verified against the manifest; the replaced database is kept as o4o_platform_broken_"));
+        Assert.NotEqual(JsonValueKind.Null, shown.RootElement.GetProperty("resolvedAt").ValueKind);
+        Assert.Contains(shown.RootElement.GetProperty("timeline").EnumerateArray(), entry => entry.GetProperty("kind").GetString() == "Resolved"
+            && entry.GetProperty("text").GetString()!.StartsWith("recovered: phase 4 verify passed", StringComparison.Ordinal));
     }
 
     [Fact]
