@@ -1,5 +1,6 @@
 using O4O.Cli.Resources;
 using O4O.Recovery.Health;
+using O4O.Recovery.Notifications;
 using O4O.Recovery.Supervision;
 
 namespace O4O.Cli.Commands;
@@ -28,6 +29,19 @@ internal sealed class UpReporter(TextWriter error) : IConductorObserver
 
         Say(Strings.UpDatabase, database.ToUri(showSecrets: false));
         Say(Strings.UpPressCtrlC);
+    }
+
+    public void NotificationsUnconfigured(NotificationGap gap)
+    {
+        var channel = gap.MissingChannels.Count > 0 ? gap.MissingChannels[0] : "ops";
+        if (gap.NoneConfigured)
+        {
+            Say(Strings.UpNoNotificationChannel, channel);
+        }
+        else
+        {
+            Say(Strings.UpMissingNotificationChannels, string.Join(", ", gap.MissingChannels), channel);
+        }
     }
 
     public void ProxyReady(Uri address) => Say(Strings.UpProxyReady, address);

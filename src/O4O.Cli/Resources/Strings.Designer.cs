@@ -1822,6 +1822,24 @@ namespace O4O.Cli.Resources {
         }
         
         /// <summary>
+        ///   Looks up a localized string similar to WARNING: the escalation matrix pages {0}, which Notifications:Channels does not configure: those pages reach nobody. Configure it (O4O__Notifications__Channels__{1}__Type=webhook, …__Url=https://…) or name a configured channel in Escalation:Levels:N:Channels..
+        /// </summary>
+        internal static string UpMissingNotificationChannels {
+            get {
+                return ResourceManager.GetString("UpMissingNotificationChannels", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to WARNING: no notification channel is configured, so incidents are recorded but page nobody. Add the channel the escalation matrix pages, {0}: O4O__Notifications__Channels__{0}__Type=webhook and O4O__Notifications__Channels__{0}__Url=https://… (or slack, email, command; see the README, Configuration)..
+        /// </summary>
+        internal static string UpNoNotificationChannel {
+            get {
+                return ResourceManager.GetString("UpNoNotificationChannel", resourceCulture);
+            }
+        }
+        
+        /// <summary>
         ///   Looks up a localized string similar to Stopped the {0} (pid {1}) left running by a conductor that was killed..
         /// </summary>
         internal static string UpOrphanStopped {

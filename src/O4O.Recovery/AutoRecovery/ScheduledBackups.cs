@@ -7,10 +7,11 @@ namespace O4O.Recovery.AutoRecovery;
 
 /// <summary>
 /// The conductor's backups on <c>Backup:Schedule</c> (cron, local time; default daily 03:00), made by the same engine as
-/// <c>o4o backup create</c> and recorded in the catalogue and, as events, in the journals. A failed backup is never
-/// silent: it is a detected failure of the <c>backups</c> component, which opens an incident (and so pages and
-/// escalates like any outage — without a backup the runbook's phase 3 has nothing to restore), and the next backup
-/// that succeeds is its recovery. A run missed while no conductor ran is caught up shortly after the start, the way
+/// <c>o4o backup create</c>, verified at once by a test restore (as <c>o4o backup verify</c>), and recorded in the catalogue
+/// and, as events, in the journals. A failed backup or a new archive that fails verification is never silent: it is a
+/// detected failure of the <c>backups</c> component, which opens an incident (and so pages and escalates like any
+/// outage — without a good backup the runbook's phase 3 has nothing to restore), and the next verified backup is its
+/// recovery. A run missed while no conductor ran is caught up shortly after the start, the way
 /// anacron or a persistent systemd timer would.
 /// </summary>
 public sealed class ScheduledBackups(O4OHome home, DatabaseOptions database, BackupOptions backup, IRecoveryJournal journal, TimeProvider time)
@@ -77,7 +78,7 @@ public sealed class ScheduledBackups(O4OHome home, DatabaseOptions database, Bac
 
     private async Task BackUpAsync(string due, CancellationToken stop)
     {
-        string made;
+        ConductorArchive made;
         try
         {
             made = await ConductorBackup.CreateAsync(home, backup.DirectoryFor(home), database, time, progress: null, stop);
@@ -90,8 +91,19 @@ public sealed class ScheduledBackups(O4OHome home, DatabaseOptions database, Bac
             return;
         }
 
-        await journal.RecordAsync(new RecoveryEvent(time.GetUtcNow(), Component, RecoveryEventKind.Action, due, "ran the backup engine", made), stop);
-        if (_mayBeFailing)
+        await journal.RecordAsync(new RecoveryEvent(time.GetUtcNow(), Component, RecoveryEventKind.Action, due,
+            "ran the backup engine and a test restore of the new archive", made.ToString()), stop);
+        if (made.Verification is { Passed: false } failed)
+        {
+            // An archive that does not restore is no backup: phase 3 would have nothing to restore from.
+            _mayBeFailing = true;
+            await journal.RecordAsync(new RecoveryEvent(time.GetUtcNow(), Component, RecoveryEventKind.Detected,
+                $"new archive {made.Name} failed verification: {failed.Failure}", "verified it by a test restore",
+                "it cannot be trusted for a restore; a new backup is made at the next scheduled time"), stop);
+            return;
+        }
+
+        if (_mayBeFailing && made.Verification is not null)
         {
             _mayBeFailing = false;
             await journal.RecordAsync(new RecoveryEvent(time.GetUtcNow(), Component, RecoveryEventKind.Recovered, $"a backup succeeded: {made}"), stop);

@@ -5,27 +5,54 @@ using O4O.Recovery.State;
 
 namespace O4O.Recovery.Backups;
 
+/// <summary>An archive the conductor made, and its verification.</summary>
+/// <param name="Name">The archive's file name.</param>
+/// <param name="Summary">"name, size in time".</param>
+/// <param name="Verification">The test restore's result, or null when it could not run.</param>
+/// <param name="NotVerifiedBecause">Why it could not run (another verification holds the lock, the server went away), or null.</param>
+public sealed record ConductorArchive(string Name, string Summary, VerifyResult? Verification, string? NotVerifiedBecause)
+{
+    /// <summary>The archive and its verification, in one line for the journals.</summary>
+    public override string ToString() => Verification switch
+    {
+        { Passed: true } => $"{Summary}; verified by a test restore",
+        { } failed => $"{Summary}; verification failed: {failed.Failure}",
+        null => $"{Summary}; not verified: {NotVerifiedBecause}",
+    };
+}
+
 /// <summary>
 /// A backup the conductor takes itself, on its schedule or asked for on the dashboard: made by the same engine as
-/// <c>o4o backup create</c> (no secrets), recorded in the catalogue, and summed up in one line for the journals.
+/// <c>o4o backup create</c> (no secrets), recorded in the catalogue, then verified at once by the same test restore as
+/// <c>o4o backup verify</c>, so no archive the conductor made stays "not verified".
 /// </summary>
 public static class ConductorBackup
 {
-    /// <summary>Makes an archive in <paramref name="directory"/>, records it and returns "name, size in time".</summary>
+    /// <summary>Makes an archive in <paramref name="directory"/>, records it and verifies it.</summary>
     /// <exception cref="BackupFailedException">The dump failed.</exception>
     /// <exception cref="LockHeldException">Another backup is running.</exception>
     /// <exception cref="DatabaseUnavailableException">The database server cannot be reached.</exception>
     /// <exception cref="IOException">The backup directory cannot be written.</exception>
-    public static async Task<string> CreateAsync(O4OHome home, string directory, DatabaseOptions database, TimeProvider time,
+    public static async Task<ConductorArchive> CreateAsync(O4OHome home, string directory, DatabaseOptions database, TimeProvider time,
         IProgress<long>? progress, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
         var catalogue = new BackupCatalogue(home.StateDatabase, directory);
-        var result = await new BackupCreator(home, directory, ResolvedDatabaseServer.Resolve(home, database), time)
+        var server = ResolvedDatabaseServer.Resolve(home, database);
+        var result = await new BackupCreator(home, directory, server, time)
             .CreateAsync(includeSecrets: false, catalogue.KnownHash, progress, cancellationToken);
         catalogue.Record(result);
-        return string.Create(CultureInfo.InvariantCulture,
-            $"{Path.GetFileName(result.ArchivePath)}, {result.Size / 1048576.0:0.0} MB in {clock.Elapsed.TotalSeconds:0.0} s");
+        var name = Path.GetFileName(result.ArchivePath);
+        var summary = string.Create(CultureInfo.InvariantCulture, $"{name}, {result.Size / 1048576.0:0.0} MB in {clock.Elapsed.TotalSeconds:0.0} s");
+        try
+        {
+            var verification = await new BackupVerifier(directory, server, catalogue, time).VerifyAsync(name, progress: null, cancellationToken);
+            return new ConductorArchive(name, summary, verification, null);
+        }
+        catch (Exception exception) when (exception is LockHeldException or DatabaseUnavailableException)
+        {
+            return new ConductorArchive(name, summary, null, exception.Message);
+        }
     }
 
     /// <summary>

@@ -1,5 +1,6 @@
 using O4O.Recovery.Configuration;
 using O4O.Recovery.Incidents;
+using O4O.Recovery.Notifications;
 
 namespace O4O.Recovery.Control;
 
@@ -7,8 +8,11 @@ namespace O4O.Recovery.Control;
 /// The open incidents with their escalation position, and the actions people take on them (acknowledge, note),
 /// for the control API and the dashboard. The position is computed from the matrix, as the escalation service pages it.
 /// </summary>
-public sealed class IncidentBoard(IncidentStore store, EscalationOptions escalation, TimeProvider time)
+public sealed class IncidentBoard(IncidentStore store, EscalationOptions escalation, TimeProvider time, NotificationGap? notificationGap = null)
 {
+    /// <summary>Why pages would reach nobody, or null when every level's channels are configured.</summary>
+    public NotificationGap? NotificationGap => notificationGap;
+
     /// <summary>The incidents in <c>state.db</c>.</summary>
     public IncidentStore Store => store;
 

@@ -62,8 +62,8 @@ public sealed class DashboardBackups(O4OHome home, DatabaseOptions database, Bac
         var progress = new Progress<long>(bytes => Interlocked.Exchange(ref _dumped, bytes));
         try
         {
-            var outcome = await ConductorBackup.CreateAsync(home, EnsureDefaultDirectory(), database, time, progress, stop);
-            _job = job with { DumpedBytes = Interlocked.Read(ref _dumped), Succeeded = true, Outcome = outcome };
+            var made = await ConductorBackup.CreateAsync(home, EnsureDefaultDirectory(), database, time, progress, stop);
+            _job = job with { DumpedBytes = Interlocked.Read(ref _dumped), Succeeded = made.Verification?.Passed != false, Outcome = made.ToString() };
         }
         catch (Exception exception) when (ConductorBackup.IsFailure(exception) || exception is OperationCanceledException)
         {
@@ -71,7 +71,8 @@ public sealed class DashboardBackups(O4OHome home, DatabaseOptions database, Bac
         }
 
         await journal.RecordAsync(new RecoveryEvent(time.GetUtcNow(), "backups", RecoveryEventKind.Action,
-            "backup requested on the dashboard", "ran the backup engine", _job.Outcome!, Actor: job.StartedBy), CancellationToken.None);
+            "backup requested on the dashboard", "ran the backup engine and a test restore of the new archive", _job.Outcome!, Actor: job.StartedBy),
+            CancellationToken.None);
     }
 
     /// <summary>As <c>o4o backup create</c>: the default directory is created on first use; a configured one must exist (a mount).</summary>

@@ -23,6 +23,7 @@ public static class DashboardPage
         </header>
         <main>
           <p id="offline" class="alert" role="alert" hidden>{E(text["offline"])}</p>
+          <p id="notifications" class="alert" role="alert" data-testid="notification-warning" hidden></p>
           <section aria-labelledby="h-components">
             <h2 id="h-components">{E(text["components"])}</h2>
             <div id="components" class="cards"></div>

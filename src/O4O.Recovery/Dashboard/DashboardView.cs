@@ -1,5 +1,6 @@
 using O4O.Recovery.Control;
 using O4O.Recovery.Incidents;
+using O4O.Recovery.Notifications;
 using O4O.Recovery.Supervision;
 
 namespace O4O.Recovery.Dashboard;
@@ -31,9 +32,10 @@ public sealed record ChartMark(DateTimeOffset At, string Component, string Kind,
 /// <param name="Paused">Maintenance and restore pauses ("*" is everything).</param>
 /// <param name="Incidents">Open incidents.</param>
 /// <param name="Backups">The backup panel.</param>
+/// <param name="Notifications">Why pages would reach nobody (shown as a warning), or null when every level has its channels.</param>
 public sealed record DashboardView(DateTimeOffset Now, string Actor, IReadOnlyList<DashboardComponent> Components,
     IReadOnlyDictionary<string, IReadOnlyList<ResponseSample>> Samples, IReadOnlyList<ChartMark> Marks, AutoRecoveryStatus AutoRecovery,
-    IReadOnlyDictionary<string, string> Paused, IReadOnlyList<IncidentView> Incidents, BackupOverview Backups)
+    IReadOnlyDictionary<string, string> Paused, IReadOnlyList<IncidentView> Incidents, BackupOverview Backups, NotificationGap? Notifications)
 {
     /// <summary>Builds the view from the conductor's state, the samples and the backups.</summary>
     public static async Task<DashboardView> BuildAsync(DashboardContext context, string actor, CancellationToken cancellationToken)
@@ -58,12 +60,20 @@ public sealed record DashboardView(DateTimeOffset Now, string Actor, IReadOnlyLi
         components.AddRange(status.Components.Where(c => c.Name is not (Conductor.DatabaseComponent or Conductor.PlatformComponent))
             .Select(c => Supervised(c.Name, c, null, status.StartedAt)));
         components.Add(new DashboardComponent(Conductor.ConductorComponent, "ok", "Running", status.StartedAt, 0, null, null));
-        var newest = backups.Archives.Count > 0 ? backups.Archives[^1] : null;
-        components.Add(new DashboardComponent("backups", backups.Overdue || backups.Error is not null || backups.Job?.Succeeded == false ? "warn" : "ok",
-            backups.Overdue ? "Overdue" : "OnSchedule", newest?.CreatedAt ?? status.StartedAt, 0,
-            backups.Error ?? (backups.Job?.Succeeded == false ? backups.Job.Outcome : newest?.Problem), null));
+        components.Add(BackupsCard(backups, status.StartedAt));
         return new DashboardView(now, actor, components, context.Samples.All(), marks, status.AutoRecovery, status.Paused,
-            await state.Incidents.OpenAsync(cancellationToken), backups);
+            await state.Incidents.OpenAsync(cancellationToken), backups, state.Incidents.NotificationGap);
+    }
+
+    /// <summary>Red when the newest archive failed verification: the backup a restore would take cannot be trusted.</summary>
+    private static DashboardComponent BackupsCard(BackupOverview backups, DateTimeOffset started)
+    {
+        var newest = backups.Archives.Count > 0 ? backups.Archives[^1] : null;
+        var (status, state) = newest?.Verified == false ? ("down", "VerifyFailed")
+            : backups.Overdue ? ("warn", "Overdue")
+            : (backups.Error is not null || backups.Job?.Succeeded == false ? "warn" : "ok", "OnSchedule");
+        return new DashboardComponent("backups", status, state, newest?.CreatedAt ?? started, 0,
+            backups.Error ?? (backups.Job?.Succeeded == false ? backups.Job.Outcome : newest?.Problem), null);
     }
 
     private static DashboardComponent Supervised(string name, ComponentSnapshot? snapshot, ResponseSample? sample, DateTimeOffset started)

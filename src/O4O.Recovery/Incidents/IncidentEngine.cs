@@ -27,11 +27,12 @@ public sealed class IncidentEngine : IDisposable
             loggers.CreateLogger<IncidentJournal>());
         var escalation = EscalationOptions.From(configuration);
         Escalation = new EscalationService(home.StateDatabase, escalation, time, loggers.CreateLogger<EscalationService>());
-        foreach (var missing in escalation.Levels.SelectMany(level => level.Channels).Distinct().Where(name => !notifications.Channels.ContainsKey(name)))
+        NotificationGap = NotificationGap.Find(escalation, notifications);
+        if (NotificationGap is { } gap)
         {
-            // Pages to it wait in the outbox (shown as delivery failures) until the channel is configured.
+            // Pages to a missing channel wait in the outbox (shown as delivery failures) until the channel is configured.
             loggers.CreateLogger<IncidentEngine>().LogWarning(
-                "Escalation pages channel {Channel}, which Notifications:Channels does not configure", missing);
+                "Escalation pages channel(s) {Channels}, which Notifications:Channels does not configure", string.Join(", ", gap.MissingChannels));
         }
 
         Outbox = new NotificationOutbox(home.StateDatabase, notifications, NotificationChannels.Create(notifications, _client), time,
@@ -42,6 +43,9 @@ public sealed class IncidentEngine : IDisposable
 
     /// <summary>The incidents in <c>state.db</c>.</summary>
     public IncidentStore Store { get; }
+
+    /// <summary>Why pages would reach nobody, or null when every level's channels are configured.</summary>
+    public NotificationGap? NotificationGap { get; }
 
     /// <summary>Give it every <see cref="Supervision.RecoveryEvent"/>: it opens, fills and resolves incidents.</summary>
     public IncidentJournal Journal { get; }

@@ -99,7 +99,7 @@ public sealed partial class Conductor(O4OHome home, ConductorSettings settings, 
             }
 
             var state = new ConductorState(Environment.ProcessId, startedAt, supervisors, gate, events,
-                new IncidentBoard(incidents.Store, EscalationOptions.From(settings.Configuration), time))
+                new IncidentBoard(incidents.Store, EscalationOptions.From(settings.Configuration), time, incidents.NotificationGap))
             {
                 Configuration = new ConductorConfiguration(platformAssembly, settings.Platform.Port, settings.Nginx, platform.Launch.Dashboard),
             };
@@ -110,6 +110,11 @@ public sealed partial class Conductor(O4OHome home, ConductorSettings settings, 
                 await using var dashboardServer = dashboard;
                 // Ready only once the dashboard listens (or is known not to), so the banner can say where it is.
                 observer.Ready(platform.Launch.BaseAddress, DatabaseTarget.ForPlatform(home, settings.Database), dashboard?.Address);
+                if (incidents.NotificationGap is { } gap)
+                {
+                    observer.NotificationsUnconfigured(gap);
+                }
+
                 await Task.WhenAll([
                     sampling,
                     .. supervisors.Select(supervisor => supervisor.RunAsync(stop)),

@@ -1,4 +1,5 @@
 using O4O.Recovery.Health;
+using O4O.Recovery.Notifications;
 
 namespace O4O.Recovery.Supervision;
 
@@ -22,6 +23,9 @@ public interface IConductorObserver
     /// monitoring dashboard at <paramref name="dashboard"/> (null when it is turned off or could not listen).
     /// </summary>
     void Ready(Uri baseAddress, DatabaseTarget database, Uri? dashboard);
+
+    /// <summary>Pages would reach nobody: no notification channel, or channels the escalation matrix names are missing.</summary>
+    void NotificationsUnconfigured(NotificationGap gap);
 
     /// <summary>nginx answers in front of the platform at <paramref name="address"/>.</summary>
     void ProxyReady(Uri address);

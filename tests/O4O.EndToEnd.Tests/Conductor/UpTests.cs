@@ -28,6 +28,9 @@ public sealed class UpTests
 
         // The platform answers before the conductor has started its dashboard; the banner names it once it listens.
         await up.WaitForOutputAsync($"Dashboard   http://127.0.0.1:{up.DashboardPort}/   (o4o token prints the operator token", TimeSpan.FromSeconds(30));
+        // Nothing configures a notification channel: the default matrix's pages to "ops" would reach nobody.
+        await up.WaitForOutputAsync("WARNING: no notification channel is configured, so incidents are recorded but page nobody. Add the channel the escalation matrix pages, ops:",
+            TimeSpan.FromSeconds(5));
 
         UnixProcess.Signal(up.Pid, UnixProcess.SigTerm);
 

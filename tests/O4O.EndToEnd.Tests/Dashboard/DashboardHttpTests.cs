@@ -61,6 +61,9 @@ public sealed partial class DashboardHttpTests
         while (api.GetProperty("status").GetString() != "down" && DateTime.UtcNow < deadline);
 
         Assert.Equal(("down", "Down"), (api.GetProperty("status").GetString(), api.GetProperty("state").GetString()));
+        var notifications = (await browser.GetFromJsonAsync<JsonElement>("api/state")).GetProperty("notifications");
+        Assert.True(notifications.GetProperty("noneConfigured").GetBoolean());
+        Assert.Equal("ops", notifications.GetProperty("missingChannels")[0].GetString());
         Assert.Contains("operator", await browser.GetStringAsync("/"));
     }
 

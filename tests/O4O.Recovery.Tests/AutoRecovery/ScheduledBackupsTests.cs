@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Time.Testing;
+using Npgsql;
 using O4O.Recovery.AutoRecovery;
 using O4O.Recovery.Backups;
 using O4O.Recovery.Configuration;
@@ -38,6 +39,37 @@ public sealed class ScheduledBackupsTests(ManagedPostgresFixture postgres)
         var timeline = await engine.Store.TimelineAsync(resolved[0].Id, CancellationToken.None);
         Assert.Contains(timeline, entry => entry.Kind == "Recovered" && entry.Text.Contains("a backup succeeded: o4o_backup_", StringComparison.Ordinal));
         Assert.Single(Directory.GetFiles(bed.BackupDirectory, "o4o_backup_*.tar.gz"));
+    }
+
+    [Fact]
+    public async Task Every_scheduled_archive_is_verified_and_one_that_fails_its_test_restore_opens_an_incident_of_the_backups_component()
+    {
+        using var bed = await BackupTestBed.CreateAsync(postgres);
+        // A row only its own database accepts: the dump is whole, but loading it into any other database fails.
+        await using (var connection = new NpgsqlConnection(bed.Database))
+        {
+            await connection.OpenAsync();
+            await using var command = new NpgsqlCommand(
+                "CREATE TABLE guard (db text NOT NULL DEFAULT current_database() CHECK (db = current_database())); INSERT INTO guard DEFAULT VALUES", connection);
+            await command.ExecuteNonQueryAsync();
+        }
+
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 26, 14, 0, 30, TimeSpan.Zero));
+        using var engine = new IncidentEngine(bed.Home, new ConfigurationBuilder().Build(), time);
+        var backups = new ScheduledBackups(bed.Home, new DatabaseOptions { ConnectionString = postgres.Cluster.ConnectionString(), Name = bed.Server.DatabaseName },
+            new BackupOptions { Directory = bed.BackupDirectory, Schedule = "* * * * *" }, engine.Journal, time);
+        using var stop = new CancellationTokenSource();
+        var running = backups.RunAsync(stop.Token);
+
+        var failed = await NextMinuteUntilAsync(time, engine.Store, incidents => incidents.Count == 1);
+        await stop.CancelAsync();
+        await running;
+
+        var archive = Path.GetFileName(Assert.Single(Directory.GetFiles(bed.BackupDirectory, "o4o_backup_*.tar.gz")));
+        Assert.StartsWith($"backups: new archive {archive} failed verification:", failed[0].Title, StringComparison.Ordinal);
+        Assert.Equal(["backups"], failed[0].Components);
+        var listed = Assert.Single(await BackupListing.ListAsync(bed.BackupDirectory, bed.Catalogue, time, CancellationToken.None));
+        Assert.False(listed.Verified);
     }
 
     [Fact]

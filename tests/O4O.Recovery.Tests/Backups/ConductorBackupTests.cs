@@ -9,16 +9,18 @@ namespace O4O.Recovery.Tests.Backups;
 public sealed class ConductorBackupTests(ManagedPostgresFixture postgres)
 {
     [Fact]
-    public async Task A_conductor_backup_makes_an_archive_records_it_in_the_catalogue_and_sums_it_up_in_one_line()
+    public async Task A_conductor_backup_makes_an_archive_records_it_in_the_catalogue_verifies_it_and_sums_it_up_in_one_line()
     {
         using var bed = await BackupTestBed.CreateAsync(postgres);
 
-        var summary = await ConductorBackup.CreateAsync(bed.Home, bed.BackupDirectory, Options(bed.Server.DatabaseName),
+        var made = await ConductorBackup.CreateAsync(bed.Home, bed.BackupDirectory, Options(bed.Server.DatabaseName),
             TimeProvider.System, progress: null, CancellationToken.None);
 
         var archive = Path.GetFileName(Assert.Single(Directory.GetFiles(bed.BackupDirectory, "o4o_backup_*.tar.gz")));
-        Assert.Matches($@"^{Regex.Escape(archive)}, \d+\.\d MB in \d+\.\d s$", summary);
+        Assert.Matches($@"^{Regex.Escape(archive)}, \d+\.\d MB in \d+\.\d s; verified by a test restore$", made.ToString());
         Assert.NotNull(bed.Catalogue.KnownHash(archive));
+        var listed = Assert.Single(await BackupListing.ListAsync(bed.BackupDirectory, bed.Catalogue, TimeProvider.System, CancellationToken.None));
+        Assert.True(listed.Verified);
     }
 
     [Fact]

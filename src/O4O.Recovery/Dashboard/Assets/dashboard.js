@@ -190,7 +190,8 @@
         el('dt', {}, t('newest')), el('dd', { 'data-testid': 'newest-backup' }, newest.name),
         el('dt', {}, t('age')), el('dd', {}, `${ago(newest.createdAt, state.now)} · ${t(b.overdue ? 'Overdue' : 'OnSchedule')} (${t('schedule')} ${b.schedule})`),
         el('dt', {}, t('size')), el('dd', {}, megabytes(newest.size)),
-        el('dt', {}, t('verified')), el('dd', {}, verify(newest))) : el('p', { class: 'help' }, t('noBackups')),
+        el('dt', {}, t('verified')), el('dd', { class: newest.verified === false ? 'error-text' : null, 'data-testid': 'newest-verified' }, verify(newest)))
+        : el('p', { class: 'help' }, t('noBackups')),
       previous && newest.size < previous.size * 0.5 ? el('p', { class: 'alert' }, t('shrinkWarning')) : null,
       b.archives.length > 1 ? sizeChart(b.archives) : null,
       el('div', { class: 'actions' },
@@ -200,6 +201,16 @@
           running ? `${t('backingUp')} ${megabytes(job.dumpedBytes)} ${t('dumped')}` : job.outcome) : null),
       b.archives.length ? el('ol', { class: 'archives', reversed: true }, b.archives.slice(-5).reverse().map((a) =>
         el('li', { 'data-archive': a.name }, `${a.name} · ${megabytes(a.size)}`))) : null);
+  }
+
+  // Pages that reach nobody are an outage of their own: say so above everything else.
+  function notifications(state) {
+    const gap = state.notifications;
+    $('notifications').hidden = !gap;
+    if (!gap) return;
+    const channel = gap.missingChannels[0] || 'ops';
+    $('notifications').textContent = (gap.noneConfigured ? t('noChannels') : t('missingChannels').replace('{channels}', gap.missingChannels.join(', ')))
+      .replaceAll('{channel}', channel);
   }
 
   async function refresh() {
@@ -213,7 +224,7 @@
       $('offline').hidden = true;
       // Keep what the user is typing: do not rebuild the incidents while a note field has focus.
       const typing = document.activeElement && document.activeElement.closest('#incidents form');
-      components(state); charts(state); controls(state); backups(state);
+      notifications(state); components(state); charts(state); controls(state); backups(state);
       if (!typing) incidents(state);
       $('updated').textContent = `${t('updated')} ${time(state.now)}`;
     } catch {
