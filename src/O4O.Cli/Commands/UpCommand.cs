@@ -33,9 +33,18 @@ internal static class UpCommand
             throw new InvalidConfigurationException(BackupOptions.Section, exception);
         }
 
-        var settings = new ConductorSettings(context.Bind<DatabaseOptions>(DatabaseOptions.Section), platform,
+        var database = context.Bind<DatabaseOptions>(DatabaseOptions.Section);
+        var nginx = context.Bind<NginxOptions>(NginxOptions.Section);
+        var host = Prerequisites.Probe(database, nginx);
+        var missing = Prerequisites.Missing(host, database.IsManaged, nginx.Enabled);
+        if (!await Prerequisites.EnsureAsync(host, missing, context.Error, Prerequisites.AptGetAsync, CancellationToken.None))
+        {
+            return ExitCodes.EnvironmentError;
+        }
+
+        var settings = new ConductorSettings(database, platform,
             context.Bind<SupervisionOptions>(SupervisionOptions.Section), context.Bind<AutoRecoveryOptions>(AutoRecoveryOptions.Section),
-            backup, context.Bind<NginxOptions>(NginxOptions.Section), context.Configuration());
+            backup, nginx, context.Configuration());
         var conductor = new Conductor(context.Home, settings, assembly, new UpReporter(context.Error), TimeProvider.System);
         AuditCommand.RecordFirstDeploy(context.Home, assembly);
 

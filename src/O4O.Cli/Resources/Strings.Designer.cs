@@ -1201,6 +1201,78 @@ namespace O4O.Cli.Resources {
         }
         
         /// <summary>
+        ///   Looks up a localized string similar to faster backup compression.
+        /// </summary>
+        internal static string PrerequisiteLibdeflate {
+            get {
+                return ResourceManager.GetString("PrerequisiteLibdeflate", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to nginx in front of the platform, as Nginx:Enabled asks.
+        /// </summary>
+        internal static string PrerequisiteNginx {
+            get {
+                return ResourceManager.GetString("PrerequisiteNginx", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to the managed PostgreSQL server.
+        /// </summary>
+        internal static string PrerequisitePostgres {
+            get {
+                return ResourceManager.GetString("PrerequisitePostgres", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to pg_dump and psql, for backups and o4o psql.
+        /// </summary>
+        internal static string PrerequisitePsql {
+            get {
+                return ResourceManager.GetString("PrerequisitePsql", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to setpriv: as root the cluster runs as the postgres user.
+        /// </summary>
+        internal static string PrerequisiteSetpriv {
+            get {
+                return ResourceManager.GetString("PrerequisiteSetpriv", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Installing with apt-get: {0}..
+        /// </summary>
+        internal static string PrerequisitesInstalling {
+            get {
+                return ResourceManager.GetString("PrerequisitesInstalling", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Missing {0}: as root, run: {1}.
+        /// </summary>
+        internal static string PrerequisitesMissing {
+            get {
+                return ResourceManager.GetString("PrerequisitesMissing", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Not installed: {0}; o4o runs without it (as root: {1})..
+        /// </summary>
+        internal static string PrerequisitesSuggested {
+            get {
+                return ResourceManager.GetString("PrerequisitesSuggested", resourceCulture);
+            }
+        }
+        
+        /// <summary>
         ///   Looks up a localized string similar to deleted {0}.
         /// </summary>
         internal static string PruneDeleted {
