@@ -27,6 +27,7 @@ var app = builder.Build();
 
 app.UseHttpErrorHandling();
 app.UseWebLanguages();
+app.UseRateLimiter();
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseAntiforgery();

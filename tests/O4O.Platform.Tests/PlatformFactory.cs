@@ -4,6 +4,9 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
@@ -18,7 +21,10 @@ namespace O4O.Platform.Tests;
 /// </summary>
 /// <param name="connectionString">The platform's database.</param>
 /// <param name="adminPassword">Configured as <c>Admin:Password</c>; null leaves the platform to generate one.</param>
-public sealed class PlatformFactory(string connectionString, string? adminPassword = PlatformFactory.AdminPassword) : WebApplicationFactory<Program>
+/// <param name="settings">More configuration, over the test defaults.</param>
+public sealed class PlatformFactory(
+    string connectionString, string? adminPassword = PlatformFactory.AdminPassword, IReadOnlyDictionary<string, string?>? settings = null)
+    : WebApplicationFactory<Program>
 {
     public const string AdminEmail = "admin@o4o.test";
     public const string AdminPassword = "admin-password-1";
@@ -63,6 +69,15 @@ public sealed class PlatformFactory(string connectionString, string? adminPasswo
         return (await response.Content.ReadFromJsonAsync<TokenResponse>())!;
     }
 
+    /// <summary>Serves on a free port of 127.0.0.1 over real HTTP (Kestrel), for tests that need callers' own addresses.</summary>
+    public Uri StartKestrel()
+    {
+        UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
+        StartServer();
+        var addresses = Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses;
+        return new Uri(addresses.First());
+    }
+
     public T GetService<T>() where T : notnull => Services.GetRequiredService<T>();
 
     /// <summary>Creates a product through the admin API and returns its id.</summary>
@@ -101,6 +116,13 @@ public sealed class PlatformFactory(string connectionString, string? adminPasswo
         if (adminPassword is not null)
         {
             builder.UseSetting("Admin:Password", adminPassword);
+        }
+
+        // In-process requests all come from ClientAddress: the sign-in limit per address must not fail tests that sign in often.
+        builder.UseSetting("Auth:SignInPermitLimit", "1000");
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            builder.UseSetting(key, value);
         }
 
         builder.ConfigureServices(services => services.AddTransient<IStartupFilter, FixedClientAddress>());

@@ -30,7 +30,10 @@ public static class AuthExtensions
         services.AddOptions<AuthOptions>()
             .BindConfiguration(AuthOptions.Section)
             .Validate(options => SigningKey.IsValid(options.SigningKey), "Auth:SigningKey must be base64 of at least 32 bytes.")
+            .Validate(options => options.SignInWindow > TimeSpan.Zero, "Auth:SignInWindow must be positive.")
+            .ValidateDataAnnotations()
             .ValidateOnStart();
+        services.AddSignInThrottling();
         services.AddSingleton<SigningKey>();
         services.AddSingleton<TokenIssuer>();
         services.AddSingleton<Passwords>();
@@ -94,8 +97,8 @@ public static class AuthExtensions
     public static IEndpointRouteBuilder MapAuth(this IEndpointRouteBuilder app)
     {
         var auth = app.MapGroup("/api/v1/auth").WithTags("Auth").AllowAnonymous();
-        auth.MapPost("/register", AuthEndpoints.Register);
-        auth.MapPost("/login", AuthEndpoints.Login);
+        auth.MapPost("/register", AuthEndpoints.Register).RequireRateLimiting(SignInThrottling.Policy);
+        auth.MapPost("/login", AuthEndpoints.Login).RequireRateLimiting(SignInThrottling.Policy);
         return app;
     }
 }

@@ -18,7 +18,8 @@ public sealed record LoginResult(LoginOutcome Outcome, UserAccount? User = null,
 
 /// <summary>
 /// Checks a password against <c>users</c>, shared by the API and the admin sign-in form: one lockout, one audit
-/// trail (<c>auth_events</c>) and one <c>Failed login</c> log line for both.
+/// trail (<c>auth_events</c>) and one <c>Failed login</c> log line for both. Wrong passwords lock the account for the
+/// address they came from (<c>login_lockouts</c>), so guesses from one place never lock the owner out of another.
 /// </summary>
 internal sealed class LoginService(
     NpgsqlDataSource dataSource,
@@ -32,7 +33,7 @@ internal sealed class LoginService(
         var now = time.GetUtcNow();
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var user = await connection.QuerySingleOrDefaultAsync<UserAccount>(new CommandDefinition(
-            LoginSql.FindUser, new { email }, cancellationToken: cancellationToken));
+            LoginSql.FindUser, new { email, address = clientAddress }, cancellationToken: cancellationToken));
         var attempt = new Attempt(connection, email, clientAddress, now, cancellationToken);
 
         if (user is null)
@@ -48,7 +49,7 @@ internal sealed class LoginService(
 
         if (user.LockedUntil is { } lockedUntil && lockedUntil > now.UtcDateTime)
         {
-            return await FailAsync(attempt, "account locked", new LoginResult(LoginOutcome.Locked, LockedUntil: lockedUntil));
+            return await FailAsync(attempt, "account locked for this address", new LoginResult(LoginOutcome.Locked, LockedUntil: lockedUntil));
         }
 
         var verdict = passwords.Verify(user.PasswordHash, password);
@@ -56,17 +57,17 @@ internal sealed class LoginService(
         {
             var locked = await RecordFailureAsync(attempt, user.Id);
             return locked is { } until
-                ? await FailAsync(attempt, "wrong password; account locked", new LoginResult(LoginOutcome.Locked, LockedUntil: until))
+                ? await FailAsync(attempt, "wrong password; account locked for this address", new LoginResult(LoginOutcome.Locked, LockedUntil: until))
                 : await FailAsync(attempt, "wrong password", new LoginResult(LoginOutcome.InvalidCredentials));
         }
 
         var rehash = verdict == PasswordVerificationResult.SuccessRehashNeeded ? passwords.Hash(password) : null;
         var reset = await connection.ExecuteAsync(new CommandDefinition(
-            LoginSql.RecordSuccess, new { id = user.Id, now, rehash }, cancellationToken: cancellationToken));
+            LoginSql.RecordSuccess, new { id = user.Id, address = clientAddress, now, rehash }, cancellationToken: cancellationToken));
         if (reset == 0)
         {
             // A concurrent wrong guess locked the account between the check above and this update.
-            return await FailAsync(attempt, "account locked", new LoginResult(LoginOutcome.Locked));
+            return await FailAsync(attempt, "account locked for this address", new LoginResult(LoginOutcome.Locked));
         }
 
         await AuditAsync(attempt, succeeded: true, "ok");
@@ -81,13 +82,21 @@ internal sealed class LoginService(
             new
             {
                 id = userId,
+                address = attempt.ClientAddress,
                 now = attempt.At,
                 window = settings.LockoutWindow,
                 threshold = settings.LockoutThreshold,
                 duration = settings.LockoutDuration,
             },
             cancellationToken: attempt.CancellationToken));
-        return lockedUntil is { } until ? new DateTimeOffset(until, TimeSpan.Zero) : null;
+        if (lockedUntil is not { } until)
+        {
+            return null;
+        }
+
+        await attempt.Connection.ExecuteAsync(new CommandDefinition(
+            LoginSql.NoteLock, new { id = userId, until }, cancellationToken: attempt.CancellationToken));
+        return new DateTimeOffset(until, TimeSpan.Zero);
     }
 
     private async Task<LoginResult> FailAsync(Attempt attempt, string reason, LoginResult result)

@@ -11,13 +11,13 @@ internal static class RequiredSchema
     {
         ["users"] =
         [
-            "id", "email", "password_hash", "role", "created_at", "failed_login_count", "failed_login_window_start",
-            "locked_until", "disabled", "session_version",
+            "id", "email", "password_hash", "role", "created_at", "locked_until", "disabled", "session_version",
         ],
         ["products"] = ["id", "sku", "name", "description", "price", "stock", "created_at", "updated_at"],
-        ["orders"] = ["id", "user_id", "status", "total", "idempotency_key", "created_at"],
+        ["orders"] = ["id", "user_id", "status", "total", "idempotency_key", "created_at", "idempotency_request_hash"],
         ["order_items"] = ["order_id", "product_id", "quantity", "unit_price"],
         ["auth_events"] = ["id", "at", "email", "client_address", "succeeded", "reason"],
         ["user_lock_events"] = ["id", "at", "user_id", "admin_id", "locked"],
+        ["login_lockouts"] = ["user_id", "client_address", "failures", "window_start", "locked_until"],
     };
 }

@@ -15,17 +15,23 @@ internal sealed class SmokeTestSeeder(NpgsqlDataSource dataSource, O4OHome home,
 {
     // A customer who owns the address already is left alone; an admin never becomes the smoke-test account.
     private const string Upsert = """
-        INSERT INTO users (email, password_hash, role) VALUES (@email, @hash, 'customer')
-        ON CONFLICT ((lower(email))) DO UPDATE
-        SET password_hash = EXCLUDED.password_hash, failed_login_count = 0, failed_login_window_start = NULL, locked_until = NULL
-        WHERE users.role = 'customer'
+        WITH seeded AS (
+            INSERT INTO users (email, password_hash, role) VALUES (@email, @hash, 'customer')
+            ON CONFLICT ((lower(email))) DO UPDATE
+            SET password_hash = EXCLUDED.password_hash, locked_until = NULL
+            WHERE users.role = 'customer'
+            RETURNING id
+        ), unlocked AS (
+            DELETE FROM login_lockouts WHERE user_id IN (SELECT id FROM seeded)
+        )
+        SELECT count(*) FROM seeded
         """;
 
     public async Task SeedAsync(CancellationToken cancellationToken)
     {
         var hash = passwords.Hash(SmokeTestAccount.LoadOrCreatePassword(home));
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        if (await connection.ExecuteAsync(new CommandDefinition(Upsert, new { email = SmokeTestAccount.Email, hash }, cancellationToken: cancellationToken)) == 0)
+        if (await connection.ExecuteScalarAsync<long>(new CommandDefinition(Upsert, new { email = SmokeTestAccount.Email, hash }, cancellationToken: cancellationToken)) == 0)
         {
             logger.LogWarning("{Email} is an admin account: o4o verify needs O4O__Verify__Email and O4O__Verify__Password", SmokeTestAccount.Email);
         }

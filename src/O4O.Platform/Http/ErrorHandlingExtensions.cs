@@ -1,5 +1,7 @@
+using System.Net;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using O4O.Recovery.Supervision;
 
 namespace O4O.Platform.Http;
 
@@ -23,14 +25,29 @@ public static class ErrorHandlingExtensions
 
     public static WebApplication UseHttpErrorHandling(this WebApplication app)
     {
-        app.UseForwardedHeaders(new ForwardedHeadersOptions
-        {
-            ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto,
-        });
+        app.UseForwardedHeaders(ForwardedHeadersFromTheProxy(app.Configuration));
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.Use(RejectOversizedBodies);
         return app;
+    }
+
+    /// <summary>
+    /// Believes <c>X-Forwarded-For</c> and <c>-Proto</c> only from the proxy the conductor configured
+    /// (<see cref="PlatformLaunch.TrustedProxySetting"/>): the framework's default trusts every loopback caller, which
+    /// let any local client pick the address that failed logins, the lockout and the sign-in limit are recorded under.
+    /// </summary>
+    private static ForwardedHeadersOptions ForwardedHeadersFromTheProxy(IConfiguration configuration)
+    {
+        var options = new ForwardedHeadersOptions { ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto };
+        options.KnownProxies.Clear();
+        options.KnownIPNetworks.Clear();
+        if (IPAddress.TryParse(configuration[PlatformLaunch.TrustedProxySetting], out var proxy))
+        {
+            options.KnownProxies.Add(proxy);
+        }
+
+        return options;
     }
 
     private static Task RejectOversizedBodies(HttpContext context, RequestDelegate next)

@@ -40,7 +40,7 @@ internal sealed class UserStore(NpgsqlDataSource dataSource)
     /// <summary>
     /// Locking disables the account until an admin unlocks it and moves its session version on, so the tokens and
     /// cookies it already holds stop working; unlocking also clears a lockout from failed logins, so the user can sign
-    /// in again at once. Either is recorded in <c>user_lock_events</c> with the admin who did it, in the same
+    /// in again at once, from every address. Either is recorded in <c>user_lock_events</c> with the admin who did it, in the same
     /// statement. Returns the account after the change, or null when there is none.
     /// </summary>
     public async Task<UserResponse?> SetLockedAsync(long id, bool locked, long adminId, DateTimeOffset at, CancellationToken cancellationToken)
@@ -51,10 +51,10 @@ internal sealed class UserStore(NpgsqlDataSource dataSource)
             WITH changed AS (
                 UPDATE users SET disabled = @locked,
                                  locked_until = CASE WHEN @locked THEN locked_until END,
-                                 failed_login_count = CASE WHEN @locked THEN failed_login_count ELSE 0 END,
-                                 failed_login_window_start = CASE WHEN @locked THEN failed_login_window_start END,
                                  session_version = session_version + CASE WHEN @locked THEN 1 ELSE 0 END
                 WHERE id = @id RETURNING {UserResponse.Columns}
+            ), unlocked AS (
+                DELETE FROM login_lockouts WHERE user_id = @id AND NOT @locked
             ), recorded AS (
                 INSERT INTO user_lock_events (at, user_id, admin_id, locked) SELECT @at, id, @adminId, @locked FROM changed
             )

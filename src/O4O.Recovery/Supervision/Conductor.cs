@@ -63,6 +63,7 @@ public sealed partial class Conductor(O4OHome home, ConductorSettings settings, 
         var launch = new PlatformLaunch(platformAssembly, settings.Platform.Port, home, target.ToConnectionString())
         {
             Dashboard = DashboardOptionsOf(settings.Configuration).Link(),
+            TrustedProxy = settings.Nginx.Enabled ? NginxConfig.ProxyAddress : null,
         };
         await using var platform = new PlatformChild(launch, settings.Platform, settings.Supervision);
         var database = new DatabaseChild(server, target, observer, settings.Supervision);

@@ -11,6 +11,13 @@ namespace O4O.Recovery.Supervision;
 /// </summary>
 public static class NginxConfig
 {
+    /// <summary>
+    /// The loopback address nginx connects to the platform from (<c>proxy_bind</c>): the only caller whose
+    /// <c>X-Forwarded-For</c> the platform believes, so a client connecting to the platform directly from 127.0.0.1
+    /// cannot claim another address.
+    /// </summary>
+    public const string ProxyAddress = "127.0.0.2";
+
     /// <summary>nginx's prefix directory in <paramref name="home"/>.</summary>
     public static string Prefix(O4OHome home) => Path.Combine(home.Root, "nginx");
 
@@ -28,6 +35,7 @@ public static class NginxConfig
         var proxy = $$"""
                     location / {
                         proxy_pass http://o4o_platform;
+                        proxy_bind {{ProxyAddress}};
                         proxy_http_version 1.1;
                         proxy_set_header Connection "";
                         proxy_set_header Host $host;
