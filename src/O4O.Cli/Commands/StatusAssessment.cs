@@ -74,7 +74,7 @@ internal static class StatusAssessment
             string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{options.Port} (api.{options.Domain})"), probe.Healthy ? probe.Elapsed : null, probe.Error);
     }
 
-    /// <summary>The last database-damage detection not followed by a recovery of the database, from the event log.</summary>
+    /// <summary>The last detection of database damage or data loss not followed by a recovery of the database, from the event log.</summary>
     private static async Task<RecoveryEvent?> OpenDamageAsync(O4OHome home, CancellationToken cancellationToken)
     {
         if (!File.Exists(home.StateDatabase))
@@ -84,8 +84,8 @@ internal static class StatusAssessment
 
         var events = await new EventLog(home.StateDatabase).RecentAsync(200, cancellationToken);
         var last = events.LastOrDefault(e => e.Component == Conductor.DatabaseComponent
-            && (e.FailureType == FailureType.DatabaseDamage || e.Kind == RecoveryEventKind.Recovered));
-        return last?.FailureType == FailureType.DatabaseDamage ? last : null;
+            && (e.FailureType is FailureType.DatabaseDamage or FailureType.DataLoss || e.Kind == RecoveryEventKind.Recovered));
+        return last?.FailureType is FailureType.DatabaseDamage or FailureType.DataLoss ? last : null;
     }
 
     private static async Task<ComponentStatus> BackupsAsync(CliContext context, CancellationToken cancellationToken)

@@ -54,14 +54,19 @@ internal sealed record StatusReport(bool Healthy, ConductorStatus Conductor, IRe
         };
         FailureType? failure = component.State == HealthState.Healthy ? null
             : snapshot?.FailureType ?? (pid is { } alive && Recovery.Processes.UnixProcess.IsAlive(alive) ? FailureType.NetworkFailure : FailureType.ServerDown);
-        if (process == Recovery.Supervision.Conductor.DatabaseComponent && damage is not null)
+        // A damaged database answers SELECT 1; what shows it is the damage on record, and the platform's pages failing
+        // with a server error because of it (an answer, so neither a dead server nor the network).
+        var damaged = damage is not null && (process == Recovery.Supervision.Conductor.DatabaseComponent
+            || (failure is not null && component.Error?.StartsWith("HTTP 5", StringComparison.Ordinal) == true));
+        if (damaged)
         {
-            failure = FailureType.DatabaseDamage;
+            failure = damage!.FailureType;
         }
 
-        return new ComponentStatus(component.Name, component.State, component.Address, pid,
+        return new ComponentStatus(component.Name,
+            damaged && component.State == HealthState.Healthy ? HealthState.Degraded : component.State, component.Address, pid,
             component.ResponseTime is { } elapsed ? Math.Round(elapsed.TotalMilliseconds, 1) : null,
-            component.Error ?? (failure == FailureType.DatabaseDamage ? damage?.Seen : null))
+            component.Error ?? (damaged ? damage!.Seen : null))
         {
             Supervision = snapshot?.State,
             Since = snapshot?.Since,

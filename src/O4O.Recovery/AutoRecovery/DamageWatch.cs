@@ -4,44 +4,47 @@ using O4O.Recovery.Supervision;
 namespace O4O.Recovery.AutoRecovery;
 
 /// <summary>
-/// Watches the managed server's log for damaged data and records it as <see cref="FailureType.DatabaseDamage"/>. With
+/// Watches the managed server's log for damaged data (<see cref="FailureType.DatabaseDamage"/>) and the database for
+/// lost data (<see cref="FailureType.DataLoss"/>: a missing table or column, a sudden drop in a table's rows). With
 /// AutoRecovery on and <see cref="AutoRecoveryOptions.RestoreOnCorruption"/>, restores the newest verified backup;
 /// otherwise records that it waits for a person.
 /// </summary>
-public sealed class DamageWatch(ServerLogScanner scanner, DamageRestore restore, AutoRecoveryOptions options, SupervisionOptions supervision,
-    RecoveryGate gate, IRecoveryJournal journal, TimeProvider time)
+public sealed class DamageWatch(ServerLogScanner scanner, DataLossProbe? loss, DamageRestore restore, AutoRecoveryOptions options,
+    SupervisionOptions supervision, RecoveryGate gate, IRecoveryJournal journal, TimeProvider time)
 {
     // The same damage is reported by every query that touches it: one detection per window, not one per query.
     private static readonly TimeSpan _quietAfterDetection = TimeSpan.FromMinutes(1);
+
+    private DateTimeOffset? _quietUntil;
+
+    // The lost data recorded and still seen: recorded once, and its end is a recovery.
+    private string? _lossSeen;
 
     /// <summary>Scans on the probe interval until <paramref name="stop"/> is cancelled.</summary>
     public async Task RunAsync(CancellationToken stop)
     {
         scanner.SkipExisting();
-        DateTimeOffset? quietUntil = null;
         try
         {
             while (true)
             {
                 await Task.Delay(supervision.ProbeInterval, time, stop);
-                var damage = scanner.NewDamage();
-                if (damage.Count == 0 || time.GetUtcNow() < quietUntil)
+                if (await NextDetectionAsync(stop) is not var (seen, type))
                 {
                     continue;
                 }
 
-                var seen = damage.Count == 1 ? $"server log: {damage[0]}" : $"server log: {damage[0]} (and {damage.Count - 1} more lines)";
-                await RecordAsync(RecoveryEventKind.Detected, seen, "", "", stop);
+                await RecordAsync(RecoveryEventKind.Detected, seen, "", "", type, stop);
                 var (done, outcome) = HeldBecause() is { } reason
                     ? ($"not restored: {reason}", "waiting for a person")
                     : await restore.RestoreAsync(stop);
-                await RecordAsync(RecoveryEventKind.Action, seen, done, outcome, stop);
-                quietUntil = time.GetUtcNow() + _quietAfterDetection;
-                if (outcome.StartsWith("verified", StringComparison.Ordinal))
+                var verified = outcome.StartsWith("verified", StringComparison.Ordinal);
+                await RecordAsync(RecoveryEventKind.Action, seen, done, outcome, verified ? null : type, stop);
+                if (verified)
                 {
                     scanner.SkipExisting();
-                    await journal.RecordAsync(new RecoveryEvent(time.GetUtcNow(), Conductor.DatabaseComponent, RecoveryEventKind.Recovered,
-                        "the restored database answers", "", outcome), stop);
+                    _lossSeen = null;
+                    await RecordAsync(RecoveryEventKind.Recovered, "the restored database answers", "", outcome, null, stop);
                 }
             }
         }
@@ -51,13 +54,45 @@ public sealed class DamageWatch(ServerLogScanner scanner, DamageRestore restore,
         }
     }
 
+    /// <summary>New damage in the server log, else lost data not recorded yet; null when there is nothing new.</summary>
+    private async Task<(string Seen, FailureType Type)?> NextDetectionAsync(CancellationToken stop)
+    {
+        var damage = scanner.NewDamage();
+        if (damage.Count > 0 && !(time.GetUtcNow() < _quietUntil))
+        {
+            _quietUntil = time.GetUtcNow() + _quietAfterDetection;
+            return (damage.Count == 1 ? $"server log: {damage[0]}" : $"server log: {damage[0]} (and {damage.Count - 1} more lines)", FailureType.DatabaseDamage);
+        }
+
+        // While a restore swaps the database, what is missing is the restore's doing.
+        if (loss is null || gate.Paused.ContainsKey(Conductor.DatabaseComponent))
+        {
+            return null;
+        }
+
+        var seen = await loss.LookAsync(stop);
+        if (seen is null && _lossSeen is { } ended)
+        {
+            _lossSeen = null;
+            await RecordAsync(RecoveryEventKind.Recovered, $"no longer seen: {ended}", "", "healthy", null, stop);
+        }
+
+        // One loss is one detection, however its evidence reads from one look to the next.
+        if (seen is null || _lossSeen is not null)
+        {
+            return null;
+        }
+
+        _lossSeen = seen;
+        return (seen, FailureType.DataLoss);
+    }
+
     private string? HeldBecause() =>
         !gate.Enabled ? "AutoRecovery is off"
         : !options.RestoreOnCorruption ? "restoring on damage is off (O4O__AutoRecovery__RestoreOnCorruption)"
         : gate.PauseReason(Conductor.DatabaseComponent) is { } pause ? $"paused ({pause})"
         : null;
 
-    private Task RecordAsync(RecoveryEventKind kind, string seen, string done, string outcome, CancellationToken stop) =>
-        journal.RecordAsync(new RecoveryEvent(time.GetUtcNow(), Conductor.DatabaseComponent, kind, seen, done, outcome,
-            kind == RecoveryEventKind.Detected || !outcome.StartsWith("verified", StringComparison.Ordinal) ? FailureType.DatabaseDamage : null), stop);
+    private Task RecordAsync(RecoveryEventKind kind, string seen, string done, string outcome, FailureType? type, CancellationToken stop) =>
+        journal.RecordAsync(new RecoveryEvent(time.GetUtcNow(), Conductor.DatabaseComponent, kind, seen, done, outcome, type), stop);
 }

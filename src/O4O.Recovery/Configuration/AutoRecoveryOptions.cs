@@ -11,4 +11,10 @@ public sealed class AutoRecoveryOptions
     /// Off by default: a restore loses what was written since the backup, which a person should usually decide.
     /// </summary>
     public bool RestoreOnCorruption { get; set; }
+
+    /// <summary>
+    /// The share of a table's rows whose sudden loss counts as data loss (<c>O4O__AutoRecovery__RowLossThreshold</c>),
+    /// against the newest backup's row counts and the previous look: 0.5 means fewer than half the rows are left.
+    /// </summary>
+    public double RowLossThreshold { get; set; } = 0.5;
 }

@@ -99,6 +99,7 @@ public sealed partial class Conductor(O4OHome home, ConductorSettings settings, 
                 }
             }
 
+            using var loss = new DataLossProbe(platform.Launch.BaseAddress, target.ToConnectionString(), home, settings.Backup, settings.AutoRecovery);
             var state = new ConductorState(Environment.ProcessId, startedAt, supervisors, gate, events,
                 new IncidentBoard(incidents.Store, EscalationOptions.From(settings.Configuration), time, incidents.NotificationGap))
             {
@@ -121,7 +122,7 @@ public sealed partial class Conductor(O4OHome home, ConductorSettings settings, 
                     .. supervisors.Select(supervisor => supervisor.RunAsync(stop)),
                     new ScheduledBackups(home, settings.Database, settings.Backup, journal, time).RunAsync(stop),
                     incidents.RunAsync(stop),
-                    .. settings.Database.IsManaged ? [DamageWatch(gate, journal).RunAsync(stop)] : Array.Empty<Task>(),
+                    .. settings.Database.IsManaged ? [DamageWatch(gate, journal, loss).RunAsync(stop)] : Array.Empty<Task>(),
                 ]);
             }
 
@@ -147,8 +148,8 @@ public sealed partial class Conductor(O4OHome home, ConductorSettings settings, 
         }
     }
 
-    private DamageWatch DamageWatch(RecoveryGate gate, IRecoveryJournal journal) =>
-        new(new ServerLogScanner(Path.Combine(home.PostgresData, "log")),
+    private DamageWatch DamageWatch(RecoveryGate gate, IRecoveryJournal journal, DataLossProbe loss) =>
+        new(new ServerLogScanner(Path.Combine(home.PostgresData, "log")), loss,
             new DamageRestore(home, settings.Database, settings.Backup, gate, time),
             settings.AutoRecovery, settings.Supervision, gate, journal, time);
 

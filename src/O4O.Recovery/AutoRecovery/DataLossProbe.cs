@@ -1,0 +1,149 @@
+using System.Globalization;
+using System.Net;
+using System.Text.Json;
+using Npgsql;
+using O4O.Recovery.Configuration;
+using O4O.Recovery.Postgres;
+using O4O.Recovery.State;
+
+namespace O4O.Recovery.AutoRecovery;
+
+/// <summary>
+/// Looks for lost data that answers <c>SELECT 1</c> as well as a healthy database and never reaches the server log as
+/// damage: the platform's readiness naming a missing table or column (SQLSTATE 42P01 / 42703), a table that vanished,
+/// or a table whose rows suddenly dropped by more than <see cref="AutoRecoveryOptions.RowLossThreshold"/> against the
+/// newest backup's manifest and the previous look. Cheap: one catalogue query with the statistics' live-row estimates;
+/// a table is counted (only up to the threshold) when its estimate looks low.
+/// </summary>
+public sealed class DataLossProbe(Uri platform, string connectionString, O4OHome home, BackupOptions backup, AutoRecoveryOptions options) : IDisposable
+{
+    // Below this many rows a table's changes are ordinary use (a cart emptied, a lock lifted), not a loss.
+    private const long SmallTable = 10;
+
+    private const string TablesSql = """
+        SELECT namespace.nspname || '.' || class.relname, coalesce(stats.n_live_tup, 0)
+        FROM pg_class class JOIN pg_namespace namespace ON namespace.oid = class.relnamespace
+        LEFT JOIN pg_stat_user_tables stats ON stats.relid = class.oid
+        WHERE class.relkind IN ('r', 'p') AND namespace.nspname NOT IN ('pg_catalog', 'information_schema')
+        """;
+
+    private readonly HttpClient _client = new() { Timeout = TimeSpan.FromSeconds(5) };
+    private Dictionary<string, long> _previous = new(StringComparer.Ordinal);
+    private long? _database;
+
+    /// <summary>What shows lost data now, in one line (e.g. <c>42P01 relation "orders" does not exist</c>); null when nothing does.</summary>
+    public async Task<string?> LookAsync(CancellationToken cancellationToken) =>
+        await ReadinessAsync(cancellationToken) ?? await RowsAsync(cancellationToken);
+
+    private async Task<string?> ReadinessAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var response = await _client.GetAsync(new Uri(platform, "api/health/ready"), cancellationToken);
+            if (response.StatusCode != HttpStatusCode.ServiceUnavailable)
+            {
+                return null;
+            }
+
+            using var body = await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync(cancellationToken), cancellationToken: cancellationToken);
+            return body.RootElement.TryGetProperty("checks", out var checks) && checks.TryGetProperty("schema", out var schema)
+                && schema.TryGetProperty("description", out var description) && description.GetString() is { } text
+                && (text.StartsWith("42P01", StringComparison.Ordinal) || text.StartsWith("42703", StringComparison.Ordinal))
+                ? $"readiness: {text}"
+                : null;
+        }
+        catch (Exception exception) when (exception is HttpRequestException or JsonException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            // A platform that does not answer is its supervisor's business.
+            return null;
+        }
+    }
+
+    private async Task<string?> RowsAsync(CancellationToken cancellationToken)
+    {
+        var directory = backup.DirectoryFor(home);
+        IReadOnlyList<CatalogueEntry> archives = Directory.Exists(directory)
+            ? await new BackupCatalogue(home.StateDatabase, directory).SyncAsync(cancellationToken)
+            : [];
+        var newest = archives.Where(entry => entry.Verified != false).MaxBy(entry => entry.Manifest.CreatedAt);
+        var backedUp = newest?.Manifest.RowCounts ?? new Dictionary<string, long>();
+        var previous = _previous;
+        try
+        {
+            await using var connection = new NpgsqlConnection(connectionString);
+            await connection.OpenAsync(cancellationToken);
+            var (database, live) = await EstimatesAsync(connection, cancellationToken);
+            // A restore swaps in another database (another oid) holding the backup's rows: that is no loss.
+            previous = database == _database ? previous : new(StringComparer.Ordinal);
+            (_database, _previous) = (database, live);
+            string? evidence = null;
+            foreach (var table in backedUp.Keys.Union(previous.Keys).Order(StringComparer.Ordinal))
+            {
+                if (!live.TryGetValue(table, out var estimate))
+                {
+                    // Remembered, so the next look still misses it: a table does not come back by being forgotten.
+                    live[table] = previous.GetValueOrDefault(table);
+                    evidence ??= $"42P01 relation \"{Unqualified(table)}\" does not exist";
+                    continue;
+                }
+
+                var expected = Math.Max(backedUp.GetValueOrDefault(table), previous.GetValueOrDefault(table));
+                var floor = (long)Math.Ceiling(expected * (1 - Math.Clamp(options.RowLossThreshold, 0, 1)));
+                if (expected < SmallTable || estimate >= floor)
+                {
+                    continue;
+                }
+
+                // Statistics start over after a crash: only a count says whether the rows are really gone.
+                var counted = await CountUpToAsync(connection, table, floor, cancellationToken);
+                live[table] = counted < floor ? counted : expected;
+                if (counted < floor)
+                {
+                    evidence ??= string.Create(CultureInfo.InvariantCulture,
+                        $"{Unqualified(table)} has {counted} rows, {expected} expected (newest backup {backedUp.GetValueOrDefault(table)}, last look {previous.GetValueOrDefault(table)})");
+                }
+            }
+
+            return evidence;
+        }
+        catch (PostgresException exception) when (exception.SqlState == PostgresErrorCodes.UndefinedTable)
+        {
+            // Dropped between the catalogue query and the count.
+            return $"42P01 {exception.MessageText}";
+        }
+        catch (Exception exception) when (DatabaseFailure.IsUnavailable(exception) && !cancellationToken.IsCancellationRequested)
+        {
+            // A server that does not answer is its supervisor's business; the next look compares with the last one that did.
+            _previous = previous;
+            return null;
+        }
+    }
+
+    private static async Task<(long? Database, Dictionary<string, long> Tables)> EstimatesAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        await using var identity = new NpgsqlCommand("SELECT oid::bigint FROM pg_database WHERE datname = current_database()", connection);
+        var database = (long?)await identity.ExecuteScalarAsync(cancellationToken);
+        await using var command = new NpgsqlCommand(TablesSql, connection);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var tables = new Dictionary<string, long>(StringComparer.Ordinal);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            tables[reader.GetString(0)] = reader.GetInt64(1);
+        }
+
+        return (database, tables);
+    }
+
+    private static async Task<long> CountUpToAsync(NpgsqlConnection connection, string table, long bound, CancellationToken cancellationToken)
+    {
+        var parts = table.Split('.', 2);
+        await using var command = new NpgsqlCommand(string.Create(CultureInfo.InvariantCulture,
+            $"SELECT count(*) FROM (SELECT FROM {ManagedCluster.QuoteIdentifier(parts[0])}.{ManagedCluster.QuoteIdentifier(parts[1])} LIMIT {bound}) AS bounded"), connection);
+        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    private static string Unqualified(string table) => table.StartsWith("public.", StringComparison.Ordinal) ? table["public.".Length..] : table;
+
+    /// <inheritdoc />
+    public void Dispose() => _client.Dispose();
+}
