@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Help;
 using System.Globalization;
 using O4O.Cli.Commands;
 using O4O.Cli.Resources;
@@ -9,17 +10,16 @@ namespace O4O.Cli;
 internal static class O4OCommandLine
 {
     /// <summary><c>--lang ko</c> (or <c>O4O_LANG=ko</c>) switches human output to Korean.</summary>
-    public static readonly Option<string?> Language = new("--lang")
-    {
-        Description = Strings.OptionLang,
-        Recursive = true,
-    };
+    public static readonly Option<string?> Language = new("--lang") { Recursive = true };
 
     public static RootCommand Build(CliContext? context = null)
     {
         context ??= CliContext.FromEnvironment();
         var root = new RootCommand(Strings.RootDescription + " " + Strings.ExitCodesHelp);
+        // Set here, not where the option is declared: a static initialiser would keep the language of its first use.
+        Language.Description = Strings.OptionLang;
         root.Options.Add(Language);
+        root.Options.OfType<HelpOption>().Single().Description = Strings.OptionHelp;
         root.Subcommands.Add(UpCommand.Create(context));
         root.Subcommands.Add(StatusCommand.Create(context));
         root.Subcommands.Add(PsqlCommand.Create(context));

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Help;
 using System.CommandLine.Invocation;
 using System.CommandLine.Parsing;
 using O4O.Cli.Resources;
@@ -33,6 +34,15 @@ internal static class CommandInvoker
             }
 
             return ExitCodes.UsageError;
+        }
+
+        if (parsed.Action is HelpAction)
+        {
+            using var help = new StringWriter();
+            configuration.Output = help;
+            var exitCode = await parsed.InvokeAsync(configuration);
+            await context.Out.WriteAsync(LocalisedHelp.Translate(help.ToString()));
+            return exitCode;
         }
 
         try

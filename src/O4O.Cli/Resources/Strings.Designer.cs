@@ -625,6 +625,42 @@ namespace O4O.Cli.Resources {
         }
         
         /// <summary>
+        ///   Looks up a localized string similar to Arguments passed to the application that is being run..
+        /// </summary>
+        internal static string HelpAdditionalArguments {
+            get {
+                return ResourceManager.GetString("HelpAdditionalArguments", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to &lt;additional arguments&gt;.
+        /// </summary>
+        internal static string HelpAdditionalArgumentsToken {
+            get {
+                return ResourceManager.GetString("HelpAdditionalArgumentsToken", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to [default: .
+        /// </summary>
+        internal static string HelpDefaultPrefix {
+            get {
+                return ResourceManager.GetString("HelpDefaultPrefix", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Description:.
+        /// </summary>
+        internal static string HelpDescriptionHeading {
+            get {
+                return ResourceManager.GetString("HelpDescriptionHeading", resourceCulture);
+            }
+        }
+        
+        /// <summary>
         ///   Looks up a localized string similar to Acknowledges an incident: repeated pages at the current level stop; escalation to the next level goes on..
         /// </summary>
         internal static string IncidentAckDescription {
@@ -1143,6 +1179,15 @@ namespace O4O.Cli.Resources {
         internal static string OptionDryRun {
             get {
                 return ResourceManager.GetString("OptionDryRun", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Show help and usage information..
+        /// </summary>
+        internal static string OptionHelp {
+            get {
+                return ResourceManager.GetString("OptionHelp", resourceCulture);
             }
         }
         
