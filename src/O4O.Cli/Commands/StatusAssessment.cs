@@ -33,7 +33,7 @@ internal static class StatusAssessment
             PageAsync(client, "site", baseAddress, cancellationToken),
             .. nginx.Enabled ? [NginxAsync(context.Home, nginx, cancellationToken)] : Array.Empty<Task<ComponentHealth>>(),
         ]);
-        var damage = await OpenDamageAsync(context.Home, cancellationToken);
+        var damage = await OpenDamageAsync(context.Home, cancellationToken) ?? MissingSchema(probes);
         var backups = await BackupsAsync(context, cancellationToken);
         return StatusReport.From(conductor, supervised, probes, damage, backups);
     }
@@ -73,6 +73,12 @@ internal static class StatusAssessment
         return new ComponentHealth(NginxChild.Component, probe.Healthy ? HealthState.Healthy : HealthState.Down,
             string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{options.Port} (api.{options.Domain})"), probe.Healthy ? probe.Elapsed : null, probe.Error);
     }
+
+    // With no detection on record (no conductor, or before its next look), the platform's readiness may name the loss.
+    private static RecoveryEvent? MissingSchema(IEnumerable<ComponentHealth> probes) =>
+        probes.Select(probe => PlatformReadiness.MissingSchema(probe.Error)).FirstOrDefault(missing => missing is not null) is { } evidence
+            ? new RecoveryEvent(DateTimeOffset.UtcNow, Conductor.DatabaseComponent, RecoveryEventKind.Detected, $"readiness: {evidence}", FailureType: FailureType.DataLoss)
+            : null;
 
     /// <summary>The last detection of database damage or data loss not followed by a recovery of the database, from the event log.</summary>
     private static async Task<RecoveryEvent?> OpenDamageAsync(O4OHome home, CancellationToken cancellationToken)

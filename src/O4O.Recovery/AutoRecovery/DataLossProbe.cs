@@ -1,8 +1,7 @@
 using System.Globalization;
-using System.Net;
-using System.Text.Json;
 using Npgsql;
 using O4O.Recovery.Configuration;
+using O4O.Recovery.Health;
 using O4O.Recovery.Postgres;
 using O4O.Recovery.State;
 
@@ -27,7 +26,7 @@ public sealed class DataLossProbe(Uri platform, string connectionString, O4OHome
         WHERE class.relkind IN ('r', 'p') AND namespace.nspname NOT IN ('pg_catalog', 'information_schema')
         """;
 
-    private readonly HttpClient _client = new() { Timeout = TimeSpan.FromSeconds(5) };
+    private readonly HttpClient _client = new();
     private Dictionary<string, long> _previous = new(StringComparer.Ordinal);
     private long? _database;
 
@@ -35,29 +34,10 @@ public sealed class DataLossProbe(Uri platform, string connectionString, O4OHome
     public async Task<string?> LookAsync(CancellationToken cancellationToken) =>
         await ReadinessAsync(cancellationToken) ?? await RowsAsync(cancellationToken);
 
-    private async Task<string?> ReadinessAsync(CancellationToken cancellationToken)
-    {
-        try
-        {
-            using var response = await _client.GetAsync(new Uri(platform, "api/health/ready"), cancellationToken);
-            if (response.StatusCode != HttpStatusCode.ServiceUnavailable)
-            {
-                return null;
-            }
-
-            using var body = await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync(cancellationToken), cancellationToken: cancellationToken);
-            return body.RootElement.TryGetProperty("checks", out var checks) && checks.TryGetProperty("schema", out var schema)
-                && schema.TryGetProperty("description", out var description) && description.GetString() is { } text
-                && (text.StartsWith("42P01", StringComparison.Ordinal) || text.StartsWith("42703", StringComparison.Ordinal))
-                ? $"readiness: {text}"
-                : null;
-        }
-        catch (Exception exception) when (exception is HttpRequestException or JsonException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
-        {
-            // A platform that does not answer is its supervisor's business.
-            return null;
-        }
-    }
+    private async Task<string?> ReadinessAsync(CancellationToken cancellationToken) =>
+        PlatformReadiness.MissingSchema(await PlatformReadiness.FailingCheckAsync(_client, platform, TimeSpan.FromSeconds(5), cancellationToken)) is { } missing
+            ? $"readiness: {missing}"
+            : null;
 
     private async Task<string?> RowsAsync(CancellationToken cancellationToken)
     {

@@ -27,7 +27,11 @@ public static class ComponentProbes
         }
 
         var full = await HttpProbe.ProbeAsync(client, new Uri(baseAddress, "api/health"), timeout, cancellationToken);
+        // "HTTP 503" says that a dependency failed; the platform's own report says which and why.
+        var error = full.Healthy ? null
+            : await PlatformReadiness.FailingCheckAsync(client, baseAddress, timeout, cancellationToken) is { } check ? $"{full.Error}: {check}"
+            : full.Error;
         return new ComponentHealth(Conductor.PlatformComponent, full.Healthy ? HealthState.Healthy : HealthState.Degraded,
-            address, full.Elapsed, full.Error);
+            address, full.Elapsed, error);
     }
 }

@@ -18,7 +18,9 @@ internal sealed class StandInPlatform : IAsyncDisposable
 
     public int Port { get; }
 
-    public static async Task<StandInPlatform> StartAsync(int healthStatus)
+    /// <param name="healthStatus">What <c>/api/health</c> answers.</param>
+    /// <param name="missingTable">A table the platform's readiness reports missing, as the real one does; the storefront then answers 500.</param>
+    public static async Task<StandInPlatform> StartAsync(int healthStatus, string? missingTable = null)
     {
         var port = FreePort.Next();
         var builder = WebApplication.CreateSlimBuilder();
@@ -26,7 +28,12 @@ internal sealed class StandInPlatform : IAsyncDisposable
         var app = builder.Build();
         app.MapGet("/api/health/live", () => Results.Ok());
         app.MapGet("/api/health", () => Results.StatusCode(healthStatus));
-        app.MapGet("/", () => Results.Ok());
+        app.MapGet("/api/health/ready", () => missingTable is null ? Results.Ok() : Results.Json(new
+        {
+            status = "Unhealthy",
+            checks = new { schema = new { status = "Unhealthy", description = $"42P01 relation \"{missingTable}\" does not exist" } },
+        }, statusCode: 503));
+        app.MapGet("/", () => missingTable is null ? Results.Ok() : Results.StatusCode(500));
         app.MapGet("/admin", () => Results.Redirect("/admin/login"));
         await app.StartAsync();
         return new StandInPlatform(app, port);

@@ -69,6 +69,25 @@ public sealed class StatusTests(ManagedPostgresFixture postgres) : IClassFixture
         Assert.Contains("HTTP 503 from /api/health", row);
     }
 
+    [Fact]
+    public async Task Without_a_conductor_a_table_missing_from_the_platforms_readiness_is_data_loss_and_so_is_the_storefronts_500()
+    {
+        await using var platform = await StandInPlatform.StartAsync(healthStatus: 503, missingTable: "products");
+        using var cli = new CliRun();
+        cli.Settings["Database:ConnectionString"] = await postgres.CreateDatabaseAsync("status");
+        cli.Settings["Platform:Port"] = platform.Port.ToString(CultureInfo.InvariantCulture);
+
+        var result = await cli.RunAsync("status", "--json");
+
+        Assert.Equal(ExitCodes.Unhealthy, result.ExitCode);
+        var json = JsonDocument.Parse(result.Out).RootElement;
+        var database = Component(json, "database");
+        Assert.Equal(("degraded", "dataLoss"), (database.GetProperty("state").GetString(), database.GetProperty("failureType").GetString()));
+        Assert.Equal("readiness: 42P01 relation \"products\" does not exist", database.GetProperty("error").GetString());
+        Assert.Equal("HTTP 503 from /api/health: schema: 42P01 relation \"products\" does not exist", Component(json, "platform").GetProperty("error").GetString());
+        Assert.Equal("dataLoss", Component(json, "site").GetProperty("failureType").GetString());
+    }
+
     private static JsonElement Component(JsonElement status, string name) =>
         status.GetProperty("components").EnumerateArray().Single(component => component.GetProperty("name").GetString() == name);
 }
