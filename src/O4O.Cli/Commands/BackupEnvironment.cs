@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using O4O.Recovery.Backups;
 using O4O.Recovery.Configuration;
+using O4O.Recovery.IO;
 using O4O.Recovery.Restore;
 using O4O.Recovery.State;
 
@@ -40,7 +41,7 @@ internal sealed class BackupEnvironment
     {
         if (string.IsNullOrWhiteSpace(Backup.Directory))
         {
-            System.IO.Directory.CreateDirectory(Directory);
+            PrivateFiles.CreateDirectory(Directory);
         }
     }
 

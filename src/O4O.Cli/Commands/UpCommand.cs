@@ -20,6 +20,7 @@ internal static class UpCommand
     {
         // First, so that an unwritable home is reported as such rather than as a configuration file it cannot read.
         context.Home.EnsureCreated();
+        ReportTightened(context, context.Home.TightenPermissions());
         var platform = context.Bind<PlatformOptions>(PlatformOptions.Section);
         var assembly = PlatformLaunch.ResolveAssembly(platform.Assembly, AppContext.BaseDirectory);
         var backup = context.Bind<BackupOptions>(BackupOptions.Section);
@@ -54,6 +55,16 @@ internal static class UpCommand
 
         var exit = await conductor.RunAsync(stop.Token);
         return exit is null ? ExitCodes.Success : ExitCodes.ComponentExited;
+    }
+
+    // One line, by top-level entry: an older version's home can hold thousands of loose files (the cluster's, logs).
+    private static void ReportTightened(CliContext context, IReadOnlyList<string> tightened)
+    {
+        if (tightened.Count > 0)
+        {
+            var entries = tightened.Select(path => path.Split(Path.DirectorySeparatorChar)[0]).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal);
+            context.Error.WriteLine(Text.Format(Strings.UpPermissionsTightened, tightened.Count, context.Home.Root, string.Join(", ", entries)));
+        }
     }
 
     // The default would end the process at once and leave the children running: stop them first instead.

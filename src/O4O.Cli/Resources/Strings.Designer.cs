@@ -1966,6 +1966,15 @@ namespace O4O.Cli.Resources {
         }
         
         /// <summary>
+        ///   Looks up a localized string similar to Made {0} files and directories in {1} readable by their owner only (others could read them): {2}..
+        /// </summary>
+        internal static string UpPermissionsTightened {
+            get {
+                return ResourceManager.GetString("UpPermissionsTightened", resourceCulture);
+            }
+        }
+        
+        /// <summary>
         ///   Looks up a localized string similar to Starting the platform on {0} ....
         /// </summary>
         internal static string UpPlatformStarting {

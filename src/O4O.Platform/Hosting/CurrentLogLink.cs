@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using O4O.Recovery.IO;
 using Serilog.Sinks.File;
 
 namespace O4O.Platform.Hosting;
@@ -30,7 +31,7 @@ internal sealed class CurrentLogLink(string linkName) : FileLifecycleHooks
 
         // The sink names files by local date.
         var today = $"{prefix}-{DateTime.Now.ToString("yyyyMMdd", CultureInfo.InvariantCulture)}.log";
-        using (File.Open(Path.Combine(directory, today), FileMode.Append))
+        using (new FileStream(Path.Combine(directory, today), new FileStreamOptions { Mode = FileMode.Append, Access = FileAccess.Write, UnixCreateMode = PrivateFiles.FileMode }))
         {
         }
 

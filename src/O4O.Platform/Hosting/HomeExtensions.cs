@@ -1,4 +1,5 @@
 using O4O.Recovery.Configuration;
+using O4O.Recovery.IO;
 
 namespace O4O.Platform.Hosting;
 
@@ -10,6 +11,8 @@ public static class HomeExtensions
     /// </summary>
     public static O4OHome AddO4OHome(this WebApplicationBuilder builder)
     {
+        // Logs and keys are written by libraries that take no mode (Serilog): owner-only through the umask.
+        PrivateFiles.RestrictProcessUmask();
         var configured = builder.Configuration[O4OHome.EnvironmentVariable];
         var home = string.IsNullOrWhiteSpace(configured)
             ? O4OHome.FromEnvironment()

@@ -133,7 +133,7 @@ internal sealed class DumpPartQueue : IAsyncDisposable
         }
 
         private Stream Target() =>
-            _live ?? (_spool ??= new FileStream(spoolPath, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, bufferSize: 0));
+            _live ?? (_spool ??= new FileStream(spoolPath, PrivateFiles.CreateNew(FileAccess.ReadWrite, bufferSize: 0)));
 
         public override async ValueTask DisposeAsync()
         {

@@ -43,8 +43,11 @@ public sealed record ResolvedDatabaseServer(string ServerConnectionString, strin
             Username = ManagedCluster.Superuser,
             Password = File.ReadAllText(home.PostgresPasswordFile).Trim(),
         };
-        return new ResolvedDatabaseServer(builder.ConnectionString, options.Name, binaries);
+        return new ResolvedDatabaseServer(builder.ConnectionString, options.Name, binaries) { OwnerRole = Postgres.OwnerRole.Name };
     }
+
+    /// <summary>The role that must own a restored database: the managed cluster's owner role; null for an external server.</summary>
+    public string? OwnerRole { get; init; }
 
     /// <summary>An unpooled connection string for <paramref name="database"/> on this server.</summary>
     public string ConnectionString(string database) =>

@@ -1,3 +1,6 @@
+using O4O.Recovery.IO;
+using O4O.Recovery.Processes;
+
 namespace O4O.Recovery.Configuration;
 
 /// <summary>
@@ -23,11 +26,14 @@ public sealed record O4OHome(string Root)
     /// <summary>The managed PostgreSQL data directory.</summary>
     public string PostgresData => Path.Combine(Root, "pg");
 
-    /// <summary>Secrets: the database superuser password, the token signing key. Mode 0700.</summary>
+    /// <summary>Secrets: the database passwords, the token signing key, the data-protection certificate. Mode 0700.</summary>
     public string Secrets => Path.Combine(Root, "secrets");
 
     /// <summary>The managed cluster's superuser password.</summary>
     public string PostgresPasswordFile => Path.Combine(Secrets, "postgres.password");
+
+    /// <summary>The password of the role the platform connects to the managed cluster as (<c>o4o_app</c>).</summary>
+    public string OwnerPasswordFile => Path.Combine(Secrets, "o4o_app.password");
 
     /// <summary>The key that signs the platform's bearer tokens.</summary>
     public string SigningKeyFile => Path.Combine(Secrets, "jwt-signing.key");
@@ -48,18 +54,25 @@ public sealed record O4OHome(string Root)
     public string ConductorFile => Path.Combine(Run, "conductor.json");
 
     /// <summary>
-    /// Creates the home and its secrets directory if needed.
+    /// Creates the home and its directories if needed, owner-only from the start (see <see cref="PrivateFiles"/>).
     /// </summary>
     /// <exception cref="HomeNotWritableException">The directory cannot be created or written.</exception>
     public void EnsureCreated()
     {
         try
         {
-            Directory.CreateDirectory(Root);
-            Directory.CreateDirectory(Logs);
-            Directory.CreateDirectory(Run);
-            Directory.CreateDirectory(Secrets);
-            File.SetUnixFileMode(Secrets, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            if (!Directory.Exists(Root))
+            {
+                PrivateFiles.CreateDirectory(Root);
+                // The home itself holds no data, but as root the postgres user must pass through it to reach pg/.
+                File.SetUnixFileMode(Root, RootMode);
+            }
+
+            foreach (var directory in new[] { Logs, Run, Secrets })
+            {
+                PrivateFiles.CreateDirectory(directory);
+            }
+
             var probe = Path.Combine(Root, $".write-probe-{Environment.ProcessId}");
             File.WriteAllText(probe, "");
             File.Delete(probe);
@@ -69,6 +82,18 @@ public sealed record O4OHome(string Root)
             throw new HomeNotWritableException(Root, exception);
         }
     }
+
+    /// <summary>
+    /// Takes the group's and others' permissions off everything in the home that an older version (or a hand) left
+    /// readable: the home itself keeps only what <c>postgres</c> needs to pass through.
+    /// </summary>
+    /// <returns>What it tightened, relative to the home; empty when nothing was loose.</returns>
+    public IReadOnlyList<string> TightenPermissions() => PrivateFiles.Tighten(Root, RootMode);
+
+    // --x for others only when the cluster runs as the postgres user: it cannot list the home, only pass through it.
+    private static UnixFileMode RootMode => UnixProcess.IsRoot
+        ? PrivateFiles.DirectoryMode | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute
+        : PrivateFiles.DirectoryMode;
 }
 
 /// <summary><c>$O4O_HOME</c> cannot be created or written.</summary>

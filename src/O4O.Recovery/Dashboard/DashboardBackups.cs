@@ -1,5 +1,6 @@
 using O4O.Recovery.Backups;
 using O4O.Recovery.Configuration;
+using O4O.Recovery.IO;
 using O4O.Recovery.State;
 using O4O.Recovery.Supervision;
 
@@ -81,7 +82,7 @@ public sealed class DashboardBackups(O4OHome home, DatabaseOptions database, Bac
         var directory = backup.DirectoryFor(home);
         if (string.IsNullOrWhiteSpace(backup.Directory))
         {
-            Directory.CreateDirectory(directory);
+            PrivateFiles.CreateDirectory(directory);
         }
 
         return directory;

@@ -11,18 +11,18 @@ public static partial class AtomicFile
     /// <summary>Atomically replaces <paramref name="path"/> with <paramref name="contents"/>.</summary>
     /// <param name="path">The destination file.</param>
     /// <param name="contents">The bytes to write.</param>
-    /// <param name="mode">Unix permissions for the new file, e.g. 0600 for secrets; null keeps the process default.</param>
-    public static void WriteAllBytes(string path, ReadOnlySpan<byte> contents, UnixFileMode? mode = null)
+    /// <param name="mode">Unix permissions of the new file from its creation: owner-only unless a reader needs more.</param>
+    public static void WriteAllBytes(string path, ReadOnlySpan<byte> contents, UnixFileMode mode = PrivateFiles.FileMode)
     {
         var directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
-        Directory.CreateDirectory(directory);
+        PrivateFiles.CreateDirectory(directory);
         var temporary = Path.Combine(directory, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
         try
         {
             var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-            if (mode is { } unixMode && !OperatingSystem.IsWindows())
+            if (!OperatingSystem.IsWindows())
             {
-                options.UnixCreateMode = unixMode;
+                options.UnixCreateMode = mode;
             }
 
             using (var stream = new FileStream(temporary, options))
@@ -41,7 +41,7 @@ public static partial class AtomicFile
     }
 
     /// <summary>Atomically replaces <paramref name="path"/> with UTF-8 <paramref name="text"/>.</summary>
-    public static void WriteAllText(string path, string text, UnixFileMode? mode = null) =>
+    public static void WriteAllText(string path, string text, UnixFileMode mode = PrivateFiles.FileMode) =>
         WriteAllBytes(path, System.Text.Encoding.UTF8.GetBytes(text), mode);
 
     /// <summary>Makes a rename durable: on Linux the directory entry itself must be synced.</summary>

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Reflection;
 using Microsoft.Data.Sqlite;
+using O4O.Recovery.IO;
 
 namespace O4O.Recovery.Incidents;
 
@@ -18,7 +19,7 @@ public static class StateDatabase
     /// <param name="cancellationToken">Cancels the open.</param>
     public static async Task<SqliteConnection> OpenAsync(string path, IReadOnlyList<string> schemas, CancellationToken cancellationToken)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        PrivateFiles.CreateIfMissing(path);
         // The conductor and the CLI write at the same time: wait for the other writer rather than fail at once.
         var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, DefaultTimeout = 30 }.ToString());
         await connection.OpenAsync(cancellationToken);

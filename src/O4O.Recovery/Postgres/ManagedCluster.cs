@@ -79,16 +79,14 @@ public sealed class ManagedCluster : IAsyncDisposable
             throw new ClusterStartException($"{DataDirectory} is not empty but holds no PostgreSQL cluster; move it away or choose another O4O_HOME.");
         }
 
-        var password = Convert.ToHexString(RandomNumberGenerator.GetBytes(24)).ToLowerInvariant();
-        IO.AtomicFile.WriteAllText(PasswordFile, password, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        var password = NewPassword();
+        IO.AtomicFile.WriteAllText(PasswordFile, password);
 
-        Directory.CreateDirectory(DataDirectory);
-        File.SetUnixFileMode(DataDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        IO.PrivateFiles.CreateDirectory(DataDirectory);
         var passwordForInitdb = Path.Combine(Path.GetTempPath(), $"o4o-initdb-{Guid.NewGuid():N}");
         try
         {
-            await File.WriteAllTextAsync(passwordForInitdb, password, cancellationToken);
-            File.SetUnixFileMode(passwordForInitdb, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            IO.AtomicFile.WriteAllText(passwordForInitdb, password);
             await GiveToServiceUserAsync(DataDirectory, cancellationToken);
             await GiveToServiceUserAsync(passwordForInitdb, cancellationToken);
 
@@ -160,6 +158,24 @@ public sealed class ManagedCluster : IAsyncDisposable
         return true;
     }
 
+    /// <summary>
+    /// Makes <see cref="OwnerRole"/> (its password generated into <paramref name="passwordFile"/>, 0600, on first use) the
+    /// owner of <paramref name="database"/> and of what the superuser created in it: a database an older version made is
+    /// handed over at its first start with this one, and nothing is done on later starts.
+    /// </summary>
+    public async Task EnsureOwnerAsync(string database, string passwordFile, CancellationToken cancellationToken = default)
+    {
+        if (!File.Exists(passwordFile))
+        {
+            IO.AtomicFile.WriteAllText(passwordFile, NewPassword());
+        }
+
+        await using var admin = new NpgsqlConnection(ConnectionString() + ";Pooling=false");
+        await admin.OpenAsync(cancellationToken);
+        await OwnerRole.EnsureAsync(admin, File.ReadAllText(passwordFile).Trim(), cancellationToken);
+        await OwnerRole.HandOverAsync(admin, ConnectionString(database), database, cancellationToken);
+    }
+
     /// <summary>Fast shutdown (SIGINT: roll back open transactions, checkpoint, exit), SIGKILL after <paramref name="timeout"/>.</summary>
     public async Task StopAsync(TimeSpan? timeout = null)
     {
@@ -178,6 +194,8 @@ public sealed class ManagedCluster : IAsyncDisposable
 
     /// <summary>Quotes an identifier for SQL text (database names cannot be bound as parameters).</summary>
     public static string QuoteIdentifier(string identifier) => "\"" + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+
+    private static string NewPassword() => Convert.ToHexString(RandomNumberGenerator.GetBytes(24)).ToLowerInvariant();
 
     private async Task WaitUntilReadyAsync(TimeSpan timeout, CancellationToken cancellationToken)
     {

@@ -2,6 +2,8 @@ using System.Globalization;
 using Npgsql;
 using O4O.Recovery.Backups;
 using O4O.Recovery.Configuration;
+using O4O.Recovery.IO;
+using O4O.Recovery.Postgres;
 using O4O.Recovery.State;
 
 namespace O4O.Recovery.Restore;
@@ -74,6 +76,12 @@ public sealed class DatabaseRestore(O4OHome home, ResolvedDatabaseServer server,
                 // The admin connection drops what was created below: it must be done creating it first.
                 await created.ContinueWith(_ => { }, TaskScheduler.Default);
             }
+            if (server.OwnerRole is not null)
+            {
+                // Before the swap, so the platform finds its tables its own the moment the copy goes live.
+                await OwnerRole.HandOverAsync(admin, server.ConnectionString(Incoming), Incoming, cancellationToken);
+            }
+
             var plan = new RestorePlan(Path.GetFileName(archive), manifest, Live, entry.DisplacedDatabase!);
             if (!confirm(plan))
             {
@@ -123,7 +131,7 @@ public sealed class DatabaseRestore(O4OHome home, ResolvedDatabaseServer server,
 
     private ExclusiveLock Lock()
     {
-        Directory.CreateDirectory(home.Run);
+        PrivateFiles.CreateDirectory(home.Run);
         return ExclusiveLock.Acquire(Path.Combine(home.Run, "restore.lock"), "Another restore is already running; wait for it to finish.");
     }
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Microsoft.Data.Sqlite;
 using O4O.Recovery.Backups;
+using O4O.Recovery.IO;
 
 namespace O4O.Recovery.State;
 
@@ -29,7 +30,7 @@ public sealed class BackupCatalogue
     {
         _connectionString = new SqliteConnectionStringBuilder { DataSource = stateDatabase, Pooling = false, DefaultTimeout = 30 }.ToString();
         _directory = backupDirectory;
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(stateDatabase))!);
+        PrivateFiles.CreateIfMissing(stateDatabase);
         Execute(CatalogueSchema.Create);
     }
 

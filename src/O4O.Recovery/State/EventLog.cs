@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.Data.Sqlite;
+using O4O.Recovery.IO;
 using O4O.Recovery.Supervision;
 
 namespace O4O.Recovery.State;
@@ -77,7 +78,7 @@ internal static class StateDatabase
 {
     public static string ConnectionString(string path)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        PrivateFiles.CreateIfMissing(path);
         return new SqliteConnectionStringBuilder { DataSource = path, Pooling = false, DefaultTimeout = 30 }.ToString();
     }
 

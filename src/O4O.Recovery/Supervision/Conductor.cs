@@ -60,7 +60,7 @@ public sealed partial class Conductor(O4OHome home, ConductorSettings settings, 
         await using var server = new SupervisedDatabaseServer(home, settings.Database);
         var target = await server.StartAsync(observer, stop);
         // The console's monitoring page leads to this conductor's dashboard, wherever it was configured to listen.
-        var launch = new PlatformLaunch(platformAssembly, settings.Platform.Port, home, target.ToConnectionString())
+        var launch = new PlatformLaunch(platformAssembly, settings.Platform.Port, home, server.PlatformLogin(target).ToConnectionString())
         {
             Dashboard = DashboardOptionsOf(settings.Configuration).Link(),
             TrustedProxy = settings.Nginx.Enabled ? NginxConfig.ProxyAddress : null,

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using O4O.Recovery.Configuration;
+using O4O.Recovery.IO;
 
 namespace O4O.Recovery.Supervision;
 
@@ -39,7 +40,7 @@ public sealed class ConductorLog(O4OHome home) : IRecoveryJournal
         // Lines are short: appending them synchronously under a lock keeps concurrent events whole.
         lock (_write)
         {
-            Directory.CreateDirectory(home.Logs);
+            PrivateFiles.CreateDirectory(home.Logs);
             File.AppendAllText(Path, line.ToString());
         }
 

@@ -31,7 +31,7 @@ public static class NginxConfig
     public static string Write(O4OHome home, NginxOptions options, int platformPort)
     {
         var temp = Path.Combine(Prefix(home), "temp");
-        Directory.CreateDirectory(temp);
+        PrivateFiles.CreateDirectory(temp);
         var proxy = $$"""
                     location / {
                         proxy_pass http://o4o_platform;

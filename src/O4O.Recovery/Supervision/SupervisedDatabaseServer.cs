@@ -58,8 +58,17 @@ public sealed class SupervisedDatabaseServer(O4OHome home, DatabaseOptions optio
             observer.DatabaseCreated(options.Name);
         }
 
+        await _cluster.EnsureOwnerAsync(options.Name, home.OwnerPasswordFile, cancellationToken);
         return DatabaseTarget.ForPlatform(home, options);
     }
+
+    /// <summary>
+    /// How the platform itself logs in to <paramref name="target"/>: on the managed cluster as the database's owner role,
+    /// never as the superuser; on an external server as its connection string says.
+    /// </summary>
+    public DatabaseTarget PlatformLogin(DatabaseTarget target) => options.IsManaged
+        ? target with { Username = OwnerRole.Name, Password = File.ReadAllText(home.OwnerPasswordFile).Trim() }
+        : target;
 
     /// <summary>True for the managed cluster, which the conductor can restart; false for an external server.</summary>
     public bool IsManaged => options.IsManaged;

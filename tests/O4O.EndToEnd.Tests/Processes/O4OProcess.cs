@@ -23,12 +23,13 @@ internal sealed class O4OProcess : IDisposable
     private readonly Process _process;
 
     private O4OProcess(string fileName, string[] arguments, IReadOnlyDictionary<string, string> environment,
-        Func<O4OProcess, Dictionary<string, string>> settings)
+        Func<O4OProcess, Dictionary<string, string>> settings, Action<string>? prepareHome = null)
     {
         Environment = environment;
         Home = Directory.CreateTempSubdirectory("o4o-e2e-").FullName;
         // As root the cluster runs as the postgres user, who must be able to reach the data directory.
         File.SetUnixFileMode(Home, (UnixFileMode)0b111_101_101);
+        prepareHome?.Invoke(Home);
         var start = new ProcessStartInfo(fileName, arguments)
         {
             UseShellExecute = false,
@@ -78,14 +79,15 @@ internal sealed class O4OProcess : IDisposable
 
     /// <summary>Starts <c>./o4o up</c> with the Debug build that <c>./test</c> made; it is not waited for.</summary>
     /// <param name="environment">Extra settings, e.g. <c>O4O__Supervision__ProbeInterval</c>, for the conductor and its children.</param>
-    public static O4OProcess Up(IReadOnlyDictionary<string, string>? environment = null) =>
+    /// <param name="prepareHome">Puts files in the home before the conductor starts, as an older version left them.</param>
+    public static O4OProcess Up(IReadOnlyDictionary<string, string>? environment = null, Action<string>? prepareHome = null) =>
         new(Path.Combine(RepositoryRoot(), "o4o"), ["up"], environment ?? new Dictionary<string, string>(), up => new()
         {
             ["O4O_CONFIGURATION"] = "Debug",
             ["O4O__Database__Port"] = up.DatabasePort.ToString(CultureInfo.InvariantCulture),
             ["O4O__Platform__Port"] = up.PlatformPort.ToString(CultureInfo.InvariantCulture),
             ["O4O__Dashboard__Port"] = up.DashboardPort.ToString(CultureInfo.InvariantCulture),
-        });
+        }, prepareHome);
 
     /// <summary>
     /// Starts the platform on its own, as the conductor runs it (the build's <c>O4O.Platform.dll</c>), against

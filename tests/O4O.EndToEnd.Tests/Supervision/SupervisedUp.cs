@@ -38,7 +38,7 @@ internal sealed class SupervisedUp : IAsyncDisposable
     public O4OHome Home { get; }
 
     /// <summary>Starts <c>o4o up</c> and waits until <c>/api/health</c> answers 200.</summary>
-    public static async Task<SupervisedUp> StartAsync(IReadOnlyDictionary<string, string>? environment = null)
+    public static async Task<SupervisedUp> StartAsync(IReadOnlyDictionary<string, string>? environment = null, Action<string>? prepareHome = null)
     {
         var settings = new Dictionary<string, string>(FastProbes);
         foreach (var (name, value) in environment ?? new Dictionary<string, string>())
@@ -46,7 +46,7 @@ internal sealed class SupervisedUp : IAsyncDisposable
             settings[name] = value;
         }
 
-        var supervised = new SupervisedUp(O4OProcess.Up(settings));
+        var supervised = new SupervisedUp(O4OProcess.Up(settings, prepareHome));
         await supervised.Up.WaitForHealthAsync(supervised.Client);
         return supervised;
     }

@@ -1,4 +1,5 @@
 using O4O.Recovery.Backups;
+using O4O.Recovery.IO;
 
 namespace O4O.Recovery.Tests.Backups;
 
@@ -40,6 +41,17 @@ public sealed class DumpPartQueueTests : IDisposable
         }
 
         Assert.Empty(_directory.GetFiles());
+    }
+
+    [Fact]
+    public async Task A_part_waiting_its_turn_is_spooled_to_a_file_only_its_owner_can_read()
+    {
+        await using var queue = new DumpPartQueue(_directory.FullName, 2);
+
+        // A dump holds the users table with its password hashes, whatever the process's umask.
+        await queue.Part(1).WriteAsync("users"u8.ToArray());
+
+        Assert.Equal(PrivateFiles.FileMode, File.GetUnixFileMode(Assert.Single(_directory.GetFiles()).FullName));
     }
 
     public void Dispose() => _directory.Delete(recursive: true);

@@ -50,6 +50,62 @@ public sealed class ManagedClusterTests
         Assert.Equal(port, error.Port);
     }
 
+    [Fact]
+    public async Task The_platform_database_and_what_the_superuser_made_in_it_are_handed_to_an_owner_that_is_not_superuser()
+    {
+        await using var fixture = new TemporaryCluster();
+        await fixture.Cluster.InitializeAsync();
+        await fixture.Cluster.StartAsync();
+        await fixture.Cluster.EnsureDatabaseAsync("shop");
+        // What an older version left: the platform's schema, made by the superuser it connected as.
+        await ExecuteAsync(fixture.Cluster.ConnectionString("shop"), """
+            CREATE TABLE orders (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, total int);
+            CREATE SEQUENCE invoice_numbers;
+            CREATE VIEW large_orders AS SELECT * FROM orders WHERE total > 100;
+            CREATE TYPE order_state AS ENUM ('open', 'paid');
+            CREATE FUNCTION order_count() RETURNS bigint LANGUAGE sql AS 'SELECT count(*) FROM orders';
+            """);
+        var passwordFile = Path.Combine(fixture.Home, "secrets", "o4o_app.password");
+
+        await fixture.Cluster.EnsureOwnerAsync("shop", passwordFile);
+        await fixture.Cluster.EnsureOwnerAsync("shop", passwordFile);
+
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(passwordFile));
+        var asOwner = new NpgsqlConnectionStringBuilder(fixture.Cluster.ConnectionString("shop"))
+        {
+            Username = OwnerRole.Name,
+            Password = File.ReadAllText(passwordFile).Trim(),
+            Pooling = false,
+        }.ConnectionString;
+        await using var connection = new NpgsqlConnection(asOwner);
+        await connection.OpenAsync();
+        Assert.Equal("f f f", await ScalarAsync(connection, "SELECT concat_ws(' ', rolsuper, rolcreatedb, rolcreaterole) FROM pg_roles WHERE rolname = current_user"));
+        Assert.Equal("", await ScalarAsync(connection, """
+            SELECT concat_ws(', ', (SELECT string_agg(relname, ', ') FROM pg_class WHERE relnamespace = 'public'::regnamespace AND relowner <> current_user::regrole),
+                (SELECT string_agg(typname, ', ') FROM pg_type WHERE typnamespace = 'public'::regnamespace AND typowner <> current_user::regrole),
+                (SELECT string_agg(proname, ', ') FROM pg_proc WHERE pronamespace = 'public'::regnamespace AND proowner <> current_user::regrole),
+                (SELECT datname FROM pg_database WHERE datname = current_database() AND datdba <> current_user::regrole))
+            """));
+        // It migrates and serves, and reaches nothing beyond its database.
+        await ExecuteAsync(asOwner, "ALTER TABLE orders ADD COLUMN note text; INSERT INTO orders (total) VALUES (120); SELECT nextval('invoice_numbers'), order_count()");
+        var refused = await Assert.ThrowsAsync<PostgresException>(() => ExecuteAsync(asOwner, "CREATE DATABASE elsewhere"));
+        Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, refused.SqlState);
+    }
+
+    private static async Task ExecuteAsync(string connectionString, string sql)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    private static async Task<string?> ScalarAsync(NpgsqlConnection connection, string sql)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        return (string?)await command.ExecuteScalarAsync();
+    }
+
     private sealed class TemporaryCluster : IAsyncDisposable
     {
         private readonly string _home = Directory.CreateTempSubdirectory("o4o-cluster-").FullName;
@@ -61,6 +117,8 @@ public sealed class ManagedClusterTests
         }
 
         public ManagedCluster Cluster { get; }
+
+        public string Home => _home;
 
         public async ValueTask DisposeAsync()
         {

@@ -1,0 +1,85 @@
+using System.Diagnostics;
+using O4O.Recovery.Processes;
+
+namespace O4O.EndToEnd.Tests.Supervision;
+
+/// <summary>
+/// Another local user reads nothing in <c>$O4O_HOME</c>: not the dumps with their password hashes, not the secrets, the
+/// state or the logs. Checked as that user (<c>nobody</c>, through setpriv), on a running conductor after a backup.
+/// </summary>
+public sealed class HomePermissionsTests
+{
+    private const UnixFileMode Readable = (UnixFileMode)0b110_100_100; // 0644
+    private const UnixFileMode Listable = (UnixFileMode)0b111_101_101; // 0755
+
+    [Fact]
+    public async Task Another_user_reads_nothing_in_the_home_of_a_running_conductor_after_a_backup()
+    {
+        await using var up = await SupervisedUp.StartAsync(prepareHome: LeaveWhatAnOlderVersionLeft);
+
+        var backup = await up.CliAsync("backup", "create");
+        Assert.True(backup.ExitCode == 0, backup.StandardError);
+
+        Assert.True(UnixProcess.IsRoot, "setpriv needs root: run the end-to-end tests as root");
+        Assert.Empty(await ReadableByNobodyAsync(up.Home.Root));
+    }
+
+    [Fact]
+    public async Task Up_tightens_what_an_older_version_left_readable_and_says_so_in_one_line()
+    {
+        await using var up = await SupervisedUp.StartAsync(prepareHome: LeaveWhatAnOlderVersionLeft);
+
+        var said = up.Up.Output.Split('\n').Where(line => line.Contains("readable by their owner only", StringComparison.Ordinal)).ToList();
+        Assert.Equal($"Made 5 files and directories in {up.Home.Root} readable by their owner only (others could read them): ., backups, logs.", Assert.Single(said));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(up.Home.Backups, "o4o_backup_20250101_000000.sql")));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(up.Home.Backups));
+    }
+
+    // The fixture's home is 0755, as a directory an operator made by hand would be.
+    private static void LeaveWhatAnOlderVersionLeft(string home)
+    {
+        foreach (var directory in new[] { "logs", "backups" })
+        {
+            Directory.CreateDirectory(Path.Combine(home, directory), Listable);
+        }
+
+        foreach (var file in new[] { "logs/app-20250101.log", "backups/o4o_backup_20250101_000000.sql" })
+        {
+            File.WriteAllText(Path.Combine(home, file), "password hashes");
+            File.SetUnixFileMode(Path.Combine(home, file), Readable);
+        }
+    }
+
+    /// <summary>Every file and directory under <paramref name="root"/> that <c>nobody</c> can read or list.</summary>
+    private static async Task<IReadOnlyList<string>> ReadableByNobodyAsync(string root)
+    {
+        var list = Path.Combine(Path.GetTempPath(), $"perms-list-{Guid.NewGuid():N}");
+        var paths = Directory.EnumerateFileSystemEntries(root, "*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0 })
+            .Where(path => new FileInfo(path).LinkTarget is null)
+            .Prepend(root)
+            .ToList();
+        Assert.True(paths.Count > 20, $"only {paths.Count} entries in the home");
+        await File.WriteAllLinesAsync(list, paths);
+        File.SetUnixFileMode(list, Readable);
+        try
+        {
+            // The list itself must be readable to nobody: a setpriv that could read nothing at all would prove nothing.
+            const string Script = """
+                head -c1 -- "$0" > /dev/null || exit 9
+                while IFS= read -r path; do
+                  if [ -d "$path" ]; then ls -- "$path" > /dev/null 2>&1 && echo "$path"
+                  else head -c1 -- "$path" > /dev/null 2>&1 && echo "$path"; fi
+                done < "$0"
+                exit 0
+                """;
+            var result = await CommandRunner.RunAsync(new ProcessStartInfo("setpriv",
+                ["--reuid=nobody", "--regid=nogroup", "--clear-groups", "/bin/sh", "-c", Script, list]));
+            Assert.True(result.ExitCode == 0, $"setpriv exited with {result.ExitCode}: {result.StandardError}");
+            return result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        }
+        finally
+        {
+            File.Delete(list);
+        }
+    }
+}
