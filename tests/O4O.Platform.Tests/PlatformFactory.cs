@@ -22,8 +22,9 @@ namespace O4O.Platform.Tests;
 /// <param name="connectionString">The platform's database.</param>
 /// <param name="adminPassword">Configured as <c>Admin:Password</c>; null leaves the platform to generate one.</param>
 /// <param name="settings">More configuration, over the test defaults.</param>
+/// <param name="home">Another platform's home, to start it again there (that one removes it); null for a new one.</param>
 public sealed class PlatformFactory(
-    string connectionString, string? adminPassword = PlatformFactory.AdminPassword, IReadOnlyDictionary<string, string?>? settings = null)
+    string connectionString, string? adminPassword = PlatformFactory.AdminPassword, IReadOnlyDictionary<string, string?>? settings = null, string? home = null)
     : WebApplicationFactory<Program>
 {
     public const string AdminEmail = "admin@o4o.test";
@@ -32,7 +33,7 @@ public sealed class PlatformFactory(
     /// <summary>The address every request appears to come from (TestServer has none of its own).</summary>
     public static readonly IPAddress ClientAddress = IPAddress.Parse("203.0.113.7");
 
-    public string Home { get; } = Directory.CreateTempSubdirectory("o4o-platform-home-").FullName;
+    public string Home { get; } = home ?? Directory.CreateTempSubdirectory("o4o-platform-home-").FullName;
 
     public string ConnectionString => connectionString;
 
@@ -131,7 +132,10 @@ public sealed class PlatformFactory(
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
-        Directory.Delete(Home, recursive: true);
+        if (home is null)
+        {
+            Directory.Delete(Home, recursive: true);
+        }
     }
 
     private sealed class FixedClientAddress : IStartupFilter

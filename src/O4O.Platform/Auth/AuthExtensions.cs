@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.IdentityModel.Tokens;
+using O4O.Platform.Hosting;
 using O4O.Platform.Users;
 using O4O.Recovery.Configuration;
 
@@ -26,7 +27,9 @@ public static class AuthExtensions
     public static IServiceCollection AddAuth(this IServiceCollection services, O4OHome home)
     {
         // Admin cookies and antiforgery tokens stay valid across restarts and do not depend on the OS user's home.
-        services.AddDataProtection().PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(home.Secrets, "data-protection")));
+        services.AddDataProtection()
+            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(home.Secrets, "data-protection")))
+            .ProtectKeysWithCertificate(KeyRingCertificate.LoadOrCreate(home));
         services.AddOptions<AuthOptions>()
             .BindConfiguration(AuthOptions.Section)
             .Validate(options => SigningKey.IsValid(options.SigningKey), "Auth:SigningKey must be base64 of at least 32 bytes.")
