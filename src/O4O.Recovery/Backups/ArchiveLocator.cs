@@ -1,3 +1,5 @@
+using O4O.Recovery.IO;
+
 namespace O4O.Recovery.Backups;
 
 /// <summary>Finds an archive by the name an operator types: a file name, a name without extension, a path, or <c>latest</c>.</summary>
@@ -11,12 +13,18 @@ public static class ArchiveLocator
 
         if (name == "latest")
         {
-            return ArchiveName.Newest(directory) ?? throw new BackupFailedException($"There are no backups in {directory}.");
+            return Regular(ArchiveName.Newest(directory) ?? throw new BackupFailedException($"There are no backups in {directory}."));
         }
 
         var candidates = new[] { name, Path.Combine(directory, name), Path.Combine(directory, name + ".tar.gz") };
         return candidates.FirstOrDefault(File.Exists) is { } found
-            ? Path.GetFullPath(found)
+            ? Regular(Path.GetFullPath(found))
             : throw new BackupFailedException($"No backup named {name} in {directory} (see `o4o backup list`).");
     }
+
+    /// <summary>A FIFO would block the reader and a device never end: only a regular file is an archive.</summary>
+    private static string Regular(string archive) =>
+        RegularFile.IsRegularOrMissing(archive)
+            ? archive
+            : throw new BackupFailedException($"{archive} is not a regular file (a FIFO or a device?): an archive is a file.");
 }

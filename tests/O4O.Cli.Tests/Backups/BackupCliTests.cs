@@ -55,11 +55,32 @@ public sealed class BackupCliTests : IDisposable
         Assert.Equal("Backup directory /nonexistent/o4o-backups does not exist: create it or set O4O__Backup__Directory.", result.StandardError.Trim());
     }
 
+    [Theory]
+    [InlineData("fifo")]
+    [InlineData("/dev/zero")]
+    public async Task Verify_of_a_fifo_or_a_device_is_refused_in_one_line_instead_of_hanging(string path)
+    {
+        if (path == "fifo")
+        {
+            path = Path.Combine(_home, "o4o_backup_20990101_000000.tar.gz");
+            Assert.Equal(0, (await CommandRunner.RunAsync(new ProcessStartInfo("mkfifo", [path]))).ExitCode);
+        }
+
+        using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var result = await O4OAsync([], patience.Token, "backup", "verify", path);
+
+        Assert.Equal(ExitCodes.Failure, result.ExitCode);
+        Assert.Equal($"{path} is not a regular file (a FIFO or a device?): an archive is a file.", result.StandardError.Trim());
+    }
+
     public void Dispose() => Directory.Delete(_home, recursive: true);
 
     private Task<CommandResult> O4OAsync(params string[] arguments) => O4OAsync([], arguments);
 
-    private async Task<CommandResult> O4OAsync((string Name, string Value)[] environment, params string[] arguments)
+    private Task<CommandResult> O4OAsync((string Name, string Value)[] environment, params string[] arguments) =>
+        O4OAsync(environment, CancellationToken.None, arguments);
+
+    private async Task<CommandResult> O4OAsync((string Name, string Value)[] environment, CancellationToken cancellationToken, params string[] arguments)
     {
         var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "o4o.dll"), .. arguments]) { RedirectStandardInput = true };
         start.Environment["O4O_HOME"] = _home;
@@ -69,6 +90,6 @@ public sealed class BackupCliTests : IDisposable
             start.Environment[name] = value;
         }
 
-        return await CommandRunner.RunAsync(start);
+        return await CommandRunner.RunAsync(start, cancellationToken);
     }
 }
