@@ -31,6 +31,10 @@ internal static class BackupVerifyCommand
                 if (result.Passed)
                 {
                     BackupConsole.Note(BackupConsole.Format(Strings.BackupVerified, result.Archive));
+                    if (result.Note is { } note)
+                    {
+                        BackupConsole.Note(note);
+                    }
                 }
                 else
                 {

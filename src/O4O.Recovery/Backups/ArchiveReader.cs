@@ -49,15 +49,17 @@ public static class ArchiveReader
     {
         var manifest = await ReadManifestAsync(archive, cancellationToken);
         var expected = manifest.Members.ToDictionary(member => member.Path, StringComparer.Ordinal);
-        await using var reader = Open(archive, out var dispose);
-        await using var _ = dispose;
+        await using var file = OpenFile(archive);
+        var tail = new TarEndCheck(new GZipStream(file, CompressionMode.Decompress));
+        await using var reader = new TarReader(tail, leaveOpen: false);
         await NextAsync(reader, archive, ArchiveName.ManifestMember, cancellationToken);
         string previous = ArchiveName.ManifestMember;
         while (await NextAsync(reader, archive, $"the member after {previous}", cancellationToken) is { } entry)
         {
+            CheckSafe(archive, entry);
             if (!expected.Remove(entry.Name, out var member))
             {
-                throw new BackupCorruptException(archive, $"member {entry.Name} is not in the manifest");
+                throw new BackupCorruptException(archive, $"member {MemberPath.Printable(entry.Name)} is not in the manifest");
             }
 
             using var hashing = new HashingStream(Stream.Null);
@@ -67,14 +69,32 @@ public static class ArchiveReader
             }
 
             CheckMember(archive, entry.Name, member, hashing);
-
+            tail.MemberEnded();
             previous = entry.Name;
         }
 
-        return expected.Count == 0
-            ? manifest
-            : throw new BackupCorruptException(archive, $"member {expected.Keys.First()} is missing (archive truncated?)");
+        if (expected.Count > 0)
+        {
+            throw new BackupCorruptException(archive, $"member {expected.Keys.First()} is missing (archive truncated?)");
+        }
+
+        await tail.CheckEndAsync(archive, cancellationToken);
+        return manifest;
     }
+
+    /// <summary>Refuses a member whose name or type o4o never writes (see <see cref="MemberPath"/>), naming it.</summary>
+    /// <exception cref="BackupCorruptException">The member is unsafe to restore.</exception>
+    internal static void CheckSafe(string archive, TarEntry entry)
+    {
+        if ((MemberPath.Problem(entry.Name) ?? MemberPath.Problem(entry.EntryType)) is { } problem)
+        {
+            throw Unsafe(archive, entry.Name, problem);
+        }
+    }
+
+    /// <summary>The refusal of member <paramref name="name"/> for <paramref name="problem"/>.</summary>
+    internal static BackupCorruptException Unsafe(string archive, string name, string problem) =>
+        new(archive, $"member {MemberPath.Printable(name)} is unsafe: {problem}");
 
     /// <summary>Compares what was read of a member with the manifest's size and checksum.</summary>
     internal static void CheckMember(string archive, string name, ManifestMember member, HashingStream read)
@@ -143,18 +163,22 @@ public static class ArchiveReader
     /// <summary>Opens the archive's outer gzip and tar layers; the returned disposable closes the file.</summary>
     internal static TarReader Open(string archive, out IAsyncDisposable file)
     {
-        FileStream stream;
+        var stream = OpenFile(archive);
+        file = stream;
+        return new TarReader(new GZipStream(stream, CompressionMode.Decompress), leaveOpen: false);
+    }
+
+    /// <summary>Opens the archive's file for reading front to back.</summary>
+    private static FileStream OpenFile(string archive)
+    {
         try
         {
-            stream = new FileStream(archive, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20, FileOptions.SequentialScan);
+            return new FileStream(archive, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20, FileOptions.SequentialScan);
         }
         catch (FileNotFoundException)
         {
             throw new BackupCorruptException(archive, "no such archive");
         }
-
-        file = stream;
-        return new TarReader(new GZipStream(stream, CompressionMode.Decompress), leaveOpen: false);
     }
 
     /// <summary>The next tar entry, or null at the end; damage is reported against <paramref name="where"/>.</summary>

@@ -62,9 +62,21 @@ public sealed record BackupManifest(
             throw new BackupCorruptException(archive, $"{ArchiveName.ManifestMember} lacks members or row counts");
         }
 
-        return manifest.FormatVersion > CurrentFormat
-            ? throw new BackupCorruptException(archive, $"manifest format {manifest.FormatVersion} is newer than this o4o understands")
-            : manifest;
+        if (manifest.FormatVersion > CurrentFormat)
+        {
+            throw new BackupCorruptException(archive, $"manifest format {manifest.FormatVersion} is newer than this o4o understands");
+        }
+
+        // Refused here, a crafted name stops a restore before it creates or swaps anything.
+        foreach (var member in manifest.Members)
+        {
+            if (MemberPath.Problem(member.Path) is { } problem)
+            {
+                throw ArchiveReader.Unsafe(archive, member.Path, problem);
+            }
+        }
+
+        return manifest;
     }
 }
 

@@ -7,7 +7,8 @@ namespace O4O.Recovery.Backups;
 /// <param name="Archive">The archive's file name.</param>
 /// <param name="Passed">True when checksums, chain and test restore all passed.</param>
 /// <param name="Failure">What failed, naming the member or link; null when it passed.</param>
-public sealed record VerifyResult(string Archive, bool Passed, string? Failure);
+/// <param name="Note">What could not be checked, and why (an archive made before o4o recorded whole-file hashes).</param>
+public sealed record VerifyResult(string Archive, bool Passed, string? Failure, string? Note = null);
 
 /// <summary>
 /// <c>o4o backup verify</c>: a verification that proves a restore works — every member's checksum, the hash chain,
@@ -34,7 +35,10 @@ public sealed class BackupVerifier(string backupDirectory, ResolvedDatabaseServe
         VerifyResult result;
         try
         {
+            // Damage inside a member is named by the member, then what lies between and after them, then the whole file.
             var manifest = await ArchiveReader.CheckMembersAsync(archive, cancellationToken);
+            var laidOutByO4O = ArchiveFraming.CheckStoredMembers(archive);
+            var note = await CheckWholeFileAsync(archive, laidOutByO4O, cancellationToken);
             if (BackupChain.LinkProblem(backupDirectory, manifest, HashOf) is { } broken)
             {
                 throw new BackupCorruptException(archive, broken);
@@ -51,7 +55,7 @@ public sealed class BackupVerifier(string backupDirectory, ResolvedDatabaseServe
                 await RestoreDatabases.DropAsync(admin, scratch, CancellationToken.None);
             }
 
-            result = new VerifyResult(Path.GetFileName(archive), true, null);
+            result = new VerifyResult(Path.GetFileName(archive), true, null, note);
         }
         catch (Exception exception) when (exception is BackupCorruptException or RestoreFailedException)
         {
@@ -61,6 +65,55 @@ public sealed class BackupVerifier(string backupDirectory, ResolvedDatabaseServe
         await catalogue.SyncAsync(cancellationToken);
         catalogue.RecordVerification(result.Archive, time.GetUtcNow(), result.Passed, result.Failure);
         return result;
+    }
+
+    /// <summary>
+    /// The archive's bytes, beyond what its members' checksums and gzip trailers cover: its SHA-256 against the one
+    /// recorded when it was written (catalogue) and the next archive's chain link. Returns a note of what could not be checked.
+    /// </summary>
+    private async Task<string?> CheckWholeFileAsync(string archive, bool laidOutByO4O, CancellationToken cancellationToken)
+    {
+        var sha256 = await HashingStream.FileSha256Async(archive, cancellationToken);
+        var name = Path.GetFileName(archive);
+        var records = new List<(string Source, string Sha256)>();
+        if (catalogue.WrittenHash(name) is { } written)
+        {
+            records.Add(("the one recorded when it was written", written));
+        }
+
+        if (await NextLinkAsync(name, cancellationToken) is { } link)
+        {
+            records.Add(link);
+        }
+
+        if (records.FirstOrDefault(record => record.Sha256 != sha256).Source is { } source)
+        {
+            throw new BackupCorruptException(archive, $"its bytes changed since it was written: its SHA-256 is not {source}");
+        }
+
+        var unrecorded = records.Count == 0
+            ? "no SHA-256 of the whole file was recorded when it was written (an older o4o's archive, or the catalogue was rebuilt): its members were checked one by one"
+            : null;
+        var foreign = laidOutByO4O ? null : "it is not laid out as o4o writes archives (recompressed?): its gzip layer was checked by decompressing it";
+        return unrecorded is null || foreign is null ? unrecorded ?? foreign : $"{unrecorded}; {foreign}";
+    }
+
+    /// <summary>The next archive's record of this one's SHA-256, when it follows this one in the hash chain.</summary>
+    private async Task<(string Source, string Sha256)?> NextLinkAsync(string name, CancellationToken cancellationToken)
+    {
+        var next = ArchiveName.ListArchives(backupDirectory).FirstOrDefault(other => string.CompareOrdinal(Path.GetFileName(other), name) > 0);
+        try
+        {
+            return next is not null && await ArchiveReader.ReadManifestAsync(next, cancellationToken) is { PreviousArchiveSha256: { } link } manifest
+                && manifest.PreviousArchive == name
+                ? ($"the one {Path.GetFileName(next)} records in the hash chain", link)
+                : null;
+        }
+        catch (BackupCorruptException)
+        {
+            // A damaged successor is its own verification's failure, not this archive's.
+            return null;
+        }
     }
 
     private string HashOf(string name)

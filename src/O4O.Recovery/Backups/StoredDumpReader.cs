@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using Microsoft.Win32.SafeHandles;
 using O4O.Recovery.IO;
 
@@ -114,7 +113,7 @@ internal sealed class StoredDumpReader(SafeFileHandle file, string archive, Mani
             throw Damaged("the archive ends inside it");
         }
 
-        var length = StoredBlockLength(header, out var final);
+        var length = StoredGzipStream.StoredBlockLength(header, out var final);
         var inBlock = _offset % StoredGzipStream.MaxBlock;
         if (length < 0 || (!final && length != StoredGzipStream.MaxBlock) || inBlock >= length)
         {
@@ -149,7 +148,7 @@ internal sealed class StoredDumpReader(SafeFileHandle file, string archive, Mani
                 return null;
             }
 
-            var length = StoredBlockLength(header, out final);
+            var length = StoredGzipStream.StoredBlockLength(header, out final);
             if (length < 0)
             {
                 return null;
@@ -175,14 +174,5 @@ internal sealed class StoredDumpReader(SafeFileHandle file, string archive, Mani
     {
         Span<byte> header = stackalloc byte[StoredGzipStream.MemberHeader.Length];
         return RandomAccess.Read(file, header, position) == header.Length && header.SequenceEqual(StoredGzipStream.MemberHeader);
-    }
-
-    /// <summary>A stored block's LEN, or -1 when the header is not a stored block's (RFC 1951 §3.2.4).</summary>
-    private static int StoredBlockLength(ReadOnlySpan<byte> header, out bool final)
-    {
-        final = (header[0] & 1) != 0;
-        var length = BinaryPrimitives.ReadUInt16LittleEndian(header[1..]);
-        var complement = BinaryPrimitives.ReadUInt16LittleEndian(header[3..]);
-        return (header[0] & 0b110) == 0 && length == (ushort)~complement ? length : -1;
     }
 }

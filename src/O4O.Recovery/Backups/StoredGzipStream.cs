@@ -85,6 +85,15 @@ internal sealed class StoredGzipStream(Stream destination) : WriteOnlyStream
         destination.Write(trailer);
     }
 
+    /// <summary>A stored block's LEN, or -1 when the header is not a stored block's (RFC 1951 §3.2.4).</summary>
+    internal static int StoredBlockLength(ReadOnlySpan<byte> header, out bool final)
+    {
+        final = (header[0] & 1) != 0;
+        var length = BinaryPrimitives.ReadUInt16LittleEndian(header[1..]);
+        var complement = BinaryPrimitives.ReadUInt16LittleEndian(header[3..]);
+        return (header[0] & 0b110) == 0 && length == (ushort)~complement ? length : -1;
+    }
+
     private void Start()
     {
         if (!_started)

@@ -14,6 +14,9 @@ internal static class PlatformFilesRestore
     // The cluster's superuser password lives in the cluster, not in the dump: an old copy would lock o4o out.
     private static readonly string[] _neverRestored = ["secrets/postgres.password"];
 
+    // An archive's set-user-ID, set-group-ID and sticky bits are not restored: a restore runs as root.
+    private const UnixFileMode PermissionBits = (UnixFileMode)0b111_111_111;
+
     public static async Task<int> RestoreAsync(O4OHome home, string archive, DateTimeOffset time, CancellationToken cancellationToken)
     {
         var manifest = await ArchiveReader.ReadManifestAsync(archive, cancellationToken);
@@ -28,19 +31,32 @@ internal static class PlatformFilesRestore
             {
                 while (await ArchiveReader.NextAsync(tar, archive, "a member", cancellationToken) is { } entry)
                 {
-                    var relative = entry.Name.StartsWith(ArchiveName.FilesPrefix, StringComparison.Ordinal) ? entry.Name[ArchiveName.FilesPrefix.Length..] : null;
-                    if (relative is null || entry.DataStream is null || _neverRestored.Contains(relative) || relative.Split('/').Contains(".."))
+                    if (!entry.Name.StartsWith(ArchiveName.FilesPrefix, StringComparison.Ordinal))
                     {
                         continue;
                     }
 
-                    var target = Path.Combine(staging, relative);
+                    // Whatever it holds, nothing is written outside the staging directory: it is checked and staged first.
+                    ArchiveReader.CheckSafe(archive, entry);
+                    var member = manifest.Members.SingleOrDefault(listed => listed.Path == entry.Name)
+                        ?? throw new BackupCorruptException(archive, $"member {entry.Name} is not in the manifest");
+                    var relative = entry.Name[ArchiveName.FilesPrefix.Length..];
+                    if (_neverRestored.Contains(relative))
+                    {
+                        continue;
+                    }
+
+                    var target = MemberPath.Inside(staging, relative);
                     Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-                    await using (var output = new FileStream(target, new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = entry.Mode }))
+                    await using (var output = new FileStream(target, new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = entry.Mode & PermissionBits }))
                     using (var hashing = new HashingStream(output, leaveOpen: true))
                     {
-                        await ArchiveReader.CopyAsync(entry.DataStream, hashing, archive, entry.Name, cancellationToken);
-                        ArchiveReader.CheckMember(archive, entry.Name, manifest.Members.Single(member => member.Path == entry.Name), hashing);
+                        if (entry.DataStream is not null)
+                        {
+                            await ArchiveReader.CopyAsync(entry.DataStream, hashing, archive, entry.Name, cancellationToken);
+                        }
+
+                        ArchiveReader.CheckMember(archive, entry.Name, member, hashing);
                         output.Flush(flushToDisk: true);
                     }
 
@@ -50,7 +66,7 @@ internal static class PlatformFilesRestore
 
             foreach (var relative in staged)
             {
-                var destination = Path.Combine(home.Root, relative);
+                var destination = MemberPath.Inside(home.Root, relative);
                 Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
                 if (File.Exists(destination))
                 {

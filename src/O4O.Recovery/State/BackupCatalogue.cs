@@ -49,9 +49,26 @@ public sealed class BackupCatalogue
         return command.ExecuteScalar() as string;
     }
 
+    /// <summary>
+    /// The SHA-256 of <paramref name="name"/>'s whole file as o4o wrote it; null for an archive written before o4o kept
+    /// them. Unlike <see cref="KnownHash"/>, it never follows a change to the file: it is what the file must still be.
+    /// </summary>
+    public string? WrittenHash(string name)
+    {
+        using var connection = Open();
+        using var command = Command(connection, "SELECT sha256 FROM backup_written WHERE name = $name", ("$name", name));
+        return command.ExecuteScalar() as string;
+    }
+
     /// <summary>Records a freshly created archive.</summary>
-    public void Record(BackupResult result) =>
-        Upsert(Path.GetFileName(result.ArchivePath), result.Sha256, result.Manifest);
+    public void Record(BackupResult result)
+    {
+        var name = Path.GetFileName(result.ArchivePath);
+        Upsert(name, result.Sha256, result.Manifest);
+        using var connection = Open();
+        using var command = Command(connection, "INSERT OR REPLACE INTO backup_written (name, sha256) VALUES ($name, $sha)", ("$name", name), ("$sha", result.Sha256));
+        command.ExecuteNonQuery();
+    }
 
     /// <summary>Adds archives the catalogue does not know (or whose file changed), forgets deleted ones; returns all, oldest first.</summary>
     public async Task<IReadOnlyList<CatalogueEntry>> SyncAsync(CancellationToken cancellationToken)
@@ -76,7 +93,7 @@ public sealed class BackupCatalogue
         var entries = CatalogueSchema.ReadEntries(connection);
         foreach (var gone in entries.Where(entry => !present.Contains(entry.Name)))
         {
-            using var delete = Command(connection, "DELETE FROM backup_archives WHERE name = $name", ("$name", gone.Name));
+            using var delete = Command(connection, "DELETE FROM backup_archives WHERE name = $name; DELETE FROM backup_written WHERE name = $name", ("$name", gone.Name));
             delete.ExecuteNonQuery();
         }
 

@@ -19,6 +19,9 @@ internal static class CatalogueSchema
             verified_at TEXT,
             verified INTEGER,
             verify_message TEXT);
+        CREATE TABLE IF NOT EXISTS backup_written (
+            name TEXT PRIMARY KEY,
+            sha256 TEXT NOT NULL);
         CREATE TABLE IF NOT EXISTS backup_restores (
             id INTEGER PRIMARY KEY AUTOINCREMENT,
             archive TEXT NOT NULL,

@@ -1,0 +1,77 @@
+using System.Diagnostics;
+using Npgsql;
+using O4O.Recovery.Processes;
+using O4O.Tests.Shared;
+
+namespace O4O.Cli.Tests.Backups;
+
+/// <summary>Crafted and damaged archives met by the real <c>o4o</c>, as root: refused, saying what, nothing written outside.</summary>
+public sealed class DamagedArchiveCliTests(ManagedPostgresFixture postgres) : IClassFixture<ManagedPostgresFixture>, IDisposable
+{
+    private readonly string _home = Directory.CreateTempSubdirectory("o4o-cli-unsafe-").FullName;
+    private readonly string _outside = Path.Combine(Path.GetTempPath(), $"o4o-escape-{Guid.NewGuid():N}");
+
+    [Fact]
+    public async Task Verify_and_restore_refuse_an_archive_whose_member_names_an_absolute_path_and_write_nothing_outside()
+    {
+        var (database, archive) = await BackupAsync();
+        var member = "files/" + _outside;
+        await CraftedArchive.AddMemberAsync(archive, member);
+
+        var verify = await O4OAsync(database, "backup", "verify");
+        var restore = await O4OAsync(database, "restore", "latest", "--yes");
+
+        Assert.Equal(ExitCodes.BackupCorrupt, verify.ExitCode);
+        Assert.Contains($"member {member} is unsafe: its path is absolute after files/", verify.StandardError);
+        Assert.Equal(ExitCodes.BackupCorrupt, restore.ExitCode);
+        Assert.Contains($"member {member} is unsafe", Assert.Single(restore.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries)));
+        Assert.False(File.Exists(_outside));
+    }
+
+    [Fact]
+    public async Task Verify_exits_4_saying_the_gzip_trailer_is_cut_off_when_the_archives_last_bytes_are_missing()
+    {
+        var (database, archive) = await BackupAsync();
+        await using (var file = new FileStream(archive, FileMode.Open, FileAccess.Write))
+        {
+            file.SetLength(file.Length - 3);
+        }
+
+        var verify = await O4OAsync(database, "backup", "verify");
+
+        Assert.Equal(ExitCodes.BackupCorrupt, verify.ExitCode);
+        Assert.Equal($"{Path.GetFileName(archive)}: the trailer (CRC-32 and length) of gzip member 3 is cut off: 5 of its 8 bytes remain", verify.StandardError.Trim());
+    }
+
+    /// <summary>A database with a small table, and an archive of it made by <c>o4o backup create</c>.</summary>
+    private async Task<(string Database, string Archive)> BackupAsync()
+    {
+        var database = await postgres.CreateDatabaseAsync("damaged");
+        await using (var connection = new NpgsqlConnection(database))
+        {
+            await connection.OpenAsync();
+            await using var command = new NpgsqlCommand("CREATE TABLE notes (id int PRIMARY KEY); INSERT INTO notes VALUES (1), (2)", connection);
+            await command.ExecuteNonQueryAsync();
+        }
+
+        var created = await O4OAsync(database, "backup", "create");
+        Assert.True(created.ExitCode == 0, created.StandardError);
+        return (database, created.StandardOutput.Trim());
+    }
+
+    public void Dispose()
+    {
+        Directory.Delete(_home, recursive: true);
+        File.Delete(_outside);
+    }
+
+    private async Task<CommandResult> O4OAsync(string database, params string[] arguments)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(database);
+        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "o4o.dll"), .. arguments]) { RedirectStandardInput = true };
+        start.Environment["O4O_HOME"] = _home;
+        start.Environment["O4O__Database__ConnectionString"] = builder.ConnectionString;
+        start.Environment["O4O__Database__Name"] = builder.Database;
+        return await CommandRunner.RunAsync(start);
+    }
+}
