@@ -6,7 +6,14 @@ namespace O4O.Recovery.Backups;
 /// <param name="Path">Path inside the archive.</param>
 /// <param name="Source">The file on disk.</param>
 /// <param name="Mode">Its permissions.</param>
-public sealed record ArchiveSource(string Path, string Source, UnixFileMode Mode);
+/// <param name="Content">Bytes stored instead of the file's (a copy without its secrets); null to store the file.</param>
+public sealed record ArchiveSource(string Path, string Source, UnixFileMode Mode, byte[]? Content = null)
+{
+    /// <summary>The bytes to store, read from the start.</summary>
+    public Stream Open() => Content is { } content
+        ? new MemoryStream(content, writable: false)
+        : new FileStream(Source, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20, FileOptions.SequentialScan);
+}
 
 /// <summary>
 /// Writes the outer <c>.tar.gz</c> while the dump is made, so the dump is written once, straight into the archive.
@@ -79,7 +86,7 @@ internal sealed class ArchiveWriter : IAsyncDisposable
             await using var tar = new TarWriter(body, TarEntryFormat.Pax, leaveOpen: true);
             foreach (var file in files)
             {
-                await using var data = new FileStream(file.Source, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20, FileOptions.SequentialScan);
+                await using var data = file.Open();
                 await tar.WriteEntryAsync(new PaxTarEntry(TarEntryType.RegularFile, file.Path) { DataStream = data, Mode = file.Mode, ModificationTime = time }, cancellationToken);
             }
         }

@@ -8,13 +8,20 @@ internal static class PlatformFiles
     /// <summary>The uploads directory inside the home.</summary>
     public static string Uploads(O4OHome home) => Path.Combine(home.Root, "uploads");
 
-    /// <summary>o4o.json, uploads/ and, when asked, secrets/ — as archive members under <c>files/</c>.</summary>
+    /// <summary>
+    /// o4o.json (without its secrets unless asked, see <see cref="ConfigurationRedaction"/>), uploads/ and, when asked,
+    /// secrets/ — as archive members under <c>files/</c>.
+    /// </summary>
+    /// <exception cref="BackupFailedException">o4o.json is not JSON, so its secrets cannot be left out.</exception>
     public static List<ArchiveSource> Collect(O4OHome home, bool includeSecrets)
     {
         var members = new List<ArchiveSource>();
         if (File.Exists(home.ConfigurationFile))
         {
-            members.Add(Member(home, home.ConfigurationFile));
+            var configuration = Member(home, home.ConfigurationFile);
+            members.Add(includeSecrets
+                ? configuration
+                : configuration with { Content = ConfigurationRedaction.Redact(File.ReadAllBytes(home.ConfigurationFile), home.ConfigurationFile) });
         }
 
         var directories = includeSecrets ? new[] { Uploads(home), home.Secrets } : [Uploads(home)];
@@ -34,7 +41,9 @@ internal static class PlatformFiles
         var described = new List<ManifestMember>();
         foreach (var member in members)
         {
-            described.Add(new ManifestMember(member.Path, new FileInfo(member.Source).Length, await HashingStream.FileSha256Async(member.Source, cancellationToken)));
+            described.Add(member.Content is { } content
+                ? new ManifestMember(member.Path, content.Length, Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(content)))
+                : new ManifestMember(member.Path, new FileInfo(member.Source).Length, await HashingStream.FileSha256Async(member.Source, cancellationToken)));
         }
 
         return described;

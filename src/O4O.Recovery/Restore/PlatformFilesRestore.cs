@@ -60,6 +60,11 @@ internal static class PlatformFilesRestore
                         output.Flush(flushToDisk: true);
                     }
 
+                    if (target == MemberPath.Inside(staging, Path.GetFileName(home.ConfigurationFile)))
+                    {
+                        await KeepLiveSecretsAsync(target, home.ConfigurationFile, cancellationToken);
+                    }
+
                     staged.Add(relative);
                 }
             }
@@ -88,5 +93,24 @@ internal static class PlatformFilesRestore
                 Directory.Delete(staging, recursive: true);
             }
         }
+    }
+
+    /// <summary>
+    /// A configuration archived without its secrets gets the live file's secrets back (see
+    /// <see cref="ConfigurationRedaction.KeepLiveSecrets"/>): restoring an archive must not replace a working webhook or
+    /// password with the redaction marker.
+    /// </summary>
+    private static async Task KeepLiveSecretsAsync(string staged, string live, CancellationToken cancellationToken)
+    {
+        var archived = await File.ReadAllBytesAsync(staged, cancellationToken);
+        if (!ConfigurationRedaction.IsRedacted(archived))
+        {
+            return;
+        }
+
+        var merged = ConfigurationRedaction.KeepLiveSecrets(archived, File.Exists(live) ? await File.ReadAllBytesAsync(live, cancellationToken) : null);
+        await using var output = new FileStream(staged, FileMode.Truncate, FileAccess.Write);
+        await output.WriteAsync(merged, cancellationToken);
+        output.Flush(flushToDisk: true);
     }
 }
