@@ -1192,7 +1192,7 @@ namespace O4O.Cli.Resources {
         }
         
         /// <summary>
-        ///   Looks up a localized string similar to Also back up $O4O_HOME/secrets (passwords, signing key)..
+        ///   Looks up a localized string similar to Keep the secrets: also back up $O4O_HOME/secrets (passwords, signing key) and keep the passwords, keys, tokens and webhook URLs in o4o.json, which are otherwise redacted..
         /// </summary>
         internal static string OptionIncludeSecrets {
             get {
