@@ -29,8 +29,9 @@ internal static class VerifyCommand
             {
                 foreach (var check in report.Checks)
                 {
-                    await context.Out.WriteLineAsync(string.Format(CultureInfo.InvariantCulture, "{0} {1,-14} {2,8:0.0} ms  {3}",
-                        check.Passed ? "PASS" : "FAIL", check.Name, check.DurationMs, check.Detail));
+                    // The check's name stays (scripts grep it); what it checked is said in the user's language, the engine's detail after it.
+                    await context.Out.WriteLineAsync(string.Format(CultureInfo.InvariantCulture, "{0} {1,-14} {2,8:0.0} ms  {3}: {4}",
+                        check.Passed ? Strings.VerifyPass : Strings.VerifyFail, check.Name, check.DurationMs, Label(check.Name), CommandInvoker.OneLine(check.Detail)));
                 }
 
                 await context.Error.WriteLineAsync(report.Passed ? Strings.VerifyPassed
@@ -41,6 +42,19 @@ internal static class VerifyCommand
         });
         return command;
     }
+
+    private static string Label(string check) => check switch
+    {
+        "health" => Strings.VerifyCheckHealth,
+        "products" => Strings.VerifyCheckProducts,
+        "login" => Strings.VerifyCheckLogin,
+        "admin" => Strings.VerifyCheckAdmin,
+        "storefront" => Strings.VerifyCheckStorefront,
+        "response-time" => Strings.VerifyCheckResponseTime,
+        "load" => Strings.VerifyCheckLoad,
+        "integrity" => Strings.VerifyCheckIntegrity,
+        _ => check,
+    };
 
     /// <summary>What <c>o4o verify --json</c> prints.</summary>
     internal sealed record VerifyReport(bool Passed, Uri BaseAddress, IReadOnlyList<CheckResult> Checks);

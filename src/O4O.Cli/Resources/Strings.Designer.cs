@@ -2029,11 +2029,92 @@ namespace O4O.Cli.Resources {
         }
         
         /// <summary>
+        ///   Looks up a localized string similar to The admin console.
+        /// </summary>
+        internal static string VerifyCheckAdmin {
+            get {
+                return ResourceManager.GetString("VerifyCheckAdmin", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to The platform&apos;s health check.
+        /// </summary>
+        internal static string VerifyCheckHealth {
+            get {
+                return ResourceManager.GetString("VerifyCheckHealth", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Row counts against the newest backup.
+        /// </summary>
+        internal static string VerifyCheckIntegrity {
+            get {
+                return ResourceManager.GetString("VerifyCheckIntegrity", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Load test.
+        /// </summary>
+        internal static string VerifyCheckLoad {
+            get {
+                return ResourceManager.GetString("VerifyCheckLoad", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Sign-in of the smoke-test account.
+        /// </summary>
+        internal static string VerifyCheckLogin {
+            get {
+                return ResourceManager.GetString("VerifyCheckLogin", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to The product list.
+        /// </summary>
+        internal static string VerifyCheckProducts {
+            get {
+                return ResourceManager.GetString("VerifyCheckProducts", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Timed health requests.
+        /// </summary>
+        internal static string VerifyCheckResponseTime {
+            get {
+                return ResourceManager.GetString("VerifyCheckResponseTime", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to The storefront.
+        /// </summary>
+        internal static string VerifyCheckStorefront {
+            get {
+                return ResourceManager.GetString("VerifyCheckStorefront", resourceCulture);
+            }
+        }
+        
+        /// <summary>
         ///   Looks up a localized string similar to Verifies the service as the runbook&apos;s phase 4 does: health, products, smoke-test login (Verify:Email, Verify:Password), admin, main site, 10 timed health requests, a 1000-request load test and the integrity counts against the newest backup. Exit code 0 only when every check passes..
         /// </summary>
         internal static string VerifyDescription {
             get {
                 return ResourceManager.GetString("VerifyDescription", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to FAIL.
+        /// </summary>
+        internal static string VerifyFail {
+            get {
+                return ResourceManager.GetString("VerifyFail", resourceCulture);
             }
         }
         
@@ -2052,6 +2133,15 @@ namespace O4O.Cli.Resources {
         internal static string VerifyJsonOption {
             get {
                 return ResourceManager.GetString("VerifyJsonOption", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to PASS.
+        /// </summary>
+        internal static string VerifyPass {
+            get {
+                return ResourceManager.GetString("VerifyPass", resourceCulture);
             }
         }
         

@@ -11,11 +11,7 @@ public sealed class VerifyAndAuditCommandTests(ManagedPostgresFixture postgres) 
     [Fact]
     public async Task Verify_against_a_platform_that_is_down_exits_3_and_its_json_names_every_failed_check()
     {
-        using var cli = new CliRun();
-        cli.Settings["Database:ConnectionString"] = await postgres.CreateDatabaseAsync("verify");
-        cli.Settings["Verify:BaseAddress"] = $"http://127.0.0.1:{FreePort.Next()}/";
-        cli.Settings["Verify:LoadRequests"] = "5";
-        cli.Settings["Verify:HealthRequests"] = "2";
+        using var cli = await AgainstADownPlatformAsync("verify");
 
         var result = await cli.RunAsync("verify", "--json");
 
@@ -27,6 +23,27 @@ public sealed class VerifyAndAuditCommandTests(ManagedPostgresFixture postgres) 
             checks.Select(check => check.GetProperty("name").GetString()));
         Assert.All(checks, check => Assert.False(check.GetProperty("passed").GetBoolean()));
         Assert.Contains("users", checks[^1].GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Verify_in_korean_says_each_check_in_korean_with_the_engines_english_detail_after_it()
+    {
+        using var cli = await AgainstADownPlatformAsync("verify_ko");
+        try
+        {
+            var result = await cli.RunAsync("verify", "--lang", "ko");
+
+            var lines = result.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            Assert.True(lines.Length == 8, result.Out);
+            // The check's name, its time, then a Korean sentence up to the colon: English only in the detail after it.
+            Assert.All(lines, line => Assert.Matches(@"^(통과|실패) [a-z-]+ +[0-9.]+ ms  [^A-Za-z:]+: ", line));
+            Assert.Equal("검사 8개 중 8개가 실패했습니다.", result.Error.Trim());
+        }
+        finally
+        {
+            System.Globalization.CultureInfo.DefaultThreadCurrentUICulture = null;
+            System.Globalization.CultureInfo.CurrentUICulture = System.Globalization.CultureInfo.InvariantCulture;
+        }
     }
 
     [Fact]
@@ -118,5 +135,16 @@ public sealed class VerifyAndAuditCommandTests(ManagedPostgresFixture postgres) 
             """, connection);
         await command.ExecuteNonQueryAsync();
         return database;
+    }
+
+    // An empty database and a platform address nobody listens on, with the load test kept small.
+    private async Task<CliRun> AgainstADownPlatformAsync(string database)
+    {
+        var cli = new CliRun();
+        cli.Settings["Database:ConnectionString"] = await postgres.CreateDatabaseAsync(database);
+        cli.Settings["Verify:BaseAddress"] = $"http://127.0.0.1:{FreePort.Next()}/";
+        cli.Settings["Verify:LoadRequests"] = "5";
+        cli.Settings["Verify:HealthRequests"] = "2";
+        return cli;
     }
 }
