@@ -14,6 +14,7 @@ public static class LoopbackClients
         var source = IPAddress.Parse(sourceAddress);
         var handler = new SocketsHttpHandler
         {
+            AllowAutoRedirect = false,
             ConnectCallback = async (context, cancellationToken) =>
             {
                 var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };

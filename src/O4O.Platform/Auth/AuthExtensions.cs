@@ -6,6 +6,7 @@ using Microsoft.IdentityModel.Tokens;
 using O4O.Platform.Hosting;
 using O4O.Platform.Users;
 using O4O.Recovery.Configuration;
+using O4O.Recovery.Http;
 
 namespace O4O.Platform.Auth;
 
@@ -100,8 +101,8 @@ public static class AuthExtensions
     public static IEndpointRouteBuilder MapAuth(this IEndpointRouteBuilder app)
     {
         var auth = app.MapGroup("/api/v1/auth").WithTags("Auth").AllowAnonymous();
-        auth.MapPost("/register", AuthEndpoints.Register).RequireRateLimiting(SignInThrottling.Policy);
-        auth.MapPost("/login", AuthEndpoints.Login).RequireRateLimiting(SignInThrottling.Policy);
+        auth.MapPost("/register", AuthEndpoints.Register).RequireRateLimiting(SignInLimit.Policy);
+        auth.MapPost("/login", AuthEndpoints.Login).RequireRateLimiting(SignInLimit.Policy);
         return app;
     }
 }

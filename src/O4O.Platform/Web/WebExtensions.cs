@@ -2,6 +2,7 @@ using System.Text.Encodings.Web;
 using System.Text.Unicode;
 using O4O.Platform.Auth;
 using O4O.Platform.Web.Admin;
+using O4O.Recovery.Http;
 
 namespace O4O.Platform.Web;
 
@@ -29,7 +30,7 @@ public static class WebExtensions
         var admin = app.MapGroup("/admin").ExcludeFromDescription();
         admin.MapMethods("", _getOrHead, AdminPages.Overview).RequireAuthorization(Policies.Admin);
         admin.MapMethods("/login", _getOrHead, AdminPages.LoginForm);
-        admin.MapPost("/login", AdminPages.SignIn).RequireRateLimiting(SignInThrottling.Policy);
+        admin.MapPost("/login", AdminPages.SignIn).RequireRateLimiting(SignInLimit.Policy);
         admin.MapPost("/logout", AdminPages.SignOut);
         admin.MapConsole(_getOrHead);
         return app;

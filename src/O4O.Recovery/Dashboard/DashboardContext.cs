@@ -18,6 +18,9 @@ public sealed record DashboardContext(O4OHome Home, DashboardOptions Options, Co
     /// <summary>The signed-in sessions.</summary>
     public DashboardSessions Sessions { get; } = new(Options.SessionLifetime, Time);
 
+    /// <summary>Refused sign-ins, counted per address in one event row.</summary>
+    public FailedSignIns FailedSignIns { get; } = new(State.Events, Time);
+
     /// <summary>
     /// Records a person's action in the event log. Not on the incident journal: the actions on incidents are on their
     /// timelines already, and a sign-in is not part of an outage.

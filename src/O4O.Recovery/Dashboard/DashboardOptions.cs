@@ -18,6 +18,12 @@ public sealed class DashboardOptions
     /// </summary>
     public Uri? Url { get; set; }
 
+    /// <summary>Sign-in attempts one client address may make per <see cref="SignInWindow"/>; more are answered 429.</summary>
+    public int SignInPermitLimit { get; set; } = 10;
+
+    /// <summary>The window of <see cref="SignInPermitLimit"/>.</summary>
+    public TimeSpan SignInWindow { get; set; } = TimeSpan.FromMinutes(1);
+
     /// <summary>How long a sign-in lasts.</summary>
     public TimeSpan SessionLifetime { get; set; } = TimeSpan.FromHours(8);
 

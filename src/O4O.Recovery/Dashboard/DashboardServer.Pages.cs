@@ -1,6 +1,7 @@
 using System.Reflection;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using O4O.Recovery.Http;
 
 namespace O4O.Recovery.Dashboard;
 
@@ -33,7 +34,7 @@ public sealed partial class DashboardServer
             var admin = token.Length == 0 || isOperator ? null : await context.AdminSignIn.ValidateAsync(token);
             if (!isOperator && admin is null)
             {
-                await context.RecordAsync("unknown", $"dashboard sign-in refused from {http.Connection.RemoteIpAddress}", http.RequestAborted);
+                await context.FailedSignIns.RecordAsync(ClientAddress(http), http.RequestAborted);
                 return Html(DashboardPage.SignIn(text, "signInFailed"), StatusCodes.Status401Unauthorized);
             }
 
@@ -54,7 +55,7 @@ public sealed partial class DashboardServer
             });
             await context.RecordAsync(actor, "signed in to the dashboard", http.RequestAborted);
             return Results.Redirect(text.IsKorean ? "/?lang=ko" : "/", permanent: false);
-        }));
+        })).RequireRateLimiting(SignInLimit.Policy);
         app.MapPost("/sign-out", (HttpContext http) =>
         {
             context.Sessions.End(http.Request.Cookies[DashboardSessions.Cookie]);

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using O4O.Recovery.Control;
+using O4O.Recovery.Http;
 
 namespace O4O.Recovery.Dashboard;
 
@@ -40,13 +41,18 @@ public sealed partial class DashboardServer : IAsyncDisposable
             }
         });
         builder.Services.AddProblemDetails();
+        builder.Services.AddSignInLimit(_ => new SignInLimitOptions(Math.Max(1, context.Options.SignInPermitLimit), context.Options.SignInWindow), ClientAddress);
         var app = builder.Build();
         app.Use(SecurityHeaders);
+        app.UseRateLimiter();
         MapPages(app, context);
         MapActions(app, context);
         await app.StartAsync(cancellationToken);
         return new DashboardServer(app, new UriBuilder(Uri.UriSchemeHttp, context.Options.Address, context.Options.Port).Uri);
     }
+
+    /// <summary>The caller's own address: the dashboard believes no forwarded header.</summary>
+    private static string ClientAddress(HttpContext http) => http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
 
     private static Task SecurityHeaders(HttpContext http, Func<Task> next)
     {

@@ -32,19 +32,7 @@ public sealed class Heartbeat(HeartbeatOptions options, HttpClient client, TimeP
         {
             await BeatAsync(options.Url, cancellationToken);
         }
-        while (await WaitAsync(timer, cancellationToken));
-    }
-
-    private static async Task<bool> WaitAsync(PeriodicTimer timer, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await timer.WaitForNextTickAsync(cancellationToken);
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            return false;
-        }
+        while (await timer.NextTickAsync(cancellationToken));
     }
 
     private async Task BeatAsync(Uri url, CancellationToken cancellationToken)

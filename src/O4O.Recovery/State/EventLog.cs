@@ -35,15 +35,35 @@ public sealed class EventLog : IRecoveryJournal
     }
 
     /// <inheritdoc />
-    public async Task RecordAsync(RecoveryEvent recoveryEvent, CancellationToken cancellationToken)
+    public Task RecordAsync(RecoveryEvent recoveryEvent, CancellationToken cancellationToken) => AddAsync(recoveryEvent, cancellationToken);
+
+    /// <summary>Records <paramref name="recoveryEvent"/> and returns its row id, for <see cref="ReviseAsync"/>.</summary>
+    public async Task<long> AddAsync(RecoveryEvent recoveryEvent, CancellationToken cancellationToken)
     {
         await using var connection = await StateDatabase.OpenAsync(_connectionString, cancellationToken);
         await using var command = StateDatabase.Command(connection,
-            "INSERT INTO recovery_events (at, component, kind, seen, done, outcome, failure_type, actor) VALUES ($at, $component, $kind, $seen, $done, $outcome, $type, $actor)",
-            ("$at", recoveryEvent.At.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture)), ("$component", recoveryEvent.Component),
+            "INSERT INTO recovery_events (at, component, kind, seen, done, outcome, failure_type, actor) VALUES ($at, $component, $kind, $seen, $done, $outcome, $type, $actor) RETURNING id",
+            ("$at", Timestamp(recoveryEvent.At)), ("$component", recoveryEvent.Component),
             ("$kind", recoveryEvent.Kind.ToString()), ("$seen", recoveryEvent.Seen), ("$done", recoveryEvent.Done),
             ("$outcome", recoveryEvent.Outcome), ("$type", recoveryEvent.FailureType?.ToString()), ("$actor", recoveryEvent.Actor));
+        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Rewrites what event <paramref name="id"/> saw: a count that grows in one row instead of a row each time.</summary>
+    public async Task ReviseAsync(long id, string seen, CancellationToken cancellationToken)
+    {
+        await using var connection = await StateDatabase.OpenAsync(_connectionString, cancellationToken);
+        await using var command = StateDatabase.Command(connection, "UPDATE recovery_events SET seen = $seen WHERE id = $id", ("$seen", seen), ("$id", id));
         await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>Deletes the events from before <paramref name="before"/> (<see cref="EventRetention"/>); returns how many.</summary>
+    public async Task<int> PruneAsync(DateTimeOffset before, CancellationToken cancellationToken)
+    {
+        await using var connection = await StateDatabase.OpenAsync(_connectionString, cancellationToken);
+        // Timestamps are stored as round-trip UTC text of one width, so text order is time order.
+        await using var command = StateDatabase.Command(connection, "DELETE FROM recovery_events WHERE at < $before", ("$before", Timestamp(before)));
+        return await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     /// <summary>The newest <paramref name="limit"/> events, oldest first.</summary>
@@ -71,6 +91,8 @@ public sealed class EventLog : IRecoveryJournal
         events.Reverse();
         return events;
     }
+
+    private static string Timestamp(DateTimeOffset at) => at.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture);
 }
 
 /// <summary>Connections to <c>state.db</c> for the event log and the settings.</summary>

@@ -50,6 +50,7 @@ public sealed partial class Conductor(O4OHome home, ConductorSettings settings, 
         }
 
         var events = new EventLog(home.StateDatabase);
+        var retention = EventRetention.From(settings.Configuration);
         using var incidents = new IncidentEngine(home, settings.Configuration, time);
         var journal = new RecoveryJournals([events, new ConductorLog(home), incidents.Journal, .. journals ?? []]);
         var gate = await RecoveryGate.LoadAsync(new Settings(home.StateDatabase), journal, time, stop);
@@ -122,6 +123,7 @@ public sealed partial class Conductor(O4OHome home, ConductorSettings settings, 
                     .. supervisors.Select(supervisor => supervisor.RunAsync(stop)),
                     new ScheduledBackups(home, settings.Database, settings.Backup, journal, time).RunAsync(stop),
                     incidents.RunAsync(stop),
+                    new EventRetention(events, retention, time).RunAsync(stop),
                     .. settings.Database.IsManaged ? [DamageWatch(gate, journal, loss).RunAsync(stop)] : Array.Empty<Task>(),
                 ]);
             }
