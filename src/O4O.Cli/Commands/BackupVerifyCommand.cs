@@ -19,15 +19,27 @@ internal static class BackupVerifyCommand
         {
             var environment = BackupEnvironment.Load();
             environment.EnsureDefaultDirectory();
-            var names = parsed.GetValue(_all)
+            var all = parsed.GetValue(_all);
+            var names = all
                 ? ArchiveName.ListArchives(environment.Directory).Select(Path.GetFileName).OfType<string>().ToList()
                 : [ArchiveLocator.Find(environment.Directory, parsed.GetValue(_name)!)];
             var verifier = new BackupVerifier(environment.Directory, environment.Server(), environment.Catalogue(), TimeProvider.System);
             var failed = 0;
             foreach (var name in names)
             {
-                var result = await BackupConsole.WithProgressAsync(BackupConsole.Format(Strings.BackupVerifying, Path.GetFileName(name)),
-                    progress => verifier.VerifyAsync(name, progress, cancellationToken));
+                VerifyResult result;
+                try
+                {
+                    result = await BackupConsole.WithProgressAsync(BackupConsole.Format(Strings.BackupVerifying, Path.GetFileName(name)),
+                        progress => verifier.VerifyAsync(name, progress, cancellationToken));
+                }
+                catch (BackupFailedException notAnArchive) when (all)
+                {
+                    // A FIFO or a device named like an archive is not one: --all goes on to the archives after it.
+                    BackupConsole.Note(BackupConsole.Format(Strings.BackupVerifySkipped, name, notAnArchive.Message));
+                    continue;
+                }
+
                 if (result.Passed)
                 {
                     BackupConsole.Note(BackupConsole.Format(Strings.BackupVerified, result.Archive));

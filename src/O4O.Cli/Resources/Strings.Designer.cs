@@ -364,6 +364,15 @@ namespace O4O.Cli.Resources {
         }
         
         /// <summary>
+        ///   Looks up a localized string similar to Skipped {0}: {1}.
+        /// </summary>
+        internal static string BackupVerifySkipped {
+            get {
+                return ResourceManager.GetString("BackupVerifySkipped", resourceCulture);
+            }
+        }
+        
+        /// <summary>
         ///   Looks up a localized string similar to BROKEN.
         /// </summary>
         internal static string Broken {

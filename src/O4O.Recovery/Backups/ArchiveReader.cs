@@ -82,6 +82,33 @@ public static class ArchiveReader
         return manifest;
     }
 
+    /// <summary>
+    /// Refuses an archive holding after its dump a member o4o never writes (a link, a device, a directory): the platform
+    /// files are put back after the swap, so a restore checks them before it. Only the tar stream after the dump is read
+    /// when the archive is laid out as o4o writes it (<see cref="StoredDumpReader"/>), else the whole archive.
+    /// </summary>
+    /// <exception cref="BackupCorruptException">A member is unsafe to restore (named), or the archive is damaged.</exception>
+    internal static async Task CheckMembersAfterDumpAsync(string archive, ManifestMember dump, CancellationToken cancellationToken)
+    {
+        var tail = StoredDumpReader.TryOpenAfter(archive, dump);
+        IAsyncDisposable file = tail!;
+        var reader = tail is null ? Open(archive, out file) : new TarReader(tail, leaveOpen: false);
+        await using (reader)
+        await using (file)
+        {
+            var previous = tail is null ? null : dump.Path;
+            while (await NextAsync(reader, archive, $"the member after {previous ?? "the start"}", cancellationToken) is { } entry)
+            {
+                if (previous is not null)
+                {
+                    CheckSafe(archive, entry);
+                }
+
+                previous = entry.Name;
+            }
+        }
+    }
+
     /// <summary>Refuses a member whose name or type o4o never writes (see <see cref="MemberPath"/>), naming it.</summary>
     /// <exception cref="BackupCorruptException">The member is unsafe to restore.</exception>
     internal static void CheckSafe(string archive, TarEntry entry)

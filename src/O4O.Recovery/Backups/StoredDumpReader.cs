@@ -11,18 +11,28 @@ namespace O4O.Recovery.Backups;
 /// Every block header on the way is checked. An archive laid out otherwise — recompressed by hand, say — is not opened
 /// here and is read front to back instead; what is read is checked against the manifest's hashes either way.
 /// </summary>
-internal sealed class StoredDumpReader(SafeFileHandle file, string archive, ManifestMember dump, long blocksStart, long offset) : ReadOnlyStream
+internal sealed class StoredDumpReader(SafeFileHandle file, string archive, ManifestMember dump, long blocksStart, long offset, long end) : ReadOnlyStream
 {
     private const int BlockSpan = StoredGzipStream.BlockHeader + StoredGzipStream.MaxBlock;
 
     private long _offset = offset;
     private long _blockRemaining;
+    private bool _finalBlock;
 
     /// <summary>
     /// Opens <paramref name="dump"/> at <paramref name="offset"/>; null when the archive is not laid out as o4o writes it,
     /// is too short to hold the whole dump, or cannot be read: the front-to-back reader then says why.
     /// </summary>
-    public static StoredDumpReader? TryOpen(string archive, ManifestMember dump, long offset)
+    public static StoredDumpReader? TryOpen(string archive, ManifestMember dump, long offset) => TryOpen(archive, dump, offset, dump.Size);
+
+    /// <summary>
+    /// Opens the tar stream that follows <paramref name="dump"/> (the platform files' headers and data, then the end of
+    /// the archive) up to its gzip member's last block; null as for <see cref="TryOpen(string, ManifestMember, long)"/>.
+    /// </summary>
+    public static StoredDumpReader? TryOpenAfter(string archive, ManifestMember dump) =>
+        TryOpen(archive, dump, dump.Size + UstarHeader.Padding(dump.Size), long.MaxValue);
+
+    private static StoredDumpReader? TryOpen(string archive, ManifestMember dump, long offset, long end)
     {
         SafeFileHandle file;
         try
@@ -45,7 +55,7 @@ internal sealed class StoredDumpReader(SafeFileHandle file, string archive, Mani
                 var blocksStart = headerEnd + StoredGzipStream.MemberHeader.Length;
                 if (dump.Size == 0 || RandomAccess.GetLength(file) > FilePosition(blocksStart, dump.Size - 1))
                 {
-                    return new StoredDumpReader(file, archive, dump, blocksStart, offset);
+                    return new StoredDumpReader(file, archive, dump, blocksStart, offset, end);
                 }
             }
         }
@@ -57,10 +67,10 @@ internal sealed class StoredDumpReader(SafeFileHandle file, string archive, Mani
         return null;
     }
 
-    /// <summary>Reads up to the dump's last byte, never past it.</summary>
+    /// <summary>Reads up to the last byte asked for, never past it nor past the member's final block.</summary>
     public override int Read(Span<byte> buffer)
     {
-        if (buffer.IsEmpty || _offset >= dump.Size)
+        if (buffer.IsEmpty || _offset >= end || (_blockRemaining == 0 && _finalBlock))
         {
             return 0;
         }
@@ -70,7 +80,7 @@ internal sealed class StoredDumpReader(SafeFileHandle file, string archive, Mani
             EnterBlock();
         }
 
-        var wanted = (int)Math.Min(buffer.Length, Math.Min(_blockRemaining, dump.Size - _offset));
+        var wanted = (int)Math.Min(buffer.Length, Math.Min(_blockRemaining, end - _offset));
         var read = RandomAccess.Read(file, buffer[..wanted], FilePosition(blocksStart, _offset));
         if (read == 0)
         {
@@ -121,6 +131,7 @@ internal sealed class StoredDumpReader(SafeFileHandle file, string archive, Mani
         }
 
         _blockRemaining = length - inBlock;
+        _finalBlock = final;
     }
 
     private BackupCorruptException Damaged(string how) => new(archive, $"member {dump.Path} is damaged or truncated ({how})");

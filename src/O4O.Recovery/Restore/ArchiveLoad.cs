@@ -23,19 +23,30 @@ public static class ArchiveLoad
         IProgress<long>? progress, CancellationToken cancellationToken)
     {
         var manifest = await ArchiveReader.ReadManifestAsync(archive, cancellationToken);
-        if (manifest.DatabaseParts is { Count: > 0 })
+
+        // The platform files are put back after the swap: a link or a device among them must stop the restore before it.
+        var filesSafe = Task.Run(() => ArchiveReader.CheckMembersAfterDumpAsync(archive, manifest.DatabaseMember, cancellationToken), cancellationToken);
+        try
         {
-            // Indexes, keys and the rest of the post-data section change no row count: the counting runs beside them.
-            await PartedLoad.LoadAsync(server, archive, manifest, database, databaseCreated, progress,
-                () => VerifyRowCountsAsync(server, database, manifest, cancellationToken), cancellationToken);
+            if (manifest.DatabaseParts is { Count: > 0 })
+            {
+                // Indexes, keys and the rest of the post-data section change no row count: the counting runs beside them.
+                await PartedLoad.LoadAsync(server, archive, manifest, database, databaseCreated, progress,
+                    () => VerifyRowCountsAsync(server, database, manifest, cancellationToken), cancellationToken);
+            }
+            else
+            {
+                await databaseCreated;
+                await LoadSequentiallyAsync(server, archive, manifest, database, progress, cancellationToken);
+                await VerifyRowCountsAsync(server, database, manifest, cancellationToken);
+            }
         }
-        else
+        finally
         {
-            await databaseCreated;
-            await LoadSequentiallyAsync(server, archive, manifest, database, progress, cancellationToken);
-            await VerifyRowCountsAsync(server, database, manifest, cancellationToken);
+            await filesSafe.ContinueWith(_ => { }, TaskScheduler.Default);
         }
 
+        await filesSafe;
         return manifest;
     }
 

@@ -73,6 +73,26 @@ public sealed class BackupCliTests : IDisposable
         Assert.Equal($"{path} is not a regular file (a FIFO or a device?): an archive is a file.", result.StandardError.Trim());
     }
 
+    [Fact]
+    public async Task Verify_all_skips_fifos_named_like_archives_with_a_line_each_and_goes_on()
+    {
+        string[] names = ["o4o_backup_20990101_000000.tar.gz", "o4o_backup_20990102_000000.tar.gz"];
+        var directory = Directory.CreateDirectory(Path.Combine(_home, "backups")).FullName;
+        foreach (var name in names)
+        {
+            Assert.Equal(0, (await CommandRunner.RunAsync(new ProcessStartInfo("mkfifo", [Path.Combine(directory, name)]))).ExitCode);
+        }
+
+        using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var result = await O4OAsync([("O4O__Database__ConnectionString", "Host=127.0.0.1;Port=1;Username=postgres;Database=o4o_platform")],
+            patience.Token, "backup", "verify", "--all");
+
+        Assert.Equal(ExitCodes.Success, result.ExitCode);
+        Assert.Equal(
+            names.Select(name => $"Skipped {name}: {Path.Combine(directory, name)} is not a regular file (a FIFO or a device?): an archive is a file."),
+            result.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+
     public void Dispose() => Directory.Delete(_home, recursive: true);
 
     private Task<CommandResult> O4OAsync(params string[] arguments) => O4OAsync([], arguments);

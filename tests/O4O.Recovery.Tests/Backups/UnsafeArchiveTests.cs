@@ -69,11 +69,13 @@ public sealed class UnsafeArchiveTests(ManagedPostgresFixture postgres) : IDispo
     [InlineData(TarEntryType.BlockDevice, "device file")]
     [InlineData(TarEntryType.Fifo, "FIFO")]
     [InlineData(TarEntryType.Directory, "directory")]
-    public async Task Verify_and_restore_reject_a_member_that_is_not_a_regular_file(TarEntryType type, string what)
+    public async Task Verify_and_restore_reject_a_member_that_is_not_a_regular_file_before_the_database_is_swapped(TarEntryType type, string what)
     {
         using var bed = await BackupTestBed.CreateAsync(postgres);
         var backup = await bed.BackupAsync();
         await CraftedArchive.AddMemberAsync(backup.ArchivePath, "files/uploads/planted", type, linkTarget: _outside);
+        await PlatformSchema.ScalarAsync(bed.Database, "INSERT INTO users (email, name) VALUES ('after@example.com', 'After the backup')");
+        var live = await PlatformSchema.HashesAsync(bed.Database);
 
         var result = await Verifier(bed).VerifyAsync("latest", null, CancellationToken.None);
         var refused = await Assert.ThrowsAsync<BackupCorruptException>(() =>
@@ -83,6 +85,9 @@ public sealed class UnsafeArchiveTests(ManagedPostgresFixture postgres) : IDispo
         Assert.Contains("member files/uploads/planted is unsafe", refused.Message);
         Assert.False(Path.Exists(Path.Combine(bed.Home.Root, "uploads", "planted")));
         Assert.False(Path.Exists(_outside));
+        Assert.Equal(live, await PlatformSchema.HashesAsync(bed.Database));
+        Assert.Equal(0L, await PlatformSchema.ScalarAsync(bed.Postgres.Cluster.ConnectionString(),
+            $"SELECT count(*) FROM pg_database WHERE datname LIKE '{bed.Server.DatabaseName}\\_%'"));
     }
 
     public void Dispose() => File.Delete(_outside);
