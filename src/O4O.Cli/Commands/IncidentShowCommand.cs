@@ -1,5 +1,7 @@
 using System.CommandLine;
+using System.Globalization;
 using O4O.Cli.Resources;
+using O4O.Recovery.Incidents;
 
 namespace O4O.Cli.Commands;
 
@@ -47,7 +49,7 @@ internal static class IncidentShowCommand
         lines.Add(Text.Format(Strings.IncidentShowActions, view.Actions));
         lines.Add(Strings.IncidentShowTimeline);
         lines.AddRange(view.Timeline!.Select(entry =>
-            $"  {IncidentView.Time(entry.At)}  {entry.Kind,-12} {entry.Component,-9} {entry.Text} ({entry.Actor})"));
+            $"  {IncidentView.Time(entry.At)}  {TimelineKinds.Describe(entry.Kind, CultureInfo.CurrentUICulture),-12} {entry.Component,-9} {entry.Text} ({entry.Actor})"));
         return string.Join(Environment.NewLine, lines);
     }
 }

@@ -32,7 +32,7 @@ internal static partial class RecoverCommand
             var started = time.GetTimestamp();
             var assessment = await RecoverAssessment.RunAsync(context, cancellationToken);
             var assess = new PhaseOutcome(RunbookPhase.All[0], PhaseStatus.Done,
-                assessment.NothingWrong ? Strings.RecoverNothingWrong : $"{assessment.Type}: {assessment.Summary}", time.GetElapsedTime(started));
+                assessment.NothingWrong ? Strings.RecoverNothingWrong : $"{(assessment.Type is { } type ? PeopleText.Failure(type) : "")}: {assessment.Summary}", time.GetElapsedTime(started));
             if (assessment.NothingWrong)
             {
                 await context.Error.WriteLineAsync(Strings.RecoverNothingWrong);

@@ -95,10 +95,10 @@ internal static class StatusCommand
         var parts = new List<string>();
         if (component.FailureType is { } type)
         {
-            parts.Add($"[{type}]");
+            parts.Add($"[{PeopleText.Failure(type)}]");
         }
 
-        parts.AddRange(new[] { component.Error, component.Detail, component.Supervision is { } state and not Recovery.Supervision.ComponentState.Running ? state.ToString() : null }
+        parts.AddRange(new[] { component.Error, component.Detail, component.Supervision is { } state and not Recovery.Supervision.ComponentState.Running ? PeopleText.State(state) : null }
             .OfType<string>());
         if (component.LastError is { } last && component.State == HealthState.Healthy)
         {

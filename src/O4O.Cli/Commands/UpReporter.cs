@@ -1,6 +1,7 @@
 using O4O.Cli.Resources;
 using O4O.Recovery.Health;
 using O4O.Recovery.Notifications;
+using O4O.Recovery.Processes;
 using O4O.Recovery.Supervision;
 
 namespace O4O.Cli.Commands;
@@ -46,7 +47,17 @@ internal sealed class UpReporter(TextWriter error) : IConductorObserver
 
     public void ProxyReady(Uri address) => Say(Strings.UpProxyReady, address);
 
-    public void ComponentExited(string component, int exitCode) => Say(Strings.UpComponentExited, component, exitCode);
+    public void ComponentExited(string component, int exitCode)
+    {
+        if (ExitStatus.Signal(exitCode) is { } signal)
+        {
+            Say(Strings.UpComponentKilled, component, ExitStatus.SignalText(signal));
+        }
+        else
+        {
+            Say(Strings.UpComponentExited, component, exitCode);
+        }
+    }
 
     public void Stopping() => Say(Strings.UpStopping);
 

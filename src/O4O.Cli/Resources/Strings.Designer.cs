@@ -634,6 +634,51 @@ namespace O4O.Cli.Resources {
         }
         
         /// <summary>
+        ///   Looks up a localized string similar to database damage.
+        /// </summary>
+        internal static string FailureDatabaseDamage {
+            get {
+                return ResourceManager.GetString("FailureDatabaseDamage", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to data loss.
+        /// </summary>
+        internal static string FailureDataLoss {
+            get {
+                return ResourceManager.GetString("FailureDataLoss", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to network failure.
+        /// </summary>
+        internal static string FailureNetworkFailure {
+            get {
+                return ResourceManager.GetString("FailureNetworkFailure", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to security breach.
+        /// </summary>
+        internal static string FailureSecurityBreach {
+            get {
+                return ResourceManager.GetString("FailureSecurityBreach", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to server down.
+        /// </summary>
+        internal static string FailureServerDown {
+            get {
+                return ResourceManager.GetString("FailureServerDown", resourceCulture);
+            }
+        }
+        
+        /// <summary>
         ///   Looks up a localized string similar to Arguments passed to the application that is being run..
         /// </summary>
         internal static string HelpAdditionalArguments {
@@ -1696,11 +1741,56 @@ namespace O4O.Cli.Resources {
         }
         
         /// <summary>
+        ///   Looks up a localized string similar to failing.
+        /// </summary>
+        internal static string StateFailing {
+            get {
+                return ResourceManager.GetString("StateFailing", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to gave up after a crash loop (o4o restart resumes it).
+        /// </summary>
+        internal static string StateGaveUp {
+            get {
+                return ResourceManager.GetString("StateGaveUp", resourceCulture);
+            }
+        }
+        
+        /// <summary>
         ///   Looks up a localized string similar to healthy.
         /// </summary>
         internal static string StateHealthy {
             get {
                 return ResourceManager.GetString("StateHealthy", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to restarting.
+        /// </summary>
+        internal static string StateRestarting {
+            get {
+                return ResourceManager.GetString("StateRestarting", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to running.
+        /// </summary>
+        internal static string StateRunning {
+            get {
+                return ResourceManager.GetString("StateRunning", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to starting.
+        /// </summary>
+        internal static string StateStarting {
+            get {
+                return ResourceManager.GetString("StateStarting", resourceCulture);
             }
         }
         
@@ -1899,6 +1989,15 @@ namespace O4O.Cli.Resources {
         internal static string UpComponentExited {
             get {
                 return ResourceManager.GetString("UpComponentExited", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to The {0} was killed by signal {1}; stopping everything..
+        /// </summary>
+        internal static string UpComponentKilled {
+            get {
+                return ResourceManager.GetString("UpComponentKilled", resourceCulture);
             }
         }
         

@@ -1,6 +1,8 @@
 using System.Collections.Frozen;
+using System.Globalization;
 using System.Reflection;
 using System.Text.Json;
+using O4O.Recovery.Incidents;
 
 namespace O4O.Recovery.Dashboard;
 
@@ -35,6 +37,13 @@ public sealed class DashboardText
     {
         using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream($"O4O.Recovery.Dashboard.Text.{language}.json")
             ?? throw new InvalidOperationException($"Dashboard/Text/{language}.json is not embedded.");
-        return new DashboardText(language == "ko", JsonSerializer.Deserialize<Dictionary<string, string>>(stream)!);
+        var words = JsonSerializer.Deserialize<Dictionary<string, string>>(stream)!;
+        // Timeline kinds in the post-mortem's words, so the page and the report say the same.
+        foreach (var (kind, text) in TimelineKinds.For(CultureInfo.GetCultureInfo(language)))
+        {
+            words[$"kind.{kind}"] = text;
+        }
+
+        return new DashboardText(language == "ko", words);
     }
 }

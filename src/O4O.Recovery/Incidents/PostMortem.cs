@@ -17,7 +17,7 @@ public static partial class PostMortem
     /// <param name="now">The end of an outage still under way.</param>
     public static string Render(Incident incident, IReadOnlyList<TimelineEntry> timeline, CultureInfo culture, DateTimeOffset now)
     {
-        var text = culture.TwoLetterISOLanguageName == "ko" ? PostMortemText.Korean : PostMortemText.English;
+        var text = PostMortemText.For(culture);
         var start = incident.FirstAlertAt.ToUniversalTime();
         var end = incident.ResolvedAt?.ToUniversalTime();
         var report = new StringBuilder();

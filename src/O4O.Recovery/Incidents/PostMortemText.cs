@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace O4O.Recovery.Incidents;
 
 /// <summary>The words of the runbook's post-mortem template, in English and in the Korean original.</summary>
@@ -14,6 +16,9 @@ internal sealed record PostMortemText(
     string NotRecorded,
     IReadOnlyDictionary<string, string> Kinds)
 {
+    /// <summary>Korean when <paramref name="culture"/>'s language is "ko", else English.</summary>
+    public static PostMortemText For(CultureInfo culture) => culture.TwoLetterISOLanguageName == "ko" ? Korean : English;
+
     public static PostMortemText English { get; } = new("Incident report", "Incident", "Date", "Outage", "ongoing", "Impact", "Timeline",
         "Root cause", "Actions", "(not recorded yet: o4o incident edit {0} {1})",
         new Dictionary<string, string>
@@ -35,6 +40,7 @@ internal sealed record PostMortemText(
             ["NotifyFailed"] = "notification failed",
             ["ResolvedNotice"] = "resolution announced",
             ["Phase"] = "recovery phase",
+            ["PhaseOverrun"] = "recovery phase over its budget",
         });
 
     public static PostMortemText Korean { get; } = new("장애 보고서", "장애", "날짜", "장애 시간", "진행 중", "영향", "타임라인",
@@ -58,5 +64,6 @@ internal sealed record PostMortemText(
             ["NotifyFailed"] = "알림 실패",
             ["ResolvedNotice"] = "해결 통보",
             ["Phase"] = "복구 단계",
+            ["PhaseOverrun"] = "복구 단계 예산 초과",
         });
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using O4O.Recovery.Configuration;
+using O4O.Recovery.Processes;
 
 namespace O4O.Recovery.Notifications;
 
@@ -26,7 +27,7 @@ public sealed class CommandChannel(ChannelOptions options) : INotificationChanne
             if (process.ExitCode != 0)
             {
                 var why = (await error).Trim().Split('\n').LastOrDefault() ?? "";
-                throw new DeliveryException($"{options.Command} exited with code {process.ExitCode}: {why}");
+                throw new DeliveryException($"{options.Command} {ExitStatus.Describe(process.ExitCode)}: {why}");
             }
         }
         catch (OperationCanceledException)

@@ -208,7 +208,7 @@ public sealed class ManagedCluster : IAsyncDisposable
                 var exitCode = _postmaster.ExitCode;
                 _postmaster.Dispose();
                 _postmaster = null;
-                throw new ClusterStartException($"postgres exited with code {exitCode}: {_serverLog.LastMeaningfulLine ?? "no output"}");
+                throw new ClusterStartException($"postgres {ExitStatus.Describe(exitCode)}: {_serverLog.LastMeaningfulLine ?? "no output"}");
             }
 
             try

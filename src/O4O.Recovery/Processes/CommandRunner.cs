@@ -9,7 +9,7 @@ namespace O4O.Recovery.Processes;
 public sealed record CommandResult(int ExitCode, string StandardOutput, string StandardError)
 {
     /// <summary>The last non-empty line of standard error (else standard output): the line that usually says why.</summary>
-    public string LastErrorLine => LastLine(StandardError) ?? LastLine(StandardOutput) ?? $"exit code {ExitCode}";
+    public string LastErrorLine => LastLine(StandardError) ?? LastLine(StandardOutput) ?? ExitStatus.Describe(ExitCode);
 
     private static string? LastLine(string text) =>
         text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault();

@@ -62,7 +62,7 @@ public sealed class NginxChild(O4OHome home, NginxOptions options, int platformP
         {
             if (_exited.IsCompleted)
             {
-                return $"exited with code {await _exited} before answering (see {NginxConfig.ErrorLog(home)})";
+                return $"{ExitStatus.Describe(await _exited)} before answering (see {NginxConfig.ErrorLog(home)})";
             }
 
             var probe = await ProbeAsync(supervision.ProbeTimeout, cancellationToken);

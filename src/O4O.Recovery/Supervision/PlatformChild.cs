@@ -1,6 +1,6 @@
-using System.Globalization;
 using O4O.Recovery.Configuration;
 using O4O.Recovery.Health;
+using O4O.Recovery.Processes;
 
 namespace O4O.Recovery.Supervision;
 
@@ -45,7 +45,7 @@ public sealed class PlatformChild(PlatformLaunch launch, PlatformOptions platfor
         }
 
         var exitCode = await _process.Exited;
-        return string.Create(CultureInfo.InvariantCulture, $"exited with code {exitCode} before answering");
+        return $"{ExitStatus.Describe(exitCode)} before answering";
     }
 
     /// <inheritdoc />

@@ -1,4 +1,5 @@
 using System.Globalization;
+using O4O.Recovery.Processes;
 
 namespace O4O.Recovery.Supervision;
 
@@ -35,7 +36,7 @@ public sealed partial class Supervisor
                 await Task.Delay(_exitGrace, time, stop);
                 var exitCode = await exited;
                 return await DetectedAsync(new SupervisedFailure(
-                    string.Create(CultureInfo.InvariantCulture, $"{child.Name} exited with code {exitCode}"), FailureType.ServerDown, Graceful: false), stop);
+                    $"{child.Name} {ExitStatus.Describe(exitCode)}", FailureType.ServerDown, Graceful: false), stop);
             }
 
             // Probes start on a fixed period, so a slow or timed-out probe does not stretch the detection window; once

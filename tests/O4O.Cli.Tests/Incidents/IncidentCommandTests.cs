@@ -1,5 +1,8 @@
 using System.Text.Json;
 using O4O.Cli.Tests.Commands;
+using O4O.Recovery.Configuration;
+using O4O.Recovery.Incidents;
+using O4O.Recovery.Supervision;
 
 namespace O4O.Cli.Tests.Incidents;
 
@@ -30,6 +33,22 @@ public sealed class IncidentCommandTests
         Assert.Equal("lee", root.GetProperty("acknowledgedBy").GetString());
         var timeline = root.GetProperty("timeline").EnumerateArray().Select(entry => entry.GetProperty("kind").GetString()).ToList();
         Assert.Equal(["Opened", "Note", "Acknowledged", "Resolved"], timeline);
+    }
+
+    [Fact]
+    public async Task Show_describes_each_timeline_entry_in_words_in_english_and_korean_never_by_an_enum_name()
+    {
+        using var cli = new CliRun();
+        var journal = new IncidentJournal(new IncidentStore(cli.Home.StateDatabase), new IncidentOptions());
+        await journal.RecordAsync(new RecoveryEvent(DateTimeOffset.UtcNow, "platform", RecoveryEventKind.GaveUp, "5 restarts within 1 min"), default);
+
+        var english = await cli.RunAsync("incident", "show", "1");
+        var korean = await cli.RunAsync("incident", "show", "1", "--lang", "ko");
+        await cli.RunAsync("incident", "list", "--lang", "en");
+
+        Assert.Contains("automatic recovery gave up", english.Out, StringComparison.Ordinal);
+        Assert.Contains("자동 복구 중단", korean.Out, StringComparison.Ordinal);
+        Assert.DoesNotContain("GaveUp", english.Out + korean.Out, StringComparison.Ordinal);
     }
 
     [Fact]

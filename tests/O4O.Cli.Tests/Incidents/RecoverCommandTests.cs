@@ -50,7 +50,7 @@ public sealed class RecoverCommandTests(ManagedPostgresFixture postgres) : IClas
         var phases = shown.RootElement.GetProperty("timeline").EnumerateArray()
             .Where(entry => entry.GetProperty("kind").GetString() == "Phase").Select(entry => entry.GetProperty("text").GetString()!).ToList();
         Assert.Equal(5, phases.Count);
-        Assert.StartsWith("phase 1 assess: DONE — ServerDown: platform down", phases[0], StringComparison.Ordinal);
+        Assert.StartsWith("phase 1 assess: DONE — server down: platform down", phases[0], StringComparison.Ordinal);
         var report = await File.ReadAllTextAsync(Path.Combine(cli.Home.Root, "reports", "incident-1.md"));
         Assert.Contains("phase 4 verify: FAILED", report, StringComparison.Ordinal);
     }

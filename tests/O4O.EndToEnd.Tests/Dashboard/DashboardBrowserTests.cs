@@ -66,7 +66,7 @@ public sealed class DashboardBrowserTests
         await BrowserFixture.ScreenshotAsync(page, "dashboard-incident.png");
         var download = await page.RunAndWaitForDownloadAsync(() => page.GetByRole(AriaRole.Link, new() { Name = "Download report" }).ClickAsync());
         var report = await File.ReadAllTextAsync((await download.PathAsync())!);
-        Assert.Contains("platform exited with code 137", report, StringComparison.Ordinal);
+        Assert.Contains("platform killed by signal 9 (SIGKILL)", report, StringComparison.Ordinal);
         Assert.Contains("Platform killed on purpose by the browser test", report, StringComparison.Ordinal);
 
         await page.Locator("[data-action=auto-recovery]").ClickAsync();

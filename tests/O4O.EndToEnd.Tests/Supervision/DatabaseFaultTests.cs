@@ -18,7 +18,7 @@ public sealed class DatabaseFaultTests
         var events = await up.WaitForEventsAsync("database", events => events.Any(e => e.Kind == RecoveryEventKind.Recovered), TimeSpan.FromSeconds(30));
         await up.Up.WaitForOkAsync(up.Client, "/api/health", TimeSpan.FromSeconds(15));
 
-        Assert.Contains(events, e => e.Kind == RecoveryEventKind.Detected && e.Seen == "database exited with code 137");
+        Assert.Contains(events, e => e.Kind == RecoveryEventKind.Detected && e.Seen == "database killed by signal 9 (SIGKILL)");
         Assert.Contains(events, e => e.Kind == RecoveryEventKind.Action && e.Outcome.StartsWith("answering after", StringComparison.Ordinal));
         Assert.Equal(platform, up.PlatformPid);
         await using var database = up.Database();

@@ -30,7 +30,7 @@ public sealed class NginxTests
         UnixProcess.Signal(master, UnixProcess.SigKill);
         var events = await up.WaitForEventsAsync("nginx", e => e.Any(x => x.Kind == RecoveryEventKind.Action), TimeSpan.FromSeconds(20));
 
-        Assert.Equal("nginx exited with code 137", events.First(e => e.Kind == RecoveryEventKind.Detected).Seen);
+        Assert.Equal("nginx killed by signal 9 (SIGKILL)", events.First(e => e.Kind == RecoveryEventKind.Detected).Seen);
         Assert.Equal(HttpStatusCode.OK, await StatusAsync(client, port, "api", "/api/health"));
         var status = JsonDocument.Parse((await up.CliAsync("status", "--json")).StandardOutput).RootElement;
         var row = status.GetProperty("components").EnumerateArray().Single(c => c.GetProperty("name").GetString() == "nginx");

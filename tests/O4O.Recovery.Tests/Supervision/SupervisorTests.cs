@@ -17,7 +17,7 @@ public sealed class SupervisorTests
         var events = await harness.WaitForAsync(e => e.Any(x => x.Kind == RecoveryEventKind.Recovered));
 
         Assert.Equal([RecoveryEventKind.Detected, RecoveryEventKind.Action, RecoveryEventKind.Recovered], events.Select(e => e.Kind));
-        Assert.Equal("worker exited with code 137", events[0].Seen);
+        Assert.Equal("worker killed by signal 9 (SIGKILL)", events[0].Seen);
         Assert.Equal(FailureType.ServerDown, events[0].FailureType);
         Assert.StartsWith("restarted after", events[1].Done);
         Assert.NotEqual(first, harness.Child.ProcessId);
@@ -76,8 +76,8 @@ public sealed class SupervisorTests
         Assert.Equal("supervised again", resumed.Last(e => e.Kind == RecoveryEventKind.Recovered).Done);
 
         UnixProcess.Signal(hung, UnixProcess.SigKill);
-        var events = await harness.WaitForAsync(e => e.Any(x => x.Seen == "worker exited with code 137")
-            && e.SkipWhile(x => x.Seen != "worker exited with code 137").Any(x => x.Kind == RecoveryEventKind.Recovered));
+        var events = await harness.WaitForAsync(e => e.Any(x => x.Seen == "worker killed by signal 9 (SIGKILL)")
+            && e.SkipWhile(x => x.Seen != "worker killed by signal 9 (SIGKILL)").Any(x => x.Kind == RecoveryEventKind.Recovered));
         File.Delete(mark);
 
         Assert.StartsWith("restarted after", events.Last(e => e.Kind == RecoveryEventKind.Action).Done);

@@ -156,7 +156,7 @@
       el('details', { open: openTimelines.has(i.id), on: { toggle: (event) => (event.target.open ? openTimelines.add(i.id) : openTimelines.delete(i.id)) } },
         el('summary', {}, `${t('timeline')} (${view.timeline.length})`),
         el('ol', { class: 'timeline' }, view.timeline.map((e) => el('li', {},
-          el('time', { datetime: e.at }, time(e.at)), ' ', el('strong', {}, e.kind), ` ${e.text} `, el('span', { class: 'actor' }, `— ${e.actor}`))))));
+          el('time', { datetime: e.at }, time(e.at)), ' ', el('strong', { 'data-kind': e.kind }, T[`kind.${e.kind}`] ?? e.kind), ` ${e.text} `, el('span', { class: 'actor' }, `— ${e.actor}`))))));
   }
 
   function incidents(state) {
