@@ -69,7 +69,7 @@
         el('dt', {}, t('since')), el('dd', {}, dateTime(c.since)),
         el('dt', {}, t('restarts')), el('dd', {}, c.restarts),
         c.milliseconds !== null ? [el('dt', {}, t('response')), el('dd', {}, `${c.milliseconds} ms`)] : null,
-        c.lastError ? [el('dt', {}, t('lastError')), el('dd', { class: 'error-text' }, c.lastError)] : null)));
+        c.lastError ? [el('dt', { class: 'error-label' }, t('lastError')), el('dd', { class: 'error-text' }, c.lastError)] : null)));
     fill('components', cards);
   }
 
