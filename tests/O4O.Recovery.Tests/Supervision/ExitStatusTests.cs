@@ -12,8 +12,10 @@ public sealed class ExitStatusTests
     [InlineData(137, "killed by signal 9 (SIGKILL)")]
     [InlineData(139, "killed by signal 11 (SIGSEGV)")]
     [InlineData(143, "killed by signal 15 (SIGTERM)")]
-    [InlineData(168, "killed by signal 40")]
+    [InlineData(130, "killed by signal 2 (SIGINT)")]
+    [InlineData(131, "exited with code 131")]
+    [InlineData(168, "exited with code 168")]
     [InlineData(255, "exited with code 255")]
-    public void An_exit_code_above_128_is_described_as_the_signal_that_ended_the_process(int exitCode, string described) =>
+    public void An_exit_code_of_128_plus_a_killing_signal_is_described_as_that_signal(int exitCode, string described) =>
         Assert.Equal(described, ExitStatus.Describe(exitCode));
 }
