@@ -27,13 +27,12 @@ internal static partial class RecoverCommand
         {
             var environment = BackupEnvironment.From(context);
             var restore = environment.Restore();
-            var archive = ArchiveLocator.Find(environment.Directory, "latest");
-            await context.Error.WriteLineAsync(Text.Format(Strings.RestoreLoading, Path.GetFileName(archive)));
+            var latest = await RestoreCommand.LatestAsync(environment, context.Error.WriteLine, cancellationToken);
             var paused = await PauseRestartsAsync(context, actor, cancellationToken);
             RestoreOutcome outcome;
             try
             {
-                outcome = await RestoreCommand.LoadAndSwapAsync(restore, archive, databaseOnly: true, yes, progress: null, cancellationToken);
+                outcome = await RestoreFirstGoodAsync(context, restore, latest.Candidates, yes, cancellationToken);
             }
             finally
             {
@@ -61,6 +60,43 @@ internal static partial class RecoverCommand
             or IOException or NpgsqlException)
         {
             return new PhaseOutcome(phase, PhaseStatus.Failed, Text.Format(Strings.RecoverRestoreFailed, exception.Message), TimeSpan.Zero);
+        }
+    }
+
+    /// <summary>The archive phase 3 restores first, or null when none is fit to restore.</summary>
+    private static async Task<string?> RestoreCandidateAsync(CliContext context, CancellationToken cancellationToken)
+    {
+        var environment = BackupEnvironment.From(context);
+        try
+        {
+            return Directory.Exists(environment.Directory) ? (await LatestArchive.FindAsync(environment.Directory, environment.Catalogue(), cancellationToken)).Candidates[0] : null;
+        }
+        catch (BackupFailedException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Restores the first of <paramref name="candidates"/> that loads and verifies: an archive found damaged on the way
+    /// leaves the live database as it was, so the next good one is tried, saying so. The last one's failure is the phase's.
+    /// </summary>
+    private static async Task<RestoreOutcome> RestoreFirstGoodAsync(CliContext context, DatabaseRestore restore, IReadOnlyList<string> candidates,
+        bool yes, CancellationToken cancellationToken)
+    {
+        for (var index = 0; ; index++)
+        {
+            var archive = candidates[index];
+            await context.Error.WriteLineAsync(Text.Format(Strings.RestoreLoading, Path.GetFileName(archive)));
+            try
+            {
+                return await RestoreCommand.LoadAndSwapAsync(restore, archive, databaseOnly: true, yes, progress: null, cancellationToken);
+            }
+            catch (Exception exception) when (exception is BackupCorruptException or RestoreFailedException && index + 1 < candidates.Count)
+            {
+                await context.Error.WriteLineAsync(Text.Format(Strings.RecoverRestoreFallback, Path.GetFileName(archive), exception.Message,
+                    Path.GetFileName(candidates[index + 1])));
+            }
         }
     }
 

@@ -39,9 +39,10 @@ internal static partial class RecoverCommand
                 return ExitCodes.Success;
             }
 
+            var candidate = assessment.RestoreCalledFor ? await RestoreCandidateAsync(context, cancellationToken) : null;
             if (result.GetValue(dryRun))
             {
-                await WriteTableAsync(context, [assess, .. Plan(context, assessment)]);
+                await WriteTableAsync(context, [assess, .. Plan(context, assessment, candidate)]);
                 await context.Error.WriteLineAsync(Strings.RecoverDryRunDone);
                 return ExitCodes.Success;
             }
@@ -60,7 +61,7 @@ internal static partial class RecoverCommand
             // A run that cannot get the yes its restore needs does nothing at all: half a runbook is not a recovery. Without
             // that restore, verifying and switching AutoRecovery back on (after a person declined it) would only pretend.
             var needsYes = assessment.RestoreCalledFor && !result.GetValue(yes) && !RestoreCommand.CanAsk;
-            foreach (var planned in Plan(context, assessment))
+            foreach (var planned in Plan(context, assessment, candidate))
             {
                 var phaseStarted = time.GetTimestamp();
                 using var phaseEnded = new CancellationTokenSource();
@@ -101,7 +102,7 @@ internal static partial class RecoverCommand
     }
 
     /// <summary>Phases 2 to 5 as they would run; verify's outcome is replaced by the real one.</summary>
-    private static IEnumerable<PhaseOutcome> Plan(CliContext context, RecoverAssessment assessment)
+    private static IEnumerable<PhaseOutcome> Plan(CliContext context, RecoverAssessment assessment, string? restoreCandidate)
     {
         // Without a conductor there is nothing to restart through, nor an AutoRecovery switch to throw: a person does both.
         var conductor = ConductorRecord.ReadRunning(context.Home) is not null;
@@ -110,12 +111,11 @@ internal static partial class RecoverCommand
             : conductor
                 ? new PhaseOutcome(RunbookPhase.All[1], PhaseStatus.Planned, Text.Format(Strings.RecoverRestartPlan, string.Join(", ", Supervised(assessment))), TimeSpan.Zero)
                 : new PhaseOutcome(RunbookPhase.All[1], PhaseStatus.Manual, Text.Format(Strings.RecoverRestartManual, string.Join(", ", assessment.Down)), TimeSpan.Zero);
-        var newest = NewestBackup(context);
         yield return !assessment.RestoreCalledFor
             ? new PhaseOutcome(RunbookPhase.All[2], PhaseStatus.Skipped, Strings.RecoverNoRestoreNeeded, TimeSpan.Zero)
-            : newest is null
+            : restoreCandidate is null
                 ? new PhaseOutcome(RunbookPhase.All[2], PhaseStatus.Manual, Strings.RecoverNoBackup, TimeSpan.Zero)
-                : new PhaseOutcome(RunbookPhase.All[2], PhaseStatus.Planned, Text.Format(Strings.RecoverRestorePlan, Path.GetFileName(newest),
+                : new PhaseOutcome(RunbookPhase.All[2], PhaseStatus.Planned, Text.Format(Strings.RecoverRestorePlan, Path.GetFileName(restoreCandidate),
                     context.Bind<DatabaseOptions>(DatabaseOptions.Section).Name), TimeSpan.Zero);
         yield return new PhaseOutcome(RunbookPhase.All[3], PhaseStatus.Planned, Strings.RecoverVerifyPlan, TimeSpan.Zero);
         yield return new PhaseOutcome(RunbookPhase.All[4], conductor ? PhaseStatus.Planned : PhaseStatus.Manual,

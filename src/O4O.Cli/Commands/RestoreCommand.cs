@@ -36,9 +36,33 @@ internal static class RestoreCommand
             var restore = environment.Restore();
             return parsed.GetValue(_undo)
                 ? await UndoAsync(restore, yes, cancellationToken)
-                : await RestoreAsync(restore, ArchiveLocator.Find(environment.Directory, parsed.GetValue(_name)!), parsed.GetValue(_databaseOnly), yes, cancellationToken);
+                : await RestoreAsync(restore, await FindAsync(environment, parsed.GetValue(_name)!, cancellationToken), parsed.GetValue(_databaseOnly), yes, cancellationToken);
         }));
         return command;
+    }
+
+    /// <summary>The archive <paramref name="name"/> names; for <c>latest</c>, the best candidate, saying which newer ones it passes over.</summary>
+    private static async Task<string> FindAsync(BackupEnvironment environment, string name, CancellationToken cancellationToken)
+    {
+        if (name != "latest")
+        {
+            return ArchiveLocator.Find(environment.Directory, name);
+        }
+
+        var latest = await LatestAsync(environment, BackupConsole.Note, cancellationToken);
+        return latest.Candidates[0];
+    }
+
+    /// <summary>What <c>latest</c> may restore, best first; each archive passed over is reported through <paramref name="note"/>.</summary>
+    internal static async Task<LatestArchive> LatestAsync(BackupEnvironment environment, Action<string> note, CancellationToken cancellationToken)
+    {
+        var latest = await LatestArchive.FindAsync(environment.Directory, environment.Catalogue(), cancellationToken);
+        foreach (var skipped in latest.Skipped)
+        {
+            note(BackupConsole.Format(Strings.RestoreSkipped, skipped.Name, skipped.Reason));
+        }
+
+        return latest;
     }
 
     /// <summary>True when the operator can be asked: standard input is a terminal.</summary>
@@ -76,6 +100,12 @@ internal static class RestoreCommand
         }
 
         Console.Out.WriteLine(outcome.Plan.DisplacedDatabase);
+        if (outcome.FilesFailure is { } failure)
+        {
+            BackupConsole.Fail(BackupConsole.Format(Strings.RestoreFilesFailed, outcome.Plan.LiveDatabase, outcome.Plan.DisplacedDatabase, failure));
+            return ExitCodes.Failure;
+        }
+
         BackupConsole.Note(BackupConsole.Format(Strings.RestoreDone, outcome.Plan.Archive, outcome.Plan.LiveDatabase, outcome.Plan.DisplacedDatabase, outcome.FilesRestored));
         return ExitCodes.Success;
     }

@@ -1579,6 +1579,15 @@ namespace O4O.Cli.Resources {
         }
         
         /// <summary>
+        ///   Looks up a localized string similar to The restore of {0} failed: {1}; trying the next good backup, {2}..
+        /// </summary>
+        internal static string RecoverRestoreFallback {
+            get {
+                return ResourceManager.GetString("RecoverRestoreFallback", resourceCulture);
+            }
+        }
+        
+        /// <summary>
         ///   Looks up a localized string similar to needs confirmation: stdin is not a terminal, so nothing was changed (run o4o recover --yes to restore the newest backup).
         /// </summary>
         internal static string RecoverRestoreNeedsYes {
@@ -1696,6 +1705,15 @@ namespace O4O.Cli.Resources {
         }
         
         /// <summary>
+        ///   Looks up a localized string similar to The database is restored ({0} is live; the replaced one is kept as {1}), but putting the platform files back failed: {2}.
+        /// </summary>
+        internal static string RestoreFilesFailed {
+            get {
+                return ResourceManager.GetString("RestoreFilesFailed", resourceCulture);
+            }
+        }
+        
+        /// <summary>
         ///   Looks up a localized string similar to Restoring {0}.
         /// </summary>
         internal static string RestoreLoading {
@@ -1710,6 +1728,15 @@ namespace O4O.Cli.Resources {
         internal static string RestoreNeedsYes {
             get {
                 return ResourceManager.GetString("RestoreNeedsYes", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Skipping {0}: {1}.
+        /// </summary>
+        internal static string RestoreSkipped {
+            get {
+                return ResourceManager.GetString("RestoreSkipped", resourceCulture);
             }
         }
         

@@ -12,7 +12,8 @@ public sealed record PruneDecision(string Name, bool Keep, IReadOnlyList<string>
 
 /// <summary>
 /// <c>o4o backup prune</c>: keeps the newest archive of each of the last N days, weeks and months (from
-/// <see cref="BackupOptions"/>) and always the newest verified one; deletes the rest unless it is a dry run.
+/// <see cref="BackupOptions"/>), never counting one that failed verification, and always the newest verified one;
+/// deletes the rest unless it is a dry run.
 /// </summary>
 /// <param name="backupDirectory">Where archives live.</param>
 /// <param name="options">The retention counts.</param>
@@ -53,7 +54,9 @@ public sealed class BackupPruner(string backupDirectory, BackupOptions options, 
 
     private static void KeepNewestPer(List<CatalogueEntry> newestFirst, Dictionary<string, List<string>> reasons, int count, string reason, Func<DateTimeOffset, string> period)
     {
-        foreach (var newestOfPeriod in newestFirst.GroupBy(entry => period(entry.Manifest.CreatedAt.ToUniversalTime())).Take(count).Select(group => group.First()))
+        // An archive that failed verification restores nothing: it never stands in for a period's copy.
+        var usable = newestFirst.Where(entry => entry.Verified != false);
+        foreach (var newestOfPeriod in usable.GroupBy(entry => period(entry.Manifest.CreatedAt.ToUniversalTime())).Take(count).Select(group => group.First()))
         {
             reasons[newestOfPeriod.Name].Add(reason);
         }

@@ -19,7 +19,8 @@ public sealed record RestorePlan(string Archive, BackupManifest Manifest, string
 /// <param name="Plan">What was (or would have been) done.</param>
 /// <param name="Swapped">True when the restored database is now live; false when the operator declined.</param>
 /// <param name="FilesRestored">How many platform files were put back.</param>
-public sealed record RestoreOutcome(RestorePlan Plan, bool Swapped, int FilesRestored);
+/// <param name="FilesFailure">Why putting the platform files back failed after the swap; null when it did not.</param>
+public sealed record RestoreOutcome(RestorePlan Plan, bool Swapped, int FilesRestored, string? FilesFailure = null);
 
 /// <summary>
 /// <c>o4o restore</c>: load into <c>&lt;db&gt;_restore</c>, verify against the manifest, swap by rename keeping the old
@@ -61,6 +62,7 @@ public sealed class DatabaseRestore(O4OHome home, ResolvedDatabaseServer server,
         }
 
         _journal.Write(entry);
+        var swapped = false;
         var outcome = "failed";
         try
         {
@@ -70,6 +72,12 @@ public sealed class DatabaseRestore(O4OHome home, ResolvedDatabaseServer server,
             try
             {
                 manifest = await ArchiveLoad.LoadAndVerifyAsync(server, archive, Incoming, created, progress, cancellationToken);
+            }
+            catch (BackupCorruptException damaged)
+            {
+                // Known bad from now on: `restore latest` and `recover` pass it over.
+                catalogue.RecordVerification(Path.GetFileName(archive), time.GetUtcNow(), passed: false, damaged.Message);
+                throw;
             }
             finally
             {
@@ -91,18 +99,40 @@ public sealed class DatabaseRestore(O4OHome home, ResolvedDatabaseServer server,
 
             var liveExists = await RestoreDatabases.ExistsAsync(admin, Live, cancellationToken);
             await DatabaseSwap.SwapAsync(admin, _journal, entry, liveExists, cancellationToken);
-            var files = databaseOnly ? 0 : await PlatformFilesRestore.RestoreAsync(home, archive, started, cancellationToken);
-            outcome = "swapped";
-            return new RestoreOutcome(plan, true, files);
+            // The swap is the commit point: from here the restore has happened, whatever a later step does.
+            (swapped, outcome) = (true, "swapped");
+            _journal.Clear();
+            catalogue.RecordRestore(plan.Archive, started, time.GetUtcNow(), outcome, entry.DisplacedDatabase);
+            return databaseOnly ? new RestoreOutcome(plan, true, 0) : await RestoreFilesAsync(plan, archive, started, cancellationToken);
         }
         finally
         {
-            if (outcome == "swapped" || await TryDropAsync(admin))
+            if (!swapped)
             {
-                _journal.Clear();
-            }
+                if (await TryDropAsync(admin))
+                {
+                    _journal.Clear();
+                }
 
-            catalogue.RecordRestore(Path.GetFileName(archive), started, time.GetUtcNow(), outcome, outcome == "swapped" ? entry.DisplacedDatabase : null);
+                catalogue.RecordRestore(Path.GetFileName(archive), started, time.GetUtcNow(), outcome, null);
+            }
+        }
+    }
+
+    /// <summary>The step after the commit point: its failure is its own, recorded as such; the database stays restored.</summary>
+    private async Task<RestoreOutcome> RestoreFilesAsync(RestorePlan plan, string archive, DateTimeOffset started, CancellationToken cancellationToken)
+    {
+        var filesStarted = time.GetUtcNow();
+        try
+        {
+            var files = await PlatformFilesRestore.RestoreAsync(home, archive, started, cancellationToken);
+            catalogue.RecordRestore(plan.Archive, filesStarted, time.GetUtcNow(), "files restored", files.ToString(CultureInfo.InvariantCulture));
+            return new RestoreOutcome(plan, true, files);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or BackupCorruptException)
+        {
+            catalogue.RecordRestore(plan.Archive, filesStarted, time.GetUtcNow(), "files failed", exception.Message);
+            return new RestoreOutcome(plan, true, 0, exception.Message);
         }
     }
 

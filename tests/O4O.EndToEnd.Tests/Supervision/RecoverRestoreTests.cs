@@ -136,6 +136,38 @@ public sealed class RecoverRestoreTests
     }
 
     [Fact]
+    public async Task Recover_falls_back_to_the_next_good_backup_when_the_newest_is_damaged_and_restore_latest_then_skips_it()
+    {
+        await using var up = await StartWithBackupAsync();
+        await using var database = up.Database();
+        var products = await ScalarAsync(database, "SELECT count(*) FROM products");
+        await Task.Delay(TimeSpan.FromSeconds(1.1)); // archive names carry the second
+        var second = await up.CliAsync("backup", "create");
+        Assert.True(second.ExitCode == 0, second.StandardError);
+        var newest = Directory.GetFiles(Path.Combine(up.Home.Root, "backups"), "*.tar.gz").Max(StringComparer.Ordinal)!;
+        await using (var file = File.OpenWrite(newest))
+        {
+            file.Position = file.Length / 2;
+            await file.WriteAsync(new byte[4096]);
+        }
+
+        await DropProductsAsync(database);
+
+        var recover = await up.CliAsync("recover", "--yes");
+
+        Assert.True(recover.ExitCode == 0, recover.StandardOutput + recover.StandardError);
+        Assert.Contains($"The restore of {Path.GetFileName(newest)} failed:", recover.StandardError, StringComparison.Ordinal);
+        Assert.Contains("trying the next good backup", recover.StandardError, StringComparison.Ordinal);
+        Assert.Matches(@"3\. restore +DONE", recover.StandardOutput);
+        Assert.Equal(products, await ScalarAsync(database, "SELECT count(*) FROM products"));
+
+        var restore = await up.CliAsync("restore", "latest", "--db-only", "--yes");
+
+        Assert.True(restore.ExitCode == 0, restore.StandardError);
+        Assert.Contains($"Skipping {Path.GetFileName(newest)}: failed verification:", restore.StandardError, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Recover_with_yes_on_a_healthy_system_says_nothing_is_wrong_and_restores_nothing()
     {
         await using var up = await StartWithBackupAsync();

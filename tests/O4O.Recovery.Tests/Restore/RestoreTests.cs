@@ -228,6 +228,41 @@ public sealed class RestoreTests(ManagedPostgresFixture postgres)
         Assert.Equal("""{"v":2}""", await File.ReadAllTextAsync(kept));
     }
 
+    [Fact]
+    public async Task A_failure_restoring_the_platform_files_after_the_swap_is_that_steps_and_the_restore_is_recorded_as_done()
+    {
+        using var bed = await BackupTestBed.CreateAsync(postgres, seed: false);
+        await File.WriteAllTextAsync(bed.Home.ConfigurationFile, """{"v":1}""");
+        var backup = await bed.BackupAsync();
+        File.Delete(bed.Home.ConfigurationFile);
+        // A directory where the file goes: putting the file back fails after the databases were swapped.
+        Directory.CreateDirectory(bed.Home.ConfigurationFile);
+
+        var outcome = await bed.Restore().RestoreAsync(backup.ArchivePath, databaseOnly: false, _ => true, null, CancellationToken.None);
+
+        Assert.True(outcome.Swapped);
+        Assert.NotNull(outcome.FilesFailure);
+        Assert.Equal(1L, await CountDatabasesAsync(bed, outcome.Plan.DisplacedDatabase));
+        Assert.Equal(
+            [("swapped", outcome.Plan.DisplacedDatabase), ("files failed", outcome.FilesFailure)],
+            await RestoreRecordsAsync(bed));
+    }
+
+    private static async Task<List<(string Outcome, string? Detail)>> RestoreRecordsAsync(BackupTestBed bed)
+    {
+        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={bed.Home.StateDatabase};Pooling=false");
+        await connection.OpenAsync();
+        await using var command = new Microsoft.Data.Sqlite.SqliteCommand("SELECT outcome, detail FROM backup_restores ORDER BY rowid", connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        var records = new List<(string, string?)>();
+        while (await reader.ReadAsync())
+        {
+            records.Add((reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1)));
+        }
+
+        return records;
+    }
+
     private static async Task<long> CountDatabasesAsync(BackupTestBed bed, string name)
     {
         await using var connection = new NpgsqlConnection(bed.ConnectionString("postgres"));
