@@ -26,6 +26,8 @@ internal static class StatusAssessment
         var supervised = conductor is null ? null : await ConductorQuery.StatusAsync(context.Home, cancellationToken);
         // The conductor's own settings: this shell may lack the O4O__* variables it was started with.
         var nginx = supervised?.Configuration?.Nginx ?? context.Bind<NginxOptions>(NginxOptions.Section);
+        // First: it may put right a restore killed mid-swap, which the probes would otherwise report as it was.
+        var restores = await StatusRestores.AssessAsync(context, conductor?.Database.Port, cancellationToken);
         var probes = await Task.WhenAll([
             MeasureWarmAsync(() => ComponentProbes.DatabaseAsync(database, _probeTimeout, cancellationToken)),
             MeasureWarmAsync(() => ComponentProbes.PlatformAsync(client, baseAddress, _probeTimeout, cancellationToken)),
@@ -35,7 +37,7 @@ internal static class StatusAssessment
         ]);
         var damage = await OpenDamageAsync(context.Home, cancellationToken) ?? MissingSchema(probes);
         var backups = await BackupsAsync(context, cancellationToken);
-        return StatusReport.From(conductor, supervised, probes, damage, backups);
+        return StatusReport.From(conductor, supervised, probes, damage, backups, restores);
     }
 
     // This process's first connection pays for loading and compiling the client code (hundreds of milliseconds for

@@ -12,13 +12,13 @@ namespace O4O.Cli.Commands;
 /// { "healthy": bool,
 ///   "conductor": { "running": bool, "pid": int|null, "startedAt": "ISO 8601"|null, "autoRecovery": bool|null,
 ///                  "autoRecoveryChangedBy": string|null, "paused": { component: reason }|null },
-///   "components": [ { "name": "database"|"platform"|"admin"|"site"|"nginx"|"backups", "state": "healthy"|"degraded"|"down",
+///   "components": [ { "name": "database"|"platform"|"admin"|"site"|"nginx"|"backups"|"restores", "state": "healthy"|"degraded"|"down",
 ///                     "address": string, "pid": int|null, "responseTimeMs": number|null, "error": string|null,
 ///                     "supervision": "running"|"restarting"|"down"|"gaveUp"|...|null, "since": "ISO 8601"|null,
 ///                     "restarts": int|null, "lastError": string|null, "failureType": "serverDown"|"databaseDamage"|"networkFailure"|...|null,
 ///                     "detail": string|null } ] }
 /// </code>
-/// "healthy" (and exit code 0) covers the serving components; backups are reported, not counted.
+/// "healthy" (and exit code 0) covers the serving components; backups and restores (what restores left) are reported, not counted.
 /// </summary>
 internal sealed record StatusReport(bool Healthy, ConductorStatus Conductor, IReadOnlyList<ComponentStatus> Components)
 {
@@ -29,14 +29,14 @@ internal sealed record StatusReport(bool Healthy, ConductorStatus Conductor, IRe
     };
 
     public static StatusReport From(ConductorRecord? conductor, ControlStatus? supervised, IReadOnlyList<ComponentHealth> health,
-        RecoveryEvent? damage, ComponentStatus backups)
+        RecoveryEvent? damage, ComponentStatus backups, ComponentStatus? restores = null)
     {
         var serving = health.Select(component => Merge(component, conductor, supervised, damage)).ToList();
         return new StatusReport(
             serving.All(component => component.State == HealthState.Healthy),
             new ConductorStatus(conductor is not null, conductor?.ConductorPid, conductor?.StartedAt, supervised?.AutoRecovery.Enabled,
                 supervised?.AutoRecovery.ChangedBy, supervised?.Paused),
-            [.. serving, backups]);
+            [.. serving, backups, .. restores is null ? Array.Empty<ComponentStatus>() : [restores]]);
     }
 
     private static ComponentStatus Merge(ComponentHealth component, ConductorRecord? conductor, ControlStatus? supervised, RecoveryEvent? damage)
@@ -52,7 +52,9 @@ internal sealed record StatusReport(bool Healthy, ConductorStatus Conductor, IRe
             Recovery.Supervision.Conductor.PlatformComponent => conductor?.Platform.Pid,
             _ => null,
         };
-        FailureType? failure = component.State == HealthState.Healthy ? null
+        // A server that answered but does not serve (refuses connections, in recovery, read-only) is named by its error, not
+        // taken for a dead server or the network.
+        FailureType? failure = component.State == HealthState.Healthy || component.ServerAnswered ? null
             : snapshot?.FailureType ?? (pid is { } alive && Recovery.Processes.UnixProcess.IsAlive(alive) ? FailureType.NetworkFailure : FailureType.ServerDown);
         // A damaged database answers SELECT 1; what shows it is the damage on record, and the platform's pages failing
         // with a server error because of it (an answer, so neither a dead server nor the network).

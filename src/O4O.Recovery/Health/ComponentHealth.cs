@@ -19,4 +19,8 @@ public enum HealthState
 /// <param name="Address">Where it was probed.</param>
 /// <param name="ResponseTime">How long the probe took; null when it did not answer.</param>
 /// <param name="Error">Why it is not healthy, in one line; null when healthy.</param>
-public sealed record ComponentHealth(string Name, HealthState State, string Address, TimeSpan? ResponseTime, string? Error);
+public sealed record ComponentHealth(string Name, HealthState State, string Address, TimeSpan? ResponseTime, string? Error)
+{
+    /// <inheritdoc cref="ProbeResult.ServerAnswered"/>
+    public bool ServerAnswered { get; init; }
+}

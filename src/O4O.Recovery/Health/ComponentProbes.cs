@@ -5,12 +5,15 @@ namespace O4O.Recovery.Health;
 /// <summary>Probes each component the way its users reach it; used by <c>o4o status</c> and the supervisor.</summary>
 public static class ComponentProbes
 {
-    /// <summary>The database: a fresh connection and <c>SELECT 1</c>.</summary>
+    /// <summary>The database: a fresh connection and the probe's query (<see cref="DatabaseProbe"/>).</summary>
     public static async Task<ComponentHealth> DatabaseAsync(DatabaseTarget target, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
         var result = await DatabaseProbe.ProbeAsync(target.ToConnectionString(), timeout, cancellationToken);
         return new ComponentHealth(Conductor.DatabaseComponent, result.Healthy ? HealthState.Healthy : HealthState.Down,
-            target.Address, result.Healthy ? result.Elapsed : null, result.Error);
+            target.Address, result.Healthy ? result.Elapsed : null, result.Error)
+        {
+            ServerAnswered = result.ServerAnswered,
+        };
     }
 
     /// <summary>

@@ -3,10 +3,13 @@ using Npgsql;
 
 namespace O4O.Recovery.Health;
 
-/// <summary>Probes a PostgreSQL server the way a client uses it: a fresh connection and <c>SELECT 1</c>.</summary>
+/// <summary>
+/// Probes a PostgreSQL server the way a client uses it: a fresh connection and one query, which also asks whether the
+/// database can take writes (<see cref="DatabaseCondition"/>).
+/// </summary>
 public static class DatabaseProbe
 {
-    /// <summary>Connects to <paramref name="connectionString"/> and runs <c>SELECT 1</c> within <paramref name="timeout"/>.</summary>
+    /// <summary>Connects to <paramref name="connectionString"/> and runs the probe's query within <paramref name="timeout"/>.</summary>
     public static async Task<ProbeResult> ProbeAsync(string connectionString, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
         // Unpooled: a pooled connection would hide a server that died since the last probe.
@@ -23,13 +26,20 @@ public static class DatabaseProbe
         {
             await using var connection = new NpgsqlConnection(builder.ConnectionString);
             await connection.OpenAsync(deadline.Token);
-            await using var command = new NpgsqlCommand("SELECT 1", connection);
-            await command.ExecuteScalarAsync(deadline.Token);
-            return new ProbeResult(true, clock.Elapsed, null);
+            await using var command = new NpgsqlCommand(DatabaseCondition.Query, connection);
+            await using var reader = await command.ExecuteReaderAsync(deadline.Token);
+            await reader.ReadAsync(deadline.Token);
+            return DatabaseCondition.CannotWrite(reader.GetBoolean(0), reader.GetBoolean(1), builder.Database!) is { } cannotWrite
+                ? new ProbeResult(false, clock.Elapsed, cannotWrite) { ServerAnswered = true }
+                : new ProbeResult(true, clock.Elapsed, null);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             return new ProbeResult(false, clock.Elapsed, $"no answer within {timeout.TotalSeconds:0.#} s");
+        }
+        catch (NpgsqlException exception) when (DatabaseCondition.Refused(exception, builder.Database!) is { } refused)
+        {
+            return new ProbeResult(false, clock.Elapsed, refused) { ServerAnswered = true };
         }
         catch (Exception exception) when (exception is NpgsqlException or System.Net.Sockets.SocketException or TimeoutException)
         {

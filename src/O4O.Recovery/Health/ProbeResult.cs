@@ -6,6 +6,9 @@ namespace O4O.Recovery.Health;
 /// <param name="Error">Why it failed, in one line; null when healthy.</param>
 public sealed record ProbeResult(bool Healthy, TimeSpan Elapsed, string? Error)
 {
+    /// <summary>True when the server answered though the probe failed: restarting it would not help (see <see cref="DatabaseCondition"/>).</summary>
+    public bool ServerAnswered { get; init; }
+
     /// <summary>A failed probe with the first line of <paramref name="error"/>'s message as the reason.</summary>
     public static ProbeResult Failed(TimeSpan elapsed, Exception error)
     {

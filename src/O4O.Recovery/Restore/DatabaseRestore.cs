@@ -33,7 +33,7 @@ public sealed record RestoreOutcome(RestorePlan Plan, bool Swapped, int FilesRes
 /// <param name="time">The clock.</param>
 public sealed class DatabaseRestore(O4OHome home, ResolvedDatabaseServer server, BackupCatalogue catalogue, TimeProvider time)
 {
-    private readonly RestoreJournal _journal = new(Path.Combine(home.Run, "restore.json"));
+    private readonly RestoreJournal _journal = InterruptedRestore.Journal(home);
 
     private string Live => server.DatabaseName;
 
@@ -159,29 +159,16 @@ public sealed class DatabaseRestore(O4OHome home, ResolvedDatabaseServer server,
         return (broken, keptAs);
     }
 
-    private ExclusiveLock Lock()
-    {
-        PrivateFiles.CreateDirectory(home.Run);
-        return ExclusiveLock.Acquire(Path.Combine(home.Run, "restore.lock"), "Another restore is already running; wait for it to finish.");
-    }
+    private ExclusiveLock Lock() => InterruptedRestore.Lock(home);
 
-    /// <summary>Puts right what a killed run left: a paused live database and its own half-loaded copy.</summary>
+    /// <summary>Puts right what a killed run left (see <see cref="InterruptedRestore"/>), and a marked copy with no journal.</summary>
     private async Task RecoverInterruptedAsync(NpgsqlConnection admin, CancellationToken cancellationToken)
     {
-        var interrupted = _journal.Read();
-        if (interrupted is { ConnectionsPaused: true })
-        {
-            await DatabaseSwap.ResumeConnectionsAsync(admin, interrupted.LiveDatabase, cancellationToken);
-            await DatabaseSwap.ResumeConnectionsAsync(admin, interrupted.DisplacedDatabase!, cancellationToken);
-        }
-
-        var leftoverIsOurs = interrupted?.RestoreDatabase == Incoming || await RestoreDatabases.IsOursAsync(admin, Incoming, cancellationToken);
-        if (leftoverIsOurs)
+        await InterruptedRestore.PutRightAsync(admin, _journal, cancellationToken);
+        if (await RestoreDatabases.IsOursAsync(admin, Incoming, cancellationToken))
         {
             await RestoreDatabases.DropAsync(admin, Incoming, cancellationToken);
         }
-
-        _journal.Clear();
     }
 
     /// <summary>Removes this run's copy; when the server is gone too, the journal stays and the next run removes it.</summary>

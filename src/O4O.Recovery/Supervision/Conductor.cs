@@ -1,10 +1,12 @@
 using System.Net;
 using System.Net.Sockets;
 using O4O.Recovery.AutoRecovery;
+using O4O.Recovery.Backups;
 using O4O.Recovery.Configuration;
 using O4O.Recovery.Control;
 using O4O.Recovery.Health;
 using O4O.Recovery.Incidents;
+using O4O.Recovery.Restore;
 using O4O.Recovery.State;
 
 namespace O4O.Recovery.Supervision;
@@ -67,7 +69,9 @@ public sealed partial class Conductor(O4OHome home, ConductorSettings settings, 
             TrustedProxy = settings.Nginx.Enabled ? NginxConfig.ProxyAddress : null,
         };
         await using var platform = new PlatformChild(launch, settings.Platform, settings.Supervision);
-        var database = new DatabaseChild(server, target, observer, settings.Supervision);
+        var database = new DatabaseChild(server, target, observer, settings.Supervision,
+            new InterruptedRestore(home, () => ResolvedDatabaseServer.Resolve(home, settings.Database), journal, "auto-recovery", time));
+        await database.RepairInterruptedRestoreAsync(stop);
         using var nginx = settings.Nginx.Enabled ? new NginxChild(home, settings.Nginx, settings.Platform.Port, settings.Supervision) : null;
         Supervisor Supervise(ISupervisedChild child) =>
             new(child, settings.Supervision, gate, journal, time, _ => WriteRecord(startedAt, database, platform, target));

@@ -182,7 +182,7 @@ public sealed class RecoverRestoreTests
     }
 
     /// <summary>A running system with one backup, and phase 4's smoke-test account and a small load test in <c>o4o.json</c>.</summary>
-    private static async Task<SupervisedUp> StartWithBackupAsync()
+    internal static async Task<SupervisedUp> StartWithBackupAsync()
     {
         var up = await SupervisedUp.StartAsync();
         try

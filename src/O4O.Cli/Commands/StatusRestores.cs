@@ -1,0 +1,50 @@
+using Npgsql;
+using O4O.Recovery.Backups;
+using O4O.Recovery.Configuration;
+using O4O.Recovery.Health;
+using O4O.Recovery.Restore;
+using O4O.Recovery.State;
+
+namespace O4O.Cli.Commands;
+
+/// <summary>
+/// The <c>restores</c> row of <c>o4o status</c>: puts right a restore killed mid-way (its journal says what it left), then
+/// reports what restores left on the server: a leftover <c>&lt;db&gt;_restore</c> copy, a journal of a restore still
+/// running, and how many replaced databases are kept and their size. No row when there is nothing to say.
+/// </summary>
+internal static class StatusRestores
+{
+    public static async Task<ComponentStatus?> AssessAsync(CliContext context, int? conductorPort, CancellationToken cancellationToken)
+    {
+        var options = context.Bind<DatabaseOptions>(DatabaseOptions.Section);
+        options.Port = conductorPort ?? options.Port;
+        try
+        {
+            var server = ResolvedDatabaseServer.Resolve(context.Home, options);
+            var repair = await new InterruptedRestore(context.Home, () => server, new EventLog(context.Home.StateDatabase),
+                $"{IncidentCommand.CurrentUser()} (o4o status)", TimeProvider.System).RepairAsync(cancellationToken);
+            await using var admin = await RestoreDatabases.OpenAdminAsync(server, cancellationToken);
+            var kept = await KeptDatabases.ListAsync(admin, server.DatabaseName, cancellationToken);
+            var copy = await KeptDatabases.CopyAsync(admin, server.DatabaseName, cancellationToken);
+            var problem = InterruptedRestore.JournalPresent(context.Home) ? "a restore is running (its journal is run/restore.json)"
+                : copy is not null ? $"leftover {copy.Name} ({BackupFormat.Size(copy.Size)}) of a restore that did not finish: the next o4o restore removes it"
+                : null;
+            string[] details = [
+                .. repair is null ? Array.Empty<string>() : [$"put right just now: {repair.Seen}; {repair.Done}"],
+                .. kept.Count == 0 ? Array.Empty<string>()
+                    : [$"{kept.Count} replaced database(s) kept ({server.DatabaseName}_broken_*, _undone_*), {BackupFormat.Size(kept.Sum(database => database.Size))} in all: o4o restore --cleanup"],
+            ];
+            return problem is null && details.Length == 0
+                ? null
+                : new ComponentStatus("restores", problem is null ? HealthState.Healthy : HealthState.Degraded, server.DatabaseName, null, null, problem)
+                {
+                    Detail = details.Length == 0 ? null : string.Join("; ", details),
+                };
+        }
+        catch (Exception exception) when (exception is DatabaseUnavailableException or NpgsqlException or LockHeldException)
+        {
+            // The database row says why the server cannot be asked.
+            return null;
+        }
+    }
+}
