@@ -2,7 +2,6 @@ using System.Globalization;
 using Npgsql;
 using O4O.Recovery.Backups;
 using O4O.Recovery.Configuration;
-using O4O.Recovery.IO;
 using O4O.Recovery.Postgres;
 using O4O.Recovery.State;
 
