@@ -60,11 +60,13 @@ internal static class AuditCommand
     /// <summary>
     /// The first start of a home is its deploy: the checksums of what it launches are recorded then, unless they
     /// already were, so that the audit compares against what was deployed rather than listing the whole fresh build.
+    /// Only a published platform's directory is recorded, one that holds the assembly's <c>.deps.json</c>: an
+    /// assembly configured elsewhere (a file in /tmp) would have the conductor hash that whole tree before it starts.
     /// </summary>
     public static void RecordFirstDeploy(O4OHome home, string assembly)
     {
         var checksums = PlatformChecksums.FileIn(home);
-        if (File.Exists(assembly) && !File.Exists(checksums))
+        if (File.Exists(Path.ChangeExtension(assembly, ".deps.json")) && !File.Exists(checksums))
         {
             PlatformChecksums.Record(Path.GetDirectoryName(assembly)!, checksums, home.ConfigurationFile);
         }
