@@ -7,7 +7,7 @@ using Spectre.Console;
 namespace O4O.Cli.Commands;
 
 /// <summary>
-/// <c>o4o restore [NAME | latest] [--db-only] [--yes]</c> and <c>o4o restore --undo</c>.
+/// <c>o4o restore [NAME | latest] [--db-only] [--yes]</c>, <c>o4o restore --undo</c> and <c>o4o restore --cleanup</c> (<see cref="RestoreCleanup"/>).
 /// Prints the name the replaced database is kept under on stdout.
 /// </summary>
 internal static class RestoreCommand
@@ -24,9 +24,18 @@ internal static class RestoreCommand
         command.Options.Add(_databaseOnly);
         command.Options.Add(_yes);
         command.Options.Add(_undo);
+        command.Options.Add(RestoreCleanup.Cleanup);
+        command.Options.Add(RestoreCleanup.OlderThan);
+        command.Options.Add(RestoreCleanup.DryRun);
+        command.Validators.Add(result => RestoreCleanup.Validate(result, _undo, _databaseOnly));
         command.SetAction((ParseResult parsed, CancellationToken cancellationToken) => BackupConsole.RunAsync(async () =>
         {
             var yes = parsed.GetValue(_yes);
+            if (parsed.GetValue(RestoreCleanup.Cleanup))
+            {
+                return await RestoreCleanup.RunAsync(BackupEnvironment.Load(), parsed.GetValue(RestoreCleanup.OlderThan), parsed.GetValue(RestoreCleanup.DryRun), yes, cancellationToken);
+            }
+
             if (!yes && !CanAsk)
             {
                 throw new RestoreRefusedException(Strings.RestoreNeedsYes);

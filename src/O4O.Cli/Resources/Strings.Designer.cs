@@ -382,6 +382,96 @@ namespace O4O.Cli.Resources {
         }
         
         /// <summary>
+        ///   Looks up a localized string similar to --older-than {0} is not a duration: use 7d, 12h, 30m or a TimeSpan such as 1.12:00:00..
+        /// </summary>
+        internal static string CleanupBadOlderThan {
+            get {
+                return ResourceManager.GetString("CleanupBadOlderThan", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to {0}: kept {1} ago, {2}.
+        /// </summary>
+        internal static string CleanupCandidate {
+            get {
+                return ResourceManager.GetString("CleanupCandidate", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to {0}: kept at an unknown time, {1}.
+        /// </summary>
+        internal static string CleanupCandidateUndated {
+            get {
+                return ResourceManager.GetString("CleanupCandidateUndated", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Drop these {0} database(s)? They cannot be brought back..
+        /// </summary>
+        internal static string CleanupConfirm {
+            get {
+                return ResourceManager.GetString("CleanupConfirm", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Dropped {0}..
+        /// </summary>
+        internal static string CleanupDropped {
+            get {
+                return ResourceManager.GetString("CleanupDropped", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Dry run: nothing was dropped..
+        /// </summary>
+        internal static string CleanupDryRun {
+            get {
+                return ResourceManager.GetString("CleanupDryRun", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Refusing to drop databases without confirmation: stdin is not a terminal. Nothing was dropped; pass --yes..
+        /// </summary>
+        internal static string CleanupNeedsYes {
+            get {
+                return ResourceManager.GetString("CleanupNeedsYes", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to No kept databases to drop..
+        /// </summary>
+        internal static string CleanupNothing {
+            get {
+                return ResourceManager.GetString("CleanupNothing", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to --older-than and --dry-run go only with --cleanup, and --cleanup does not go with --undo or --db-only..
+        /// </summary>
+        internal static string CleanupOptionsConflict {
+            get {
+                return ResourceManager.GetString("CleanupOptionsConflict", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to {0} database(s), {1} in all..
+        /// </summary>
+        internal static string CleanupTotal {
+            get {
+                return ResourceManager.GetString("CleanupTotal", resourceCulture);
+            }
+        }
+        
+        /// <summary>
         ///   Looks up a localized string similar to Age.
         /// </summary>
         internal static string ColumnAge {
@@ -1219,6 +1309,15 @@ namespace O4O.Cli.Resources {
         }
         
         /// <summary>
+        ///   Looks up a localized string similar to Drop the replaced databases restores kept (&lt;db&gt;_broken_*, &lt;db&gt;_undone_*), after listing them; asks first unless --yes..
+        /// </summary>
+        internal static string OptionCleanup {
+            get {
+                return ResourceManager.GetString("OptionCleanup", resourceCulture);
+            }
+        }
+        
+        /// <summary>
         ///   Looks up a localized string similar to Restore only the database, not the platform&apos;s files..
         /// </summary>
         internal static string OptionDatabaseOnly {
@@ -1269,6 +1368,15 @@ namespace O4O.Cli.Resources {
         internal static string OptionLang {
             get {
                 return ResourceManager.GetString("OptionLang", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to With --cleanup: only those kept longer than this (7d, 12h, 30m, or a TimeSpan such as 1.12:00:00)..
+        /// </summary>
+        internal static string OptionOlderThan {
+            get {
+                return ResourceManager.GetString("OptionOlderThan", resourceCulture);
             }
         }
         

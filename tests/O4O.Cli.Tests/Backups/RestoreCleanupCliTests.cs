@@ -1,0 +1,96 @@
+using System.Diagnostics;
+using System.Globalization;
+using Npgsql;
+using O4O.Recovery.Postgres;
+using O4O.Recovery.Processes;
+using O4O.Tests.Shared;
+
+namespace O4O.Cli.Tests.Backups;
+
+/// <summary><c>o4o restore --cleanup</c> run by a real <c>o4o</c> against a real server holding kept databases of different ages.</summary>
+public sealed class RestoreCleanupCliTests(ManagedPostgresFixture postgres) : IClassFixture<ManagedPostgresFixture>, IDisposable
+{
+    private readonly string _home = Directory.CreateTempSubdirectory("o4o-cli-cleanup-").FullName;
+
+    [Fact]
+    public async Task Cleanup_older_than_a_week_drops_only_the_old_kept_database_and_a_dry_run_drops_nothing()
+    {
+        var (live, old, recent) = await KeptDatabasesAsync();
+
+        var dryRun = await O4OAsync(live, "restore", "--cleanup", "--older-than", "7d", "--dry-run");
+        var withoutYes = await O4OAsync(live, "restore", "--cleanup", "--older-than", "7d");
+        Assert.Equal(ExitCodes.Success, dryRun.ExitCode);
+        Assert.Equal(old, dryRun.StandardOutput.Trim());
+        Assert.Contains($"{old}: kept ", dryRun.StandardError);
+        Assert.Contains("1 database(s), ", dryRun.StandardError);
+        Assert.Equal(ExitCodes.Failure, withoutYes.ExitCode);
+        Assert.EndsWith("Nothing was dropped; pass --yes.", withoutYes.StandardError.Trim());
+        Assert.Equal([live.Database!, old, recent], await DatabasesAsync(live));
+
+        var dropped = await O4OAsync(live, "restore", "--cleanup", "--older-than", "7d", "--yes");
+
+        Assert.True(dropped.ExitCode == ExitCodes.Success, dropped.StandardError);
+        Assert.Equal(old, dropped.StandardOutput.Trim());
+        Assert.Contains($"Dropped {old}.", dropped.StandardError);
+        Assert.Equal([live.Database!, recent], await DatabasesAsync(live));
+    }
+
+    [Theory]
+    [InlineData("7 days")]
+    [InlineData("-1d")]
+    [InlineData("-01:00:00")]
+    public async Task Cleanup_with_an_older_than_that_is_no_duration_exits_2_in_one_line(string olderThan)
+    {
+        var result = await O4OAsync(new NpgsqlConnectionStringBuilder(postgres.Cluster.ConnectionString("postgres")), "restore", "--cleanup", "--older-than", olderThan, "--yes");
+
+        Assert.Equal(ExitCodes.UsageError, result.ExitCode);
+        Assert.Contains($"--older-than {olderThan} is not a duration", Assert.Single(result.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries)));
+    }
+
+    /// <summary>A live database, one kept by a restore 30 days ago and one kept by an undo a minute ago, named as restores name them.</summary>
+    private async Task<(NpgsqlConnectionStringBuilder Live, string Old, string Recent)> KeptDatabasesAsync()
+    {
+        var live = new NpgsqlConnectionStringBuilder(await postgres.CreateDatabaseAsync("kept"));
+        var now = DateTime.UtcNow;
+        var old = $"{live.Database}_broken_{now.AddDays(-30).ToString("yyyyMMdd_HHmmss", CultureInfo.InvariantCulture)}";
+        var recent = $"{live.Database}_undone_{now.AddMinutes(-1).ToString("yyyyMMdd_HHmmss", CultureInfo.InvariantCulture)}";
+        await using var admin = new NpgsqlConnection(postgres.Cluster.ConnectionString("postgres"));
+        await admin.OpenAsync();
+        foreach (var name in new[] { old, recent })
+        {
+            await using var create = new NpgsqlCommand($"CREATE DATABASE {ManagedCluster.QuoteIdentifier(name)}", admin);
+            await create.ExecuteNonQueryAsync();
+        }
+
+        return (live, old, recent);
+    }
+
+    private async Task<List<string>> DatabasesAsync(NpgsqlConnectionStringBuilder live)
+    {
+        await using var admin = new NpgsqlConnection(postgres.Cluster.ConnectionString("postgres"));
+        await admin.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT datname FROM pg_database WHERE starts_with(datname, $1) ORDER BY datname", admin)
+        {
+            Parameters = { new NpgsqlParameter { Value = live.Database! } },
+        };
+        await using var reader = await command.ExecuteReaderAsync();
+        var names = new List<string>();
+        while (await reader.ReadAsync())
+        {
+            names.Add(reader.GetString(0));
+        }
+
+        return names;
+    }
+
+    public void Dispose() => Directory.Delete(_home, recursive: true);
+
+    private async Task<CommandResult> O4OAsync(NpgsqlConnectionStringBuilder database, params string[] arguments)
+    {
+        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "o4o.dll"), .. arguments]) { RedirectStandardInput = true };
+        start.Environment["O4O_HOME"] = _home;
+        start.Environment["O4O__Database__ConnectionString"] = database.ConnectionString;
+        start.Environment["O4O__Database__Name"] = database.Database;
+        return await CommandRunner.RunAsync(start);
+    }
+}
