@@ -90,7 +90,8 @@ internal static partial class RecoverCommand
             await context.Error.WriteLineAsync(Text.Format(Strings.RestoreLoading, Path.GetFileName(archive)));
             try
             {
-                return await RestoreCommand.LoadAndSwapAsync(restore, archive, databaseOnly: true, yes, progress: null, cancellationToken);
+                return await RestoreCommand.LoadAndSwapAsync(restore, IncidentCommand.Store(context), archive, databaseOnly: true, yes, progress: null,
+                    cancellationToken);
             }
             catch (Exception exception) when (exception is BackupCorruptException or RestoreFailedException && index + 1 < candidates.Count)
             {

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using O4O.Cli.Resources;
 using O4O.Recovery.Backups;
+using O4O.Recovery.Incidents;
 using O4O.Recovery.Restore;
 using Spectre.Console;
 
@@ -45,7 +46,7 @@ internal static class RestoreCommand
             var restore = environment.Restore();
             return parsed.GetValue(_undo)
                 ? await UndoAsync(restore, yes, cancellationToken)
-                : await RestoreAsync(restore, await FindAsync(environment, parsed.GetValue(_name)!, cancellationToken), parsed.GetValue(_databaseOnly), yes, cancellationToken);
+                : await RestoreAsync(restore, new IncidentStore(environment.Home.StateDatabase), await FindAsync(environment, parsed.GetValue(_name)!, cancellationToken), parsed.GetValue(_databaseOnly), yes, cancellationToken);
         }));
         return command;
     }
@@ -79,17 +80,35 @@ internal static class RestoreCommand
 
     /// <summary>
     /// The restore both <c>o4o restore</c> and phase 3 of <c>o4o recover</c> run: load and verify <paramref name="archive"/>,
-    /// then ask before the swap unless <paramref name="yes"/>.
+    /// say what the live database holds beyond it, then ask before the swap unless <paramref name="yes"/>. Without a question,
+    /// what is lost goes on the open incident's timeline too, so it is on record for whoever follows up.
     /// </summary>
-    internal static Task<RestoreOutcome> LoadAndSwapAsync(DatabaseRestore restore, string archive, bool databaseOnly, bool yes,
-        IProgress<long>? progress, CancellationToken cancellationToken) =>
-        restore.RestoreAsync(archive, databaseOnly, plan => yes || Confirm(BackupConsole.Format(Strings.RestoreConfirm,
-            plan.Archive, plan.Manifest.RowCounts.Values.Sum(), plan.LiveDatabase, plan.DisplacedDatabase)), progress, cancellationToken);
+    internal static async Task<RestoreOutcome> LoadAndSwapAsync(DatabaseRestore restore, IncidentStore incidents, string archive, bool databaseOnly, bool yes,
+        IProgress<long>? progress, CancellationToken cancellationToken)
+    {
+        if (!yes)
+        {
+            return await restore.RestoreAsync(archive, databaseOnly, plan =>
+            {
+                BackupConsole.Note(RestoreChanges.Describe(plan));
+                return Confirm(BackupConsole.Format(Strings.RestoreConfirm, plan.Archive, plan.Manifest.RowCounts.Values.Sum(), plan.LiveDatabase,
+                    plan.DisplacedDatabase));
+            }, progress, cancellationToken);
+        }
 
-    private static async Task<int> RestoreAsync(DatabaseRestore restore, string archive, bool databaseOnly, bool yes, CancellationToken cancellationToken)
+        // Said after the load: a progress bar may be on the terminal during it.
+        var outcome = await restore.RestoreAsync(archive, databaseOnly, _ => true, progress, cancellationToken);
+        var changes = RestoreChanges.Describe(outcome.Plan);
+        BackupConsole.Note(changes);
+        await RestoreChanges.NoteOnOpenIncidentAsync(incidents, changes, cancellationToken);
+
+        return outcome;
+    }
+
+    private static async Task<int> RestoreAsync(DatabaseRestore restore, IncidentStore incidents, string archive, bool databaseOnly, bool yes, CancellationToken cancellationToken)
     {
         var description = BackupConsole.Format(Strings.RestoreLoading, Path.GetFileName(archive));
-        Task<RestoreOutcome> Run(IProgress<long>? progress) => LoadAndSwapAsync(restore, archive, databaseOnly, yes, progress, cancellationToken);
+        Task<RestoreOutcome> Run(IProgress<long>? progress) => LoadAndSwapAsync(restore, incidents, archive, databaseOnly, yes, progress, cancellationToken);
 
         // A live progress bar and a prompt cannot share the terminal: the bar is shown only when no question follows.
         RestoreOutcome outcome;

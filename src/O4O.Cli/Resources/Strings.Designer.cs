@@ -1777,6 +1777,78 @@ namespace O4O.Cli.Resources {
         }
         
         /// <summary>
+        ///   Looks up a localized string similar to {0} {1}.
+        /// </summary>
+        internal static string RestoreChange {
+            get {
+                return ResourceManager.GetString("RestoreChange", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to {0} about {1}.
+        /// </summary>
+        internal static string RestoreChangeAbout {
+            get {
+                return ResourceManager.GetString("RestoreChangeAbout", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to {0} ({1} newer than the backup).
+        /// </summary>
+        internal static string RestoreChangeNewer {
+            get {
+                return ResourceManager.GetString("RestoreChangeNewer", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to These changes made after the backup will be gone from the live database (kept as {0}): {1}.
+        /// </summary>
+        internal static string RestoreChangesLost {
+            get {
+                return ResourceManager.GetString("RestoreChangesLost", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to The live database has nothing newer than the backup..
+        /// </summary>
+        internal static string RestoreChangesNone {
+            get {
+                return ResourceManager.GetString("RestoreChangesNone", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Could not put the comparison on the open incident: {0}.
+        /// </summary>
+        internal static string RestoreChangesNotNoted {
+            get {
+                return ResourceManager.GetString("RestoreChangesNotNoted", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to could not be counted: {0}.
+        /// </summary>
+        internal static string RestoreChangesUncounted {
+            get {
+                return ResourceManager.GetString("RestoreChangesUncounted", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to {0} could not be compared with the backup ({1}); what it holds beyond the backup is unknown..
+        /// </summary>
+        internal static string RestoreChangesUnreadable {
+            get {
+                return ResourceManager.GetString("RestoreChangesUnreadable", resourceCulture);
+            }
+        }
+        
+        /// <summary>
         ///   Looks up a localized string similar to {0} loaded and verified ({1} rows). Replace {2} with it now (the current one is kept as {3})?.
         /// </summary>
         internal static string RestoreConfirm {

@@ -51,6 +51,20 @@ public sealed partial class IncidentStore(string path)
         await AppendAsync(connection, id, entry, cancellationToken);
     }
 
+    /// <summary>Adds <paramref name="entry"/> to the newest open incident's timeline, if one is open.</summary>
+    /// <returns>The incident it went on; null when none is open.</returns>
+    public async Task<long?> AppendToNewestOpenAsync(TimelineEntry entry, CancellationToken cancellationToken)
+    {
+        await using var connection = await ConnectAsync(cancellationToken);
+        if (await NewestOpenAsync(connection, cancellationToken) is not { } id)
+        {
+            return null;
+        }
+
+        await AppendAsync(connection, id, entry, cancellationToken);
+        return id;
+    }
+
     /// <summary>Sets the fields people fill in; a null argument leaves that field as it is.</summary>
     /// <exception cref="IncidentNotFoundException">There is no such incident.</exception>
     public async Task EditAsync(long id, string? impact, string? rootCause, string? actions, CancellationToken cancellationToken)

@@ -12,7 +12,8 @@ namespace O4O.Recovery.Restore;
 /// <param name="Manifest">Its manifest.</param>
 /// <param name="LiveDatabase">The database that will be replaced.</param>
 /// <param name="DisplacedDatabase">The name the replaced database will be kept under.</param>
-public sealed record RestorePlan(string Archive, BackupManifest Manifest, string LiveDatabase, string DisplacedDatabase);
+/// <param name="Changes">What the live database holds beyond the archive: gone from the live database after the swap.</param>
+public sealed record RestorePlan(string Archive, BackupManifest Manifest, string LiveDatabase, string DisplacedDatabase, LiveComparison Changes);
 
 /// <summary>How a restore ended.</summary>
 /// <param name="Plan">What was (or would have been) done.</param>
@@ -89,7 +90,9 @@ public sealed class DatabaseRestore(O4OHome home, ResolvedDatabaseServer server,
                 await OwnerRole.HandOverAsync(admin, server.ConnectionString(Incoming), Incoming, cancellationToken);
             }
 
-            var plan = new RestorePlan(Path.GetFileName(archive), manifest, Live, entry.DisplacedDatabase!);
+            // Counted at the last moment, so what was written during the load is counted too.
+            var changes = await LiveComparison.CompareAsync(server, Live, manifest, cancellationToken);
+            var plan = new RestorePlan(Path.GetFileName(archive), manifest, Live, entry.DisplacedDatabase!, changes);
             if (!confirm(plan))
             {
                 outcome = "declined";

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Npgsql;
 using O4O.Recovery.Processes;
 using O4O.Tests.Shared;
@@ -66,13 +65,5 @@ public sealed class DamagedArchiveCliTests(ManagedPostgresFixture postgres) : IC
         File.Delete(_outside);
     }
 
-    private async Task<CommandResult> O4OAsync(string database, params string[] arguments)
-    {
-        var builder = new NpgsqlConnectionStringBuilder(database);
-        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "o4o.dll"), .. arguments]) { RedirectStandardInput = true };
-        start.Environment["O4O_HOME"] = _home;
-        start.Environment["O4O__Database__ConnectionString"] = builder.ConnectionString;
-        start.Environment["O4O__Database__Name"] = builder.Database;
-        return await CommandRunner.RunAsync(start);
-    }
+    private Task<CommandResult> O4OAsync(string database, params string[] arguments) => O4OProcess.RunAsync(_home, database, arguments);
 }
