@@ -80,6 +80,7 @@ public sealed class DashboardBrowserTests
         await korean.GotoAsync("/?lang=ko");
         await Assertions.Expect(korean.GetByRole(AriaRole.Heading, new() { Name = "구성 요소" })).ToBeVisibleAsync();
         await Assertions.Expect(korean.Locator("[data-component=api]")).ToContainTextAsync("정상");
+        Assert.False(await ConsolePages.ScrollsSidewaysAsync(korean), "the dashboard scrolls sideways at phone width");
         await BrowserFixture.ScreenshotAsync(korean, "dashboard-ko.png");
     }
 }
