@@ -101,8 +101,8 @@ public static class AuthExtensions
     public static IEndpointRouteBuilder MapAuth(this IEndpointRouteBuilder app)
     {
         var auth = app.MapGroup("/api/v1/auth").WithTags("Auth").AllowAnonymous();
-        auth.MapPost("/register", AuthEndpoints.Register).RequireRateLimiting(SignInLimit.Policy);
-        auth.MapPost("/login", AuthEndpoints.Login).RequireRateLimiting(SignInLimit.Policy);
+        auth.MapPost("/register", AuthEndpoints.Register).RequireSignInLimit();
+        auth.MapPost("/login", AuthEndpoints.Login).RequireSignInLimit();
         return app;
     }
 }

@@ -104,6 +104,14 @@ internal static class AdminPages
             ? url
             : "/admin";
 
+    /// <summary>The form again, with the wait, for a post <see cref="O4O.Recovery.Http.SignInLimit"/> refused.</summary>
+    public static async Task<IResult> SignInThrottled(HttpContext context, int retryAfterSeconds)
+    {
+        var form = context.Request.HasFormContentType ? await context.Request.ReadFormAsync(context.RequestAborted) : FormCollection.Empty;
+        var error = Text.Get(Text.ErrorSignInThrottled, retryAfterSeconds);
+        return LoginPage(form["returnUrl"], form["email"], error, StatusCodes.Status429TooManyRequests);
+    }
+
     private static RazorComponentResult<AdminLogin> LoginPage(string? returnUrl, string? email, string? error, int status) =>
         new(new { ReturnUrl = returnUrl, Email = email, Error = error })
         {

@@ -30,7 +30,7 @@ public static class WebExtensions
         var admin = app.MapGroup("/admin").ExcludeFromDescription();
         admin.MapMethods("", _getOrHead, AdminPages.Overview).RequireAuthorization(Policies.Admin);
         admin.MapMethods("/login", _getOrHead, AdminPages.LoginForm);
-        admin.MapPost("/login", AdminPages.SignIn).RequireRateLimiting(SignInLimit.Policy);
+        admin.MapPost("/login", AdminPages.SignIn).RequireSignInLimit(AdminPages.SignInThrottled);
         admin.MapPost("/logout", AdminPages.SignOut);
         admin.MapConsole(_getOrHead);
         return app;

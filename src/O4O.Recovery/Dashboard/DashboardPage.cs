@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Unicode;
@@ -51,8 +52,8 @@ public static class DashboardPage
         </main>
         """);
 
-    /// <summary>The sign-in form; <paramref name="alert"/> is the text key of why the last token or session was refused, if any.</summary>
-    public static string SignIn(DashboardText text, string? alert = null) => Frame(text, "", $"""
+    /// <summary>The sign-in form; <paramref name="alert"/> is the text key of why the last token, session or post was refused, if any, filled with <paramref name="alertArguments"/>.</summary>
+    public static string SignIn(DashboardText text, string? alert = null, params object[] alertArguments) => Frame(text, "", $"""
         <main class="sign-in">
           <h1>{E(text["signInTitle"])}</h1>
           <form method="post" action="/sign-in">
@@ -60,7 +61,7 @@ public static class DashboardPage
             <label for="token">{E(text["token"])}</label>
             <p id="token-help" class="help">{E(text["signInHelp"])}</p>
             <input id="token" name="token" type="password" autocomplete="off" required aria-describedby="token-help" autofocus>
-            {(alert is null ? "" : $"<p class=\"alert\" role=\"alert\">{E(text[alert])}</p>")}
+            {(alert is null ? "" : $"<p class=\"alert\" role=\"alert\">{E(string.Format(CultureInfo.InvariantCulture, text[alert], alertArguments))}</p>")}
             <button type="submit">{E(text["signIn"])}</button>
           </form>
         </main>

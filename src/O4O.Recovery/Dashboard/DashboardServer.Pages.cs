@@ -55,7 +55,11 @@ public sealed partial class DashboardServer
             });
             await context.RecordAsync(actor, "signed in to the dashboard", http.RequestAborted);
             return Results.Redirect(text.IsKorean ? "/?lang=ko" : "/", permanent: false);
-        })).RequireRateLimiting(SignInLimit.Policy);
+        })).RequireSignInLimit(async (http, retryAfterSeconds) =>
+        {
+            var form = http.Request.HasFormContentType ? await http.Request.ReadFormAsync(http.RequestAborted) : FormCollection.Empty;
+            return Html(DashboardPage.SignIn(DashboardText.For(form["lang"]), "signInThrottled", retryAfterSeconds), StatusCodes.Status429TooManyRequests);
+        });
         app.MapPost("/sign-out", (HttpContext http) =>
         {
             context.Sessions.End(http.Request.Cookies[DashboardSessions.Cookie]);

@@ -34,7 +34,9 @@ public sealed class DashboardSignInLimitTests
 
         Assert.Equal(HttpStatusCode.Unauthorized, statuses[0]);
         Assert.NotNull(throttled);
-        Assert.Equal("application/problem+json", throttled.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("text/html", throttled.Content.Headers.ContentType?.MediaType);
+        Assert.Matches(@"action=""/sign-in""[\s\S]*Too many sign-in attempts from this address\. Try again in \d+ seconds\.",
+            await throttled.Content.ReadAsStringAsync());
         Assert.True(throttled.Headers.RetryAfter?.Delta > TimeSpan.Zero, "429 without Retry-After");
         Assert.True(statuses.Count(s => s == HttpStatusCode.TooManyRequests) > BadSignIns - 100, "most bad sign-ins are throttled");
         Assert.Equal(HttpStatusCode.TooManyRequests, attackerRight.StatusCode);

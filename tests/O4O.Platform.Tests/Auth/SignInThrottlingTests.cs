@@ -103,6 +103,32 @@ public sealed class SignInThrottlingTests(ManagedPostgresFixture postgres) : IAs
         Assert.Equal(0, await FailedLoginsFromAsync(Proxy));
     }
 
+    [Fact]
+    public async Task The_admin_form_past_the_limit_shows_its_sign_in_page_with_the_wait_while_the_api_answers_a_problem()
+    {
+        using var browser = LoopbackClients.From("127.0.0.10", _address);
+        HttpResponseMessage form = null!;
+        for (var i = 0; i <= PermitLimit; i++)
+        {
+            form = await browser.PostAsync("admin/login", new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["email"] = PlatformFactory.AdminEmail,
+                ["password"] = $"wrong-{i}",
+            }));
+        }
+
+        var api = await LoginAsync(browser, PlatformFactory.AdminEmail, PlatformFactory.AdminPassword);
+        var page = await form.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, form.StatusCode);
+        Assert.Equal("text/html", form.Content.Headers.ContentType?.MediaType);
+        Assert.True(form.Headers.RetryAfter?.Delta > TimeSpan.Zero, "429 without Retry-After");
+        Assert.Contains("action=\"/admin/login\"", page, StringComparison.Ordinal);
+        Assert.Matches(@"Too many sign-in attempts from this address\. Try again in \d+ seconds\.", page);
+        Assert.Equal(HttpStatusCode.TooManyRequests, api.StatusCode);
+        Assert.Equal("application/problem+json", api.Content.Headers.ContentType?.MediaType);
+    }
+
     private static async Task<HttpResponseMessage> LoginAsync(HttpClient client, string email, string password, string? forwardedFor = null)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "api/v1/auth/login") { Content = JsonContent.Create(new { email, password }) };

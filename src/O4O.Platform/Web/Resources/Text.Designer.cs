@@ -274,6 +274,15 @@ namespace O4O.Platform.Web.Resources {
         }
         
         /// <summary>
+        ///   Looks up a localized string similar to Too many sign-in attempts from this address. Try again in {0} seconds..
+        /// </summary>
+        internal static string ErrorSignInThrottled {
+            get {
+                return ResourceManager.GetString("ErrorSignInThrottled", resourceCulture);
+            }
+        }
+        
+        /// <summary>
         ///   Looks up a localized string similar to Use 1 to 64 letters, digits, &apos;.&apos;, &apos;_&apos; or &apos;-&apos;..
         /// </summary>
         internal static string ErrorSku {
