@@ -43,6 +43,11 @@ public sealed class DamageRestore(O4OHome home, DatabaseOptions database, Backup
         {
             return ($"restore of {newest.Name} attempted", $"failed: {exception.Message} (the live database is as it was)");
         }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            // Anything unforeseen is still this restore's failure, on the record: it must not end the damage watch.
+            return ($"restore of {newest.Name} attempted", $"failed: {exception.GetType().Name}: {exception.Message}");
+        }
         finally
         {
             await gate.SetPausedAsync(Conductor.DatabaseComponent, false, $"restore of {newest.Name}", "auto-recovery", CancellationToken.None);

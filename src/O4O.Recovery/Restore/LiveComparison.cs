@@ -65,7 +65,9 @@ public sealed record LiveComparison(IReadOnlyList<TableChange> Changes, IReadOnl
             uncounted.AddRange(manifest.RowCounts.Keys.Except(live.Select(table => table.Key), StringComparer.Ordinal));
             return new LiveComparison(changes, uncounted, null);
         }
-        catch (Exception exception) when (exception is DatabaseUnavailableException or NpgsqlException or TimeoutException)
+        // A damaged live database can break the connection mid-count ("Connection is not open"): the comparison then
+        // says it could not read the database, and the restore, which is the cure, goes on.
+        catch (Exception exception) when (exception is not OperationCanceledException)
         {
             return new LiveComparison([], [], exception.Message);
         }
