@@ -21,6 +21,17 @@ public sealed class ManagedPostgresFixture : IAsyncLifetime
         Cluster = new ManagedCluster(Path.Combine(_home, "pg"), Path.Combine(_home, "secrets", "postgres.password"), FreePort.Next());
         await Cluster.InitializeAsync();
         await Cluster.StartAsync();
+        // One cluster serves a whole test class or collection, each test a platform with its own connection pool:
+        // PostgreSQL's default of 100 connections ran out ("53300: sorry, too many clients already").
+        await using (var connection = new NpgsqlConnection(Cluster.ConnectionString() + ";Pooling=false"))
+        {
+            await connection.OpenAsync();
+            await using var raise = new NpgsqlCommand("ALTER SYSTEM SET max_connections = 400", connection);
+            await raise.ExecuteNonQueryAsync();
+        }
+
+        await Cluster.StopAsync();
+        await Cluster.StartAsync();
     }
 
     /// <summary>Creates an empty database with a unique name and returns its connection string.</summary>
