@@ -23,7 +23,14 @@ public sealed class DroppedTableTests
         var detected = Assert.Single(events, e => e.Kind == RecoveryEventKind.Detected);
         Assert.Equal(FailureType.DataLoss, detected.FailureType);
         Assert.Contains(Evidence, detected.Seen, StringComparison.Ordinal);
-        var incident = Assert.Single(await new IncidentStore(up.Home.StateDatabase).ListAsync(CancellationToken.None));
+        // The journal opens the incident just after the event is written: wait for it rather than race it.
+        var incidents = new IncidentStore(up.Home.StateDatabase);
+        for (var tries = 0; tries < 50 && (await incidents.ListAsync(CancellationToken.None)).Count == 0; tries++)
+        {
+            await Task.Delay(200);
+        }
+
+        var incident = Assert.Single(await incidents.ListAsync(CancellationToken.None));
         Assert.Equal(FailureType.DataLoss, incident.FailureType);
         Assert.Null(incident.ResolvedAt);
 
