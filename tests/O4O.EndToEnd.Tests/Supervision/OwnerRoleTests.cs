@@ -30,8 +30,15 @@ public sealed class OwnerRoleTests
         }
 
         // A platform started on the restored database runs its migrations as the owner, then takes writes.
+        var before = up.PlatformPid;
         var restart = await up.CliAsync("restart", "platform");
         Assert.True(restart.ExitCode == 0, restart.StandardError);
+        // The old process may still answer for a moment: wait for the new one, then for its health.
+        for (var tries = 0; tries < 150 && up.PlatformPid == before; tries++)
+        {
+            await Task.Delay(200);
+        }
+
         await up.Up.WaitForHealthAsync(up.Client);
         using var customer = await up.SignedInAsync(admin: false);
         Assert.Equal("o4o_app false", await WhoAsync(PlatformConnectionString(up.PlatformPid)));
