@@ -1,9 +1,9 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Security.Cryptography;
 using Npgsql;
+using O4O.Recovery.Configuration;
 using O4O.Recovery.Processes;
+using O4O.Recovery.Supervision;
 
 namespace O4O.Recovery.Postgres;
 
@@ -110,7 +110,7 @@ public sealed class ManagedCluster : IAsyncDisposable
     /// Starts the server as a child process and waits until it accepts connections.
     /// A postmaster left behind by an earlier run that died is stopped first.
     /// </summary>
-    /// <exception cref="PortInUseException">Another process listens on <see cref="Port"/>.</exception>
+    /// <exception cref="ComponentPortInUseException">Another process listens on <see cref="Port"/>.</exception>
     /// <exception cref="ClusterStartException">The server exited or did not become ready in time.</exception>
     public async Task StartAsync(TimeSpan? readyTimeout = null, CancellationToken cancellationToken = default)
     {
@@ -120,7 +120,7 @@ public sealed class ManagedCluster : IAsyncDisposable
         }
 
         await StopOrphanedPostmasterAsync(cancellationToken);
-        EnsurePortIsFree(Port);
+        LoopbackPort.EnsureFree(Port, $"{O4OConfiguration.EnvironmentPrefix}Database__Port");
 
         var start = AsServiceUser(_binaries.Postgres, "-D", DataDirectory,
             "-c", "listen_addresses=127.0.0.1", "-c", $"port={Port}", "-c", "unix_socket_directories=",
@@ -246,19 +246,6 @@ public sealed class ManagedCluster : IAsyncDisposable
         while (UnixProcess.IsAlive(pid) && waited.Elapsed < TimeSpan.FromSeconds(30))
         {
             await Task.Delay(100, cancellationToken);
-        }
-    }
-
-    private static void EnsurePortIsFree(int port)
-    {
-        try
-        {
-            using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-            probe.Bind(new IPEndPoint(IPAddress.Loopback, port));
-        }
-        catch (SocketException exception) when (exception.SocketErrorCode is SocketError.AddressAlreadyInUse or SocketError.AccessDenied)
-        {
-            throw new PortInUseException(port);
         }
     }
 

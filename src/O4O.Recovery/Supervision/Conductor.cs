@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using O4O.Recovery.AutoRecovery;
 using O4O.Recovery.Backups;
 using O4O.Recovery.Configuration;
@@ -45,7 +43,7 @@ public sealed partial class Conductor(O4OHome home, ConductorSettings settings, 
             observer.OrphanStopped(PlatformComponent, orphan);
         }
 
-        EnsurePortIsFree(settings.Platform.Port, $"{O4OConfiguration.EnvironmentPrefix}Platform__Port");
+        LoopbackPort.EnsureFree(settings.Platform.Port, $"{O4OConfiguration.EnvironmentPrefix}Platform__Port");
         if (settings.Database.IsManaged && settings.Database.Port == settings.Platform.Port)
         {
             throw new ComponentPortInUseException($"{O4OConfiguration.EnvironmentPrefix}Platform__Port", settings.Platform.Port);
@@ -169,19 +167,6 @@ public sealed partial class Conductor(O4OHome home, ConductorSettings settings, 
         new ConductorRecord(Environment.ProcessId, startedAt,
             new ComponentRecord(database.ProcessId, target.Port, target.Host),
             new ComponentRecord(platform.ProcessId, settings.Platform.Port, "127.0.0.1")).Write(home);
-
-    private static void EnsurePortIsFree(int port, string setting)
-    {
-        try
-        {
-            using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-            probe.Bind(new IPEndPoint(IPAddress.Loopback, port));
-        }
-        catch (SocketException exception) when (exception.SocketErrorCode is SocketError.AddressAlreadyInUse or SocketError.AccessDenied)
-        {
-            throw new ComponentPortInUseException(setting, port, exception);
-        }
-    }
 }
 
 /// <summary>A child that exited on its own.</summary>

@@ -42,14 +42,7 @@ public sealed class SupervisedDatabaseServer(O4OHome home, DatabaseOptions optio
             observer.ClusterInitialized(_cluster.DataDirectory);
         }
 
-        try
-        {
-            await _cluster.StartAsync(cancellationToken: cancellationToken);
-        }
-        catch (PortInUseException exception)
-        {
-            throw new ComponentPortInUseException($"{O4OConfiguration.EnvironmentPrefix}Database__Port", exception.Port, exception);
-        }
+        await _cluster.StartAsync(cancellationToken: cancellationToken);
 
         var postmaster = _cluster.Postmaster!;
         Exited = ExitCodeOf(postmaster);

@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using Npgsql;
 using O4O.Recovery.Postgres;
+using O4O.Recovery.Supervision;
 using O4O.Tests.Shared;
 
 namespace O4O.Recovery.Tests.Postgres;
@@ -46,8 +47,9 @@ public sealed class ManagedClusterTests
         await using var fixture = new TemporaryCluster(port);
         await fixture.Cluster.InitializeAsync();
 
-        var error = await Assert.ThrowsAsync<PortInUseException>(() => fixture.Cluster.StartAsync());
+        var error = await Assert.ThrowsAsync<ComponentPortInUseException>(() => fixture.Cluster.StartAsync());
         Assert.Equal(port, error.Port);
+        Assert.Equal("O4O__Database__Port", error.Setting);
     }
 
     [Fact]

@@ -14,7 +14,6 @@ internal static class Failures
     {
         PostgresNotInstalledException => (Strings.ErrorPostgresNotInstalled, ExitCodes.EnvironmentError),
         ComponentPortInUseException port => (Text.Format(Strings.ErrorPortInUse, port.Port, port.Setting), ExitCodes.EnvironmentError),
-        PortInUseException port => (Text.Format(Strings.ErrorPortInUse, port.Port, $"{O4OConfiguration.EnvironmentPrefix}Database__Port"), ExitCodes.EnvironmentError),
         HomeNotWritableException home => (Text.Format(Strings.ErrorHomeNotWritable, home.Message), ExitCodes.EnvironmentError),
         ConductorAlreadyRunningException running => (Text.Format(Strings.ErrorConductorRunning, running.Home, running.Pid?.ToString(CultureInfo.InvariantCulture) ?? "?"), ExitCodes.EnvironmentError),
         ClusterStartException cluster => (Text.Format(Strings.ErrorClusterStart, cluster.Message), ExitCodes.Failure),
