@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using O4O.Recovery.Configuration;
 using O4O.Recovery.Incidents;
-using O4O.Recovery.Notifications;
+using O4O.Recovery.State;
 
 namespace O4O.Recovery.Escalation;
 
@@ -16,9 +16,6 @@ namespace O4O.Recovery.Escalation;
 /// </summary>
 public sealed partial class EscalationService(string path, EscalationOptions options, TimeProvider time, ILogger<EscalationService>? logger = null)
 {
-    /// <summary>The embedded schema of the escalation table.</summary>
-    public const string Schema = "Escalation/escalation.sql";
-
     private readonly ILogger _logger = logger ?? NullLogger<EscalationService>.Instance;
 
     /// <summary>Runs <see cref="TickAsync"/> every <see cref="EscalationOptions.CheckEvery"/> until cancelled.</summary>
@@ -47,7 +44,7 @@ public sealed partial class EscalationService(string path, EscalationOptions opt
     public async Task TickAsync(CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        await using var connection = await StateDatabase.OpenAsync(path, [IncidentStore.Schema, NotificationOutbox.Schema, Schema], cancellationToken);
+        await using var connection = await StateDatabase.OpenAsync(path, cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         foreach (var incident in await IncidentStore.ReadAsync(connection, "resolved_at IS NULL", cancellationToken))
         {

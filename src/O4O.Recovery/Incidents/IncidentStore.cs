@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using O4O.Recovery.State;
 using O4O.Recovery.Supervision;
 using static O4O.Recovery.Incidents.Sql;
 
@@ -8,9 +9,6 @@ namespace O4O.Recovery.Incidents;
 /// <param name="path">The state database file.</param>
 public sealed partial class IncidentStore(string path)
 {
-    /// <summary>The embedded schema of the incident tables.</summary>
-    public const string Schema = "Incidents/incidents.sql";
-
     /// <summary>The state database file.</summary>
     public string Path { get; } = path;
 
@@ -106,7 +104,7 @@ public sealed partial class IncidentStore(string path)
     }
 
     internal Task<SqliteConnection> ConnectAsync(CancellationToken cancellationToken) =>
-        StateDatabase.OpenAsync(Path, [Schema], cancellationToken);
+        StateDatabase.OpenAsync(Path, cancellationToken);
 
     internal static Task AppendAsync(SqliteConnection connection, long id, TimelineEntry entry, CancellationToken cancellationToken) =>
         ExecuteAsync(connection,

@@ -1,4 +1,4 @@
-using O4O.Recovery.Incidents;
+using O4O.Recovery.State;
 using static O4O.Recovery.Incidents.Sql;
 
 namespace O4O.Recovery.Notifications;
@@ -18,7 +18,7 @@ public static class DeliveryFailures
     /// <summary>The channels whose undelivered notifications have failed at least once, by name.</summary>
     public static async Task<IReadOnlyList<DeliveryFailure>> ReadAsync(string stateDatabase, CancellationToken cancellationToken)
     {
-        await using var connection = await StateDatabase.OpenAsync(stateDatabase, [IncidentStore.Schema, NotificationOutbox.Schema], cancellationToken);
+        await using var connection = await StateDatabase.OpenAsync(stateDatabase, cancellationToken);
         await using var command = Command(connection, """
             SELECT channel, count(*), max(attempts),
                    (SELECT last_error FROM notification_outbox l WHERE l.channel = o.channel AND l.last_error IS NOT NULL ORDER BY l.last_attempt_at DESC LIMIT 1),

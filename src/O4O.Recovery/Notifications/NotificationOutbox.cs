@@ -2,7 +2,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using O4O.Recovery.Configuration;
-using O4O.Recovery.Incidents;
+using O4O.Recovery.State;
 using static O4O.Recovery.Incidents.Sql;
 
 namespace O4O.Recovery.Notifications;
@@ -15,9 +15,6 @@ namespace O4O.Recovery.Notifications;
 public sealed partial class NotificationOutbox(string path, NotificationOptions options, IReadOnlyDictionary<string, INotificationChannel> channels,
     TimeProvider time, ILogger<NotificationOutbox>? logger = null)
 {
-    /// <summary>The embedded schema of the outbox table.</summary>
-    public const string Schema = "Notifications/outbox.sql";
-
     private readonly ILogger _logger = logger ?? NullLogger<NotificationOutbox>.Instance;
 
     /// <summary>Delivers until <paramref name="cancellationToken"/> is cancelled, looking for due messages every <see cref="NotificationOptions.CheckEvery"/>.</summary>
@@ -120,5 +117,5 @@ public sealed partial class NotificationOutbox(string path, NotificationOptions 
     }
 
     private Task<SqliteConnection> ConnectAsync(CancellationToken cancellationToken) =>
-        StateDatabase.OpenAsync(path, [IncidentStore.Schema, Schema], cancellationToken);
+        StateDatabase.OpenAsync(path, cancellationToken);
 }

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text;
 using Microsoft.Data.Sqlite;
 using O4O.Recovery.Backups;
-using O4O.Recovery.IO;
 
 namespace O4O.Recovery.State;
 
@@ -22,16 +21,15 @@ public sealed record CatalogueEntry(string Name, long Size, string Sha256, Backu
 /// </summary>
 public sealed class BackupCatalogue
 {
-    private readonly string _connectionString;
+    private readonly string _path;
     private readonly string _directory;
 
     /// <summary>Opens (and creates) the catalogue at <paramref name="stateDatabase"/> for <paramref name="backupDirectory"/>.</summary>
     public BackupCatalogue(string stateDatabase, string backupDirectory)
     {
-        _connectionString = new SqliteConnectionStringBuilder { DataSource = stateDatabase, Pooling = false, DefaultTimeout = 30 }.ToString();
+        _path = stateDatabase;
         _directory = backupDirectory;
-        PrivateFiles.CreateIfMissing(stateDatabase);
-        Execute(CatalogueSchema.Create);
+        StateDatabase.Prepare(stateDatabase);
     }
 
     /// <summary>The hash recorded for <paramref name="name"/>, when the file is still the one recorded (same size and time).</summary>
@@ -130,19 +128,7 @@ public sealed class BackupCatalogue
         command.ExecuteNonQuery();
     }
 
-    private void Execute(string sql)
-    {
-        using var connection = Open();
-        using var command = Command(connection, sql);
-        command.ExecuteNonQuery();
-    }
-
-    private SqliteConnection Open()
-    {
-        var connection = new SqliteConnection(_connectionString);
-        connection.Open();
-        return connection;
-    }
+    private SqliteConnection Open() => StateDatabase.Open(_path);
 
     internal static SqliteCommand Command(SqliteConnection connection, string sql, params (string Name, object? Value)[] parameters)
     {

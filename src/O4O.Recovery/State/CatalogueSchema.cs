@@ -8,29 +8,6 @@ namespace O4O.Recovery.State;
 /// <summary>The catalogue's tables and row mapping.</summary>
 internal static class CatalogueSchema
 {
-    public const string Create = """
-        PRAGMA journal_mode = WAL;
-        CREATE TABLE IF NOT EXISTS backup_archives (
-            name TEXT PRIMARY KEY,
-            size INTEGER NOT NULL,
-            mtime INTEGER NOT NULL,
-            sha256 TEXT NOT NULL,
-            manifest TEXT NOT NULL,
-            verified_at TEXT,
-            verified INTEGER,
-            verify_message TEXT);
-        CREATE TABLE IF NOT EXISTS backup_written (
-            name TEXT PRIMARY KEY,
-            sha256 TEXT NOT NULL);
-        CREATE TABLE IF NOT EXISTS backup_restores (
-            id INTEGER PRIMARY KEY AUTOINCREMENT,
-            archive TEXT NOT NULL,
-            started_at TEXT NOT NULL,
-            finished_at TEXT NOT NULL,
-            outcome TEXT NOT NULL,
-            detail TEXT);
-        """;
-
     // A changed file loses its old verification: it is no longer the archive that was verified.
     public const string Upsert = """
         INSERT INTO backup_archives (name, size, mtime, sha256, manifest, verified, verify_message)

@@ -1,6 +1,4 @@
 using System.Globalization;
-using Microsoft.Data.Sqlite;
-using O4O.Recovery.IO;
 using O4O.Recovery.Supervision;
 
 namespace O4O.Recovery.State;
@@ -11,27 +9,13 @@ namespace O4O.Recovery.State;
 /// </summary>
 public sealed class EventLog : IRecoveryJournal
 {
-    private const string Schema = """
-        PRAGMA journal_mode = WAL;
-        CREATE TABLE IF NOT EXISTS recovery_events (
-            id INTEGER PRIMARY KEY AUTOINCREMENT,
-            at TEXT NOT NULL,
-            component TEXT NOT NULL,
-            kind TEXT NOT NULL,
-            seen TEXT NOT NULL,
-            done TEXT NOT NULL,
-            outcome TEXT NOT NULL,
-            failure_type TEXT,
-            actor TEXT NOT NULL);
-        """;
-
-    private readonly string _connectionString;
+    private readonly string _path;
 
     /// <summary>Opens (and creates) the event log in <paramref name="stateDatabase"/>.</summary>
     public EventLog(string stateDatabase)
     {
-        _connectionString = StateDatabase.ConnectionString(stateDatabase);
-        StateDatabase.Execute(_connectionString, Schema);
+        _path = stateDatabase;
+        StateDatabase.Prepare(stateDatabase);
     }
 
     /// <inheritdoc />
@@ -40,8 +24,8 @@ public sealed class EventLog : IRecoveryJournal
     /// <summary>Records <paramref name="recoveryEvent"/> and returns its row id, for <see cref="ReviseAsync"/>.</summary>
     public async Task<long> AddAsync(RecoveryEvent recoveryEvent, CancellationToken cancellationToken)
     {
-        await using var connection = await StateDatabase.OpenAsync(_connectionString, cancellationToken);
-        await using var command = StateDatabase.Command(connection,
+        await using var connection = await StateDatabase.OpenAsync(_path, cancellationToken);
+        await using var command = BackupCatalogue.Command(connection,
             "INSERT INTO recovery_events (at, component, kind, seen, done, outcome, failure_type, actor) VALUES ($at, $component, $kind, $seen, $done, $outcome, $type, $actor) RETURNING id",
             ("$at", Timestamp(recoveryEvent.At)), ("$component", recoveryEvent.Component),
             ("$kind", recoveryEvent.Kind.ToString()), ("$seen", recoveryEvent.Seen), ("$done", recoveryEvent.Done),
@@ -52,25 +36,25 @@ public sealed class EventLog : IRecoveryJournal
     /// <summary>Rewrites what event <paramref name="id"/> saw: a count that grows in one row instead of a row each time.</summary>
     public async Task ReviseAsync(long id, string seen, CancellationToken cancellationToken)
     {
-        await using var connection = await StateDatabase.OpenAsync(_connectionString, cancellationToken);
-        await using var command = StateDatabase.Command(connection, "UPDATE recovery_events SET seen = $seen WHERE id = $id", ("$seen", seen), ("$id", id));
+        await using var connection = await StateDatabase.OpenAsync(_path, cancellationToken);
+        await using var command = BackupCatalogue.Command(connection, "UPDATE recovery_events SET seen = $seen WHERE id = $id", ("$seen", seen), ("$id", id));
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     /// <summary>Deletes the events from before <paramref name="before"/> (<see cref="EventRetention"/>); returns how many.</summary>
     public async Task<int> PruneAsync(DateTimeOffset before, CancellationToken cancellationToken)
     {
-        await using var connection = await StateDatabase.OpenAsync(_connectionString, cancellationToken);
+        await using var connection = await StateDatabase.OpenAsync(_path, cancellationToken);
         // Timestamps are stored as round-trip UTC text of one width, so text order is time order.
-        await using var command = StateDatabase.Command(connection, "DELETE FROM recovery_events WHERE at < $before", ("$before", Timestamp(before)));
+        await using var command = BackupCatalogue.Command(connection, "DELETE FROM recovery_events WHERE at < $before", ("$before", Timestamp(before)));
         return await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     /// <summary>The newest <paramref name="limit"/> events, oldest first.</summary>
     public async Task<IReadOnlyList<RecoveryEvent>> RecentAsync(int limit, CancellationToken cancellationToken = default)
     {
-        await using var connection = await StateDatabase.OpenAsync(_connectionString, cancellationToken);
-        await using var command = StateDatabase.Command(connection,
+        await using var connection = await StateDatabase.OpenAsync(_path, cancellationToken);
+        await using var command = BackupCatalogue.Command(connection,
             "SELECT at, component, kind, seen, done, outcome, failure_type, actor FROM recovery_events ORDER BY id DESC LIMIT $limit",
             ("$limit", Math.Max(0, limit)));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -93,32 +77,4 @@ public sealed class EventLog : IRecoveryJournal
     }
 
     private static string Timestamp(DateTimeOffset at) => at.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture);
-}
-
-/// <summary>Connections to <c>state.db</c> for the event log and the settings.</summary>
-internal static class StateDatabase
-{
-    public static string ConnectionString(string path)
-    {
-        PrivateFiles.CreateIfMissing(path);
-        return new SqliteConnectionStringBuilder { DataSource = path, Pooling = false, DefaultTimeout = 30 }.ToString();
-    }
-
-    public static void Execute(string connectionString, string sql)
-    {
-        using var connection = new SqliteConnection(connectionString);
-        connection.Open();
-        using var command = Command(connection, sql);
-        command.ExecuteNonQuery();
-    }
-
-    public static async Task<SqliteConnection> OpenAsync(string connectionString, CancellationToken cancellationToken)
-    {
-        var connection = new SqliteConnection(connectionString);
-        await connection.OpenAsync(cancellationToken);
-        return connection;
-    }
-
-    public static SqliteCommand Command(SqliteConnection connection, string sql, params (string Name, object? Value)[] parameters) =>
-        State.BackupCatalogue.Command(connection, sql, parameters);
 }

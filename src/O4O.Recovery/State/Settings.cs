@@ -14,29 +14,20 @@ public sealed class Settings
     /// <summary>The AutoRecovery switch: <c>on</c> or <c>off</c>.</summary>
     public const string AutoRecovery = "auto-recovery";
 
-    private const string Schema = """
-        PRAGMA journal_mode = WAL;
-        CREATE TABLE IF NOT EXISTS settings (
-            key TEXT PRIMARY KEY,
-            value TEXT NOT NULL,
-            changed_by TEXT NOT NULL,
-            changed_at TEXT NOT NULL);
-        """;
-
-    private readonly string _connectionString;
+    private readonly string _path;
 
     /// <summary>Opens (and creates) the settings in <paramref name="stateDatabase"/>.</summary>
     public Settings(string stateDatabase)
     {
-        _connectionString = StateDatabase.ConnectionString(stateDatabase);
-        StateDatabase.Execute(_connectionString, Schema);
+        _path = stateDatabase;
+        StateDatabase.Prepare(stateDatabase);
     }
 
     /// <summary>The value of <paramref name="key"/>, or <paramref name="defaultValue"/> with no author when never set.</summary>
     public async Task<SettingValue> GetAsync(string key, string defaultValue, CancellationToken cancellationToken = default)
     {
-        await using var connection = await StateDatabase.OpenAsync(_connectionString, cancellationToken);
-        await using var command = StateDatabase.Command(connection, "SELECT value, changed_by, changed_at FROM settings WHERE key = $key", ("$key", key));
+        await using var connection = await StateDatabase.OpenAsync(_path, cancellationToken);
+        await using var command = BackupCatalogue.Command(connection, "SELECT value, changed_by, changed_at FROM settings WHERE key = $key", ("$key", key));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken)
             ? new SettingValue(reader.GetString(0), reader.GetString(1), DateTimeOffset.Parse(reader.GetString(2), CultureInfo.InvariantCulture))
@@ -46,8 +37,8 @@ public sealed class Settings
     /// <summary>Sets <paramref name="key"/> to <paramref name="value"/>, recording <paramref name="actor"/> and <paramref name="at"/>.</summary>
     public async Task SetAsync(string key, string value, string actor, DateTimeOffset at, CancellationToken cancellationToken = default)
     {
-        await using var connection = await StateDatabase.OpenAsync(_connectionString, cancellationToken);
-        await using var command = StateDatabase.Command(connection,
+        await using var connection = await StateDatabase.OpenAsync(_path, cancellationToken);
+        await using var command = BackupCatalogue.Command(connection,
             "INSERT INTO settings (key, value, changed_by, changed_at) VALUES ($key, $value, $actor, $at) ON CONFLICT (key) DO UPDATE SET value = excluded.value, changed_by = excluded.changed_by, changed_at = excluded.changed_at",
             ("$key", key), ("$value", value), ("$actor", actor), ("$at", at.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture)));
         await command.ExecuteNonQueryAsync(cancellationToken);

@@ -1,5 +1,5 @@
 using O4O.Recovery.Configuration;
-using O4O.Recovery.Incidents;
+using O4O.Recovery.State;
 using O4O.Recovery.IO;
 using O4O.Recovery.Processes;
 
@@ -28,7 +28,7 @@ public sealed class HomePermissionsTests : IDisposable
     {
         var path = Path.Combine(_root, "state", "state.db");
 
-        await using (var connection = await StateDatabase.OpenAsync(path, ["Incidents/incidents.sql"], CancellationToken.None))
+        await using (var connection = await StateDatabase.OpenAsync(path, CancellationToken.None))
         {
             Assert.Equal(PrivateFiles.DirectoryMode, File.GetUnixFileMode(Path.GetDirectoryName(path)!));
             Assert.All(new[] { path, path + "-wal", path + "-shm" }, file => Assert.Equal(PrivateFiles.FileMode, File.GetUnixFileMode(file)));
