@@ -55,10 +55,12 @@ public sealed class PlatformFaultTests
 
         UnixProcess.Signal(hung, 19); // SIGSTOP
         await up.WaitForEventsAsync("platform", events => events.Any(e => e.Kind == RecoveryEventKind.Action), TimeSpan.FromSeconds(20));
-        await up.Up.WaitForOkAsync(up.Client, "/api/health", TimeSpan.FromSeconds(10));
+        var killedAfter = clock.Elapsed;
+        await up.Up.WaitForOkAsync(up.Client, "/api/health", TimeSpan.FromSeconds(20));
 
-        // 3 probes 200 ms apart, each timing out after 500 ms, then a start of about two seconds.
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"took {clock.Elapsed}");
+        // 3 probes 200 ms apart, each timing out after 500 ms, then the kill: the probe window. The restart that
+        // follows takes as long as a start takes on this machine, which under load is anything from 2 to 10 s.
+        Assert.True(killedAfter < TimeSpan.FromSeconds(6), $"killed after {killedAfter}");
         Assert.False(UnixProcess.IsAlive(hung), "the hung process was left running");
         Assert.NotEqual(hung, up.PlatformPid);
         var detected = Assert.Single(await up.EventsAsync("platform"), e => e.Kind == RecoveryEventKind.Detected);
