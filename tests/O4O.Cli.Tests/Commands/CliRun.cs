@@ -21,11 +21,14 @@ internal sealed class CliRun : IDisposable
 
     public string Root => _root;
 
+    /// <summary>The clock the commands read; a test sets a fake one to see ages and durations move.</summary>
+    public TimeProvider Time { get; set; } = TimeProvider.System;
+
     public async Task<CliResult> RunAsync(params string[] args)
     {
         using var output = new StringWriter();
         using var error = new StringWriter();
-        var exitCode = await O4OCommandLine.InvokeAsync(args, new CliContext(Home, Settings, output, error));
+        var exitCode = await O4OCommandLine.InvokeAsync(args, new CliContext(Home, Settings, output, error) { Time = Time });
         return new CliResult(exitCode, output.ToString(), error.ToString());
     }
 

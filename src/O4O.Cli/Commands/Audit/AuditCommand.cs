@@ -90,7 +90,7 @@ internal static class AuditCommand
 
     private static async Task<AuditReport> RunAsync(CliContext context, TimeSpan window, string directory, CancellationToken cancellationToken)
     {
-        var now = TimeProvider.System.GetUtcNow();
+        var now = context.Time.GetUtcNow();
         var since = now - window;
         var audit = new SecurityAudit(DatabaseCommands.Target(context).ToConnectionString());
         var failed = await audit.FailedLoginsAsync(since, cancellationToken);

@@ -15,7 +15,7 @@ internal static class IncidentAckCommand
         command.Options.Add(by);
         command.SetAction((ParseResult result, CancellationToken cancellationToken) => IncidentCommand.RunAsync(context, async store =>
         {
-            await store.AcknowledgeAsync(result.GetValue(id), result.GetValue(by) ?? IncidentCommand.CurrentUser(), TimeProvider.System.GetUtcNow(),
+            await store.AcknowledgeAsync(result.GetValue(id), result.GetValue(by) ?? IncidentCommand.CurrentUser(), context.Time.GetUtcNow(),
                 cancellationToken);
             await context.Error.WriteLineAsync(Text.Format(Strings.IncidentAcknowledged, result.GetValue(id)));
             return ExitCodes.Success;

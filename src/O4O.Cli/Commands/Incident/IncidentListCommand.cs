@@ -14,7 +14,7 @@ internal static class IncidentListCommand
         command.Options.Add(json);
         command.SetAction(async (ParseResult result, CancellationToken cancellationToken) =>
         {
-            var now = TimeProvider.System.GetUtcNow();
+            var now = context.Time.GetUtcNow();
             var views = (await IncidentCommand.Store(context).ListAsync(cancellationToken)).Select(incident => IncidentView.From(incident, now)).ToList();
             if (result.GetValue(json))
             {

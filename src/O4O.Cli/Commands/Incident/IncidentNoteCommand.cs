@@ -19,7 +19,7 @@ internal static class IncidentNoteCommand
         command.SetAction((ParseResult result, CancellationToken cancellationToken) => IncidentCommand.RunAsync(context, async store =>
         {
             var actor = result.GetValue(by) ?? IncidentCommand.CurrentUser();
-            await store.AppendAsync(result.GetValue(id), new TimelineEntry(TimeProvider.System.GetUtcNow(), "Note", "", result.GetValue(text)!, actor),
+            await store.AppendAsync(result.GetValue(id), new TimelineEntry(context.Time.GetUtcNow(), "Note", "", result.GetValue(text)!, actor),
                 cancellationToken);
             return ExitCodes.Success;
         }));

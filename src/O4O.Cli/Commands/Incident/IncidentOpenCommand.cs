@@ -21,7 +21,7 @@ internal static class IncidentOpenCommand
                 return ExitCodes.UsageError;
             }
 
-            var id = await IncidentCommand.Store(context).OpenAsync(result.GetValue(title)!.Trim(), TimeProvider.System.GetUtcNow(),
+            var id = await IncidentCommand.Store(context).OpenAsync(result.GetValue(title)!.Trim(), context.Time.GetUtcNow(),
                 result.GetValue(by) ?? IncidentCommand.CurrentUser(), component: null, failureType: null, cancellationToken);
             await context.Out.WriteLineAsync(id.ToString(System.Globalization.CultureInfo.InvariantCulture));
             await context.Error.WriteLineAsync(Text.Format(Strings.IncidentOpened, id));

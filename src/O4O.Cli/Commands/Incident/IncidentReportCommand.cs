@@ -20,7 +20,7 @@ internal static class IncidentReportCommand
         {
             var incident = await store.GetAsync(result.GetValue(id), cancellationToken);
             var timeline = await store.TimelineAsync(incident.Id, cancellationToken);
-            var report = PostMortem.Render(incident, timeline, CultureInfo.CurrentUICulture, TimeProvider.System.GetUtcNow());
+            var report = PostMortem.Render(incident, timeline, CultureInfo.CurrentUICulture, context.Time.GetUtcNow());
             if (result.GetValue(output) is not { } file)
             {
                 await context.Out.WriteAsync(report);

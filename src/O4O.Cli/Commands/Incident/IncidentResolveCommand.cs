@@ -16,7 +16,7 @@ internal static class IncidentResolveCommand
         command.SetAction((ParseResult result, CancellationToken cancellationToken) => IncidentCommand.RunAsync(context, async store =>
         {
             var actor = result.GetValue(by) ?? IncidentCommand.CurrentUser();
-            var resolved = await store.ResolveAsync(result.GetValue(id), TimeProvider.System.GetUtcNow(), actor, $"resolved by {actor}", cancellationToken);
+            var resolved = await store.ResolveAsync(result.GetValue(id), context.Time.GetUtcNow(), actor, $"resolved by {actor}", cancellationToken);
             await context.Error.WriteLineAsync(Text.Format(resolved ? Strings.IncidentResolved : Strings.IncidentAlreadyResolved, result.GetValue(id)));
             return ExitCodes.Success;
         }));

@@ -18,7 +18,7 @@ internal static class IncidentShowCommand
         command.SetAction((ParseResult result, CancellationToken cancellationToken) => IncidentCommand.RunAsync(context, async store =>
         {
             var incident = await store.GetAsync(result.GetValue(id), cancellationToken);
-            var view = IncidentView.From(incident, TimeProvider.System.GetUtcNow(), await store.TimelineAsync(incident.Id, cancellationToken));
+            var view = IncidentView.From(incident, context.Time.GetUtcNow(), await store.TimelineAsync(incident.Id, cancellationToken));
             await context.Out.WriteLineAsync(result.GetValue(json) ? CliJson.Serialize(view) : Render(view));
             return ExitCodes.Success;
         }));

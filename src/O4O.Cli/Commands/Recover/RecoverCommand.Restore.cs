@@ -50,7 +50,7 @@ internal static partial class RecoverCommand
             // The swap ended every session on the replaced database, this process's pooled one (the assessment's integrity
             // query) too: phase 4 must not pick that one up.
             NpgsqlConnection.ClearAllPools();
-            await WaitForPlatformAsync(context, TimeProvider.System.GetUtcNow(), cancellationToken);
+            await WaitForPlatformAsync(context, context.Time.GetUtcNow(), cancellationToken);
             var plan = outcome.Plan;
             return new PhaseOutcome(phase, PhaseStatus.Done, Text.Format(Strings.RecoverRestored, plan.Archive, plan.LiveDatabase,
                 plan.Manifest.RowCounts.Values.Sum(), plan.Manifest.RowCounts.Count, plan.DisplacedDatabase), TimeSpan.Zero);

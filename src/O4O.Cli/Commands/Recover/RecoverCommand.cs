@@ -28,7 +28,7 @@ internal static partial class RecoverCommand
         command.Options.Add(yes);
         command.SetAction(async (ParseResult result, CancellationToken cancellationToken) =>
         {
-            var time = TimeProvider.System;
+            var time = context.Time;
             var started = time.GetTimestamp();
             var assessment = await RecoverAssessment.RunAsync(context, cancellationToken);
             var assess = new PhaseOutcome(RunbookPhase.All[0], PhaseStatus.Done,

@@ -13,6 +13,9 @@ namespace O4O.Cli.Commands;
 /// <param name="Error">Human messages, progress and errors.</param>
 internal sealed record CliContext(O4OHome Home, IReadOnlyDictionary<string, string?> Settings, TextWriter Out, TextWriter Error)
 {
+    /// <summary>The one clock every command reads (ages, durations, timestamps); tests set a fake one.</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
     /// <summary>The process's home (<c>$O4O_HOME</c>, default <c>./.o4o</c>) and console.</summary>
     public static CliContext FromEnvironment() =>
         new(O4OHome.FromEnvironment(), new Dictionary<string, string?>(), Console.Out, Console.Error);

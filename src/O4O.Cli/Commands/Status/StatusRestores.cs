@@ -22,7 +22,7 @@ internal static class StatusRestores
         {
             var server = ResolvedDatabaseServer.Resolve(context.Home, options);
             var repair = await new InterruptedRestore(context.Home, () => server, new EventLog(context.Home.StateDatabase),
-                $"{IncidentCommand.CurrentUser()} (o4o status)", TimeProvider.System).RepairAsync(cancellationToken);
+                $"{IncidentCommand.CurrentUser()} (o4o status)", context.Time).RepairAsync(cancellationToken);
             await using var admin = await RestoreDatabases.OpenAdminAsync(server, cancellationToken);
             var kept = await KeptDatabases.ListAsync(admin, server.DatabaseName, cancellationToken);
             var copy = await KeptDatabases.CopyAsync(admin, server.DatabaseName, cancellationToken);

@@ -46,7 +46,7 @@ internal static class UpCommand
         var settings = new ConductorSettings(database, platform,
             context.Bind<SupervisionOptions>(SupervisionOptions.Section), context.Bind<AutoRecoveryOptions>(AutoRecoveryOptions.Section),
             backup, nginx, context.Configuration());
-        var conductor = new Conductor(context.Home, settings, assembly, new UpReporter(context.Error), TimeProvider.System);
+        var conductor = new Conductor(context.Home, settings, assembly, new UpReporter(context.Error), context.Time);
         AuditCommand.RecordFirstDeploy(context.Home, assembly);
 
         using var stop = new CancellationTokenSource();

@@ -71,7 +71,7 @@ internal static class VerifyCommand
 
         var baseAddress = BaseAddress(context);
         using var client = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
-        var checks = (await new PlatformVerifier(client, baseAddress, options, TimeProvider.System).RunAsync(cancellationToken)).ToList();
+        var checks = (await new PlatformVerifier(client, baseAddress, options, context.Time).RunAsync(cancellationToken)).ToList();
         checks.Add(await IntegrityAsync(context, cancellationToken));
         return new VerifyReport(checks.TrueForAll(check => check.Passed), baseAddress, checks);
     }
@@ -83,7 +83,7 @@ internal static class VerifyCommand
 
     /// <summary>The integrity counts against the newest backup in the backup directory.</summary>
     public static Task<CheckResult> IntegrityAsync(CliContext context, CancellationToken cancellationToken) =>
-        new IntegrityCheck(DatabaseCommands.Target(context).ToConnectionString(), BackupDirectory(context), TimeProvider.System).RunAsync(cancellationToken);
+        new IntegrityCheck(DatabaseCommands.Target(context).ToConnectionString(), BackupDirectory(context), context.Time).RunAsync(cancellationToken);
 
     /// <summary>Where backups are: <c>Backup:Directory</c>, else <c>$O4O_HOME/backups</c>.</summary>
     public static string BackupDirectory(CliContext context) => context.Bind<BackupOptions>(BackupOptions.Section).DirectoryFor(context.Home);
