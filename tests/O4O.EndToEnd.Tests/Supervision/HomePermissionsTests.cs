@@ -1,5 +1,4 @@
-using System.Diagnostics;
-using O4O.Recovery.Processes;
+using O4O.EndToEnd.Tests.Processes;
 
 namespace O4O.EndToEnd.Tests.Supervision;
 
@@ -20,8 +19,7 @@ public sealed class HomePermissionsTests
         var backup = await up.CliAsync("backup", "create");
         Assert.True(backup.ExitCode == 0, backup.StandardError);
 
-        Assert.True(UnixProcess.IsRoot, "setpriv needs root: run the end-to-end tests as root");
-        Assert.Empty(await ReadableByNobodyAsync(up.Home.Root));
+        Assert.Empty(await OtherUser.ReadableByNobodyAsync(up.Home.Root));
     }
 
     [Fact]
@@ -47,39 +45,6 @@ public sealed class HomePermissionsTests
         {
             File.WriteAllText(Path.Combine(home, file), "password hashes");
             File.SetUnixFileMode(Path.Combine(home, file), Readable);
-        }
-    }
-
-    /// <summary>Every file and directory under <paramref name="root"/> that <c>nobody</c> can read or list.</summary>
-    private static async Task<IReadOnlyList<string>> ReadableByNobodyAsync(string root)
-    {
-        var list = Path.Combine(Path.GetTempPath(), $"perms-list-{Guid.NewGuid():N}");
-        var paths = Directory.EnumerateFileSystemEntries(root, "*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0 })
-            .Where(path => new FileInfo(path).LinkTarget is null)
-            .Prepend(root)
-            .ToList();
-        Assert.True(paths.Count > 20, $"only {paths.Count} entries in the home");
-        await File.WriteAllLinesAsync(list, paths);
-        File.SetUnixFileMode(list, Readable);
-        try
-        {
-            // The list itself must be readable to nobody: a setpriv that could read nothing at all would prove nothing.
-            const string Script = """
-                head -c1 -- "$0" > /dev/null || exit 9
-                while IFS= read -r path; do
-                  if [ -d "$path" ]; then ls -- "$path" > /dev/null 2>&1 && echo "$path"
-                  else head -c1 -- "$path" > /dev/null 2>&1 && echo "$path"; fi
-                done < "$0"
-                exit 0
-                """;
-            var result = await CommandRunner.RunAsync(new ProcessStartInfo("setpriv",
-                ["--reuid=nobody", "--regid=nogroup", "--clear-groups", "/bin/sh", "-c", Script, list]));
-            Assert.True(result.ExitCode == 0, $"setpriv exited with {result.ExitCode}: {result.StandardError}");
-            return result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        }
-        finally
-        {
-            File.Delete(list);
         }
     }
 }

@@ -1,7 +1,5 @@
-using System.Diagnostics;
 using System.Text.Json;
 using Npgsql;
-using O4O.EndToEnd.Tests.Processes;
 using O4O.Recovery.Processes;
 
 namespace O4O.EndToEnd.Tests.Supervision;
@@ -84,7 +82,7 @@ public sealed class InterruptedRestoreTests
         {
             await using var database = up.Database();
             await using var held = await database.OpenConnectionAsync();
-            using var restore = StartCli(up, "restore", "latest", "--db-only", "--yes");
+            using var restore = up.StartCli("restore", "latest", "--db-only", "--yes");
             while (await poll.ExecuteScalarAsync() is true && !restore.HasExited)
             {
             }
@@ -103,19 +101,5 @@ public sealed class InterruptedRestoreTests
             Assert.True(File.Exists(Path.Combine(up.Home.Run, "restore.json")));
             return;
         }
-    }
-
-    private static Process StartCli(SupervisedUp up, params string[] args)
-    {
-        var start = new ProcessStartInfo(Path.Combine(O4OProcess.RepositoryRoot(), "o4o"), args)
-        {
-            RedirectStandardInput = true,
-            RedirectStandardError = true,
-            RedirectStandardOutput = true,
-        };
-        start.Environment["O4O_HOME"] = up.Home.Root;
-        start.Environment["O4O_CONFIGURATION"] = "Debug";
-        start.Environment["O4O__Database__Port"] = up.Up.DatabasePort.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        return Process.Start(start)!;
     }
 }

@@ -130,7 +130,30 @@ internal sealed class SupervisedUp : IAsyncDisposable
         return RunCliAsync(start);
     }
 
+    /// <summary>Starts <c>./o4o ARGS</c> against this home without waiting for it, for a test that stops or kills it midway.</summary>
+    public System.Diagnostics.Process StartCli(params string[] args) => StartCliUnder([], args);
+
+    /// <summary>Starts <c>./o4o ARGS</c> under <paramref name="tracer"/> (a command line it is appended to, e.g. strace's).</summary>
+    public System.Diagnostics.Process StartCliUnder(string[] tracer, params string[] args)
+    {
+        string[] command = [.. tracer, Path.Combine(O4OProcess.RepositoryRoot(), "o4o"), .. args];
+        var start = new ProcessStartInfo(command[0], command[1..])
+        {
+            RedirectStandardInput = true,
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+        };
+        SetCliEnvironment(start);
+        return System.Diagnostics.Process.Start(start)!;
+    }
+
     private async Task<CommandResult> RunCliAsync(ProcessStartInfo start)
+    {
+        SetCliEnvironment(start);
+        return await CommandRunner.RunAsync(start);
+    }
+
+    private void SetCliEnvironment(ProcessStartInfo start)
     {
         start.Environment["O4O_HOME"] = Home.Root;
         start.Environment["O4O_CONFIGURATION"] = "Debug";
@@ -139,8 +162,6 @@ internal sealed class SupervisedUp : IAsyncDisposable
         {
             start.Environment[name] = value;
         }
-
-        return await CommandRunner.RunAsync(start);
     }
 
     public async ValueTask DisposeAsync()
