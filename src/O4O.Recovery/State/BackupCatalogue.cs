@@ -1,5 +1,5 @@
-using System.Globalization;
 using System.Text;
+using Dapper;
 using Microsoft.Data.Sqlite;
 using O4O.Recovery.Backups;
 
@@ -42,9 +42,8 @@ public sealed class BackupCatalogue
         }
 
         using var connection = Open();
-        using var command = Command(connection, "SELECT sha256 FROM backup_archives WHERE name = $name AND size = $size AND mtime = $mtime",
-            ("$name", name), ("$size", file.Length), ("$mtime", file.LastWriteTimeUtc.Ticks));
-        return command.ExecuteScalar() as string;
+        return connection.ExecuteScalar<string?>("SELECT sha256 FROM backup_archives WHERE name = @name AND size = @size AND mtime = @mtime",
+            new { name, size = file.Length, mtime = FileTime(file) });
     }
 
     /// <summary>
@@ -54,8 +53,7 @@ public sealed class BackupCatalogue
     public string? WrittenHash(string name)
     {
         using var connection = Open();
-        using var command = Command(connection, "SELECT sha256 FROM backup_written WHERE name = $name", ("$name", name));
-        return command.ExecuteScalar() as string;
+        return connection.ExecuteScalar<string?>("SELECT sha256 FROM backup_written WHERE name = @name", new { name });
     }
 
     /// <summary>Records a freshly created archive.</summary>
@@ -64,8 +62,7 @@ public sealed class BackupCatalogue
         var name = Path.GetFileName(result.ArchivePath);
         Upsert(name, result.Sha256, result.Manifest);
         using var connection = Open();
-        using var command = Command(connection, "INSERT OR REPLACE INTO backup_written (name, sha256) VALUES ($name, $sha)", ("$name", name), ("$sha", result.Sha256));
-        command.ExecuteNonQuery();
+        connection.Execute("INSERT OR REPLACE INTO backup_written (name, sha256) VALUES (@name, @sha)", new { name, sha = result.Sha256 });
     }
 
     /// <summary>Adds archives the catalogue does not know (or whose file changed), forgets deleted ones; returns all, oldest first.</summary>
@@ -91,8 +88,7 @@ public sealed class BackupCatalogue
         var entries = CatalogueSchema.ReadEntries(connection);
         foreach (var gone in entries.Where(entry => !present.Contains(entry.Name)))
         {
-            using var delete = Command(connection, "DELETE FROM backup_archives WHERE name = $name; DELETE FROM backup_written WHERE name = $name", ("$name", gone.Name));
-            delete.ExecuteNonQuery();
+            connection.Execute("DELETE FROM backup_archives WHERE name = @name; DELETE FROM backup_written WHERE name = @name", new { name = gone.Name });
         }
 
         return entries.Where(entry => present.Contains(entry.Name)).ToList();
@@ -102,43 +98,31 @@ public sealed class BackupCatalogue
     public void RecordVerification(string name, DateTimeOffset time, bool passed, string? message)
     {
         using var connection = Open();
-        using var command = Command(connection, "UPDATE backup_archives SET verified_at = $time, verified = $ok, verify_message = $message WHERE name = $name",
-            ("$name", name), ("$time", time.ToString("O", CultureInfo.InvariantCulture)), ("$ok", passed ? 1 : 0), ("$message", message));
-        command.ExecuteNonQuery();
+        connection.Execute("UPDATE backup_archives SET verified_at = @time, verified = @ok, verify_message = @message WHERE name = @name",
+            new { name, time = time.ToUnixTimeMilliseconds(), ok = passed ? 1 : 0, message });
     }
 
     /// <summary>Records a restore, its outcome and the database kept aside.</summary>
     public void RecordRestore(string archive, DateTimeOffset started, DateTimeOffset finished, string outcome, string? detail)
     {
         using var connection = Open();
-        using var command = Command(connection,
-            "INSERT INTO backup_restores (archive, started_at, finished_at, outcome, detail) VALUES ($archive, $started, $finished, $outcome, $detail)",
-            ("$archive", archive), ("$started", started.ToString("O", CultureInfo.InvariantCulture)),
-            ("$finished", finished.ToString("O", CultureInfo.InvariantCulture)), ("$outcome", outcome), ("$detail", detail));
-        command.ExecuteNonQuery();
+        connection.Execute("INSERT INTO backup_restores (archive, started_at, finished_at, outcome, detail) VALUES (@archive, @started, @finished, @outcome, @detail)",
+            new { archive, started = started.ToUnixTimeMilliseconds(), finished = finished.ToUnixTimeMilliseconds(), outcome, detail });
     }
 
     private void Upsert(string name, string sha256, BackupManifest manifest, string? unreadable = null)
     {
         var file = new FileInfo(Path.Combine(_directory, name));
         using var connection = Open();
-        using var command = Command(connection, CatalogueSchema.Upsert,
-            ("$name", name), ("$size", file.Length), ("$mtime", file.LastWriteTimeUtc.Ticks), ("$sha", sha256),
-            ("$manifest", Encoding.UTF8.GetString(manifest.ToJson())), ("$ok", unreadable is null ? null : 0), ("$message", unreadable));
-        command.ExecuteNonQuery();
+        connection.Execute(CatalogueSchema.Upsert, new
+        {
+            name, size = file.Length, mtime = FileTime(file), sha = sha256, manifest = Encoding.UTF8.GetString(manifest.ToJson()),
+            ok = unreadable is null ? (int?)null : 0, message = unreadable,
+        });
     }
+
+    // With the size, what tells the catalogue the file is still the one it hashed.
+    private static long FileTime(FileInfo file) => new DateTimeOffset(file.LastWriteTimeUtc).ToUnixTimeMilliseconds();
 
     private SqliteConnection Open() => StateDatabase.Open(_path);
-
-    internal static SqliteCommand Command(SqliteConnection connection, string sql, params (string Name, object? Value)[] parameters)
-    {
-        var command = connection.CreateCommand();
-        command.CommandText = sql;
-        foreach (var (name, value) in parameters)
-        {
-            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
-        }
-
-        return command;
-    }
 }

@@ -1,4 +1,4 @@
-using System.Globalization;
+using Dapper;
 using O4O.Recovery.Supervision;
 
 namespace O4O.Recovery.State;
@@ -25,56 +25,46 @@ public sealed class EventLog : IRecoveryJournal
     public async Task<long> AddAsync(RecoveryEvent recoveryEvent, CancellationToken cancellationToken)
     {
         await using var connection = await StateDatabase.OpenAsync(_path, cancellationToken);
-        await using var command = BackupCatalogue.Command(connection,
-            "INSERT INTO recovery_events (at, component, kind, seen, done, outcome, failure_type, actor) VALUES ($at, $component, $kind, $seen, $done, $outcome, $type, $actor) RETURNING id",
-            ("$at", Timestamp(recoveryEvent.At)), ("$component", recoveryEvent.Component),
-            ("$kind", recoveryEvent.Kind.ToString()), ("$seen", recoveryEvent.Seen), ("$done", recoveryEvent.Done),
-            ("$outcome", recoveryEvent.Outcome), ("$type", recoveryEvent.FailureType?.ToString()), ("$actor", recoveryEvent.Actor));
-        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
+        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            "INSERT INTO recovery_events (at, component, kind, seen, done, outcome, failure_type, actor) VALUES (@at, @component, @kind, @seen, @done, @outcome, @type, @actor) RETURNING id",
+            new
+            {
+                at = recoveryEvent.At.ToUnixTimeMilliseconds(), component = recoveryEvent.Component, kind = recoveryEvent.Kind.ToString(),
+                seen = recoveryEvent.Seen, done = recoveryEvent.Done, outcome = recoveryEvent.Outcome, type = recoveryEvent.FailureType?.ToString(),
+                actor = recoveryEvent.Actor,
+            },
+            cancellationToken: cancellationToken));
     }
 
     /// <summary>Rewrites what event <paramref name="id"/> saw: a count that grows in one row instead of a row each time.</summary>
     public async Task ReviseAsync(long id, string seen, CancellationToken cancellationToken)
     {
         await using var connection = await StateDatabase.OpenAsync(_path, cancellationToken);
-        await using var command = BackupCatalogue.Command(connection, "UPDATE recovery_events SET seen = $seen WHERE id = $id", ("$seen", seen), ("$id", id));
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition("UPDATE recovery_events SET seen = @seen WHERE id = @id", new { seen, id },
+            cancellationToken: cancellationToken));
     }
 
     /// <summary>Deletes the events from before <paramref name="before"/> (<see cref="EventRetention"/>); returns how many.</summary>
     public async Task<int> PruneAsync(DateTimeOffset before, CancellationToken cancellationToken)
     {
         await using var connection = await StateDatabase.OpenAsync(_path, cancellationToken);
-        // Timestamps are stored as round-trip UTC text of one width, so text order is time order.
-        await using var command = BackupCatalogue.Command(connection, "DELETE FROM recovery_events WHERE at < $before", ("$before", Timestamp(before)));
-        return await command.ExecuteNonQueryAsync(cancellationToken);
+        return await connection.ExecuteAsync(new CommandDefinition("DELETE FROM recovery_events WHERE at < @before",
+            new { before = before.ToUnixTimeMilliseconds() }, cancellationToken: cancellationToken));
     }
 
     /// <summary>The newest <paramref name="limit"/> events, oldest first.</summary>
     public async Task<IReadOnlyList<RecoveryEvent>> RecentAsync(int limit, CancellationToken cancellationToken = default)
     {
         await using var connection = await StateDatabase.OpenAsync(_path, cancellationToken);
-        await using var command = BackupCatalogue.Command(connection,
-            "SELECT at, component, kind, seen, done, outcome, failure_type, actor FROM recovery_events ORDER BY id DESC LIMIT $limit",
-            ("$limit", Math.Max(0, limit)));
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var events = new List<RecoveryEvent>();
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            events.Add(new RecoveryEvent(
-                DateTimeOffset.Parse(reader.GetString(0), CultureInfo.InvariantCulture),
-                reader.GetString(1),
-                Enum.Parse<RecoveryEventKind>(reader.GetString(2)),
-                reader.GetString(3),
-                reader.GetString(4),
-                reader.GetString(5),
-                reader.IsDBNull(6) ? null : Enum.Parse<FailureType>(reader.GetString(6)),
-                reader.GetString(7)));
-        }
-
-        events.Reverse();
-        return events;
+        var rows = await connection.QueryAsync<EventRow>(new CommandDefinition(
+            "SELECT at, component, kind, seen, done, outcome, failure_type AS FailureType, actor FROM recovery_events ORDER BY id DESC LIMIT @limit",
+            new { limit = Math.Max(0, limit) }, cancellationToken: cancellationToken));
+        return rows.Reverse().Select(row => row.ToEvent()).ToList();
     }
 
-    private static string Timestamp(DateTimeOffset at) => at.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture);
+    private sealed record EventRow(long At, string Component, string Kind, string Seen, string Done, string Outcome, string? FailureType, string Actor)
+    {
+        public RecoveryEvent ToEvent() => new(DateTimeOffset.FromUnixTimeMilliseconds(At), Component, Enum.Parse<RecoveryEventKind>(Kind), Seen, Done,
+            Outcome, FailureType is null ? null : Enum.Parse<FailureType>(FailureType), Actor);
+    }
 }

@@ -1,4 +1,4 @@
-using System.Globalization;
+using Dapper;
 
 namespace O4O.Recovery.State;
 
@@ -27,20 +27,21 @@ public sealed class Settings
     public async Task<SettingValue> GetAsync(string key, string defaultValue, CancellationToken cancellationToken = default)
     {
         await using var connection = await StateDatabase.OpenAsync(_path, cancellationToken);
-        await using var command = BackupCatalogue.Command(connection, "SELECT value, changed_by, changed_at FROM settings WHERE key = $key", ("$key", key));
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken)
-            ? new SettingValue(reader.GetString(0), reader.GetString(1), DateTimeOffset.Parse(reader.GetString(2), CultureInfo.InvariantCulture))
-            : new SettingValue(defaultValue, null, null);
+        var row = await connection.QuerySingleOrDefaultAsync<SettingRow>(new CommandDefinition(
+            "SELECT value, changed_by AS ChangedBy, changed_at AS ChangedAt FROM settings WHERE key = @key", new { key }, cancellationToken: cancellationToken));
+        return row is null
+            ? new SettingValue(defaultValue, null, null)
+            : new SettingValue(row.Value, row.ChangedBy, DateTimeOffset.FromUnixTimeMilliseconds(row.ChangedAt));
     }
 
     /// <summary>Sets <paramref name="key"/> to <paramref name="value"/>, recording <paramref name="actor"/> and <paramref name="at"/>.</summary>
     public async Task SetAsync(string key, string value, string actor, DateTimeOffset at, CancellationToken cancellationToken = default)
     {
         await using var connection = await StateDatabase.OpenAsync(_path, cancellationToken);
-        await using var command = BackupCatalogue.Command(connection,
-            "INSERT INTO settings (key, value, changed_by, changed_at) VALUES ($key, $value, $actor, $at) ON CONFLICT (key) DO UPDATE SET value = excluded.value, changed_by = excluded.changed_by, changed_at = excluded.changed_at",
-            ("$key", key), ("$value", value), ("$actor", actor), ("$at", at.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture)));
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            "INSERT INTO settings (key, value, changed_by, changed_at) VALUES (@key, @value, @actor, @at) ON CONFLICT (key) DO UPDATE SET value = excluded.value, changed_by = excluded.changed_by, changed_at = excluded.changed_at",
+            new { key, value, actor, at = at.ToUnixTimeMilliseconds() }, cancellationToken: cancellationToken));
     }
+
+    private sealed record SettingRow(string Value, string ChangedBy, long ChangedAt);
 }

@@ -8,6 +8,12 @@ namespace O4O.Recovery.Tests.StateStore;
 /// <summary>What Fixtures/state-before-migrations.db holds, as the release that wrote it read it back.</summary>
 internal static class StateFixture
 {
+    /// <summary>The columns migration 0002 converted from round-trip text to Unix milliseconds.</summary>
+    private static readonly Dictionary<string, string[]> _textTimes = new()
+    {
+        ["recovery_events"] = ["at"], ["settings"] = ["changed_at"], ["backup_archives"] = ["verified_at"], ["backup_restores"] = ["started_at", "finished_at"],
+    };
+
     public static readonly Incident[] Incidents =
     [
         new(3, "database: connection refused", "auto-recovery", Ms(1795701891969), null, null, null, FailureType.ServerDown, "", "", "", ["database"]),
@@ -46,10 +52,10 @@ internal static class StateFixture
 
     public static readonly (string Name, long Size, string Sha256, DateTimeOffset CreatedAt, DateTimeOffset? VerifiedAt, bool? Verified, string? Message)[] Catalogue =
     [
-        ("o4o_backup_20261125_140000.tar.gz", 22, "aa11", Stored("2026-11-25T14:00:00.1234567+00:00"), Stored("2026-11-26T23:00:00.1234567+09:00"), true, null),
-        ("o4o_backup_20261125_200000.tar.gz", 20, "bb22", Stored("2026-11-25T20:00:00.1234567+00:00"), Stored("2026-11-26T14:01:00.1234567+00:00"), false,
+        ("o4o_backup_20261125_140000.tar.gz", 22, "aa11", InManifest("2026-11-25T14:00:00.1234567+00:00"), Stored("2026-11-26T23:00:00.1234567+09:00"), true, null),
+        ("o4o_backup_20261125_200000.tar.gz", 20, "bb22", InManifest("2026-11-25T20:00:00.1234567+00:00"), Stored("2026-11-26T14:01:00.1234567+00:00"), false,
             "row counts differ: orders 12 != 13"),
-        ("o4o_backup_20261126_020000.tar.gz", 18, "eaee70076c94bdfb212353efa3365f8938392195d3abdfc76f97238e72fe42b5", Stored("2026-11-26T02:00:00+00:00"),
+        ("o4o_backup_20261126_020000.tar.gz", 18, "eaee70076c94bdfb212353efa3365f8938392195d3abdfc76f97238e72fe42b5", InManifest("2026-11-26T02:00:00+00:00"),
             null, false, "o4o_backup_20261126_020000.tar.gz: the archive header is damaged or the archive is truncated "
             + "(The archive entry was compressed using an unsupported compression method.)"),
     ];
@@ -61,8 +67,28 @@ internal static class StateFixture
         CatalogueEntry entry) =>
         (entry.Name, entry.Size, entry.Sha256, entry.Manifest.CreatedAt, entry.VerifiedAt, entry.Verified, entry.VerifyMessage);
 
+    /// <summary>The row <paramref name="table"/> holds after the upgrade for <paramref name="old"/>, the row it held before.</summary>
+    public static IDictionary<string, object?> Upgraded(string table, IDictionary<string, object?> old)
+    {
+        var row = new Dictionary<string, object?>(old);
+        foreach (var column in _textTimes.GetValueOrDefault(table, []))
+        {
+            row[column] = old[column] is string text ? DateTimeOffset.Parse(text, CultureInfo.InvariantCulture).ToUnixTimeMilliseconds() : null;
+        }
+
+        if (table == "backup_archives")
+        {
+            row["mtime"] = new DateTimeOffset((long)old["mtime"]!, TimeSpan.Zero).ToUnixTimeMilliseconds();
+        }
+
+        return row;
+    }
+
     private static DateTimeOffset Ms(long milliseconds) => DateTimeOffset.FromUnixTimeMilliseconds(milliseconds);
 
-    /// <summary>A time the old release stored as text, as the state store reads it back.</summary>
-    private static DateTimeOffset Stored(string text) => DateTimeOffset.Parse(text, CultureInfo.InvariantCulture);
+    /// <summary>A time inside an archive's manifest, JSON that no migration touches.</summary>
+    private static DateTimeOffset InManifest(string text) => DateTimeOffset.Parse(text, CultureInfo.InvariantCulture);
+
+    /// <summary>A time the old release stored as round-trip text, as it reads back since migration 0002: to the millisecond.</summary>
+    private static DateTimeOffset Stored(string text) => Ms(DateTimeOffset.Parse(text, CultureInfo.InvariantCulture).ToUnixTimeMilliseconds());
 }
