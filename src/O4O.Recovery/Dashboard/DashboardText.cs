@@ -1,24 +1,23 @@
 using System.Collections.Frozen;
-using System.Globalization;
-using System.Reflection;
-using System.Text.Json;
 using O4O.Recovery.Incidents;
+using O4O.Recovery.Resources;
 
 namespace O4O.Recovery.Dashboard;
 
 /// <summary>
-/// The dashboard's words in English or Korean (<c>?lang=ko</c>), from the embedded <c>Dashboard/Text/*.json</c>;
-/// the page's script gets the same table.
+/// The dashboard's words in English or Korean (<c>?lang=ko</c>): the <c>Dashboard.*</c> resources of
+/// <see cref="RecoveryText"/>, with the timeline kinds and duration units the post-mortem uses, so the page and the
+/// report say the same. The page's script gets the same table.
 /// </summary>
 public sealed class DashboardText
 {
-    private static readonly DashboardText _english = Load("en");
+    private static readonly DashboardText _english = Load(null);
     private static readonly DashboardText _korean = Load("ko");
 
-    private DashboardText(bool korean, Dictionary<string, string> words)
+    private DashboardText(bool korean, FrozenDictionary<string, string> words)
     {
         IsKorean = korean;
-        Words = words.ToFrozenDictionary(StringComparer.Ordinal);
+        Words = words;
     }
 
     /// <summary>True for Korean.</summary>
@@ -33,17 +32,15 @@ public sealed class DashboardText
     /// <summary>Korean for <c>ko</c>, else English.</summary>
     public static DashboardText For(string? language) => language == "ko" ? _korean : _english;
 
-    private static DashboardText Load(string language)
+    private static DashboardText Load(string? language)
     {
-        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream($"O4O.Recovery.Dashboard.Text.{language}.json")
-            ?? throw new InvalidOperationException($"Dashboard/Text/{language}.json is not embedded.");
-        var words = JsonSerializer.Deserialize<Dictionary<string, string>>(stream)!;
-        // Timeline kinds in the post-mortem's words, so the page and the report say the same.
-        foreach (var (kind, text) in TimelineKinds.For(CultureInfo.GetCultureInfo(language)))
+        var culture = RecoveryText.Culture(language);
+        var words = new Dictionary<string, string>(RecoveryText.WithPrefix("Dashboard.", culture), StringComparer.Ordinal);
+        foreach (var (kind, text) in TimelineKinds.For(culture))
         {
             words[$"kind.{kind}"] = text;
         }
 
-        return new DashboardText(language == "ko", words);
+        return new DashboardText(language == "ko", words.ToFrozenDictionary(StringComparer.Ordinal));
     }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using O4O.Recovery.Resources;
 
 namespace O4O.Recovery.Incidents;
 
@@ -8,25 +9,26 @@ public static class DurationText
     /// <summary>Formats <paramref name="duration"/> for <paramref name="culture"/> (Korean when its language is "ko").</summary>
     public static string Format(TimeSpan duration, CultureInfo culture)
     {
-        var korean = culture.TwoLetterISOLanguageName == "ko";
-        var (hour, minute, second) = korean ? ("시간", "분", "초") : (" h", " min", " s");
         var parts = new List<string>();
         var hours = (long)duration.TotalHours;
         if (hours > 0)
         {
-            parts.Add(string.Create(CultureInfo.InvariantCulture, $"{hours}{hour}"));
+            parts.Add(Unit("Duration.Hours", hours, culture));
         }
 
         if (duration.Minutes > 0)
         {
-            parts.Add(string.Create(CultureInfo.InvariantCulture, $"{duration.Minutes}{minute}"));
+            parts.Add(Unit("Duration.Minutes", duration.Minutes, culture));
         }
 
         if (hours == 0 && (duration.Seconds > 0 || parts.Count == 0))
         {
-            parts.Add(string.Create(CultureInfo.InvariantCulture, $"{duration.Seconds}{second}"));
+            parts.Add(Unit("Duration.Seconds", duration.Seconds, culture));
         }
 
         return string.Join(' ', parts);
     }
+
+    private static string Unit(string name, long count, CultureInfo culture) =>
+        string.Format(CultureInfo.InvariantCulture, RecoveryText.Get(name, culture), count);
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
+using O4O.Recovery.Resources;
 
 namespace O4O.Recovery.Incidents;
 
@@ -17,27 +18,28 @@ public static partial class PostMortem
     /// <param name="now">The end of an outage still under way.</param>
     public static string Render(Incident incident, IReadOnlyList<TimelineEntry> timeline, CultureInfo culture, DateTimeOffset now)
     {
-        var text = PostMortemText.For(culture);
+        var text = RecoveryText.WithPrefix("PostMortem.", culture);
+        var kinds = TimelineKinds.For(culture);
         var start = incident.FirstAlertAt.ToUniversalTime();
         var end = incident.ResolvedAt?.ToUniversalTime();
         var report = new StringBuilder();
-        report.Append(CultureInfo.InvariantCulture, $"## {text.Heading}\n\n");
-        report.Append(CultureInfo.InvariantCulture, $"**{text.Incident}**: #{incident.Id} {incident.Title}\n");
-        report.Append(CultureInfo.InvariantCulture, $"**{text.Date}**: {start:yyyy-MM-dd} (UTC)\n");
-        var until = end is { } e ? Clock(e, start) : text.Ongoing;
+        report.Append(CultureInfo.InvariantCulture, $"## {text["Heading"]}\n\n");
+        report.Append(CultureInfo.InvariantCulture, $"**{text["Incident"]}**: #{incident.Id} {incident.Title}\n");
+        report.Append(CultureInfo.InvariantCulture, $"**{text["Date"]}**: {start:yyyy-MM-dd} (UTC)\n");
+        var until = end is { } e ? Clock(e, start) : text["Ongoing"];
         report.Append(CultureInfo.InvariantCulture,
-            $"**{text.Outage}**: {Clock(start, start)} - {until} ({DurationText.Format(incident.Duration(now), culture)})\n");
-        report.Append(CultureInfo.InvariantCulture, $"**{text.Impact}**: {Filled(incident.Impact, text, incident.Id, "--impact")}\n\n");
-        report.Append(CultureInfo.InvariantCulture, $"### {text.Timeline}\n");
+            $"**{text["Outage"]}**: {Clock(start, start)} - {until} ({DurationText.Format(incident.Duration(now), culture)})\n");
+        report.Append(CultureInfo.InvariantCulture, $"**{text["Impact"]}**: {Filled(incident.Impact, text, incident.Id, "--impact")}\n\n");
+        report.Append(CultureInfo.InvariantCulture, $"### {text["Timeline"]}\n");
         foreach (var entry in timeline)
         {
-            var kind = text.Kinds.GetValueOrDefault(entry.Kind, entry.Kind);
+            var kind = kinds.GetValueOrDefault(entry.Kind, entry.Kind);
             var who = entry.Actor is "auto-recovery" or "escalation" or "notifications" ? "" : $" ({entry.Actor})";
             report.Append(CultureInfo.InvariantCulture, $"- {Clock(entry.At.ToUniversalTime(), start)} - {kind}: {OneLine(entry.Text)}{who}\n");
         }
 
-        report.Append(CultureInfo.InvariantCulture, $"\n### {text.RootCause}\n{Filled(incident.RootCause, text, incident.Id, "--root-cause")}\n\n");
-        report.Append(CultureInfo.InvariantCulture, $"### {text.Actions}\n");
+        report.Append(CultureInfo.InvariantCulture, $"\n### {text["RootCause"]}\n{Filled(incident.RootCause, text, incident.Id, "--root-cause")}\n\n");
+        report.Append(CultureInfo.InvariantCulture, $"### {text["Actions"]}\n");
         var actions = incident.Actions.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         if (actions.Length == 0)
         {
@@ -56,8 +58,8 @@ public static partial class PostMortem
     private static string Clock(DateTimeOffset at, DateTimeOffset start) =>
         at.ToString(at.Date == start.Date ? "HH:mm:ss" : "yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
 
-    private static string Filled(string value, PostMortemText text, long id, string option) =>
-        string.IsNullOrWhiteSpace(value) ? string.Format(CultureInfo.InvariantCulture, text.NotRecorded, id, option) : OneLine(value);
+    private static string Filled(string value, IReadOnlyDictionary<string, string> text, long id, string option) =>
+        string.IsNullOrWhiteSpace(value) ? string.Format(CultureInfo.InvariantCulture, text["NotRecorded"], id, option) : OneLine(value);
 
     private static string OneLine(string value) => string.Join(' ', value.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries));
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using O4O.Recovery.Resources;
 
 namespace O4O.Recovery.Incidents;
 
@@ -6,7 +7,7 @@ namespace O4O.Recovery.Incidents;
 public static class TimelineKinds
 {
     /// <summary>Every kind's words in <paramref name="culture"/> (Korean when its language is "ko").</summary>
-    public static IReadOnlyDictionary<string, string> For(CultureInfo culture) => PostMortemText.For(culture).Kinds;
+    public static IReadOnlyDictionary<string, string> For(CultureInfo culture) => RecoveryText.WithPrefix("Kind.", culture);
 
     /// <summary><paramref name="kind"/> in words, or as it is when it has none.</summary>
     public static string Describe(string kind, CultureInfo culture) => For(culture).GetValueOrDefault(kind, kind);

@@ -1,0 +1,35 @@
+using System.Globalization;
+using O4O.Recovery.Dashboard;
+using O4O.Recovery.Incidents;
+using O4O.Recovery.Resources;
+
+namespace O4O.Recovery.Tests.Resources;
+
+public sealed class RecoveryTextTests
+{
+    private static readonly CultureInfo _korean = CultureInfo.GetCultureInfo("ko");
+
+    // Names, a product and figures read the same in both languages.
+    private static readonly HashSet<string> _sameInBoth = new(StringComparer.Ordinal) { "Dashboard.api", "Dashboard.nginx" };
+
+    [Fact]
+    public void Every_recovery_text_has_a_korean_translation()
+    {
+        var english = RecoveryText.WithPrefix("", CultureInfo.InvariantCulture);
+        var korean = RecoveryText.WithPrefix("", _korean);
+
+        Assert.NotEmpty(english);
+        Assert.Empty(english.Where(pair => !_sameInBoth.Contains(pair.Key) && korean[pair.Key] == pair.Value).Select(pair => pair.Key).Order());
+    }
+
+    [Fact]
+    public void The_dashboard_the_post_mortem_and_durations_read_the_same_resources()
+    {
+        Assert.Equal("자동 복구 중단", DashboardText.For("ko")["kind.GaveUp"]);
+        Assert.Equal(DashboardText.For("ko")["kind.GaveUp"], TimelineKinds.Describe("GaveUp", _korean));
+        Assert.Equal("automatic recovery gave up", DashboardText.For("en")["kind.GaveUp"]);
+        Assert.Equal("1시간 30분", DurationText.Format(TimeSpan.FromMinutes(90), _korean));
+        Assert.Equal("1 h 30 min", DurationText.Format(TimeSpan.FromMinutes(90), CultureInfo.InvariantCulture));
+        Assert.Equal("O4O monitoring", DashboardText.For(null)["title"]);
+    }
+}
