@@ -724,51 +724,6 @@ namespace O4O.Cli.Resources {
         }
         
         /// <summary>
-        ///   Looks up a localized string similar to database damage.
-        /// </summary>
-        internal static string FailureDatabaseDamage {
-            get {
-                return ResourceManager.GetString("FailureDatabaseDamage", resourceCulture);
-            }
-        }
-        
-        /// <summary>
-        ///   Looks up a localized string similar to data loss.
-        /// </summary>
-        internal static string FailureDataLoss {
-            get {
-                return ResourceManager.GetString("FailureDataLoss", resourceCulture);
-            }
-        }
-        
-        /// <summary>
-        ///   Looks up a localized string similar to network failure.
-        /// </summary>
-        internal static string FailureNetworkFailure {
-            get {
-                return ResourceManager.GetString("FailureNetworkFailure", resourceCulture);
-            }
-        }
-        
-        /// <summary>
-        ///   Looks up a localized string similar to security breach.
-        /// </summary>
-        internal static string FailureSecurityBreach {
-            get {
-                return ResourceManager.GetString("FailureSecurityBreach", resourceCulture);
-            }
-        }
-        
-        /// <summary>
-        ///   Looks up a localized string similar to server down.
-        /// </summary>
-        internal static string FailureServerDown {
-            get {
-                return ResourceManager.GetString("FailureServerDown", resourceCulture);
-            }
-        }
-        
-        /// <summary>
         ///   Looks up a localized string similar to Arguments passed to the application that is being run..
         /// </summary>
         internal static string HelpAdditionalArguments {

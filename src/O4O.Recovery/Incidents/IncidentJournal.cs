@@ -43,7 +43,7 @@ public sealed class IncidentJournal(IncidentStore store, IncidentOptions options
             id ??= await JoinOrReopenAsync(connection, e, cancellationToken);
             if (id is null)
             {
-                id = await IncidentStore.InsertAsync(connection, $"{e.Component}: {e.Seen}", e.At, e.Actor, e.Component, e.FailureType, cancellationToken);
+                id = await IncidentStore.InsertAsync(connection, IncidentText.StoredTitle(e.Component, e.Seen), e.At, e.Actor, e.Component, e.FailureType, cancellationToken);
                 await IncidentStore.AppendAsync(connection, id.Value, entry, cancellationToken);
                 return;
             }
@@ -65,7 +65,7 @@ public sealed class IncidentJournal(IncidentStore store, IncidentOptions options
             {
                 await IncidentStore.ResolveAsync(connection, id.Value, e.At, cancellationToken);
                 await IncidentStore.AppendAsync(connection, id.Value,
-                    new TimelineEntry(e.At, "Resolved", e.Component, "every affected component recovered", e.Actor), cancellationToken);
+                    new TimelineEntry(e.At, "Resolved", e.Component, IncidentText.AllRecovered, e.Actor), cancellationToken);
             }
         }
     }

@@ -24,7 +24,7 @@ public static partial class PostMortem
         var end = incident.ResolvedAt?.ToUniversalTime();
         var report = new StringBuilder();
         report.Append(CultureInfo.InvariantCulture, $"## {text["Heading"]}\n\n");
-        report.Append(CultureInfo.InvariantCulture, $"**{text["Incident"]}**: #{incident.Id} {incident.Title}\n");
+        report.Append(CultureInfo.InvariantCulture, $"**{text["Incident"]}**: #{incident.Id} {IncidentText.Title(incident, culture)}\n");
         report.Append(CultureInfo.InvariantCulture, $"**{text["Date"]}**: {start:yyyy-MM-dd} (UTC)\n");
         var until = end is { } e ? Clock(e, start) : text["Ongoing"];
         report.Append(CultureInfo.InvariantCulture,
@@ -35,7 +35,7 @@ public static partial class PostMortem
         {
             var kind = kinds.GetValueOrDefault(entry.Kind, entry.Kind);
             var who = entry.Actor is "auto-recovery" or "escalation" or "notifications" ? "" : $" ({entry.Actor})";
-            report.Append(CultureInfo.InvariantCulture, $"- {Clock(entry.At.ToUniversalTime(), start)} - {kind}: {OneLine(entry.Text)}{who}\n");
+            report.Append(CultureInfo.InvariantCulture, $"- {Clock(entry.At.ToUniversalTime(), start)} - {kind}: {OneLine(IncidentText.Entry(entry, incident, culture))}{who}\n");
         }
 
         report.Append(CultureInfo.InvariantCulture, $"\n### {text["RootCause"]}\n{Filled(incident.RootCause, text, incident.Id, "--root-cause")}\n\n");

@@ -89,6 +89,27 @@ public sealed class IncidentCommandTests
     }
 
     [Fact]
+    public async Task List_and_show_give_a_detected_failure_a_Korean_title_with_the_engines_evidence_after_it()
+    {
+        using var cli = new CliRun();
+        var journal = new IncidentJournal(new IncidentStore(cli.Home.StateDatabase), new IncidentOptions());
+        await journal.RecordAsync(new RecoveryEvent(DateTimeOffset.UtcNow, "platform", RecoveryEventKind.Detected, "platform killed by signal 9 (SIGKILL)",
+            FailureType: FailureType.ServerDown), default);
+
+        var list = await cli.RunAsync("incident", "list", "--lang", "ko");
+        var show = await cli.RunAsync("incident", "show", "1", "--lang", "ko");
+        var json = await cli.RunAsync("incident", "show", "1", "--json", "--lang", "ko");
+        var english = await cli.RunAsync("incident", "list", "--lang", "en");
+
+        Assert.Contains("platform에서 서버 다운 감지: platform killed by signal 9 (SIGKILL)", list.Out, StringComparison.Ordinal);
+        Assert.StartsWith("#1 platform에서 서버 다운 감지: platform killed by signal 9 (SIGKILL)", show.Out, StringComparison.Ordinal);
+        Assert.Equal(2, show.Out.Split("platform에서 서버 다운 감지: platform killed by signal 9 (SIGKILL)").Length - 1);
+        using var document = JsonDocument.Parse(json.Out);
+        Assert.Equal("platform: platform killed by signal 9 (SIGKILL)", document.RootElement.GetProperty("title").GetString());
+        Assert.Contains("platform: platform killed by signal 9 (SIGKILL)", english.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Report_with_out_writes_the_Korean_post_mortem_to_the_file()
     {
         using var cli = new CliRun();

@@ -57,11 +57,23 @@ public sealed class PostMortemTests : IDisposable
         Assert.Contains("**날짜**: 2025-01-29 (UTC)\n", report, StringComparison.Ordinal);
         Assert.Contains("**장애 시간**: 14:00:00 - 15:30:00 (1시간 30분)\n", report, StringComparison.Ordinal);
         Assert.Contains("**영향**: API server performance down 50%\n", report, StringComparison.Ordinal);
-        Assert.Contains("### 타임라인\n- 14:00:00 - 첫 알림 수신: platform: memory above 1 GiB\n", report, StringComparison.Ordinal);
+        Assert.Contains("### 타임라인\n- 14:00:00 - 첫 알림 수신: platform에서 장애 감지: memory above 1 GiB\n", report, StringComparison.Ordinal);
         Assert.Contains("- 14:30:00 - 조치: memory above 1 GiB — graceful restart\n", report, StringComparison.Ordinal);
         Assert.Contains("### 근본 원인\nOOM", report, StringComparison.Ordinal);
         Assert.Contains("### 조치 사항\n1. Memory-leak patch applied\n2. Memory monitoring threshold adjusted\n", report, StringComparison.Ordinal);
         Assert.Equal(timeline.Count, report.Split('\n').Count(line => line.StartsWith("- ", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task The_Korean_report_titles_a_detected_failure_in_Korean_and_says_in_Korean_that_it_resolved()
+    {
+        var (incident, timeline) = await RecordOutageAsync(FailureType.ServerDown);
+
+        var report = PostMortem.Render(incident, timeline, CultureInfo.GetCultureInfo("ko"), _start.AddDays(1));
+
+        Assert.Contains("**장애**: #1 platform에서 서버 다운 감지: memory above 1 GiB\n", report, StringComparison.Ordinal);
+        Assert.Contains("- 14:00:00 - 첫 알림 수신: platform에서 서버 다운 감지: memory above 1 GiB\n", report, StringComparison.Ordinal);
+        Assert.Contains("- 15:30:00 - 해결: 영향받은 구성 요소가 모두 복구되었습니다\n", report, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -79,10 +91,10 @@ public sealed class PostMortemTests : IDisposable
 
     public void Dispose() => _state.Dispose();
 
-    private async Task<(Incident, IReadOnlyList<TimelineEntry>)> RecordOutageAsync()
+    private async Task<(Incident, IReadOnlyList<TimelineEntry>)> RecordOutageAsync(FailureType? type = null)
     {
         var journal = new IncidentJournal(_store, new IncidentOptions());
-        await journal.RecordAsync(new RecoveryEvent(_start, "platform", RecoveryEventKind.Detected, "memory above 1 GiB"), default);
+        await journal.RecordAsync(new RecoveryEvent(_start, "platform", RecoveryEventKind.Detected, "memory above 1 GiB", FailureType: type), default);
         await _store.AppendAsync(1, new TimelineEntry(_start.AddMinutes(5), "Note", "", "investigation started", "kim"), default);
         await journal.RecordAsync(new RecoveryEvent(_start.AddMinutes(30), "platform", RecoveryEventKind.Action, "memory above 1 GiB", "graceful restart"), default);
         await journal.RecordAsync(new RecoveryEvent(_start.AddMinutes(90), "platform", RecoveryEventKind.Recovered, "healthy", Outcome: "healthy after 2 s"), default);

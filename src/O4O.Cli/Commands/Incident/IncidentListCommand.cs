@@ -30,7 +30,7 @@ internal static class IncidentListCommand
             foreach (var view in views)
             {
                 await context.Out.WriteLineAsync(string.Format(CultureInfo.InvariantCulture, "#{0,-4} {1,-10} {2}  {3,-12} {4}",
-                    view.Id, view.StatusText, IncidentView.Time(view.FirstAlertAt), view.DurationText, view.Title));
+                    view.Id, view.StatusText, IncidentView.Time(view.FirstAlertAt), view.DurationText, view.TitleText));
             }
 
             return ExitCodes.Success;

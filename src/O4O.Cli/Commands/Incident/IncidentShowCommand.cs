@@ -29,7 +29,7 @@ internal static class IncidentShowCommand
     {
         var lines = new List<string>
         {
-            $"#{view.Id} {view.Title}",
+            $"#{view.Id} {view.TitleText}",
             Text.Format(Strings.IncidentShowStatus, view.StatusText, view.DurationText),
             Text.Format(Strings.IncidentShowFirstAlert, IncidentView.Time(view.FirstAlertAt)),
         };
@@ -48,8 +48,8 @@ internal static class IncidentShowCommand
         lines.Add(Text.Format(Strings.IncidentShowRootCause, view.RootCause));
         lines.Add(Text.Format(Strings.IncidentShowActions, view.Actions));
         lines.Add(Strings.IncidentShowTimeline);
-        lines.AddRange(view.Timeline!.Select(entry =>
-            $"  {IncidentView.Time(entry.At)}  {TimelineKinds.Describe(entry.Kind, CultureInfo.CurrentUICulture),-12} {entry.Component,-9} {entry.Text} ({entry.Actor})"));
+        lines.AddRange(view.Timeline!.Zip(view.TimelineText!, (entry, text) =>
+            $"  {IncidentView.Time(entry.At)}  {TimelineKinds.Describe(entry.Kind, CultureInfo.CurrentUICulture),-12} {entry.Component,-9} {text} ({entry.Actor})"));
         return string.Join(Environment.NewLine, lines);
     }
 }

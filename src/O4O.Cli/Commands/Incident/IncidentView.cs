@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json.Serialization;
 using O4O.Cli.Resources;
 using O4O.Recovery.Incidents;
 
@@ -25,7 +26,19 @@ internal sealed record IncidentView(
     public static IncidentView From(Incident incident, DateTimeOffset now, IReadOnlyList<TimelineEntry>? timeline = null) =>
         new(incident.Id, incident.Title, incident.IsOpen ? "open" : "resolved", incident.OpenedBy, incident.FirstAlertAt, incident.ResolvedAt,
             Math.Round(incident.Duration(now).TotalSeconds, 3), incident.AcknowledgedAt, incident.AcknowledgedBy, incident.FailureType?.ToString(),
-            incident.Impact, incident.RootCause, incident.Actions, incident.Components, timeline);
+            incident.Impact, incident.RootCause, incident.Actions, incident.Components, timeline)
+        {
+            TitleText = IncidentText.Title(incident, CultureInfo.CurrentUICulture),
+            TimelineText = timeline?.Select(entry => IncidentText.Entry(entry, incident, CultureInfo.CurrentUICulture)).ToList(),
+        };
+
+    /// <summary>The title in the reader's language; <c>--json</c> keeps the stored <see cref="Title"/>.</summary>
+    [JsonIgnore]
+    public string TitleText { get; init; } = Title;
+
+    /// <summary>Each timeline entry's text in the reader's language, in the timeline's order.</summary>
+    [JsonIgnore]
+    public IReadOnlyList<string>? TimelineText { get; init; }
 
     public string StatusText => Status == "open" ? Strings.IncidentStatusOpen : Strings.IncidentStatusResolved;
 
