@@ -1,8 +1,8 @@
+using Dapper;
 using System.Globalization;
 using Microsoft.Data.Sqlite;
 using O4O.Recovery.Incidents;
 using O4O.Recovery.Notifications;
-using static O4O.Recovery.Incidents.Sql;
 
 namespace O4O.Recovery.Escalation;
 
@@ -10,26 +10,26 @@ public sealed partial class EscalationService
 {
     private sealed record Page(DateTimeOffset PagedAt, DateTimeOffset LastPagedAt, DateTimeOffset? MutedAt, DateTimeOffset? ResolvedNoticeAt);
 
+    private sealed record PageRow(long Level, long PagedAt, long LastPagedAt, long? MutedAt, long? ResolvedNoticeAt)
+    {
+        public Page ToPage() => new(DateTimeOffset.FromUnixTimeMilliseconds(PagedAt), DateTimeOffset.FromUnixTimeMilliseconds(LastPagedAt),
+            MutedAt is { } muted ? DateTimeOffset.FromUnixTimeMilliseconds(muted) : null,
+            ResolvedNoticeAt is { } told ? DateTimeOffset.FromUnixTimeMilliseconds(told) : null);
+    }
+
     private static async Task<Dictionary<int, Page>> PagesAsync(SqliteConnection connection, long incident, CancellationToken cancellationToken)
     {
-        await using var command = Command(connection, "SELECT level, paged_at, last_paged_at, muted_at, resolved_notice_at FROM escalation_pages WHERE incident_id = $id",
-            ("$id", incident));
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var pages = new Dictionary<int, Page>();
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            pages[reader.GetInt32(0)] = new Page(Time(reader, 1)!.Value, Time(reader, 2)!.Value, Time(reader, 3), Time(reader, 4));
-        }
-
-        return pages;
+        var rows = await connection.QueryAsync<PageRow>(new CommandDefinition(
+            "SELECT level, paged_at AS PagedAt, last_paged_at AS LastPagedAt, muted_at AS MutedAt, resolved_notice_at AS ResolvedNoticeAt FROM escalation_pages WHERE incident_id = @id",
+            new { id = incident }, cancellationToken: cancellationToken));
+        return rows.ToDictionary(row => (int)row.Level, row => row.ToPage());
     }
 
-    private static async Task<DateTimeOffset?> NewestOverrunAsync(SqliteConnection connection, long incident, CancellationToken cancellationToken)
-    {
-        await using var command = Command(connection, "SELECT max(at) FROM incident_timeline WHERE incident_id = $id AND kind = $kind",
-            ("$id", incident), ("$kind", PhaseOutcome.OverrunKind));
-        return await command.ExecuteScalarAsync(cancellationToken) is long milliseconds ? DateTimeOffset.FromUnixTimeMilliseconds(milliseconds) : null;
-    }
+    private static async Task<DateTimeOffset?> NewestOverrunAsync(SqliteConnection connection, long incident, CancellationToken cancellationToken) =>
+        await connection.ExecuteScalarAsync<long?>(new CommandDefinition("SELECT max(at) FROM incident_timeline WHERE incident_id = @id AND kind = @kind",
+            new { id = incident, kind = PhaseOutcome.OverrunKind }, cancellationToken: cancellationToken)) is { } milliseconds
+            ? DateTimeOffset.FromUnixTimeMilliseconds(milliseconds)
+            : null;
 
     private async Task PageAsync(SqliteConnection connection, Incident incident, int level, string kind, DateTimeOffset now,
         CancellationToken cancellationToken)
@@ -77,15 +77,16 @@ public sealed partial class EscalationService
     }
 
     private static Task<int> RecordPagedAsync(SqliteConnection connection, Incident incident, int level, DateTimeOffset now, CancellationToken cancellationToken) =>
-        ExecuteAsync(connection, """
-            INSERT INTO escalation_pages (incident_id, level, paged_at, last_paged_at) VALUES ($id, $level, $now, $now)
-            ON CONFLICT (incident_id, level) DO UPDATE SET last_paged_at = $now, repeats = repeats + 1, resolved_notice_at = NULL
-            """, cancellationToken, ("$id", incident.Id), ("$level", level), ("$now", now.ToUnixTimeMilliseconds()));
+        connection.ExecuteAsync(new CommandDefinition("""
+            INSERT INTO escalation_pages (incident_id, level, paged_at, last_paged_at) VALUES (@id, @level, @now, @now)
+            ON CONFLICT (incident_id, level) DO UPDATE SET last_paged_at = @now, repeats = repeats + 1, resolved_notice_at = NULL
+            """, new { id = incident.Id, level, now = now.ToUnixTimeMilliseconds() }, cancellationToken: cancellationToken));
 
     private async Task MuteAsync(SqliteConnection connection, Incident incident, int level, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        await ExecuteAsync(connection, "UPDATE escalation_pages SET muted_at = $now WHERE incident_id = $id AND level = $level",
-            cancellationToken, ("$id", incident.Id), ("$level", level), ("$now", now.ToUnixTimeMilliseconds()));
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE escalation_pages SET muted_at = @now WHERE incident_id = @id AND level = @level",
+            new { id = incident.Id, level, now = now.ToUnixTimeMilliseconds() }, cancellationToken: cancellationToken));
         var matrix = options.Levels[level];
         await IncidentStore.AppendAsync(connection, incident.Id, new TimelineEntry(now, "Muted", "escalation",
             $"repeats to {matrix.Name} ({matrix.Owner}) muted: acknowledged by {incident.AcknowledgedBy}; escalation continues", "escalation"),
@@ -104,8 +105,9 @@ public sealed partial class EscalationService
             }
         }
 
-        await ExecuteAsync(connection, "UPDATE escalation_pages SET resolved_notice_at = $now WHERE incident_id = $id",
-            cancellationToken, ("$id", incident.Id), ("$now", now.ToUnixTimeMilliseconds()));
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE escalation_pages SET resolved_notice_at = @now WHERE incident_id = @id",
+            new { id = incident.Id, now = now.ToUnixTimeMilliseconds() }, cancellationToken: cancellationToken));
         var levels = string.Join(", ", paged.Select(level => options.Levels[level].Name));
         await IncidentStore.AppendAsync(connection, incident.Id, new TimelineEntry(now, "ResolvedNotice", "escalation",
             $"{levels} told it is resolved after {DurationText.Format(incident.Duration(now), CultureInfo.InvariantCulture)}", "escalation"),

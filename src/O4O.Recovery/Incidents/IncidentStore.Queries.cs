@@ -1,20 +1,21 @@
+using Dapper;
 using Microsoft.Data.Sqlite;
 using O4O.Recovery.Supervision;
-using static O4O.Recovery.Incidents.Sql;
 
 namespace O4O.Recovery.Incidents;
 
 public sealed partial class IncidentStore
 {
     private const string IncidentColumns =
-        "id, title, opened_by, first_alert_at, resolved_at, acknowledged_at, acknowledged_by, failure_type, impact, root_cause, actions";
+        "id, title, opened_by AS OpenedBy, first_alert_at AS FirstAlertAt, resolved_at AS ResolvedAt, acknowledged_at AS AcknowledgedAt, "
+        + "acknowledged_by AS AcknowledgedBy, failure_type AS FailureType, impact, root_cause AS RootCause, actions";
 
     /// <summary>Incident <paramref name="id"/>.</summary>
     /// <exception cref="IncidentNotFoundException">There is no such incident.</exception>
     public async Task<Incident> GetAsync(long id, CancellationToken cancellationToken)
     {
         await using var connection = await ConnectAsync(cancellationToken);
-        var found = await ReadIncidentsAsync(connection, $"SELECT {IncidentColumns} FROM incidents WHERE id = $id", cancellationToken, ("$id", id));
+        var found = await ReadIncidentsAsync(connection, $"SELECT {IncidentColumns} FROM incidents WHERE id = @id", cancellationToken, new { id });
         return found.Count == 1 ? found[0] : throw new IncidentNotFoundException(id);
     }
 
@@ -34,51 +35,34 @@ public sealed partial class IncidentStore
     {
         await using var connection = await ConnectAsync(cancellationToken);
         await RequireAsync(connection, id, cancellationToken);
-        await using var command = Command(connection,
-            "SELECT at, kind, component, text, actor FROM incident_timeline WHERE incident_id = $id ORDER BY at, id", ("$id", id));
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var entries = new List<TimelineEntry>();
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            entries.Add(new TimelineEntry(Time(reader, 0)!.Value, reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4)));
-        }
-
-        return entries;
+        var rows = await connection.QueryAsync<TimelineRow>(new CommandDefinition(
+            "SELECT at, kind, component, text, actor FROM incident_timeline WHERE incident_id = @id ORDER BY at, id", new { id }, cancellationToken: cancellationToken));
+        return rows.Select(row => new TimelineEntry(DateTimeOffset.FromUnixTimeMilliseconds(row.At), row.Kind, row.Component, row.Text, row.Actor)).ToList();
     }
 
     private static async Task<IReadOnlyList<Incident>> ReadIncidentsAsync(SqliteConnection connection, string sql,
-        CancellationToken cancellationToken, params (string, object?)[] parameters)
+        CancellationToken cancellationToken, object? parameters = null)
     {
-        var rows = new List<Incident>();
-        await using (var command = Command(connection, sql, parameters))
-        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        var incidents = new List<Incident>();
+        foreach (var row in await connection.QueryAsync<IncidentRow>(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken)))
         {
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                rows.Add(new Incident(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), Time(reader, 3)!.Value, Time(reader, 4),
-                    Time(reader, 5), Text(reader, 6), Text(reader, 7) is { } type ? Enum.Parse<FailureType>(type) : null,
-                    reader.GetString(8), reader.GetString(9), reader.GetString(10), []));
-            }
+            var components = await connection.QueryAsync<string>(new CommandDefinition(
+                "SELECT component FROM incident_components WHERE incident_id = @id ORDER BY component", new { id = row.Id }, cancellationToken: cancellationToken));
+            incidents.Add(row.ToIncident(components.ToList()));
         }
 
-        for (var i = 0; i < rows.Count; i++)
-        {
-            rows[i] = rows[i] with { Components = await ComponentsAsync(connection, rows[i].Id, cancellationToken) };
-        }
-
-        return rows;
+        return incidents;
     }
 
-    private static async Task<IReadOnlyList<string>> ComponentsAsync(SqliteConnection connection, long id, CancellationToken cancellationToken)
+    private sealed record IncidentRow(long Id, string Title, string OpenedBy, long FirstAlertAt, long? ResolvedAt, long? AcknowledgedAt,
+        string? AcknowledgedBy, string? FailureType, string Impact, string RootCause, string Actions)
     {
-        await using var command = Command(connection, "SELECT component FROM incident_components WHERE incident_id = $id ORDER BY component", ("$id", id));
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var components = new List<string>();
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            components.Add(reader.GetString(0));
-        }
+        public Incident ToIncident(IReadOnlyList<string> components) => new(Id, Title, OpenedBy, DateTimeOffset.FromUnixTimeMilliseconds(FirstAlertAt),
+            Time(ResolvedAt), Time(AcknowledgedAt), AcknowledgedBy, FailureType is null ? null : Enum.Parse<FailureType>(FailureType),
+            Impact, RootCause, Actions, components);
 
-        return components;
+        private static DateTimeOffset? Time(long? milliseconds) => milliseconds is { } at ? DateTimeOffset.FromUnixTimeMilliseconds(at) : null;
     }
+
+    private sealed record TimelineRow(long At, string Kind, string Component, string Text, string Actor);
 }

@@ -1,7 +1,7 @@
+using Dapper;
 using Microsoft.Data.Sqlite;
 using O4O.Recovery.State;
 using O4O.Recovery.Supervision;
-using static O4O.Recovery.Incidents.Sql;
 
 namespace O4O.Recovery.Incidents;
 
@@ -26,14 +26,14 @@ public sealed partial class IncidentStore(string path)
     internal static async Task<long> InsertAsync(SqliteConnection connection, string title, DateTimeOffset at, string actor, string? component,
         FailureType? failureType, CancellationToken cancellationToken)
     {
-        var id = await ScalarAsync<long>(connection,
-            "INSERT INTO incidents (title, opened_by, first_alert_at, failure_type, auto_resolve) VALUES ($title, $actor, $at, $type, $auto) RETURNING id",
-            cancellationToken, ("$title", title), ("$actor", actor), ("$at", at.ToUnixTimeMilliseconds()), ("$type", failureType?.ToString()),
-            ("$auto", component is null ? 0 : 1));
+        var id = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            "INSERT INTO incidents (title, opened_by, first_alert_at, failure_type, auto_resolve) VALUES (@title, @actor, @at, @type, @auto) RETURNING id",
+            new { title, actor, at = at.ToUnixTimeMilliseconds(), type = failureType?.ToString(), auto = component is null ? 0 : 1 }, cancellationToken: cancellationToken));
         if (component is not null)
         {
-            await ExecuteAsync(connection, "INSERT INTO incident_components (incident_id, component, down) VALUES ($id, $component, 1)",
-                cancellationToken, ("$id", id), ("$component", component));
+            await connection.ExecuteAsync(new CommandDefinition(
+                "INSERT INTO incident_components (incident_id, component, down) VALUES (@id, @component, 1)",
+                new { id, component }, cancellationToken: cancellationToken));
         }
 
         await AppendAsync(connection, id, new TimelineEntry(at, "Opened", component ?? "", title, actor), cancellationToken);
@@ -69,9 +69,9 @@ public sealed partial class IncidentStore(string path)
     {
         await using var connection = await ConnectAsync(cancellationToken);
         await RequireAsync(connection, id, cancellationToken);
-        await ExecuteAsync(connection,
-            "UPDATE incidents SET impact = coalesce($impact, impact), root_cause = coalesce($cause, root_cause), actions = coalesce($actions, actions) WHERE id = $id",
-            cancellationToken, ("$id", id), ("$impact", impact), ("$cause", rootCause), ("$actions", actions));
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE incidents SET impact = coalesce(@impact, impact), root_cause = coalesce(@cause, root_cause), actions = coalesce(@actions, actions) WHERE id = @id",
+            new { id, impact, cause = rootCause, actions }, cancellationToken: cancellationToken));
     }
 
     /// <summary>Records that <paramref name="by"/> acknowledged the incident; the escalation clock keeps running.</summary>
@@ -80,8 +80,9 @@ public sealed partial class IncidentStore(string path)
     {
         await using var connection = await ConnectAsync(cancellationToken);
         await RequireAsync(connection, id, cancellationToken);
-        await ExecuteAsync(connection, "UPDATE incidents SET acknowledged_at = $at, acknowledged_by = $by WHERE id = $id",
-            cancellationToken, ("$id", id), ("$at", at.ToUnixTimeMilliseconds()), ("$by", by));
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE incidents SET acknowledged_at = @at, acknowledged_by = @by WHERE id = @id",
+            new { id, at = at.ToUnixTimeMilliseconds(), by }, cancellationToken: cancellationToken));
         await AppendAsync(connection, id, new TimelineEntry(at, "Acknowledged", "", $"acknowledged by {by}", by), cancellationToken);
     }
 
@@ -107,14 +108,15 @@ public sealed partial class IncidentStore(string path)
         StateDatabase.OpenAsync(Path, cancellationToken);
 
     internal static Task AppendAsync(SqliteConnection connection, long id, TimelineEntry entry, CancellationToken cancellationToken) =>
-        ExecuteAsync(connection,
-            "INSERT INTO incident_timeline (incident_id, at, kind, component, text, actor) VALUES ($id, $at, $kind, $component, $text, $actor)",
-            cancellationToken, ("$id", id), ("$at", entry.At.ToUnixTimeMilliseconds()), ("$kind", entry.Kind),
-            ("$component", entry.Component), ("$text", entry.Text), ("$actor", entry.Actor));
+        connection.ExecuteAsync(new CommandDefinition(
+            "INSERT INTO incident_timeline (incident_id, at, kind, component, text, actor) VALUES (@id, @at, @kind, @component, @text, @actor)",
+            new { id, at = entry.At.ToUnixTimeMilliseconds(), kind = entry.Kind, component = entry.Component, text = entry.Text, actor = entry.Actor }, cancellationToken: cancellationToken));
 
     private static async Task RequireAsync(SqliteConnection connection, long id, CancellationToken cancellationToken)
     {
-        if (await ScalarAsync<long>(connection, "SELECT count(*) FROM incidents WHERE id = $id", cancellationToken, ("$id", id)) == 0)
+        if (await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            "SELECT count(*) FROM incidents WHERE id = @id",
+            new { id }, cancellationToken: cancellationToken)) == 0)
         {
             throw new IncidentNotFoundException(id);
         }

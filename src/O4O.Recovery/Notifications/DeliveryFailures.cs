@@ -1,5 +1,5 @@
+using Dapper;
 using O4O.Recovery.State;
-using static O4O.Recovery.Incidents.Sql;
 
 namespace O4O.Recovery.Notifications;
 
@@ -19,24 +19,33 @@ public static class DeliveryFailures
     public static async Task<IReadOnlyList<DeliveryFailure>> ReadAsync(string stateDatabase, CancellationToken cancellationToken)
     {
         await using var connection = await StateDatabase.OpenAsync(stateDatabase, cancellationToken);
-        await using var command = Command(connection, """
-            SELECT channel, count(*), max(attempts),
-                   (SELECT last_error FROM notification_outbox l WHERE l.channel = o.channel AND l.last_error IS NOT NULL ORDER BY l.last_attempt_at DESC LIMIT 1),
-                   max(last_attempt_at), min(next_attempt_at)
+        var rows = await connection.QueryAsync<FailureRow>(new CommandDefinition("""
+            SELECT channel, count(*) AS Pending, max(attempts) AS Attempts,
+                   coalesce((SELECT last_error FROM notification_outbox l WHERE l.channel = o.channel AND l.last_error IS NOT NULL ORDER BY l.last_attempt_at DESC LIMIT 1), '') AS LastError,
+                   max(last_attempt_at) AS LastAttemptAt, min(next_attempt_at) AS NextAttemptAt
             FROM notification_outbox o
             WHERE delivered_at IS NULL
             GROUP BY channel
             HAVING max(attempts) > 0
             ORDER BY channel
-            """);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var failures = new List<DeliveryFailure>();
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            failures.Add(new DeliveryFailure(reader.GetString(0), reader.GetInt32(1), reader.GetInt32(2), Text(reader, 3) ?? "",
-                Time(reader, 4)!.Value, Time(reader, 5)!.Value));
-        }
+            """, cancellationToken: cancellationToken));
+        return rows.Select(row => new DeliveryFailure(row.Channel, (int)row.Pending, (int)row.Attempts, row.LastError,
+            DateTimeOffset.FromUnixTimeMilliseconds(row.LastAttemptAt), DateTimeOffset.FromUnixTimeMilliseconds(row.NextAttemptAt))).ToList();
+    }
 
-        return failures;
+    // Properties rather than a constructor: SQLite gives aggregate columns no declared type for Dapper to match a constructor by.
+    private sealed class FailureRow
+    {
+        public string Channel { get; init; } = "";
+
+        public long Pending { get; init; }
+
+        public long Attempts { get; init; }
+
+        public string LastError { get; init; } = "";
+
+        public long LastAttemptAt { get; init; }
+
+        public long NextAttemptAt { get; init; }
     }
 }

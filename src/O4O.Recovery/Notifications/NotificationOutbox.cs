@@ -1,9 +1,9 @@
+using Dapper;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using O4O.Recovery.Configuration;
 using O4O.Recovery.State;
-using static O4O.Recovery.Incidents.Sql;
 
 namespace O4O.Recovery.Notifications;
 
@@ -82,10 +82,9 @@ public sealed partial class NotificationOutbox(string path, NotificationOptions 
     /// <summary>Adds <paramref name="notification"/> for <paramref name="channel"/> inside the caller's transaction; due at once.</summary>
     internal static Task EnqueueAsync(SqliteConnection connection, string channel, Notification notification, DateTimeOffset now,
         CancellationToken cancellationToken) =>
-        ExecuteAsync(connection,
-            "INSERT INTO notification_outbox (incident_id, channel, payload, created_at, next_attempt_at) VALUES ($incident, $channel, $payload, $now, $now)",
-            cancellationToken, ("$incident", notification.IncidentId), ("$channel", channel), ("$payload", notification.ToJson()),
-            ("$now", now.ToUnixTimeMilliseconds()));
+        connection.ExecuteAsync(new CommandDefinition(
+            "INSERT INTO notification_outbox (incident_id, channel, payload, created_at, next_attempt_at) VALUES (@incident, @channel, @payload, @now, @now)",
+            new { incident = notification.IncidentId, channel, payload = notification.ToJson(), now = now.ToUnixTimeMilliseconds() }, cancellationToken: cancellationToken));
 
     private async Task<bool> DeliverAsync(string channel, OutboxMessage message, CancellationToken cancellationToken)
     {
