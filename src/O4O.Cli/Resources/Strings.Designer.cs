@@ -2065,6 +2065,15 @@ namespace O4O.Cli.Resources {
         }
         
         /// <summary>
+        ///   Looks up a localized string similar to {0}: stopped after an error at {1}, restarted ({2} restarts; last error: {3}).
+        /// </summary>
+        internal static string StatusJobRestarted {
+            get {
+                return ResourceManager.GetString("StatusJobRestarted", resourceCulture);
+            }
+        }
+        
+        /// <summary>
         ///   Looks up a localized string similar to Print JSON: healthy, conductor {running, pid, startedAt, autoRecovery, paused}, components [{name, state, address, pid, responseTimeMs, error, supervision, since, restarts, lastError, failureType, detail}]..
         /// </summary>
         internal static string StatusJsonOption {

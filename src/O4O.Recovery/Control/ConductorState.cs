@@ -17,9 +17,12 @@ public sealed record ConductorState(int ConductorPid, DateTimeOffset StartedAt, 
     /// <summary>The configuration the conductor runs with, for commands started without its environment.</summary>
     public ConductorConfiguration? Configuration { get; init; }
 
+    /// <summary>The background jobs, once they run.</summary>
+    public IReadOnlyList<BackgroundJob> Jobs { get; set; } = [];
+
     /// <summary>The status as the control API returns it.</summary>
     public ControlStatus Status() => new(ConductorPid, StartedAt, AutoRecovery(), Gate.Paused,
-        Supervisors.Select(supervisor => supervisor.Snapshot).ToList(), Configuration);
+        Supervisors.Select(supervisor => supervisor.Snapshot).ToList(), Configuration, [.. Jobs.Select(job => job.Snapshot)]);
 
     /// <summary>The switch as the control API returns it.</summary>
     public AutoRecoveryStatus AutoRecovery() => new(Gate.Enabled, Gate.AutoRecovery.ChangedBy, Gate.AutoRecovery.ChangedAt);

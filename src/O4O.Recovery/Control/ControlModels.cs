@@ -18,8 +18,10 @@ public sealed record AutoRecoveryStatus(bool Enabled, string? ChangedBy, DateTim
 /// <param name="Paused">Components whose restarts are paused, with why ("*" is every component).</param>
 /// <param name="Components">Each supervised component.</param>
 /// <param name="Configuration">What the conductor runs with; null from a conductor that does not say.</param>
+/// <param name="Jobs">The background jobs and their errors; null from a conductor that does not say.</param>
 public sealed record ControlStatus(int ConductorPid, DateTimeOffset StartedAt, AutoRecoveryStatus AutoRecovery,
-    IReadOnlyDictionary<string, string> Paused, IReadOnlyList<ComponentSnapshot> Components, ConductorConfiguration? Configuration = null);
+    IReadOnlyDictionary<string, string> Paused, IReadOnlyList<ComponentSnapshot> Components, ConductorConfiguration? Configuration = null,
+    IReadOnlyList<JobSnapshot>? Jobs = null);
 
 /// <summary>
 /// The configuration a running conductor took from its own environment and files: a command started from another

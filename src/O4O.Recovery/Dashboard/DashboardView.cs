@@ -60,6 +60,9 @@ public sealed record DashboardView(DateTimeOffset Now, string Actor, IReadOnlyLi
         components.AddRange(status.Components.Where(c => c.Name is not (Conductor.DatabaseComponent or Conductor.PlatformComponent))
             .Select(c => Supervised(c.Name, c, null, status.StartedAt)));
         components.Add(new DashboardComponent(Conductor.ConductorComponent, "ok", "Running", status.StartedAt, 0, null, null));
+        // A background job is shown once it stopped after an error (and was restarted): the rest of the time it is just work.
+        components.AddRange((status.Jobs ?? []).Where(job => job.LastErrorAt is not null)
+            .Select(job => new DashboardComponent(job.Name, "warn", "RestartedAfterError", job.LastErrorAt!.Value, job.Restarts, job.LastError, null)));
         components.Add(BackupsCard(backups, status.StartedAt));
         return new DashboardView(now, actor, components, context.Samples.All(), marks, status.AutoRecovery, status.Paused,
             await state.Incidents.OpenAsync(cancellationToken), backups, state.Incidents.NotificationGap);

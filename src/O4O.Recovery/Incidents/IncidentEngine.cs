@@ -9,7 +9,7 @@ namespace O4O.Recovery.Incidents;
 
 /// <summary>
 /// Everything the conductor needs for incidents, made from its configuration: the <see cref="Journal"/> to give every
-/// recovery event to, and <see cref="RunAsync"/> to run beside supervision (escalation, notification delivery and the
+/// recovery event to, and the <see cref="Jobs"/> to run beside supervision (escalation, notification delivery and the
 /// heartbeat). All state is in <c>state.db</c>, so a restarted conductor resumes pending escalations and deliveries.
 /// </summary>
 public sealed class IncidentEngine : IDisposable
@@ -59,8 +59,9 @@ public sealed class IncidentEngine : IDisposable
     /// <summary>The dead man's switch.</summary>
     public Heartbeat Heartbeat { get; }
 
-    /// <summary>Runs escalation, delivery and the heartbeat until <paramref name="stop"/> is cancelled.</summary>
-    public Task RunAsync(CancellationToken stop) => Task.WhenAll(Escalation.RunAsync(stop), Outbox.RunAsync(stop), Heartbeat.RunAsync(stop));
+    /// <summary>Escalation, delivery and the heartbeat, by name: the conductor runs each as a <see cref="Supervision.BackgroundJob"/>.</summary>
+    public IReadOnlyList<(string Name, Func<CancellationToken, Task> Run)> Jobs =>
+        [("escalation", Escalation.RunAsync), ("notifications", Outbox.RunAsync), ("heartbeat", Heartbeat.RunAsync)];
 
     /// <inheritdoc />
     public void Dispose() => _client.Dispose();

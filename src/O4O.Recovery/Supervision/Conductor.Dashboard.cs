@@ -7,16 +7,16 @@ namespace O4O.Recovery.Supervision;
 public sealed partial class Conductor
 {
     /// <summary>
-    /// Starts the dashboard and its response-time sampling. A dashboard that cannot listen (port taken, bad address) is
-    /// recorded and left out: supervision matters more than its display.
+    /// Starts the dashboard, and returns it with its response-time sampler to run as a job. A dashboard that cannot listen
+    /// (port taken, bad address) is recorded and left out: supervision matters more than its display.
     /// </summary>
-    private async Task<(DashboardServer? Server, Task Sampling)> StartDashboardAsync(ConductorState state, RecoveryJournals journal, Uri platform,
+    private async Task<(DashboardServer? Server, DashboardProbes? Sampler)> StartDashboardAsync(ConductorState state, RecoveryJournals journal, Uri platform,
         string databaseConnectionString, CancellationToken stop)
     {
         var options = DashboardOptionsOf(settings.Configuration);
         if (options.Port == 0)
         {
-            return (null, Task.CompletedTask);
+            return (null, null);
         }
 
         var samples = new ResponseSamples((int)Math.Clamp(options.History / options.SampleEvery, 10, 10_000));
@@ -28,13 +28,13 @@ public sealed partial class Conductor
             var server = await DashboardServer.StartAsync(context, stop);
             await journal.RecordAsync(new RecoveryEvent(time.GetUtcNow(), ConductorComponent, RecoveryEventKind.Note,
                 $"dashboard on {server.Address}"), stop);
-            return (server, new DashboardProbes(platform, databaseConnectionString, options, samples, time).RunAsync(stop));
+            return (server, new DashboardProbes(platform, databaseConnectionString, options, samples, time));
         }
         catch (Exception exception) when (exception is IOException or FormatException or System.Net.Sockets.SocketException)
         {
             await journal.RecordAsync(new RecoveryEvent(time.GetUtcNow(), ConductorComponent, RecoveryEventKind.Note,
                 $"dashboard not served on {options.Address}:{options.Port}: {exception.Message}", "supervision goes on without it"), stop);
-            return (null, Task.CompletedTask);
+            return (null, null);
         }
     }
 

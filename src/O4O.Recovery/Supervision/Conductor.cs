@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using O4O.Recovery.AutoRecovery;
 using O4O.Recovery.Backups;
 using O4O.Recovery.Configuration;
@@ -15,7 +16,7 @@ namespace O4O.Recovery.Supervision;
 /// the database. Every detection and action goes to the event log, <c>logs/conductor.log</c> and the extra journals.
 /// </summary>
 public sealed partial class Conductor(O4OHome home, ConductorSettings settings, string platformAssembly,
-    IConductorObserver observer, TimeProvider time, IReadOnlyList<IRecoveryJournal>? journals = null)
+    IConductorObserver observer, TimeProvider time, ILoggerFactory loggers, IReadOnlyList<IRecoveryJournal>? journals = null)
 {
     /// <summary>The component names used in reports and in <c>o4o status</c>.</summary>
     public const string DatabaseComponent = "database";
@@ -111,7 +112,7 @@ public sealed partial class Conductor(O4OHome home, ConductorSettings settings, 
             // The control API first: tests and scripts use it as soon as the platform answers.
             await using (await ControlServer.StartAsync(home, state, stop))
             {
-                var (dashboard, sampling) = await StartDashboardAsync(state, journal, platform.Launch.BaseAddress, target.ToConnectionString(), stop);
+                var (dashboard, sampler) = await StartDashboardAsync(state, journal, platform.Launch.BaseAddress, target.ToConnectionString(), stop);
                 await using var dashboardServer = dashboard;
                 // Ready only once the dashboard listens (or is known not to), so the banner can say where it is.
                 observer.Ready(platform.Launch.BaseAddress, DatabaseTarget.ForPlatform(home, settings.Database), dashboard?.Address);
@@ -120,14 +121,23 @@ public sealed partial class Conductor(O4OHome home, ConductorSettings settings, 
                     observer.NotificationsUnconfigured(gap);
                 }
 
-                await Task.WhenAll([
-                    sampling,
-                    .. supervisors.Select(supervisor => supervisor.RunAsync(stop)),
-                    new ScheduledBackups(home, settings.Database, settings.Backup, journal, time).RunAsync(stop),
-                    incidents.RunAsync(stop),
-                    new EventRetention(events, retention, time).RunAsync(stop),
-                    .. settings.Database.IsManaged ? [DamageWatch(gate, journal, loss).RunAsync(stop)] : Array.Empty<Task>(),
-                ]);
+                List<(string, Func<CancellationToken, Task>)> work =
+                [
+                    ("scheduled backups", new ScheduledBackups(home, settings.Database, settings.Backup, journal, time).RunAsync),
+                    .. incidents.Jobs,
+                    ("event retention", new EventRetention(events, retention, time).RunAsync),
+                ];
+                if (settings.Database.IsManaged)
+                {
+                    work.Add(("damage watch", DamageWatch(gate, journal, loss).RunAsync));
+                }
+
+                if (sampler is not null)
+                {
+                    work.Add(("dashboard sampler", sampler.RunAsync));
+                }
+
+                await SuperviseAsync(supervisors, [.. work.Select(job => Job(job, journal))], state, stop);
             }
 
             observer.Stopping();

@@ -1,5 +1,12 @@
 using System.Globalization;
 using System.Text.Json;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging.Abstractions;
+using O4O.Recovery.AutoRecovery;
+using O4O.Recovery.Configuration;
+using O4O.Recovery.Control;
+using O4O.Recovery.Incidents;
+using O4O.Recovery.State;
 using O4O.Recovery.Supervision;
 using O4O.Tests.Shared;
 
@@ -35,12 +42,7 @@ public sealed class StatusTests(ManagedPostgresFixture postgres) : IClassFixture
     public async Task Status_exits_0_when_all_answer_and_shows_the_running_conductors_process_ids()
     {
         await using var platform = await StandInPlatform.StartAsync(healthStatus: 200);
-        using var cli = new CliRun();
-        cli.Home.EnsureCreated();
-        cli.Settings["Database:ConnectionString"] = await postgres.CreateDatabaseAsync("status");
-        new ConductorRecord(Environment.ProcessId, DateTimeOffset.UtcNow,
-            new ComponentRecord(4242, postgres.Cluster.Port, "127.0.0.1"),
-            new ComponentRecord(4343, platform.Port, "127.0.0.1")).Write(cli.Home);
+        using var cli = await WithRunningConductorAsync(platform);
 
         var result = await cli.RunAsync("status", "--json");
 
@@ -86,6 +88,55 @@ public sealed class StatusTests(ManagedPostgresFixture postgres) : IClassFixture
         Assert.Equal("readiness: 42P01 relation \"products\" does not exist", database.GetProperty("error").GetString());
         Assert.Equal("HTTP 503 from /api/health: schema: 42P01 relation \"products\" does not exist", Component(json, "platform").GetProperty("error").GetString());
         Assert.Equal("dataLoss", Component(json, "site").GetProperty("failureType").GetString());
+    }
+
+    [Fact]
+    public async Task Status_says_which_background_job_stopped_after_an_error_and_was_restarted()
+    {
+        await using var platform = await StandInPlatform.StartAsync(healthStatus: 200);
+        using var cli = await WithRunningConductorAsync(platform);
+        // A real job meeting an exception it does not expect: the event retention on a file that is not a database.
+        var broken = Path.Combine(cli.Root, "retention.db");
+        var retention = new EventRetention(new EventLog(broken), TimeSpan.FromDays(90), TimeProvider.System);
+        SqliteConnection.ClearAllPools();
+        await File.WriteAllTextAsync(broken, new string('x', 4096));
+        var events = new EventLog(cli.Home.StateDatabase);
+        using var job = new BackgroundJob("event retention", retention.RunAsync, new SupervisionOptions { InitialBackoff = TimeSpan.FromHours(1) },
+            events, TimeProvider.System, NullLogger.Instance);
+        var gate = await RecoveryGate.LoadAsync(new Settings(cli.Home.StateDatabase), events, TimeProvider.System, CancellationToken.None);
+        var state = new ConductorState(Environment.ProcessId, DateTimeOffset.UtcNow, [], gate, events,
+            new IncidentBoard(new IncidentStore(cli.Home.StateDatabase), new EscalationOptions(), TimeProvider.System))
+        {
+            Jobs = [job],
+        };
+        await using var control = await ControlServer.StartAsync(cli.Home, state, CancellationToken.None);
+        await job.StartAsync(CancellationToken.None);
+        for (var waited = 0; job.Snapshot.LastErrorAt is null && waited < 200; waited++)
+        {
+            await Task.Delay(50);
+        }
+
+        var result = await cli.RunAsync("status");
+        var json = JsonDocument.Parse((await cli.RunAsync("status", "--json")).Out).RootElement;
+        await job.StopAsync(CancellationToken.None);
+
+        var line = Assert.Single(result.ErrorLines, line => line.StartsWith("event retention: ", StringComparison.Ordinal));
+        Assert.Matches("^event retention: stopped after an error at [0-9-]+ [0-9:]+, restarted \\(1 restarts; last error: SqliteException: .+\\)$", line);
+        var reported = Assert.Single(json.GetProperty("jobs").EnumerateArray());
+        Assert.Equal(("event retention", 1), (reported.GetProperty("name").GetString(), reported.GetProperty("restarts").GetInt32()));
+        Assert.Contains(await events.RecentAsync(10), e => e.Seen.StartsWith("event retention stopped after an error: SqliteException: ", StringComparison.Ordinal));
+    }
+
+    // The record of a conductor that runs (this process), its children on the test's cluster and stand-in platform.
+    private async Task<CliRun> WithRunningConductorAsync(StandInPlatform platform)
+    {
+        var cli = new CliRun();
+        cli.Home.EnsureCreated();
+        cli.Settings["Database:ConnectionString"] = await postgres.CreateDatabaseAsync("status");
+        new ConductorRecord(Environment.ProcessId, DateTimeOffset.UtcNow,
+            new ComponentRecord(4242, postgres.Cluster.Port, "127.0.0.1"),
+            new ComponentRecord(4343, platform.Port, "127.0.0.1")).Write(cli.Home);
+        return cli;
     }
 
     private static JsonElement Component(JsonElement status, string name) =>

@@ -27,7 +27,7 @@ public sealed class IncidentEngineTests : IDisposable
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 26, 14, 0, 0, TimeSpan.Zero));
         using var engine = new IncidentEngine(new O4OHome(_home), configuration, time);
         using var stop = new CancellationTokenSource();
-        var running = engine.RunAsync(stop.Token);
+        var running = Task.WhenAll(engine.Jobs.Select(job => job.Run(stop.Token)));
 
         await engine.Journal.RecordAsync(new RecoveryEvent(time.GetUtcNow(), "platform", RecoveryEventKind.Detected, "exit code 137"), default);
         await AdvanceUntilAsync(time, hook, 1);

@@ -70,6 +70,12 @@ internal static class StatusCommand
                 enabled ? Strings.AutoRecoveryStateOn : Strings.AutoRecoveryStateOff, report.Conductor.AutoRecoveryChangedBy ?? "-"));
         }
 
+        foreach (var job in report.Jobs.Where(job => job.LastErrorAt is not null))
+        {
+            context.Error.WriteLine(Resources.Text.Format(Strings.StatusJobRestarted, job.Name,
+                job.LastErrorAt!.Value.ToLocalTime().ToString("MM-dd HH:mm:ss", CultureInfo.InvariantCulture), job.Restarts, job.LastError ?? "-"));
+        }
+
         var table = new Table()
             .AddColumns(Strings.StatusColumnComponent, Strings.StatusColumnState, Strings.StatusColumnSince, Strings.StatusColumnRestarts,
                 Strings.StatusColumnAddress, Strings.StatusColumnResponseTime, Strings.StatusColumnPid, Strings.StatusColumnDetail);

@@ -16,12 +16,16 @@ namespace O4O.Cli.Commands;
 ///                     "address": string, "pid": int|null, "responseTimeMs": number|null, "error": string|null,
 ///                     "supervision": "running"|"restarting"|"down"|"gaveUp"|...|null, "since": "ISO 8601"|null,
 ///                     "restarts": int|null, "lastError": string|null, "failureType": "serverDown"|"databaseDamage"|"networkFailure"|...|null,
-///                     "detail": string|null } ] }
+///                     "detail": string|null } ],
+///   "jobs": [ { "name": "scheduled backups"|"damage watch"|..., "restarts": int, "lastErrorAt": "ISO 8601"|null, "lastError": string|null } ] }
 /// </code>
 /// "healthy" (and exit code 0) covers the serving components; backups and restores (what restores left) are reported, not counted.
 /// </summary>
 internal sealed record StatusReport(bool Healthy, ConductorStatus Conductor, IReadOnlyList<ComponentStatus> Components)
 {
+    /// <summary>The conductor's background jobs (empty without a conductor).</summary>
+    public IReadOnlyList<JobSnapshot> Jobs { get; init; } = [];
+
     private static readonly JsonSerializerOptions _json = new(JsonSerializerDefaults.Web)
     {
         WriteIndented = true,
@@ -36,7 +40,10 @@ internal sealed record StatusReport(bool Healthy, ConductorStatus Conductor, IRe
             serving.All(component => component.State == HealthState.Healthy),
             new ConductorStatus(conductor is not null, conductor?.ConductorPid, conductor?.StartedAt, supervised?.AutoRecovery.Enabled,
                 supervised?.AutoRecovery.ChangedBy, supervised?.Paused),
-            [.. serving, backups, .. restores is null ? Array.Empty<ComponentStatus>() : [restores]]);
+            [.. serving, backups, .. restores is null ? Array.Empty<ComponentStatus>() : [restores]])
+        {
+            Jobs = supervised?.Jobs ?? [],
+        };
     }
 
     private static ComponentStatus Merge(ComponentHealth component, ConductorRecord? conductor, ControlStatus? supervised, RecoveryEvent? damage)

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Runtime.InteropServices;
+using Microsoft.Extensions.Logging.Abstractions;
 using O4O.Cli.Resources;
 using O4O.Recovery.Configuration;
 using O4O.Recovery.Supervision;
@@ -46,7 +47,7 @@ internal static class UpCommand
         var settings = new ConductorSettings(database, platform,
             context.Bind<SupervisionOptions>(SupervisionOptions.Section), context.Bind<AutoRecoveryOptions>(AutoRecoveryOptions.Section),
             backup, nginx, context.Configuration());
-        var conductor = new Conductor(context.Home, settings, assembly, new UpReporter(context.Error), context.Time);
+        var conductor = new Conductor(context.Home, settings, assembly, new UpReporter(context.Error), context.Time, NullLoggerFactory.Instance);
         AuditCommand.RecordFirstDeploy(context.Home, assembly);
 
         using var stop = new CancellationTokenSource();
