@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http;
 using O4O.Recovery.AutoRecovery;
 using O4O.Recovery.Control;
 using O4O.Recovery.Incidents;
+using O4O.Recovery.Resources;
 
 namespace O4O.Recovery.Dashboard;
 
@@ -22,7 +23,8 @@ public sealed partial class DashboardServer
     {
         var api = app.MapGroup("/api");
         api.MapGet("/state", (Delegate)(async (HttpContext http) => await SessionOfAsync(http, context) is { } session
-            ? Results.Json(await DashboardView.BuildAsync(context, session.Actor, http.RequestAborted), ControlJson.Options)
+            ? Results.Json(await DashboardView.BuildAsync(context, session.Actor, RecoveryText.Culture(http.Request.Query["lang"]), http.RequestAborted),
+                ControlJson.Options)
             : SignInRequired()));
         api.MapGet("/incidents/{id:long}/report", async (long id, string? lang, HttpContext http) =>
         {
@@ -35,7 +37,7 @@ public sealed partial class DashboardServer
             {
                 var store = context.State.Incidents.Store;
                 var markdown = PostMortem.Render(await store.GetAsync(id, http.RequestAborted), await store.TimelineAsync(id, http.RequestAborted),
-                    CultureInfo.GetCultureInfo(lang == "ko" ? "ko" : "en"), context.Time.GetUtcNow());
+                    RecoveryText.Culture(lang), context.Time.GetUtcNow());
                 return Results.File(Encoding.UTF8.GetBytes(markdown), "text/markdown; charset=utf-8",
                     string.Create(CultureInfo.InvariantCulture, $"incident-{id}.md"));
             }

@@ -6,7 +6,7 @@ namespace O4O.Recovery.Dashboard;
 
 /// <summary>
 /// The dashboard's words in English or Korean (<c>?lang=ko</c>): the <c>Dashboard.*</c> resources of
-/// <see cref="RecoveryText"/>, with the timeline kinds and duration units the post-mortem uses, so the page and the
+/// <see cref="RecoveryText"/>, with the timeline kinds (<c>kind.*</c>) and duration units (<c>duration.*</c>) the post-mortem uses, so the page and the
 /// report say the same. The page's script gets the same table.
 /// </summary>
 public sealed class DashboardText
@@ -39,6 +39,11 @@ public sealed class DashboardText
         foreach (var (kind, text) in TimelineKinds.For(culture))
         {
             words[$"kind.{kind}"] = text;
+        }
+
+        foreach (var (unit, text) in RecoveryText.WithPrefix("Duration.", culture))
+        {
+            words[$"duration.{unit}"] = text;
         }
 
         return new DashboardText(language == "ko", words.ToFrozenDictionary(StringComparer.Ordinal));

@@ -1,3 +1,4 @@
+using System.Globalization;
 using O4O.Recovery.Control;
 using O4O.Recovery.Incidents;
 using O4O.Recovery.Notifications;
@@ -37,8 +38,8 @@ public sealed record DashboardView(DateTimeOffset Now, string Actor, IReadOnlyLi
     IReadOnlyDictionary<string, IReadOnlyList<ResponseSample>> Samples, IReadOnlyList<ChartMark> Marks, AutoRecoveryStatus AutoRecovery,
     IReadOnlyDictionary<string, string> Paused, IReadOnlyList<IncidentView> Incidents, BackupOverview Backups, NotificationGap? Notifications)
 {
-    /// <summary>Builds the view from the conductor's state, the samples and the backups.</summary>
-    public static async Task<DashboardView> BuildAsync(DashboardContext context, string actor, CancellationToken cancellationToken)
+    /// <summary>Builds the view from the conductor's state, the samples and the backups; incidents in <paramref name="culture"/>'s words.</summary>
+    public static async Task<DashboardView> BuildAsync(DashboardContext context, string actor, CultureInfo culture, CancellationToken cancellationToken)
     {
         var state = context.State;
         var now = context.Time.GetUtcNow();
@@ -65,8 +66,14 @@ public sealed record DashboardView(DateTimeOffset Now, string Actor, IReadOnlyLi
             .Select(job => new DashboardComponent(job.Name, "warn", "RestartedAfterError", job.LastErrorAt!.Value, job.Restarts, job.LastError, null)));
         components.Add(BackupsCard(backups, status.StartedAt));
         return new DashboardView(now, actor, components, context.Samples.All(), marks, status.AutoRecovery, status.Paused,
-            await state.Incidents.OpenAsync(cancellationToken), backups, state.Incidents.NotificationGap);
+            [.. (await state.Incidents.OpenAsync(cancellationToken)).Select(view => InWords(view, culture))], backups, state.Incidents.NotificationGap);
     }
+
+    private static IncidentView InWords(IncidentView view, CultureInfo culture) => view with
+    {
+        Incident = view.Incident with { Title = IncidentText.Title(view.Incident, culture) },
+        Timeline = [.. view.Timeline.Select(entry => entry with { Text = IncidentText.Entry(entry, view.Incident, culture) })],
+    };
 
     /// <summary>Red when the newest archive failed verification: the backup a restore would take cannot be trusted.</summary>
     private static DashboardComponent BackupsCard(BackupOverview backups, DateTimeOffset started)

@@ -64,6 +64,13 @@ public sealed class DashboardBrowserTests
         await page.Locator("[data-incident] summary").ClickAsync();
         await Assertions.Expect(page.Locator(".timeline")).ToContainTextAsync("killed on purpose");
         await BrowserFixture.ScreenshotAsync(page, "dashboard-incident.png");
+        var koreanIncident = await context.NewPageAsync();
+        await koreanIncident.GotoAsync("/?lang=ko");
+        await Assertions.Expect(koreanIncident.Locator("[data-incident] h3")).ToContainTextAsync("장애 #1: platform에서 서버 다운 감지: platform killed by signal 9");
+        await koreanIncident.Locator("[data-incident] summary").ClickAsync();
+        await Assertions.Expect(koreanIncident.Locator(".timeline")).ToContainTextAsync("첫 알림 수신 platform에서 서버 다운 감지");
+        await BrowserFixture.ScreenshotAsync(koreanIncident, "dashboard-incident-ko.png");
+        await koreanIncident.CloseAsync();
         var download = await page.RunAndWaitForDownloadAsync(() => page.GetByRole(AriaRole.Link, new() { Name = "Download report" }).ClickAsync());
         var report = await File.ReadAllTextAsync((await download.PathAsync())!);
         Assert.Contains("platform killed by signal 9 (SIGKILL)", report, StringComparison.Ordinal);

@@ -42,7 +42,7 @@ public sealed partial class DashboardHttpTests
     }
 
     [Fact]
-    public async Task The_dashboard_answers_and_shows_the_platform_down_while_it_is_down()
+    public async Task The_dashboard_answers_and_shows_the_platform_down_while_it_is_down_with_the_incident_titled_in_the_readers_language()
     {
         await using var up = await SupervisedUp.StartAsync();
         using var browser = await SignedInAsync(up, OperatorToken.LoadOrCreate(up.Home));
@@ -65,6 +65,27 @@ public sealed partial class DashboardHttpTests
         Assert.True(notifications.GetProperty("noneConfigured").GetBoolean());
         Assert.Equal("ops", notifications.GetProperty("missingChannels")[0].GetString());
         Assert.Contains("operator", await browser.GetStringAsync("/"));
+        var korean = await OpenIncidentAsync(browser, "api/state?lang=ko");
+        Assert.StartsWith("platform에서 서버 다운 감지: platform killed by signal 9", korean.GetProperty("incident").GetProperty("title").GetString(), StringComparison.Ordinal);
+        Assert.StartsWith("platform에서 서버 다운 감지: ", korean.GetProperty("timeline")[0].GetProperty("text").GetString(), StringComparison.Ordinal);
+        var english = await OpenIncidentAsync(browser, "api/state");
+        Assert.StartsWith("platform: platform killed by signal 9", english.GetProperty("incident").GetProperty("title").GetString(), StringComparison.Ordinal);
+    }
+
+    // The journal opens the incident just after the supervisor shows the component down.
+    private static async Task<JsonElement> OpenIncidentAsync(HttpClient browser, string path)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (true)
+        {
+            var incidents = (await browser.GetFromJsonAsync<JsonElement>(path)).GetProperty("incidents");
+            if (incidents.GetArrayLength() > 0 || DateTime.UtcNow > deadline)
+            {
+                return incidents[0];
+            }
+
+            await Task.Delay(300);
+        }
     }
 
     [Fact]

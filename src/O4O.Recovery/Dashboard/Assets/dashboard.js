@@ -30,12 +30,14 @@
   const dateTime = (iso) => (new Date(iso).toDateString() === new Date().toDateString()
     ? new Date(iso).toLocaleTimeString(locale, { hour: '2-digit', minute: '2-digit' })
     : new Date(iso).toLocaleString(locale, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' }));
+  // The post-mortem's duration units: "5 min" in English, "5분" in Korean.
+  const unit = (name, count) => t(`duration.${name}`).replace('{0}', count);
   function ago(iso, now) {
     const s = Math.max(0, (new Date(now) - new Date(iso)) / 1000);
-    if (s < 90) return `${Math.round(s)} s`;
-    if (s < 5400) return `${Math.round(s / 60)} min`;
-    if (s < 172800) return `${(s / 3600).toFixed(1)} h`;
-    return `${Math.round(s / 86400)} d`;
+    if (s < 90) return unit('Seconds', Math.round(s));
+    if (s < 5400) return unit('Minutes', Math.round(s / 60));
+    if (s < 172800) return unit('Hours', (s / 3600).toFixed(1));
+    return unit('Days', Math.round(s / 86400));
   }
   const megabytes = (bytes) => (bytes < 1048576 ? `${Math.max(1, Math.round(bytes / 1024))} KB` : `${(bytes / 1048576).toFixed(1)} MB`);
 
@@ -217,7 +219,7 @@
     if (busy) return;
     busy = true;
     try {
-      const response = await fetch('/api/state', { credentials: 'same-origin', cache: 'no-store' });
+      const response = await fetch(`/api/state?lang=${lang}`, { credentials: 'same-origin', cache: 'no-store' });
       if (response.status === 401) { window.location.reload(); return; }
       if (!response.ok) throw new Error(response.statusText);
       const state = await response.json();
