@@ -1,16 +1,26 @@
 using System.Diagnostics;
 using Npgsql;
 using O4O.Recovery.Processes;
+using O4O.Tests.Shared;
 
 namespace O4O.Cli.Tests.Backups;
 
 /// <summary>Runs the real <c>o4o</c> as its own process (restore reads its settings from the environment) against one database.</summary>
 internal static class O4OProcess
 {
-    public static async Task<CommandResult> RunAsync(string home, string database, params string[] arguments)
+    public static Task<CommandResult> RunAsync(string home, string database, params string[] arguments) =>
+        RunAsync(new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "o4o.dll"), .. arguments]) { RedirectStandardInput = true }, home, database);
+
+    /// <summary>
+    /// Runs <c>o4o</c> on a pseudo-terminal (util-linux <c>script</c>), as a person at a terminal would, typing
+    /// <paramref name="typed"/>. The terminal's output (stdout and stderr together) is the result's standard output.
+    /// </summary>
+    public static Task<CommandResult> RunAtTerminalAsync(string home, string database, string typed, params string[] arguments) =>
+        RunAsync(Terminal.Typing(typed, ["dotnet", Path.Combine(AppContext.BaseDirectory, "o4o.dll"), .. arguments]), home, database);
+
+    private static async Task<CommandResult> RunAsync(ProcessStartInfo start, string home, string database)
     {
         var builder = new NpgsqlConnectionStringBuilder(database);
-        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "o4o.dll"), .. arguments]) { RedirectStandardInput = true };
         start.Environment["O4O_HOME"] = home;
         start.Environment["O4O__Database__ConnectionString"] = builder.ConnectionString;
         start.Environment["O4O__Database__Name"] = builder.Database;

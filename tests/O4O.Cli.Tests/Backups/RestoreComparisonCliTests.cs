@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Npgsql;
 using O4O.Recovery.Processes;
 using O4O.Tests.Shared;
@@ -47,6 +48,75 @@ public sealed class RestoreComparisonCliTests(ManagedPostgresFixture postgres) :
 
         Assert.True(restore.ExitCode == 0, restore.StandardError);
         Assert.Contains("The live database has nothing newer than the backup.", restore.StandardError);
+    }
+
+    [Fact]
+    public async Task At_a_terminal_restore_says_what_the_live_database_holds_beyond_the_backup_before_it_asks_and_a_no_leaves_it_untouched()
+    {
+        var (database, exitCode, terminal) = await RestoreAtTerminalAfterANewUserAsync(answer: "n");
+
+        Assert.True(exitCode == 1, terminal);
+        var comparison = Regex.Match(terminal, @"These\s+changes\s+made\s+after\s+the\s+backup\s+will\s+be\s+gone.*?users\s+\+1\s+\(1\s+newer\s+than\s+the\s+backup\)", RegexOptions.Singleline);
+        var question = Regex.Match(terminal, @"Replace\s+\S+\s+with\s+it\s+now");
+        Assert.True(comparison.Success && question.Success && comparison.Index < question.Index, terminal);
+        Assert.Contains("Nothing was changed.", terminal, StringComparison.Ordinal);
+        Assert.Equal(2L, await ScalarAsync(database, "SELECT count(*) FROM users"));
+        Assert.Equal([new NpgsqlConnectionStringBuilder(database).Database!], await DatabasesAsync(database));
+    }
+
+    [Fact]
+    public async Task At_a_terminal_a_yes_to_the_question_restores_and_the_rows_newer_than_the_backup_go_with_the_replaced_database()
+    {
+        var (database, exitCode, terminal) = await RestoreAtTerminalAfterANewUserAsync(answer: "y");
+
+        Assert.True(exitCode == 0, terminal);
+        Assert.Matches(@"users\s+\+1\s+\(1\s+newer\s+than\s+the\s+backup\)", terminal);
+        Assert.Equal(1L, await ScalarAsync(database, "SELECT count(*) FROM users"));
+        var name = new NpgsqlConnectionStringBuilder(database).Database!;
+        Assert.Contains(await DatabasesAsync(database), kept => kept.StartsWith(name + "_broken_", StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// A backup, a user registered after it, then <c>o4o restore latest --db-only</c> at a terminal answered with
+    /// <paramref name="answer"/>; the terminal's text comes back without its escape sequences.
+    /// </summary>
+    private async Task<(string Database, int ExitCode, string Terminal)> RestoreAtTerminalAfterANewUserAsync(string answer)
+    {
+        var database = await BackupAsync();
+        await ExecuteAsync(database, "INSERT INTO users DEFAULT VALUES");
+        var restore = await O4OProcess.RunAtTerminalAsync(_home, database, answer + "\n", "restore", "latest", "--db-only");
+        return (database, restore.ExitCode, Regex.Replace(restore.StandardOutput, @"\x1b\[[0-9;?]*[A-Za-z=>]|\x1b[=>]|\r", ""));
+    }
+
+    // A restore's swap ends every session on the database it replaces: a pooled one would be found dead.
+    private static NpgsqlConnection Unpooled(string database) => new(new NpgsqlConnectionStringBuilder(database) { Pooling = false }.ConnectionString);
+
+    /// <summary>The test database and every database a restore made beside it.</summary>
+    private static async Task<List<string>> DatabasesAsync(string database)
+    {
+        var name = new NpgsqlConnectionStringBuilder(database).Database!;
+        await using var connection = Unpooled(database);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT datname FROM pg_database WHERE datname = $1 OR starts_with(datname, $1 || '_') ORDER BY 1", connection)
+        {
+            Parameters = { new() { Value = name } },
+        };
+        var names = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            names.Add(reader.GetString(0));
+        }
+
+        return names;
+    }
+
+    private static async Task<object?> ScalarAsync(string database, string sql)
+    {
+        await using var connection = Unpooled(database);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        return await command.ExecuteScalarAsync();
     }
 
     /// <summary>A database with users and orders, and an archive of it made by <c>o4o backup create</c>.</summary>

@@ -49,6 +49,31 @@ public sealed class RecoverRestoreTests
             && entry.GetProperty("text").GetString() == "every affected component recovered");
     }
 
+    [Fact]
+    public async Task Recover_with_yes_says_what_the_live_database_holds_beyond_the_backup_and_writes_it_on_its_incident()
+    {
+        await using var up = await StartWithBackupAsync();
+        using (await up.SignedInAsync(admin: false))
+        {
+            // A customer who registered after the backup: the restore takes them away.
+        }
+
+        await using var database = up.Database();
+        await DropProductsAsync(database);
+
+        var recover = await up.CliAsync("recover", "--yes");
+
+        Assert.True(recover.ExitCode == 0, recover.StandardOutput + recover.StandardError);
+        var said = Regex.Match(recover.StandardError, @"These changes made after the backup will be gone from the live database \(kept as o4o_platform_broken_[0-9_]+\): [^\n]*");
+        Assert.True(said.Success, recover.StandardError);
+        Assert.Contains("users +1 (1 newer than the backup)", said.Value, StringComparison.Ordinal);
+        Assert.Contains("could not be counted: products", said.Value, StringComparison.Ordinal);
+        var incident = Regex.Match(recover.StandardError, @"Incident ([0-9]+):").Groups[1].Value;
+        using var shown = JsonDocument.Parse((await up.CliAsync("incident", "show", incident, "--json")).StandardOutput);
+        Assert.Contains(shown.RootElement.GetProperty("timeline").EnumerateArray(),
+            entry => entry.GetProperty("kind").GetString() == "Note" && entry.GetProperty("text").GetString() == said.Value.TrimEnd());
+    }
+
     private static async Task<JsonDocument> ResolvedIncidentAsync(SupervisedUp up, string incident)
     {
         var deadline = DateTime.UtcNow.AddSeconds(15);

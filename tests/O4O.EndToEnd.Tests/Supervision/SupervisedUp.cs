@@ -8,6 +8,7 @@ using O4O.Recovery.Control;
 using O4O.Recovery.Processes;
 using O4O.Recovery.State;
 using O4O.Recovery.Supervision;
+using O4O.Tests.Shared;
 using ProcessStartInfo = System.Diagnostics.ProcessStartInfo;
 
 namespace O4O.EndToEnd.Tests.Supervision;
@@ -121,14 +122,8 @@ internal sealed class SupervisedUp : IAsyncDisposable
     /// Runs <c>o4o</c> on a pseudo-terminal (util-linux <c>script</c>), as a person at a terminal would, typing
     /// <paramref name="typed"/>. The terminal's output — stdout and stderr together — is the result's standard output.
     /// </summary>
-    public Task<CommandResult> CliAtTerminalAsync(string typed, params string[] args)
-    {
-        static string Quoted(string word) => "'" + word.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
-        var command = string.Join(' ', new[] { Path.Combine(O4OProcess.RepositoryRoot(), "o4o") }.Concat(args).Select(Quoted));
-        var start = new ProcessStartInfo("/bin/sh", ["-c", "printf '%s' \"$0\" | script --quiet --flush --return --command \"$1\" /dev/null", typed, command]);
-        start.Environment["TERM"] = "xterm";
-        return RunCliAsync(start);
-    }
+    public Task<CommandResult> CliAtTerminalAsync(string typed, params string[] args) =>
+        RunCliAsync(Terminal.Typing(typed, [Path.Combine(O4OProcess.RepositoryRoot(), "o4o"), .. args]));
 
     /// <summary>Starts <c>./o4o ARGS</c> against this home without waiting for it, for a test that stops or kills it midway.</summary>
     public System.Diagnostics.Process StartCli(params string[] args) => StartCliUnder([], args);
