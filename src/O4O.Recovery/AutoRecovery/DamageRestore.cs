@@ -15,7 +15,7 @@ namespace O4O.Recovery.AutoRecovery;
 public sealed class DamageRestore(O4OHome home, DatabaseOptions database, BackupOptions backup, RecoveryGate gate, TimeProvider time)
 {
     /// <summary>Restores and returns what was done and how it ended, for the record.</summary>
-    public async Task<(string Done, string Outcome)> RestoreAsync(CancellationToken cancellationToken)
+    public async Task<AutoRestoreOutcome> RestoreAsync(CancellationToken cancellationToken)
     {
         var catalogue = new BackupCatalogue(home.StateDatabase, backup.DirectoryFor(home));
         var newest = (await catalogue.SyncAsync(cancellationToken))
@@ -23,7 +23,7 @@ public sealed class DamageRestore(O4OHome home, DatabaseOptions database, Backup
             .MaxBy(entry => entry.Manifest.CreatedAt);
         if (newest is null)
         {
-            return ("not restored: there is no verified backup", "waiting for a person");
+            return new AutoRestoreOutcome("not restored: there is no verified backup", RestoreVerdict.WaitingForAPerson);
         }
 
         await gate.SetPausedAsync(Conductor.DatabaseComponent, true, $"restore of {newest.Name}", "auto-recovery", cancellationToken);
@@ -35,18 +35,19 @@ public sealed class DamageRestore(O4OHome home, DatabaseOptions database, Backup
             var verified = await DatabaseProbe.ProbeAsync(server.ConnectionString(database.Name), TimeSpan.FromSeconds(5), cancellationToken);
             var done = $"restored {newest.Name} through the safe swap; the damaged database is kept as {restored.Plan.DisplacedDatabase}";
             return verified.Healthy
-                ? (done, string.Create(CultureInfo.InvariantCulture, $"verified: row counts match the manifest, SELECT 1 answered in {verified.Elapsed.TotalMilliseconds:0} ms"))
-                : (done, $"failed: SELECT 1 after the swap: {verified.Error}");
+                ? new AutoRestoreOutcome(done, RestoreVerdict.Verified,
+                    string.Create(CultureInfo.InvariantCulture, $"row counts match the manifest, SELECT 1 answered in {verified.Elapsed.TotalMilliseconds:0} ms"))
+                : new AutoRestoreOutcome(done, RestoreVerdict.Failed, $"SELECT 1 after the swap: {verified.Error}");
         }
         catch (Exception exception) when (exception is RestoreFailedException or RestoreRefusedException or BackupCorruptException
             or DatabaseUnavailableException or IOException or Npgsql.NpgsqlException)
         {
-            return ($"restore of {newest.Name} attempted", $"failed: {exception.Message} (the live database is as it was)");
+            return new AutoRestoreOutcome($"restore of {newest.Name} attempted", RestoreVerdict.Failed, $"{exception.Message} (the live database is as it was)");
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
             // Anything unforeseen is still this restore's failure, on the record: it must not end the damage watch.
-            return ($"restore of {newest.Name} attempted", $"failed: {exception.GetType().Name}: {exception.Message}");
+            return new AutoRestoreOutcome($"restore of {newest.Name} attempted", RestoreVerdict.Failed, $"{exception.GetType().Name}: {exception.Message}");
         }
         finally
         {

@@ -35,16 +35,16 @@ public sealed class DamageWatch(ServerLogScanner scanner, DataLossProbe? loss, D
                 }
 
                 await RecordAsync(RecoveryEventKind.Detected, seen, "", "", type, stop);
-                var (done, outcome) = HeldBecause() is { } reason
-                    ? ($"not restored: {reason}", "waiting for a person")
+                var outcome = HeldBecause() is { } reason
+                    ? new AutoRestoreOutcome($"not restored: {reason}", RestoreVerdict.WaitingForAPerson)
                     : await restore.RestoreAsync(stop);
-                var verified = outcome.StartsWith("verified", StringComparison.Ordinal);
-                await RecordAsync(RecoveryEventKind.Action, seen, done, outcome, verified ? null : type, stop);
+                var verified = outcome.Verdict == RestoreVerdict.Verified;
+                await RecordAsync(RecoveryEventKind.Action, seen, outcome.Done, outcome.Text, verified ? null : type, stop);
                 if (verified)
                 {
                     scanner.SkipExisting();
                     _lossSeen = null;
-                    await RecordAsync(RecoveryEventKind.Recovered, "the restored database answers", "", outcome, null, stop);
+                    await RecordAsync(RecoveryEventKind.Recovered, "the restored database answers", "", outcome.Text, null, stop);
                 }
             }
         }

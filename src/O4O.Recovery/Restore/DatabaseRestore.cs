@@ -63,7 +63,7 @@ public sealed class DatabaseRestore(O4OHome home, ResolvedDatabaseServer server,
 
         _journal.Write(entry);
         var swapped = false;
-        var outcome = "failed";
+        var outcome = RestoreRecordOutcome.Failed;
         try
         {
             // The archive is read while the server creates the database.
@@ -95,14 +95,14 @@ public sealed class DatabaseRestore(O4OHome home, ResolvedDatabaseServer server,
             var plan = new RestorePlan(Path.GetFileName(archive), manifest, Live, entry.DisplacedDatabase!, changes);
             if (!confirm(plan))
             {
-                outcome = "declined";
+                outcome = RestoreRecordOutcome.Declined;
                 return new RestoreOutcome(plan, false, 0);
             }
 
             var liveExists = await RestoreDatabases.ExistsAsync(admin, Live, cancellationToken);
             await DatabaseSwap.SwapAsync(admin, _journal, entry, liveExists, cancellationToken);
             // The swap is the commit point: from here the restore has happened, whatever a later step does.
-            (swapped, outcome) = (true, "swapped");
+            (swapped, outcome) = (true, RestoreRecordOutcome.Swapped);
             _journal.Clear();
             catalogue.RecordRestore(plan.Archive, started, time.GetUtcNow(), outcome, entry.DisplacedDatabase);
             return databaseOnly ? new RestoreOutcome(plan, true, 0) : await RestoreFilesAsync(plan, archive, started, cancellationToken);
@@ -128,12 +128,12 @@ public sealed class DatabaseRestore(O4OHome home, ResolvedDatabaseServer server,
         try
         {
             var files = await PlatformFilesRestore.RestoreAsync(home, archive, started, cancellationToken);
-            catalogue.RecordRestore(plan.Archive, filesStarted, time.GetUtcNow(), "files restored", files.ToString(CultureInfo.InvariantCulture));
+            catalogue.RecordRestore(plan.Archive, filesStarted, time.GetUtcNow(), RestoreRecordOutcome.FilesRestored, files.ToString(CultureInfo.InvariantCulture));
             return new RestoreOutcome(plan, true, files);
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or BackupCorruptException)
         {
-            catalogue.RecordRestore(plan.Archive, filesStarted, time.GetUtcNow(), "files failed", exception.Message);
+            catalogue.RecordRestore(plan.Archive, filesStarted, time.GetUtcNow(), RestoreRecordOutcome.FilesFailed, exception.Message);
             return new RestoreOutcome(plan, true, 0, exception.Message);
         }
     }
@@ -157,7 +157,7 @@ public sealed class DatabaseRestore(O4OHome home, ResolvedDatabaseServer server,
         var entry = new RestoreJournalEntry(Live, broken, false, keptAs);
         await DatabaseSwap.SwapAsync(admin, _journal, entry, await RestoreDatabases.ExistsAsync(admin, Live, cancellationToken), cancellationToken);
         _journal.Clear();
-        catalogue.RecordRestore(broken, time.GetUtcNow(), time.GetUtcNow(), "undone", keptAs);
+        catalogue.RecordRestore(broken, time.GetUtcNow(), time.GetUtcNow(), RestoreRecordOutcome.Undone, keptAs);
         return (broken, keptAs);
     }
 

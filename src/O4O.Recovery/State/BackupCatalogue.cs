@@ -103,11 +103,11 @@ public sealed class BackupCatalogue
     }
 
     /// <summary>Records a restore, its outcome and the database kept aside.</summary>
-    public void RecordRestore(string archive, DateTimeOffset started, DateTimeOffset finished, string outcome, string? detail)
+    public void RecordRestore(string archive, DateTimeOffset started, DateTimeOffset finished, RestoreRecordOutcome outcome, string? detail)
     {
         using var connection = Open();
         connection.Execute("INSERT INTO backup_restores (archive, started_at, finished_at, outcome, detail) VALUES (@archive, @started, @finished, @outcome, @detail)",
-            new { archive, started = started.ToUnixTimeMilliseconds(), finished = finished.ToUnixTimeMilliseconds(), outcome, detail });
+            new { archive, started = started.ToUnixTimeMilliseconds(), finished = finished.ToUnixTimeMilliseconds(), outcome = outcome.ToText(), detail });
     }
 
     private void Upsert(string name, string sha256, BackupManifest manifest, string? unreadable = null)
