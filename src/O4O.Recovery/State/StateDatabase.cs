@@ -13,26 +13,21 @@ public static class StateDatabase
     /// <summary>Opens <paramref name="path"/>, creating it and upgrading its schema if needed.</summary>
     /// <param name="path">The state database file.</param>
     /// <param name="cancellationToken">Cancels the open.</param>
-    public static async Task<SqliteConnection> OpenAsync(string path, CancellationToken cancellationToken)
+    public static Task<SqliteConnection> OpenAsync(string path, CancellationToken cancellationToken)
     {
-        var connection = Create(path);
-        try
-        {
-            await connection.OpenAsync(cancellationToken);
-            StateSchema.Upgrade(connection);
-            return connection;
-        }
-        catch
-        {
-            await connection.DisposeAsync();
-            throw;
-        }
+        // Microsoft.Data.Sqlite opens synchronously whichever method is called: one way to open is enough.
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult(Open(path));
     }
 
     /// <summary><see cref="OpenAsync"/> for the catalogue, whose callers are synchronous.</summary>
     internal static SqliteConnection Open(string path)
     {
-        var connection = Create(path);
+        // Owner-only before SQLite touches it: SQLite gives the -wal and -shm files the database file's mode.
+        PrivateFiles.CreateIfMissing(path);
+        // The conductor and the CLI write at the same time: wait up to 30 s for the other writer rather than fail at once.
+        // Not pooled: nothing keeps the file open once its user is done with it.
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false, DefaultTimeout = 30 }.ToString());
         try
         {
             connection.Open();
@@ -48,13 +43,4 @@ public static class StateDatabase
 
     /// <summary>Creates the file and its tables now, so a reader finds them even before anything was written.</summary>
     internal static void Prepare(string path) => Open(path).Dispose();
-
-    private static SqliteConnection Create(string path)
-    {
-        // Owner-only before SQLite touches it: SQLite gives the -wal and -shm files the database file's mode.
-        PrivateFiles.CreateIfMissing(path);
-        // The conductor and the CLI write at the same time: wait up to 30 s for the other writer rather than fail at once.
-        // Not pooled: nothing keeps the file open once its user is done with it.
-        return new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false, DefaultTimeout = 30 }.ToString());
-    }
 }
