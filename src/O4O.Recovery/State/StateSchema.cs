@@ -21,9 +21,16 @@ internal static class StateSchema
     public static int Latest => _steps[^1].Version;
 
     /// <summary>Applies the scripts <paramref name="connection"/>'s database has not had yet, in one transaction.</summary>
+    /// <exception cref="StateSchemaTooNewException">A newer o4o upgraded it past what this one knows.</exception>
     public static void Upgrade(SqliteConnection connection)
     {
-        if (Version(connection, null) >= Latest)
+        var found = Version(connection, null);
+        if (found > Latest)
+        {
+            throw new StateSchemaTooNewException(connection.DataSource, found, Latest);
+        }
+
+        if (found == Latest)
         {
             return;
         }
@@ -62,3 +69,11 @@ internal static class StateSchema
         return reader.ReadToEnd();
     }
 }
+
+/// <summary>
+/// <c>state.db</c> was upgraded by a newer o4o than this one: its tables may no longer be what this version reads and
+/// writes, so it is not opened rather than misread.
+/// </summary>
+public sealed class StateSchemaTooNewException(string path, long found, int known)
+    : Exception($"{path} has schema version {found}, from a newer o4o; this one knows up to {known}. "
+        + "Run the newer o4o, or put back a copy of state.db made before the upgrade.");

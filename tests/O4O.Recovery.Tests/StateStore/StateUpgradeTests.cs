@@ -75,6 +75,17 @@ public sealed class StateUpgradeTests : IDisposable
         Assert.Equal(StateSchema.Latest, Scalar("PRAGMA user_version"));
     }
 
+    [Fact]
+    public async Task A_state_db_upgraded_by_a_newer_version_is_refused_rather_than_misread()
+    {
+        Raw(connection => connection.Execute($"PRAGMA user_version = {StateSchema.Latest + 1}"));
+
+        var refused = await Assert.ThrowsAsync<StateSchemaTooNewException>(() => StateDatabase.OpenAsync(_state.Path, CancellationToken.None));
+
+        Assert.Contains($"schema version {StateSchema.Latest + 1}", refused.Message, StringComparison.Ordinal);
+        Assert.Equal(StateSchema.Latest + 1, Scalar("PRAGMA user_version"));
+    }
+
     public void Dispose() => _state.Dispose();
 
     private long Scalar(string sql) => Raw(connection => connection.ExecuteScalar<long>(sql));
