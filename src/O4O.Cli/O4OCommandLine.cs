@@ -24,8 +24,8 @@ internal static class O4OCommandLine
         root.Subcommands.Add(StatusCommand.Create(context));
         root.Subcommands.Add(PsqlCommand.Create(context));
         root.Subcommands.Add(DbCommand.Create(context));
-        root.Subcommands.Add(Commands.BackupCommand.Build());
-        root.Subcommands.Add(Commands.RestoreCommand.Build());
+        root.Subcommands.Add(BackupCommand.Create(context));
+        root.Subcommands.Add(RestoreCommand.Create(context));
         root.Subcommands.Add(AutoRecoveryCommand.Create(context));
         root.Subcommands.Add(RestartCommand.Create(context));
         root.Subcommands.Add(MaintenanceCommand.Create(context));

@@ -1120,15 +1120,6 @@ namespace O4O.Cli.Resources {
         }
         
         /// <summary>
-        ///   Looks up a localized string similar to Interrupted: nothing was left half-done..
-        /// </summary>
-        internal static string Interrupted {
-            get {
-                return ResourceManager.GetString("Interrupted", resourceCulture);
-            }
-        }
-        
-        /// <summary>
         ///   Looks up a localized string similar to platform, database, conductor or nginx..
         /// </summary>
         internal static string LogsComponentArgument {

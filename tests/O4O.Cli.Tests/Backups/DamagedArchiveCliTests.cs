@@ -1,13 +1,14 @@
 using Npgsql;
-using O4O.Recovery.Processes;
+using O4O.Cli.Tests.Commands;
 using O4O.Tests.Shared;
 
 namespace O4O.Cli.Tests.Backups;
 
-/// <summary>Crafted and damaged archives met by the real <c>o4o</c>, as root: refused, saying what, nothing written outside.</summary>
+/// <summary>Crafted and damaged archives met by <c>o4o</c>, as root: refused, saying what, nothing written outside.</summary>
+[Collection(LocalisedOutput.Collection)]
 public sealed class DamagedArchiveCliTests(ManagedPostgresFixture postgres) : IClassFixture<ManagedPostgresFixture>, IDisposable
 {
-    private readonly string _home = Directory.CreateTempSubdirectory("o4o-cli-unsafe-").FullName;
+    private readonly CliRun _cli = new();
     private readonly string _outside = Path.Combine(Path.GetTempPath(), $"o4o-escape-{Guid.NewGuid():N}");
 
     [Fact]
@@ -21,10 +22,10 @@ public sealed class DamagedArchiveCliTests(ManagedPostgresFixture postgres) : IC
         // By name: after the failed verify, `latest` would pass over it and never reach the unsafe member.
         var restore = await O4OAsync(database, "restore", Path.GetFileName(archive), "--yes");
 
-        Assert.True(verify.ExitCode == ExitCodes.BackupCorrupt, verify.StandardError);
-        Assert.Contains($"member {member} is unsafe: its path is absolute after files/", verify.StandardError);
-        Assert.True(restore.ExitCode == ExitCodes.BackupCorrupt, restore.StandardError);
-        Assert.Contains($"member {member} is unsafe", Assert.Single(restore.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries)));
+        Assert.True(verify.ExitCode == ExitCodes.BackupCorrupt, verify.Error);
+        Assert.Contains($"member {member} is unsafe: its path is absolute after files/", verify.Error);
+        Assert.True(restore.ExitCode == ExitCodes.BackupCorrupt, restore.Error);
+        Assert.Contains($"member {member} is unsafe", Assert.Single(restore.ErrorLines));
         Assert.False(File.Exists(_outside));
     }
 
@@ -40,7 +41,7 @@ public sealed class DamagedArchiveCliTests(ManagedPostgresFixture postgres) : IC
         var verify = await O4OAsync(database, "backup", "verify");
 
         Assert.Equal(ExitCodes.BackupCorrupt, verify.ExitCode);
-        Assert.Equal($"{Path.GetFileName(archive)}: the trailer (CRC-32 and length) of gzip member 3 is cut off: 5 of its 8 bytes remain", verify.StandardError.Trim());
+        Assert.Equal($"o4o: {Path.GetFileName(archive)}: the trailer (CRC-32 and length) of gzip member 3 is cut off: 5 of its 8 bytes remain", verify.Error.Trim());
     }
 
     /// <summary>A database with a small table, and an archive of it made by <c>o4o backup create</c>.</summary>
@@ -55,15 +56,15 @@ public sealed class DamagedArchiveCliTests(ManagedPostgresFixture postgres) : IC
         }
 
         var created = await O4OAsync(database, "backup", "create");
-        Assert.True(created.ExitCode == 0, created.StandardError);
-        return (database, created.StandardOutput.Trim());
+        Assert.True(created.ExitCode == 0, created.Error);
+        return (database, created.Out.Trim());
     }
 
     public void Dispose()
     {
-        Directory.Delete(_home, recursive: true);
+        _cli.Dispose();
         File.Delete(_outside);
     }
 
-    private Task<CommandResult> O4OAsync(string database, params string[] arguments) => O4OProcess.RunAsync(_home, database, arguments);
+    private Task<CliResult> O4OAsync(string database, params string[] arguments) => _cli.UseDatabase(database).RunAsync(arguments);
 }

@@ -5,12 +5,9 @@ using O4O.Tests.Shared;
 
 namespace O4O.Cli.Tests.Backups;
 
-/// <summary>Runs the real <c>o4o</c> as its own process (restore reads its settings from the environment) against one database.</summary>
+/// <summary>Runs the real <c>o4o</c> as its own process against one database, for what needs a terminal of its own; other tests run it in-process (<see cref="Commands.CliRun"/>).</summary>
 internal static class O4OProcess
 {
-    public static Task<CommandResult> RunAsync(string home, string database, params string[] arguments) =>
-        RunAsync(new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "o4o.dll"), .. arguments]) { RedirectStandardInput = true }, home, database);
-
     /// <summary>
     /// Runs <c>o4o</c> on a pseudo-terminal (util-linux <c>script</c>), as a person at a terminal would, typing
     /// <paramref name="typed"/>. The terminal's output (stdout and stderr together) is the result's standard output.

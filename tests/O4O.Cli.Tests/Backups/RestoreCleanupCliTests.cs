@@ -1,16 +1,16 @@
-using System.Diagnostics;
 using System.Globalization;
 using Npgsql;
+using O4O.Cli.Tests.Commands;
 using O4O.Recovery.Postgres;
-using O4O.Recovery.Processes;
 using O4O.Tests.Shared;
 
 namespace O4O.Cli.Tests.Backups;
 
-/// <summary><c>o4o restore --cleanup</c> run by a real <c>o4o</c> against a real server holding kept databases of different ages.</summary>
+/// <summary><c>o4o restore --cleanup</c> against a real server holding kept databases of different ages.</summary>
+[Collection(LocalisedOutput.Collection)]
 public sealed class RestoreCleanupCliTests(ManagedPostgresFixture postgres) : IClassFixture<ManagedPostgresFixture>, IDisposable
 {
-    private readonly string _home = Directory.CreateTempSubdirectory("o4o-cli-cleanup-").FullName;
+    private readonly CliRun _cli = new();
 
     [Fact]
     public async Task Cleanup_older_than_a_week_drops_only_the_old_kept_database_and_a_dry_run_drops_nothing()
@@ -20,18 +20,18 @@ public sealed class RestoreCleanupCliTests(ManagedPostgresFixture postgres) : IC
         var dryRun = await O4OAsync(live, "restore", "--cleanup", "--older-than", "7d", "--dry-run");
         var withoutYes = await O4OAsync(live, "restore", "--cleanup", "--older-than", "7d");
         Assert.Equal(ExitCodes.Success, dryRun.ExitCode);
-        Assert.Equal(old, dryRun.StandardOutput.Trim());
-        Assert.Contains($"{old}: kept ", dryRun.StandardError);
-        Assert.Contains("1 database(s), ", dryRun.StandardError);
+        Assert.Equal(old, dryRun.Out.Trim());
+        Assert.Contains($"{old}: kept ", dryRun.Error);
+        Assert.Contains("1 database(s), ", dryRun.Error);
         Assert.Equal(ExitCodes.Failure, withoutYes.ExitCode);
-        Assert.EndsWith("Nothing was dropped; pass --yes.", withoutYes.StandardError.Trim());
+        Assert.EndsWith("Nothing was dropped; pass --yes.", withoutYes.Error.Trim());
         Assert.Equal([live.Database!, old, recent], await DatabasesAsync(live));
 
         var dropped = await O4OAsync(live, "restore", "--cleanup", "--older-than", "7d", "--yes");
 
-        Assert.True(dropped.ExitCode == ExitCodes.Success, dropped.StandardError);
-        Assert.Equal(old, dropped.StandardOutput.Trim());
-        Assert.Contains($"Dropped {old}.", dropped.StandardError);
+        Assert.True(dropped.ExitCode == ExitCodes.Success, dropped.Error);
+        Assert.Equal(old, dropped.Out.Trim());
+        Assert.Contains($"Dropped {old}.", dropped.Error);
         Assert.Equal([live.Database!, recent], await DatabasesAsync(live));
     }
 
@@ -44,7 +44,7 @@ public sealed class RestoreCleanupCliTests(ManagedPostgresFixture postgres) : IC
         var result = await O4OAsync(new NpgsqlConnectionStringBuilder(postgres.Cluster.ConnectionString("postgres")), "restore", "--cleanup", "--older-than", olderThan, "--yes");
 
         Assert.Equal(ExitCodes.UsageError, result.ExitCode);
-        Assert.Contains($"--older-than {olderThan} is not a duration", Assert.Single(result.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries)));
+        Assert.Contains($"--older-than {olderThan} is not a duration", Assert.Single(result.ErrorLines));
     }
 
     /// <summary>A live database, one kept by a restore 30 days ago and one kept by an undo a minute ago, named as restores name them.</summary>
@@ -83,14 +83,8 @@ public sealed class RestoreCleanupCliTests(ManagedPostgresFixture postgres) : IC
         return names;
     }
 
-    public void Dispose() => Directory.Delete(_home, recursive: true);
+    public void Dispose() => _cli.Dispose();
 
-    private async Task<CommandResult> O4OAsync(NpgsqlConnectionStringBuilder database, params string[] arguments)
-    {
-        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "o4o.dll"), .. arguments]) { RedirectStandardInput = true };
-        start.Environment["O4O_HOME"] = _home;
-        start.Environment["O4O__Database__ConnectionString"] = database.ConnectionString;
-        start.Environment["O4O__Database__Name"] = database.Database;
-        return await CommandRunner.RunAsync(start);
-    }
+    private Task<CliResult> O4OAsync(NpgsqlConnectionStringBuilder database, params string[] arguments) =>
+        _cli.UseDatabase(database.ConnectionString).RunAsync(arguments);
 }

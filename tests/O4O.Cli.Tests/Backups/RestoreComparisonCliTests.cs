@@ -1,14 +1,15 @@
 using System.Text.RegularExpressions;
 using Npgsql;
-using O4O.Recovery.Processes;
+using O4O.Cli.Tests.Commands;
 using O4O.Tests.Shared;
 
 namespace O4O.Cli.Tests.Backups;
 
 /// <summary>What a restore takes away from the live database is said before it goes, and kept on the open incident.</summary>
+[Collection(LocalisedOutput.Collection)]
 public sealed class RestoreComparisonCliTests(ManagedPostgresFixture postgres) : IClassFixture<ManagedPostgresFixture>, IDisposable
 {
-    private readonly string _home = Directory.CreateTempSubdirectory("o4o-cli-compare-").FullName;
+    private readonly CliRun _cli = new();
 
     [Fact]
     public async Task Restore_yes_says_a_user_and_an_order_placed_after_the_backup_will_be_gone_and_notes_it_on_the_open_incident()
@@ -20,11 +21,11 @@ public sealed class RestoreComparisonCliTests(ManagedPostgresFixture postgres) :
         var restore = await O4OAsync(database, "restore", "latest", "--db-only", "--yes");
         var incident = await O4OAsync(database, "incident", "show", "1");
 
-        Assert.True(restore.ExitCode == 0, restore.StandardError);
+        Assert.True(restore.ExitCode == 0, restore.Error);
         var said = "These changes made after the backup will be gone from the live database (kept as ";
-        Assert.Contains(said, restore.StandardError);
-        Assert.Contains("orders +1 (1 newer than the backup), users +1 (1 newer than the backup)", restore.StandardError);
-        Assert.Contains("orders +1 (1 newer than the backup), users +1 (1 newer than the backup)", incident.StandardOutput);
+        Assert.Contains(said, restore.Error);
+        Assert.Contains("orders +1 (1 newer than the backup), users +1 (1 newer than the backup)", restore.Error);
+        Assert.Contains("orders +1 (1 newer than the backup), users +1 (1 newer than the backup)", incident.Out);
     }
 
     [Fact]
@@ -35,8 +36,8 @@ public sealed class RestoreComparisonCliTests(ManagedPostgresFixture postgres) :
 
         var restore = await O4OAsync(database, "restore", "latest", "--db-only", "--yes");
 
-        Assert.True(restore.ExitCode == 0, restore.StandardError);
-        Assert.Contains("could not be counted: orders", restore.StandardError);
+        Assert.True(restore.ExitCode == 0, restore.Error);
+        Assert.Contains("could not be counted: orders", restore.Error);
     }
 
     [Fact]
@@ -46,8 +47,8 @@ public sealed class RestoreComparisonCliTests(ManagedPostgresFixture postgres) :
 
         var restore = await O4OAsync(database, "restore", "latest", "--db-only", "--yes");
 
-        Assert.True(restore.ExitCode == 0, restore.StandardError);
-        Assert.Contains("The live database has nothing newer than the backup.", restore.StandardError);
+        Assert.True(restore.ExitCode == 0, restore.Error);
+        Assert.Contains("The live database has nothing newer than the backup.", restore.Error);
     }
 
     [Fact]
@@ -84,7 +85,7 @@ public sealed class RestoreComparisonCliTests(ManagedPostgresFixture postgres) :
     {
         var database = await BackupAsync();
         await ExecuteAsync(database, "INSERT INTO users DEFAULT VALUES");
-        var restore = await O4OProcess.RunAtTerminalAsync(_home, database, answer + "\n", "restore", "latest", "--db-only");
+        var restore = await O4OProcess.RunAtTerminalAsync(Directory.CreateDirectory(_cli.Home.Root).FullName, database, answer + "\n", "restore", "latest", "--db-only");
         return (database, restore.ExitCode, Regex.Replace(restore.StandardOutput, @"\x1b\[[0-9;?]*[A-Za-z=>]|\x1b[=>]|\r", ""));
     }
 
@@ -129,7 +130,7 @@ public sealed class RestoreComparisonCliTests(ManagedPostgresFixture postgres) :
             INSERT INTO users DEFAULT VALUES; INSERT INTO orders DEFAULT VALUES; INSERT INTO orders DEFAULT VALUES;
             """);
         var created = await O4OAsync(database, "backup", "create");
-        Assert.True(created.ExitCode == 0, created.StandardError);
+        Assert.True(created.ExitCode == 0, created.Error);
         return database;
     }
 
@@ -141,7 +142,7 @@ public sealed class RestoreComparisonCliTests(ManagedPostgresFixture postgres) :
         await command.ExecuteNonQueryAsync();
     }
 
-    public void Dispose() => Directory.Delete(_home, recursive: true);
+    public void Dispose() => _cli.Dispose();
 
-    private Task<CommandResult> O4OAsync(string database, params string[] arguments) => O4OProcess.RunAsync(_home, database, arguments);
+    private Task<CliResult> O4OAsync(string database, params string[] arguments) => _cli.UseDatabase(database).RunAsync(arguments);
 }

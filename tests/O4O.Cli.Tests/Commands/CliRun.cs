@@ -1,9 +1,10 @@
+using Npgsql;
 using O4O.Cli.Commands;
 using O4O.Recovery.Configuration;
 
 namespace O4O.Cli.Tests.Commands;
 
-/// <summary>Runs <c>o4o</c> in-process against a temporary home with the given settings, capturing stdout and stderr.</summary>
+/// <summary>Runs <c>o4o</c> in-process against a temporary home with the given settings, capturing stdout and stderr; it never answers a question.</summary>
 internal sealed class CliRun : IDisposable
 {
     private readonly string _root = Directory.CreateTempSubdirectory("o4o-cli-test-").FullName;
@@ -24,11 +25,19 @@ internal sealed class CliRun : IDisposable
     /// <summary>The clock the commands read; a test sets a fake one to see ages and durations move.</summary>
     public TimeProvider Time { get; set; } = TimeProvider.System;
 
+    /// <summary>Points the commands at <paramref name="connectionString"/>'s server and database, as O4O__Database__* would.</summary>
+    public CliRun UseDatabase(string connectionString)
+    {
+        Settings["Database:ConnectionString"] = connectionString;
+        Settings["Database:Name"] = new NpgsqlConnectionStringBuilder(connectionString).Database;
+        return this;
+    }
+
     public async Task<CliResult> RunAsync(params string[] args)
     {
         using var output = new StringWriter();
         using var error = new StringWriter();
-        var exitCode = await O4OCommandLine.InvokeAsync(args, new CliContext(Home, Settings, output, error) { Time = Time });
+        var exitCode = await O4OCommandLine.InvokeAsync(args, new CliContext(Home, Settings, output, error) { Time = Time, CanAsk = false });
         return new CliResult(exitCode, output.ToString(), error.ToString());
     }
 

@@ -153,7 +153,7 @@ public sealed class RecoverRestoreTests
 
         var recover = await up.CliAsync("recover", "--yes");
 
-        Assert.True(recover.ExitCode == 3, recover.StandardOutput + recover.StandardError);
+        Assert.True(recover.ExitCode == 4, recover.StandardOutput + recover.StandardError);
         Assert.Matches(@"3\. restore +FAILED .*\(the live database is as it was\)", recover.StandardOutput);
         Assert.Matches(@"4\. verify +FAILED", recover.StandardOutput);
         Assert.Null(await ScalarAsync(database, "SELECT to_regclass('public.products')::text"));

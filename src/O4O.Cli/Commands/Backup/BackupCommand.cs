@@ -6,13 +6,13 @@ namespace O4O.Cli.Commands;
 /// <summary><c>o4o backup</c>: create, list, verify and prune archives.</summary>
 internal static class BackupCommand
 {
-    public static Command Build()
+    public static Command Create(CliContext context)
     {
         var command = new Command("backup", Strings.BackupDescription);
-        command.Subcommands.Add(BackupCreateCommand.Build());
-        command.Subcommands.Add(BackupListCommand.Build());
-        command.Subcommands.Add(BackupVerifyCommand.Build());
-        command.Subcommands.Add(BackupPruneCommand.Build());
+        command.Subcommands.Add(BackupCreateCommand.Create(context));
+        command.Subcommands.Add(BackupListCommand.Create(context));
+        command.Subcommands.Add(BackupVerifyCommand.Create(context));
+        command.Subcommands.Add(BackupPruneCommand.Create(context));
         return command;
     }
 }

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Configuration;
 using O4O.Recovery.Backups;
 using O4O.Recovery.Configuration;
 using O4O.Recovery.IO;
@@ -7,18 +6,21 @@ using O4O.Recovery.State;
 
 namespace O4O.Cli.Commands;
 
-/// <summary>What backup and restore commands need, read from $O4O_HOME and configuration, no conductor involved.</summary>
+/// <summary>What backup and restore commands need, from the context's home, settings and clock; no conductor involved.</summary>
 internal sealed class BackupEnvironment
 {
-    private BackupEnvironment(O4OHome home, IConfiguration configuration)
+    private BackupEnvironment(CliContext context)
     {
-        Home = home;
-        Database = configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
-        Backup = configuration.GetSection(BackupOptions.Section).Get<BackupOptions>() ?? new BackupOptions();
-        Directory = Backup.DirectoryFor(home);
+        Home = context.Home;
+        Time = context.Time;
+        Database = context.Bind<DatabaseOptions>(DatabaseOptions.Section);
+        Backup = context.Bind<BackupOptions>(BackupOptions.Section);
+        Directory = Backup.DirectoryFor(Home);
     }
 
     public O4OHome Home { get; }
+
+    public TimeProvider Time { get; }
 
     public DatabaseOptions Database { get; }
 
@@ -27,14 +29,7 @@ internal sealed class BackupEnvironment
     /// <summary>The backup directory in use.</summary>
     public string Directory { get; }
 
-    public static BackupEnvironment Load()
-    {
-        var home = O4OHome.FromEnvironment();
-        return new BackupEnvironment(home, O4OConfiguration.Build(home));
-    }
-
-    /// <summary>The same, for a command that runs against a <see cref="CliContext"/> (its home and settings).</summary>
-    public static BackupEnvironment From(CliContext context) => new(context.Home, context.Configuration());
+    public static BackupEnvironment From(CliContext context) => new(context);
 
     /// <summary>The default directory is created on first use; a configured one must exist (it is usually a mount).</summary>
     public void EnsureDefaultDirectory()
@@ -49,5 +44,5 @@ internal sealed class BackupEnvironment
 
     public ResolvedDatabaseServer Server() => ResolvedDatabaseServer.Resolve(Home, Database);
 
-    public DatabaseRestore Restore() => new(Home, Server(), Catalogue(), TimeProvider.System);
+    public DatabaseRestore Restore() => new(Home, Server(), Catalogue(), Time);
 }

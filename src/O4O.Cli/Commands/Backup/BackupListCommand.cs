@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text.Json;
 using O4O.Cli.Resources;
 using O4O.Recovery.Backups;
 using Spectre.Console;
@@ -10,35 +9,33 @@ namespace O4O.Cli.Commands;
 /// <summary><c>o4o backup list [--json]</c>: the table goes to stdout; <c>--json</c> is a stable array of <see cref="BackupListItem"/>.</summary>
 internal static class BackupListCommand
 {
-    private static readonly Option<bool> _json = new("--json") { Description = Strings.OptionJson };
-    private static readonly JsonSerializerOptions _jsonOptions = new(JsonSerializerDefaults.Web) { WriteIndented = true };
-
-    public static Command Build()
+    public static Command Create(CliContext context)
     {
+        var json = new Option<bool>("--json") { Description = Strings.OptionJson };
         var command = new Command("list", Strings.BackupListDescription);
-        command.Options.Add(_json);
-        command.SetAction((ParseResult parsed, CancellationToken cancellationToken) => BackupConsole.RunAsync(async () =>
+        command.Options.Add(json);
+        command.SetAction(async (ParseResult parsed, CancellationToken cancellationToken) =>
         {
-            var environment = BackupEnvironment.Load();
+            var environment = BackupEnvironment.From(context);
             environment.EnsureDefaultDirectory();
-            var items = await BackupListing.ListAsync(environment.Directory, environment.Catalogue(), TimeProvider.System, cancellationToken);
-            if (parsed.GetValue(_json))
+            var items = await BackupListing.ListAsync(environment.Directory, environment.Catalogue(), context.Time, cancellationToken);
+            if (parsed.GetValue(json))
             {
-                Console.Out.WriteLine(JsonSerializer.Serialize(items, _jsonOptions));
+                await context.Out.WriteLineAsync(CliJson.Serialize(items));
                 return ExitCodes.Success;
             }
 
-            Render(items);
+            await RenderAsync(context, items);
             return ExitCodes.Success;
-        }));
+        });
         return command;
     }
 
-    private static void Render(IReadOnlyList<BackupListItem> items)
+    private static async Task RenderAsync(CliContext context, IReadOnlyList<BackupListItem> items)
     {
         if (items.Count == 0)
         {
-            BackupConsole.Note(Strings.BackupListEmpty);
+            await context.Error.WriteLineAsync(Strings.BackupListEmpty);
             return;
         }
 
@@ -49,17 +46,17 @@ internal static class BackupListCommand
             table.AddRow(
                 Markup.Escape(item.Name),
                 item.CreatedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture),
-                BackupFormat.Age(item.Age),
-                BackupFormat.Size(item.Size),
+                Sizes.Age(item.Age),
+                Sizes.Size(item.Size),
                 item.Tables.ToString(CultureInfo.InvariantCulture),
                 item.Verified switch { true => $"[green]{Strings.Yes}[/]", false => $"[red]{Strings.Failed}[/]", null => Strings.Never },
                 item.ChainIntact ? $"[green]{Strings.Intact}[/]" : $"[red]{Strings.Broken}[/]");
         }
 
-        BackupConsole.Output().Write(table);
+        CliConsole.Output(context).Write(table);
         foreach (var item in items.Where(item => item.Problem is not null))
         {
-            BackupConsole.Fail($"{item.Name}: {item.Problem}");
+            await CliConsole.FailAsync(context, $"{item.Name}: {item.Problem}");
         }
     }
 }

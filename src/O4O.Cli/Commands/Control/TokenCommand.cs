@@ -14,7 +14,7 @@ internal static class TokenCommand
         {
             context.Home.EnsureCreated();
             await context.Out.WriteLineAsync(OperatorToken.LoadOrCreate(context.Home));
-            await context.Error.WriteLineAsync(BackupConsole.Format(Strings.TokenHint,
+            await context.Error.WriteLineAsync(Text.Format(Strings.TokenHint,
                 context.Bind<DashboardOptions>(DashboardOptions.Section).Port));
             return ExitCodes.Success;
         });

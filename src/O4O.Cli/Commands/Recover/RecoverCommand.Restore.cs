@@ -18,9 +18,10 @@ internal static partial class RecoverCommand
     /// <summary>
     /// Phase 3: the newest backup, database only, through the same load, verify, ask and swap as <c>o4o restore latest --db-only</c>.
     /// A running conductor's restarts are paused meanwhile (a maintenance window, as its own damage restore pauses the
-    /// database), or it would take the swap's ended sessions for a failure and restart the server under it.
+    /// database), or it would take the swap's ended sessions for a failure and restart the server under it. What made the
+    /// phase fail goes to <paramref name="failed"/>: a corrupt archive decides the exit code.
     /// </summary>
-    private static async Task<PhaseOutcome> RestoreAsync(CliContext context, bool yes, string actor, CancellationToken cancellationToken)
+    private static async Task<PhaseOutcome> RestoreAsync(CliContext context, bool yes, string actor, Action<Exception> failed, CancellationToken cancellationToken)
     {
         var phase = RunbookPhase.All[2];
         try
@@ -59,6 +60,7 @@ internal static partial class RecoverCommand
             or RestoreFailedException or DatabaseUnavailableException or LockHeldException or PostgresNotInstalledException
             or IOException or NpgsqlException)
         {
+            failed(exception);
             return new PhaseOutcome(phase, PhaseStatus.Failed, Text.Format(Strings.RecoverRestoreFailed, exception.Message), TimeSpan.Zero);
         }
     }
@@ -90,7 +92,7 @@ internal static partial class RecoverCommand
             await context.Error.WriteLineAsync(Text.Format(Strings.RestoreLoading, Path.GetFileName(archive)));
             try
             {
-                return await RestoreCommand.LoadAndSwapAsync(restore, IncidentCommand.Store(context), archive, databaseOnly: true, yes, progress: null,
+                return await RestoreCommand.LoadAndSwapAsync(context, restore, archive, databaseOnly: true, yes, progress: null,
                     cancellationToken);
             }
             catch (Exception exception) when (exception is BackupCorruptException or RestoreFailedException && index + 1 < candidates.Count)

@@ -15,7 +15,8 @@ namespace O4O.Cli.Commands;
 /// When the assessment finds the database damaged or data lost, phase 3 restores the newest backup (database only) as
 /// <c>o4o restore latest --db-only</c> does (the replaced database is kept as <c>&lt;db&gt;_broken_&lt;time&gt;</c>), after the
 /// operator's yes at a terminal or <c>--yes</c>; with neither, the run changes nothing at all: phase 3 is marked
-/// unconfirmed and the others are not run (exit 1). Phase 4 then verifies the result: exit 0 only when it passes.
+/// unconfirmed and the others are not run (exit 1). Phase 4 then verifies the result: exit 0 only when it passes; a restore
+/// that failed on a corrupt archive is exit 4.
 /// </summary>
 internal static partial class RecoverCommand
 {
@@ -60,7 +61,8 @@ internal static partial class RecoverCommand
 
             // A run that cannot get the yes its restore needs does nothing at all: half a runbook is not a recovery. Without
             // that restore, verifying and switching AutoRecovery back on (after a person declined it) would only pretend.
-            var needsYes = assessment.RestoreCalledFor && !result.GetValue(yes) && !RestoreCommand.CanAsk;
+            var needsYes = assessment.RestoreCalledFor && !result.GetValue(yes) && !context.CanAsk;
+            Exception? restoreFailure = null;
             foreach (var planned in Plan(context, assessment, candidate))
             {
                 var phaseStarted = time.GetTimestamp();
@@ -71,7 +73,7 @@ internal static partial class RecoverCommand
                     : planned.Phase.Number switch
                     {
                         2 when assessment.Down.Count > 0 => await RestartAsync(context, assessment, actor, cancellationToken),
-                        3 when assessment.RestoreCalledFor => await RestoreAsync(context, result.GetValue(yes), actor, cancellationToken),
+                        3 when assessment.RestoreCalledFor => await RestoreAsync(context, result.GetValue(yes), actor, failure => restoreFailure = failure, cancellationToken),
                         4 => await VerifyAsync(context, cancellationToken),
                         5 => await MonitorAsync(context, planned, actor, cancellationToken),
                         _ => planned,
@@ -95,7 +97,9 @@ internal static partial class RecoverCommand
             AtomicFile.WriteAllText(report, PostMortem.Render(await store.GetAsync(id, cancellationToken), await store.TimelineAsync(id, cancellationToken),
                 CultureInfo.CurrentUICulture, time.GetUtcNow()));
             await context.Error.WriteLineAsync(Text.Format(Strings.RecoverReport, id, report));
+            // A corrupt archive is exit 4 in every command, here as in restore and backup verify.
             return outcomes[2].Status == PhaseStatus.Unconfirmed ? ExitCodes.Failure
+                : restoreFailure is not null && Failures.Describe(restoreFailure).ExitCode == ExitCodes.BackupCorrupt ? ExitCodes.BackupCorrupt
                 : outcomes[3].Status == PhaseStatus.Done ? ExitCodes.Success : ExitCodes.Unhealthy;
         });
         return command;

@@ -33,16 +33,16 @@ internal static class RestoreChanges
     }
 
     /// <summary>Puts <paramref name="description"/> on the open incident's timeline; a state database that fails does not fail the restore.</summary>
-    public static async Task NoteOnOpenIncidentAsync(IncidentStore incidents, string description, CancellationToken cancellationToken)
+    public static async Task NoteOnOpenIncidentAsync(CliContext context, string description, CancellationToken cancellationToken)
     {
         try
         {
-            await incidents.AppendToNewestOpenAsync(new TimelineEntry(TimeProvider.System.GetUtcNow(), "Note", "", description, IncidentCommand.CurrentUser()),
+            await IncidentCommand.Store(context).AppendToNewestOpenAsync(new TimelineEntry(context.Time.GetUtcNow(), "Note", "", description, IncidentCommand.CurrentUser()),
                 cancellationToken);
         }
         catch (Exception exception) when (exception is SqliteException or IOException or UnauthorizedAccessException)
         {
-            BackupConsole.Note(Text.Format(Strings.RestoreChangesNotNoted, exception.Message));
+            await context.Error.WriteLineAsync(Text.Format(Strings.RestoreChangesNotNoted, exception.Message));
         }
     }
 

@@ -6,7 +6,6 @@ using O4O.Cli.Resources;
 using O4O.Recovery.Incidents;
 using O4O.Recovery.Restore;
 using O4O.Recovery.State;
-using Spectre.Console;
 
 namespace O4O.Cli.Commands;
 
@@ -20,45 +19,46 @@ internal static partial class RestoreCleanup
     public static readonly Option<bool> DryRun = new("--dry-run") { Description = Strings.OptionDryRun };
     public static readonly Option<TimeSpan?> OlderThan = new("--older-than") { Description = Strings.OptionOlderThan, CustomParser = ParseAge };
 
-    public static async Task<int> RunAsync(BackupEnvironment environment, TimeSpan? olderThan, bool dryRun, bool yes, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(CliContext context, TimeSpan? olderThan, bool dryRun, bool yes, CancellationToken cancellationToken)
     {
+        var environment = BackupEnvironment.From(context);
         var cleanup = new KeptDatabaseCleanup(environment.Home, environment.Server(), new EventLog(environment.Home.StateDatabase),
-            $"{IncidentCommand.CurrentUser()} (o4o restore --cleanup)", TimeProvider.System);
+            $"{IncidentCommand.CurrentUser()} (o4o restore --cleanup)", context.Time);
         var refused = false;
         var qualifying = await cleanup.RunAsync(olderThan, databases =>
         {
             foreach (var database in databases)
             {
-                BackupConsole.Note(cleanup.Age(database) is { } age
-                    ? BackupConsole.Format(Strings.CleanupCandidate, database.Name, DurationText.Format(age, CultureInfo.CurrentUICulture), BackupFormat.Size(database.Size))
-                    : BackupConsole.Format(Strings.CleanupCandidateUndated, database.Name, BackupFormat.Size(database.Size)));
+                context.Error.WriteLine(cleanup.Age(database) is { } age
+                    ? Text.Format(Strings.CleanupCandidate, database.Name, DurationText.Format(age, CultureInfo.CurrentUICulture), Sizes.Size(database.Size))
+                    : Text.Format(Strings.CleanupCandidateUndated, database.Name, Sizes.Size(database.Size)));
             }
 
-            BackupConsole.Note(BackupConsole.Format(Strings.CleanupTotal, databases.Count, BackupFormat.Size(databases.Sum(database => database.Size))));
-            refused = !dryRun && !yes && !RestoreCommand.CanAsk;
-            return !dryRun && (yes || (!refused && BackupConsole.Error.Confirm(BackupConsole.Format(Strings.CleanupConfirm, databases.Count), defaultValue: false)));
+            context.Error.WriteLine(Text.Format(Strings.CleanupTotal, databases.Count, Sizes.Size(databases.Sum(database => database.Size))));
+            refused = !dryRun && !yes && !context.CanAsk;
+            return !dryRun && (yes || (!refused && CliConsole.Confirm(context, Text.Format(Strings.CleanupConfirm, databases.Count))));
         }, dropped =>
         {
-            Console.Out.WriteLine(dropped.Name);
-            BackupConsole.Note(BackupConsole.Format(Strings.CleanupDropped, dropped.Name));
+            context.Out.WriteLine(dropped.Name);
+            context.Error.WriteLine(Text.Format(Strings.CleanupDropped, dropped.Name));
         }, cancellationToken);
 
         if (qualifying.Count == 0)
         {
-            BackupConsole.Note(Strings.CleanupNothing);
+            await context.Error.WriteLineAsync(Strings.CleanupNothing);
             return ExitCodes.Success;
         }
 
         if (dryRun)
         {
-            qualifying.Select(database => database.Name).ToList().ForEach(Console.Out.WriteLine);
-            BackupConsole.Note(Strings.CleanupDryRun);
+            qualifying.Select(database => database.Name).ToList().ForEach(context.Out.WriteLine);
+            await context.Error.WriteLineAsync(Strings.CleanupDryRun);
             return ExitCodes.Success;
         }
 
         if (refused)
         {
-            BackupConsole.Fail(Strings.CleanupNeedsYes);
+            await CliConsole.FailAsync(context, Strings.CleanupNeedsYes);
             return ExitCodes.Failure;
         }
 
@@ -90,7 +90,7 @@ internal static partial class RestoreCleanup
             return span;
         }
 
-        result.AddError(BackupConsole.Format(Strings.CleanupBadOlderThan, text));
+        result.AddError(Text.Format(Strings.CleanupBadOlderThan, text));
         return null;
     }
 

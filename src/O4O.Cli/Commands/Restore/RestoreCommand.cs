@@ -1,9 +1,7 @@
 using System.CommandLine;
 using O4O.Cli.Resources;
 using O4O.Recovery.Backups;
-using O4O.Recovery.Incidents;
 using O4O.Recovery.Restore;
-using Spectre.Console;
 
 namespace O4O.Cli.Commands;
 
@@ -18,7 +16,7 @@ internal static class RestoreCommand
     private static readonly Option<bool> _yes = new("--yes") { Description = Strings.OptionYes };
     private static readonly Option<bool> _undo = new("--undo") { Description = Strings.OptionUndo };
 
-    public static Command Build()
+    public static Command Create(CliContext context)
     {
         var command = new Command("restore", Strings.RestoreDescription);
         command.Arguments.Add(_name);
@@ -29,37 +27,37 @@ internal static class RestoreCommand
         command.Options.Add(RestoreCleanup.OlderThan);
         command.Options.Add(RestoreCleanup.DryRun);
         command.Validators.Add(result => RestoreCleanup.Validate(result, _undo, _databaseOnly));
-        command.SetAction((ParseResult parsed, CancellationToken cancellationToken) => BackupConsole.RunAsync(async () =>
+        command.SetAction(async (ParseResult parsed, CancellationToken cancellationToken) =>
         {
             var yes = parsed.GetValue(_yes);
             if (parsed.GetValue(RestoreCleanup.Cleanup))
             {
-                return await RestoreCleanup.RunAsync(BackupEnvironment.Load(), parsed.GetValue(RestoreCleanup.OlderThan), parsed.GetValue(RestoreCleanup.DryRun), yes, cancellationToken);
+                return await RestoreCleanup.RunAsync(context, parsed.GetValue(RestoreCleanup.OlderThan), parsed.GetValue(RestoreCleanup.DryRun), yes, cancellationToken);
             }
 
-            if (!yes && !CanAsk)
+            if (!yes && !context.CanAsk)
             {
                 throw new RestoreRefusedException(Strings.RestoreNeedsYes);
             }
 
-            var environment = BackupEnvironment.Load();
+            var environment = BackupEnvironment.From(context);
             var restore = environment.Restore();
             return parsed.GetValue(_undo)
-                ? await UndoAsync(restore, yes, cancellationToken)
-                : await RestoreAsync(restore, new IncidentStore(environment.Home.StateDatabase), await FindAsync(environment, parsed.GetValue(_name)!, cancellationToken), parsed.GetValue(_databaseOnly), yes, cancellationToken);
-        }));
+                ? await UndoAsync(context, restore, yes, cancellationToken)
+                : await RestoreAsync(context, restore, await FindAsync(context, environment, parsed.GetValue(_name)!, cancellationToken), parsed.GetValue(_databaseOnly), yes, cancellationToken);
+        });
         return command;
     }
 
     /// <summary>The archive <paramref name="name"/> names; for <c>latest</c>, the best candidate, saying which newer ones it passes over.</summary>
-    private static async Task<string> FindAsync(BackupEnvironment environment, string name, CancellationToken cancellationToken)
+    private static async Task<string> FindAsync(CliContext context, BackupEnvironment environment, string name, CancellationToken cancellationToken)
     {
         if (name != "latest")
         {
             return ArchiveLocator.Find(environment.Directory, name);
         }
 
-        var latest = await LatestAsync(environment, BackupConsole.Note, cancellationToken);
+        var latest = await LatestAsync(environment, context.Error.WriteLine, cancellationToken);
         return latest.Candidates[0];
     }
 
@@ -69,29 +67,26 @@ internal static class RestoreCommand
         var latest = await LatestArchive.FindAsync(environment.Directory, environment.Catalogue(), cancellationToken);
         foreach (var skipped in latest.Skipped)
         {
-            note(BackupConsole.Format(Strings.RestoreSkipped, skipped.Name, skipped.Reason));
+            note(Text.Format(Strings.RestoreSkipped, skipped.Name, skipped.Reason));
         }
 
         return latest;
     }
-
-    /// <summary>True when the operator can be asked: standard input is a terminal.</summary>
-    internal static bool CanAsk => !Console.IsInputRedirected;
 
     /// <summary>
     /// The restore both <c>o4o restore</c> and phase 3 of <c>o4o recover</c> run: load and verify <paramref name="archive"/>,
     /// say what the live database holds beyond it, then ask before the swap unless <paramref name="yes"/>. Without a question,
     /// what is lost goes on the open incident's timeline too, so it is on record for whoever follows up.
     /// </summary>
-    internal static async Task<RestoreOutcome> LoadAndSwapAsync(DatabaseRestore restore, IncidentStore incidents, string archive, bool databaseOnly, bool yes,
+    internal static async Task<RestoreOutcome> LoadAndSwapAsync(CliContext context, DatabaseRestore restore, string archive, bool databaseOnly, bool yes,
         IProgress<long>? progress, CancellationToken cancellationToken)
     {
         if (!yes)
         {
             return await restore.RestoreAsync(archive, databaseOnly, plan =>
             {
-                BackupConsole.Note(RestoreChanges.Describe(plan));
-                return Confirm(BackupConsole.Format(Strings.RestoreConfirm, plan.Archive, plan.Manifest.RowCounts.Values.Sum(), plan.LiveDatabase,
+                context.Error.WriteLine(RestoreChanges.Describe(plan));
+                return CliConsole.Confirm(context, Text.Format(Strings.RestoreConfirm, plan.Archive, plan.Manifest.RowCounts.Values.Sum(), plan.LiveDatabase,
                     plan.DisplacedDatabase));
             }, progress, cancellationToken);
         }
@@ -99,58 +94,56 @@ internal static class RestoreCommand
         // Said after the load: a progress bar may be on the terminal during it.
         var outcome = await restore.RestoreAsync(archive, databaseOnly, _ => true, progress, cancellationToken);
         var changes = RestoreChanges.Describe(outcome.Plan);
-        BackupConsole.Note(changes);
-        await RestoreChanges.NoteOnOpenIncidentAsync(incidents, changes, cancellationToken);
+        await context.Error.WriteLineAsync(changes);
+        await RestoreChanges.NoteOnOpenIncidentAsync(context, changes, cancellationToken);
 
         return outcome;
     }
 
-    private static async Task<int> RestoreAsync(DatabaseRestore restore, IncidentStore incidents, string archive, bool databaseOnly, bool yes, CancellationToken cancellationToken)
+    private static async Task<int> RestoreAsync(CliContext context, DatabaseRestore restore, string archive, bool databaseOnly, bool yes, CancellationToken cancellationToken)
     {
-        var description = BackupConsole.Format(Strings.RestoreLoading, Path.GetFileName(archive));
-        Task<RestoreOutcome> Run(IProgress<long>? progress) => LoadAndSwapAsync(restore, incidents, archive, databaseOnly, yes, progress, cancellationToken);
+        var description = Text.Format(Strings.RestoreLoading, Path.GetFileName(archive));
+        Task<RestoreOutcome> Run(IProgress<long>? progress) => LoadAndSwapAsync(context, restore, archive, databaseOnly, yes, progress, cancellationToken);
 
         // A live progress bar and a prompt cannot share the terminal: the bar is shown only when no question follows.
         RestoreOutcome outcome;
         if (yes)
         {
-            outcome = await BackupConsole.WithProgressAsync(description, Run);
+            outcome = await CliConsole.WithProgressAsync(context, description, Run);
         }
         else
         {
-            BackupConsole.Note(description);
+            await context.Error.WriteLineAsync(description);
             outcome = await Run(null);
         }
         if (!outcome.Swapped)
         {
-            BackupConsole.Note(Strings.RestoreDeclined);
+            await context.Error.WriteLineAsync(Strings.RestoreDeclined);
             return ExitCodes.Failure;
         }
 
-        Console.Out.WriteLine(outcome.Plan.DisplacedDatabase);
+        await context.Out.WriteLineAsync(outcome.Plan.DisplacedDatabase);
         if (outcome.FilesFailure is { } failure)
         {
-            BackupConsole.Fail(BackupConsole.Format(Strings.RestoreFilesFailed, outcome.Plan.LiveDatabase, outcome.Plan.DisplacedDatabase, failure));
+            await CliConsole.FailAsync(context, Text.Format(Strings.RestoreFilesFailed, outcome.Plan.LiveDatabase, outcome.Plan.DisplacedDatabase, failure));
             return ExitCodes.Failure;
         }
 
-        BackupConsole.Note(BackupConsole.Format(Strings.RestoreDone, outcome.Plan.Archive, outcome.Plan.LiveDatabase, outcome.Plan.DisplacedDatabase, outcome.FilesRestored));
+        await context.Error.WriteLineAsync(Text.Format(Strings.RestoreDone, outcome.Plan.Archive, outcome.Plan.LiveDatabase, outcome.Plan.DisplacedDatabase, outcome.FilesRestored));
         return ExitCodes.Success;
     }
 
-    private static async Task<int> UndoAsync(DatabaseRestore restore, bool yes, CancellationToken cancellationToken)
+    private static async Task<int> UndoAsync(CliContext context, DatabaseRestore restore, bool yes, CancellationToken cancellationToken)
     {
-        var (restored, keptAs) = await restore.UndoAsync(broken => yes || Confirm(BackupConsole.Format(Strings.UndoConfirm, broken)), cancellationToken);
+        var (restored, keptAs) = await restore.UndoAsync(broken => yes || CliConsole.Confirm(context, Text.Format(Strings.UndoConfirm, broken)), cancellationToken);
         if (keptAs.Length == 0)
         {
-            BackupConsole.Note(Strings.RestoreDeclined);
+            await context.Error.WriteLineAsync(Strings.RestoreDeclined);
             return ExitCodes.Failure;
         }
 
-        Console.Out.WriteLine(keptAs);
-        BackupConsole.Note(BackupConsole.Format(Strings.UndoDone, restored, keptAs));
+        await context.Out.WriteLineAsync(keptAs);
+        await context.Error.WriteLineAsync(Text.Format(Strings.UndoDone, restored, keptAs));
         return ExitCodes.Success;
     }
-
-    private static bool Confirm(string question) => BackupConsole.Error.Confirm(question, defaultValue: false);
 }

@@ -16,6 +16,9 @@ internal sealed record CliContext(O4OHome Home, IReadOnlyDictionary<string, stri
     /// <summary>The one clock every command reads (ages, durations, timestamps); tests set a fake one.</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;
 
+    /// <summary>Whether a question can be put to the operator: standard input is a terminal. Tests never answer one.</summary>
+    public bool CanAsk { get; init; } = !Console.IsInputRedirected;
+
     /// <summary>The process's home (<c>$O4O_HOME</c>, default <c>./.o4o</c>) and console.</summary>
     public static CliContext FromEnvironment() =>
         new(O4OHome.FromEnvironment(), new Dictionary<string, string?>(), Console.Out, Console.Error);

@@ -1,13 +1,18 @@
 using System.Globalization;
 using O4O.Cli.Resources;
+using O4O.Recovery.Backups;
 using O4O.Recovery.Configuration;
 using O4O.Recovery.Health;
 using O4O.Recovery.Postgres;
+using O4O.Recovery.Restore;
 using O4O.Recovery.Supervision;
 
 namespace O4O.Cli.Commands;
 
-/// <summary>Maps a failure to the message an operator reads (localised where O4O knows the cause) and its exit code.</summary>
+/// <summary>
+/// Maps a failure to the message an operator reads (localised where O4O knows the cause) and its exit code, for every
+/// command: a damaged, tampered or unsafe archive is exit 4 wherever it is met.
+/// </summary>
 internal static class Failures
 {
     public static (string Message, int ExitCode) Describe(Exception exception) => exception switch
@@ -18,6 +23,9 @@ internal static class Failures
         ConductorAlreadyRunningException running => (Text.Format(Strings.ErrorConductorRunning, running.Home, running.Pid?.ToString(CultureInfo.InvariantCulture) ?? "?"), ExitCodes.EnvironmentError),
         ClusterStartException cluster => (Text.Format(Strings.ErrorClusterStart, cluster.Message), ExitCodes.Failure),
         PlatformStartException platform => (Text.Format(Strings.ErrorPlatformStart, platform.Message), ExitCodes.Failure),
+        BackupCorruptException => (exception.Message, ExitCodes.BackupCorrupt),
+        DatabaseUnavailableException => (exception.Message, ExitCodes.EnvironmentError),
+        BackupFailedException or LockHeldException or RestoreRefusedException or RestoreFailedException => (exception.Message, ExitCodes.Failure),
         PsqlNotFoundException => (Strings.ErrorPsqlNotFound, ExitCodes.EnvironmentError),
         InvalidConfigurationException or InvalidConnectionStringException => (Text.Format(Strings.ErrorInvalidConfiguration, exception.Message), ExitCodes.UsageError),
         OperationCanceledException => (Strings.ErrorInterrupted, ExitCodes.Interrupted),

@@ -1,5 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
 using O4O.Recovery.Control;
 using O4O.Recovery.Health;
 using O4O.Recovery.Supervision;
@@ -25,12 +23,6 @@ internal sealed record StatusReport(bool Healthy, ConductorStatus Conductor, IRe
 {
     /// <summary>The conductor's background jobs (empty without a conductor).</summary>
     public IReadOnlyList<JobSnapshot> Jobs { get; init; } = [];
-
-    private static readonly JsonSerializerOptions _json = new(JsonSerializerDefaults.Web)
-    {
-        WriteIndented = true,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false) },
-    };
 
     public static StatusReport From(ConductorRecord? conductor, ControlStatus? supervised, IReadOnlyList<ComponentHealth> health,
         RecoveryEvent? damage, ComponentStatus backups, ComponentStatus? restores = null)
@@ -85,7 +77,7 @@ internal sealed record StatusReport(bool Healthy, ConductorStatus Conductor, IRe
         };
     }
 
-    public string ToJson() => JsonSerializer.Serialize(this, _json);
+    public string ToJson() => CliJson.Serialize(this);
 }
 
 internal sealed record ConductorStatus(bool Running, int? Pid, DateTimeOffset? StartedAt, bool? AutoRecovery = null,

@@ -27,12 +27,12 @@ internal static class StatusRestores
             var kept = await KeptDatabases.ListAsync(admin, server.DatabaseName, cancellationToken);
             var copy = await KeptDatabases.CopyAsync(admin, server.DatabaseName, cancellationToken);
             var problem = InterruptedRestore.JournalPresent(context.Home) ? "a restore is running (its journal is run/restore.json)"
-                : copy is not null ? $"leftover {copy.Name} ({BackupFormat.Size(copy.Size)}) of a restore that did not finish: the next o4o restore removes it"
+                : copy is not null ? $"leftover {copy.Name} ({Sizes.Size(copy.Size)}) of a restore that did not finish: the next o4o restore removes it"
                 : null;
             string[] details = [
                 .. repair is null ? Array.Empty<string>() : [$"put right just now: {repair.Seen}; {repair.Done}"],
                 .. kept.Count == 0 ? Array.Empty<string>()
-                    : [$"{kept.Count} replaced database(s) kept ({server.DatabaseName}_broken_*, _undone_*), {BackupFormat.Size(kept.Sum(database => database.Size))} in all: o4o restore --cleanup"],
+                    : [$"{kept.Count} replaced database(s) kept ({server.DatabaseName}_broken_*, _undone_*), {Sizes.Size(kept.Sum(database => database.Size))} in all: o4o restore --cleanup"],
             ];
             return problem is null && details.Length == 0
                 ? null

@@ -2,8 +2,8 @@ using System.Globalization;
 
 namespace O4O.Cli.Commands;
 
-/// <summary>Human formats for sizes and ages.</summary>
-internal static class BackupFormat
+/// <summary>Human formats for sizes and ages (backup list, restore cleanup, status).</summary>
+internal static class Sizes
 {
     public static string Size(long bytes) => bytes switch
     {
