@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 namespace O4O.Recovery.Configuration;
 
 /// <summary>The <c>AutoRecovery</c> section: what the conductor may do on its own beyond restarts.</summary>
@@ -16,5 +17,6 @@ public sealed class AutoRecoveryOptions
     /// The share of a table's rows whose sudden loss counts as data loss (<c>O4O__AutoRecovery__RowLossThreshold</c>),
     /// against the newest backup's row counts and the previous look: 0.5 means fewer than half the rows are left.
     /// </summary>
+    [Range(double.Epsilon, 1.0)]
     public double RowLossThreshold { get; set; } = 0.5;
 }

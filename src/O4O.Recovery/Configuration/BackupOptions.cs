@@ -1,9 +1,10 @@
+using System.ComponentModel.DataAnnotations;
 using Cronos;
 
 namespace O4O.Recovery.Configuration;
 
 /// <summary>The <c>Backup</c> section: where archives go, how long they are kept, when the conductor makes them.</summary>
-public sealed class BackupOptions
+public sealed class BackupOptions : IValidatableObject
 {
     /// <summary>The configuration section name.</summary>
     public const string Section = "Backup";
@@ -31,15 +32,34 @@ public sealed class BackupOptions
     }
 
     /// <summary>How many of the newest daily archives <c>backup prune</c> keeps (one per day).</summary>
+    [Range(0, int.MaxValue)]
     public int KeepDaily { get; set; } = 7;
 
     /// <summary>How many weekly archives (the newest of each ISO week) are kept.</summary>
+    [Range(0, int.MaxValue)]
     public int KeepWeekly { get; set; } = 4;
 
     /// <summary>How many monthly archives (the newest of each month) are kept.</summary>
+    [Range(0, int.MaxValue)]
     public int KeepMonthly { get; set; } = 6;
 
     /// <summary>The backup directory for <paramref name="home"/>: the configured one, else the home's default.</summary>
     public string DirectoryFor(O4OHome home) =>
         string.IsNullOrWhiteSpace(Directory) ? home.Backups : Path.GetFullPath(Directory);
+
+    /// <inheritdoc />
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        FormatException? invalid = null;
+        try
+        {
+            ParseSchedule();
+        }
+        catch (FormatException exception)
+        {
+            invalid = exception;
+        }
+
+        return invalid is null ? [] : [new ValidationResult(invalid.Message, [nameof(Schedule)])];
+    }
 }

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 namespace O4O.Recovery.Configuration;
 
 /// <summary>The <c>Database</c> section: the managed cluster, or an external server.</summary>
@@ -7,9 +8,11 @@ public sealed class DatabaseOptions
     public const string Section = "Database";
 
     /// <summary>The platform's database, named as in the runbook.</summary>
+    [Required(AllowEmptyStrings = false)]
     public string Name { get; set; } = "o4o_platform";
 
     /// <summary>The managed cluster's port on 127.0.0.1 (<c>O4O__Database__Port</c>).</summary>
+    [Range(1, 65535)]
     public int Port { get; set; } = 5432;
 
     /// <summary>An external server; when set, no cluster is managed (<c>O4O__Database__ConnectionString</c>).</summary>

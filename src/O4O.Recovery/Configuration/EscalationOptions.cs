@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using Microsoft.Extensions.Configuration;
 
@@ -16,9 +17,11 @@ public sealed class EscalationOptions
     public List<EscalationLevel> Levels { get; set; } = [];
 
     /// <summary>How often the current level is paged again until someone acknowledges.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "36500.00:00:00")]
     public TimeSpan RepeatEvery { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>How often the escalation service looks at the clock.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "36500.00:00:00")]
     public TimeSpan CheckEvery { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>The runbook's matrix: L1 DevOps at once, L2 team lead at 15 min, L3 CTO at 30 min, L4 CEO at 1 h; all on channel "ops".</summary>

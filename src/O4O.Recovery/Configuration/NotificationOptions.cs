@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 namespace O4O.Recovery.Configuration;
 
 /// <summary>The <c>Notifications</c> section: named channels and how the outbox retries them.</summary>
@@ -10,15 +11,19 @@ public sealed class NotificationOptions
     public Dictionary<string, ChannelOptions> Channels { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>The wait after a channel's first failed delivery; it doubles with every further failure.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "36500.00:00:00")]
     public TimeSpan RetryFirst { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>The longest wait between attempts: a channel that is down is retried at least this often, forever.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "36500.00:00:00")]
     public TimeSpan RetryMax { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>How long one delivery may take before it counts as failed.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "36500.00:00:00")]
     public TimeSpan DeliveryTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>How often each channel looks for messages to deliver.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "36500.00:00:00")]
     public TimeSpan CheckEvery { get; set; } = TimeSpan.FromSeconds(1);
 }
 
@@ -66,8 +71,10 @@ public sealed class HeartbeatOptions
     public Uri? Url { get; set; }
 
     /// <summary>How often it is called.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "36500.00:00:00")]
     public TimeSpan Interval { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>How long one call may take.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "36500.00:00:00")]
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
 }

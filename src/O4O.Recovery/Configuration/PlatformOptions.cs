@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 namespace O4O.Recovery.Configuration;
 
 /// <summary>The <c>Platform</c> section: the web application the conductor runs.</summary>
@@ -7,11 +8,13 @@ public sealed class PlatformOptions
     public const string Section = "Platform";
 
     /// <summary>The HTTP port on 127.0.0.1 (<c>O4O__Platform__Port</c>).</summary>
+    [Range(1, 65535)]
     public int Port { get; set; } = 4000;
 
     /// <summary>The platform's entry assembly (<c>O4O.Platform.dll</c>); found beside the CLI's build when unset.</summary>
     public string? Assembly { get; set; }
 
     /// <summary>How long the platform may take to answer its liveness probe after a start.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "36500.00:00:00")]
     public TimeSpan StartTimeout { get; set; } = TimeSpan.FromSeconds(60);
 }

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Configuration;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using Npgsql;
@@ -32,7 +31,7 @@ public enum AdminSessionState
 /// (<c>Auth:SigningKey</c>, else <c>secrets/jwt-signing.key</c>), issuer, audience, lifetime and the admin role, and
 /// against the account in the platform's database as the platform checks it (<see cref="SessionRule"/>).
 /// </summary>
-public sealed class AdminSignIn(O4OHome home, IConfiguration configuration, string platformDatabase)
+public sealed class AdminSignIn(O4OHome home, string? configuredSigningKey, string platformDatabase)
 {
     private const string PlatformIssuer = "o4o-platform";
 
@@ -83,10 +82,9 @@ public sealed class AdminSignIn(O4OHome home, IConfiguration configuration, stri
 
     private byte[]? Key()
     {
-        var configured = configuration["Auth:SigningKey"];
-        if (!string.IsNullOrWhiteSpace(configured))
+        if (!string.IsNullOrWhiteSpace(configuredSigningKey))
         {
-            return Convert.FromBase64String(configured);
+            return Convert.FromBase64String(configuredSigningKey);
         }
 
         return File.Exists(home.SigningKeyFile) ? Convert.FromBase64String(File.ReadAllText(home.SigningKeyFile).Trim()) : null;

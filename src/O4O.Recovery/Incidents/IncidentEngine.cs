@@ -1,9 +1,9 @@
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using O4O.Recovery.Configuration;
 using O4O.Recovery.Escalation;
 using O4O.Recovery.Notifications;
+using O4O.Recovery.Supervision;
 
 namespace O4O.Recovery.Incidents;
 
@@ -16,16 +16,16 @@ public sealed class IncidentEngine : IDisposable
 {
     private readonly HttpClient _client = new() { Timeout = Timeout.InfiniteTimeSpan };
 
-    /// <summary>Binds the <c>Incidents</c>, <c>Escalation</c>, <c>Notifications</c> and <c>Heartbeat</c> sections.</summary>
+    /// <summary>Made from the <c>Incidents</c>, <c>Escalation</c>, <c>Notifications</c> and <c>Heartbeat</c> sections.</summary>
     /// <exception cref="InvalidOperationException">A notification channel is misconfigured (the message names the setting).</exception>
-    public IncidentEngine(O4OHome home, IConfiguration configuration, TimeProvider time, ILoggerFactory? loggers = null)
+    public IncidentEngine(O4OHome home, IncidentSettings settings, TimeProvider time, ILoggerFactory? loggers = null)
     {
         loggers ??= NullLoggerFactory.Instance;
-        var notifications = configuration.GetSection(NotificationOptions.Section).Get<NotificationOptions>() ?? new NotificationOptions();
+        var notifications = settings.Notifications;
         Store = new IncidentStore(home.StateDatabase);
-        Journal = new IncidentJournal(Store, configuration.GetSection(IncidentOptions.Section).Get<IncidentOptions>() ?? new IncidentOptions(),
+        Journal = new IncidentJournal(Store, settings.Incidents,
             loggers.CreateLogger<IncidentJournal>());
-        var escalation = EscalationOptions.From(configuration);
+        var escalation = settings.Escalation;
         Escalation = new EscalationService(home.StateDatabase, escalation, time, loggers.CreateLogger<EscalationService>());
         NotificationGap = NotificationGap.Find(escalation, notifications);
         if (NotificationGap is { } gap)
@@ -37,7 +37,7 @@ public sealed class IncidentEngine : IDisposable
 
         Outbox = new NotificationOutbox(home.StateDatabase, notifications, NotificationChannels.Create(notifications, _client), time,
             loggers.CreateLogger<NotificationOutbox>());
-        Heartbeat = new Heartbeat(configuration.GetSection(HeartbeatOptions.Section).Get<HeartbeatOptions>() ?? new HeartbeatOptions(), _client, time,
+        Heartbeat = new Heartbeat(settings.Heartbeat, _client, time,
             loggers.CreateLogger<Heartbeat>());
     }
 

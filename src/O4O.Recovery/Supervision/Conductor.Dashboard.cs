@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Configuration;
 using O4O.Recovery.Control;
 using O4O.Recovery.Dashboard;
 
@@ -13,7 +12,7 @@ public sealed partial class Conductor
     private async Task<(DashboardServer? Server, DashboardProbes? Sampler)> StartDashboardAsync(ConductorState state, RecoveryJournals journal, Uri platform,
         string databaseConnectionString, CancellationToken stop)
     {
-        var options = DashboardOptionsOf(settings.Configuration);
+        var options = settings.Dashboard;
         if (options.Port == 0)
         {
             return (null, null);
@@ -21,7 +20,7 @@ public sealed partial class Conductor
 
         var samples = new ResponseSamples((int)Math.Clamp(options.History / options.SampleEvery, 10, 10_000));
         var context = new DashboardContext(home, options, state, samples,
-            new DashboardBackups(home, settings.Database, settings.Backup, journal, time), new AdminSignIn(home, settings.Configuration, databaseConnectionString), time);
+            new DashboardBackups(home, settings.Database, settings.Backup, journal, time), new AdminSignIn(home, settings.PlatformSigningKey, databaseConnectionString), time);
         try
         {
             OperatorToken.LoadOrCreate(home);
@@ -37,7 +36,4 @@ public sealed partial class Conductor
             return (null, null);
         }
     }
-
-    private static DashboardOptions DashboardOptionsOf(IConfiguration configuration) =>
-        configuration.GetSection(DashboardOptions.Section).Get<DashboardOptions>() ?? new DashboardOptions();
 }

@@ -51,8 +51,7 @@ public sealed partial class Conductor(O4OHome home, ConductorSettings settings, 
         }
 
         var events = new EventLog(home.StateDatabase);
-        var retention = EventRetention.From(settings.Configuration);
-        using var incidents = new IncidentEngine(home, settings.Configuration, time);
+        using var incidents = new IncidentEngine(home, settings.Incidents, time, loggers);
         var journal = new RecoveryJournals([events, new ConductorLog(home), incidents.Journal, .. journals ?? []]);
         var gate = await RecoveryGate.LoadAsync(new Settings(home.StateDatabase), journal, time, stop);
         var startedAt = time.GetUtcNow();
@@ -64,7 +63,7 @@ public sealed partial class Conductor(O4OHome home, ConductorSettings settings, 
         // The console's monitoring page leads to this conductor's dashboard, wherever it was configured to listen.
         var launch = new PlatformLaunch(platformAssembly, settings.Platform.Port, home, server.PlatformLogin(target).ToConnectionString())
         {
-            Dashboard = DashboardOptionsOf(settings.Configuration).Link(),
+            Dashboard = settings.Dashboard.Link(),
             TrustedProxy = settings.Nginx.Enabled ? NginxConfig.ProxyAddress : null,
         };
         await using var platform = new PlatformChild(launch, settings.Platform, settings.Supervision);
@@ -105,7 +104,7 @@ public sealed partial class Conductor(O4OHome home, ConductorSettings settings, 
 
             using var loss = new DataLossProbe(platform.Launch.BaseAddress, target.ToConnectionString(), home, settings.Backup, settings.AutoRecovery);
             var state = new ConductorState(Environment.ProcessId, startedAt, supervisors, gate, events,
-                new IncidentBoard(incidents.Store, EscalationOptions.From(settings.Configuration), time, incidents.NotificationGap))
+                new IncidentBoard(incidents.Store, settings.Incidents.Escalation, time, incidents.NotificationGap))
             {
                 Configuration = new ConductorConfiguration(platformAssembly, settings.Platform.Port, settings.Nginx, platform.Launch.Dashboard),
             };
@@ -125,7 +124,7 @@ public sealed partial class Conductor(O4OHome home, ConductorSettings settings, 
                 [
                     ("scheduled backups", new ScheduledBackups(home, settings.Database, settings.Backup, journal, time).RunAsync),
                     .. incidents.Jobs,
-                    ("event retention", new EventRetention(events, retention, time).RunAsync),
+                    ("event retention", new EventRetention(events, settings.Events.Retention, time).RunAsync),
                 ];
                 if (settings.Database.IsManaged)
                 {

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Time.Testing;
 using Npgsql;
 using O4O.Recovery.AutoRecovery;
@@ -6,6 +5,7 @@ using O4O.Recovery.Backups;
 using O4O.Recovery.Configuration;
 using O4O.Recovery.Incidents;
 using O4O.Recovery.Tests.Backups;
+using O4O.Recovery.Tests.Incidents;
 using O4O.Tests.Shared;
 
 namespace O4O.Recovery.Tests.AutoRecovery;
@@ -19,7 +19,7 @@ public sealed class ScheduledBackupsTests(ManagedPostgresFixture postgres)
         using var bed = await BackupTestBed.CreateAsync(postgres, seed: false);
         var missing = "m" + Guid.NewGuid().ToString("N")[..12];
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 26, 14, 0, 30, TimeSpan.Zero));
-        using var engine = new IncidentEngine(bed.Home, new ConfigurationBuilder().Build(), time);
+        using var engine = new IncidentEngine(bed.Home, BoundSettings.Incidents(), time);
         var backups = new ScheduledBackups(bed.Home,
             new DatabaseOptions { ConnectionString = postgres.Cluster.ConnectionString(), Name = missing },
             new BackupOptions { Directory = bed.BackupDirectory, Schedule = "* * * * *" }, engine.Journal, time);
@@ -55,7 +55,7 @@ public sealed class ScheduledBackupsTests(ManagedPostgresFixture postgres)
         }
 
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 26, 14, 0, 30, TimeSpan.Zero));
-        using var engine = new IncidentEngine(bed.Home, new ConfigurationBuilder().Build(), time);
+        using var engine = new IncidentEngine(bed.Home, BoundSettings.Incidents(), time);
         var backups = new ScheduledBackups(bed.Home, new DatabaseOptions { ConnectionString = postgres.Cluster.ConnectionString(), Name = bed.Server.DatabaseName },
             new BackupOptions { Directory = bed.BackupDirectory, Schedule = "* * * * *" }, engine.Journal, time);
         using var stop = new CancellationTokenSource();
@@ -77,7 +77,7 @@ public sealed class ScheduledBackupsTests(ManagedPostgresFixture postgres)
     {
         using var bed = await BackupTestBed.CreateAsync(postgres);
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 26, 14, 0, 0, TimeSpan.Zero));
-        using var engine = new IncidentEngine(bed.Home, new ConfigurationBuilder().Build(), time);
+        using var engine = new IncidentEngine(bed.Home, BoundSettings.Incidents(), time);
         var options = new BackupOptions { Directory = bed.BackupDirectory, Schedule = "0 3 * * *" };
         var database = new DatabaseOptions { ConnectionString = postgres.Cluster.ConnectionString(), Name = bed.Server.DatabaseName };
         using var stop = new CancellationTokenSource();

@@ -25,7 +25,7 @@ public sealed class IncidentEngineTests : IDisposable
             ["Heartbeat:Url"] = monitor.Url.ToString(),
         }).Build();
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 26, 14, 0, 0, TimeSpan.Zero));
-        using var engine = new IncidentEngine(new O4OHome(_home), configuration, time);
+        using var engine = new IncidentEngine(new O4OHome(_home), BoundSettings.Incidents(configuration), time);
         using var stop = new CancellationTokenSource();
         var running = Task.WhenAll(engine.Jobs.Select(job => job.Run(stop.Token)));
 

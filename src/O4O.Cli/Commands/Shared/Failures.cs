@@ -1,4 +1,5 @@
 using System.Globalization;
+using Microsoft.Extensions.Options;
 using O4O.Cli.Resources;
 using O4O.Recovery.Backups;
 using O4O.Recovery.Configuration;
@@ -27,7 +28,7 @@ internal static class Failures
         DatabaseUnavailableException => (exception.Message, ExitCodes.EnvironmentError),
         BackupFailedException or LockHeldException or RestoreRefusedException or RestoreFailedException => (exception.Message, ExitCodes.Failure),
         PsqlNotFoundException => (Strings.ErrorPsqlNotFound, ExitCodes.EnvironmentError),
-        InvalidConfigurationException or InvalidConnectionStringException => (Text.Format(Strings.ErrorInvalidConfiguration, exception.Message), ExitCodes.UsageError),
+        InvalidConfigurationException or InvalidConnectionStringException or OptionsValidationException => (Text.Format(Strings.ErrorInvalidConfiguration, exception.Message), ExitCodes.UsageError),
         OperationCanceledException => (Strings.ErrorInterrupted, ExitCodes.Interrupted),
         _ => (Text.Format(Strings.ErrorUnexpected, exception.GetType().Name, exception.Message), ExitCodes.Failure),
     };

@@ -1,8 +1,7 @@
 using System.CommandLine;
-using System.Runtime.InteropServices;
-using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using O4O.Cli.Resources;
-using O4O.Recovery.Configuration;
 using O4O.Recovery.Supervision;
 
 namespace O4O.Cli.Commands;
@@ -22,40 +21,23 @@ internal static class UpCommand
         // First, so that an unwritable home is reported as such rather than as a configuration file it cannot read.
         context.Home.EnsureCreated();
         ReportTightened(context, context.Home.TightenPermissions());
-        var platform = context.Bind<PlatformOptions>(PlatformOptions.Section);
-        var assembly = PlatformLaunch.ResolveAssembly(platform.Assembly, AppContext.BaseDirectory);
-        var backup = context.Bind<BackupOptions>(BackupOptions.Section);
-        try
-        {
-            backup.ParseSchedule();
-        }
-        catch (FormatException exception)
-        {
-            // Refused before anything starts: a conductor without a valid schedule would never make a backup.
-            throw new InvalidConfigurationException(BackupOptions.Section, exception);
-        }
-
-        var database = context.Bind<DatabaseOptions>(DatabaseOptions.Section);
-        var nginx = context.Bind<NginxOptions>(NginxOptions.Section);
-        var host = Prerequisites.Probe(database, nginx);
-        var missing = Prerequisites.Missing(host, database.IsManaged, nginx.Enabled);
-        if (!await Prerequisites.EnsureAsync(host, missing, context.Error, Prerequisites.AptGetAsync, CancellationToken.None))
+        using var host = ConductorHost.Build(context);
+        // Every section is bound and checked here, before anything starts: a bad value is one line naming its key.
+        var settings = host.Services.GetRequiredService<ConductorSettings>();
+        var assembly = host.Services.GetRequiredService<PlatformAssembly>().Path;
+        var prerequisites = Prerequisites.Probe(settings.Database, settings.Nginx);
+        var missing = Prerequisites.Missing(prerequisites, settings.Database.IsManaged, settings.Nginx.Enabled);
+        if (!await Prerequisites.EnsureAsync(prerequisites, missing, context.Error, Prerequisites.AptGetAsync, CancellationToken.None))
         {
             return ExitCodes.EnvironmentError;
         }
 
-        var settings = new ConductorSettings(database, platform,
-            context.Bind<SupervisionOptions>(SupervisionOptions.Section), context.Bind<AutoRecoveryOptions>(AutoRecoveryOptions.Section),
-            backup, nginx, context.Configuration());
-        var conductor = new Conductor(context.Home, settings, assembly, new UpReporter(context.Error), context.Time, NullLoggerFactory.Instance);
         AuditCommand.RecordFirstDeploy(context.Home, assembly);
-
-        using var stop = new CancellationTokenSource();
-        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, signal => RequestStop(signal, stop));
-        using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, signal => RequestStop(signal, stop));
-
-        var exit = await conductor.RunAsync(stop.Token);
-        return exit is null ? ExitCodes.Success : ExitCodes.ComponentExited;
+        var conductor = host.Services.GetRequiredService<ConductorService>();
+        await host.StartAsync();
+        await host.WaitForShutdownAsync();
+        conductor.Failure?.Throw();
+        return conductor.Exit is null ? ExitCodes.Success : ExitCodes.ComponentExited;
     }
 
     // One line, by top-level entry: an older version's home can hold thousands of loose files (the cluster's, logs).
@@ -66,12 +48,5 @@ internal static class UpCommand
             var entries = tightened.Select(path => path.Split(Path.DirectorySeparatorChar)[0]).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal);
             context.Error.WriteLine(Text.Format(Strings.UpPermissionsTightened, tightened.Count, context.Home.Root, string.Join(", ", entries)));
         }
-    }
-
-    // The default would end the process at once and leave the children running: stop them first instead.
-    private static void RequestStop(PosixSignalContext signal, CancellationTokenSource stop)
-    {
-        signal.Cancel = true;
-        stop.Cancel();
     }
 }

@@ -1,0 +1,40 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using O4O.Recovery.Configuration;
+using O4O.Recovery.Supervision;
+
+namespace O4O.Cli.Commands;
+
+/// <summary>
+/// <c>o4o up</c> as a .NET Generic Host application: the configuration (o4o.json, <c>O4O__*</c>, the context's settings),
+/// every section bound and validated on start, and the <see cref="ConductorService"/>. The host's console lifetime stops it
+/// on SIGINT and SIGTERM; it waits as long as the children take to stop (their own timeouts end in SIGKILL).
+/// </summary>
+internal static class ConductorHost
+{
+    public static IHost Build(CliContext context)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+        {
+            DisableDefaults = true,
+            ContentRootPath = context.Home.Root,
+        });
+        builder.Configuration.AddO4OConfiguration(context.Home).AddInMemoryCollection(context.Settings);
+        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = Timeout.InfiniteTimeSpan);
+        builder.Services.Configure<ConsoleLifetimeOptions>(console => console.SuppressStatusMessages = true);
+        builder.Services.AddConductorOptions();
+        builder.Services.AddSingleton(services =>
+            new PlatformAssembly(PlatformLaunch.ResolveAssembly(services.GetRequiredService<ConductorSettings>().Platform.Assembly, AppContext.BaseDirectory)));
+        builder.Services.AddSingleton(services => new Conductor(context.Home, services.GetRequiredService<ConductorSettings>(),
+            services.GetRequiredService<PlatformAssembly>().Path, new UpReporter(context.Error), context.Time, services.GetRequiredService<ILoggerFactory>()));
+        builder.Services.AddSingleton<ConductorService>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<ConductorService>());
+        return builder.Build();
+    }
+}
+
+/// <summary>The platform assembly the conductor launches, resolved from <c>Platform:Assembly</c> or beside <c>o4o</c>.</summary>
+/// <param name="Path">Its path.</param>
+internal sealed record PlatformAssembly(string Path);
