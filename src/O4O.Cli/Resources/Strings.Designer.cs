@@ -1957,6 +1957,42 @@ namespace O4O.Cli.Resources {
         }
         
         /// <summary>
+        ///   Looks up a localized string similar to {0}, {1} old, verified: {2}.
+        /// </summary>
+        internal static string StatusBackupDetail {
+            get {
+                return ResourceManager.GetString("StatusBackupDetail", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to no backup yet: o4o backup create.
+        /// </summary>
+        internal static string StatusBackupNone {
+            get {
+                return ResourceManager.GetString("StatusBackupNone", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to newest backup {0} ({1} old) is not verified: o4o backup verify.
+        /// </summary>
+        internal static string StatusBackupNotVerified {
+            get {
+                return ResourceManager.GetString("StatusBackupNotVerified", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to newest backup {0} is {1} old.
+        /// </summary>
+        internal static string StatusBackupStale {
+            get {
+                return ResourceManager.GetString("StatusBackupStale", resourceCulture);
+            }
+        }
+        
+        /// <summary>
         ///   Looks up a localized string similar to Address.
         /// </summary>
         internal static string StatusColumnAddress {
@@ -2047,6 +2083,15 @@ namespace O4O.Cli.Resources {
         }
         
         /// <summary>
+        ///   Looks up a localized string similar to {0}.
+        /// </summary>
+        internal static string StatusDamageSeen {
+            get {
+                return ResourceManager.GetString("StatusDamageSeen", resourceCulture);
+            }
+        }
+        
+        /// <summary>
         ///   Looks up a localized string similar to Assess every component (runbook phase 1): database, platform API, admin console, storefront and backups, with state, since when, restarts, last error and, when something is wrong, the failure type and its evidence. Works without a conductor (probes directly). Exit code 0 only when the serving components are healthy, 3 otherwise..
         /// </summary>
         internal static string StatusDescription {
@@ -2083,11 +2128,65 @@ namespace O4O.Cli.Resources {
         }
         
         /// <summary>
+        ///   Looks up a localized string similar to no.
+        /// </summary>
+        internal static string StatusNo {
+            get {
+                return ResourceManager.GetString("StatusNo", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to {0} replaced database(s) kept ({1}_broken_*, _undone_*), {2} in all: o4o restore --cleanup.
+        /// </summary>
+        internal static string StatusRestoreKept {
+            get {
+                return ResourceManager.GetString("StatusRestoreKept", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to leftover {0} ({1}) of a restore that did not finish: the next o4o restore removes it.
+        /// </summary>
+        internal static string StatusRestoreLeftover {
+            get {
+                return ResourceManager.GetString("StatusRestoreLeftover", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to put right just now: {0}; {1}.
+        /// </summary>
+        internal static string StatusRestoreRepaired {
+            get {
+                return ResourceManager.GetString("StatusRestoreRepaired", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to a restore is running (its journal is run/restore.json).
+        /// </summary>
+        internal static string StatusRestoreRunning {
+            get {
+                return ResourceManager.GetString("StatusRestoreRunning", resourceCulture);
+            }
+        }
+        
+        /// <summary>
         ///   Looks up a localized string similar to Refresh every 2 seconds until Ctrl+C..
         /// </summary>
         internal static string StatusWatchOption {
             get {
                 return ResourceManager.GetString("StatusWatchOption", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to yes.
+        /// </summary>
+        internal static string StatusYes {
+            get {
+                return ResourceManager.GetString("StatusYes", resourceCulture);
             }
         }
         

@@ -91,6 +91,29 @@ public sealed class StatusTests(ManagedPostgresFixture postgres) : IClassFixture
     }
 
     [Fact]
+    public async Task Status_in_Korean_says_what_is_wrong_with_the_backups_restores_and_data_in_Korean_with_the_engines_evidence_after_it()
+    {
+        await using var platform = await StandInPlatform.StartAsync(healthStatus: 503, missingTable: "products");
+        using var cli = new CliRun();
+        var connectionString = await postgres.CreateDatabaseAsync("status");
+        cli.Settings["Database:ConnectionString"] = connectionString;
+        cli.Settings["Platform:Port"] = platform.Port.ToString(CultureInfo.InvariantCulture);
+        var live = new Npgsql.NpgsqlConnectionStringBuilder(connectionString).Database!;
+        cli.Settings["Database:Name"] = live;
+        await postgres.Cluster.EnsureDatabaseAsync($"{live}_broken_20260101_000000");
+
+        var korean = await cli.RunAsync("status", "--lang", "ko");
+        var english = await cli.RunAsync("status", "--lang", "en");
+
+        Assert.Contains("손상이 감지되었습니다: readiness: 42P01 relation \"products\" does not exist", korean.Out, StringComparison.Ordinal);
+        Assert.Contains("아직 백업이 없습니다: o4o backup create", korean.Out, StringComparison.Ordinal);
+        Assert.Contains($"교체된 데이터베이스 1개 보관 중({live}_broken_*, _undone_*)", korean.Out, StringComparison.Ordinal);
+        Assert.Contains("readiness: 42P01 relation \"products\" does not exist", english.Out, StringComparison.Ordinal);
+        Assert.Contains("no backup yet: o4o backup create", english.Out, StringComparison.Ordinal);
+        Assert.Contains($"1 replaced database(s) kept ({live}_broken_*, _undone_*)", english.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Status_says_which_background_job_stopped_after_an_error_and_was_restarted()
     {
         await using var platform = await StandInPlatform.StartAsync(healthStatus: 200);

@@ -1,6 +1,8 @@
 using System.Globalization;
+using O4O.Cli.Resources;
 using O4O.Recovery.Configuration;
 using O4O.Recovery.Health;
+using O4O.Recovery.Resources;
 using O4O.Recovery.State;
 using O4O.Recovery.Supervision;
 
@@ -105,18 +107,20 @@ internal static class StatusAssessment
         var newest = entries.MaxBy(entry => entry.Manifest.CreatedAt);
         if (newest is null)
         {
-            return new ComponentStatus("backups", HealthState.Degraded, directory, null, null, "no backup yet: o4o backup create");
+            return new ComponentStatus("backups", HealthState.Degraded, directory, null, null, Strings.StatusBackupNone);
         }
 
         var age = DateTimeOffset.UtcNow - newest.Manifest.CreatedAt;
-        var ageText = age.TotalHours >= 1 ? $"{age.TotalHours:0.#} h" : $"{age.TotalMinutes:0} min";
-        var problem = age > _staleBackup ? $"newest backup {newest.Name} is {ageText} old"
-            : newest.Verified != true ? $"newest backup {newest.Name} ({ageText} old) is not verified: o4o backup verify"
+        var ageText = age.TotalHours >= 1
+            ? RecoveryText.Format("Duration.Hours", CultureInfo.CurrentUICulture, age.TotalHours.ToString("0.#", CultureInfo.InvariantCulture))
+            : RecoveryText.Format("Duration.Minutes", CultureInfo.CurrentUICulture, age.TotalMinutes.ToString("0", CultureInfo.InvariantCulture));
+        var problem = age > _staleBackup ? Text.Format(Strings.StatusBackupStale, newest.Name, ageText)
+            : newest.Verified != true ? Text.Format(Strings.StatusBackupNotVerified, newest.Name, ageText)
             : null;
         return new ComponentStatus("backups", problem is null ? HealthState.Healthy : HealthState.Degraded, directory, null, null, problem)
         {
             Since = newest.Manifest.CreatedAt,
-            Detail = string.Create(CultureInfo.InvariantCulture, $"{newest.Name}, {ageText} old, verified: {(newest.Verified == true ? "yes" : "no")}"),
+            Detail = Text.Format(Strings.StatusBackupDetail, newest.Name, ageText, newest.Verified == true ? Strings.StatusYes : Strings.StatusNo),
         };
     }
 }

@@ -1,3 +1,4 @@
+using O4O.Cli.Resources;
 using O4O.Recovery.Control;
 using O4O.Recovery.Health;
 using O4O.Recovery.Supervision;
@@ -67,7 +68,7 @@ internal sealed record StatusReport(bool Healthy, ConductorStatus Conductor, IRe
         return new ComponentStatus(component.Name,
             damaged && component.State == HealthState.Healthy ? HealthState.Degraded : component.State, component.Address, pid,
             component.ResponseTime is { } elapsed ? Math.Round(elapsed.TotalMilliseconds, 1) : null,
-            component.Error ?? (damaged ? damage!.Seen : null))
+            component.Error ?? (damaged ? Resources.Text.Format(Strings.StatusDamageSeen, damage!.Seen) : null))
         {
             Supervision = snapshot?.State,
             Since = snapshot?.Since,

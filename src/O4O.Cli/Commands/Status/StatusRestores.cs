@@ -1,4 +1,5 @@
 using Npgsql;
+using O4O.Cli.Resources;
 using O4O.Recovery.Backups;
 using O4O.Recovery.Configuration;
 using O4O.Recovery.Health;
@@ -26,13 +27,13 @@ internal static class StatusRestores
             await using var admin = await RestoreDatabases.OpenAdminAsync(server, cancellationToken);
             var kept = await KeptDatabases.ListAsync(admin, server.DatabaseName, cancellationToken);
             var copy = await KeptDatabases.CopyAsync(admin, server.DatabaseName, cancellationToken);
-            var problem = InterruptedRestore.JournalPresent(context.Home) ? "a restore is running (its journal is run/restore.json)"
-                : copy is not null ? $"leftover {copy.Name} ({Sizes.Size(copy.Size)}) of a restore that did not finish: the next o4o restore removes it"
+            var problem = InterruptedRestore.JournalPresent(context.Home) ? Strings.StatusRestoreRunning
+                : copy is not null ? Text.Format(Strings.StatusRestoreLeftover, copy.Name, Sizes.Size(copy.Size))
                 : null;
             string[] details = [
-                .. repair is null ? Array.Empty<string>() : [$"put right just now: {repair.Seen}; {repair.Done}"],
+                .. repair is null ? Array.Empty<string>() : [Text.Format(Strings.StatusRestoreRepaired, repair.Seen, repair.Done)],
                 .. kept.Count == 0 ? Array.Empty<string>()
-                    : [$"{kept.Count} replaced database(s) kept ({server.DatabaseName}_broken_*, _undone_*), {Sizes.Size(kept.Sum(database => database.Size))} in all: o4o restore --cleanup"],
+                    : [Text.Format(Strings.StatusRestoreKept, kept.Count, server.DatabaseName, Sizes.Size(kept.Sum(database => database.Size)))],
             ];
             return problem is null && details.Length == 0
                 ? null
