@@ -1,5 +1,4 @@
 using O4O.Recovery.IO;
-using O4O.Recovery.Processes;
 
 namespace O4O.Recovery.Configuration;
 
@@ -91,7 +90,7 @@ public sealed record O4OHome(string Root)
     public IReadOnlyList<string> TightenPermissions() => PrivateFiles.Tighten(Root, RootMode);
 
     // --x for others only when the cluster runs as the postgres user: it cannot list the home, only pass through it.
-    private static UnixFileMode RootMode => UnixProcess.IsRoot
+    private static UnixFileMode RootMode => Environment.IsPrivilegedProcess
         ? PrivateFiles.DirectoryMode | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute
         : PrivateFiles.DirectoryMode;
 }
