@@ -1,5 +1,5 @@
-using Dapper;
 using System.Globalization;
+using Dapper;
 using Microsoft.Data.Sqlite;
 using O4O.Recovery.Incidents;
 using O4O.Recovery.Notifications;
@@ -44,10 +44,12 @@ public sealed partial class EscalationService
         await RecordPagedAsync(connection, incident, level, now, cancellationToken);
         var text = kind switch
         {
-            "page" => $"{matrix.Name} ({matrix.Owner}) paged via {string.Join(", ", matrix.Channels)}; respond within {DurationText.Format(matrix.RespondWithin, CultureInfo.InvariantCulture)}",
-            "reopened" => $"{matrix.Name} ({matrix.Owner}) paged again: failed again after the resolution they were told of",
-            "overrun" => $"{matrix.Name} ({matrix.Owner}) paged via {string.Join(", ", matrix.Channels)} ahead of time: a recovery phase overran its budget; respond within {DurationText.Format(matrix.RespondWithin, CultureInfo.InvariantCulture)}",
-            _ => $"{matrix.Name} ({matrix.Owner}) paged again: not acknowledged",
+            "page" => IncidentText.Written("Timeline.Paged", matrix.Name, matrix.Owner, string.Join(", ", matrix.Channels),
+                DurationText.Format(matrix.RespondWithin, CultureInfo.InvariantCulture)),
+            "reopened" => IncidentText.Written("Timeline.PagedAfterReopen", matrix.Name, matrix.Owner),
+            "overrun" => IncidentText.Written("Timeline.PagedAhead", matrix.Name, matrix.Owner, string.Join(", ", matrix.Channels),
+                DurationText.Format(matrix.RespondWithin, CultureInfo.InvariantCulture)),
+            _ => IncidentText.Written("Timeline.PagedAgain", matrix.Name, matrix.Owner),
         };
         await IncidentStore.AppendAsync(connection, incident.Id,
             new TimelineEntry(now, kind is "page" or "overrun" ? "Escalated" : "Repeated", "escalation", text, "escalation"), cancellationToken);
@@ -72,7 +74,7 @@ public sealed partial class EscalationService
 
         var who = string.Join(", ", matrix.Select(level => $"{level.Name} ({level.Owner})"));
         await IncidentStore.AppendAsync(connection, incident.Id, new TimelineEntry(now, "Escalated", "escalation",
-            $"{who} came due while escalation was not running: paged once, together, via {string.Join(", ", channels)}", "escalation"),
+            IncidentText.Written("Timeline.PagedTogether", who, string.Join(", ", channels)), "escalation"),
             cancellationToken);
     }
 
@@ -89,7 +91,7 @@ public sealed partial class EscalationService
             new { id = incident.Id, level, now = now.ToUnixTimeMilliseconds() }, cancellationToken: cancellationToken));
         var matrix = options.Levels[level];
         await IncidentStore.AppendAsync(connection, incident.Id, new TimelineEntry(now, "Muted", "escalation",
-            $"repeats to {matrix.Name} ({matrix.Owner}) muted: acknowledged by {incident.AcknowledgedBy}; escalation continues", "escalation"),
+            IncidentText.Written("Timeline.Muted", matrix.Name, matrix.Owner, incident.AcknowledgedBy), "escalation"),
             cancellationToken);
     }
 
@@ -110,7 +112,7 @@ public sealed partial class EscalationService
             new { id = incident.Id, now = now.ToUnixTimeMilliseconds() }, cancellationToken: cancellationToken));
         var levels = string.Join(", ", paged.Select(level => options.Levels[level].Name));
         await IncidentStore.AppendAsync(connection, incident.Id, new TimelineEntry(now, "ResolvedNotice", "escalation",
-            $"{levels} told it is resolved after {DurationText.Format(incident.Duration(now), CultureInfo.InvariantCulture)}", "escalation"),
+            IncidentText.Written("Timeline.ResolvedNotice", levels, DurationText.Format(incident.Duration(now), CultureInfo.InvariantCulture)), "escalation"),
             cancellationToken);
     }
 }

@@ -65,7 +65,7 @@ public sealed class IncidentJournal(IncidentStore store, IncidentOptions options
             {
                 await IncidentStore.ResolveAsync(connection, id.Value, e.At, cancellationToken);
                 await IncidentStore.AppendAsync(connection, id.Value,
-                    new TimelineEntry(e.At, "Resolved", e.Component, IncidentText.AllRecovered, e.Actor), cancellationToken);
+                    new TimelineEntry(e.At, "Resolved", e.Component, IncidentText.Written("Timeline.AllRecovered"), e.Actor), cancellationToken);
             }
         }
     }
@@ -83,7 +83,7 @@ public sealed class IncidentJournal(IncidentStore store, IncidentOptions options
         {
             await IncidentStore.ReopenAsync(connection, recent, cancellationToken);
             await IncidentStore.AppendAsync(connection, recent,
-                new TimelineEntry(e.At, "Reopened", e.Component, $"{e.Component} failed again within {options.QuietWindow} of the resolution", e.Actor),
+                new TimelineEntry(e.At, "Reopened", e.Component, IncidentText.Written("Timeline.Reopened", e.Component, options.QuietWindow), e.Actor),
                 cancellationToken);
             return recent;
         }

@@ -83,7 +83,7 @@ public sealed partial class IncidentStore(string path)
         await connection.ExecuteAsync(new CommandDefinition(
             "UPDATE incidents SET acknowledged_at = @at, acknowledged_by = @by WHERE id = @id",
             new { id, at = at.ToUnixTimeMilliseconds(), by }, cancellationToken: cancellationToken));
-        await AppendAsync(connection, id, new TimelineEntry(at, "Acknowledged", "", $"acknowledged by {by}", by), cancellationToken);
+        await AppendAsync(connection, id, new TimelineEntry(at, "Acknowledged", "", IncidentText.Written("Timeline.Acknowledged", by), by), cancellationToken);
     }
 
     /// <summary>Resolves an open incident at <paramref name="at"/>, keeping its duration; a resolved one stays as it is.</summary>

@@ -1,5 +1,5 @@
-using Dapper;
 using System.Globalization;
+using Dapper;
 using Microsoft.Extensions.Logging;
 using O4O.Recovery.Incidents;
 
@@ -63,7 +63,7 @@ public sealed partial class NotificationOutbox
         if (attempts == 1)
         {
             await OnTimelineAsync(connection, message, new TimelineEntry(now, "NotifyFailed", "notifications",
-                string.Create(CultureInfo.InvariantCulture, $"{notification.Level} {notification.Kind} via {channel} failed: {error}; retrying with back-off"),
+                IncidentText.Written("Timeline.NotifyFailed", notification.Level, notification.Kind, channel, error),
                 "notifications"), cancellationToken);
         }
 

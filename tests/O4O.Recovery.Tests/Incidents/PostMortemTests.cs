@@ -77,6 +77,28 @@ public sealed class PostMortemTests : IDisposable
     }
 
     [Fact]
+    public async Task The_Korean_report_gives_the_engines_own_timeline_lines_in_Korean_with_names_and_errors_as_written()
+    {
+        var journal = new IncidentJournal(_store, new IncidentOptions());
+        await journal.RecordAsync(new RecoveryEvent(_start, "platform", RecoveryEventKind.Detected, "platform killed by signal 9 (SIGKILL)"), default);
+        await _store.AcknowledgeAsync(1, "kim", _start.AddMinutes(2), default);
+        await journal.RecordAsync(new RecoveryEvent(_start.AddMinutes(3), "platform", RecoveryEventKind.Recovered, "healthy"), default);
+        await journal.RecordAsync(new RecoveryEvent(_start.AddMinutes(4), "platform", RecoveryEventKind.Detected, "platform killed by signal 9 (SIGKILL)"), default);
+        await _store.AppendAsync(1, new TimelineEntry(_start.AddMinutes(5), "Escalated", "escalation", IncidentText.Written("Timeline.Paged",
+            "L1", "DevOps engineer", "ops", DurationText.Format(TimeSpan.FromMinutes(15), CultureInfo.InvariantCulture)), "escalation"), default);
+
+        var report = PostMortem.Render(await _store.GetAsync(1, default), await _store.TimelineAsync(1, default), CultureInfo.GetCultureInfo("ko"),
+            _start.AddDays(1));
+
+        Assert.Contains("- 14:02:00 - 확인: kim이(가) 확인했습니다 (kim)\n", report, StringComparison.Ordinal);
+        Assert.Contains("- 14:04:00 - 재발, 장애 다시 열림: platform이(가) 해결 후 10분 안에 다시 실패했습니다\n", report, StringComparison.Ordinal);
+        Assert.Contains("- 14:05:00 - 에스컬레이션: L1(DevOps engineer)에게 ops(으)로 호출했습니다. 15분 안에 응답해야 합니다\n", report, StringComparison.Ordinal);
+        var english = PostMortem.Render(await _store.GetAsync(1, default), await _store.TimelineAsync(1, default), CultureInfo.InvariantCulture, _start.AddDays(1));
+        Assert.Contains("- 14:02:00 - acknowledged: acknowledged by kim (kim)\n", english, StringComparison.Ordinal);
+        Assert.Contains("- 14:05:00 - escalated: L1 (DevOps engineer) paged via ops; respond within 15 min\n", english, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task An_open_incident_without_edits_says_what_is_missing_and_how_to_fill_it()
     {
         var id = await _store.OpenAsync("Checkout slow", _start, "kim", null, null, default);
