@@ -8,15 +8,23 @@ namespace O4O.Recovery.Incidents;
 /// <param name="Budget">The time the runbook gives it.</param>
 public sealed record RunbookPhase(int Number, string Name, TimeSpan Budget)
 {
-    /// <summary>The runbook's phases: 5 / 10 / 30 / 15 / 10 minutes.</summary>
-    public static IReadOnlyList<RunbookPhase> All { get; } =
-    [
-        new(1, "assess", TimeSpan.FromMinutes(5)),
-        new(2, "initial-response", TimeSpan.FromMinutes(10)),
-        new(3, "restore", TimeSpan.FromMinutes(30)),
-        new(4, "verify", TimeSpan.FromMinutes(15)),
-        new(5, "monitoring", TimeSpan.FromMinutes(10)),
-    ];
+    /// <summary>Phase 1: what is wrong, and which failure type.</summary>
+    public static RunbookPhase Assess { get; } = new(1, "assess", TimeSpan.FromMinutes(5));
+
+    /// <summary>Phase 2: restart what is down.</summary>
+    public static RunbookPhase InitialResponse { get; } = new(2, "initial-response", TimeSpan.FromMinutes(10));
+
+    /// <summary>Phase 3: restore the newest good backup when the data is damaged or lost.</summary>
+    public static RunbookPhase Restore { get; } = new(3, "restore", TimeSpan.FromMinutes(30));
+
+    /// <summary>Phase 4: verify the platform end to end.</summary>
+    public static RunbookPhase Verify { get; } = new(4, "verify", TimeSpan.FromMinutes(15));
+
+    /// <summary>Phase 5: automatic recovery back on, backups watched.</summary>
+    public static RunbookPhase Monitoring { get; } = new(5, "monitoring", TimeSpan.FromMinutes(10));
+
+    /// <summary>The runbook's phases in order: 5 / 10 / 30 / 15 / 10 minutes.</summary>
+    public static IReadOnlyList<RunbookPhase> All { get; } = [Assess, InitialResponse, Restore, Verify, Monitoring];
 }
 
 /// <summary>How a phase ended.</summary>
@@ -48,6 +56,9 @@ public enum PhaseStatus
 /// <param name="Took">How long it took.</param>
 public sealed record PhaseOutcome(RunbookPhase Phase, PhaseStatus Status, string Detail, TimeSpan Took)
 {
+    /// <summary>What made a failed phase fail, when an exception did: the caller's exit code may depend on it (a corrupt archive).</summary>
+    public Exception? Failure { get; init; }
+
     /// <summary>The timeline kind of a phase that ran past its budget: the escalation service pages the next level on it.</summary>
     public const string OverrunKind = "PhaseOverrun";
 

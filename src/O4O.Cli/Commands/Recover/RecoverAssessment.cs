@@ -1,16 +1,13 @@
 using O4O.Recovery.Health;
+using O4O.Recovery.Incidents;
 using O4O.Recovery.Supervision;
 
 namespace O4O.Cli.Commands;
 
 /// <summary>Phase 1 of <c>o4o recover</c>: what is wrong, the runbook's failure type, and whether a restore is called for.</summary>
-internal sealed record RecoverAssessment(IReadOnlyList<string> Problems, IReadOnlyList<string> Down, FailureType? Type, bool RestoreCalledFor)
+internal static class RecoverAssessment
 {
-    public bool NothingWrong => Problems.Count == 0;
-
-    public string Summary => string.Join("; ", Problems);
-
-    public static async Task<RecoverAssessment> RunAsync(CliContext context, CancellationToken cancellationToken)
+    public static async Task<RunbookAssessment> RunAsync(CliContext context, CancellationToken cancellationToken)
     {
         var status = await StatusAssessment.AssessAsync(context, cancellationToken);
         // Backups are phase 5's to show: a missing or stale one is a warning, not an outage to recover from; nor is what
@@ -30,7 +27,7 @@ internal sealed record RecoverAssessment(IReadOnlyList<string> Problems, IReadOn
         FailureType? type = integrity is { Passed: false }
             ? integrity.Detail.StartsWith("DATA LOSS", StringComparison.Ordinal) ? FailureType.DataLoss : FailureType.DatabaseDamage
             : down.Count > 0 ? FailureType.ServerDown : null;
-        return new RecoverAssessment(problems, down.Select(component => component.Name).ToList(), type,
+        return new RunbookAssessment(problems, down.Select(component => component.Name).ToList(), type,
             type is FailureType.DataLoss or FailureType.DatabaseDamage);
     }
 }

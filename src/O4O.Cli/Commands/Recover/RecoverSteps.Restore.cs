@@ -11,7 +11,7 @@ using O4O.Recovery.Restore;
 
 namespace O4O.Cli.Commands;
 
-internal static partial class RecoverCommand
+internal sealed partial class RecoverSteps
 {
     private static readonly TimeSpan _reconnectWait = TimeSpan.FromSeconds(30);
 
@@ -19,27 +19,27 @@ internal static partial class RecoverCommand
     /// Phase 3: the newest backup, database only, through the same load, verify, ask and swap as <c>o4o restore latest --db-only</c>.
     /// A running conductor's restarts are paused meanwhile (a maintenance window, as its own damage restore pauses the
     /// database), or it would take the swap's ended sessions for a failure and restart the server under it. What made the
-    /// phase fail goes to <paramref name="failed"/>: a corrupt archive decides the exit code.
+    /// phase fail is the outcome's <see cref="PhaseOutcome.Failure"/>: a corrupt archive decides the exit code.
     /// </summary>
-    private static async Task<PhaseOutcome> RestoreAsync(CliContext context, bool yes, string actor, Action<Exception> failed, CancellationToken cancellationToken)
+    public async Task<PhaseOutcome> RestoreAsync(CancellationToken cancellationToken)
     {
-        var phase = RunbookPhase.All[2];
+        var phase = RunbookPhase.Restore;
         try
         {
             var environment = BackupEnvironment.From(context);
             var restore = environment.Restore();
             var latest = await RestoreCommand.LatestAsync(environment, context.Error.WriteLine, cancellationToken);
-            var paused = await PauseRestartsAsync(context, actor, cancellationToken);
+            var paused = await PauseRestartsAsync(cancellationToken);
             RestoreOutcome outcome;
             try
             {
-                outcome = await RestoreFirstGoodAsync(context, restore, latest.Candidates, yes, cancellationToken);
+                outcome = await RestoreFirstGoodAsync(restore, latest.Candidates, cancellationToken);
             }
             finally
             {
                 if (paused)
                 {
-                    await ResumeRestartsAsync(context, actor);
+                    await ResumeRestartsAsync();
                 }
             }
 
@@ -51,7 +51,7 @@ internal static partial class RecoverCommand
             // The swap ended every session on the replaced database, this process's pooled one (the assessment's integrity
             // query) too: phase 4 must not pick that one up.
             NpgsqlConnection.ClearAllPools();
-            await WaitForPlatformAsync(context, context.Time.GetUtcNow(), cancellationToken);
+            await WaitForPlatformAsync(context.Time.GetUtcNow(), cancellationToken);
             var plan = outcome.Plan;
             return new PhaseOutcome(phase, PhaseStatus.Done, Text.Format(Strings.RecoverRestored, plan.Archive, plan.LiveDatabase,
                 plan.Manifest.RowCounts.Values.Sum(), plan.Manifest.RowCounts.Count, plan.DisplacedDatabase), TimeSpan.Zero);
@@ -60,13 +60,12 @@ internal static partial class RecoverCommand
             or RestoreFailedException or DatabaseUnavailableException or LockHeldException or PostgresNotInstalledException
             or IOException or NpgsqlException)
         {
-            failed(exception);
-            return new PhaseOutcome(phase, PhaseStatus.Failed, Text.Format(Strings.RecoverRestoreFailed, exception.Message), TimeSpan.Zero);
+            return new PhaseOutcome(phase, PhaseStatus.Failed, Text.Format(Strings.RecoverRestoreFailed, exception.Message), TimeSpan.Zero) { Failure = exception };
         }
     }
 
     /// <summary>The archive phase 3 restores first, or null when none is fit to restore.</summary>
-    private static async Task<string?> RestoreCandidateAsync(CliContext context, CancellationToken cancellationToken)
+    public static async Task<string?> RestoreCandidateAsync(CliContext context, CancellationToken cancellationToken)
     {
         var environment = BackupEnvironment.From(context);
         try
@@ -83,8 +82,7 @@ internal static partial class RecoverCommand
     /// Restores the first of <paramref name="candidates"/> that loads and verifies: an archive found damaged on the way
     /// leaves the live database as it was, so the next good one is tried, saying so. The last one's failure is the phase's.
     /// </summary>
-    private static async Task<RestoreOutcome> RestoreFirstGoodAsync(CliContext context, DatabaseRestore restore, IReadOnlyList<string> candidates,
-        bool yes, CancellationToken cancellationToken)
+    private async Task<RestoreOutcome> RestoreFirstGoodAsync(DatabaseRestore restore, IReadOnlyList<string> candidates, CancellationToken cancellationToken)
     {
         for (var index = 0; ; index++)
         {
@@ -104,7 +102,7 @@ internal static partial class RecoverCommand
     }
 
     /// <summary>Begins a maintenance window for every component, unless one is open already: that one is a person's to end.</summary>
-    private static async Task<bool> PauseRestartsAsync(CliContext context, string actor, CancellationToken cancellationToken)
+    private async Task<bool> PauseRestartsAsync(CancellationToken cancellationToken)
     {
         using var control = new ControlClient(context.Home);
         try
@@ -124,7 +122,7 @@ internal static partial class RecoverCommand
         }
     }
 
-    private static async Task ResumeRestartsAsync(CliContext context, string actor)
+    private async Task ResumeRestartsAsync()
     {
         using var control = new ControlClient(context.Home);
         try
@@ -141,11 +139,11 @@ internal static partial class RecoverCommand
     /// Waits until the platform has checked its database since the swap and found it healthy: the swap ended its pooled
     /// connections, and the first failing check throws them away. A platform that is not listening has nothing to wait for.
     /// </summary>
-    private static async Task WaitForPlatformAsync(CliContext context, DateTimeOffset swappedAt, CancellationToken cancellationToken)
+    private async Task WaitForPlatformAsync(DateTimeOffset swappedAt, CancellationToken cancellationToken)
     {
         using var client = new HttpClient { BaseAddress = VerifyCommand.BaseAddress(context), Timeout = TimeSpan.FromSeconds(5) };
-        var deadline = DateTimeOffset.UtcNow + _reconnectWait;
-        while (DateTimeOffset.UtcNow < deadline)
+        var deadline = context.Time.GetUtcNow() + _reconnectWait;
+        while (context.Time.GetUtcNow() < deadline)
         {
             try
             {
@@ -167,7 +165,7 @@ internal static partial class RecoverCommand
                 // A slow answer while it reconnects: ask again.
             }
 
-            await Task.Delay(TimeSpan.FromMilliseconds(250), cancellationToken);
+            await Task.Delay(TimeSpan.FromMilliseconds(250), context.Time, cancellationToken);
         }
     }
 }

@@ -5,7 +5,11 @@ using O4O.Recovery.Supervision;
 
 namespace O4O.Cli.Commands;
 
-internal static partial class RecoverCommand
+/// <summary>
+/// The work of <c>o4o recover</c>'s phases 2 to 5 for <see cref="RecoveryRunbook"/>: through the conductor when one runs,
+/// through the same restore as <c>o4o restore</c>, and the same checks as <c>o4o verify</c>.
+/// </summary>
+internal sealed partial class RecoverSteps(CliContext context, RunbookAssessment assessment, bool yes, string actor) : IRunbookSteps
 {
     private static readonly TimeSpan _restartWait = TimeSpan.FromSeconds(90);
 
@@ -13,9 +17,9 @@ internal static partial class RecoverCommand
     /// Phase 2: restarts what is down through the conductor, the database before the platform, and waits until each
     /// is running again. Without a conductor there is nothing to restart through: a person starts <c>o4o up</c>.
     /// </summary>
-    private static async Task<PhaseOutcome> RestartAsync(CliContext context, RecoverAssessment assessment, string actor, CancellationToken cancellationToken)
+    public async Task<PhaseOutcome> RestartAsync(CancellationToken cancellationToken)
     {
-        var phase = RunbookPhase.All[1];
+        var phase = RunbookPhase.InitialResponse;
         var supervised = Supervised(assessment);
         using var control = new ControlClient(context.Home);
         try
@@ -38,19 +42,19 @@ internal static partial class RecoverCommand
     }
 
     /// <summary>The supervised components that serve what is down (the platform serves the pages), the database first.</summary>
-    private static List<string> Supervised(RecoverAssessment assessment) =>
+    public static List<string> Supervised(RunbookAssessment assessment) =>
         assessment.Down
             .Select(name => name == Conductor.DatabaseComponent ? Conductor.DatabaseComponent : Conductor.PlatformComponent)
             .Distinct()
             .OrderBy(name => name == Conductor.DatabaseComponent ? 0 : 1)
             .ToList();
 
-    private static async Task<bool> RunningWithinAsync(ControlClient control, string component, CancellationToken cancellationToken)
+    private async Task<bool> RunningWithinAsync(ControlClient control, string component, CancellationToken cancellationToken)
     {
-        var deadline = DateTime.UtcNow + _restartWait;
+        var deadline = context.Time.GetUtcNow() + _restartWait;
         // The restart is asynchronous: give the supervisor a moment to leave Running before believing it.
-        await Task.Delay(TimeSpan.FromMilliseconds(500), cancellationToken);
-        while (DateTime.UtcNow < deadline)
+        await Task.Delay(TimeSpan.FromMilliseconds(500), context.Time, cancellationToken);
+        while (context.Time.GetUtcNow() < deadline)
         {
             var status = await control.StatusAsync(cancellationToken);
             if (status.Components.Any(c => c.Name == component && c.State == ComponentState.Running))
@@ -58,24 +62,38 @@ internal static partial class RecoverCommand
                 return true;
             }
 
-            await Task.Delay(TimeSpan.FromMilliseconds(250), cancellationToken);
+            await Task.Delay(TimeSpan.FromMilliseconds(250), context.Time, cancellationToken);
         }
 
         return false;
     }
 
+    /// <summary>Phase 4: the checks of <c>o4o verify</c>.</summary>
+    public async Task<PhaseOutcome> VerifyAsync(CancellationToken cancellationToken)
+    {
+        var report = await VerifyCommand.RunAsync(context, cancellationToken);
+        var failed = report.Checks.Where(check => !check.Passed).Select(check => $"{check.Name}: {check.Detail}").ToList();
+        return new PhaseOutcome(RunbookPhase.Verify, report.Passed ? PhaseStatus.Done : PhaseStatus.Failed,
+            report.Passed ? Text.Format(Strings.RecoverVerifyPassed, report.Checks.Count) : CommandInvoker.OneLine(string.Join("; ", failed)), TimeSpan.Zero);
+    }
+
     /// <summary>Phase 5: AutoRecovery back on through the conductor, with the backup health the plan shows.</summary>
-    private static async Task<PhaseOutcome> MonitorAsync(CliContext context, PhaseOutcome planned, string actor, CancellationToken cancellationToken)
+    public async Task<PhaseOutcome> MonitorAsync(PhaseOutcome planned, CancellationToken cancellationToken)
     {
         using var control = new ControlClient(context.Home);
         try
         {
             await control.SetAutoRecoveryAsync(enabled: true, actor, cancellationToken);
-            return planned with { Status = PhaseStatus.Done, Detail = Text.Format(Strings.RecoverMonitoringDone, NewestBackupName(context)) };
+            return planned with { Status = PhaseStatus.Done, Detail = Text.Format(Strings.RecoverMonitoringDone, RecoverCommand.NewestBackupName(context)) };
         }
         catch (ConductorUnreachableException)
         {
-            return planned with { Status = PhaseStatus.Manual, Detail = Text.Format(Strings.RecoverMonitoring, NewestBackupName(context)) };
+            return planned with { Status = PhaseStatus.Manual, Detail = Text.Format(Strings.RecoverMonitoring, RecoverCommand.NewestBackupName(context)) };
         }
     }
+
+    public PhaseOutcome NotRun(PhaseOutcome planned, bool awaitingYes) =>
+        awaitingYes
+            ? planned with { Status = PhaseStatus.Unconfirmed, Detail = Strings.RecoverRestoreNeedsYes }
+            : planned with { Status = PhaseStatus.Skipped, Detail = Strings.RecoverStoppedUnconfirmed };
 }
