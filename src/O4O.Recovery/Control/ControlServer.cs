@@ -27,12 +27,14 @@ public sealed partial class ControlServer : IAsyncDisposable
     public static string SocketPath(O4OHome home) => Path.Combine(home.Root, "o4o.sock");
 
     /// <summary>Binds the socket (replacing one left by a conductor that was killed) and starts serving.</summary>
-    public static async Task<ControlServer> StartAsync(O4OHome home, ConductorState state, CancellationToken cancellationToken)
+    public static async Task<ControlServer> StartAsync(O4OHome home, ConductorState state, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
         var socket = SocketPath(home);
         File.Delete(socket);
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = home.Root });
+        // The conductor's pipeline, so that an exception in a handler is in conductor.log like everything else.
         builder.Logging.ClearProviders();
+        builder.Services.AddSingleton(loggers);
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.ListenUnixSocket(socket));
         builder.Services.ConfigureHttpJsonOptions(json =>
         {

@@ -28,10 +28,12 @@ public sealed partial class DashboardServer : IAsyncDisposable
 
     /// <summary>Starts serving.</summary>
     /// <exception cref="IOException">The port is taken (Kestrel's address-in-use error).</exception>
-    public static async Task<DashboardServer> StartAsync(DashboardContext context, CancellationToken cancellationToken)
+    public static async Task<DashboardServer> StartAsync(DashboardContext context, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = context.Home.Root });
+        // The conductor's pipeline, so that an exception in a handler is in conductor.log like everything else.
         builder.Logging.ClearProviders();
+        builder.Services.AddSingleton(loggers);
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Parse(context.Options.Address), context.Options.Port));
         builder.Services.ConfigureHttpJsonOptions(json =>
         {

@@ -24,7 +24,7 @@ public sealed partial class Conductor
         try
         {
             OperatorToken.LoadOrCreate(home);
-            var server = await DashboardServer.StartAsync(context, stop);
+            var server = await DashboardServer.StartAsync(context, loggers, stop);
             await journal.RecordAsync(new RecoveryEvent(time.GetUtcNow(), ConductorComponent, RecoveryEventKind.Note,
                 $"dashboard on {server.Address}"), stop);
             return (server, new DashboardProbes(platform, databaseConnectionString, options, samples, time));

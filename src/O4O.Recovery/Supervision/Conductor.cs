@@ -52,7 +52,7 @@ public sealed partial class Conductor(O4OHome home, ConductorSettings settings, 
 
         var events = new EventLog(home.StateDatabase);
         using var incidents = new IncidentEngine(home, settings.Incidents, time, loggers);
-        var journal = new RecoveryJournals([events, new ConductorLog(home), incidents.Journal, .. journals ?? []]);
+        var journal = new RecoveryJournals([events, new ConductorLog(loggers.CreateLogger<ConductorLog>()), incidents.Journal, .. journals ?? []]);
         var gate = await RecoveryGate.LoadAsync(new Settings(home.StateDatabase), journal, time, stop);
         var startedAt = time.GetUtcNow();
         await journal.RecordAsync(new RecoveryEvent(startedAt, ConductorComponent, RecoveryEventKind.Note,
@@ -109,7 +109,7 @@ public sealed partial class Conductor(O4OHome home, ConductorSettings settings, 
                 Configuration = new ConductorConfiguration(platformAssembly, settings.Platform.Port, settings.Nginx, platform.Launch.Dashboard),
             };
             // The control API first: tests and scripts use it as soon as the platform answers.
-            await using (await ControlServer.StartAsync(home, state, stop))
+            await using (await ControlServer.StartAsync(home, state, loggers, stop))
             {
                 var (dashboard, sampler) = await StartDashboardAsync(state, journal, platform.Launch.BaseAddress, target.ToConnectionString(), stop);
                 await using var dashboardServer = dashboard;

@@ -132,7 +132,7 @@ public sealed class StatusTests(ManagedPostgresFixture postgres) : IClassFixture
         {
             Jobs = [job],
         };
-        await using var control = await ControlServer.StartAsync(cli.Home, state, CancellationToken.None);
+        await using var control = await ControlServer.StartAsync(cli.Home, state, NullLoggerFactory.Instance, CancellationToken.None);
         await job.StartAsync(CancellationToken.None);
         for (var waited = 0; job.Snapshot.LastErrorAt is null && waited < 200; waited++)
         {

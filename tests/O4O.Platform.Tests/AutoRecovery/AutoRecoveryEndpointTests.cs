@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.Extensions.Logging.Abstractions;
 using O4O.Recovery.AutoRecovery;
 using O4O.Recovery.Configuration;
 using O4O.Recovery.Control;
@@ -77,7 +78,7 @@ public sealed class AutoRecoveryEndpointTests(ManagedPostgresFixture postgres) :
         var events = new EventLog(home.StateDatabase);
         var gate = await RecoveryGate.LoadAsync(settings, events, TimeProvider.System, CancellationToken.None);
         var server = await ControlServer.StartAsync(home, new ConductorState(Environment.ProcessId, DateTimeOffset.UtcNow, [], gate, events,
-            new IncidentBoard(new O4O.Recovery.Incidents.IncidentStore(home.StateDatabase), new O4O.Recovery.Configuration.EscalationOptions(), TimeProvider.System)), CancellationToken.None);
+            new IncidentBoard(new O4O.Recovery.Incidents.IncidentStore(home.StateDatabase), new O4O.Recovery.Configuration.EscalationOptions(), TimeProvider.System)), NullLoggerFactory.Instance, CancellationToken.None);
         return new StandInConductor(server, settings, events);
     }
 

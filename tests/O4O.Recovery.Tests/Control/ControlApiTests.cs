@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging.Abstractions;
 using O4O.Recovery.AutoRecovery;
 using O4O.Recovery.Configuration;
 using O4O.Recovery.Control;
@@ -16,7 +17,7 @@ public sealed class ControlApiTests : IAsyncLifetime
         _events = new EventLog(_home.StateDatabase);
         var gate = await RecoveryGate.LoadAsync(new Settings(_home.StateDatabase), _events, TimeProvider.System, CancellationToken.None);
         _server = await ControlServer.StartAsync(_home, new ConductorState(4242, DateTimeOffset.UtcNow, [], gate, _events,
-            new IncidentBoard(new O4O.Recovery.Incidents.IncidentStore(_home.StateDatabase), new EscalationOptions(), TimeProvider.System)), CancellationToken.None);
+            new IncidentBoard(new O4O.Recovery.Incidents.IncidentStore(_home.StateDatabase), new EscalationOptions(), TimeProvider.System)), NullLoggerFactory.Instance, CancellationToken.None);
     }
 
     [Fact]

@@ -4,12 +4,14 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using O4O.Recovery.Configuration;
 using O4O.Recovery.Supervision;
+using Serilog;
 
 namespace O4O.Cli.Commands;
 
 /// <summary>
 /// <c>o4o up</c> as a .NET Generic Host application: the configuration (o4o.json, <c>O4O__*</c>, the context's settings),
-/// every section bound and validated on start, and the <see cref="ConductorService"/>. The host's console lifetime stops it
+/// every section bound and validated on start, one Serilog pipeline (<see cref="ConductorLogging"/>), and the
+/// <see cref="ConductorService"/>. The host's console lifetime stops it
 /// on SIGINT and SIGTERM; it waits as long as the children take to stop (their own timeouts end in SIGKILL).
 /// </summary>
 internal static class ConductorHost
@@ -24,6 +26,7 @@ internal static class ConductorHost
         builder.Configuration.AddO4OConfiguration(context.Home).AddInMemoryCollection(context.Settings);
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = Timeout.InfiniteTimeSpan);
         builder.Services.Configure<ConsoleLifetimeOptions>(console => console.SuppressStatusMessages = true);
+        builder.Services.AddSerilog(ConductorLogging.Create(context.Home, context.Error), dispose: true);
         builder.Services.AddConductorOptions();
         builder.Services.AddSingleton(services =>
             new PlatformAssembly(PlatformLaunch.ResolveAssembly(services.GetRequiredService<ConductorSettings>().Platform.Assembly, AppContext.BaseDirectory)));
