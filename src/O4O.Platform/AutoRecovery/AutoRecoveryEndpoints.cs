@@ -13,16 +13,16 @@ namespace O4O.Platform.AutoRecovery;
 public static class AutoRecoveryEndpoints
 {
     public static IServiceCollection AddAutoRecovery(this IServiceCollection services) =>
-        services.AddSingleton(provider => new ControlClient(provider.GetRequiredService<O4OHome>(), TimeSpan.FromSeconds(5)));
+        services.AddSingleton(provider => new ControlConnection(provider.GetRequiredService<O4OHome>(), TimeSpan.FromSeconds(5)));
 
     public static IEndpointRouteBuilder MapAutoRecovery(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/v1/auto-recovery").WithTags("AutoRecovery").RequireAuthorization(Policies.Admin);
-        group.MapGet("", (ControlClient conductor, CancellationToken cancellationToken) =>
+        group.MapGet("", (ControlConnection conductor, CancellationToken cancellationToken) =>
             ForwardAsync(() => conductor.AutoRecoveryAsync(cancellationToken)));
-        group.MapPost("/enable", (ControlClient conductor, ClaimsPrincipal user, CancellationToken cancellationToken) =>
+        group.MapPost("/enable", (ControlConnection conductor, ClaimsPrincipal user, CancellationToken cancellationToken) =>
             ForwardAsync(() => conductor.SetAutoRecoveryAsync(true, Actor(user), cancellationToken)));
-        group.MapPost("/disable", (ControlClient conductor, ClaimsPrincipal user, CancellationToken cancellationToken) =>
+        group.MapPost("/disable", (ControlConnection conductor, ClaimsPrincipal user, CancellationToken cancellationToken) =>
             ForwardAsync(() => conductor.SetAutoRecoveryAsync(false, Actor(user), cancellationToken)));
         return app;
     }

@@ -1,7 +1,7 @@
 using System.Net;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
-using O4O.Recovery.Supervision;
+using O4O.Recovery.Configuration;
 
 namespace O4O.Platform.Http;
 
@@ -34,7 +34,7 @@ public static class ErrorHandlingExtensions
 
     /// <summary>
     /// Believes <c>X-Forwarded-For</c> and <c>-Proto</c> only from the proxy the conductor configured
-    /// (<see cref="PlatformLaunch.TrustedProxySetting"/>): the framework's default trusts every loopback caller, which
+    /// (<see cref="PlatformOptions.TrustedProxySetting"/>): the framework's default trusts every loopback caller, which
     /// let any local client pick the address that failed logins, the lockout and the sign-in limit are recorded under.
     /// </summary>
     private static ForwardedHeadersOptions ForwardedHeadersFromTheProxy(IConfiguration configuration)
@@ -42,7 +42,7 @@ public static class ErrorHandlingExtensions
         var options = new ForwardedHeadersOptions { ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto };
         options.KnownProxies.Clear();
         options.KnownIPNetworks.Clear();
-        if (IPAddress.TryParse(configuration[PlatformLaunch.TrustedProxySetting], out var proxy))
+        if (IPAddress.TryParse(configuration[PlatformOptions.TrustedProxySetting], out var proxy))
         {
             options.KnownProxies.Add(proxy);
         }

@@ -1,132 +1,64 @@
 using System.Globalization;
-using System.Net.Http.Json;
-using System.Net.Sockets;
 using O4O.Recovery.Configuration;
 using O4O.Recovery.Supervision;
 
 namespace O4O.Recovery.Control;
 
-/// <summary>A client of the conductor's control API over <c>$O4O_HOME/o4o.sock</c>, used by the CLI and the platform.</summary>
+/// <summary>A client of the conductor's control API over <c>$O4O_HOME/o4o.sock</c>, used by the CLI.</summary>
 public sealed class ControlClient : IDisposable
 {
-    private readonly HttpClient _http;
-    private readonly string _socket;
+    private readonly ControlConnection _connection;
 
     /// <summary>A client for the conductor of <paramref name="home"/>.</summary>
-    public ControlClient(O4OHome home, TimeSpan? timeout = null)
-    {
-        _socket = ControlServer.SocketPath(home);
-        var handler = new SocketsHttpHandler
-        {
-            ConnectCallback = async (_, cancellationToken) =>
-            {
-                var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-                try
-                {
-                    await socket.ConnectAsync(new UnixDomainSocketEndPoint(_socket), cancellationToken);
-                    return new NetworkStream(socket, ownsSocket: true);
-                }
-                catch
-                {
-                    socket.Dispose();
-                    throw;
-                }
-            },
-        };
-        _http = new HttpClient(handler) { BaseAddress = new Uri("http://o4o-conductor/"), Timeout = timeout ?? TimeSpan.FromSeconds(10) };
-    }
+    public ControlClient(O4OHome home, TimeSpan? timeout = null) => _connection = new ControlConnection(home, timeout);
 
     /// <summary>The conductor's status.</summary>
     /// <exception cref="ConductorUnreachableException">No conductor answers on the socket.</exception>
     public Task<ControlStatus> StatusAsync(CancellationToken cancellationToken = default) =>
-        SendAsync<ControlStatus>(HttpMethod.Get, "status", null, cancellationToken);
+        _connection.SendAsync<ControlStatus>(HttpMethod.Get, "status", null, cancellationToken);
 
     /// <summary>The newest <paramref name="limit"/> events, oldest first.</summary>
     /// <exception cref="ConductorUnreachableException">No conductor answers on the socket.</exception>
     public Task<IReadOnlyList<RecoveryEvent>> EventsAsync(int limit, CancellationToken cancellationToken = default) =>
-        SendAsync<IReadOnlyList<RecoveryEvent>>(HttpMethod.Get, string.Create(CultureInfo.InvariantCulture, $"events?limit={limit}"), null, cancellationToken);
+        _connection.SendAsync<IReadOnlyList<RecoveryEvent>>(HttpMethod.Get, string.Create(CultureInfo.InvariantCulture, $"events?limit={limit}"), null, cancellationToken);
 
     /// <summary>Asks for a restart of <paramref name="component"/> on behalf of <paramref name="actor"/>.</summary>
     /// <exception cref="ConductorUnreachableException">No conductor answers on the socket.</exception>
     /// <exception cref="ControlRequestException">No such component.</exception>
     public Task<ComponentSnapshot> RestartAsync(string component, string actor, CancellationToken cancellationToken = default) =>
-        SendAsync<ComponentSnapshot>(HttpMethod.Post, $"restart/{Uri.EscapeDataString(component)}?actor={Uri.EscapeDataString(actor)}", null, cancellationToken);
+        _connection.SendAsync<ComponentSnapshot>(HttpMethod.Post, $"restart/{Uri.EscapeDataString(component)}?actor={Uri.EscapeDataString(actor)}", null, cancellationToken);
 
     /// <summary>The AutoRecovery switch.</summary>
     /// <exception cref="ConductorUnreachableException">No conductor answers on the socket.</exception>
     public Task<AutoRecoveryStatus> AutoRecoveryAsync(CancellationToken cancellationToken = default) =>
-        SendAsync<AutoRecoveryStatus>(HttpMethod.Get, "auto-recovery", null, cancellationToken);
+        _connection.AutoRecoveryAsync(cancellationToken);
 
     /// <summary>Switches AutoRecovery on behalf of <paramref name="actor"/>.</summary>
     /// <exception cref="ConductorUnreachableException">No conductor answers on the socket.</exception>
     public Task<AutoRecoveryStatus> SetAutoRecoveryAsync(bool enabled, string actor, CancellationToken cancellationToken = default) =>
-        SendAsync<AutoRecoveryStatus>(HttpMethod.Post, "auto-recovery", new AutoRecoveryRequest(enabled, actor), cancellationToken);
+        _connection.SetAutoRecoveryAsync(enabled, actor, cancellationToken);
 
     /// <summary>Begins or ends a maintenance window for <paramref name="component"/> (null: all).</summary>
     /// <exception cref="ConductorUnreachableException">No conductor answers on the socket.</exception>
     /// <exception cref="ControlRequestException">No such component.</exception>
     public Task<ControlStatus> MaintenanceAsync(bool on, string actor, string? component, CancellationToken cancellationToken = default) =>
-        SendAsync<ControlStatus>(HttpMethod.Post, "maintenance", new MaintenanceRequest(on, actor, component), cancellationToken);
+        _connection.SendAsync<ControlStatus>(HttpMethod.Post, "maintenance", new MaintenanceRequest(on, actor, component), cancellationToken);
 
     /// <summary>The open incidents with their timelines and escalation, newest first.</summary>
     /// <exception cref="ConductorUnreachableException">No conductor answers on the socket.</exception>
     public Task<IReadOnlyList<IncidentView>> IncidentsAsync(CancellationToken cancellationToken = default) =>
-        SendAsync<IReadOnlyList<IncidentView>>(HttpMethod.Get, "incidents", null, cancellationToken);
+        _connection.SendAsync<IReadOnlyList<IncidentView>>(HttpMethod.Get, "incidents", null, cancellationToken);
 
     /// <summary>Acknowledges incident <paramref name="id"/> as <paramref name="actor"/>.</summary>
     /// <exception cref="ControlRequestException">There is no such incident (404).</exception>
     public Task<IncidentView> AcknowledgeAsync(long id, string actor, CancellationToken cancellationToken = default) =>
-        SendAsync<IncidentView>(HttpMethod.Post, string.Create(CultureInfo.InvariantCulture, $"incidents/{id}/ack"), new AcknowledgeRequest(actor), cancellationToken);
+        _connection.SendAsync<IncidentView>(HttpMethod.Post, string.Create(CultureInfo.InvariantCulture, $"incidents/{id}/ack"), new AcknowledgeRequest(actor), cancellationToken);
 
     /// <summary>Adds <paramref name="actor"/>'s note to incident <paramref name="id"/>.</summary>
     /// <exception cref="ControlRequestException">There is no such incident (404) or the note is empty (400).</exception>
     public Task<IncidentView> NoteAsync(long id, string text, string actor, CancellationToken cancellationToken = default) =>
-        SendAsync<IncidentView>(HttpMethod.Post, string.Create(CultureInfo.InvariantCulture, $"incidents/{id}/notes"), new NoteRequest(text, actor), cancellationToken);
-
-    private async Task<T> SendAsync<T>(HttpMethod method, string path, object? body, CancellationToken cancellationToken)
-    {
-        using var request = new HttpRequestMessage(method, path)
-        {
-            Content = body is null ? null : JsonContent.Create(body, body.GetType(), options: ControlJson.Options),
-        };
-        HttpResponseMessage response;
-        try
-        {
-            response = await _http.SendAsync(request, cancellationToken);
-        }
-        catch (Exception exception) when (exception is HttpRequestException or SocketException
-            || (exception is TaskCanceledException && !cancellationToken.IsCancellationRequested))
-        {
-            throw new ConductorUnreachableException(_socket, exception);
-        }
-
-        using (response)
-        {
-            if (!response.IsSuccessStatusCode)
-            {
-                var problem = await response.Content.ReadFromJsonAsync<Microsoft.AspNetCore.Mvc.ProblemDetails>(cancellationToken);
-                throw new ControlRequestException((int)response.StatusCode, problem?.Detail ?? response.ReasonPhrase ?? "");
-            }
-
-            return (await response.Content.ReadFromJsonAsync<T>(ControlJson.Options, cancellationToken))!;
-        }
-    }
+        _connection.SendAsync<IncidentView>(HttpMethod.Post, string.Create(CultureInfo.InvariantCulture, $"incidents/{id}/notes"), new NoteRequest(text, actor), cancellationToken);
 
     /// <inheritdoc />
-    public void Dispose() => _http.Dispose();
-}
-
-/// <summary>No conductor answers on the control socket (it is not running, or runs for another home).</summary>
-/// <param name="socket">The socket tried.</param>
-/// <param name="inner">The connection failure.</param>
-public sealed class ConductorUnreachableException(string socket, Exception inner)
-    : Exception($"No conductor answers on {socket}: start it with `o4o up`.", inner);
-
-/// <summary>The conductor refused a request (e.g. an unknown component).</summary>
-/// <param name="status">The HTTP status.</param>
-/// <param name="detail">Why.</param>
-public sealed class ControlRequestException(int status, string detail) : Exception(detail)
-{
-    /// <summary>The HTTP status.</summary>
-    public int Status { get; } = status;
+    public void Dispose() => _connection.Dispose();
 }

@@ -1,15 +1,7 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
 using O4O.Recovery.Configuration;
 using O4O.Recovery.Supervision;
 
 namespace O4O.Recovery.Control;
-
-/// <summary>The AutoRecovery switch as the control API shows it.</summary>
-/// <param name="Enabled">On or off.</param>
-/// <param name="ChangedBy">Who switched it last; null when it never was (on by default).</param>
-/// <param name="ChangedAt">When; null when it never was.</param>
-public sealed record AutoRecoveryStatus(bool Enabled, string? ChangedBy, DateTimeOffset? ChangedAt);
 
 /// <summary>The conductor's status over the control API.</summary>
 /// <param name="ConductorPid">The conductor's process id.</param>
@@ -33,27 +25,8 @@ public sealed record ControlStatus(int ConductorPid, DateTimeOffset StartedAt, A
 /// <param name="Dashboard">Where the dashboard is reached; null when it is off.</param>
 public sealed record ConductorConfiguration(string PlatformAssembly, int PlatformPort, NginxOptions Nginx, Uri? Dashboard);
 
-/// <summary>A request to switch AutoRecovery.</summary>
-/// <param name="Enabled">On or off.</param>
-/// <param name="Actor">Who asks (an e-mail address, a user name).</param>
-public sealed record AutoRecoveryRequest(bool Enabled, string Actor);
-
 /// <summary>A request to begin or end a maintenance window.</summary>
 /// <param name="On">Begin (true) or end (false).</param>
 /// <param name="Actor">Who asks.</param>
 /// <param name="Component">The component worked on; null for all of them.</param>
 public sealed record MaintenanceRequest(bool On, string Actor, string? Component = null);
-
-/// <summary>The control API's JSON conventions, shared by server and client.</summary>
-public static class ControlJson
-{
-    /// <summary>Web defaults (camelCase) with enums as strings.</summary>
-    public static JsonSerializerOptions Options { get; } = Create();
-
-    private static JsonSerializerOptions Create()
-    {
-        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web);
-        options.Converters.Add(new JsonStringEnumConverter());
-        return options;
-    }
-}

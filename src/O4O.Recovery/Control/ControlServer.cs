@@ -24,7 +24,7 @@ public sealed partial class ControlServer : IAsyncDisposable
     }
 
     /// <summary>The socket of <paramref name="home"/>'s conductor.</summary>
-    public static string SocketPath(O4OHome home) => Path.Combine(home.Root, "o4o.sock");
+    public static string SocketPath(O4OHome home) => home.ControlSocket;
 
     /// <summary>Binds the socket (replacing one left by a conductor that was killed) and starts serving.</summary>
     public static async Task<ControlServer> StartAsync(O4OHome home, ConductorState state, ILoggerFactory loggers, CancellationToken cancellationToken)

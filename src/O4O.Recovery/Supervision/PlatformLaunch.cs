@@ -14,12 +14,6 @@ public sealed record PlatformLaunch(string Assembly, int Port, O4OHome Home, str
     /// <summary>The conductor's dashboard, where the console's monitoring page leads (<c>Dashboard:Url</c>); null: the default.</summary>
     public Uri? Dashboard { get; init; }
 
-    /// <summary>
-    /// The setting that names the one proxy whose <c>X-Forwarded-For</c> the platform believes; empty trusts nobody.
-    /// Always set by the conductor, so a client on the same machine cannot pass for another address.
-    /// </summary>
-    public const string TrustedProxySetting = "Platform:TrustedProxy";
-
     /// <summary>The address nginx connects from (<see cref="NginxConfig.ProxyAddress"/>) when it runs, else null.</summary>
     public string? TrustedProxy { get; init; }
 
@@ -49,7 +43,7 @@ public sealed record PlatformLaunch(string Assembly, int Port, O4OHome Home, str
             start.Environment[$"{O4OConfiguration.EnvironmentPrefix}Dashboard__Url"] = Dashboard.ToString();
         }
 
-        start.Environment[$"{O4OConfiguration.EnvironmentPrefix}{TrustedProxySetting.Replace(":", "__", StringComparison.Ordinal)}"] = TrustedProxy ?? "";
+        start.Environment[$"{O4OConfiguration.EnvironmentPrefix}{PlatformOptions.TrustedProxySetting.Replace(":", "__", StringComparison.Ordinal)}"] = TrustedProxy ?? "";
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         // The conductor probes this port: a stray ASPNETCORE_URLS in the caller's environment must not move the platform.
         start.Environment["ASPNETCORE_URLS"] = BaseAddress.ToString().TrimEnd('/');

@@ -49,6 +49,9 @@ public sealed record O4OHome(string Root)
     /// <summary>Runtime files of the running conductor (process ids).</summary>
     public string Run => Path.Combine(Root, "run");
 
+    /// <summary>The conductor's control socket (mode 0600: its permissions are the authentication).</summary>
+    public string ControlSocket => Path.Combine(Root, "o4o.sock");
+
     /// <summary>The conductor's process record, read by <c>o4o status</c>.</summary>
     public string ConductorFile => Path.Combine(Run, "conductor.json");
 

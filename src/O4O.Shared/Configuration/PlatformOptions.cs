@@ -7,6 +7,12 @@ public sealed class PlatformOptions
     /// <summary>The configuration section name.</summary>
     public const string Section = "Platform";
 
+    /// <summary>
+    /// The setting that names the one proxy whose <c>X-Forwarded-For</c> the platform believes; empty trusts nobody.
+    /// Always set by the conductor (<c>PlatformLaunch</c>), so a client on the same machine cannot pass for another address.
+    /// </summary>
+    public const string TrustedProxySetting = "Platform:TrustedProxy";
+
     /// <summary>The HTTP port on 127.0.0.1 (<c>O4O__Platform__Port</c>).</summary>
     [Range(1, 65535)]
     public int Port { get; set; } = 4000;
