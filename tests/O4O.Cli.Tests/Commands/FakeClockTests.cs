@@ -1,10 +1,13 @@
+using System.Globalization;
+using System.Text.Json;
 using Microsoft.Extensions.Time.Testing;
+using O4O.Tests.Shared;
 
 namespace O4O.Cli.Tests.Commands;
 
 /// <summary>Commands read the context's clock, so a fake one shows what they say about time without waiting for it.</summary>
 [Collection(LocalisedOutput.Collection)]
-public sealed class FakeClockTests
+public sealed class FakeClockTests(ManagedPostgresFixture postgres) : IClassFixture<ManagedPostgresFixture>
 {
     private static readonly DateTimeOffset _alert = new(2026, 11, 26, 14, 0, 0, TimeSpan.Zero);
 
@@ -22,5 +25,25 @@ public sealed class FakeClockTests
         Assert.Contains("2026-11-26 14:00:00 UTC", shown.Out, StringComparison.Ordinal);
         Assert.Contains("1 h 30 min", shown.Out, StringComparison.Ordinal);
         Assert.Contains("1 h 30 min", listed.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Backup_list_and_status_age_a_backup_by_the_contexts_clock()
+    {
+        var clock = new FakeTimeProvider(_alert);
+        using var cli = new CliRun { Time = clock }.UseDatabase(await postgres.CreateDatabaseAsync("clock"));
+        cli.Settings["Platform:Port"] = FreePort.Next().ToString(CultureInfo.InvariantCulture);
+        var created = await cli.RunAsync("backup", "create");
+        Assert.True(created.ExitCode == 0, created.Error);
+        clock.Advance(TimeSpan.FromHours(30));
+
+        var listed = await cli.RunAsync("backup", "list", "--lang", "en");
+        var status = await cli.RunAsync("status", "--json", "--lang", "en");
+
+        Assert.Equal("o4o_backup_20261126_140000.tar.gz", Path.GetFileName(created.Out.Trim()));
+        Assert.Contains(" 30h ", listed.Out, StringComparison.Ordinal);
+        var backups = JsonDocument.Parse(status.Out).RootElement.GetProperty("components").EnumerateArray()
+            .Single(component => component.GetProperty("name").GetString() == "backups");
+        Assert.Contains("o4o_backup_20261126_140000.tar.gz is 30 h old", backups.ToString(), StringComparison.Ordinal);
     }
 }

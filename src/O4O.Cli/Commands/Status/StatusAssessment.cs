@@ -110,7 +110,7 @@ internal static class StatusAssessment
             return new ComponentStatus("backups", HealthState.Degraded, directory, null, null, Strings.StatusBackupNone);
         }
 
-        var age = DateTimeOffset.UtcNow - newest.Manifest.CreatedAt;
+        var age = context.Time.GetUtcNow() - newest.Manifest.CreatedAt;
         var ageText = age.TotalHours >= 1
             ? RecoveryText.Format("Duration.Hours", CultureInfo.CurrentUICulture, age.TotalHours.ToString("0.#", CultureInfo.InvariantCulture))
             : RecoveryText.Format("Duration.Minutes", CultureInfo.CurrentUICulture, age.TotalMinutes.ToString("0", CultureInfo.InvariantCulture));
