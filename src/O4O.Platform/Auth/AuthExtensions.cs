@@ -3,7 +3,6 @@ using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.IdentityModel.Tokens;
-using O4O.Platform.Hosting;
 using O4O.Platform.Users;
 using O4O.Recovery.Configuration;
 using O4O.Recovery.Http;

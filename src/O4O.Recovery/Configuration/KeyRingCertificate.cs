@@ -1,9 +1,8 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using O4O.Recovery.Configuration;
 using O4O.Recovery.IO;
 
-namespace O4O.Platform.Hosting;
+namespace O4O.Recovery.Configuration;
 
 /// <summary>
 /// The certificate that encrypts the data-protection key ring (the keys behind admin cookies and antiforgery tokens)
