@@ -5,15 +5,17 @@ using O4O.Recovery.IO;
 namespace O4O.Recovery.Configuration;
 
 /// <summary>
-/// The certificate that encrypts the data-protection key ring (the keys behind admin cookies and antiforgery tokens)
-/// at rest: generated once into <c>secrets/data-protection.pfx</c> (0600), so a copy of the key ring alone reveals no key.
+/// The certificate that encrypts a data-protection key ring (the keys behind the admin's and the dashboard's cookies and
+/// antiforgery tokens) at rest: generated once into <c>secrets/</c> (0600), so a copy of the key ring alone reveals no key.
 /// </summary>
 public static class KeyRingCertificate
 {
-    /// <summary>Loads the certificate, making it on first use.</summary>
-    public static X509Certificate2 LoadOrCreate(O4OHome home)
+    /// <summary>Loads the certificate <paramref name="name"/> in <c>secrets/</c>, making it on first use.</summary>
+    /// <param name="home">The O4O home.</param>
+    /// <param name="name">The file: one per process that makes it (the platform's, the conductor's), so neither replaces the other's.</param>
+    public static X509Certificate2 LoadOrCreate(O4OHome home, string name = "data-protection.pfx")
     {
-        var path = Path.Combine(home.Secrets, "data-protection.pfx");
+        var path = Path.Combine(home.Secrets, name);
         if (!File.Exists(path))
         {
             using var key = RSA.Create(3072);

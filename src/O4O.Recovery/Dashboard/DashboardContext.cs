@@ -15,9 +15,6 @@ namespace O4O.Recovery.Dashboard;
 public sealed record DashboardContext(O4OHome Home, DashboardOptions Options, ConductorState State,
     ResponseSamples Samples, DashboardBackups Backups, AdminSignIn AdminSignIn, TimeProvider Time)
 {
-    /// <summary>The signed-in sessions.</summary>
-    public DashboardSessions Sessions { get; } = new(Options.SessionLifetime, Time);
-
     /// <summary>Refused sign-ins, counted per address in one event row.</summary>
     public FailedSignIns FailedSignIns { get; } = new(State.Events, Time);
 

@@ -11,15 +11,15 @@ namespace O4O.Recovery.Dashboard;
 /// </summary>
 public static class DashboardPage
 {
-    /// <summary>The page for a signed-in <paramref name="session"/>.</summary>
-    public static string Render(DashboardText text, DashboardSession session) => Frame(text, $"""
-        <meta name="csrf-token" content="{E(session.Csrf)}">
+    /// <summary>The page for <paramref name="actor"/>, signed in, whose actions send <paramref name="csrf"/>.</summary>
+    public static string Render(DashboardText text, string actor, string csrf) => Frame(text, $"""
+        <meta name="csrf-token" content="{E(csrf)}">
         <script type="application/json" id="o4o-text">{JsonSerializer.Serialize(text.Words).Replace("<", "\\u003c", StringComparison.Ordinal)}</script>
         <script src="/assets/dashboard.js" defer></script>
         """, $"""
         <header class="bar">
           <h1>{E(text["title"])}</h1>
-          <p class="who">{E(text["signedInAs"])} <strong>{E(session.Actor)}</strong> · <span id="updated" aria-live="polite"></span></p>
+          <p class="who">{E(text["signedInAs"])} <strong>{E(actor)}</strong> · <span id="updated" aria-live="polite"></span></p>
           <form method="post" action="/sign-out"><button type="submit" class="quiet">{E(text["signOut"])}</button></form>
         </header>
         <main>

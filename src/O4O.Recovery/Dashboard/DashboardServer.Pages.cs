@@ -1,6 +1,10 @@
 using System.Reflection;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.DependencyInjection;
 using O4O.Recovery.Http;
 
 namespace O4O.Recovery.Dashboard;
@@ -20,62 +24,47 @@ public sealed partial class DashboardServer
             var text = DashboardText.For(http.Request.Query["lang"]);
             return await CheckedSessionAsync(http, context, acting: false) switch
             {
-                ({ } session, _) => Html(DashboardPage.Render(text, session)),
+                ({ } session, _) => Html(DashboardPage.Render(text, session.Actor, Antiforgery(http).GetAndStoreTokens(http).RequestToken!)),
                 (null, Revoked: true) => Html(DashboardPage.SignIn(text, "signInRevoked")),
                 _ => Html(DashboardPage.SignIn(text)),
             };
         }));
-        app.MapPost("/sign-in", (Delegate)(async (HttpContext http) =>
-        {
-            var form = await http.Request.ReadFormAsync();
-            var text = DashboardText.For(form["lang"]);
-            var token = form["token"].ToString().Trim();
-            var isOperator = token.Length > 0 && OperatorToken.Matches(OperatorToken.LoadOrCreate(context.Home), token);
-            var admin = token.Length == 0 || isOperator ? null : await context.AdminSignIn.ValidateAsync(token);
-            if (!isOperator && admin is null)
-            {
-                await context.FailedSignIns.RecordAsync(ClientAddress(http), http.RequestAborted);
-                return Html(DashboardPage.SignIn(text, "signInFailed"), StatusCodes.Status401Unauthorized);
-            }
-
-            if (admin is not null && await AdminRefusedAsync(admin, context, http.RequestAborted))
-            {
-                return Html(DashboardPage.SignIn(text, "signInRevoked"), StatusCodes.Status401Unauthorized);
-            }
-
-            var actor = admin?.Email ?? "operator";
-            var (id, session) = context.Sessions.Start(actor, admin);
-            http.Response.Cookies.Append(DashboardSessions.Cookie, id, new CookieOptions
-            {
-                HttpOnly = true,
-                SameSite = SameSiteMode.Strict,
-                Secure = http.Request.IsHttps,
-                Path = "/",
-                Expires = session.ExpiresAt,
-            });
-            await context.RecordAsync(actor, "signed in to the dashboard", http.RequestAborted);
-            return Results.Redirect(text.IsKorean ? "/?lang=ko" : "/", permanent: false);
-        })).RequireSignInLimit(async (http, retryAfterSeconds) =>
+        app.MapPost("/sign-in", (Delegate)((HttpContext http) => SignInAsync(http, context))).RequireSignInLimit(async (http, retryAfterSeconds) =>
         {
             var form = http.Request.HasFormContentType ? await http.Request.ReadFormAsync(http.RequestAborted) : FormCollection.Empty;
             return Html(DashboardPage.SignIn(DashboardText.For(form["lang"]), "signInThrottled", retryAfterSeconds), StatusCodes.Status429TooManyRequests);
         });
-        app.MapPost("/sign-out", (HttpContext http) =>
+        app.MapPost("/sign-out", async (HttpContext http) =>
         {
-            context.Sessions.End(http.Request.Cookies[DashboardSessions.Cookie]);
-            http.Response.Cookies.Delete(DashboardSessions.Cookie);
-            return Results.Redirect("/");
+            await http.SignOutAsync();
+            return TypedResults.Redirect("/");
         });
-        app.MapGet("/assets/{name}", (string name) =>
-        {
-            if (!_assets.TryGetValue(name, out var type))
-            {
-                return Results.NotFound();
-            }
+        app.MapGet("/assets/{name}", Asset);
+    }
 
-            var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream($"O4O.Recovery.Dashboard.Assets.{name}")!;
-            return Results.Stream(stream, type);
-        });
+    /// <summary>A sign-in with the operator token or a platform admin's token: the cookie is set and the page shown.</summary>
+    private static async Task<Results<ContentHttpResult, RedirectHttpResult>> SignInAsync(HttpContext http, DashboardContext context)
+    {
+        var form = await http.Request.ReadFormAsync();
+        var text = DashboardText.For(form["lang"]);
+        var token = form["token"].ToString().Trim();
+        var isOperator = token.Length > 0 && OperatorToken.Matches(OperatorToken.LoadOrCreate(context.Home), token);
+        var admin = token.Length == 0 || isOperator ? null : await context.AdminSignIn.ValidateAsync(token);
+        if (!isOperator && admin is null)
+        {
+            await context.FailedSignIns.RecordAsync(ClientAddress(http), http.RequestAborted);
+            return Html(DashboardPage.SignIn(text, "signInFailed"), StatusCodes.Status401Unauthorized);
+        }
+
+        if (admin is not null && await AdminRefusedAsync(admin, context, http.RequestAborted))
+        {
+            return Html(DashboardPage.SignIn(text, "signInRevoked"), StatusCodes.Status401Unauthorized);
+        }
+
+        var actor = admin?.Email ?? "operator";
+        await http.SignInAsync(DashboardSessions.Principal(new DashboardSession(actor, admin, context.Time.GetUtcNow())));
+        await context.RecordAsync(actor, "signed in to the dashboard", http.RequestAborted);
+        return TypedResults.Redirect(text.IsKorean ? "/?lang=ko" : "/", permanent: false);
     }
 
     /// <summary>
@@ -98,6 +87,13 @@ public sealed partial class DashboardServer
         return state == AdminSessionState.Revoked;
     }
 
-    private static IResult Html(string html, int status = StatusCodes.Status200OK) =>
-        Results.Content(html, "text/html; charset=utf-8", statusCode: status);
+    private static Results<FileStreamHttpResult, NotFound> Asset(string name) =>
+        _assets.TryGetValue(name, out var type)
+            ? TypedResults.Stream(Assembly.GetExecutingAssembly().GetManifestResourceStream($"O4O.Recovery.Dashboard.Assets.{name}")!, type)
+            : TypedResults.NotFound();
+
+    private static IAntiforgery Antiforgery(HttpContext http) => http.RequestServices.GetRequiredService<IAntiforgery>();
+
+    private static ContentHttpResult Html(string html, int status = StatusCodes.Status200OK) =>
+        TypedResults.Content(html, "text/html; charset=utf-8", statusCode: status);
 }

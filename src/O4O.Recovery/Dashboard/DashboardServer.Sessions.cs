@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
 
 namespace O4O.Recovery.Dashboard;
@@ -13,16 +14,18 @@ public sealed partial class DashboardServer
     /// action (<paramref name="acting"/>), so a locked admin cannot act once the lock is made, and otherwise every
     /// <see cref="DashboardOptions.AdminRecheckEvery"/>, which the page's own polling reaches, so an open page is signed
     /// out within that time without a click. A database outage keeps the session (the rule of
-    /// <see cref="AdminSessionState.Unchecked"/>); operator sessions have no account to read.
+    /// <see cref="AdminSessionState.Unchecked"/>); operator sessions have no account to read. The request's user is the
+    /// session's from here on: the antiforgery tokens are bound to it.
     /// </summary>
     private static async Task<(DashboardSession? Session, bool Revoked)> CheckedSessionAsync(HttpContext http, DashboardContext context, bool acting)
     {
-        var id = http.Request.Cookies[DashboardSessions.Cookie];
-        if (context.Sessions.Find(id) is not { } session || id is null)
+        var cookie = await http.AuthenticateAsync();
+        if (!cookie.Succeeded || DashboardSessions.Read(cookie.Principal) is not var (id, session))
         {
             return (null, false);
         }
 
+        http.User = cookie.Principal!;
         if (session.Admin is not { } admin || (!acting && context.Time.GetUtcNow() - session.CheckedAt < context.Options.AdminRecheckEvery))
         {
             return (session, false);
@@ -31,12 +34,12 @@ public sealed partial class DashboardServer
         var (state, _) = await context.AdminSignIn.CheckAsync(admin, http.RequestAborted);
         if (state != AdminSessionState.Revoked)
         {
-            context.Sessions.Checked(id, session);
+            // The same sign-in, expiring when it would have, noted as checked now.
+            await http.SignInAsync(DashboardSessions.Principal(session with { CheckedAt = context.Time.GetUtcNow() }, id), cookie.Properties);
             return (session, false);
         }
 
-        context.Sessions.End(id);
-        http.Response.Cookies.Delete(DashboardSessions.Cookie);
+        await http.SignOutAsync();
         await context.RecordAsync(session.Actor, "dashboard session ended: the platform account is locked, no longer an admin, or its sessions were revoked",
             http.RequestAborted);
         return (null, true);

@@ -43,6 +43,7 @@ public sealed partial class DashboardServer : IAsyncDisposable
             }
         });
         builder.Services.AddProblemDetails();
+        builder.Services.AddDashboardSessions(context.Home, context.Options, context.Time);
         builder.Services.AddSignInLimit(_ => new SignInLimitOptions(Math.Max(1, context.Options.SignInPermitLimit), context.Options.SignInWindow), ClientAddress);
         var app = builder.Build();
         app.Use(SecurityHeaders);

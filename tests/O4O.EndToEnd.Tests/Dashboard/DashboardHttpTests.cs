@@ -89,6 +89,27 @@ public sealed partial class DashboardHttpTests
     }
 
     [Fact]
+    public async Task A_dashboard_sign_in_ends_when_its_lifetime_is_over_and_signing_out_ends_it_in_that_browser()
+    {
+        await using var up = await SupervisedUp.StartAsync(new Dictionary<string, string> { ["O4O__Dashboard__SessionLifetime"] = "00:00:10" });
+        var token = OperatorToken.LoadOrCreate(up.Home);
+        using var browser = await SignedInAsync(up, token);
+        var signedInAt = DateTime.UtcNow;
+        using var leaving = await SignedInAsync(up, token);
+
+        using (var signOut = await leaving.PostAsync("sign-out", null))
+        {
+            Assert.Equal(HttpStatusCode.Redirect, signOut.StatusCode);
+        }
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await leaving.GetAsync("api/state")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("api/state")).StatusCode);
+        await Task.Delay(signedInAt.AddSeconds(10.5) - DateTime.UtcNow);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await browser.GetAsync("api/state")).StatusCode);
+        Assert.DoesNotContain("csrf-token", await browser.GetStringAsync("/"), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task An_admin_locked_on_the_platform_is_signed_out_of_the_dashboard_and_their_token_no_longer_signs_in()
     {
         await using var up = await SupervisedUp.StartAsync(new Dictionary<string, string> { ["O4O__Dashboard__AdminRecheckEvery"] = "00:00:01" });

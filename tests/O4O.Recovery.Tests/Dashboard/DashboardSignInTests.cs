@@ -1,9 +1,13 @@
 using System.Security.Cryptography;
-using Microsoft.Extensions.Time.Testing;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using O4O.Recovery.Configuration;
 using O4O.Recovery.Dashboard;
+using O4O.Recovery.IO;
 
 namespace O4O.Recovery.Tests.Dashboard;
 
@@ -44,19 +48,46 @@ public sealed class DashboardSignInTests : IDisposable
     }
 
     [Fact]
-    public void A_session_ends_when_its_lifetime_is_over_or_when_signed_out()
+    public void A_sign_in_cookie_carries_who_signed_in_the_admins_account_and_when_it_was_last_read()
     {
-        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        var sessions = new DashboardSessions(TimeSpan.FromHours(8), time);
-        var (id, session) = sessions.Start("operator");
-        var (other, _) = sessions.Start("admin@example.com");
+        var checkedAt = new DateTimeOffset(2026, 12, 6, 7, 0, 0, TimeSpan.Zero);
+        var admin = new DashboardSession("admin@example.com", new AdminToken("admin@example.com", "42", "3", "admin"), checkedAt);
+        var operatorSession = new DashboardSession("operator", null, checkedAt);
 
-        Assert.Equal(session, sessions.Find(id));
-        Assert.Null(sessions.Find("made-up"));
-        sessions.End(other);
-        Assert.Null(sessions.Find(other));
-        time.Advance(TimeSpan.FromHours(8));
-        Assert.Null(sessions.Find(id));
+        var (id, read) = DashboardSessions.Read(DashboardSessions.Principal(admin, "session-1"))!.Value;
+
+        Assert.Equal(("session-1", admin), (id, read));
+        Assert.Equal(operatorSession, DashboardSessions.Read(DashboardSessions.Principal(operatorSession))!.Value.Session);
+        Assert.Null(DashboardSessions.Read(new System.Security.Claims.ClaimsPrincipal()));
+    }
+
+    [Fact]
+    public void A_sign_in_cookie_made_before_a_restart_is_read_after_it_and_the_keys_behind_it_are_owner_only_and_encrypted()
+    {
+        var session = new DashboardSession("operator", null, DateTimeOffset.UtcNow);
+        var ticket = new AuthenticationTicket(DashboardSessions.Principal(session, "session-1"), CookieAuthenticationDefaults.AuthenticationScheme);
+
+        // Two conductors, one after the other, on the same home.
+        var cookie = CookieFormat(out var before).Protect(ticket);
+        before.Dispose();
+        var restarted = CookieFormat(out var after);
+        using (after)
+        {
+            Assert.Equal(session, DashboardSessions.Read(restarted.Unprotect(cookie)?.Principal)?.Session);
+        }
+
+        var keys = Path.Combine(Home.Secrets, "dashboard-keys");
+        Assert.Equal(PrivateFiles.DirectoryMode, File.GetUnixFileMode(keys));
+        Assert.All(Directory.GetFiles(keys).Append(Path.Combine(Home.Secrets, "dashboard-keys.pfx")),
+            file => Assert.Equal(PrivateFiles.FileMode, File.GetUnixFileMode(file)));
+        Assert.All(Directory.GetFiles(keys), file => Assert.Contains("encryptedSecret", File.ReadAllText(file), StringComparison.Ordinal));
+    }
+
+    /// <summary>The cookie format of a dashboard started on this home, as a conductor starts it.</summary>
+    private ISecureDataFormat<AuthenticationTicket> CookieFormat(out ServiceProvider services)
+    {
+        services = new ServiceCollection().AddLogging().AddDashboardSessions(Home, new DashboardOptions(), TimeProvider.System).BuildServiceProvider();
+        return services.GetRequiredService<IOptionsMonitor<CookieAuthenticationOptions>>().Get(CookieAuthenticationDefaults.AuthenticationScheme).TicketDataFormat;
     }
 
     private static string Token(byte[] key, string role, DateTime expires) =>
