@@ -25,8 +25,19 @@ public static class OperatorToken
 
         Directory.CreateDirectory(home.Secrets);
         var token = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
-        AtomicFile.WriteAllText(path, token, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        return token;
+        var made = $"{path}.{Guid.NewGuid():N}.new";
+        AtomicFile.WriteAllText(made, token, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        try
+        {
+            // Never over another's: `o4o token` and a starting conductor may both make one, and the first one stays.
+            File.Move(made, path, overwrite: false);
+            return token;
+        }
+        catch (IOException) when (File.Exists(path))
+        {
+            File.Delete(made);
+            return File.ReadAllText(path).Trim();
+        }
     }
 
     /// <summary>True when <paramref name="candidate"/> is <paramref name="token"/>, compared in constant time.</summary>

@@ -48,6 +48,26 @@ public sealed class DashboardSignInTests : IDisposable
     }
 
     [Fact]
+    public async Task Processes_that_make_the_operator_token_at_the_same_moment_all_get_the_one_that_stays()
+    {
+        for (var round = 0; round < 20; round++)
+        {
+            File.Delete(OperatorToken.PathFor(Home));
+            using var start = new ManualResetEventSlim();
+            var makers = Enumerable.Range(0, 4).Select(_ => Task.Run(() =>
+            {
+                start.Wait();
+                return OperatorToken.LoadOrCreate(Home);
+            })).ToList();
+            start.Set();
+
+            var tokens = await Task.WhenAll(makers);
+
+            Assert.Single(tokens.Append(OperatorToken.LoadOrCreate(Home)).Distinct());
+        }
+    }
+
+    [Fact]
     public void A_sign_in_cookie_carries_who_signed_in_the_admins_account_and_when_it_was_last_read()
     {
         var checkedAt = new DateTimeOffset(2026, 12, 6, 7, 0, 0, TimeSpan.Zero);
