@@ -46,6 +46,12 @@ public sealed class DashboardText
             words[$"duration.{unit}"] = text;
         }
 
+        // A background job's card is titled by its name, as a component's is.
+        foreach (var (job, text) in RecoveryText.WithPrefix("Job.", culture))
+        {
+            words[job] = text;
+        }
+
         return new DashboardText(language == "ko", words.ToFrozenDictionary(StringComparer.Ordinal));
     }
 }

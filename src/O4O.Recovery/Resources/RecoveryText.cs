@@ -26,6 +26,9 @@ public static class RecoveryText
     public static string Format(string name, CultureInfo culture, params object?[] arguments) =>
         string.Format(culture, Get(name, culture), arguments);
 
+    /// <summary>The background job <paramref name="job"/>'s name in <paramref name="culture"/>, or as it is when it has no translation.</summary>
+    public static string Job(string job, CultureInfo culture) => _resources.GetString($"Job.{job}", culture) ?? job;
+
     /// <summary>Every resource whose name starts with <paramref name="prefix"/>, by the rest of its name, in <paramref name="culture"/>.</summary>
     public static FrozenDictionary<string, string> WithPrefix(string prefix, CultureInfo culture)
     {

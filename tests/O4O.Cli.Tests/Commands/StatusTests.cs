@@ -140,11 +140,13 @@ public sealed class StatusTests(ManagedPostgresFixture postgres) : IClassFixture
         }
 
         var result = await cli.RunAsync("status");
-        var json = JsonDocument.Parse((await cli.RunAsync("status", "--json")).Out).RootElement;
+        var korean = await cli.RunAsync("status", "--lang", "ko");
+        var json = JsonDocument.Parse((await cli.RunAsync("status", "--json", "--lang", "en")).Out).RootElement;
         await job.StopAsync(CancellationToken.None);
 
         var line = Assert.Single(result.ErrorLines, line => line.StartsWith("event retention: ", StringComparison.Ordinal));
         Assert.Matches("^event retention: stopped after an error at [0-9-]+ [0-9:]+, restarted \\(1 restarts; last error: SqliteException: .+\\)$", line);
+        Assert.Single(korean.ErrorLines, line => line.StartsWith("이벤트 보존: ", StringComparison.Ordinal) && line.Contains("오류로 멈춘 뒤 다시 시작됨", StringComparison.Ordinal));
         var reported = Assert.Single(json.GetProperty("jobs").EnumerateArray());
         Assert.Equal(("event retention", 1), (reported.GetProperty("name").GetString(), reported.GetProperty("restarts").GetInt32()));
         Assert.Contains(await events.RecentAsync(10), e => e.Seen.StartsWith("event retention stopped after an error: SqliteException: ", StringComparison.Ordinal));

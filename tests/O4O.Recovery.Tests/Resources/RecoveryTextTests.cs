@@ -31,5 +31,7 @@ public sealed class RecoveryTextTests
         Assert.Equal("1시간 30분", DurationText.Format(TimeSpan.FromMinutes(90), _korean));
         Assert.Equal("1 h 30 min", DurationText.Format(TimeSpan.FromMinutes(90), CultureInfo.InvariantCulture));
         Assert.Equal("O4O monitoring", DashboardText.For(null)["title"]);
+        Assert.Equal("예약 백업", DashboardText.For("ko")["scheduled backups"]);
+        Assert.Equal("scheduled backups", DashboardText.For(null)["scheduled backups"]);
     }
 }

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using O4O.Cli.Resources;
 using O4O.Recovery.Health;
+using O4O.Recovery.Resources;
 using Spectre.Console;
 
 namespace O4O.Cli.Commands;
@@ -72,7 +73,7 @@ internal static class StatusCommand
 
         foreach (var job in report.Jobs.Where(job => job.LastErrorAt is not null))
         {
-            context.Error.WriteLine(Resources.Text.Format(Strings.StatusJobRestarted, job.Name,
+            context.Error.WriteLine(Resources.Text.Format(Strings.StatusJobRestarted, RecoveryText.Job(job.Name, CultureInfo.CurrentUICulture),
                 job.LastErrorAt!.Value.ToLocalTime().ToString("MM-dd HH:mm:ss", CultureInfo.InvariantCulture), job.Restarts, job.LastError ?? "-"));
         }
 
