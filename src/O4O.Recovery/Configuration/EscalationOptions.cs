@@ -31,13 +31,21 @@ public sealed class EscalationOptions
     /// Binds the section over <see cref="Defaults"/>, so that configuration changes one field of one level
     /// (standard binding appends list items to an initialised list instead of replacing them).
     /// </summary>
-    public static EscalationOptions From(IConfiguration configuration) =>
+    public static EscalationOptions From(IConfiguration configuration)
+    {
+        var options = new EscalationOptions();
+        BindOverDefaults(configuration, options);
+        return options;
+    }
+
+    /// <summary>Binds the section over <see cref="Defaults"/> into <paramref name="options"/> (what <c>o4o up</c>'s options do).</summary>
+    public static void BindOverDefaults(IConfiguration configuration, EscalationOptions options) =>
         new ConfigurationBuilder()
             .AddInMemoryCollection(Defaults)
             .AddConfiguration(configuration)
             .Build()
             .GetSection(Section)
-            .Get<EscalationOptions>() ?? new EscalationOptions();
+            .Bind(options);
 
     private static Dictionary<string, string?> BuildDefaults()
     {

@@ -27,10 +27,9 @@ public static class ConductorOptions
         Add<NginxOptions>(services, NginxOptions.Section);
         Add<DashboardOptions>(services, DashboardOptions.Section);
         Add<IncidentOptions>(services, IncidentOptions.Section);
-        // Over the default levels, as EscalationOptions.From binds it: a setting changes one field of one level.
+        // Over the default levels: a setting changes one field of one level.
         services.AddOptions<EscalationOptions>().Configure<IConfiguration>((options, configuration) =>
-            new ConfigurationBuilder().AddInMemoryCollection(EscalationOptions.Defaults).AddConfiguration(configuration).Build()
-                .GetSection(EscalationOptions.Section).Bind(options)).ValidateOnStart();
+            EscalationOptions.BindOverDefaults(configuration, options)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<EscalationOptions>>(new SectionValidation<EscalationOptions>(EscalationOptions.Section));
         Add<NotificationOptions>(services, NotificationOptions.Section);
         Add<HeartbeatOptions>(services, HeartbeatOptions.Section);
