@@ -14,8 +14,10 @@ internal static class CliConsole
         context.Error.WriteLineAsync(Resources.Text.Format(Strings.ErrorLine, CommandInvoker.OneLine(message)));
 
     /// <summary>Data (tables) on stdout.</summary>
-    public static IAnsiConsole Output(CliContext context) =>
-        Create(context.Out, context.Out == Console.Out && !Console.IsOutputRedirected);
+    public static IAnsiConsole Output(CliContext context) => Create(context.Out, OutIsTerminal(context));
+
+    /// <summary>True when stdout is the process's terminal: colours, and a screen to clear.</summary>
+    public static bool OutIsTerminal(CliContext context) => context.Out == Console.Out && !Console.IsOutputRedirected;
 
     /// <summary>Asks a yes/no question on stderr; no is the default.</summary>
     public static bool Confirm(CliContext context, string question) => Create(context.Error, ErrorIsTerminal(context)).Confirm(question, defaultValue: false);

@@ -56,8 +56,8 @@ internal static class StatusCommand
 
     private static void Render(CliContext context, StatusReport report, bool clear)
     {
-        var console = Console(context);
-        if (clear && context.Out == System.Console.Out && !System.Console.IsOutputRedirected)
+        var console = CliConsole.Output(context);
+        if (clear && CliConsole.OutIsTerminal(context))
         {
             console.Clear();
         }
@@ -113,25 +113,6 @@ internal static class StatusCommand
         }
 
         return string.Join(' ', parts);
-    }
-
-    private static IAnsiConsole Console(CliContext context)
-    {
-        // Colours only on a terminal: a redirected table is read by scripts and people with pagers.
-        var terminal = context.Out == System.Console.Out && !System.Console.IsOutputRedirected;
-        var console = AnsiConsole.Create(new AnsiConsoleSettings
-        {
-            Out = new AnsiConsoleOutput(context.Out),
-            Ansi = terminal ? AnsiSupport.Detect : AnsiSupport.No,
-            ColorSystem = terminal ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
-        });
-        if (!terminal)
-        {
-            // No terminal width to respect: let rows stay whole rather than wrap at 80 columns.
-            console.Profile.Width = 240;
-        }
-
-        return console;
     }
 
     private static string StateMarkup(HealthState state) => state switch
