@@ -6,7 +6,7 @@ using O4O.Cli.Resources;
 
 namespace O4O.Cli;
 
-/// <summary>The <c>o4o</c> command tree: one class per command under <c>Commands/</c>.</summary>
+/// <summary>The <c>o4o</c> command tree: one class per command under <c>Commands/</c>, a folder per feature (shared parts in <c>Shared/</c>).</summary>
 internal static class O4OCommandLine
 {
     /// <summary><c>--lang ko</c> (or <c>O4O_LANG=ko</c>) switches human output to Korean.</summary>
