@@ -116,8 +116,13 @@ public sealed class BackupCatalogue
         using var connection = Open();
         connection.Execute(CatalogueSchema.Upsert, new
         {
-            name, size = file.Length, mtime = FileTime(file), sha = sha256, manifest = Encoding.UTF8.GetString(manifest.ToJson()),
-            ok = unreadable is null ? (int?)null : 0, message = unreadable,
+            name,
+            size = file.Length,
+            mtime = FileTime(file),
+            sha = sha256,
+            manifest = Encoding.UTF8.GetString(manifest.ToJson()),
+            ok = unreadable is null ? (int?)null : 0,
+            message = unreadable,
         });
     }
 

@@ -29,8 +29,13 @@ public sealed class EventLog : IRecoveryJournal
             "INSERT INTO recovery_events (at, component, kind, seen, done, outcome, failure_type, actor) VALUES (@at, @component, @kind, @seen, @done, @outcome, @type, @actor) RETURNING id",
             new
             {
-                at = recoveryEvent.At.ToUnixTimeMilliseconds(), component = recoveryEvent.Component, kind = recoveryEvent.Kind.ToString(),
-                seen = recoveryEvent.Seen, done = recoveryEvent.Done, outcome = recoveryEvent.Outcome, type = recoveryEvent.FailureType?.ToString(),
+                at = recoveryEvent.At.ToUnixTimeMilliseconds(),
+                component = recoveryEvent.Component,
+                kind = recoveryEvent.Kind.ToString(),
+                seen = recoveryEvent.Seen,
+                done = recoveryEvent.Done,
+                outcome = recoveryEvent.Outcome,
+                type = recoveryEvent.FailureType?.ToString(),
                 actor = recoveryEvent.Actor,
             },
             cancellationToken: cancellationToken));

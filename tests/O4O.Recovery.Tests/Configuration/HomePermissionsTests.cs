@@ -1,7 +1,7 @@
 using O4O.Recovery.Configuration;
-using O4O.Recovery.State;
 using O4O.Recovery.IO;
 using O4O.Recovery.Processes;
+using O4O.Recovery.State;
 
 namespace O4O.Recovery.Tests.Configuration;
 

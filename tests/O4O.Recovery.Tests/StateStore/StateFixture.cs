@@ -11,7 +11,10 @@ internal static class StateFixture
     /// <summary>The columns migration 0002 converted from round-trip text to Unix milliseconds.</summary>
     private static readonly Dictionary<string, string[]> _textTimes = new()
     {
-        ["recovery_events"] = ["at"], ["settings"] = ["changed_at"], ["backup_archives"] = ["verified_at"], ["backup_restores"] = ["started_at", "finished_at"],
+        ["recovery_events"] = ["at"],
+        ["settings"] = ["changed_at"],
+        ["backup_archives"] = ["verified_at"],
+        ["backup_restores"] = ["started_at", "finished_at"],
     };
 
     public static readonly Incident[] Incidents =
