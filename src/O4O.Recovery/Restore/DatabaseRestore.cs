@@ -68,10 +68,15 @@ public sealed class DatabaseRestore(O4OHome home, ResolvedDatabaseServer server,
         {
             // The archive is read while the server creates the database.
             var created = RestoreDatabases.CreateAsync(admin, Incoming, cancellationToken);
+            // The dump's parts are read where the manifest says they lie, so what lies between and after them (tar
+            // padding, the end-of-archive blocks, the last gzip trailer) is checked beside the load, as verify does:
+            // an archive the runbook's tar -xzf refuses is not restored either.
+            var framing = Task.Run(() => ArchiveFraming.CheckStoredMembers(archive), cancellationToken);
             BackupManifest manifest;
             try
             {
                 manifest = await ArchiveLoad.LoadAndVerifyAsync(server, archive, Incoming, created, progress, cancellationToken);
+                await framing;
             }
             catch (BackupCorruptException damaged)
             {
@@ -83,6 +88,7 @@ public sealed class DatabaseRestore(O4OHome home, ResolvedDatabaseServer server,
             {
                 // The admin connection drops what was created below: it must be done creating it first.
                 await created.ContinueWith(_ => { }, TaskScheduler.Default);
+                await framing.ContinueWith(_ => { }, TaskScheduler.Default);
             }
             if (server.OwnerRole is not null)
             {

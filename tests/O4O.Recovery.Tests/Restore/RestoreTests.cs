@@ -173,6 +173,29 @@ public sealed class RestoreTests(ManagedPostgresFixture postgres)
         Assert.Equal(0L, await CountDatabasesAsync(bed, bed.Server.DatabaseName + "_restore"));
     }
 
+    [Theory]
+    [InlineData(3)]
+    [InlineData(8)]
+    public async Task An_archive_whose_last_gzip_trailer_is_cut_off_is_refused_as_damaged_before_the_swap(int cut)
+    {
+        using var bed = await BackupTestBed.CreateAsync(postgres);
+        var backup = await bed.BackupAsync();
+        await PlatformSchema.ScalarAsync(bed.Database, Damage);
+        var live = await PlatformSchema.HashesAsync(bed.Database);
+        await using (var file = new FileStream(backup.ArchivePath, FileMode.Open, FileAccess.ReadWrite))
+        {
+            file.SetLength(file.Length - cut);
+        }
+
+        // The dump's parts are read where the manifest says they lie, and they are whole; the runbook's tar -xzf fails.
+        var refusal = await Assert.ThrowsAsync<O4O.Recovery.Backups.BackupCorruptException>(() =>
+            bed.Restore().RestoreAsync(backup.ArchivePath, true, _ => true, null, CancellationToken.None));
+
+        Assert.Contains("of gzip member 3 is cut off", refusal.Message, StringComparison.Ordinal);
+        Assert.Equal(live, await PlatformSchema.HashesAsync(bed.Database));
+        Assert.Equal(0L, await CountDatabasesAsync(bed, bed.Server.DatabaseName + "_restore"));
+    }
+
     [Fact]
     public async Task A_run_killed_mid_swap_is_put_right_by_the_next_run()
     {
