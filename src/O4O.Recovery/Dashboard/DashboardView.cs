@@ -79,7 +79,7 @@ public sealed record DashboardView(DateTimeOffset Now, string Actor, IReadOnlyLi
     private static DashboardComponent BackupsCard(BackupOverview backups, DateTimeOffset started)
     {
         var newest = backups.Archives.Count > 0 ? backups.Archives[^1] : null;
-        var (status, state) = newest?.Verified == false ? ("down", "VerifyFailed")
+        var (status, state) = newest?.Verified == false ? ("down", "NewestFailedVerification")
             : backups.Overdue ? ("warn", "Overdue")
             : (backups.Error is not null || backups.Job?.Succeeded == false ? "warn" : "ok", "OnSchedule");
         return new DashboardComponent("backups", status, state, newest?.CreatedAt ?? started, 0,

@@ -34,4 +34,13 @@ public sealed class RecoveryTextTests
         Assert.Equal("예약 백업", DashboardText.For("ko")["scheduled backups"]);
         Assert.Equal("scheduled backups", DashboardText.For(null)["scheduled backups"]);
     }
+
+    [Fact]
+    public void The_backups_card_and_an_archive_row_say_a_failed_verification_each_in_their_own_words()
+    {
+        // Resource names are unique regardless of case: two that differ only in case leave one of them unread.
+        Assert.Equal("verification failed", DashboardText.For("en")["verifyFailed"]);
+        Assert.Equal("Newest archive failed verification", DashboardText.For("en")["NewestFailedVerification"]);
+        Assert.Equal("최신 아카이브 검증 실패", DashboardText.For("ko")["NewestFailedVerification"]);
+    }
 }
