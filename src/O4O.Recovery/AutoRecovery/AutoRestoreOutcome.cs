@@ -1,7 +1,7 @@
 namespace O4O.Recovery.AutoRecovery;
 
 /// <summary>How an automatic restore of a damaged database ended.</summary>
-public enum RestoreVerdict
+internal enum RestoreVerdict
 {
     /// <summary>The restored database answered and its row counts matched the manifest.</summary>
     Verified,
@@ -17,7 +17,7 @@ public enum RestoreVerdict
 /// <param name="Done">What was done, in words.</param>
 /// <param name="Verdict">How it ended.</param>
 /// <param name="Detail">Why, in words; empty when it waits for a person.</param>
-public sealed record AutoRestoreOutcome(string Done, RestoreVerdict Verdict, string Detail = "")
+internal sealed record AutoRestoreOutcome(string Done, RestoreVerdict Verdict, string Detail = "")
 {
     /// <summary>The outcome as the event log stores it: <c>verified: …</c>, <c>failed: …</c> or <c>waiting for a person</c>.</summary>
     public string Text => Verdict switch

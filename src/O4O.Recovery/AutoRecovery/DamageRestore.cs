@@ -12,7 +12,7 @@ namespace O4O.Recovery.AutoRecovery;
 /// Restores the newest verified backup over a damaged database through the restore engine's safe swap (the damaged
 /// database is kept aside), then verifies it with <c>SELECT 1</c>. Restarts of the database pause while it runs.
 /// </summary>
-public sealed class DamageRestore(O4OHome home, DatabaseOptions database, BackupOptions backup, RecoveryGate gate, TimeProvider time)
+internal sealed class DamageRestore(O4OHome home, DatabaseOptions database, BackupOptions backup, RecoveryGate gate, TimeProvider time)
 {
     /// <summary>Restores and returns what was done and how it ended, for the record.</summary>
     public async Task<AutoRestoreOutcome> RestoreAsync(CancellationToken cancellationToken)

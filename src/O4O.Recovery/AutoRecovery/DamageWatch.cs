@@ -9,7 +9,7 @@ namespace O4O.Recovery.AutoRecovery;
 /// AutoRecovery on and <see cref="AutoRecoveryOptions.RestoreOnCorruption"/>, restores the newest verified backup;
 /// otherwise records that it waits for a person.
 /// </summary>
-public sealed class DamageWatch(ServerLogScanner scanner, DataLossProbe? loss, DamageRestore restore, AutoRecoveryOptions options,
+internal sealed class DamageWatch(ServerLogScanner scanner, DataLossProbe? loss, DamageRestore restore, AutoRecoveryOptions options,
     SupervisionOptions supervision, RecoveryGate gate, IRecoveryJournal journal, TimeProvider time)
 {
     // The same damage is reported by every query that touches it: one detection per window, not one per query.

@@ -14,7 +14,7 @@ namespace O4O.Recovery.AutoRecovery;
 /// newest backup's manifest and the previous look. Cheap: one catalogue query with the statistics' live-row estimates;
 /// a table is counted (only up to the threshold) when its estimate looks low.
 /// </summary>
-public sealed class DataLossProbe(Uri platform, string connectionString, O4OHome home, BackupOptions backup, AutoRecoveryOptions options) : IDisposable
+internal sealed class DataLossProbe(Uri platform, string connectionString, O4OHome home, BackupOptions backup, AutoRecoveryOptions options) : IDisposable
 {
     // Below this many rows a table's changes are ordinary use (a cart emptied, a lock lifted), not a loss.
     private const long SmallTable = 10;

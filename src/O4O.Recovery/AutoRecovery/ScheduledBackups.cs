@@ -14,7 +14,7 @@ namespace O4O.Recovery.AutoRecovery;
 /// recovery. A run missed while no conductor ran is caught up shortly after the start, the way
 /// anacron or a persistent systemd timer would.
 /// </summary>
-public sealed class ScheduledBackups(O4OHome home, DatabaseOptions database, BackupOptions backup, IRecoveryJournal journal, TimeProvider time)
+internal sealed class ScheduledBackups(O4OHome home, DatabaseOptions database, BackupOptions backup, IRecoveryJournal journal, TimeProvider time)
 {
     private const string Component = "backups";
 

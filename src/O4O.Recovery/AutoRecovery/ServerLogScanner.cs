@@ -7,7 +7,7 @@ namespace O4O.Recovery.AutoRecovery;
 /// the lines that mean damaged data: a relation file missing or unreadable, a page that fails its checksum. Query
 /// errors land in the same log, so a damaged table that a customer's request touches is seen here too.
 /// </summary>
-public sealed class ServerLogScanner(string logDirectory)
+internal sealed class ServerLogScanner(string logDirectory)
 {
     private static readonly string[] _damage =
     [

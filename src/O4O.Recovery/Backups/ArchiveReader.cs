@@ -22,7 +22,7 @@ internal sealed class OpenMember(Stream data, params IAsyncDisposable[] owners) 
 /// Reads archives written by <see cref="BackupCreator"/>, turning every way an archive can be damaged
 /// (truncated, tampered, foreign) into a <see cref="BackupCorruptException"/> that names the member at fault.
 /// </summary>
-public static class ArchiveReader
+internal static class ArchiveReader
 {
     /// <summary>Reads the manifest, the archive's first member.</summary>
     /// <exception cref="BackupCorruptException">Not an O4O archive, or unreadable.</exception>

@@ -7,7 +7,7 @@ namespace O4O.Recovery.Backups;
 /// <param name="Source">The file on disk.</param>
 /// <param name="Mode">Its permissions.</param>
 /// <param name="Content">Bytes stored instead of the file's (a copy without its secrets); null to store the file.</param>
-public sealed record ArchiveSource(string Path, string Source, UnixFileMode Mode, byte[]? Content = null)
+internal sealed record ArchiveSource(string Path, string Source, UnixFileMode Mode, byte[]? Content = null)
 {
     /// <summary>The bytes to store, read from the start.</summary>
     public Stream Open() => Content is { } content

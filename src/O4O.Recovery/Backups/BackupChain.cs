@@ -4,7 +4,7 @@ namespace O4O.Recovery.Backups;
 /// The hash chain: each manifest records the SHA-256 of the archive before it, so a replaced or edited
 /// older archive is noticed. Archives removed by <c>backup prune</c> are listed in a ledger and are not gaps.
 /// </summary>
-public static class BackupChain
+internal static class BackupChain
 {
     private const string PrunedLedger = ".o4o-pruned";
 

@@ -1,7 +1,7 @@
 namespace O4O.Recovery.Backups;
 
 /// <summary>Housekeeping of the backup directory shared by create, prune and the catalogue.</summary>
-public static class BackupDirectory
+internal static class BackupDirectory
 {
     private const string LockFile = ".o4o-backup.lock";
 

@@ -10,7 +10,7 @@ namespace O4O.Recovery.Backups;
 /// <param name="Summary">"name, size in time".</param>
 /// <param name="Verification">The test restore's result, or null when it could not run.</param>
 /// <param name="NotVerifiedBecause">Why it could not run (another verification holds the lock, the server went away), or null.</param>
-public sealed record ConductorArchive(string Name, string Summary, VerifyResult? Verification, string? NotVerifiedBecause)
+internal sealed record ConductorArchive(string Name, string Summary, VerifyResult? Verification, string? NotVerifiedBecause)
 {
     /// <summary>The archive and its verification, in one line for the journals.</summary>
     public override string ToString() => Verification switch
@@ -26,7 +26,7 @@ public sealed record ConductorArchive(string Name, string Summary, VerifyResult?
 /// <c>o4o backup create</c> (no secrets), recorded in the catalogue, then verified at once by the same test restore as
 /// <c>o4o backup verify</c>, so no archive the conductor made stays "not verified".
 /// </summary>
-public static class ConductorBackup
+internal static class ConductorBackup
 {
     /// <summary>Makes an archive in <paramref name="directory"/>, records it and verifies it.</summary>
     /// <exception cref="BackupFailedException">The dump failed.</exception>

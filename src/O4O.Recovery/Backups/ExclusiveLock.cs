@@ -4,7 +4,7 @@ namespace O4O.Recovery.Backups;
 /// A lock file with flock semantics: .NET takes <c>flock(LOCK_EX | LOCK_NB)</c> for <see cref="FileShare.None"/>
 /// on Linux, and the kernel releases it when the holder exits, even by <c>kill -9</c> — so no stale lock.
 /// </summary>
-public sealed class ExclusiveLock : IDisposable
+internal sealed class ExclusiveLock : IDisposable
 {
     private readonly FileStream _file;
 

@@ -7,14 +7,14 @@ namespace O4O.Recovery.Backups;
 /// <param name="InputBytes">Uncompressed bytes read.</param>
 /// <param name="OutputBytes">Compressed bytes written.</param>
 /// <param name="Sha256">SHA-256 of the compressed output, lowercase hex.</param>
-public sealed record CompressedOutput(long InputBytes, long OutputBytes, string Sha256);
+internal sealed record CompressedOutput(long InputBytes, long OutputBytes, string Sha256);
 
 /// <summary>
 /// gzip on every core: the input is cut into 4 MiB chunks, each compressed on its own as a complete gzip member,
 /// and the members are written in order. Concatenated members are one valid <c>.gz</c> (RFC 1952 §2.2), which
 /// <c>gunzip</c> reads as a whole — single-threaded gzip is what makes the runbook's pipeline slow.
 /// </summary>
-public static class ParallelGzip
+internal static class ParallelGzip
 {
     /// <summary>The chunk size: large enough that a fresh dictionary per chunk costs almost nothing in ratio.</summary>
     public const int ChunkSize = 4 << 20;

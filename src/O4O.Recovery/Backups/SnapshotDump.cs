@@ -11,7 +11,7 @@ namespace O4O.Recovery.Backups;
 /// parts are joined in order — schema, data, indexes and keys — into one plain SQL file that psql restores as is.
 /// The dumps start at once; <see cref="WriteToAsync"/> says where their bytes go once the caller knows.
 /// </summary>
-public sealed class SnapshotDump : IAsyncDisposable
+internal sealed class SnapshotDump : IAsyncDisposable
 {
     private const string LargestTables = """
         SELECT format('"%s"."%s"', replace(n.nspname, '"', '""'), replace(c.relname, '"', '""'))

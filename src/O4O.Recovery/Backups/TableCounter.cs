@@ -6,7 +6,7 @@ using O4O.Recovery.Postgres;
 namespace O4O.Recovery.Backups;
 
 /// <summary>Counts the rows of every user table, in whatever snapshot the connection's transaction holds.</summary>
-public static class TableCounter
+internal static class TableCounter
 {
     private const string UserTables = """
         SELECT n.nspname, c.relname

@@ -8,7 +8,7 @@ namespace O4O.Recovery.Configuration;
 /// its key, <c>Platform:Port</c>, and the environment variable that sets it, so the operator knows what to change.
 /// </summary>
 /// <param name="section">The section the options are bound from.</param>
-public sealed class SectionValidation<T>(string section) : IValidateOptions<T>
+internal sealed class SectionValidation<T>(string section) : IValidateOptions<T>
     where T : class
 {
     /// <inheritdoc />

@@ -29,4 +29,4 @@ public sealed record ConductorConfiguration(string PlatformAssembly, int Platfor
 /// <param name="On">Begin (true) or end (false).</param>
 /// <param name="Actor">Who asks.</param>
 /// <param name="Component">The component worked on; null for all of them.</param>
-public sealed record MaintenanceRequest(bool On, string Actor, string? Component = null);
+internal sealed record MaintenanceRequest(bool On, string Actor, string? Component = null);

@@ -13,9 +13,9 @@ public sealed record IncidentView(Incident Incident, IReadOnlyList<TimelineEntry
 
 /// <summary>A person acknowledges an incident.</summary>
 /// <param name="Actor">Who.</param>
-public sealed record AcknowledgeRequest(string Actor);
+internal sealed record AcknowledgeRequest(string Actor);
 
 /// <summary>A person's note on an incident's timeline.</summary>
 /// <param name="Text">The note.</param>
 /// <param name="Actor">Who wrote it.</param>
-public sealed record NoteRequest(string Text, string Actor);
+internal sealed record NoteRequest(string Text, string Actor);

@@ -11,10 +11,10 @@ namespace O4O.Recovery.Dashboard;
 /// <param name="Subject">The <c>sub</c> claim: the account's id.</param>
 /// <param name="Version">The <c>session_version</c> claim.</param>
 /// <param name="Role">The <c>role</c> claim.</param>
-public sealed record AdminToken(string Email, string? Subject, string? Version, string Role);
+internal sealed record AdminToken(string Email, string? Subject, string? Version, string Role);
 
 /// <summary>What the platform's database says of an admin's session (<see cref="SessionRule"/>).</summary>
-public enum AdminSessionState
+internal enum AdminSessionState
 {
     /// <summary>The account still has the token's version and role, and is not locked.</summary>
     Current,
@@ -31,7 +31,7 @@ public enum AdminSessionState
 /// (<c>Auth:SigningKey</c>, else <c>secrets/jwt-signing.key</c>), issuer, audience, lifetime and the admin role, and
 /// against the account in the platform's database as the platform checks it (<see cref="SessionRule"/>).
 /// </summary>
-public sealed class AdminSignIn(O4OHome home, string? configuredSigningKey, string platformDatabase)
+internal sealed class AdminSignIn(O4OHome home, string? configuredSigningKey, string platformDatabase)
 {
     private const string PlatformIssuer = "o4o-platform";
 

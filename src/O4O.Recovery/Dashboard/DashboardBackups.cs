@@ -12,7 +12,7 @@ namespace O4O.Recovery.Dashboard;
 /// <param name="DumpedBytes">Uncompressed bytes dumped so far.</param>
 /// <param name="Outcome">The archive made or the failure; null while running.</param>
 /// <param name="Succeeded">True when it made an archive; null while running.</param>
-public sealed record BackupJob(string StartedBy, DateTimeOffset StartedAt, long DumpedBytes, string? Outcome, bool? Succeeded);
+internal sealed record BackupJob(string StartedBy, DateTimeOffset StartedAt, long DumpedBytes, string? Outcome, bool? Succeeded);
 
 /// <summary>The backups as the dashboard shows them.</summary>
 /// <param name="Archives">Every archive, oldest first.</param>
@@ -20,10 +20,10 @@ public sealed record BackupJob(string StartedBy, DateTimeOffset StartedAt, long 
 /// <param name="Overdue">True when the schedule's next backup after the newest archive is past (or there is none).</param>
 /// <param name="Job">The last backup started from the dashboard, or null.</param>
 /// <param name="Error">Why the list could not be read, or null.</param>
-public sealed record BackupOverview(IReadOnlyList<BackupListItem> Archives, string Schedule, bool Overdue, BackupJob? Job, string? Error);
+internal sealed record BackupOverview(IReadOnlyList<BackupListItem> Archives, string Schedule, bool Overdue, BackupJob? Job, string? Error);
 
 /// <summary>The dashboard's backup panel: the listing, the age against the schedule, and "back up now" with progress.</summary>
-public sealed class DashboardBackups(O4OHome home, DatabaseOptions database, BackupOptions backup, IRecoveryJournal journal, TimeProvider time)
+internal sealed class DashboardBackups(O4OHome home, DatabaseOptions database, BackupOptions backup, IRecoveryJournal journal, TimeProvider time)
 {
     private BackupJob? _job;
     private long _dumped;

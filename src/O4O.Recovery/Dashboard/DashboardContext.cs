@@ -12,7 +12,7 @@ namespace O4O.Recovery.Dashboard;
 /// <param name="Backups">The backup panel.</param>
 /// <param name="AdminSignIn">Checks platform admins' tokens.</param>
 /// <param name="Time">The clock.</param>
-public sealed record DashboardContext(O4OHome Home, DashboardOptions Options, ConductorState State,
+internal sealed record DashboardContext(O4OHome Home, DashboardOptions Options, ConductorState State,
     ResponseSamples Samples, DashboardBackups Backups, AdminSignIn AdminSignIn, TimeProvider Time)
 {
     /// <summary>Refused sign-ins, counted per address in one event row.</summary>

@@ -9,7 +9,7 @@ namespace O4O.Recovery.Dashboard;
 /// The dashboard's HTML: the page's frame and labels are rendered here; the live parts are filled by
 /// <c>assets/dashboard.js</c> from <c>/api/state</c>. No inline script (the content security policy forbids it).
 /// </summary>
-public static class DashboardPage
+internal static class DashboardPage
 {
     /// <summary>The page for <paramref name="actor"/>, signed in, whose actions send <paramref name="csrf"/>.</summary>
     public static string Render(DashboardText text, string actor, string csrf) => Frame(text, $"""

@@ -6,7 +6,7 @@ namespace O4O.Recovery.Dashboard;
 /// Samples the response time of the API, the admin site, the main site and the database for the dashboard's chart.
 /// Separate from supervision's probes on purpose: it measures what a user waits for, and never acts.
 /// </summary>
-public sealed class DashboardProbes(Uri platform, string databaseConnectionString, DashboardOptions options, ResponseSamples samples, TimeProvider time)
+internal sealed class DashboardProbes(Uri platform, string databaseConnectionString, DashboardOptions options, ResponseSamples samples, TimeProvider time)
 {
     /// <summary>The components charted, with the path probed on the platform (null: the database).</summary>
     public static IReadOnlyList<(string Component, string? Path)> Targets { get; } =

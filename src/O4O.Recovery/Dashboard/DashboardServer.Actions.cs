@@ -13,13 +13,13 @@ namespace O4O.Recovery.Dashboard;
 
 /// <summary>A switch on the dashboard.</summary>
 /// <param name="On">On or off.</param>
-public sealed record DashboardSwitch(bool On);
+internal sealed record DashboardSwitch(bool On);
 
 /// <summary>A note typed on the dashboard.</summary>
 /// <param name="Text">The note.</param>
-public sealed record DashboardNote(string? Text);
+internal sealed record DashboardNote(string? Text);
 
-public sealed partial class DashboardServer
+internal sealed partial class DashboardServer
 {
     private static void MapActions(WebApplication app, DashboardContext context)
     {

@@ -9,7 +9,7 @@ using O4O.Recovery.Http;
 
 namespace O4O.Recovery.Dashboard;
 
-public sealed partial class DashboardServer
+internal sealed partial class DashboardServer
 {
     private static readonly Dictionary<string, string> _assets = new(StringComparer.Ordinal)
     {

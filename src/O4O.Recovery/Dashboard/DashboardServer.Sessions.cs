@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Http;
 
 namespace O4O.Recovery.Dashboard;
 
-public sealed partial class DashboardServer
+internal sealed partial class DashboardServer
 {
     /// <summary>The signed-in session of <paramref name="http"/>, or null (none, expired, or its admin account revoked).</summary>
     private static async Task<DashboardSession?> SessionOfAsync(HttpContext http, DashboardContext context, bool acting = false) =>

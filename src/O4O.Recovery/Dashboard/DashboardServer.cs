@@ -13,7 +13,7 @@ namespace O4O.Recovery.Dashboard;
 /// The monitoring dashboard, served by the conductor on its own port (<see cref="DashboardOptions.Port"/>), so it
 /// shows an outage of the platform or the database instead of being part of it.
 /// </summary>
-public sealed partial class DashboardServer : IAsyncDisposable
+internal sealed partial class DashboardServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
 

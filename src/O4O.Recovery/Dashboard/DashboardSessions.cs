@@ -14,7 +14,7 @@ namespace O4O.Recovery.Dashboard;
 /// <param name="Actor">The operator or the admin's e-mail address, recorded with every action.</param>
 /// <param name="Admin">The platform admin's token it was opened with; null for the operator.</param>
 /// <param name="CheckedAt">When <paramref name="Admin"/>'s account was last read from the platform's database.</param>
-public sealed record DashboardSession(string Actor, AdminToken? Admin, DateTimeOffset CheckedAt);
+internal sealed record DashboardSession(string Actor, AdminToken? Admin, DateTimeOffset CheckedAt);
 
 /// <summary>
 /// Dashboard sign-ins are ASP.NET Core's cookie authentication, and its actions are guarded by its antiforgery tokens
@@ -22,7 +22,7 @@ public sealed record DashboardSession(string Actor, AdminToken? Admin, DateTimeO
 /// <c>secrets/dashboard-keys</c> (itself encrypted with a certificate there): a restarted conductor still reads it, so
 /// nobody signs in again after a restart; an admin's account is read again at the next check all the same.
 /// </summary>
-public static class DashboardSessions
+internal static class DashboardSessions
 {
     /// <summary>The sign-in cookie's name.</summary>
     public const string Cookie = "o4o_dashboard";

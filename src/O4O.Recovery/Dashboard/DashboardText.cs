@@ -9,7 +9,7 @@ namespace O4O.Recovery.Dashboard;
 /// <see cref="RecoveryText"/>, with the timeline kinds (<c>kind.*</c>) and duration units (<c>duration.*</c>) the post-mortem uses, so the page and the
 /// report say the same. The page's script gets the same table.
 /// </summary>
-public sealed class DashboardText
+internal sealed class DashboardText
 {
     private static readonly DashboardText _english = Load(null);
     private static readonly DashboardText _korean = Load("ko");

@@ -14,14 +14,14 @@ namespace O4O.Recovery.Dashboard;
 /// <param name="Restarts">Restarts since the conductor started.</param>
 /// <param name="LastError">The last failure seen, or null.</param>
 /// <param name="Milliseconds">The last response time, or null.</param>
-public sealed record DashboardComponent(string Name, string Status, string State, DateTimeOffset Since, int Restarts, string? LastError, double? Milliseconds);
+internal sealed record DashboardComponent(string Name, string Status, string State, DateTimeOffset Since, int Restarts, string? LastError, double? Milliseconds);
 
 /// <summary>A restart, failure or recovery marked on the chart.</summary>
 /// <param name="At">When.</param>
 /// <param name="Component">The supervised component (platform, database).</param>
 /// <param name="Kind">Detected, Action, Recovered, GaveUp.</param>
 /// <param name="Text">What happened.</param>
-public sealed record ChartMark(DateTimeOffset At, string Component, string Kind, string Text);
+internal sealed record ChartMark(DateTimeOffset At, string Component, string Kind, string Text);
 
 /// <summary>Everything the page shows, polled as JSON.</summary>
 /// <param name="Now">The conductor's clock.</param>
@@ -34,7 +34,7 @@ public sealed record ChartMark(DateTimeOffset At, string Component, string Kind,
 /// <param name="Incidents">Open incidents.</param>
 /// <param name="Backups">The backup panel.</param>
 /// <param name="Notifications">Why pages would reach nobody (shown as a warning), or null when every level has its channels.</param>
-public sealed record DashboardView(DateTimeOffset Now, string Actor, IReadOnlyList<DashboardComponent> Components,
+internal sealed record DashboardView(DateTimeOffset Now, string Actor, IReadOnlyList<DashboardComponent> Components,
     IReadOnlyDictionary<string, IReadOnlyList<ResponseSample>> Samples, IReadOnlyList<ChartMark> Marks, AutoRecoveryStatus AutoRecovery,
     IReadOnlyDictionary<string, string> Paused, IReadOnlyList<IncidentView> Incidents, BackupOverview Backups, NotificationGap? Notifications)
 {

@@ -9,7 +9,7 @@ namespace O4O.Recovery.Dashboard;
 /// must not add a row each to <c>state.db</c> (the sign-in limit keeps the flood small; this keeps it one row).
 /// A restarted conductor starts new rows, which is fine: it is a handful.
 /// </summary>
-public sealed class FailedSignIns(EventLog events, TimeProvider time)
+internal sealed class FailedSignIns(EventLog events, TimeProvider time)
 {
     /// <summary>How long one address's refusals go into one row.</summary>
     public static readonly TimeSpan Window = TimeSpan.FromHours(1);

@@ -4,10 +4,10 @@ namespace O4O.Recovery.Dashboard;
 /// <param name="At">When.</param>
 /// <param name="Milliseconds">The response time; null when it did not answer.</param>
 /// <param name="Error">Why it failed; null when healthy.</param>
-public sealed record ResponseSample(DateTimeOffset At, double? Milliseconds, string? Error);
+internal sealed record ResponseSample(DateTimeOffset At, double? Milliseconds, string? Error);
 
 /// <summary>The last hour of probes per component, in memory: fixed-size rings, so memory stays flat however long it runs.</summary>
-public sealed class ResponseSamples(int capacity)
+internal sealed class ResponseSamples(int capacity)
 {
     private readonly Dictionary<string, Queue<ResponseSample>> _rings = new(StringComparer.Ordinal);
 

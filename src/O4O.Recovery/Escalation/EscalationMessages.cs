@@ -6,7 +6,7 @@ using O4O.Recovery.Notifications;
 namespace O4O.Recovery.Escalation;
 
 /// <summary>The words of a page and of a resolution notice.</summary>
-public static class EscalationMessages
+internal static class EscalationMessages
 {
     /// <summary>A page (or a repeat) to <paramref name="level"/> at <paramref name="now"/>.</summary>
     public static Notification Page(Incident incident, EscalationLevel level, string kind, DateTimeOffset now)

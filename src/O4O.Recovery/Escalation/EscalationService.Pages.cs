@@ -6,7 +6,7 @@ using O4O.Recovery.Notifications;
 
 namespace O4O.Recovery.Escalation;
 
-public sealed partial class EscalationService
+internal sealed partial class EscalationService
 {
     private sealed record Page(DateTimeOffset PagedAt, DateTimeOffset LastPagedAt, DateTimeOffset? MutedAt, DateTimeOffset? ResolvedNoticeAt);
 

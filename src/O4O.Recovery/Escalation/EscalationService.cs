@@ -14,7 +14,7 @@ namespace O4O.Recovery.Escalation;
 /// that came due while escalation was not running are paged once, together, in one summary. All
 /// state is in <c>state.db</c>, so a restarted conductor resumes where it stopped; all time comes from <paramref name="time"/>.
 /// </summary>
-public sealed partial class EscalationService(string path, EscalationOptions options, TimeProvider time, ILogger<EscalationService>? logger = null)
+internal sealed partial class EscalationService(string path, EscalationOptions options, TimeProvider time, ILogger<EscalationService>? logger = null)
 {
     private readonly ILogger _logger = logger ?? NullLogger<EscalationService>.Instance;
 

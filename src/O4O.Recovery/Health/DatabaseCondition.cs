@@ -6,7 +6,7 @@ namespace O4O.Recovery.Health;
 /// Names the states in which a PostgreSQL server answers but the platform's database does not serve it: restarting the
 /// server changes none of them, so none may pass for a dead server.
 /// </summary>
-public static class DatabaseCondition
+internal static class DatabaseCondition
 {
     /// <summary>
     /// Asked after connecting, in the probe's one round trip: a standby or a server replaying WAL, and a database whose

@@ -7,7 +7,7 @@ namespace O4O.Recovery.Health;
 /// Probes a PostgreSQL server the way a client uses it: a fresh connection and one query, which also asks whether the
 /// database can take writes (<see cref="DatabaseCondition"/>).
 /// </summary>
-public static class DatabaseProbe
+internal static class DatabaseProbe
 {
     /// <summary>Connects to <paramref name="connectionString"/> and runs the probe's query within <paramref name="timeout"/>.</summary>
     public static async Task<ProbeResult> ProbeAsync(string connectionString, TimeSpan timeout, CancellationToken cancellationToken = default)

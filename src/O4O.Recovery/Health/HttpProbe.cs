@@ -3,7 +3,7 @@ using System.Diagnostics;
 namespace O4O.Recovery.Health;
 
 /// <summary>Probes an HTTP endpoint: healthy when it answers 200 within the timeout.</summary>
-public static class HttpProbe
+internal static class HttpProbe
 {
     /// <summary>GETs <paramref name="url"/> with <paramref name="client"/>; any status but 200 is a failure naming the status.</summary>
     public static async Task<ProbeResult> ProbeAsync(HttpClient client, Uri url, TimeSpan timeout, CancellationToken cancellationToken = default)

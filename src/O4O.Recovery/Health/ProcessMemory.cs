@@ -3,7 +3,7 @@ using System.Globalization;
 namespace O4O.Recovery.Health;
 
 /// <summary>A process's resident memory, as the kernel reports it in <c>/proc/PID/status</c>.</summary>
-public static class ProcessMemory
+internal static class ProcessMemory
 {
     /// <summary>VmRSS of <paramref name="pid"/> in bytes; null when the process is gone or the line is missing.</summary>
     public static long? ResidentBytes(int pid)

@@ -12,7 +12,7 @@ namespace O4O.Recovery.Incidents;
 /// recovery event to, and the <see cref="Jobs"/> to run beside supervision (escalation, notification delivery and the
 /// heartbeat). All state is in <c>state.db</c>, so a restarted conductor resumes pending escalations and deliveries.
 /// </summary>
-public sealed class IncidentEngine : IDisposable
+internal sealed class IncidentEngine : IDisposable
 {
     private readonly HttpClient _client = new() { Timeout = Timeout.InfiniteTimeSpan };
 

@@ -12,7 +12,7 @@ namespace O4O.Recovery.Incidents;
 /// fails again within <see cref="IncidentOptions.QuietWindow"/> of its incident's resolution reopens that incident; a
 /// failure within that window of another still in progress joins it (a cascade); anything else opens a new incident.
 /// </summary>
-public sealed class IncidentJournal(IncidentStore store, IncidentOptions options, ILogger<IncidentJournal>? logger = null) : IRecoveryJournal
+internal sealed class IncidentJournal(IncidentStore store, IncidentOptions options, ILogger<IncidentJournal>? logger = null) : IRecoveryJournal
 {
     private readonly ILogger _logger = logger ?? NullLogger<IncidentJournal>.Instance;
 

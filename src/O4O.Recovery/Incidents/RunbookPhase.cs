@@ -75,7 +75,7 @@ public sealed record PhaseOutcome(RunbookPhase Phase, PhaseStatus Status, string
 /// Watches a running phase against its budget: when the budget runs out before the phase ends, the incident gets an
 /// <see cref="PhaseOutcome.OverrunKind"/> entry, on which the conductor's escalation service pages the next level.
 /// </summary>
-public static class PhaseBudget
+internal static class PhaseBudget
 {
     /// <summary>Completes when <paramref name="phaseEnded"/> is cancelled, having recorded the overrun if the budget ran out first.</summary>
     public static async Task WatchAsync(IncidentStore store, long incident, RunbookPhase phase, string actor, TimeProvider time, CancellationToken phaseEnded)

@@ -5,7 +5,7 @@ using O4O.Recovery.Processes;
 namespace O4O.Recovery.Notifications;
 
 /// <summary>Runs a program with the notification as JSON on its standard input; exit code 0 means delivered.</summary>
-public sealed class CommandChannel(ChannelOptions options) : INotificationChannel
+internal sealed class CommandChannel(ChannelOptions options) : INotificationChannel
 {
     /// <inheritdoc />
     public async Task SendAsync(Notification notification, CancellationToken cancellationToken)

@@ -10,10 +10,10 @@ namespace O4O.Recovery.Notifications;
 /// <param name="LastError">Why the latest attempt failed.</param>
 /// <param name="LastAttemptAt">When it was tried last.</param>
 /// <param name="NextAttemptAt">When it is tried next.</param>
-public sealed record DeliveryFailure(string Channel, int Pending, int Attempts, string LastError, DateTimeOffset LastAttemptAt, DateTimeOffset NextAttemptAt);
+internal sealed record DeliveryFailure(string Channel, int Pending, int Attempts, string LastError, DateTimeOffset LastAttemptAt, DateTimeOffset NextAttemptAt);
 
 /// <summary>Reads the outbox's failures without needing the channels.</summary>
-public static class DeliveryFailures
+internal static class DeliveryFailures
 {
     /// <summary>The channels whose undelivered notifications have failed at least once, by name.</summary>
     public static async Task<IReadOnlyList<DeliveryFailure>> ReadAsync(string stateDatabase, CancellationToken cancellationToken)

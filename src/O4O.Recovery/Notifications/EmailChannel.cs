@@ -6,7 +6,7 @@ using O4O.Recovery.Configuration;
 namespace O4O.Recovery.Notifications;
 
 /// <summary>Sends the notification as a plain-text e-mail over SMTP (STARTTLS when the server offers it).</summary>
-public sealed class EmailChannel(ChannelOptions options) : INotificationChannel
+internal sealed class EmailChannel(ChannelOptions options) : INotificationChannel
 {
     /// <inheritdoc />
     public async Task SendAsync(Notification notification, CancellationToken cancellationToken)

@@ -9,7 +9,7 @@ namespace O4O.Recovery.Notifications;
 /// the conductor lives, so that an outside monitor notices when the whole host is gone. A failed call is logged
 /// and the beat goes on; nothing here can stop the conductor.
 /// </summary>
-public sealed class Heartbeat(HeartbeatOptions options, HttpClient client, TimeProvider time, ILogger<Heartbeat>? logger = null)
+internal sealed class Heartbeat(HeartbeatOptions options, HttpClient client, TimeProvider time, ILogger<Heartbeat>? logger = null)
 {
     private readonly ILogger _logger = logger ?? NullLogger<Heartbeat>.Instance;
 

@@ -1,11 +1,11 @@
 namespace O4O.Recovery.Notifications;
 
 /// <summary>A way to reach people: a webhook, Slack, e-mail, a command.</summary>
-public interface INotificationChannel
+internal interface INotificationChannel
 {
     /// <summary>Delivers <paramref name="notification"/>, or throws saying why it could not.</summary>
     Task SendAsync(Notification notification, CancellationToken cancellationToken);
 }
 
 /// <summary>A delivery failed for a reason worth showing as it is (a status code, a command's exit code).</summary>
-public sealed class DeliveryException(string message) : Exception(message);
+internal sealed class DeliveryException(string message) : Exception(message);

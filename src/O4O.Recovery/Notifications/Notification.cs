@@ -21,7 +21,7 @@ namespace O4O.Recovery.Notifications;
 /// <param name="RespondWithinSeconds">The response time expected of the level.</param>
 /// <param name="RaisedAt">When it was raised, for one delivered late (it waited in the outbox); null when delivered at once.</param>
 /// <param name="QueuedSeconds">How long it waited in the outbox before this delivery, for one delivered late.</param>
-public sealed record Notification(
+internal sealed record Notification(
     string Kind,
     long IncidentId,
     string Level,

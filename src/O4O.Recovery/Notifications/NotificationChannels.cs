@@ -3,7 +3,7 @@ using O4O.Recovery.Configuration;
 namespace O4O.Recovery.Notifications;
 
 /// <summary>Makes the configured channels.</summary>
-public static class NotificationChannels
+internal static class NotificationChannels
 {
     /// <summary>The channels of <paramref name="options"/> by name.</summary>
     /// <exception cref="InvalidOperationException">A channel has an unknown type or lacks what its type needs.</exception>

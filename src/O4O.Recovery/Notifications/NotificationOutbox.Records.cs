@@ -5,7 +5,7 @@ using O4O.Recovery.Incidents;
 
 namespace O4O.Recovery.Notifications;
 
-public sealed partial class NotificationOutbox
+internal sealed partial class NotificationOutbox
 {
     private sealed record OutboxMessage(long Id, long? IncidentId, string Payload, int Attempts, DateTimeOffset CreatedAt);
 

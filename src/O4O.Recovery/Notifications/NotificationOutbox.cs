@@ -12,7 +12,7 @@ namespace O4O.Recovery.Notifications;
 /// caused them, and leave only by delivery. Every channel is delivered by its own loop, so a channel that is down
 /// (retried with capped exponential back-off) delays nothing else and loses nothing.
 /// </summary>
-public sealed partial class NotificationOutbox(string path, NotificationOptions options, IReadOnlyDictionary<string, INotificationChannel> channels,
+internal sealed partial class NotificationOutbox(string path, NotificationOptions options, IReadOnlyDictionary<string, INotificationChannel> channels,
     TimeProvider time, ILogger<NotificationOutbox>? logger = null)
 {
     private readonly ILogger _logger = logger ?? NullLogger<NotificationOutbox>.Instance;

@@ -4,7 +4,7 @@ using System.Text;
 namespace O4O.Recovery.Notifications;
 
 /// <summary>Posts the notification as JSON; <paramref name="slack"/> posts Slack's <c>{"text": ...}</c> instead.</summary>
-public sealed class WebhookChannel(HttpClient client, Uri url, bool slack) : INotificationChannel
+internal sealed class WebhookChannel(HttpClient client, Uri url, bool slack) : INotificationChannel
 {
     /// <inheritdoc />
     public async Task SendAsync(Notification notification, CancellationToken cancellationToken)

@@ -8,7 +8,7 @@ namespace O4O.Recovery.Postgres;
 /// data only, not the server (<c>COPY … TO PROGRAM</c>, other databases, other roles). Maintenance that needs more
 /// (backups, restores, the swap) keeps connecting as the superuser from the CLI and the conductor.
 /// </summary>
-public static class OwnerRole
+internal static class OwnerRole
 {
     /// <summary>The role's name.</summary>
     public const string Name = "o4o_app";

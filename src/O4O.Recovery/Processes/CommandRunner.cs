@@ -6,7 +6,7 @@ namespace O4O.Recovery.Processes;
 /// <param name="ExitCode">The process exit code.</param>
 /// <param name="StandardOutput">Everything written to standard output.</param>
 /// <param name="StandardError">Everything written to standard error.</param>
-public sealed record CommandResult(int ExitCode, string StandardOutput, string StandardError)
+internal sealed record CommandResult(int ExitCode, string StandardOutput, string StandardError)
 {
     /// <summary>The last non-empty line of standard error (else standard output): the line that usually says why.</summary>
     public string LastErrorLine => LastLine(StandardError) ?? LastLine(StandardOutput) ?? ExitStatus.Describe(ExitCode);
@@ -16,7 +16,7 @@ public sealed record CommandResult(int ExitCode, string StandardOutput, string S
 }
 
 /// <summary>Runs a short-lived command to completion and captures its output.</summary>
-public static class CommandRunner
+internal static class CommandRunner
 {
     /// <summary>Runs <paramref name="start"/> and waits for it; cancelling kills the command.</summary>
     public static async Task<CommandResult> RunAsync(ProcessStartInfo start, CancellationToken cancellationToken = default)

@@ -7,7 +7,7 @@ namespace O4O.Recovery.Restore;
 /// Loads an archive's dump into an empty database and proves it complete: the dump member's checksum and every
 /// table's row count must equal the manifest's. A restore that silently misses rows cannot pass this.
 /// </summary>
-public static class ArchiveLoad
+internal static class ArchiveLoad
 {
     /// <summary>Loads <paramref name="archive"/> into <paramref name="database"/> (which must be empty) and verifies it.</summary>
     /// <param name="server">The server.</param>

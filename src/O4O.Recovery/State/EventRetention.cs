@@ -5,7 +5,7 @@ namespace O4O.Recovery.State;
 /// its start and once a day, so years of probes, restarts and refused sign-ins do not grow <c>state.db</c> without end.
 /// Incidents keep their own timelines.
 /// </summary>
-public sealed class EventRetention(EventLog events, TimeSpan retention, TimeProvider time)
+internal sealed class EventRetention(EventLog events, TimeSpan retention, TimeProvider time)
 {
     private static readonly TimeSpan _every = TimeSpan.FromDays(1);
 

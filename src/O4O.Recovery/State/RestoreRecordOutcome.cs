@@ -27,7 +27,7 @@ public enum RestoreRecordOutcome
 }
 
 /// <summary>The stored text of <see cref="RestoreRecordOutcome"/>.</summary>
-public static class RestoreRecordOutcomes
+internal static class RestoreRecordOutcomes
 {
     /// <summary>The text <c>backup_restores.outcome</c> holds for <paramref name="outcome"/>.</summary>
     public static string ToText(this RestoreRecordOutcome outcome) => outcome switch

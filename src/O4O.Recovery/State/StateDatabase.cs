@@ -8,7 +8,7 @@ namespace O4O.Recovery.State;
 /// the escalation, the notification outbox and the backup catalogue live: the file is created owner-only before SQLite
 /// opens it, and its schema is brought up to date (<see cref="StateSchema"/>) by whichever process opens it first.
 /// </summary>
-public static class StateDatabase
+internal static class StateDatabase
 {
     /// <summary>Opens <paramref name="path"/>, creating it and upgrading its schema if needed.</summary>
     /// <param name="path">The state database file.</param>

@@ -74,6 +74,6 @@ internal static class StateSchema
 /// <c>state.db</c> was upgraded by a newer o4o than this one: its tables may no longer be what this version reads and
 /// writes, so it is not opened rather than misread.
 /// </summary>
-public sealed class StateSchemaTooNewException(string path, long found, int known)
+internal sealed class StateSchemaTooNewException(string path, long found, int known)
     : Exception($"{path} has schema version {found}, from a newer o4o; this one knows up to {known}. "
         + "Run the newer o4o, or put back a copy of state.db made before the upgrade.");

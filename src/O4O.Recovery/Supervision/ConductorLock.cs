@@ -7,7 +7,7 @@ namespace O4O.Recovery.Supervision;
 /// orphan and stop it. The lock is an exclusive lock on <c>run/conductor.lock</c>, held for the conductor's life
 /// and released by the kernel however the process ends.
 /// </summary>
-public sealed class ConductorLock : IDisposable
+internal sealed class ConductorLock : IDisposable
 {
     private readonly FileStream _file;
 

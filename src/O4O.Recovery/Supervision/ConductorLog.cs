@@ -7,7 +7,7 @@ namespace O4O.Recovery.Supervision;
 /// <c>$O4O_HOME/logs/conductor.log</c>: one line per event, through the conductor's logging pipeline
 /// (<see cref="ConductorLogging"/>), for <c>o4o logs conductor</c> and for people who read logs with <c>tail</c>. Event texts carry no secrets (they name processes, probes and exit codes).
 /// </summary>
-public sealed class ConductorLog(ILogger<ConductorLog> logger) : IRecoveryJournal
+internal sealed class ConductorLog(ILogger<ConductorLog> logger) : IRecoveryJournal
 {
     /// <inheritdoc />
     public Task RecordAsync(RecoveryEvent recoveryEvent, CancellationToken cancellationToken)

@@ -13,7 +13,7 @@ namespace O4O.Recovery.Supervision;
 /// refusing connections by a killed restore is put right here, at start and when a probe sees it: restarting the server
 /// would not change it.
 /// </summary>
-public sealed class DatabaseChild(SupervisedDatabaseServer server, DatabaseTarget target, IConductorObserver observer, SupervisionOptions supervision,
+internal sealed class DatabaseChild(SupervisedDatabaseServer server, DatabaseTarget target, IConductorObserver observer, SupervisionOptions supervision,
     InterruptedRestore? interrupted = null) : ISupervisedChild
 {
     /// <inheritdoc />

@@ -4,7 +4,7 @@ using System.Net.Sockets;
 namespace O4O.Recovery.Supervision;
 
 /// <summary>The one check that a port the conductor is about to listen on (or start a child on) is free on 127.0.0.1.</summary>
-public static class LoopbackPort
+internal static class LoopbackPort
 {
     /// <summary>Binds <paramref name="port"/> for a moment, and lets it go.</summary>
     /// <param name="port">The port.</param>

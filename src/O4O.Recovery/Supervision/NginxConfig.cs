@@ -9,7 +9,7 @@ namespace O4O.Recovery.Supervision;
 /// The generated nginx site: <c>api.</c>, <c>admin.</c> and <c>www.</c> virtual hosts proxying to the platform, everything
 /// nginx writes (pid, logs, temp files) inside <c>$O4O_HOME</c>. Written to <c>$O4O_HOME/nginx/nginx.conf</c> before every start.
 /// </summary>
-public static class NginxConfig
+internal static class NginxConfig
 {
     /// <summary>
     /// The loopback address nginx connects to the platform from (<c>proxy_bind</c>): the only caller whose

@@ -8,7 +8,7 @@ namespace O4O.Recovery.Supervision;
 /// A platform left running by a conductor that was killed (SIGKILL gives it no chance to stop its children).
 /// The next conductor for the same home stops it before starting its own, as <c>ManagedCluster</c> does for a postmaster.
 /// </summary>
-public static class OrphanedPlatform
+internal static class OrphanedPlatform
 {
     private static readonly TimeSpan _stopTimeout = TimeSpan.FromSeconds(10);
 

@@ -5,7 +5,7 @@ using O4O.Recovery.Processes;
 namespace O4O.Recovery.Supervision;
 
 /// <summary>The platform under supervision: a new <see cref="PlatformProcess"/> for every start.</summary>
-public sealed class PlatformChild(PlatformLaunch launch, PlatformOptions platform, SupervisionOptions supervision) : ISupervisedChild, IAsyncDisposable
+internal sealed class PlatformChild(PlatformLaunch launch, PlatformOptions platform, SupervisionOptions supervision) : ISupervisedChild, IAsyncDisposable
 {
     private readonly HttpClient _client = new();
     private PlatformProcess? _process;

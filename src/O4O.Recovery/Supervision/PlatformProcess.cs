@@ -8,7 +8,7 @@ namespace O4O.Recovery.Supervision;
 /// The platform as a child process of the conductor: started, watched until its liveness probe answers,
 /// stopped gracefully (SIGTERM, SIGKILL after a timeout). One instance per run of the process.
 /// </summary>
-public sealed class PlatformProcess(PlatformLaunch launch) : IAsyncDisposable
+internal sealed class PlatformProcess(PlatformLaunch launch) : IAsyncDisposable
 {
     private static readonly TimeSpan _probeTimeout = TimeSpan.FromSeconds(2);
     private readonly TaskCompletionSource<int> _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -4,7 +4,7 @@ namespace O4O.Recovery.Supervision;
 /// Writes each event to every journal (the event log, the conductor's log file, the incident tracker, ...).
 /// A journal that fails is skipped for that event: recovery must outlive a full disk or a locked database.
 /// </summary>
-public sealed class RecoveryJournals(IEnumerable<IRecoveryJournal> journals) : IRecoveryJournal
+internal sealed class RecoveryJournals(IEnumerable<IRecoveryJournal> journals) : IRecoveryJournal
 {
     private readonly IReadOnlyList<IRecoveryJournal> _journals = journals.ToList();
 

@@ -6,7 +6,7 @@ namespace O4O.Recovery.Supervision;
 /// When to restart a component: capped exponential back-off (reset after a stable period) and the crash-loop
 /// limit, after which restarting stops until a person asks for a restart. Decided on the times given, not the wall clock.
 /// </summary>
-public sealed class RestartPolicy(SupervisionOptions options)
+internal sealed class RestartPolicy(SupervisionOptions options)
 {
     private readonly Queue<DateTimeOffset> _recent = new();
     private DateTimeOffset? _lastRestart;

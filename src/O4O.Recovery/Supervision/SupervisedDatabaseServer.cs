@@ -9,7 +9,7 @@ namespace O4O.Recovery.Supervision;
 /// (initialised on first run, started as a child, stopped on exit), or an external server it only points at.
 /// Backups and restores find a running server with <see cref="Backups.ResolvedDatabaseServer"/> instead.
 /// </summary>
-public sealed class SupervisedDatabaseServer(O4OHome home, DatabaseOptions options) : IAsyncDisposable
+internal sealed class SupervisedDatabaseServer(O4OHome home, DatabaseOptions options) : IAsyncDisposable
 {
     private static readonly TimeSpan _stopTimeout = TimeSpan.FromSeconds(20);
     private ManagedCluster? _cluster;

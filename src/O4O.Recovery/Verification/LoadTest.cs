@@ -4,7 +4,7 @@ using O4O.Recovery.Configuration;
 namespace O4O.Recovery.Verification;
 
 /// <summary>The runbook's <c>ab -n 1000 -c 10</c>, in-process: a bounded number of GETs by a fixed number of workers.</summary>
-public sealed class LoadTest(HttpClient client, Uri url, VerifyOptions options, TimeProvider time)
+internal sealed class LoadTest(HttpClient client, Uri url, VerifyOptions options, TimeProvider time)
 {
     /// <summary>Runs the load; passes when every request answered 2xx.</summary>
     public async Task<CheckResult> RunAsync(CancellationToken cancellationToken)
