@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.Data.Sqlite;
 using Npgsql;
 using O4O.Recovery.Processes;
 
@@ -36,7 +37,7 @@ public sealed class InterruptedRestoreTests
     public async Task With_the_conductor_stopped_o4o_status_puts_a_restore_killed_mid_swap_right_and_says_so()
     {
         await using var up = await RecoverRestoreTests.StartWithBackupAsync();
-        UnixProcess.Signal(up.Up.Pid, SigStop);
+        await StopConductorOutsideStateWritesAsync(up);
         try
         {
             await KillRestoreDuringSwapAsync(up);
@@ -57,6 +58,31 @@ public sealed class InterruptedRestoreTests
         }
 
         await up.Up.WaitForHealthAsync(up.Client, TimeSpan.FromSeconds(60));
+    }
+
+    /// <summary>
+    /// Stops the conductor (SIGSTOP) at a moment it holds no lock on <c>state.db</c>: stopped inside one of its writes, it
+    /// would keep every other writer, the restore recording itself, waiting until SQLite's busy timeout.
+    /// </summary>
+    private static async Task StopConductorOutsideStateWritesAsync(SupervisedUp up)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            UnixProcess.Signal(up.Up.Pid, SigStop);
+            await using var state = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = up.Home.StateDatabase, Pooling = false, DefaultTimeout = 1 }.ToString());
+            await state.OpenAsync();
+            try
+            {
+                using var write = state.BeginTransaction(deferred: false);
+                write.Rollback();
+                return;
+            }
+            catch (SqliteException) when (attempt < 20)
+            {
+                UnixProcess.Signal(up.Up.Pid, SigCont);
+                await Task.Delay(200);
+            }
+        }
     }
 
     /// <summary>

@@ -144,7 +144,9 @@ public sealed class RecoverRestoreTests
         await using var database = up.Database();
         await DropProductsAsync(database);
         var archive = Assert.Single(Directory.GetFiles(Path.Combine(up.Home.Root, "backups"), "*.tar.gz"));
-        await using (var file = File.OpenWrite(archive))
+        // Shared: the conductor's data-loss probe reads the newest archive's manifest at any moment, and .NET's
+        // exclusive open would fail on its read lock.
+        await using (var file = new FileStream(archive, FileMode.Open, FileAccess.Write, FileShare.ReadWrite))
         {
             // Past the gzip header, inside the compressed members: the load finds it, the manifest alone would not.
             file.Position = file.Length / 2;
@@ -171,7 +173,7 @@ public sealed class RecoverRestoreTests
         var second = await up.CliAsync("backup", "create");
         Assert.True(second.ExitCode == 0, second.StandardError);
         var newest = Directory.GetFiles(Path.Combine(up.Home.Root, "backups"), "*.tar.gz").Max(StringComparer.Ordinal)!;
-        await using (var file = File.OpenWrite(newest))
+        await using (var file = new FileStream(newest, FileMode.Open, FileAccess.Write, FileShare.ReadWrite))
         {
             file.Position = file.Length / 2;
             await file.WriteAsync(new byte[4096]);
