@@ -16,7 +16,15 @@ internal sealed class EventRetention(EventLog events, TimeSpan retention, TimePr
         using var daily = new PeriodicTimer(_every, time);
         do
         {
-            await events.PruneAsync(time.GetUtcNow() - retention, stop);
+            try
+            {
+                await events.PruneAsync(time.GetUtcNow() - retention, stop);
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                // Stopped during a prune, as between two: the end of the run, not a failure of it.
+                return;
+            }
         }
         while (await daily.NextTickAsync(stop));
     }
