@@ -23,21 +23,9 @@ public static class OperatorToken
             return File.ReadAllText(path).Trim();
         }
 
-        Directory.CreateDirectory(home.Secrets);
+        // Never over another's: `o4o token` and a starting conductor may both make one, and the first one stays.
         var token = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
-        var made = $"{path}.{Guid.NewGuid():N}.new";
-        AtomicFile.WriteAllText(made, token, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        try
-        {
-            // Never over another's: `o4o token` and a starting conductor may both make one, and the first one stays.
-            File.Move(made, path, overwrite: false);
-            return token;
-        }
-        catch (IOException) when (File.Exists(path))
-        {
-            File.Delete(made);
-            return File.ReadAllText(path).Trim();
-        }
+        return AtomicFile.TryCreate(path, Encoding.UTF8.GetBytes(token)) ? token : File.ReadAllText(path).Trim();
     }
 
     /// <summary>True when <paramref name="candidate"/> is <paramref name="token"/>, compared in constant time.</summary>

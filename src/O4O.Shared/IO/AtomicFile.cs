@@ -14,23 +14,9 @@ public static partial class AtomicFile
     /// <param name="mode">Unix permissions of the new file from its creation: owner-only unless a reader needs more.</param>
     public static void WriteAllBytes(string path, ReadOnlySpan<byte> contents, UnixFileMode mode = PrivateFiles.FileMode)
     {
-        var directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
-        PrivateFiles.CreateDirectory(directory);
-        var temporary = Path.Combine(directory, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
+        var (directory, temporary) = WriteTemporary(path, contents, mode);
         try
         {
-            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-            if (!OperatingSystem.IsWindows())
-            {
-                options.UnixCreateMode = mode;
-            }
-
-            using (var stream = new FileStream(temporary, options))
-            {
-                stream.Write(contents);
-                stream.Flush(flushToDisk: true);
-            }
-
             File.Move(temporary, path, overwrite: true);
             FlushDirectory(directory);
         }
@@ -38,6 +24,59 @@ public static partial class AtomicFile
         {
             File.Delete(temporary);
         }
+    }
+
+    /// <summary>
+    /// Creates <paramref name="path"/> with <paramref name="contents"/> unless it exists: written in full under a temporary
+    /// name, then hard-linked in place, which fails rather than replace a file another process made first (.NET's
+    /// <c>File.Move</c> without overwrite checks, then renames: two processes can both pass the check).
+    /// </summary>
+    /// <returns>False when <paramref name="path"/> already existed; it is left as it was.</returns>
+    public static bool TryCreate(string path, ReadOnlySpan<byte> contents, UnixFileMode mode = PrivateFiles.FileMode)
+    {
+        var (directory, temporary) = WriteTemporary(path, contents, mode);
+        try
+        {
+            if (link(temporary, path) != 0)
+            {
+                var error = Marshal.GetLastPInvokeError();
+                return error == AlreadyExists ? false : throw new IOException($"Cannot create {path} (errno {error}).");
+            }
+
+            FlushDirectory(directory);
+            return true;
+        }
+        finally
+        {
+            File.Delete(temporary);
+        }
+    }
+
+    /// <summary>Writes <paramref name="contents"/> to a new file beside <paramref name="path"/> and syncs it.</summary>
+    private static (string Directory, string Temporary) WriteTemporary(string path, ReadOnlySpan<byte> contents, UnixFileMode mode)
+    {
+        var directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        PrivateFiles.CreateDirectory(directory);
+        var temporary = Path.Combine(directory, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = mode;
+        }
+
+        try
+        {
+            using var stream = new FileStream(temporary, options);
+            stream.Write(contents);
+            stream.Flush(flushToDisk: true);
+        }
+        catch
+        {
+            File.Delete(temporary);
+            throw;
+        }
+
+        return (directory, temporary);
     }
 
     /// <summary>Atomically replaces <paramref name="path"/> with UTF-8 <paramref name="text"/>.</summary>
@@ -73,6 +112,11 @@ public static partial class AtomicFile
     }
 
     private const int ReadOnlyDirectory = 0x10000; // O_RDONLY | O_DIRECTORY on Linux
+
+    private const int AlreadyExists = 17; // EEXIST
+
+    [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int link(string existing, string created);
 
     [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int open(string path, int flags);

@@ -50,7 +50,7 @@ public sealed class DashboardSignInTests : IDisposable
     [Fact]
     public async Task Processes_that_make_the_operator_token_at_the_same_moment_all_get_the_one_that_stays()
     {
-        for (var round = 0; round < 20; round++)
+        for (var round = 0; round < 200; round++)
         {
             File.Delete(OperatorToken.PathFor(Home));
             using var start = new ManualResetEventSlim();
