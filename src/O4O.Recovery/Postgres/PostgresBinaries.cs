@@ -10,6 +10,9 @@ public sealed record PostgresBinaries(string BinDirectory)
     /// <summary>Path of the <c>postgres</c> server.</summary>
     public string Postgres => Path.Combine(BinDirectory, "postgres");
 
+    /// <summary>Path of <c>pg_waldump</c>, which prints the records of WAL segment files.</summary>
+    public string WalDump => Path.Combine(BinDirectory, "pg_waldump");
+
     /// <summary>Path of a client program of the same version, e.g. <c>psql</c> or <c>pg_dump</c>.</summary>
     public string Tool(string name) => Path.Combine(BinDirectory, name);
 

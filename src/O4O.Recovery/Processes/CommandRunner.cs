@@ -19,24 +19,47 @@ internal sealed record CommandResult(int ExitCode, string StandardOutput, string
 internal static class CommandRunner
 {
     /// <summary>Runs <paramref name="start"/> and waits for it; cancelling kills the command.</summary>
-    public static async Task<CommandResult> RunAsync(ProcessStartInfo start, CancellationToken cancellationToken = default)
+    public static Task<CommandResult> RunAsync(ProcessStartInfo start, CancellationToken cancellationToken = default) =>
+        RunAsync(start, (output, cancel) => output.ReadToEndAsync(cancel), cancellationToken);
+
+    /// <summary>
+    /// Runs <paramref name="start"/>, handing each line of its standard output to <paramref name="line"/> as it comes,
+    /// for output too large to hold (the result's standard output is empty); cancelling, or <paramref name="line"/>
+    /// throwing, kills the command.
+    /// </summary>
+    public static Task<CommandResult> StreamAsync(ProcessStartInfo start, Action<string> line, CancellationToken cancellationToken = default) =>
+        RunAsync(start, async (output, cancel) =>
+        {
+            UnixProcess.EnlargePipe(output.BaseStream, 1 << 20);
+            while (await output.ReadLineAsync(cancel) is { } text)
+            {
+                line(text);
+            }
+
+            return "";
+        }, cancellationToken);
+
+    private static async Task<CommandResult> RunAsync(ProcessStartInfo start, Func<StreamReader, CancellationToken, Task<string>> readOutput,
+        CancellationToken cancellationToken)
     {
         start.UseShellExecute = false;
         start.RedirectStandardOutput = true;
         start.RedirectStandardError = true;
         using var process = Process.Start(start) ?? throw new InvalidOperationException($"{start.FileName} could not be started.");
-        var output = process.StandardOutput.ReadToEndAsync(cancellationToken);
         var error = process.StandardError.ReadToEndAsync(cancellationToken);
         try
         {
+            var output = await readOutput(process.StandardOutput, cancellationToken);
             await process.WaitForExitAsync(cancellationToken);
+            return new CommandResult(process.ExitCode, output, await error);
         }
-        catch (OperationCanceledException)
+        finally
         {
-            process.Kill(entireProcessTree: true);
-            throw;
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+                await process.WaitForExitAsync(CancellationToken.None);
+            }
         }
-
-        return new CommandResult(process.ExitCode, await output, await error);
     }
 }
