@@ -17,7 +17,7 @@ namespace O4O.Recovery.AutoRecovery;
 internal sealed class DataLossProbe(Uri platform, string connectionString, O4OHome home, BackupOptions backup, AutoRecoveryOptions options) : IDisposable
 {
     // Below this many rows a table's changes are ordinary use (a cart emptied, a lock lifted), not a loss.
-    private const long SmallTable = 10;
+    internal const long SmallTable = 10;
 
     private const string TablesSql = """
         SELECT namespace.nspname || '.' || class.relname, coalesce(stats.n_live_tup, 0)
