@@ -1372,6 +1372,15 @@ namespace O4O.Cli.Resources {
         }
         
         /// <summary>
+        ///   Looks up a localized string similar to WAL archiving and point-in-time restore of the managed cluster.
+        /// </summary>
+        internal static string PrerequisitePgBackRest {
+            get {
+                return ResourceManager.GetString("PrerequisitePgBackRest", resourceCulture);
+            }
+        }
+        
+        /// <summary>
         ///   Looks up a localized string similar to the managed PostgreSQL server.
         /// </summary>
         internal static string PrerequisitePostgres {

@@ -17,7 +17,6 @@ public sealed class ManagedCluster : IAsyncDisposable
     /// <summary>The superuser the runbook connects as (<c>psql -U postgres</c>).</summary>
     public const string Superuser = "postgres";
 
-    private const string ServiceUser = "postgres";
     private readonly PostgresBinaries _binaries;
     private readonly ServerLog _serverLog = new();
     private Process? _postmaster;
@@ -43,6 +42,12 @@ public sealed class ManagedCluster : IAsyncDisposable
 
     /// <summary>The TCP port on 127.0.0.1.</summary>
     public int Port { get; }
+
+    /// <summary>
+    /// Server settings given on the command line at each start, over the defaults (loopback only, no unix socket, a
+    /// daily log file): WAL archiving's, for one. The command line wins over <c>postgresql.conf</c> and <c>ALTER SYSTEM</c>.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> Settings { get; init; } = new Dictionary<string, string>();
 
     /// <summary>The server programs this cluster runs.</summary>
     public PostgresBinaries Binaries => _binaries;
@@ -87,10 +92,10 @@ public sealed class ManagedCluster : IAsyncDisposable
         try
         {
             IO.AtomicFile.WriteAllText(passwordForInitdb, password);
-            await GiveToServiceUserAsync(DataDirectory, cancellationToken);
-            await GiveToServiceUserAsync(passwordForInitdb, cancellationToken);
+            await ServiceUser.GiveAsync(DataDirectory, cancellationToken);
+            await ServiceUser.GiveAsync(passwordForInitdb, cancellationToken);
 
-            var result = await CommandRunner.RunAsync(AsServiceUser(_binaries.Initdb,
+            var result = await CommandRunner.RunAsync(ServiceUser.Start(_binaries.Initdb,
                 "--data-checksums", "--encoding=UTF8", "--locale=C.UTF-8", "--auth=scram-sha-256",
                 $"--username={Superuser}", $"--pwfile={passwordForInitdb}", "-D", DataDirectory), cancellationToken);
             if (result.ExitCode != 0)
@@ -122,10 +127,23 @@ public sealed class ManagedCluster : IAsyncDisposable
         await StopOrphanedPostmasterAsync(cancellationToken);
         LoopbackPort.EnsureFree(Port, $"{O4OConfiguration.EnvironmentPrefix}Database__Port");
 
-        var start = AsServiceUser(_binaries.Postgres, "-D", DataDirectory,
-            "-c", "listen_addresses=127.0.0.1", "-c", $"port={Port}", "-c", "unix_socket_directories=",
-            "-c", "logging_collector=on", "-c", "log_directory=log", "-c", "log_filename=postgresql-%a.log",
-            "-c", "log_truncate_on_rotation=on", "-c", "log_rotation_age=1d");
+        Dictionary<string, string> settings = new()
+        {
+            ["listen_addresses"] = "127.0.0.1",
+            ["port"] = Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["unix_socket_directories"] = "",
+            ["logging_collector"] = "on",
+            ["log_directory"] = "log",
+            ["log_filename"] = "postgresql-%a.log",
+            ["log_truncate_on_rotation"] = "on",
+            ["log_rotation_age"] = "1d",
+        };
+        foreach (var (name, value) in Settings)
+        {
+            settings[name] = value;
+        }
+
+        var start = ServiceUser.Start(_binaries.Postgres, ["-D", DataDirectory, .. settings.SelectMany(setting => new[] { "-c", $"{setting.Key}={setting.Value}" })]);
         start.RedirectStandardError = true;
         start.RedirectStandardOutput = true;
         _serverLog.Clear();
@@ -246,45 +264,6 @@ public sealed class ManagedCluster : IAsyncDisposable
         while (UnixProcess.IsAlive(pid) && waited.Elapsed < TimeSpan.FromSeconds(30))
         {
             await Task.Delay(100, cancellationToken);
-        }
-    }
-
-    private static ProcessStartInfo AsServiceUser(string program, params string[] arguments)
-    {
-        var start = new ProcessStartInfo { UseShellExecute = false };
-        if (UnixProcess.IsRoot)
-        {
-            // setpriv changes user and then execs: the postmaster stays our direct child.
-            start.FileName = "setpriv";
-            foreach (var argument in new[] { $"--reuid={ServiceUser}", $"--regid={ServiceUser}", "--init-groups", "--", program })
-            {
-                start.ArgumentList.Add(argument);
-            }
-        }
-        else
-        {
-            start.FileName = program;
-        }
-
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        return start;
-    }
-
-    private static async Task GiveToServiceUserAsync(string path, CancellationToken cancellationToken)
-    {
-        if (!UnixProcess.IsRoot)
-        {
-            return;
-        }
-
-        var result = await CommandRunner.RunAsync(new ProcessStartInfo("chown", ["-R", $"{ServiceUser}:{ServiceUser}", path]), cancellationToken);
-        if (result.ExitCode != 0)
-        {
-            throw new ClusterStartException($"Cannot hand {path} to the '{ServiceUser}' user (PostgreSQL refuses to run as root): {result.LastErrorLine}");
         }
     }
 }

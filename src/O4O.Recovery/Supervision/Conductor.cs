@@ -5,6 +5,7 @@ using O4O.Recovery.Configuration;
 using O4O.Recovery.Control;
 using O4O.Recovery.Health;
 using O4O.Recovery.Incidents;
+using O4O.Recovery.PointInTime;
 using O4O.Recovery.Restore;
 using O4O.Recovery.State;
 
@@ -58,7 +59,7 @@ public sealed partial class Conductor(O4OHome home, ConductorSettings settings, 
         await journal.RecordAsync(new RecoveryEvent(startedAt, ConductorComponent, RecoveryEventKind.Note,
             $"conductor started (pid {Environment.ProcessId}), AutoRecovery {gate.AutoRecovery.Value}"), stop);
 
-        await using var server = new SupervisedDatabaseServer(home, settings.Database);
+        await using var server = new SupervisedDatabaseServer(home, settings.Database, settings.Archiving);
         var target = await server.StartAsync(observer, stop);
         // The console's monitoring page leads to this conductor's dashboard, wherever it was configured to listen.
         var launch = new PlatformLaunch(platformAssembly, settings.Platform.Port, home, server.PlatformLogin(target).ToConnectionString())
@@ -129,6 +130,11 @@ public sealed partial class Conductor(O4OHome home, ConductorSettings settings, 
                 if (settings.Database.IsManaged)
                 {
                     work.Add(("damage watch", DamageWatch(gate, journal, loss).RunAsync));
+                }
+
+                if (settings.Database.IsManaged && settings.Archiving.Enabled)
+                {
+                    work.Add(("WAL archiving", new WalArchiving(PgBackRest.For(home), journal, time).RunAsync));
                 }
 
                 if (sampler is not null)

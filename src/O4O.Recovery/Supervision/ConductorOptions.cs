@@ -24,6 +24,7 @@ public static class ConductorOptions
         Add<SupervisionOptions>(services, SupervisionOptions.Section);
         Add<AutoRecoveryOptions>(services, AutoRecoveryOptions.Section);
         Add<BackupOptions>(services, BackupOptions.Section);
+        Add<ArchivingOptions>(services, ArchivingOptions.Section);
         Add<NginxOptions>(services, NginxOptions.Section);
         Add<DashboardOptions>(services, DashboardOptions.Section);
         Add<IncidentOptions>(services, IncidentOptions.Section);
@@ -35,7 +36,8 @@ public static class ConductorOptions
         Add<HeartbeatOptions>(services, HeartbeatOptions.Section);
         Add<EventOptions>(services, EventOptions.Section);
         services.AddSingleton(provider => new ConductorSettings(Value<DatabaseOptions>(provider), Value<PlatformOptions>(provider),
-            Value<SupervisionOptions>(provider), Value<AutoRecoveryOptions>(provider), Value<BackupOptions>(provider), Value<NginxOptions>(provider),
+            Value<SupervisionOptions>(provider), Value<AutoRecoveryOptions>(provider), Value<BackupOptions>(provider),
+            Value<ArchivingOptions>(provider), Value<NginxOptions>(provider),
             Value<DashboardOptions>(provider),
             new IncidentSettings(Value<IncidentOptions>(provider), Value<EscalationOptions>(provider), Value<NotificationOptions>(provider),
                 Value<HeartbeatOptions>(provider)),

@@ -9,13 +9,14 @@ namespace O4O.Recovery.Supervision;
 /// <param name="Supervision">Probing, back-off and crash-loop limits.</param>
 /// <param name="AutoRecovery">What the conductor may do beyond restarts.</param>
 /// <param name="Backup">The backup directory and schedule.</param>
+/// <param name="Archiving">WAL archiving and physical backups by pgBackRest (managed cluster).</param>
 /// <param name="Nginx">The reverse proxy, when enabled.</param>
 /// <param name="Dashboard">The monitoring dashboard.</param>
 /// <param name="Incidents">How events make incidents, escalation pages, notifications and the heartbeat.</param>
 /// <param name="Events">How long the event log keeps events.</param>
 /// <param name="PlatformSigningKey">The platform's token signing key when configured (<c>Auth:SigningKey</c>), for admin sign-in to the dashboard.</param>
 public sealed record ConductorSettings(DatabaseOptions Database, PlatformOptions Platform, SupervisionOptions Supervision,
-    AutoRecoveryOptions AutoRecovery, BackupOptions Backup, NginxOptions Nginx, DashboardOptions Dashboard, IncidentSettings Incidents,
+    AutoRecoveryOptions AutoRecovery, BackupOptions Backup, ArchivingOptions Archiving, NginxOptions Nginx, DashboardOptions Dashboard, IncidentSettings Incidents,
     EventOptions Events, string? PlatformSigningKey);
 
 /// <summary>The incident engine's sections.</summary>

@@ -1,5 +1,6 @@
 using O4O.Recovery.Configuration;
 using O4O.Recovery.Health;
+using O4O.Recovery.PointInTime;
 using O4O.Recovery.Postgres;
 
 namespace O4O.Recovery.Supervision;
@@ -7,9 +8,10 @@ namespace O4O.Recovery.Supervision;
 /// <summary>
 /// The platform's database server as the conductor sees it: the managed cluster in <c>$O4O_HOME/pg</c>
 /// (initialised on first run, started as a child, stopped on exit), or an external server it only points at.
-/// Backups and restores find a running server with <see cref="Backups.ResolvedDatabaseServer"/> instead.
+/// Backups and restores find a running server with <see cref="Backups.ResolvedDatabaseServer"/> instead. With
+/// <see cref="ArchivingOptions.Enabled"/> the managed cluster archives its WAL through pgBackRest from its first start.
 /// </summary>
-internal sealed class SupervisedDatabaseServer(O4OHome home, DatabaseOptions options) : IAsyncDisposable
+internal sealed class SupervisedDatabaseServer(O4OHome home, DatabaseOptions options, ArchivingOptions archiving) : IAsyncDisposable
 {
     private static readonly TimeSpan _stopTimeout = TimeSpan.FromSeconds(20);
     private ManagedCluster? _cluster;
@@ -34,7 +36,10 @@ internal sealed class SupervisedDatabaseServer(O4OHome home, DatabaseOptions opt
             return DatabaseTarget.ForPlatform(home, options);
         }
 
-        _cluster = new ManagedCluster(home.PostgresData, home.PostgresPasswordFile, options.Port, PostgresBinaries.Locate(options.BinDirectory));
+        _cluster = new ManagedCluster(home.PostgresData, home.PostgresPasswordFile, options.Port, PostgresBinaries.Locate(options.BinDirectory))
+        {
+            Settings = archiving.Enabled ? await ArchivingSettingsAsync(cancellationToken) : new Dictionary<string, string>(),
+        };
         // Not cancellable: initdb stopped halfway leaves a directory that is neither empty nor a cluster, which
         // the next start refuses. It takes a second or two; the stop request is honoured right after.
         if (await _cluster.InitializeAsync(CancellationToken.None))
@@ -53,6 +58,13 @@ internal sealed class SupervisedDatabaseServer(O4OHome home, DatabaseOptions opt
 
         await _cluster.EnsureOwnerAsync(options.Name, home.OwnerPasswordFile, cancellationToken);
         return DatabaseTarget.ForPlatform(home, options);
+    }
+
+    private async Task<IReadOnlyDictionary<string, string>> ArchivingSettingsAsync(CancellationToken cancellationToken)
+    {
+        var pgBackRest = PgBackRest.For(home);
+        await pgBackRest.ConfigureAsync(Path.GetFullPath(home.PostgresData), options.Port, archiving, cancellationToken);
+        return pgBackRest.ServerSettings(archiving);
     }
 
     /// <summary>

@@ -43,6 +43,12 @@ public sealed record O4OHome(string Root)
     /// <summary>The default backup directory.</summary>
     public string Backups => Path.Combine(Root, "backups");
 
+    /// <summary>
+    /// pgBackRest's configuration, repository, spool, lock and log, owned by the conductor (and by <c>postgres</c>, which
+    /// runs pgBackRest as it runs the cluster).
+    /// </summary>
+    public string PgBackRest => Path.Combine(Root, "pgbackrest");
+
     /// <summary>Recovery state (SQLite): incidents, events, backup catalogue, settings.</summary>
     public string StateDatabase => Path.Combine(Root, "state.db");
 

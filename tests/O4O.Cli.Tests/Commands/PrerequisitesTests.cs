@@ -9,7 +9,8 @@ namespace O4O.Cli.Tests.Commands;
 [Collection(LocalisedOutput.Collection)]
 public sealed class PrerequisitesTests
 {
-    private static readonly HostFacts _fresh = new(Root: true, Apt: true, PostgresServer: false, Psql: false, Setpriv: false, Libdeflate: false, Nginx: false);
+    private static readonly HostFacts _fresh = new(Root: true, Apt: true, PostgresServer: false, Psql: false, Setpriv: false, Libdeflate: false, Nginx: false,
+        PgBackRest: false);
 
     private readonly List<IReadOnlyList<string>> _installed = [];
 
@@ -59,7 +60,7 @@ public sealed class PrerequisitesTests
     [Fact]
     public async Task Nothing_missing_is_nothing_said_and_nothing_installed()
     {
-        var complete = new HostFacts(Root: true, Apt: true, PostgresServer: true, Psql: true, Setpriv: true, Libdeflate: true, Nginx: true);
+        var complete = new HostFacts(Root: true, Apt: true, PostgresServer: true, Psql: true, Setpriv: true, Libdeflate: true, Nginx: true, PgBackRest: true);
 
         var (ready, lines) = await EnsureAsync(complete, managedCluster: true, nginxEnabled: true);
 
@@ -71,7 +72,7 @@ public sealed class PrerequisitesTests
     [Fact]
     public void An_external_server_needs_only_the_client_and_nginx_is_needed_only_when_enabled()
     {
-        var missing = Prerequisites.Missing(_fresh with { Libdeflate = true }, managedCluster: false, nginxEnabled: false);
+        var missing = Prerequisites.Missing(_fresh with { Libdeflate = true }, managedCluster: false, nginxEnabled: false, archiving: true);
 
         Assert.Equal(["postgresql-client-15"], missing.Select(prerequisite => prerequisite.Package));
     }
@@ -79,7 +80,8 @@ public sealed class PrerequisitesTests
     [Fact]
     public async Task Without_root_a_missing_libdeflate_alone_is_a_hint_and_up_goes_on()
     {
-        var host = new HostFacts(Root: false, Apt: true, PostgresServer: true, Psql: true, Setpriv: false, Libdeflate: false, Nginx: false);
+        var host = new HostFacts(Root: false, Apt: true, PostgresServer: true, Psql: true, Setpriv: false, Libdeflate: false, Nginx: false,
+            PgBackRest: true);
 
         var (ready, lines) = await EnsureAsync(host, managedCluster: true, nginxEnabled: false);
 
@@ -88,10 +90,24 @@ public sealed class PrerequisitesTests
             Assert.Single(lines));
     }
 
-    private async Task<(bool Ready, IReadOnlyList<string> Lines)> EnsureAsync(HostFacts host, bool managedCluster, bool nginxEnabled, bool installs = true)
+    [Fact]
+    public async Task A_managed_cluster_that_archives_its_WAL_gets_pgbackrest_installed_and_one_that_does_not_is_left_alone()
+    {
+        var (ready, lines) = await EnsureAsync(_fresh with { PostgresServer = true, Psql = true, Setpriv = true, Libdeflate = true },
+            managedCluster: true, nginxEnabled: false, archiving: true);
+
+        Assert.True(ready);
+        Assert.Equal(["pgbackrest"], Assert.Single(_installed));
+        Assert.Equal("Installing with apt-get: pgbackrest (WAL archiving and point-in-time restore of the managed cluster).", Assert.Single(lines));
+        Assert.Empty(Prerequisites.Missing(_fresh with { PostgresServer = true, Psql = true, Setpriv = true, Libdeflate = true },
+            managedCluster: true, nginxEnabled: false, archiving: false));
+    }
+
+    private async Task<(bool Ready, IReadOnlyList<string> Lines)> EnsureAsync(HostFacts host, bool managedCluster, bool nginxEnabled, bool installs = true,
+        bool archiving = false)
     {
         using var error = new StringWriter();
-        var ready = await Prerequisites.EnsureAsync(host, Prerequisites.Missing(host, managedCluster, nginxEnabled), error, (packages, _) =>
+        var ready = await Prerequisites.EnsureAsync(host, Prerequisites.Missing(host, managedCluster, nginxEnabled, archiving), error, (packages, _) =>
         {
             _installed.Add(packages);
             return Task.FromResult(installs);

@@ -14,7 +14,7 @@ namespace O4O.Cli.Commands;
 internal sealed record Prerequisite(string Package, string Why, bool Required = true);
 
 /// <summary>What this machine has, as far as <c>o4o up</c> cares (read by <see cref="Prerequisites.Probe"/>).</summary>
-internal sealed record HostFacts(bool Root, bool Apt, bool PostgresServer, bool Psql, bool Setpriv, bool Libdeflate, bool Nginx);
+internal sealed record HostFacts(bool Root, bool Apt, bool PostgresServer, bool Psql, bool Setpriv, bool Libdeflate, bool Nginx, bool PgBackRest);
 
 /// <summary>
 /// <c>o4o up</c> on a fresh Debian machine: as root with apt it installs the packages it lacks, saying which and why;
@@ -25,8 +25,11 @@ internal static class Prerequisites
     /// <summary>Installs packages; the real one runs <c>apt-get</c>, tests give their own.</summary>
     public delegate Task<bool> Installer(IReadOnlyList<string> packages, CancellationToken cancellationToken);
 
-    /// <summary>The packages missing for the configuration: a managed cluster needs the server, nginx only when enabled.</summary>
-    public static IReadOnlyList<Prerequisite> Missing(HostFacts host, bool managedCluster, bool nginxEnabled)
+    /// <summary>
+    /// The packages missing for the configuration: a managed cluster needs the server (and pgBackRest when it archives its
+    /// WAL), nginx only when enabled.
+    /// </summary>
+    public static IReadOnlyList<Prerequisite> Missing(HostFacts host, bool managedCluster, bool nginxEnabled, bool archiving)
     {
         var missing = new List<Prerequisite>();
         if (managedCluster && !host.PostgresServer)
@@ -43,6 +46,11 @@ internal static class Prerequisites
         if (managedCluster && host.Root && !host.Setpriv)
         {
             missing.Add(new("util-linux", Strings.PrerequisiteSetpriv));
+        }
+
+        if (managedCluster && archiving && !host.PgBackRest)
+        {
+            missing.Add(new("pgbackrest", Strings.PrerequisitePgBackRest));
         }
 
         if (nginxEnabled && !host.Nginx)
@@ -98,7 +106,8 @@ internal static class Prerequisites
         OnPath("setpriv"),
         // The library backups load when it is there (O4O.Recovery's GzipChunk).
         NativeLibrary.TryLoad("libdeflate.so.0", out _),
-        Path.IsPathRooted(nginx.Binary) ? File.Exists(nginx.Binary) : OnPath(nginx.Binary) || File.Exists("/usr/sbin/nginx"));
+        Path.IsPathRooted(nginx.Binary) ? File.Exists(nginx.Binary) : OnPath(nginx.Binary) || File.Exists("/usr/sbin/nginx"),
+        OnPath("pgbackrest"));
 
     /// <summary>Runs <c>apt-get update</c> and <c>apt-get install -y</c>, their output passed through.</summary>
     public static async Task<bool> AptGetAsync(IReadOnlyList<string> packages, CancellationToken cancellationToken)

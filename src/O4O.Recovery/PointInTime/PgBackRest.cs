@@ -1,0 +1,141 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using O4O.Recovery.Configuration;
+using O4O.Recovery.IO;
+using O4O.Recovery.Postgres;
+using O4O.Recovery.Processes;
+
+namespace O4O.Recovery.PointInTime;
+
+/// <summary>
+/// pgBackRest for the managed cluster, as the conductor drives it: its configuration written from
+/// <see cref="ArchivingOptions"/> into <see cref="PgBackRestLayout"/>, and every command run as the service user (like the
+/// cluster), connecting through the cluster's private unix socket with the superuser's password in its environment.
+/// </summary>
+internal sealed class PgBackRest(PgBackRestLayout layout, string passwordFile)
+{
+    /// <summary>The one stanza, named for the platform.</summary>
+    public const string Stanza = "o4o";
+
+    private const string Program = "pgbackrest";
+
+    /// <summary>The driver for <paramref name="home"/>'s managed cluster.</summary>
+    public static PgBackRest For(O4OHome home) => new(PgBackRestLayout.For(home), home.PostgresPasswordFile);
+
+    /// <summary>Where its files are.</summary>
+    public PgBackRestLayout Layout => layout;
+
+    /// <summary>True when the configuration has been written (the conductor ran with archiving at least once).</summary>
+    public bool IsConfigured => File.Exists(layout.ConfigurationFile);
+
+    /// <summary>PostgreSQL's <c>archive_command</c>: pgBackRest's asynchronous push of each finished segment.</summary>
+    public string ArchiveCommand => $"{Program} {Quoted($"--config={layout.ConfigurationFile}")} --stanza={Stanza} archive-push %p";
+
+    /// <summary>
+    /// The server settings that archive WAL through pgBackRest: <c>wal_level=replica</c>, <c>archive_mode=on</c>, the archive
+    /// command, <c>archive_timeout</c>, and the unix socket pgBackRest connects through.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> ServerSettings(ArchivingOptions options) => new Dictionary<string, string>
+    {
+        ["wal_level"] = "replica",
+        ["archive_mode"] = "on",
+        ["archive_command"] = ArchiveCommand,
+        ["archive_timeout"] = ((int)options.Timeout.TotalSeconds).ToString(CultureInfo.InvariantCulture),
+        ["unix_socket_directories"] = layout.Socket,
+    };
+
+    /// <summary>
+    /// Creates the directories (owner-only, handed to the service user) and writes the configuration for a cluster in
+    /// <paramref name="dataDirectory"/> on <paramref name="port"/> when it differs from what is there.
+    /// </summary>
+    /// <exception cref="ClusterStartException">The home's path cannot hold the socket, or the files cannot be handed over.</exception>
+    public async Task ConfigureAsync(string dataDirectory, int port, ArchivingOptions options, CancellationToken cancellationToken)
+    {
+        // sun_path holds 108 bytes with its terminator: a longer socket path cannot be bound at all.
+        if (Encoding.UTF8.GetByteCount(Path.Combine(layout.Socket, $".s.PGSQL.{port}")) > 107)
+        {
+            throw new ClusterStartException(
+                $"The path {layout.Socket} is too long for PostgreSQL's unix socket, which pgBackRest needs: choose a shorter O4O_HOME.");
+        }
+
+        if (layout.Root.Contains('\'', StringComparison.Ordinal))
+        {
+            throw new ClusterStartException($"The path {layout.Root} holds a quote, which PostgreSQL's archive_command cannot carry: choose another O4O_HOME.");
+        }
+
+        foreach (var directory in layout.Directories)
+        {
+            PrivateFiles.CreateDirectory(directory);
+        }
+
+        var text = Configuration(dataDirectory, port, options);
+        if (!File.Exists(layout.ConfigurationFile) || await File.ReadAllTextAsync(layout.ConfigurationFile, cancellationToken) != text)
+        {
+            AtomicFile.WriteAllText(layout.ConfigurationFile, text);
+        }
+
+        await ServiceUser.GiveAsync(layout.Root, cancellationToken);
+    }
+
+    /// <summary>Runs <c>pgbackrest COMMAND</c> for the stanza with <paramref name="options"/>; throws with its error when it fails.</summary>
+    /// <exception cref="PgBackRestException">It exited non-zero.</exception>
+    public async Task<string> RunAsync(string command, IEnumerable<string> options, CancellationToken cancellationToken)
+    {
+        var result = await CommandRunner.RunAsync(Start(command, options), cancellationToken);
+        return result.ExitCode == 0 ? result.StandardOutput : throw new PgBackRestException(command, ErrorOf(result));
+    }
+
+    /// <summary>The start of <c>pgbackrest COMMAND</c>, for a caller that streams its output.</summary>
+    public ProcessStartInfo Start(string command, IEnumerable<string> options)
+    {
+        var start = ServiceUser.Start(Program, [$"--config={layout.ConfigurationFile}", $"--stanza={Stanza}", .. options, command]);
+        // The environment of a process is readable only by its own user: not on a command line, not in a file.
+        start.Environment["PGPASSWORD"] = File.ReadAllText(passwordFile).Trim();
+        return start;
+    }
+
+    /// <summary>Creates the stanza (or confirms it matches the cluster) and proves archiving works end to end.</summary>
+    /// <exception cref="PgBackRestException">Either step failed.</exception>
+    public async Task StanzaAndCheckAsync(CancellationToken cancellationToken)
+    {
+        await RunAsync("stanza-create", [], cancellationToken);
+        await RunAsync("check", [], cancellationToken);
+    }
+
+    /// <summary>What the repository holds: backup sets and the archived WAL range.</summary>
+    /// <exception cref="PgBackRestException">pgBackRest could not read it.</exception>
+    public async Task<RepositoryInfo> InfoAsync(CancellationToken cancellationToken) =>
+        RepositoryInfo.Parse(await RunAsync("info", ["--output=json"], cancellationToken));
+
+    /// <summary>The error pgBackRest gave: its first <c>ERROR:</c> line, else the last line it wrote.</summary>
+    public static string ErrorOf(CommandResult result) =>
+        $"{result.StandardOutput}\n{result.StandardError}".Split('\n', StringSplitOptions.TrimEntries)
+            .FirstOrDefault(line => line.StartsWith("ERROR:", StringComparison.Ordinal)) ?? result.LastErrorLine;
+
+    private string Configuration(string dataDirectory, int port, ArchivingOptions options) => string.Join('\n',
+        "# Written by the O4O conductor from o4o.json's Archiving section; edits are overwritten.",
+        "[global]",
+        $"repo1-path={layout.Repository}",
+        $"repo1-retention-full={options.KeepFull.ToString(CultureInfo.InvariantCulture)}",
+        $"spool-path={layout.Spool}",
+        $"lock-path={layout.Locks}",
+        $"log-path={layout.Logs}",
+        "log-level-console=warn",
+        "log-level-file=info",
+        "archive-async=y",
+        // lz4: a restore's decompression must not be what the shop waits for.
+        "compress-type=lz4",
+        $"process-max={options.ProcessMax.ToString(CultureInfo.InvariantCulture)}",
+        // Without it a backup waits for the next scheduled checkpoint: minutes of nothing.
+        "start-fast=y",
+        "",
+        $"[{Stanza}]",
+        $"pg1-path={dataDirectory}",
+        $"pg1-port={port.ToString(CultureInfo.InvariantCulture)}",
+        $"pg1-socket-path={layout.Socket}",
+        $"pg1-user={ManagedCluster.Superuser}",
+        "");
+
+    private static string Quoted(string value) => $"'{value}'";
+}
