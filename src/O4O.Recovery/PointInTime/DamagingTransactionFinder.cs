@@ -22,13 +22,13 @@ internal sealed class DamagingTransactionFinder(PostgresBinaries binaries)
         var damage = transactions.Commits.Select(commit => Emptied(commit, tables, transactions)).OfType<DamagingTransaction>().FirstOrDefault();
         foreach (var table in tables)
         {
-            if (table.RowsAtStart is not { } rows)
+            // A DELETE's records precede its commit: one that commits after the damage found so far cannot come first.
+            var before = damage is null ? range : range with { End = damage.CommitLsn };
+            if (table.RowsAtStart is not { } rows || before.End <= before.Start)
             {
                 continue;
             }
 
-            // A DELETE's records precede its commit: one that commits after the damage found so far cannot come first.
-            var before = damage is null ? range : range with { End = damage.CommitLsn };
             if (await MassDeletes.FirstAsync(binaries, before, table, rows, transactions, cancellationToken) is { } deleted
                 && (damage is null || deleted.CommitLsn < damage.CommitLsn))
             {

@@ -16,10 +16,17 @@ internal readonly record struct Lsn(ulong Value) : IComparable<Lsn>
     public static bool TryParse([NotNullWhen(true)] string? text, out Lsn lsn)
     {
         lsn = default;
-        var slash = text?.IndexOf('/', StringComparison.Ordinal) ?? -1;
+        return text is not null && TryParse(text.AsSpan(), out lsn);
+    }
+
+    /// <summary>Reads <c>X/Y</c>; false when <paramref name="text"/> is not one.</summary>
+    public static bool TryParse(ReadOnlySpan<char> text, out Lsn lsn)
+    {
+        lsn = default;
+        var slash = text.IndexOf('/');
         if (slash <= 0
-            || !uint.TryParse(text.AsSpan(0, slash), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var high)
-            || !uint.TryParse(text.AsSpan(slash + 1), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var low))
+            || !uint.TryParse(text[..slash], NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var high)
+            || !uint.TryParse(text[(slash + 1)..], NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var low))
         {
             return false;
         }

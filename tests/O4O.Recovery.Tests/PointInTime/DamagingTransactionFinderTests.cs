@@ -9,6 +9,8 @@ public sealed class DamagingTransactionFinderTests(ManagedPostgresFixture postgr
     [InlineData("DROP TABLE orders CASCADE", "Dropped")]
     [InlineData("TRUNCATE orders CASCADE", "Truncated")]
     [InlineData("DELETE FROM orders", "Deleted")]
+    [InlineData("SAVEPOINT first; TRUNCATE orders CASCADE", "Truncated")]
+    [InlineData("SAVEPOINT first; DELETE FROM orders", "Deleted")]
     public async Task The_transaction_that_dropped_truncated_or_emptied_orders_is_found_after_every_earlier_acknowledged_order(string statement, string kind)
     {
         var (shop, start, tables) = await OpenAsync();
@@ -17,7 +19,7 @@ public sealed class DamagingTransactionFinderTests(ManagedPostgresFixture postgr
             var acknowledged = await shop.TrafficAsync();
             // The rows at the start, the 30 orders placed, less the 3 cancelled and the 12 cleaned up.
             var held = tables[0].RowsAtStart!.Value + 30 - 3 - 12;
-            var xid = await shop.DamageAsync(statement);
+            var xid = await shop.DamageAsync(statement.Split("; "));
             await shop.ExecuteAsync("INSERT INTO users (email) VALUES ('after@example.com')");
 
             var damage = await shop.FindAsync(WalRange.Of(shop.WalDirectory, await shop.TimelineAsync(), start), tables);
