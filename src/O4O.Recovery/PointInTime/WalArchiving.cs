@@ -17,6 +17,11 @@ internal sealed class WalArchiving(PgBackRest pgBackRest, IRecoveryJournal journ
     /// <summary>How long after a failed check the next one runs.</summary>
     public static readonly TimeSpan RetryInterval = TimeSpan.FromMinutes(1);
 
+    private readonly TaskCompletionSource _checked = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Completes once the stanza exists and the check passed: a physical backup before that cannot succeed.</summary>
+    public Task Checked => _checked.Task;
+
     /// <summary>Checks archiving until it works, then returns.</summary>
     public async Task RunAsync(CancellationToken stop)
     {
@@ -30,6 +35,7 @@ internal sealed class WalArchiving(PgBackRest pgBackRest, IRecoveryJournal journ
                     ? new RecoveryEvent(time.GetUtcNow(), Component, RecoveryEventKind.Recovered, "WAL archiving works again: pgbackrest check passed")
                     : new RecoveryEvent(time.GetUtcNow(), Component, RecoveryEventKind.Note,
                         $"WAL archiving works: stanza '{PgBackRest.Stanza}' checked end to end by pgbackrest check"), stop);
+                _checked.TrySetResult();
                 return;
             }
             catch (PgBackRestException exception)
