@@ -81,7 +81,7 @@ public sealed class DamagingTransactionFinderTests(ManagedPostgresFixture postgr
                 var range = WalRange.Of(archive.FullName, timeline, start);
                 var damage = await shop.FindAsync(range, tables);
 
-                Assert.Equal(5, WalSegment.Covering(timeline, range.Start, new Lsn(range.End.Value - 1)).Count);
+                Assert.True(WalSegment.Covering(timeline, range.Start, new Lsn(range.End.Value - 1)).Count >= 5, $"{range} spans fewer than 5 segments");
                 Assert.Contains(WalSegment.Name(timeline, new Lsn(start.Value - WalSegment.Size)), Directory.GetFiles(archive.FullName).Select(Path.GetFileName));
                 Assert.NotNull(damage);
                 Assert.Equal((xid, DamageKind.Deleted), (damage.Xid, damage.Kind));
@@ -110,7 +110,7 @@ public sealed class DamagingTransactionFinderTests(ManagedPostgresFixture postgr
 
     private async Task<(WalShop Shop, Lsn Start, IReadOnlyList<PlatformTable> Tables)> OpenAsync()
     {
-        var shop = await WalShop.CreateAsync(postgres);
+        var shop = await WalShop.CreateAsync(postgres.Cluster);
         return (shop, await shop.PositionAsync(), await shop.TablesAsync());
     }
 }

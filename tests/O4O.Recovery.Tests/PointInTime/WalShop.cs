@@ -1,6 +1,6 @@
 using Npgsql;
 using O4O.Recovery.PointInTime;
-using O4O.Tests.Shared;
+using O4O.Recovery.Postgres;
 
 namespace O4O.Recovery.Tests.PointInTime;
 
@@ -28,18 +28,20 @@ internal sealed class WalShop : IAsyncDisposable
         INSERT INTO order_items SELECT id, 1, 1 FROM orders;
         """;
 
-    private readonly ManagedPostgresFixture _postgres;
+    private readonly ManagedCluster _cluster;
     private readonly string _slot = $"waldump_{Guid.NewGuid():N}"[..24];
 
-    private WalShop(ManagedPostgresFixture postgres, string connectionString) => (_postgres, ConnectionString) = (postgres, connectionString);
+    private WalShop(ManagedCluster cluster, string connectionString) => (_cluster, ConnectionString) = (cluster, connectionString);
 
     public string ConnectionString { get; }
 
-    public string WalDirectory => Path.Combine(_postgres.Cluster.DataDirectory, "pg_wal");
+    public string WalDirectory => Path.Combine(_cluster.DataDirectory, "pg_wal");
 
-    public static async Task<WalShop> CreateAsync(ManagedPostgresFixture postgres)
+    public static async Task<WalShop> CreateAsync(ManagedCluster cluster)
     {
-        var shop = new WalShop(postgres, await postgres.CreateDatabaseAsync("wal"));
+        var database = $"wal_{Guid.NewGuid():N}";
+        await cluster.EnsureDatabaseAsync(database);
+        var shop = new WalShop(cluster, cluster.ConnectionString(database));
         await shop.ExecuteAsync($"SELECT pg_create_physical_replication_slot('{shop._slot}', true)");
         await shop.ExecuteAsync(Schema);
         return shop;
@@ -110,7 +112,7 @@ internal sealed class WalShop : IAsyncDisposable
     }
 
     public Task<DamagingTransaction?> FindAsync(WalRange range, IReadOnlyList<PlatformTable> tables) =>
-        new DamagingTransactionFinder(_postgres.Cluster.Binaries).FindAsync(range, tables, CancellationToken.None);
+        new DamagingTransactionFinder(_cluster.Binaries).FindAsync(range, tables, CancellationToken.None);
 
     public async Task ExecuteAsync(string sql)
     {
