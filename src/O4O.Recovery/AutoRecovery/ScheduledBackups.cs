@@ -16,8 +16,6 @@ namespace O4O.Recovery.AutoRecovery;
 /// </summary>
 internal sealed class ScheduledBackups(O4OHome home, DatabaseOptions database, BackupOptions backup, IRecoveryJournal journal, TimeProvider time)
 {
-    private const string Component = "backups";
-
     /// <summary>
     /// A run the schedule missed while no conductor ran (or the first backup of a new installation) is made this long
     /// after the start rather than at the next scheduled time: late enough that starting up, and any recovery that
@@ -25,8 +23,7 @@ internal sealed class ScheduledBackups(O4OHome home, DatabaseOptions database, B
     /// </summary>
     public static readonly TimeSpan CatchUpDelay = TimeSpan.FromMinutes(10);
 
-    // A failure before this conductor started may have left an incident open: the first good backup reports a recovery.
-    private bool _mayBeFailing = true;
+    private readonly BackupsHealth _health = new(journal, time);
 
     /// <summary>Makes a backup at every occurrence of the schedule until <paramref name="stop"/> is cancelled.</summary>
     public async Task RunAsync(CancellationToken stop)
@@ -39,28 +36,19 @@ internal sealed class ScheduledBackups(O4OHome home, DatabaseOptions database, B
         catch (FormatException exception)
         {
             // `o4o up` refuses such a schedule before it starts anything; this covers a conductor started another way.
-            await journal.RecordAsync(new RecoveryEvent(time.GetUtcNow(), Component, RecoveryEventKind.Note,
+            await journal.RecordAsync(new RecoveryEvent(time.GetUtcNow(), BackupsHealth.Component, RecoveryEventKind.Note,
                 exception.Message, "no scheduled backups", "waiting for a person"), stop);
             return;
         }
 
-        try
-        {
-            var catchUp = MissedOne(schedule) ? time.GetUtcNow() + CatchUpDelay : (DateTimeOffset?)null;
-            while (schedule.GetNextOccurrence(time.GetUtcNow(), time.LocalTimeZone) is { } occurrence)
-            {
-                var (next, why) = catchUp is { } missed && missed < occurrence
-                    ? (missed, "a scheduled backup was missed (none since the schedule's last time): catching up")
-                    : (occurrence, $"scheduled backup due ({backup.Schedule})");
-                catchUp = null;
-                await Task.Delay(next - time.GetUtcNow() is { Ticks: > 0 } wait ? wait : TimeSpan.Zero, time, stop);
-                await BackUpAsync(why, stop);
-            }
-        }
-        catch (OperationCanceledException) when (stop.IsCancellationRequested)
-        {
-            // The conductor stops; an interrupted backup leaves nothing behind (the engine's promise).
-        }
+        var catchUp = MissedOne(schedule)
+            ? new ScheduledRun<string>(time.GetUtcNow() + CatchUpDelay, "a scheduled backup was missed (none since the schedule's last time): catching up")
+            : (ScheduledRun<string>?)null;
+        await ScheduledRuns.RunAsync(time, catchUp,
+            after => schedule.GetNextOccurrence(after, time.LocalTimeZone) is { } occurrence
+                ? new ScheduledRun<string>(occurrence, $"scheduled backup due ({backup.Schedule})")
+                : null,
+            BackUpAsync, stop);
     }
 
     /// <summary>True when the schedule came due after the newest archive was made (or there is none): a run was missed.</summary>
@@ -85,28 +73,23 @@ internal sealed class ScheduledBackups(O4OHome home, DatabaseOptions database, B
         }
         catch (Exception exception) when (ConductorBackup.IsFailure(exception))
         {
-            _mayBeFailing = true;
-            await journal.RecordAsync(new RecoveryEvent(time.GetUtcNow(), Component, RecoveryEventKind.Detected,
-                $"scheduled backup failed: {exception.Message}", "ran the backup engine", "no new archive; retried at the next scheduled time"), stop);
+            await _health.FailedAsync($"scheduled backup failed: {exception.Message}", "ran the backup engine",
+                "no new archive; retried at the next scheduled time", stop);
             return;
         }
 
-        await journal.RecordAsync(new RecoveryEvent(time.GetUtcNow(), Component, RecoveryEventKind.Action, due,
-            "ran the backup engine and a test restore of the new archive", made.ToString()), stop);
+        await _health.ActedAsync(due, "ran the backup engine and a test restore of the new archive", made.ToString(), stop);
         if (made.Verification is { Passed: false } failed)
         {
             // An archive that does not restore is no backup: phase 3 would have nothing to restore from.
-            _mayBeFailing = true;
-            await journal.RecordAsync(new RecoveryEvent(time.GetUtcNow(), Component, RecoveryEventKind.Detected,
-                $"new archive {made.Name} failed verification: {failed.Failure}", "verified it by a test restore",
-                "it cannot be trusted for a restore; a new backup is made at the next scheduled time"), stop);
+            await _health.FailedAsync($"new archive {made.Name} failed verification: {failed.Failure}", "verified it by a test restore",
+                "it cannot be trusted for a restore; a new backup is made at the next scheduled time", stop);
             return;
         }
 
-        if (_mayBeFailing && made.Verification is not null)
+        if (made.Verification is not null)
         {
-            _mayBeFailing = false;
-            await journal.RecordAsync(new RecoveryEvent(time.GetUtcNow(), Component, RecoveryEventKind.Recovered, $"a backup succeeded: {made}"), stop);
+            await _health.SucceededAsync(made.ToString(), stop);
         }
     }
 }

@@ -134,7 +134,10 @@ public sealed partial class Conductor(O4OHome home, ConductorSettings settings, 
 
                 if (settings.Database.IsManaged && settings.Archiving.Enabled)
                 {
-                    work.Add(("WAL archiving", new WalArchiving(PgBackRest.For(home), journal, time).RunAsync));
+                    var archiving = new WalArchiving(PgBackRest.For(home), journal, time);
+                    work.Add(("WAL archiving", archiving.RunAsync));
+                    work.Add(("physical backups",
+                        new ScheduledPhysicalBackups(PgBackRest.For(home), settings.Archiving, archiving.Checked, journal, time).RunAsync));
                 }
 
                 if (sampler is not null)

@@ -1,0 +1,99 @@
+using O4O.Recovery.AutoRecovery;
+using O4O.Recovery.Configuration;
+using O4O.Recovery.Supervision;
+
+namespace O4O.Recovery.PointInTime;
+
+/// <summary>
+/// The conductor's physical backups of the managed cluster on <c>Archiving:FullSchedule</c>, <c>DifferentialSchedule</c> and
+/// <c>IncrementalSchedule</c> (cron, local time), taken once WAL archiving has been checked. A repository with no backup
+/// set has no recovery window at all, so then a full backup is taken at once; a run missed while no conductor ran is
+/// caught up shortly after the start, as the logical backups do. Each backup is an event of the <c>backups</c> component
+/// (type, label, sizes, duration); a failed one is a detected failure (an incident), and the next good one its recovery.
+/// pgBackRest expires sets beyond <c>KeepFull</c> after each backup, with the WAL they alone needed.
+/// </summary>
+internal sealed class ScheduledPhysicalBackups(PgBackRest pgBackRest, ArchivingOptions options, Task archivingChecked, IRecoveryJournal journal, TimeProvider time)
+{
+    private readonly BackupsHealth _health = new(journal, time);
+
+    /// <summary>Waits for archiving to be checked, then takes a backup at every scheduled time until <paramref name="stop"/> is cancelled.</summary>
+    public async Task RunAsync(CancellationToken stop)
+    {
+        PhysicalBackupSchedule schedule;
+        try
+        {
+            schedule = new PhysicalBackupSchedule(options.ParseSchedules(), time.LocalTimeZone);
+        }
+        catch (FormatException exception)
+        {
+            // `o4o up` refuses such a schedule before it starts anything; this covers a conductor started another way.
+            await journal.RecordAsync(new RecoveryEvent(time.GetUtcNow(), BackupsHealth.Component, RecoveryEventKind.Note,
+                exception.Message, "no scheduled physical backups", "waiting for a person"), stop);
+            return;
+        }
+
+        try
+        {
+            await archivingChecked.WaitAsync(stop);
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            return;
+        }
+
+        await ScheduledRuns.RunAsync(time, await CatchUpAsync(schedule, stop),
+            after => schedule.Next(after) is { } next
+                ? new ScheduledRun<Due>(next.At, new Due(next.Type, $"scheduled {next.Type} physical backup due"))
+                : null,
+            BackUpAsync, stop);
+    }
+
+    /// <summary>A full backup now when the repository has none; the biggest missed type after the delay when a run was missed.</summary>
+    private async Task<ScheduledRun<Due>?> CatchUpAsync(PhysicalBackupSchedule schedule, CancellationToken stop)
+    {
+        var now = time.GetUtcNow();
+        IReadOnlyList<PhysicalBackupSet> sets;
+        try
+        {
+            sets = (await pgBackRest.InfoAsync(stop)).Backups;
+        }
+        catch (PgBackRestException)
+        {
+            // The backup meets the same trouble and reports it as a failure: try one now rather than wait.
+            sets = [];
+        }
+
+        if (sets.Count == 0)
+        {
+            return new ScheduledRun<Due>(now, new Due("full", "the repository holds no physical backup, so no point-in-time restore is possible: taking a full backup now"));
+        }
+
+        return schedule.Missed(sets[^1].Stopped, now) is { } type
+            ? new ScheduledRun<Due>(now + ScheduledBackups.CatchUpDelay,
+                new Due(type, $"a scheduled {type} physical backup was missed (none since the schedule's last time): catching up"))
+            : null;
+    }
+
+    private async Task BackUpAsync(Due due, CancellationToken stop)
+    {
+        var type = due.Type;
+        var done = $"ran pgbackrest backup --type={type}";
+        PhysicalBackupTaken taken;
+        try
+        {
+            taken = await new PhysicalBackup(pgBackRest, time).TakeAsync(type, progress: null, stop);
+        }
+        catch (PgBackRestException exception)
+        {
+            await _health.FailedAsync($"scheduled {type} physical backup failed: {exception.Message}", done,
+                "the recovery window does not move forward; retried at the next scheduled time", stop);
+            return;
+        }
+
+        await _health.ActedAsync(due.Why, done, taken.ToString(), stop);
+        await _health.SucceededAsync(taken.ToString(), stop);
+    }
+
+    /// <summary>A backup the schedule asks for: its type, and why (for the record).</summary>
+    private sealed record Due(string Type, string Why);
+}

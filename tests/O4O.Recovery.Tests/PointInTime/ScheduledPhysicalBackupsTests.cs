@@ -1,0 +1,67 @@
+using Microsoft.Extensions.Time.Testing;
+using O4O.Recovery.Configuration;
+using O4O.Recovery.Incidents;
+using O4O.Recovery.PointInTime;
+using O4O.Recovery.Tests.Incidents;
+using O4O.Tests.Shared;
+
+namespace O4O.Recovery.Tests.PointInTime;
+
+/// <summary>The conductor's scheduled physical backups, with real pgBackRest: a failure is an incident of the backups component.</summary>
+public sealed class ScheduledPhysicalBackupsTests(ArchivingClusterFixture fixture) : IClassFixture<ArchivingClusterFixture>
+{
+    [Fact]
+    public async Task A_failed_physical_backup_opens_an_incident_of_the_backups_component_and_the_next_good_one_resolves_it()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        time.SetLocalTimeZone(TimeZoneInfo.Utc);
+        using var engine = new IncidentEngine(fixture.Home, BoundSettings.Incidents(), time);
+        var options = new ArchivingOptions { FullSchedule = "0 0 1 1 *", DifferentialSchedule = "0 0 1 1 *", IncrementalSchedule = "* * * * *" };
+        // The service user cannot enter the repository's backup directory: pgBackRest can neither read nor write a set.
+        var backups = Path.Combine(fixture.PgBackRest.Layout.Repository, "backup");
+        var mode = File.GetUnixFileMode(backups);
+        File.SetUnixFileMode(backups, UnixFileMode.None);
+        using var stop = new CancellationTokenSource();
+        var running = new ScheduledPhysicalBackups(fixture.PgBackRest, options, Task.CompletedTask, engine.Journal, time).RunAsync(stop.Token);
+        try
+        {
+            var failed = await NextMinuteUntilAsync(time, engine.Store, incidents => incidents.Count == 1);
+            Assert.Matches("^backups: scheduled (full|incr) physical backup failed: pgbackrest backup failed: ERROR: ", failed[0].Title);
+            Assert.Equal(["backups"], failed[0].Components);
+        }
+        finally
+        {
+            File.SetUnixFileMode(backups, mode);
+        }
+
+        var resolved = await NextMinuteUntilAsync(time, engine.Store, incidents => incidents is [{ ResolvedAt: not null }]);
+        await stop.CancelAsync();
+        await running;
+
+        var timeline = await engine.Store.TimelineAsync(resolved[0].Id, CancellationToken.None);
+        Assert.Contains(timeline, entry => entry.Kind == "Recovered" && entry.Text.Contains(" physical backup ", StringComparison.Ordinal));
+        Assert.NotEmpty((await fixture.PgBackRest.InfoAsync(CancellationToken.None)).Backups);
+    }
+
+    /// <summary>Moves the fake clock a minute at a time (the schedule's period), giving each real backup time to run.</summary>
+    private static async Task<IReadOnlyList<Incident>> NextMinuteUntilAsync(FakeTimeProvider time, IncidentStore store, Func<IReadOnlyList<Incident>, bool> done)
+    {
+        for (var minute = 0; minute < 10; minute++)
+        {
+            for (var poll = 0; poll < 200; poll++)
+            {
+                var incidents = await store.ListAsync(CancellationToken.None);
+                if (done(incidents))
+                {
+                    return incidents;
+                }
+
+                await Task.Delay(50);
+            }
+
+            time.Advance(TimeSpan.FromMinutes(1));
+        }
+
+        throw new TimeoutException("The scheduled physical backups did not get there in 10 scheduled runs.");
+    }
+}
