@@ -23,6 +23,10 @@ public sealed class ArchivingOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan LagThreshold { get; set; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>How often the conductor reads the archiver's status to find a failing archive_command or a growing lag (default 5 s).</summary>
+    [Range(typeof(TimeSpan), "00:00:00.1", "01:00:00")]
+    public TimeSpan WatchInterval { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Full physical backups, a cron expression (default weekly, Sunday 02:30).</summary>
     public string FullSchedule { get; set; } = "30 2 * * 0";
 

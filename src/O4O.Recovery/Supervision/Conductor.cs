@@ -134,7 +134,7 @@ public sealed partial class Conductor(O4OHome home, ConductorSettings settings, 
 
                 if (settings.Database.IsManaged && settings.Archiving.Enabled)
                 {
-                    var archiving = new WalArchiving(PgBackRest.For(home), journal, time);
+                    var archiving = new WalArchiving(PgBackRest.For(home), target.ToConnectionString(), settings.Archiving, journal, time);
                     work.Add(("WAL archiving", archiving.RunAsync));
                     work.Add(("physical backups",
                         new ScheduledPhysicalBackups(PgBackRest.For(home), settings.Archiving, archiving.Checked, journal, time).RunAsync));
