@@ -18,9 +18,14 @@ internal static class DatabaseSwap
     /// </summary>
     private const string DurableCommit = "SET LOCAL synchronous_commit = on;";
 
-    /// <summary>Renames the live database to the displaced name and the restored one to the live name.</summary>
+    /// <summary>
+    /// Renames the live database to the displaced name and the restored one to the live name. A
+    /// <paramref name="handover"/> runs once the live database is closed to everyone else and before the renames: the
+    /// last writes it took are then final.
+    /// </summary>
     /// <exception cref="RestoreFailedException">Sessions on the live database would not end; nothing was renamed.</exception>
-    public static async Task SwapAsync(NpgsqlConnection admin, RestoreJournal journal, RestoreJournalEntry entry, bool liveExists, CancellationToken cancellationToken)
+    public static async Task SwapAsync(NpgsqlConnection admin, RestoreJournal journal, RestoreJournalEntry entry, bool liveExists, CancellationToken cancellationToken,
+        SwapHandover? handover = null)
     {
         var (live, incoming, displaced) = (Quote(entry.LiveDatabase), Quote(entry.RestoreDatabase), Quote(entry.DisplacedDatabase!));
         if (!liveExists)
@@ -34,7 +39,12 @@ internal static class DatabaseSwap
         try
         {
             await RestoreDatabases.ExecuteAsync(admin, $"ALTER DATABASE {live} WITH ALLOW_CONNECTIONS false", cancellationToken);
-            await EndSessionsAsync(admin, entry.LiveDatabase, cancellationToken);
+            await EndSessionsAsync(admin, entry.LiveDatabase, handover?.Live.ProcessID, cancellationToken);
+            if (handover is not null)
+            {
+                await handover.RunAsync(cancellationToken);
+            }
+
             await RestoreDatabases.ExecuteAsync(admin,
                 $"BEGIN; {DurableCommit} ALTER DATABASE {live} RENAME TO {displaced}; ALTER DATABASE {incoming} RENAME TO {live}; COMMENT ON DATABASE {live} IS NULL; COMMIT",
                 cancellationToken);
@@ -57,14 +67,17 @@ internal static class DatabaseSwap
         }
     }
 
-    private static async Task EndSessionsAsync(NpgsqlConnection admin, string database, CancellationToken cancellationToken)
+    private static async Task EndSessionsAsync(NpgsqlConnection admin, string database, int? spared, CancellationToken cancellationToken)
     {
         var waited = Stopwatch.StartNew();
         while (true)
         {
-            var remaining = Convert.ToInt64(await RestoreDatabases.ScalarAsync(admin,
-                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()", database, cancellationToken),
-                System.Globalization.CultureInfo.InvariantCulture);
+            await using var terminate = new NpgsqlCommand(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid() AND pid IS DISTINCT FROM $2", admin)
+            {
+                Parameters = { new NpgsqlParameter { Value = database }, new NpgsqlParameter { Value = (object?)spared ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Integer } },
+            };
+            var remaining = Convert.ToInt64(await terminate.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
             if (remaining == 0)
             {
                 return;
@@ -81,3 +94,11 @@ internal static class DatabaseSwap
 
     private static string Quote(string name) => ManagedCluster.QuoteIdentifier(name);
 }
+
+/// <summary>
+/// The last work on the live database before a swap, on a session opened before it was closed (the only one the swap
+/// leaves): a point-in-time restore carries the rows written after its recovery point (<see cref="PointInTime.CarryForward"/>).
+/// </summary>
+/// <param name="Live">The session on the live database, spared when the others are ended.</param>
+/// <param name="RunAsync">The work, run after every other session ended and before the renames.</param>
+internal sealed record SwapHandover(NpgsqlConnection Live, Func<CancellationToken, Task> RunAsync);
