@@ -490,6 +490,15 @@ namespace O4O.Cli.Resources {
         }
         
         /// <summary>
+        ///   Looks up a localized string similar to Label.
+        /// </summary>
+        internal static string ColumnLabel {
+            get {
+                return ResourceManager.GetString("ColumnLabel", resourceCulture);
+            }
+        }
+        
+        /// <summary>
         ///   Looks up a localized string similar to Name.
         /// </summary>
         internal static string ColumnName {
@@ -499,11 +508,29 @@ namespace O4O.Cli.Resources {
         }
         
         /// <summary>
+        ///   Looks up a localized string similar to In repository.
+        /// </summary>
+        internal static string ColumnRepositorySize {
+            get {
+                return ResourceManager.GetString("ColumnRepositorySize", resourceCulture);
+            }
+        }
+        
+        /// <summary>
         ///   Looks up a localized string similar to Size.
         /// </summary>
         internal static string ColumnSize {
             get {
                 return ResourceManager.GetString("ColumnSize", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Finished.
+        /// </summary>
+        internal static string ColumnStopped {
+            get {
+                return ResourceManager.GetString("ColumnStopped", resourceCulture);
             }
         }
         
@@ -526,11 +553,29 @@ namespace O4O.Cli.Resources {
         }
         
         /// <summary>
+        ///   Looks up a localized string similar to Type.
+        /// </summary>
+        internal static string ColumnType {
+            get {
+                return ResourceManager.GetString("ColumnType", resourceCulture);
+            }
+        }
+        
+        /// <summary>
         ///   Looks up a localized string similar to Verified.
         /// </summary>
         internal static string ColumnVerified {
             get {
                 return ResourceManager.GetString("ColumnVerified", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to WAL.
+        /// </summary>
+        internal static string ColumnWal {
+            get {
+                return ResourceManager.GetString("ColumnWal", resourceCulture);
             }
         }
         
@@ -567,6 +612,24 @@ namespace O4O.Cli.Resources {
         internal static string DbUrlShowSecretsOption {
             get {
                 return ResourceManager.GetString("DbUrlShowSecretsOption", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to WAL archiving and physical backups are for the managed cluster; an external database is archived by its own means..
+        /// </summary>
+        internal static string ErrorArchivingExternal {
+            get {
+                return ResourceManager.GetString("ErrorArchivingExternal", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to WAL archiving is not set up here ({0} does not exist): physical backups need the managed cluster started by `o4o up` with Archiving:Enabled..
+        /// </summary>
+        internal static string ErrorArchivingNotSetUp {
+            get {
+                return ResourceManager.GetString("ErrorArchivingNotSetUp", resourceCulture);
             }
         }
         
@@ -1255,6 +1318,15 @@ namespace O4O.Cli.Resources {
         }
         
         /// <summary>
+        ///   Looks up a localized string similar to No recovery window: a point-in-time restore needs a physical backup..
+        /// </summary>
+        internal static string NoRecoveryWindow {
+            get {
+                return ResourceManager.GetString("NoRecoveryWindow", resourceCulture);
+            }
+        }
+        
+        /// <summary>
         ///   Looks up a localized string similar to Drop the replaced databases restores kept (&lt;db&gt;_broken_*, &lt;db&gt;_undone_*), after listing them; asks first unless --yes..
         /// </summary>
         internal static string OptionCleanup {
@@ -1327,6 +1399,24 @@ namespace O4O.Cli.Resources {
         }
         
         /// <summary>
+        ///   Looks up a localized string similar to Take a physical backup of the managed cluster with pgBackRest instead of a logical archive (it needs WAL archiving, which o4o up sets up)..
+        /// </summary>
+        internal static string OptionPhysical {
+            get {
+                return ResourceManager.GetString("OptionPhysical", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to With --physical: full, diff (changes since the last full) or incr (changes since the last backup; the default). pgBackRest takes a full when there is none to build on..
+        /// </summary>
+        internal static string OptionPhysicalType {
+            get {
+                return ResourceManager.GetString("OptionPhysicalType", resourceCulture);
+            }
+        }
+        
+        /// <summary>
         ///   Looks up a localized string similar to Swap the newest &lt;db&gt;_broken_* database back in..
         /// </summary>
         internal static string OptionUndo {
@@ -1345,11 +1435,101 @@ namespace O4O.Cli.Resources {
         }
         
         /// <summary>
+        ///   Looks up a localized string similar to Verify the physical backups and archived WAL in pgBackRest&apos;s repository (pgbackrest verify) instead of logical archives..
+        /// </summary>
+        internal static string OptionVerifyPhysical {
+            get {
+                return ResourceManager.GetString("OptionVerifyPhysical", resourceCulture);
+            }
+        }
+        
+        /// <summary>
         ///   Looks up a localized string similar to Swap without asking (required when stdin is not a terminal)..
         /// </summary>
         internal static string OptionYes {
             get {
                 return ResourceManager.GetString("OptionYes", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Created {0} physical backup {1} ({2}, {3} in the repository, {4:0.0} s); WAL {5} to {6}..
+        /// </summary>
+        internal static string PhysicalBackupCreated {
+            get {
+                return ResourceManager.GetString("PhysicalBackupCreated", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to   {0}.
+        /// </summary>
+        internal static string PhysicalBackupStep {
+            get {
+                return ResourceManager.GetString("PhysicalBackupStep", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Taking a {0} physical backup of the managed cluster with pgBackRest….
+        /// </summary>
+        internal static string PhysicalBackupTaking {
+            get {
+                return ResourceManager.GetString("PhysicalBackupTaking", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to No physical backup yet: the conductor takes a full one once archiving is checked, or run `o4o backup create --physical --type full`..
+        /// </summary>
+        internal static string PhysicalListEmpty {
+            get {
+                return ResourceManager.GetString("PhysicalListEmpty", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Physical backups (pgBackRest).
+        /// </summary>
+        internal static string PhysicalListTitle {
+            get {
+                return ResourceManager.GetString("PhysicalListTitle", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to --type goes with --physical only, and --include-secrets with a logical archive only..
+        /// </summary>
+        internal static string PhysicalOptionsConflict {
+            get {
+                return ResourceManager.GetString("PhysicalOptionsConflict", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to pgBackRest repository OK: {0}..
+        /// </summary>
+        internal static string PhysicalVerified {
+            get {
+                return ResourceManager.GetString("PhysicalVerified", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Verifying pgBackRest&apos;s repository: every backup file and WAL segment against its checksum….
+        /// </summary>
+        internal static string PhysicalVerifying {
+            get {
+                return ResourceManager.GetString("PhysicalVerifying", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to --physical verifies the whole repository: give no archive name and no --all..
+        /// </summary>
+        internal static string PhysicalVerifyNameConflict {
+            get {
+                return ResourceManager.GetString("PhysicalVerifyNameConflict", resourceCulture);
             }
         }
         
@@ -1701,6 +1881,15 @@ namespace O4O.Cli.Resources {
         internal static string RecoverYesOption {
             get {
                 return ResourceManager.GetString("RecoverYesOption", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Can restore to any moment since {0} (newest archived WAL {1})..
+        /// </summary>
+        internal static string RecoveryWindow {
+            get {
+                return ResourceManager.GetString("RecoveryWindow", resourceCulture);
             }
         }
         

@@ -6,7 +6,7 @@ namespace O4O.Recovery.PointInTime;
 /// <summary>A physical backup just taken: its set as <c>pgbackrest info</c> lists it, and how long it took.</summary>
 /// <param name="Set">The new set.</param>
 /// <param name="Duration">From the start of <c>pgbackrest backup</c> to its end (expiry of old sets included).</param>
-internal sealed record PhysicalBackupTaken(PhysicalBackupSet Set, TimeSpan Duration)
+public sealed record PhysicalBackupTaken(PhysicalBackupSet Set, TimeSpan Duration)
 {
     /// <summary>One line for events and the CLI: type, label, sizes, duration and WAL range.</summary>
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,

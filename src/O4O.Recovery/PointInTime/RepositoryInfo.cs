@@ -14,7 +14,7 @@ namespace O4O.Recovery.PointInTime;
 /// <param name="Size">The cluster's size it copied, in bytes.</param>
 /// <param name="RepositorySize">What it takes in the repository (compressed), in bytes.</param>
 /// <param name="Prior">The set it builds on (a differential's full, an incremental's previous set); null for a full.</param>
-internal sealed record PhysicalBackupSet(string Label, string Type, DateTimeOffset Started, DateTimeOffset Stopped, string StartLsn, string StopLsn,
+public sealed record PhysicalBackupSet(string Label, string Type, DateTimeOffset Started, DateTimeOffset Stopped, string StartLsn, string StopLsn,
     string WalStart, string WalStop, long Size, long RepositorySize, string? Prior);
 
 /// <summary>What <c>pgbackrest info</c> says of the stanza: its backup sets (oldest first) and the archived WAL.</summary>
@@ -22,7 +22,7 @@ internal sealed record PhysicalBackupSet(string Label, string Type, DateTimeOffs
 /// <param name="OldestWal">The oldest archived WAL segment; null when none is archived.</param>
 /// <param name="NewestWal">The newest archived WAL segment.</param>
 /// <param name="Status">pgBackRest's status message for the stanza (<c>ok</c>, <c>no valid backups</c>, …).</param>
-internal sealed record RepositoryInfo(IReadOnlyList<PhysicalBackupSet> Backups, string? OldestWal, string? NewestWal, string Status)
+public sealed record RepositoryInfo(IReadOnlyList<PhysicalBackupSet> Backups, string? OldestWal, string? NewestWal, string Status)
 {
     /// <summary>The earliest moment a point-in-time restore can reach: the oldest set's stop; null without a backup set.</summary>
     public DateTimeOffset? RecoverableSince => Backups.Count == 0 ? null : Backups.Min(set => set.Stopped);

@@ -43,12 +43,38 @@ public sealed class BackupCliTests : IDisposable
     }
 
     [Fact]
-    public async Task Backup_list_json_of_an_empty_directory_is_an_empty_array()
+    public async Task Backup_list_json_of_an_empty_directory_has_no_archives_and_no_physical_repository_where_wal_is_not_archived()
     {
         var result = await O4OAsync("backup", "list", "--json");
 
         Assert.Equal(ExitCodes.Success, result.ExitCode);
-        Assert.Equal("[]", result.Out.Trim());
+        Assert.Equal("{\n  \"archives\": [],\n  \"physical\": null\n}", result.Out.Trim().ReplaceLineEndings("\n"));
+    }
+
+    [Fact]
+    public async Task Backup_create_physical_where_archiving_is_not_set_up_is_refused_in_one_line()
+    {
+        var managed = await O4OAsync("backup", "create", "--physical");
+        var external = await O4OAsync([("Database:ConnectionString", "Host=127.0.0.1;Port=1;Username=postgres;Database=o4o_platform")],
+            "backup", "create", "--physical");
+
+        Assert.Equal(ExitCodes.EnvironmentError, managed.ExitCode);
+        Assert.Equal($"o4o: WAL archiving is not set up here ({Home}/pgbackrest/pgbackrest.conf does not exist): "
+            + "physical backups need the managed cluster started by `o4o up` with Archiving:Enabled.", Assert.Single(managed.ErrorLines));
+        Assert.Equal(ExitCodes.EnvironmentError, external.ExitCode);
+        Assert.Equal("o4o: WAL archiving and physical backups are for the managed cluster; an external database is archived by its own means.",
+            Assert.Single(external.ErrorLines));
+    }
+
+    [Theory]
+    [InlineData("--type", "full")]
+    [InlineData("--physical", "--include-secrets")]
+    public async Task Backup_create_options_of_the_other_kind_are_a_usage_error(string first, string second)
+    {
+        var result = await O4OAsync("backup", "create", first, second);
+
+        Assert.Equal(ExitCodes.UsageError, result.ExitCode);
+        Assert.Contains("--type goes with --physical only, and --include-secrets with a logical archive only.", result.Error, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -25,13 +25,14 @@ public sealed partial class KoreanTextTests
         "Dashboard", "Backup", "Directory", "Database", "ConnectionString", "Admin", "Platform", "Assembly", "secrets", "operator",
         "token", "apt-get", "install", "yes", "dry-run", "json", "lang", "db", "broken", "restore", "undone", "NAME", "N", "TEXT",
         "FILE", "COMPONENT", "ARGS", "tar", "gz", "gzip", "sha256", "manifest", "users", "orders", "products", "URI", "URL",
+        "full", "diff", "incr", "WAL", "pgBackRest",
     };
 
     // Texts of System.CommandLine itself that no translation should leave behind.
     private static readonly HashSet<string> _headings = new(StringComparer.Ordinal) { "Description", "Usage", "Options", "Arguments", "Commands", "default" };
 
     // Resource strings that are the same in both languages on purpose: formats, a column name, a command.
-    private static readonly HashSet<string> _sameInBoth = new(StringComparer.Ordinal) { "ErrorLine", "ErrorCommandLine", "StatusColumnPid", "RecoverVerifyPlan" };
+    private static readonly HashSet<string> _sameInBoth = new(StringComparer.Ordinal) { "ErrorLine", "ErrorCommandLine", "StatusColumnPid", "RecoverVerifyPlan", "ColumnWal", "PhysicalBackupStep" };
 
     [Fact]
     public async Task Every_commands_help_in_korean_has_no_english_sentence()

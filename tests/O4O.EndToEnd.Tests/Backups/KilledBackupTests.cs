@@ -168,10 +168,11 @@ public sealed class KilledBackupTests
         var list = await up.CliAsync("backup", "list", "--json");
         Assert.True(list.ExitCode == 0, list.StandardError);
         using var listed = JsonDocument.Parse(list.StandardOutput);
+        var items = listed.RootElement.GetProperty("archives");
         var archives = Directory.GetFiles(up.Home.Backups, "o4o_backup_*.tar.gz").Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList();
         Assert.Equal(expected, archives.Count);
-        Assert.Equal(archives, listed.RootElement.EnumerateArray().Select(item => item.GetProperty("name").GetString()).Order(StringComparer.Ordinal).ToList());
-        Assert.All(listed.RootElement.EnumerateArray(), item => Assert.True(item.GetProperty("chainIntact").GetBoolean(), item.ToString()));
+        Assert.Equal(archives, items.EnumerateArray().Select(item => item.GetProperty("name").GetString()).Order(StringComparer.Ordinal).ToList());
+        Assert.All(items.EnumerateArray(), item => Assert.True(item.GetProperty("chainIntact").GetBoolean(), item.ToString()));
     }
 
     /// <summary>Asks the shop for its health and products until cancelled; returns every answer that was not a 200.</summary>

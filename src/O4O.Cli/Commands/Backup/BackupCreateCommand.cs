@@ -4,16 +4,37 @@ using O4O.Recovery.Backups;
 
 namespace O4O.Cli.Commands;
 
-/// <summary><c>o4o backup create [--include-secrets]</c>: prints the new archive's path on stdout.</summary>
+/// <summary>
+/// <c>o4o backup create [--include-secrets]</c>: prints the new archive's path on stdout;
+/// <c>o4o backup create --physical [--type full|diff|incr]</c>: a pgBackRest backup of the managed cluster, its label on stdout.
+/// </summary>
 internal static class BackupCreateCommand
 {
     public static Command Create(CliContext context)
     {
         var includeSecrets = new Option<bool>("--include-secrets") { Description = Strings.OptionIncludeSecrets };
+        var physical = new Option<bool>("--physical") { Description = Strings.OptionPhysical };
+        var type = new Option<string>("--type") { Description = Strings.OptionPhysicalType };
+        type.AcceptOnlyFromAmong([.. Recovery.PointInTime.PhysicalBackups.Types]);
         var command = new Command("create", Strings.BackupCreateDescription);
         command.Options.Add(includeSecrets);
+        command.Options.Add(physical);
+        command.Options.Add(type);
+        command.Validators.Add(result =>
+        {
+            var isPhysical = result.GetValue(physical);
+            if ((isPhysical && result.GetValue(includeSecrets)) || (!isPhysical && result.GetResult(type) is not null))
+            {
+                result.AddError(Strings.PhysicalOptionsConflict);
+            }
+        });
         command.SetAction(async (ParseResult parsed, CancellationToken cancellationToken) =>
         {
+            if (parsed.GetValue(physical))
+            {
+                return await PhysicalBackupCreate.RunAsync(context, parsed.GetValue(type) ?? "incr", cancellationToken);
+            }
+
             var environment = BackupEnvironment.From(context);
             environment.EnsureDefaultDirectory();
             var catalogue = environment.Catalogue();

@@ -1,6 +1,7 @@
 using O4O.Recovery.Backups;
 using O4O.Recovery.Configuration;
 using O4O.Recovery.IO;
+using O4O.Recovery.PointInTime;
 using O4O.Recovery.Restore;
 using O4O.Recovery.State;
 
@@ -43,6 +44,10 @@ internal sealed class BackupEnvironment
     public BackupCatalogue Catalogue() => new(Home.StateDatabase, Directory);
 
     public ResolvedDatabaseServer Server() => ResolvedDatabaseServer.Resolve(Home, Database);
+
+    /// <summary>The managed cluster's pgBackRest backups.</summary>
+    /// <exception cref="ArchivingNotSetUpException">The conductor has not set WAL archiving up in this home.</exception>
+    public PhysicalBackups PhysicalBackups() => Recovery.PointInTime.PhysicalBackups.Open(Home, Database, Time);
 
     public DatabaseRestore Restore() => new(Home, Server(), Catalogue(), Time);
 }

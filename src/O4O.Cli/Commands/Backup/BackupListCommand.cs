@@ -2,11 +2,15 @@ using System.CommandLine;
 using System.Globalization;
 using O4O.Cli.Resources;
 using O4O.Recovery.Backups;
+using O4O.Recovery.PointInTime;
 using Spectre.Console;
 
 namespace O4O.Cli.Commands;
 
-/// <summary><c>o4o backup list [--json]</c>: the table goes to stdout; <c>--json</c> is a stable array of <see cref="BackupListItem"/>.</summary>
+/// <summary>
+/// <c>o4o backup list [--json]</c>: the logical archives and, where the conductor archives WAL, pgBackRest's physical sets
+/// and the recovery window; tables on stdout, or with <c>--json</c> a stable <see cref="BackupListJson"/>.
+/// </summary>
 internal static class BackupListCommand
 {
     public static Command Create(CliContext context)
@@ -19,13 +23,21 @@ internal static class BackupListCommand
             var environment = BackupEnvironment.From(context);
             environment.EnsureDefaultDirectory();
             var items = await BackupListing.ListAsync(environment.Directory, environment.Catalogue(), context.Time, cancellationToken);
+            var physical = PhysicalBackups.TryOpen(environment.Home, environment.Database, context.Time);
             if (parsed.GetValue(json))
             {
-                await context.Out.WriteLineAsync(CliJson.Serialize(items));
+                var repository = physical is null ? null : await physical.InfoAsync(cancellationToken);
+                await context.Out.WriteLineAsync(CliJson.Serialize(new BackupListJson(items, repository)));
                 return ExitCodes.Success;
             }
 
             await RenderAsync(context, items);
+            if (physical is not null)
+            {
+                // After the archives: an unreadable repository must not hide them.
+                await PhysicalBackupList.RenderAsync(context, await physical.InfoAsync(cancellationToken));
+            }
+
             return ExitCodes.Success;
         });
         return command;
@@ -60,3 +72,8 @@ internal static class BackupListCommand
         }
     }
 }
+
+/// <summary>What <c>o4o backup list --json</c> prints.</summary>
+/// <param name="Archives">The logical archives, oldest first.</param>
+/// <param name="Physical">pgBackRest's repository: sets oldest first, archived WAL, the recovery window; null where WAL is not archived.</param>
+internal sealed record BackupListJson(IReadOnlyList<BackupListItem> Archives, RepositoryInfo? Physical);

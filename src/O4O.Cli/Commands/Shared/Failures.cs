@@ -4,6 +4,7 @@ using O4O.Cli.Resources;
 using O4O.Recovery.Backups;
 using O4O.Recovery.Configuration;
 using O4O.Recovery.Health;
+using O4O.Recovery.PointInTime;
 using O4O.Recovery.Postgres;
 using O4O.Recovery.Restore;
 using O4O.Recovery.Supervision;
@@ -27,6 +28,8 @@ internal static class Failures
         BackupCorruptException => (exception.Message, ExitCodes.BackupCorrupt),
         DatabaseUnavailableException => (exception.Message, ExitCodes.EnvironmentError),
         BackupFailedException or LockHeldException or RestoreRefusedException or RestoreFailedException => (exception.Message, ExitCodes.Failure),
+        ArchivingNotSetUpException archiving => (archiving.Managed ? Text.Format(Strings.ErrorArchivingNotSetUp, archiving.ConfigurationFile) : Strings.ErrorArchivingExternal, ExitCodes.EnvironmentError),
+        PgBackRestException => (exception.Message, ExitCodes.Failure),
         PsqlNotFoundException => (Strings.ErrorPsqlNotFound, ExitCodes.EnvironmentError),
         InvalidConfigurationException or InvalidConnectionStringException or OptionsValidationException => (Text.Format(Strings.ErrorInvalidConfiguration, exception.Message), ExitCodes.UsageError),
         OperationCanceledException => (Strings.ErrorInterrupted, ExitCodes.Interrupted),
