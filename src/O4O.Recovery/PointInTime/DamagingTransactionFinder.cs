@@ -14,6 +14,12 @@ internal sealed class DamagingTransactionFinder(PostgresBinaries binaries)
     /// <paramref name="tables"/>; null when none did. One pass reads the commit, storage and page-image records; a
     /// pass per table with a known row count reads that table's heap records, up to the earliest drop or truncation.
     /// </summary>
+    /// <param name="range">The WAL from the start position (that of the catalogue <paramref name="tables"/> were read from),
+    /// e.g. <see cref="WalRange.Of"/> over segments fetched with <c>pgbackrest archive-get</c>.</param>
+    /// <param name="tables">The tables the damage was seen on, with their files (see <see cref="PlatformTable.File"/>;
+    /// <see cref="PlatformTableFiles.ReadAsync"/> reads them) and row counts (a backup's). A table whose rows are legitimately
+    /// deleted in bulk should not be given with a row count: such a delete would count as damage.</param>
+    /// <param name="cancellationToken">Stops the search and pg_waldump.</param>
     /// <exception cref="WalDumpException">pg_waldump failed other than by reaching the end of the WAL.</exception>
     public async Task<DamagingTransaction?> FindAsync(WalRange range, IReadOnlyList<PlatformTable> tables, CancellationToken cancellationToken)
     {
@@ -40,10 +46,23 @@ internal sealed class DamagingTransactionFinder(PostgresBinaries binaries)
     }
 
     // A table's file removed at commit: DROP TABLE removes it; TRUNCATE also makes the table new, empty files; a
-    // rewrite (VACUUM FULL, CLUSTER) makes new files holding the rows, which is no damage.
-    private static DamagingTransaction? Emptied(WalCommit commit, IReadOnlyList<PlatformTable> tables, WalTransactions transactions) =>
-        tables.FirstOrDefault(table => commit.DroppedFiles.Contains(table.File)) is not { } damaged || transactions.Rewrote(commit)
-            ? null
-            : new DamagingTransaction(commit.Xid, commit.Lsn, commit.CommittedAt,
-                transactions.CreatedFiles(commit, damaged.File.Database) ? DamageKind.Truncated : DamageKind.Dropped, damaged);
+    // rewrite (VACUUM FULL, CLUSTER) makes new files holding the rows, which is no damage. A TRUNCATE is also known by
+    // the new file it made, for tables read from the live catalogue after it.
+    private static DamagingTransaction? Emptied(WalCommit commit, IReadOnlyList<PlatformTable> tables, WalTransactions transactions)
+    {
+        if (commit.DroppedFiles.Count == 0 || transactions.Rewrote(commit))
+        {
+            return null;
+        }
+
+        if (tables.FirstOrDefault(table => commit.DroppedFiles.Contains(table.File)) is { } damaged)
+        {
+            var kind = transactions.CreatedFiles(commit, damaged.File.Database) ? DamageKind.Truncated : DamageKind.Dropped;
+            return new DamagingTransaction(commit.Xid, commit.Lsn, commit.CommittedAt, kind, damaged);
+        }
+
+        return tables.FirstOrDefault(table => transactions.Created(commit, table.File)) is { } emptied
+            ? new DamagingTransaction(commit.Xid, commit.Lsn, commit.CommittedAt, DamageKind.Truncated, emptied)
+            : null;
+    }
 }

@@ -33,8 +33,8 @@ internal static class MassDeletes
                 case "INSERT" or "INSERT+INIT":
                     inserted++;
                     break;
-                case "MULTI_INSERT" or "MULTI_INSERT+INIT" when words.Length > 1:
-                    inserted += long.Parse(words[1], CultureInfo.InvariantCulture);
+                case "MULTI_INSERT" or "MULTI_INSERT+INIT" when words.Length > 1 && long.TryParse(words[1], CultureInfo.InvariantCulture, out var tuples):
+                    inserted += tuples;
                     break;
                 case "DELETE" when transactions.CommitOf(record.Xid) is { } commit:
                     deletes[commit] = (deletes.GetValueOrDefault(commit).Deleted + 1, rowsAtStart + inserted);

@@ -4,8 +4,10 @@ namespace O4O.Recovery.PointInTime;
 
 /// <summary>A platform table as the WAL knows it: its data file, with the name and row count people know it by.</summary>
 /// <param name="Name">The table's name (<c>orders</c>), for what is reported.</param>
-/// <param name="File">Its data file at the search's start position (<c>pg_class.reltablespace</c> or the database's
-/// default tablespace, the database oid, <c>pg_class.relfilenode</c>), e.g. from the catalogue of the backup the search starts at.</param>
+/// <param name="File">Its data file (<c>pg_class.reltablespace</c> or the database's default tablespace, the database oid,
+/// <c>pg_class.relfilenode</c>) at the search's start position, from a side instance paused there: then a drop, a
+/// truncation and a delete are all found. The live catalogue's file after the damage also finds a truncation (by the
+/// new file it made) and a delete, but not a drop (the table is gone from it).</param>
 /// <param name="RowsAtStart">
 /// The rows it held at the start position, or shortly after (a backup's row count); null when unknown, and then a
 /// <c>DELETE</c> of its rows is not looked for (only a drop or a truncation can be told from ordinary use without it).

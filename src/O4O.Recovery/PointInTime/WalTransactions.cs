@@ -47,11 +47,16 @@ internal sealed class WalTransactions
     public WalCommit? CommitOf(uint xid) => _commitOf.GetValueOrDefault(xid);
 
     /// <summary>True when the transaction (or one of its subtransactions) created files in <paramref name="database"/>.</summary>
-    public bool CreatedFiles(WalCommit commit, uint database) =>
-        Members(commit).Any(xid => _created.TryGetValue(xid, out var files) && files.Any(file => file.Database == database));
+    public bool CreatedFiles(WalCommit commit, uint database) => Created(commit).Any(file => file.Database == database);
+
+    /// <summary>True when the transaction (or one of its subtransactions) created <paramref name="file"/>.</summary>
+    public bool Created(WalCommit commit, RelationFile file) => Created(commit).Contains(file);
 
     /// <summary>True when the transaction wrote pages of data into files it created: it rewrote tables, it did not empty them.</summary>
     public bool Rewrote(WalCommit commit) => Members(commit).Any(_filledNewFiles.Contains);
+
+    private IEnumerable<RelationFile> Created(WalCommit commit) =>
+        Members(commit).SelectMany(xid => _created.TryGetValue(xid, out var files) ? files : []);
 
     private static IEnumerable<uint> Members(WalCommit commit) => commit.Subtransactions.Append(commit.Xid);
 }

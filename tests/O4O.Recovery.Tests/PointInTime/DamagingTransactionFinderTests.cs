@@ -31,6 +31,25 @@ public sealed class DamagingTransactionFinderTests(ManagedPostgresFixture postgr
         }
     }
 
+    [Theory]
+    [InlineData("TRUNCATE orders CASCADE", "Truncated")]
+    [InlineData("DELETE FROM orders", "Deleted")]
+    public async Task Damage_is_found_from_the_tables_files_as_the_live_catalogue_shows_them_after_it(string statement, string kind)
+    {
+        var (shop, start, atStart) = await OpenAsync();
+        await using (shop)
+        {
+            await shop.TrafficAsync();
+            var xid = await shop.DamageAsync(statement);
+            var live = (await shop.TablesAsync()).Select(table => table with { RowsAtStart = atStart.Single(then => then.Name == table.Name).RowsAtStart }).ToList();
+
+            var damage = await shop.FindAsync(WalRange.Of(shop.WalDirectory, await shop.TimelineAsync(), start), live);
+
+            Assert.NotNull(damage);
+            Assert.Equal((xid, Enum.Parse<DamageKind>(kind), "public.orders"), (damage.Xid, damage.Kind, damage.Table.Name));
+        }
+    }
+
     [Fact]
     public async Task Cancellations_a_clean_up_a_rolled_back_delete_and_a_vacuum_full_are_no_damage()
     {
