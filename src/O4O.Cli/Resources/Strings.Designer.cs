@@ -1507,11 +1507,20 @@ namespace O4O.Cli.Resources {
         }
         
         /// <summary>
-        ///   Looks up a localized string similar to pgBackRest repository OK: {0}..
+        ///   Looks up a localized string similar to pgBackRest repository OK: every backup file and WAL segment matches its checksum..
         /// </summary>
         internal static string PhysicalVerified {
             get {
                 return ResourceManager.GetString("PhysicalVerified", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to pgBackRest reports the repository in error (see the summary above)..
+        /// </summary>
+        internal static string PhysicalVerifyFailed {
+            get {
+                return ResourceManager.GetString("PhysicalVerifyFailed", resourceCulture);
             }
         }
         
@@ -1530,6 +1539,15 @@ namespace O4O.Cli.Resources {
         internal static string PhysicalVerifyNameConflict {
             get {
                 return ResourceManager.GetString("PhysicalVerifyNameConflict", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Damaged in pgBackRest&apos;s repository: {0}.
+        /// </summary>
+        internal static string PhysicalVerifyProblem {
+            get {
+                return ResourceManager.GetString("PhysicalVerifyProblem", resourceCulture);
             }
         }
         

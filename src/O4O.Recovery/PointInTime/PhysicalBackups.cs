@@ -36,6 +36,10 @@ public sealed class PhysicalBackups
     /// <summary>The sets in the repository and the archived WAL, which make the recovery window.</summary>
     /// <exception cref="PgBackRestException">pgBackRest could not read the repository.</exception>
     public Task<RepositoryInfo> InfoAsync(CancellationToken cancellationToken) => _pgBackRest.InfoAsync(cancellationToken);
+
+    /// <summary>Checks every backup file and archived WAL segment in the repository against its checksum (<c>pgbackrest verify</c>).</summary>
+    public Task<PhysicalBackupVerification> VerifyAsync(CancellationToken cancellationToken) =>
+        PhysicalBackupVerification.RunAsync(_pgBackRest, cancellationToken);
 }
 
 /// <summary>Physical backups were asked for where the conductor has not set up WAL archiving.</summary>

@@ -52,5 +52,48 @@ public sealed class PhysicalBackupCliTests(ArchivingClusterFixture fixture) : IC
         Assert.Equal(info.Backups[^1].RepositorySize, physical.GetProperty("backups")[info.Backups.Count - 1].GetProperty("repositorySize").GetInt64());
     }
 
+    [Fact]
+    public async Task Backup_verify_physical_names_a_damaged_backup_file_and_exits_as_for_a_corrupt_archive()
+    {
+        var label = (await _cli.RunAsync("backup", "create", "--physical", "--type", "full")).Out.Trim();
+        var sound = await _cli.RunAsync("backup", "verify", "--physical");
+        Assert.True(sound.ExitCode == ExitCodes.Success, sound.Error);
+        Assert.Equal("pgBackRest repository OK: every backup file and WAL segment matches its checksum.", sound.ErrorLines[^1]);
+
+        // Same size, other bytes: only the checksum can tell.
+        var set = Path.Combine(fixture.PgBackRest.Layout.Repository, "backup", "o4o", label);
+        var file = new DirectoryInfo(Path.Combine(set, "pg_data")).EnumerateFiles("*", SearchOption.AllDirectories).MaxBy(info => info.Length)!.FullName;
+        var original = await File.ReadAllBytesAsync(file);
+        var damaged = original.ToArray();
+        for (var at = damaged.Length / 2; at < damaged.Length / 2 + 16; at++)
+        {
+            damaged[at] ^= 0xFF;
+        }
+
+        CliResult result;
+        try
+        {
+            await File.WriteAllBytesAsync(file, damaged);
+            result = await _cli.RunAsync("backup", "verify", "--physical");
+        }
+        finally
+        {
+            await File.WriteAllBytesAsync(file, original);
+        }
+
+        Assert.Equal(ExitCodes.BackupCorrupt, result.ExitCode);
+        Assert.Contains($"o4o: Damaged in pgBackRest's repository: invalid checksum '{label}/{Path.GetRelativePath(set, file)}'", result.ErrorLines);
+        Assert.Contains(result.ErrorLines, line => line.StartsWith($"  backup: {label}, status: invalid,", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Backup_verify_physical_with_an_archive_name_is_a_usage_error()
+    {
+        var result = await _cli.RunAsync("backup", "verify", "--physical", "latest");
+
+        Assert.Equal(ExitCodes.UsageError, result.ExitCode);
+        Assert.Contains("--physical verifies the whole repository: give no archive name and no --all.", result.Error, StringComparison.Ordinal);
+    }
+
     public void Dispose() => _cli.Dispose();
 }

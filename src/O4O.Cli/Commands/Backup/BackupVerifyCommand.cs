@@ -4,18 +4,35 @@ using O4O.Recovery.Backups;
 
 namespace O4O.Cli.Commands;
 
-/// <summary><c>o4o backup verify [NAME | --all]</c>: checksums, chain and a test restore; exit 4 when any archive fails.</summary>
+/// <summary>
+/// <c>o4o backup verify [NAME | --all]</c>: checksums, chain and a test restore; <c>o4o backup verify --physical</c>: pgBackRest's
+/// repository against its checksums. Exit 4 when anything fails.
+/// </summary>
 internal static class BackupVerifyCommand
 {
     public static Command Create(CliContext context)
     {
         var nameArgument = new Argument<string>("name") { Description = Strings.ArgumentBackupName, DefaultValueFactory = _ => "latest" };
         var allOption = new Option<bool>("--all") { Description = Strings.OptionVerifyAll };
+        var physicalOption = new Option<bool>("--physical") { Description = Strings.OptionVerifyPhysical };
         var command = new Command("verify", Strings.BackupVerifyDescription);
         command.Arguments.Add(nameArgument);
         command.Options.Add(allOption);
+        command.Options.Add(physicalOption);
+        command.Validators.Add(result =>
+        {
+            if (result.GetValue(physicalOption) && (result.GetValue(allOption) || result.GetResult(nameArgument) is { Tokens.Count: > 0 }))
+            {
+                result.AddError(Strings.PhysicalVerifyNameConflict);
+            }
+        });
         command.SetAction(async (ParseResult parsed, CancellationToken cancellationToken) =>
         {
+            if (parsed.GetValue(physicalOption))
+            {
+                return await PhysicalBackupVerify.RunAsync(context, cancellationToken);
+            }
+
             var environment = BackupEnvironment.From(context);
             environment.EnsureDefaultDirectory();
             var all = parsed.GetValue(allOption);
