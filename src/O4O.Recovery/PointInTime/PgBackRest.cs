@@ -103,6 +103,26 @@ internal sealed class PgBackRest(PgBackRestLayout layout, string passwordFile)
         await RunAsync("check", [], cancellationToken);
     }
 
+    /// <summary>
+    /// Fetches the archived WAL segment <paramref name="segment"/> into <paramref name="destination"/> (a file the service
+    /// user can write); false when the repository does not have it (yet).
+    /// </summary>
+    /// <exception cref="PgBackRestException">The repository could not be read.</exception>
+    public async Task<bool> ArchiveGetAsync(string segment, string destination, CancellationToken cancellationToken)
+    {
+        var start = Start("archive-get", []);
+        start.ArgumentList.Add(segment);
+        start.ArgumentList.Add(destination);
+        var result = await CommandRunner.RunAsync(start, cancellationToken);
+        // archive-get exits 1 for a segment the archive does not hold: how PostgreSQL's recovery learns it reached the end.
+        return result.ExitCode switch
+        {
+            0 => true,
+            1 => false,
+            _ => throw new PgBackRestException("archive-get", ErrorOf(result)),
+        };
+    }
+
     /// <summary>What the repository holds: backup sets and the archived WAL range.</summary>
     /// <exception cref="PgBackRestException">pgBackRest could not read it.</exception>
     public async Task<RepositoryInfo> InfoAsync(CancellationToken cancellationToken) =>

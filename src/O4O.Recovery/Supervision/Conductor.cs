@@ -136,6 +136,7 @@ public sealed partial class Conductor(O4OHome home, ConductorSettings settings, 
                 {
                     var archiving = new WalArchiving(PgBackRest.For(home), target.ToConnectionString(), settings.Archiving, journal, time);
                     work.Add(("WAL archiving", archiving.RunAsync));
+                    work.Add(("table file marks", new TableFileMarking(target.ToConnectionString(), new TableFileMarks(home.StateDatabase), time).RunAsync));
                     work.Add(("physical backups",
                         new ScheduledPhysicalBackups(PgBackRest.For(home), settings.Archiving, archiving.Checked, journal, time).RunAsync));
                 }

@@ -1,0 +1,73 @@
+using Npgsql;
+using O4O.Recovery.State;
+
+namespace O4O.Recovery.PointInTime;
+
+/// <summary>
+/// Notes, every <see cref="Interval"/>, where the platform tables' data files are and how many rows they hold, with the
+/// WAL position just before (<see cref="TableFileMarks"/>): the search for a damaging transaction starts at the newest
+/// mark before the damage and knows the tables it must watch, a dropped one included. A mark that cannot be taken
+/// (the database is down, being restored) is simply skipped: the next one is half a minute away.
+/// </summary>
+internal sealed class TableFileMarking(string connectionString, TableFileMarks marks, TimeProvider time)
+{
+    /// <summary>How often a mark is taken.</summary>
+    public static readonly TimeSpan Interval = TimeSpan.FromSeconds(30);
+
+    private const string Position = "SELECT pg_current_wal_lsn()::text, (SELECT timeline_id FROM pg_control_checkpoint())";
+
+    private const string Rows = "SELECT schemaname || '.' || relname, n_live_tup FROM pg_stat_user_tables";
+
+    /// <summary>Takes a mark now and then every <see cref="Interval"/> until <paramref name="stop"/>.</summary>
+    public async Task RunAsync(CancellationToken stop)
+    {
+        try
+        {
+            while (true)
+            {
+                await MarkAsync(stop);
+                await Task.Delay(Interval, time, stop);
+            }
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            // The conductor stops.
+        }
+    }
+
+    /// <summary>Takes one mark; false when the database could not be read.</summary>
+    public async Task<bool> MarkAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var connection = new NpgsqlConnection(connectionString + ";Pooling=false;Timeout=5;Command Timeout=10");
+            await connection.OpenAsync(cancellationToken);
+            string lsn;
+            uint timeline;
+            await using (var position = new NpgsqlCommand(Position, connection))
+            await using (var reader = await position.ExecuteReaderAsync(cancellationToken))
+            {
+                await reader.ReadAsync(cancellationToken);
+                (lsn, timeline) = (reader.GetString(0), (uint)reader.GetInt32(1));
+            }
+
+            var rows = new Dictionary<string, long>(StringComparer.Ordinal);
+            await using (var counts = new NpgsqlCommand(Rows, connection))
+            await using (var reader = await counts.ExecuteReaderAsync(cancellationToken))
+            {
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    rows[reader.GetString(0)] = reader.GetInt64(1);
+                }
+            }
+
+            var tables = await PlatformTableFiles.ReadAsync(connection, rows, cancellationToken);
+            await marks.AddAsync(new TableFileMark(time.GetUtcNow(), timeline, Lsn.Parse(lsn), tables), cancellationToken);
+            return true;
+        }
+        catch (Exception exception) when (exception is NpgsqlException or TimeoutException)
+        {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,63 @@
+using System.Globalization;
+using Dapper;
+using O4O.Recovery.PointInTime;
+
+namespace O4O.Recovery.State;
+
+/// <summary>The platform tables' data files at a WAL position on a timeline, as the conductor noted them.</summary>
+/// <param name="At">When.</param>
+/// <param name="Timeline">The timeline the position is on.</param>
+/// <param name="Lsn">The WAL position read just before the catalogue: anything that changed the files after it is in the WAL after it.</param>
+/// <param name="Tables">The tables, with their files and live rows.</param>
+internal sealed record TableFileMark(DateTimeOffset At, uint Timeline, Lsn Lsn, IReadOnlyList<PlatformTable> Tables);
+
+/// <summary>The marks in <c>state.db</c> (<c>table_file_marks</c>): the newest few days' worth, the rest pruned as new ones come.</summary>
+internal sealed class TableFileMarks
+{
+    /// <summary>How long marks are kept: a damage found later than this is searched for from the backup instead.</summary>
+    public static readonly TimeSpan Kept = TimeSpan.FromDays(2);
+
+    private readonly string _path;
+
+    /// <summary>Opens (and creates) the marks in <paramref name="stateDatabase"/>.</summary>
+    public TableFileMarks(string stateDatabase)
+    {
+        _path = stateDatabase;
+        StateDatabase.Prepare(stateDatabase);
+    }
+
+    /// <summary>Adds <paramref name="mark"/> and prunes marks older than <see cref="Kept"/>.</summary>
+    public async Task AddAsync(TableFileMark mark, CancellationToken cancellationToken)
+    {
+        await using var connection = await StateDatabase.OpenAsync(_path, cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            "INSERT INTO table_file_marks (at, timeline, lsn, tables) VALUES (@at, @timeline, @lsn, @tables); DELETE FROM table_file_marks WHERE at < @oldest",
+            new { at = mark.At.ToUnixTimeMilliseconds(), timeline = (long)mark.Timeline, lsn = mark.Lsn.ToString(), tables = Lines(mark.Tables),
+                oldest = (mark.At - Kept).ToUnixTimeMilliseconds() },
+            cancellationToken: cancellationToken));
+    }
+
+    /// <summary>The newest mark taken before <paramref name="before"/>; null when there is none.</summary>
+    public async Task<TableFileMark?> NewestBeforeAsync(DateTimeOffset before, CancellationToken cancellationToken)
+    {
+        await using var connection = await StateDatabase.OpenAsync(_path, cancellationToken);
+        var row = await connection.QuerySingleOrDefaultAsync<MarkRow>(new CommandDefinition(
+            "SELECT at AS At, timeline AS Timeline, lsn AS Lsn, tables AS Tables FROM table_file_marks WHERE at < @before ORDER BY at DESC LIMIT 1",
+            new { before = before.ToUnixTimeMilliseconds() }, cancellationToken: cancellationToken));
+        return row is null
+            ? null
+            : new TableFileMark(DateTimeOffset.FromUnixTimeMilliseconds(row.At), (uint)row.Timeline, Lsn.Parse(row.Lsn), Tables(row.Tables));
+    }
+
+    private static string Lines(IEnumerable<PlatformTable> tables) => string.Join('\n', tables.Select(table => string.Join('\t',
+        table.Name, table.File.Tablespace, table.File.Database, table.File.FileNode, table.RowsAtStart?.ToString(CultureInfo.InvariantCulture) ?? "")));
+
+    private static List<PlatformTable> Tables(string lines) => lines.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+        .Select(line => line.Split('\t'))
+        .Select(fields => new PlatformTable(fields[0],
+            new RelationFile(uint.Parse(fields[1], CultureInfo.InvariantCulture), uint.Parse(fields[2], CultureInfo.InvariantCulture), uint.Parse(fields[3], CultureInfo.InvariantCulture)),
+            fields[4].Length == 0 ? null : long.Parse(fields[4], CultureInfo.InvariantCulture)))
+        .ToList();
+
+    private sealed record MarkRow(long At, long Timeline, string Lsn, string Tables);
+}

@@ -1,0 +1,58 @@
+using Microsoft.Extensions.Time.Testing;
+using Npgsql;
+using O4O.Recovery.PointInTime;
+using O4O.Recovery.State;
+using O4O.Tests.Shared;
+
+namespace O4O.Recovery.Tests.PointInTime;
+
+/// <summary>The conductor's marks of the platform tables' data files, read back as the search for damage reads them.</summary>
+public sealed class TableFileMarkingTests(ManagedPostgresFixture fixture) : IClassFixture<ManagedPostgresFixture>, IDisposable
+{
+    private readonly string _state = Path.Combine(Directory.CreateTempSubdirectory("o4o-marks-").FullName, "state.db");
+
+    [Fact]
+    public async Task A_mark_holds_each_table_file_and_rows_and_the_newest_one_before_a_moment_is_found_even_after_the_table_was_dropped()
+    {
+        var database = await fixture.CreateDatabaseAsync("marks");
+        await ExecuteAsync(database, "CREATE TABLE orders (id bigserial PRIMARY KEY, total numeric); INSERT INTO orders (total) SELECT g FROM generate_series(1, 50) g; ANALYZE orders");
+        var node = Convert.ToUInt32(await ScalarAsync(database, "SELECT pg_relation_filenode('orders')"), System.Globalization.CultureInfo.InvariantCulture);
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 12, 6, 10, 0, 0, TimeSpan.Zero));
+        var marks = new TableFileMarks(_state);
+        var marking = new TableFileMarking(database, marks, clock);
+
+        Assert.True(await marking.MarkAsync(CancellationToken.None));
+        clock.Advance(TableFileMarking.Interval);
+        await ExecuteAsync(database, "DROP TABLE orders");
+        Assert.True(await marking.MarkAsync(CancellationToken.None));
+
+        var before = await marks.NewestBeforeAsync(clock.GetUtcNow(), CancellationToken.None);
+        Assert.NotNull(before);
+        Assert.Equal(clock.GetUtcNow() - TableFileMarking.Interval, before.At);
+        var orders = Assert.Single(before.Tables);
+        Assert.Equal(("public.orders", node, 50L), (orders.Name, orders.File.FileNode, orders.RowsAtStart));
+        Assert.True(before.Lsn.Value > 0);
+        Assert.Empty((await marks.NewestBeforeAsync(clock.GetUtcNow().AddMilliseconds(1), CancellationToken.None))!.Tables);
+    }
+
+    [Fact]
+    public async Task A_database_that_does_not_answer_is_no_mark_and_no_error()
+    {
+        var marking = new TableFileMarking("Host=127.0.0.1;Port=1;Username=nobody;Password=x;Database=none", new TableFileMarks(_state), TimeProvider.System);
+
+        Assert.False(await marking.MarkAsync(CancellationToken.None));
+        Assert.Null(await new TableFileMarks(_state).NewestBeforeAsync(DateTimeOffset.UtcNow.AddDays(1), CancellationToken.None));
+    }
+
+    public void Dispose() => Directory.Delete(Path.GetDirectoryName(_state)!, recursive: true);
+
+    private static async Task ExecuteAsync(string connectionString, string sql) => await ScalarAsync(connectionString, sql);
+
+    private static async Task<object?> ScalarAsync(string connectionString, string sql)
+    {
+        await using var connection = new NpgsqlConnection(connectionString + ";Pooling=false");
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        return await command.ExecuteScalarAsync();
+    }
+}
