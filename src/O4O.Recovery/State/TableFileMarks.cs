@@ -32,8 +32,14 @@ internal sealed class TableFileMarks
         await using var connection = await StateDatabase.OpenAsync(_path, cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(
             "INSERT INTO table_file_marks (at, timeline, lsn, tables) VALUES (@at, @timeline, @lsn, @tables); DELETE FROM table_file_marks WHERE at < @oldest",
-            new { at = mark.At.ToUnixTimeMilliseconds(), timeline = (long)mark.Timeline, lsn = mark.Lsn.ToString(), tables = Lines(mark.Tables),
-                oldest = (mark.At - Kept).ToUnixTimeMilliseconds() },
+            new
+            {
+                at = mark.At.ToUnixTimeMilliseconds(),
+                timeline = (long)mark.Timeline,
+                lsn = mark.Lsn.ToString(),
+                tables = Lines(mark.Tables),
+                oldest = (mark.At - Kept).ToUnixTimeMilliseconds()
+            },
             cancellationToken: cancellationToken));
     }
 
