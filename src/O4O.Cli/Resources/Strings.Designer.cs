@@ -2389,6 +2389,123 @@ namespace O4O.Cli.Resources {
         }
         
         /// <summary>
+        ///   Looks up a localized string similar to last archived {0} at {1}.
+        /// </summary>
+        internal static string StatusWalArchived {
+            get {
+                return ResourceManager.GetString("StatusWalArchived", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to WAL archiving: not by o4o: the database is external and archives its own WAL (point-in-time restore needs the managed cluster).
+        /// </summary>
+        internal static string StatusWalExternal {
+            get {
+                return ResourceManager.GetString("StatusWalExternal", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to archive_command fails on segment {0} (last at {1}): {2}.
+        /// </summary>
+        internal static string StatusWalFailing {
+            get {
+                return ResourceManager.GetString("StatusWalFailing", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to failures {0} (last {1} at {2}).
+        /// </summary>
+        internal static string StatusWalFailures {
+            get {
+                return ResourceManager.GetString("StatusWalFailures", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to archive lag {0} s.
+        /// </summary>
+        internal static string StatusWalLag {
+            get {
+                return ResourceManager.GetString("StatusWalLag", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to archive lag {0} s is above the threshold of {1} s.
+        /// </summary>
+        internal static string StatusWalLagging {
+            get {
+                return ResourceManager.GetString("StatusWalLagging", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to no failures.
+        /// </summary>
+        internal static string StatusWalNoFailures {
+            get {
+                return ResourceManager.GetString("StatusWalNoFailures", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to nothing archived yet.
+        /// </summary>
+        internal static string StatusWalNothingArchived {
+            get {
+                return ResourceManager.GetString("StatusWalNothingArchived", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to no backup set yet: no point-in-time restore possible.
+        /// </summary>
+        internal static string StatusWalNoWindow {
+            get {
+                return ResourceManager.GetString("StatusWalNoWindow", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to WAL archiving: off (Archiving:Enabled is false): a restore reaches back only to the last logical backup.
+        /// </summary>
+        internal static string StatusWalOff {
+            get {
+                return ResourceManager.GetString("StatusWalOff", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to recovery window unknown: {0}.
+        /// </summary>
+        internal static string StatusWalRepositoryUnread {
+            get {
+                return ResourceManager.GetString("StatusWalRepositoryUnread", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to pg_stat_archiver not read: {0}.
+        /// </summary>
+        internal static string StatusWalUnread {
+            get {
+                return ResourceManager.GetString("StatusWalUnread", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to can restore to any moment since {0}.
+        /// </summary>
+        internal static string StatusWalWindow {
+            get {
+                return ResourceManager.GetString("StatusWalWindow", resourceCulture);
+            }
+        }
+        
+        /// <summary>
         ///   Looks up a localized string similar to Refresh every 2 seconds until Ctrl+C..
         /// </summary>
         internal static string StatusWatchOption {

@@ -55,7 +55,9 @@ public sealed record ArchiverStatus(
     /// <exception cref="NpgsqlException">The server could not be asked.</exception>
     public static async Task<ArchiverStatus> ReadAsync(string connectionString, CancellationToken cancellationToken)
     {
-        var builder = new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false, Timeout = 5, CommandTimeout = 5 };
+        // The archiver is the cluster's, not a database's: asked in the maintenance database, it answers while the platform's is
+        // missing or being swapped by a restore.
+        var builder = new NpgsqlConnectionStringBuilder(connectionString) { Database = "postgres", Pooling = false, Timeout = 5, CommandTimeout = 5 };
         await using var connection = new NpgsqlConnection(builder.ConnectionString);
         await connection.OpenAsync(cancellationToken);
         await using var command = new NpgsqlCommand(Query, connection);

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using O4O.Recovery.Incidents;
 using O4O.Recovery.Supervision;
 
@@ -46,6 +47,13 @@ public sealed class WalArchiveFaultTests
             var incident = Assert.Single(await new IncidentStore(up.Home.StateDatabase).ListAsync(CancellationToken.None), i => i.ResolvedAt is null);
             Assert.Contains(Component, incident.Components);
 
+            // o4o status shows it too, red, with pgBackRest's reason.
+            var status = await up.CliAsync("status", "--json");
+            var archiving = JsonDocument.Parse(status.StandardOutput).RootElement.GetProperty("walArchiving");
+            Assert.True(archiving.GetProperty("failing").GetBoolean(), status.StandardOutput);
+            Assert.Contains("Permission denied", archiving.GetProperty("error").GetString(), StringComparison.Ordinal);
+            Assert.Equal("down", StatusRow(JsonDocument.Parse(status.StandardOutput).RootElement));
+
             // Still failing a few looks later: the same episode, no second detection.
             await Task.Delay(_lagThreshold + _watchInterval * 2);
             Assert.Single(await up.EventsAsync(Component), e => e.Kind == RecoveryEventKind.Detected);
@@ -66,6 +74,9 @@ public sealed class WalArchiveFaultTests
             await Task.Delay(100);
         }
     }
+
+    private static string StatusRow(JsonElement status) =>
+        status.GetProperty("components").EnumerateArray().Single(row => row.GetProperty("name").GetString() == Component).GetProperty("state").GetString()!;
 
     private static async Task WriteTrafficAsync(SupervisedUp up)
     {

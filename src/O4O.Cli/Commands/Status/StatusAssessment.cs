@@ -39,7 +39,9 @@ internal static class StatusAssessment
         ]);
         var damage = await OpenDamageAsync(context.Home, cancellationToken) ?? MissingSchema(probes);
         var backups = await BackupsAsync(context, cancellationToken);
-        return StatusReport.From(conductor, supervised, probes, damage, backups, restores);
+        var (archiving, archivingRow) = await StatusWalArchiving.AssessAsync(context, database, cancellationToken);
+        ComponentStatus[] reported = [backups, .. archivingRow is null ? Array.Empty<ComponentStatus>() : [archivingRow]];
+        return StatusReport.From(conductor, supervised, probes, damage, reported, restores) with { WalArchiving = archiving };
     }
 
     // This process's first connection pays for loading and compiling the client code (hundreds of milliseconds for

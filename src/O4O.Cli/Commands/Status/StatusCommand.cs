@@ -71,6 +71,11 @@ internal static class StatusCommand
                 enabled ? Strings.AutoRecoveryStateOn : Strings.AutoRecoveryStateOff, report.Conductor.AutoRecoveryChangedBy ?? "-"));
         }
 
+        if (report.WalArchiving is { Enabled: false } off)
+        {
+            context.Error.WriteLine(off.Summary);
+        }
+
         foreach (var job in report.Jobs.Where(job => job.LastErrorAt is not null))
         {
             context.Error.WriteLine(Resources.Text.Format(Strings.StatusJobRestarted, RecoveryText.Job(job.Name, CultureInfo.CurrentUICulture),

@@ -16,24 +16,32 @@ namespace O4O.Cli.Commands;
 ///                     "supervision": "running"|"restarting"|"down"|"gaveUp"|...|null, "since": "ISO 8601"|null,
 ///                     "restarts": int|null, "lastError": string|null, "failureType": "serverDown"|"databaseDamage"|"networkFailure"|...|null,
 ///                     "detail": string|null } ],
-///   "jobs": [ { "name": "scheduled backups"|"damage watch"|..., "restarts": int, "lastErrorAt": "ISO 8601"|null, "lastError": string|null } ] }
+///   "jobs": [ { "name": "scheduled backups"|"damage watch"|..., "restarts": int, "lastErrorAt": "ISO 8601"|null, "lastError": string|null } ],
+///   "walArchiving": { "enabled": bool, "off": "disabled"|"external"|null, "summary": string, "lastArchivedWal": string|null,
+///                     "lastArchivedAt": "ISO 8601"|null, "lagSeconds": number|null, "waiting": int|null, "failedCount": int|null,
+///                     "lastFailedWal": string|null, "lastFailedAt": "ISO 8601"|null, "failing": bool, "error": string|null,
+///                     "recoverableSince": "ISO 8601"|null } }
 /// </code>
-/// "healthy" (and exit code 0) covers the serving components; backups and restores (what restores left) are reported, not counted.
+/// "healthy" (and exit code 0) covers the serving components; backups, WAL archiving ("wal-archive") and restores (what
+/// restores left) are reported, not counted.
 /// </summary>
 internal sealed record StatusReport(bool Healthy, ConductorStatus Conductor, IReadOnlyList<ComponentStatus> Components)
 {
     /// <summary>The conductor's background jobs (empty without a conductor).</summary>
     public IReadOnlyList<JobSnapshot> Jobs { get; init; } = [];
 
+    /// <summary>WAL archiving: the archiver, the lag, failures and the recovery window (null only in reports made without it).</summary>
+    public WalArchivingStatus? WalArchiving { get; init; }
+
     public static StatusReport From(ConductorRecord? conductor, ControlStatus? supervised, IReadOnlyList<ComponentHealth> health,
-        RecoveryEvent? damage, ComponentStatus backups, ComponentStatus? restores = null)
+        RecoveryEvent? damage, IReadOnlyList<ComponentStatus> reported, ComponentStatus? restores = null)
     {
         var serving = health.Select(component => Merge(component, conductor, supervised, damage)).ToList();
         return new StatusReport(
             serving.All(component => component.State == HealthState.Healthy),
             new ConductorStatus(conductor is not null, conductor?.ConductorPid, conductor?.StartedAt, supervised?.AutoRecovery.Enabled,
                 supervised?.AutoRecovery.ChangedBy, supervised?.Paused),
-            [.. serving, backups, .. restores is null ? Array.Empty<ComponentStatus>() : [restores]])
+            [.. serving, .. reported, .. restores is null ? Array.Empty<ComponentStatus>() : [restores]])
         {
             Jobs = supervised?.Jobs ?? [],
         };
