@@ -44,7 +44,9 @@ internal static class WalDump
         }, cancellationToken);
         if (result.ExitCode != 0 && !result.StandardError.Contains(EndOfWal, StringComparison.Ordinal))
         {
-            throw new WalDumpException($"pg_waldump failed reading {range.Directory} from {range.Start}: {result.LastErrorLine}");
+            // Its error line, not the hint it may print after it.
+            var error = result.StandardError.Split('\n').FirstOrDefault(line => line.StartsWith("pg_waldump: error:", StringComparison.Ordinal));
+            throw new WalDumpException($"pg_waldump failed reading {range.Directory} from {range.Start}: {error ?? result.LastErrorLine}");
         }
     }
 }

@@ -127,6 +127,26 @@ public sealed class DamagingTransactionFinderTests(ManagedPostgresFixture postgr
         }
     }
 
+    [Fact]
+    public async Task A_segment_pg_waldump_cannot_read_fails_the_search_with_its_error()
+    {
+        var directory = Directory.CreateTempSubdirectory("waldump-unreadable-");
+        try
+        {
+            await File.WriteAllBytesAsync(Path.Combine(directory.FullName, "000000010000000000000003"), new byte[100]);
+            var finder = new DamagingTransactionFinder(postgres.Cluster.Binaries);
+
+            var failure = await Assert.ThrowsAsync<WalDumpException>(() =>
+                finder.FindAsync(WalRange.Of(directory.FullName, 1, Lsn.Parse("0/3000028")), [], CancellationToken.None));
+
+            Assert.StartsWith($"pg_waldump failed reading {directory.FullName} from 0/3000028: pg_waldump: error:", failure.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+
     private async Task<(WalShop Shop, Lsn Start, IReadOnlyList<PlatformTable> Tables)> OpenAsync()
     {
         var shop = await WalShop.CreateAsync(postgres.Cluster);

@@ -36,6 +36,31 @@ public sealed class WalSegmentTests(ManagedPostgresFixture postgres) : IClassFix
     }
 
     [Fact]
+    public void The_wal_to_read_runs_from_the_start_to_the_first_missing_segment_and_a_missing_start_is_refused_by_name()
+    {
+        var directory = Directory.CreateTempSubdirectory("waldump-range-");
+        try
+        {
+            foreach (var name in new[] { "000000010000000000000002", "000000010000000000000003", "000000010000000000000004",
+                "000000010000000000000006", "000000020000000000000005", "000000010000000000000005.partial", "00000002.history" })
+            {
+                File.WriteAllBytes(Path.Combine(directory.FullName, name), []);
+            }
+
+            var range = WalRange.Of(directory.FullName, 1, Lsn.Parse("0/3000028"));
+            var missing = Assert.Throws<WalDumpException>(() => WalRange.Of(directory.FullName, 1, Lsn.Parse("0/5000028")));
+
+            Assert.Equal((Lsn.Parse("0/3000028"), Lsn.Parse("0/5000000")), (range.Start, range.End));
+            Assert.Equal(Lsn.Parse("0/4800000"), WalRange.Of(directory.FullName, 1, Lsn.Parse("0/3000028"), Lsn.Parse("0/4800000")).End);
+            Assert.Contains("000000010000000000000005", missing.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
     public void Positions_read_as_postgresql_writes_them_and_compare_by_place_in_the_log()
     {
         Assert.Equal("0/1552210", Lsn.Parse("0/01552210").ToString());
