@@ -1,6 +1,7 @@
 using O4O.Recovery.Backups;
 using O4O.Recovery.Configuration;
 using O4O.Recovery.IO;
+using O4O.Recovery.PointInTime;
 using O4O.Recovery.State;
 using O4O.Recovery.Supervision;
 
@@ -20,13 +21,28 @@ internal sealed record BackupJob(string StartedBy, DateTimeOffset StartedAt, lon
 /// <param name="Overdue">True when the schedule's next backup after the newest archive is past (or there is none).</param>
 /// <param name="Job">The last backup started from the dashboard, or null.</param>
 /// <param name="Error">Why the list could not be read, or null.</param>
-internal sealed record BackupOverview(IReadOnlyList<BackupListItem> Archives, string Schedule, bool Overdue, BackupJob? Job, string? Error);
+internal sealed record BackupOverview(IReadOnlyList<BackupListItem> Archives, string Schedule, bool Overdue, BackupJob? Job, string? Error)
+{
+    /// <summary>pgBackRest's newest set and the recovery window; null where WAL is not archived.</summary>
+    public PhysicalOverview? Physical { get; init; }
+}
+
+/// <summary>The physical backups as the dashboard's backups card shows them.</summary>
+/// <param name="Newest">The newest set, or null when there is none (and so no recovery window).</param>
+/// <param name="RecoverableSince">The earliest moment a point-in-time restore reaches, or null.</param>
+/// <param name="NewestWal">The newest archived WAL segment, or null.</param>
+/// <param name="Error">Why pgBackRest could not read the repository, or null.</param>
+internal sealed record PhysicalOverview(PhysicalBackupSet? Newest, DateTimeOffset? RecoverableSince, string? NewestWal, string? Error);
 
 /// <summary>The dashboard's backup panel: the listing, the age against the schedule, and "back up now" with progress.</summary>
 internal sealed class DashboardBackups(O4OHome home, DatabaseOptions database, BackupOptions backup, IRecoveryJournal journal, TimeProvider time)
 {
+    /// <summary>How long pgBackRest's answer is shown before it is asked again: the page polls every 3 s, and each ask starts a process.</summary>
+    private static readonly TimeSpan _physicalFreshFor = TimeSpan.FromSeconds(10);
+
     private BackupJob? _job;
     private long _dumped;
+    private (PhysicalOverview? Overview, DateTimeOffset At)? _physical;
 
     /// <summary>The archives, the schedule and the running or last job.</summary>
     public async Task<BackupOverview> OverviewAsync(CancellationToken cancellationToken)
@@ -35,12 +51,37 @@ internal sealed class DashboardBackups(O4OHome home, DatabaseOptions database, B
         try
         {
             var archives = await BackupListing.ListAsync(directory, new BackupCatalogue(home.StateDatabase, directory), time, cancellationToken);
-            return new BackupOverview(archives, backup.Schedule, Overdue(archives), Job(), null);
+            return new BackupOverview(archives, backup.Schedule, Overdue(archives), Job(), null) { Physical = await PhysicalAsync(cancellationToken) };
         }
         catch (Exception exception) when (exception is BackupFailedException or IOException)
         {
-            return new BackupOverview([], backup.Schedule, true, Job(), exception.Message);
+            return new BackupOverview([], backup.Schedule, true, Job(), exception.Message) { Physical = await PhysicalAsync(cancellationToken) };
         }
+    }
+
+    private async Task<PhysicalOverview?> PhysicalAsync(CancellationToken cancellationToken)
+    {
+        if (_physical is { } known && time.GetUtcNow() - known.At < _physicalFreshFor)
+        {
+            return known.Overview;
+        }
+
+        PhysicalOverview? overview = null;
+        if (PhysicalBackups.TryOpen(home, database, time) is { } physical)
+        {
+            try
+            {
+                var info = await physical.InfoAsync(cancellationToken);
+                overview = new PhysicalOverview(info.Backups.Count > 0 ? info.Backups[^1] : null, info.RecoverableSince, info.NewestWal, null);
+            }
+            catch (PgBackRestException exception)
+            {
+                overview = new PhysicalOverview(null, null, null, exception.Message);
+            }
+        }
+
+        _physical = (overview, time.GetUtcNow());
+        return overview;
     }
 
     /// <summary>Starts a backup in the background unless one is running; false when one is.</summary>

@@ -44,6 +44,9 @@ public sealed class DashboardBrowserTests
 
         await page.Locator("[data-action=backup]").ClickAsync();
         await Assertions.Expect(page.Locator("[data-archive]")).ToHaveCountAsync(1, new() { Timeout = 30_000 });
+        // The conductor takes a full physical backup as soon as archiving is checked: the card shows it and the recovery window.
+        await Assertions.Expect(page.Locator("[data-testid=newest-physical]")).ToContainTextAsync("F · full · ", new() { Timeout = 60_000 });
+        await Assertions.Expect(page.Locator("[data-testid=recovery-window]")).ToContainTextAsync("can restore to any moment since ");
         foreach (var component in _components)
         {
             await Assertions.Expect(page.Locator($"[data-component={component}]")).ToHaveAttributeAsync("data-status", "ok", new() { Timeout = 10_000 });

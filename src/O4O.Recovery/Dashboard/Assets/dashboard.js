@@ -202,7 +202,20 @@
         job ? el('p', { class: `help ${job.succeeded === false ? 'error-text' : ''}`, 'aria-live': 'polite', 'data-testid': 'backup-job' },
           running ? `${t('backingUp')} ${megabytes(job.dumpedBytes)} ${t('dumped')}` : job.outcome) : null),
       b.archives.length ? el('ol', { class: 'archives', reversed: true }, b.archives.slice(-5).reverse().map((a) =>
-        el('li', { 'data-archive': a.name }, `${a.name} · ${megabytes(a.size)}`))) : null);
+        el('li', { 'data-archive': a.name }, `${a.name} · ${megabytes(a.size)}`))) : null,
+      physical(b.physical));
+  }
+
+  // pgBackRest's newest set and how far back a point-in-time restore reaches; nothing where WAL is not archived.
+  function physical(p) {
+    if (!p) return null;
+    return el('dl', { 'data-testid': 'physical-backups' },
+      el('dt', {}, t('newestPhysical')),
+      el('dd', { class: p.error ? 'error-text' : null, 'data-testid': 'newest-physical' },
+        p.error || (p.newest ? `${p.newest.label} · ${p.newest.type} · ${megabytes(p.newest.repositorySize)} · ${dateTime(p.newest.stopped)}` : t('noPhysical'))),
+      el('dt', {}, t('recoveryWindow')),
+      el('dd', { 'data-testid': 'recovery-window' },
+        p.recoverableSince ? t('restoreSince').replace('{since}', dateTime(p.recoverableSince)).replace('{wal}', p.newestWal || '-') : t('noRecoveryWindow')));
   }
 
   // Pages that reach nobody are an outage of their own: say so above everything else.
