@@ -108,7 +108,8 @@ internal static class CarryForward
 
         var key = string.Join(", ", table.Key.Select(ManagedCluster.QuoteIdentifier));
         var updates = table.Columns.Except(table.Key).Select(column => $"{ManagedCluster.QuoteIdentifier(column)} = EXCLUDED.{ManagedCluster.QuoteIdentifier(column)}").ToList();
-        var upsert = $"INSERT INTO {name} ({columns}) SELECT {columns} FROM o4o_carried ON CONFLICT ({key}) "
+        // OVERRIDING SYSTEM VALUE: the platform's ids are GENERATED ALWAYS, and a carried row keeps the id its order was acknowledged with.
+        var upsert = $"INSERT INTO {name} ({columns}) OVERRIDING SYSTEM VALUE SELECT {columns} FROM o4o_carried ON CONFLICT ({key}) "
             + (updates.Count == 0 ? "DO NOTHING" : $"DO UPDATE SET {string.Join(", ", updates)}");
         await using var command = new NpgsqlCommand(upsert, recovered);
         var carried = await command.ExecuteNonQueryAsync(cancellationToken);

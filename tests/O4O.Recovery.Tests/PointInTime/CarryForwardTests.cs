@@ -13,7 +13,7 @@ public sealed class CarryForwardTests(ManagedPostgresFixture fixture) : IClassFi
     private const string Shop = """
         CREATE TABLE users (id bigserial PRIMARY KEY, email text NOT NULL UNIQUE);
         CREATE TABLE products (id bigserial PRIMARY KEY, stock int NOT NULL CHECK (stock >= 0));
-        CREATE TABLE orders (id bigserial PRIMARY KEY, user_id bigint NOT NULL REFERENCES users(id), total numeric(12,2) NOT NULL);
+        CREATE TABLE orders (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, user_id bigint NOT NULL REFERENCES users(id), total numeric(12,2) NOT NULL);
         CREATE TABLE order_items (id bigserial PRIMARY KEY, order_id bigint NOT NULL REFERENCES orders(id) ON DELETE CASCADE,
             product_id bigint NOT NULL REFERENCES products(id), quantity int NOT NULL);
         INSERT INTO users (email) SELECT 'user' || g || '@example.com' FROM generate_series(1, 20) g;
@@ -35,7 +35,7 @@ public sealed class CarryForwardTests(ManagedPostgresFixture fixture) : IClassFi
         Assert.Equal(105L, await ScalarAsync(recovered, "SELECT count(*) FROM order_items"));
         Assert.Equal(995, await ScalarAsync(recovered, "SELECT stock FROM products WHERE id = 1"));
         Assert.Equal(1L, await ScalarAsync(recovered, "SELECT count(*) FROM users WHERE email = 'late@example.com'"));
-        var highest = await ScalarAsync(live, "SELECT last_value FROM orders_id_seq");
+        var highest = await ScalarAsync(live, "SELECT last_value FROM pg_sequences WHERE sequencename = 'orders_id_seq'");
         Assert.True((long)(await ScalarAsync(recovered, "INSERT INTO orders (user_id, total) VALUES (1, 1) RETURNING id"))! > (long)highest!);
     }
 
