@@ -1,7 +1,9 @@
 using Microsoft.Extensions.Time.Testing;
+using O4O.Recovery.AutoRecovery;
 using O4O.Recovery.Configuration;
 using O4O.Recovery.Incidents;
 using O4O.Recovery.PointInTime;
+using O4O.Recovery.Supervision;
 using O4O.Recovery.Tests.Incidents;
 using O4O.Tests.Shared;
 
@@ -41,6 +43,40 @@ public sealed class ScheduledPhysicalBackupsTests(ArchivingClusterFixture fixtur
         var timeline = await engine.Store.TimelineAsync(resolved[0].Id, CancellationToken.None);
         Assert.Contains(timeline, entry => entry.Kind == "Recovered" && entry.Text.Contains(" physical backup ", StringComparison.Ordinal));
         Assert.NotEmpty((await fixture.PgBackRest.InfoAsync(CancellationToken.None)).Backups);
+    }
+
+    [Fact]
+    public async Task A_run_missed_while_no_conductor_ran_is_caught_up_with_the_biggest_missed_type_ten_minutes_after_the_start()
+    {
+        await fixture.PgBackRest.RunAsync("backup", ["--type=full"], CancellationToken.None);
+        var newest = (await fixture.PgBackRest.InfoAsync(CancellationToken.None)).Backups[^1];
+        // Two days later at noon: two daily fulls (03:00) and many incrementals were missed; the next 03:00 is 15 h away.
+        var time = new FakeTimeProvider(new DateTimeOffset(newest.Stopped.UtcDateTime.Date.AddDays(2).AddHours(12), TimeSpan.Zero));
+        time.SetLocalTimeZone(TimeZoneInfo.Utc);
+        var events = new RecordedEvents();
+        var options = new ArchivingOptions { FullSchedule = "0 3 * * *", DifferentialSchedule = "0 0 1 1 *", IncrementalSchedule = "15 * * * *" };
+        using var stop = new CancellationTokenSource();
+        var running = new ScheduledPhysicalBackups(fixture.PgBackRest, options, Task.CompletedTask, events, time).RunAsync(stop.Token);
+
+        await Task.Delay(1000);
+        time.Advance(ScheduledBackups.CatchUpDelay - TimeSpan.FromMinutes(1));
+        await Task.Delay(1000);
+        Assert.Empty(events.Events);
+        time.Advance(TimeSpan.FromMinutes(1));
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (events.Events.Count == 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+        }
+
+        await stop.CancelAsync();
+        await running;
+
+        var taken = Assert.Single(events.Events, e => e.Kind == RecoveryEventKind.Action);
+        Assert.Equal("a scheduled full physical backup was missed (none since the schedule's last time): catching up", taken.Seen);
+        var caughtUp = (await fixture.PgBackRest.InfoAsync(CancellationToken.None)).Backups[^1];
+        Assert.Equal("full", caughtUp.Type);
+        Assert.NotEqual(newest.Label, caughtUp.Label);
     }
 
     /// <summary>Moves the fake clock a minute at a time (the schedule's period), giving each real backup time to run.</summary>
