@@ -9,22 +9,7 @@ internal static class DumpPart
     public static async Task<CompressedOutput> RunAsync(ResolvedDatabaseServer server, string snapshot, string[] arguments, Stream destination,
         IProgress<long>? progress, CancellationToken cancellationToken)
     {
-        var start = new ProcessStartInfo(server.Binaries.Tool("pg_dump"))
-        {
-            UseShellExecute = false,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        foreach (var argument in new[] { "--format=plain", "--no-password", $"--snapshot={snapshot}" }.Concat(arguments))
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        foreach (var (name, value) in server.ToolEnvironment(server.DatabaseName))
-        {
-            start.Environment[name] = value;
-        }
-
+        var start = server.PgDump([$"--snapshot={snapshot}", .. arguments]);
         using var pgDump = Process.Start(start) ?? throw new BackupFailedException("pg_dump could not be started.");
         var errors = pgDump.StandardError.ReadToEndAsync(cancellationToken);
         UnixProcess.EnlargePipe(pgDump.StandardOutput.BaseStream, 1 << 20);

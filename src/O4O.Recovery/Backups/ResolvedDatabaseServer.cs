@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Npgsql;
 using O4O.Recovery.Configuration;
 using O4O.Recovery.Postgres;
@@ -52,6 +53,30 @@ public sealed record ResolvedDatabaseServer(string ServerConnectionString, strin
     /// <summary>An unpooled connection string for <paramref name="database"/> on this server.</summary>
     public string ConnectionString(string database) =>
         new NpgsqlConnectionStringBuilder(ServerConnectionString) { Database = database, Pooling = false, CommandTimeout = 0 }.ConnectionString;
+
+    /// <summary>pg_dump of the platform database with <paramref name="arguments"/>, its output and errors redirected, the password in its environment.</summary>
+    internal ProcessStartInfo PgDump(IEnumerable<string> arguments)
+    {
+        var start = new ProcessStartInfo(Binaries.Tool("pg_dump"))
+        {
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        start.ArgumentList.Add("--format=plain");
+        start.ArgumentList.Add("--no-password");
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        foreach (var (name, value) in ToolEnvironment(DatabaseName))
+        {
+            start.Environment[name] = value;
+        }
+
+        return start;
+    }
 
     /// <summary>libpq environment for pg_dump and psql, so the password never appears on a command line.</summary>
     public IReadOnlyDictionary<string, string> ToolEnvironment(string database)

@@ -73,23 +73,34 @@ internal static class ArchiveLoad
         ArchiveReader.CheckMember(archive, member.Path, member, hashing);
     }
 
-    private static async Task VerifyRowCountsAsync(ResolvedDatabaseServer server, string database, BackupManifest manifest, CancellationToken cancellationToken)
+    private static Task VerifyRowCountsAsync(ResolvedDatabaseServer server, string database, BackupManifest manifest, CancellationToken cancellationToken) =>
+        VerifyRowCountsAsync(server, database, manifest.RowCounts, "the manifest", cancellationToken);
+
+    /// <summary>Every table of <paramref name="database"/> must hold the rows <paramref name="expected"/> says, and no other table may be there.</summary>
+    /// <param name="server">The server.</param>
+    /// <param name="database">The loaded database.</param>
+    /// <param name="expected">Rows per <c>schema.table</c>.</param>
+    /// <param name="source">What the counts come from, as a message names it (<c>the manifest</c>).</param>
+    /// <param name="cancellationToken">Stops counting.</param>
+    /// <exception cref="RestoreFailedException">A table is missing, extra, or holds other rows.</exception>
+    internal static async Task VerifyRowCountsAsync(ResolvedDatabaseServer server, string database, IReadOnlyDictionary<string, long> expected, string source,
+        CancellationToken cancellationToken)
     {
         var counts = await TableCounter.CountInParallelAsync(server.ConnectionString(database), Math.Max(2, Environment.ProcessorCount), cancellationToken);
-        foreach (var (table, expected) in manifest.RowCounts)
+        foreach (var (table, rows) in expected)
         {
             var actual = counts.GetValueOrDefault(table, -1);
-            if (actual != expected)
+            if (actual != rows)
             {
                 throw new RestoreFailedException(actual < 0
                     ? $"Verification failed: table {table} is missing after the load."
-                    : $"Verification failed: table {table} has {actual} rows, the manifest says {expected}.");
+                    : $"Verification failed: table {table} has {actual} rows, {source} says {rows}.");
             }
         }
 
-        if (counts.Keys.Except(manifest.RowCounts.Keys).FirstOrDefault() is { } extra)
+        if (counts.Keys.Except(expected.Keys).FirstOrDefault() is { } extra)
         {
-            throw new RestoreFailedException($"Verification failed: table {extra} is not in the manifest.");
+            throw new RestoreFailedException($"Verification failed: table {extra} is not in {source}.");
         }
     }
 }

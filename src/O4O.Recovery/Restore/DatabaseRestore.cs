@@ -48,6 +48,47 @@ public sealed class DatabaseRestore(O4OHome home, ResolvedDatabaseServer server,
         var started = time.GetUtcNow();
         using var restoreLock = Lock();
         await using var admin = await RestoreDatabases.OpenAdminAsync(server, cancellationToken);
+        var outcome = RestoreRecordOutcome.Failed;
+        var swapped = false;
+        try
+        {
+            var (plan, swap) = await SwapInAsync(admin, started,
+                (created, token) => LoadArchiveAsync(archive, created, progress, token),
+                async (manifest, displaced, token) =>
+                    new RestorePlan(Path.GetFileName(archive), manifest, Live, displaced, await LiveComparison.CompareAsync(server, Live, manifest, token)),
+                confirm, cancellationToken);
+            if (!swap)
+            {
+                outcome = RestoreRecordOutcome.Declined;
+                return new RestoreOutcome(plan, false, 0);
+            }
+
+            // The swap is the commit point: from here the restore has happened, whatever a later step does.
+            (swapped, outcome) = (true, RestoreRecordOutcome.Swapped);
+            catalogue.RecordRestore(plan.Archive, started, time.GetUtcNow(), outcome, plan.DisplacedDatabase);
+            return databaseOnly ? new RestoreOutcome(plan, true, 0) : await RestoreFilesAsync(plan, archive, started, cancellationToken);
+        }
+        finally
+        {
+            if (!swapped)
+            {
+                catalogue.RecordRestore(Path.GetFileName(archive), started, time.GetUtcNow(), outcome, null);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The side database's load and the verified swap every restore shares; the caller holds the restore lock. Creates
+    /// <c>&lt;db&gt;_restore</c> (journalled first), runs <paramref name="load"/> into it once it exists (a load may start
+    /// reading its source meanwhile) and then hands it to the owner role, asks <paramref name="plan"/> what the swap would
+    /// change (counted at the last moment, so what was written during the load is counted too) and
+    /// <paramref name="confirm"/> whether to swap. Unless it swapped, the copy is removed.
+    /// </summary>
+    /// <returns>The plan, and true when the copy is now live.</returns>
+    internal async Task<(TPlan Plan, bool Swapped)> SwapInAsync<TLoaded, TPlan>(NpgsqlConnection admin, DateTimeOffset started,
+        Func<Task, CancellationToken, Task<TLoaded>> load, Func<TLoaded, string, CancellationToken, Task<TPlan>> plan, Func<TPlan, bool> confirm,
+        CancellationToken cancellationToken)
+    {
         await RecoverInterruptedAsync(admin, cancellationToken);
         if (await RestoreDatabases.ExistsAsync(admin, Incoming, cancellationToken))
         {
@@ -63,67 +104,69 @@ public sealed class DatabaseRestore(O4OHome home, ResolvedDatabaseServer server,
 
         _journal.Write(entry);
         var swapped = false;
-        var outcome = RestoreRecordOutcome.Failed;
         try
         {
-            // The archive is read while the server creates the database.
+            // The source is read while the server creates the database.
             var created = RestoreDatabases.CreateAsync(admin, Incoming, cancellationToken);
-            // The dump's parts are read where the manifest says they lie, so what lies between and after them (tar
-            // padding, the end-of-archive blocks, the last gzip trailer) is checked beside the load, as verify does:
-            // an archive the runbook's tar -xzf refuses is not restored either.
-            var framing = Task.Run(() => ArchiveFraming.CheckStoredMembers(archive), cancellationToken);
-            BackupManifest manifest;
+            TLoaded loaded;
             try
             {
-                manifest = await ArchiveLoad.LoadAndVerifyAsync(server, archive, Incoming, created, progress, cancellationToken);
-                await framing;
-            }
-            catch (BackupCorruptException damaged)
-            {
-                // Known bad from now on: `restore latest` and `recover` pass it over.
-                catalogue.RecordVerification(Path.GetFileName(archive), time.GetUtcNow(), passed: false, damaged.Message);
-                throw;
+                loaded = await load(created, cancellationToken);
             }
             finally
             {
                 // The admin connection drops what was created below: it must be done creating it first.
                 await created.ContinueWith(_ => { }, TaskScheduler.Default);
-                await framing.ContinueWith(_ => { }, TaskScheduler.Default);
             }
+
             if (server.OwnerRole is not null)
             {
                 // Before the swap, so the platform finds its tables its own the moment the copy goes live.
                 await OwnerRole.HandOverAsync(admin, server.ConnectionString(Incoming), Incoming, cancellationToken);
             }
 
-            // Counted at the last moment, so what was written during the load is counted too.
-            var changes = await LiveComparison.CompareAsync(server, Live, manifest, cancellationToken);
-            var plan = new RestorePlan(Path.GetFileName(archive), manifest, Live, entry.DisplacedDatabase!, changes);
-            if (!confirm(plan))
+            var planned = await plan(loaded, entry.DisplacedDatabase!, cancellationToken);
+            if (!confirm(planned))
             {
-                outcome = RestoreRecordOutcome.Declined;
-                return new RestoreOutcome(plan, false, 0);
+                return (planned, false);
             }
 
             var liveExists = await RestoreDatabases.ExistsAsync(admin, Live, cancellationToken);
             await DatabaseSwap.SwapAsync(admin, _journal, entry, liveExists, cancellationToken);
-            // The swap is the commit point: from here the restore has happened, whatever a later step does.
-            (swapped, outcome) = (true, RestoreRecordOutcome.Swapped);
+            swapped = true;
             _journal.Clear();
-            catalogue.RecordRestore(plan.Archive, started, time.GetUtcNow(), outcome, entry.DisplacedDatabase);
-            return databaseOnly ? new RestoreOutcome(plan, true, 0) : await RestoreFilesAsync(plan, archive, started, cancellationToken);
+            return (planned, true);
         }
         finally
         {
-            if (!swapped)
+            if (!swapped && await TryDropAsync(admin))
             {
-                if (await TryDropAsync(admin))
-                {
-                    _journal.Clear();
-                }
-
-                catalogue.RecordRestore(Path.GetFileName(archive), started, time.GetUtcNow(), outcome, null);
+                _journal.Clear();
             }
+        }
+    }
+
+    /// <summary>Loads and verifies the archive; a damaged one is known bad from now on (<c>restore latest</c> and <c>recover</c> pass it over).</summary>
+    private async Task<BackupManifest> LoadArchiveAsync(string archive, Task created, IProgress<long>? progress, CancellationToken cancellationToken)
+    {
+        // The dump's parts are read where the manifest says they lie, so what lies between and after them (tar
+        // padding, the end-of-archive blocks, the last gzip trailer) is checked beside the load, as verify does:
+        // an archive the runbook's tar -xzf refuses is not restored either.
+        var framing = Task.Run(() => ArchiveFraming.CheckStoredMembers(archive), cancellationToken);
+        try
+        {
+            var manifest = await ArchiveLoad.LoadAndVerifyAsync(server, archive, Incoming, created, progress, cancellationToken);
+            await framing;
+            return manifest;
+        }
+        catch (BackupCorruptException damaged)
+        {
+            catalogue.RecordVerification(Path.GetFileName(archive), time.GetUtcNow(), passed: false, damaged.Message);
+            throw;
+        }
+        finally
+        {
+            await framing.ContinueWith(_ => { }, TaskScheduler.Default);
         }
     }
 

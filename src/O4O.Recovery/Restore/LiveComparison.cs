@@ -36,7 +36,15 @@ public sealed record LiveComparison(IReadOnlyList<TableChange> Changes, IReadOnl
     public bool Nothing => Changes.Count == 0 && Uncounted.Count == 0 && Unreadable is null;
 
     /// <summary>Compares <paramref name="database"/> on <paramref name="server"/> with <paramref name="manifest"/>.</summary>
-    public static async Task<LiveComparison> CompareAsync(ResolvedDatabaseServer server, string database, BackupManifest manifest, CancellationToken cancellationToken)
+    public static Task<LiveComparison> CompareAsync(ResolvedDatabaseServer server, string database, BackupManifest manifest, CancellationToken cancellationToken) =>
+        CompareAsync(server, database, manifest.RowCounts, manifest.CreatedAt, cancellationToken);
+
+    /// <summary>
+    /// Compares <paramref name="database"/> on <paramref name="server"/> with <paramref name="rowCounts"/> (rows per
+    /// <c>schema.table</c>) of a copy taken at <paramref name="since"/>: live rows created after it are counted apart.
+    /// </summary>
+    public static async Task<LiveComparison> CompareAsync(ResolvedDatabaseServer server, string database, IReadOnlyDictionary<string, long> rowCounts,
+        DateTimeOffset since, CancellationToken cancellationToken)
     {
         try
         {
@@ -51,8 +59,8 @@ public sealed record LiveComparison(IReadOnlyList<TableChange> Changes, IReadOnl
             var live = await ListAsync(connection, cancellationToken);
             foreach (var table in live)
             {
-                var archived = manifest.RowCounts.GetValueOrDefault(table.Key);
-                if (await CountAsync(connection, table, manifest.CreatedAt, cancellationToken) is not { } counted)
+                var archived = rowCounts.GetValueOrDefault(table.Key);
+                if (await CountAsync(connection, table, since, cancellationToken) is not { } counted)
                 {
                     uncounted.Add(table.Key);
                 }
@@ -62,7 +70,7 @@ public sealed record LiveComparison(IReadOnlyList<TableChange> Changes, IReadOnl
                 }
             }
 
-            uncounted.AddRange(manifest.RowCounts.Keys.Except(live.Select(table => table.Key), StringComparer.Ordinal));
+            uncounted.AddRange(rowCounts.Keys.Except(live.Select(table => table.Key), StringComparer.Ordinal));
             return new LiveComparison(changes, uncounted, null);
         }
         // A damaged live database can break the connection mid-count ("Connection is not open"): the comparison then
