@@ -715,6 +715,15 @@ namespace O4O.Cli.Resources {
         }
         
         /// <summary>
+        ///   Looks up a localized string similar to &apos;{0}&apos; is not a WAL position (X/Y in hexadecimal, as pg_current_wal_lsn() writes it)..
+        /// </summary>
+        internal static string ErrorLsnFormat {
+            get {
+                return ResourceManager.GetString("ErrorLsnFormat", resourceCulture);
+            }
+        }
+        
+        /// <summary>
         ///   Looks up a localized string similar to The platform could not be started: {0}.
         /// </summary>
         internal static string ErrorPlatformStart {
@@ -747,6 +756,15 @@ namespace O4O.Cli.Resources {
         internal static string ErrorPsqlNotFound {
             get {
                 return ResourceManager.GetString("ErrorPsqlNotFound", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to &apos;{0}&apos; is not a time: use ISO 8601 (2026-12-06T14:03:00Z) or YYYY-MM-DD HH:MM[:SS] in local time..
+        /// </summary>
+        internal static string ErrorTimeFormat {
+            get {
+                return ResourceManager.GetString("ErrorTimeFormat", resourceCulture);
             }
         }
         
@@ -1327,6 +1345,15 @@ namespace O4O.Cli.Resources {
         }
         
         /// <summary>
+        ///   Looks up a localized string similar to Point-in-time restore to just before incident N&apos;s first evidence..
+        /// </summary>
+        internal static string OptionBeforeIncident {
+            get {
+                return ResourceManager.GetString("OptionBeforeIncident", resourceCulture);
+            }
+        }
+        
+        /// <summary>
         ///   Looks up a localized string similar to Drop the replaced databases restores kept (&lt;db&gt;_broken_*, &lt;db&gt;_undone_*), after listing them; asks first unless --yes..
         /// </summary>
         internal static string OptionCleanup {
@@ -1345,11 +1372,20 @@ namespace O4O.Cli.Resources {
         }
         
         /// <summary>
-        ///   Looks up a localized string similar to Show what would be deleted without deleting anything..
+        ///   Looks up a localized string similar to With --cleanup: show what would be deleted without deleting anything. With a point-in-time target: restore and confirm on the side instance and show what would change, changing nothing live..
         /// </summary>
         internal static string OptionDryRun {
             get {
                 return ResourceManager.GetString("OptionDryRun", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to With a point-in-time target: replace the whole cluster (the old data directory is kept, renamed) instead of the platform database only..
+        /// </summary>
+        internal static string OptionFull {
+            get {
+                return ResourceManager.GetString("OptionFull", resourceCulture);
             }
         }
         
@@ -1413,6 +1449,24 @@ namespace O4O.Cli.Resources {
         internal static string OptionPhysicalType {
             get {
                 return ResourceManager.GetString("OptionPhysicalType", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Point-in-time restore to this WAL position (X/Y, as pg_current_wal_lsn() writes it)..
+        /// </summary>
+        internal static string OptionToLsn {
+            get {
+                return ResourceManager.GetString("OptionToLsn", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Point-in-time restore: bring the database back as it was at this time (ISO 8601, or YYYY-MM-DD HH:MM[:SS] in local time), replayed from pgBackRest&apos;s backup and archived WAL on a side instance and confirmed before anything goes live..
+        /// </summary>
+        internal static string OptionToTime {
+            get {
+                return ResourceManager.GetString("OptionToTime", resourceCulture);
             }
         }
         
@@ -1548,6 +1602,159 @@ namespace O4O.Cli.Resources {
         internal static string PhysicalVerifyProblem {
             get {
                 return ResourceManager.GetString("PhysicalVerifyProblem", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Incident {0}&apos;s first evidence is at {1}: restoring to just before it..
+        /// </summary>
+        internal static string PitrBeforeIncident {
+            get {
+                return ResourceManager.GetString("PitrBeforeIncident", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to {0} {1} → {2}.
+        /// </summary>
+        internal static string PitrChange {
+            get {
+                return ResourceManager.GetString("PitrChange", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to {0} about {1} → {2}.
+        /// </summary>
+        internal static string PitrChangeAbout {
+            get {
+                return ResourceManager.GetString("PitrChangeAbout", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to {0} missing → {1}.
+        /// </summary>
+        internal static string PitrChangeMissing {
+            get {
+                return ResourceManager.GetString("PitrChangeMissing", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Live against restored, rows per table: {0}.
+        /// </summary>
+        internal static string PitrChanges {
+            get {
+                return ResourceManager.GetString("PitrChanges", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to The live database holds the same rows as the restored one in every table..
+        /// </summary>
+        internal static string PitrChangesNone {
+            get {
+                return ResourceManager.GetString("PitrChangesNone", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to {0} could not be compared with the restored database ({1})..
+        /// </summary>
+        internal static string PitrChangesUnreadable {
+            get {
+                return ResourceManager.GetString("PitrChangesUnreadable", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Restored to {0} from backup set {1} and verified. Replace {2} with it now (the current one is kept as {3})?.
+        /// </summary>
+        internal static string PitrConfirm {
+            get {
+                return ResourceManager.GetString("PitrConfirm", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Restored {0} to {1}; the replaced database is kept as {2}. Undo with `o4o restore --undo`..
+        /// </summary>
+        internal static string PitrDone {
+            get {
+                return ResourceManager.GetString("PitrDone", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Dry run: the target was reached on the side instance; nothing live was changed..
+        /// </summary>
+        internal static string PitrDryRun {
+            get {
+                return ResourceManager.GetString("PitrDryRun", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Give at most one of --to-time, --to-lsn and --before-incident, and none of them with a backup name, --undo or --cleanup; --full needs one of them and excludes --db-only..
+        /// </summary>
+        internal static string PitrOptionsConflict {
+            get {
+                return ResourceManager.GetString("PitrOptionsConflict", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Target reached: {0}.
+        /// </summary>
+        internal static string PitrStepConfirmed {
+            get {
+                return ResourceManager.GetString("PitrStepConfirmed", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Copying the restored database into {0}….
+        /// </summary>
+        internal static string PitrStepCopy {
+            get {
+                return ResourceManager.GetString("PitrStepCopy", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Replaying archived WAL up to {0}….
+        /// </summary>
+        internal static string PitrStepReplay {
+            get {
+                return ResourceManager.GetString("PitrStepReplay", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Restoring backup set {0} into a side instance….
+        /// </summary>
+        internal static string PitrStepRestore {
+            get {
+                return ResourceManager.GetString("PitrStepRestore", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Swapping it in (the current database is kept as {0})….
+        /// </summary>
+        internal static string PitrStepSwap {
+            get {
+                return ResourceManager.GetString("PitrStepSwap", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Verifying {0} against the side instance….
+        /// </summary>
+        internal static string PitrStepVerify {
+            get {
+                return ResourceManager.GetString("PitrStepVerify", resourceCulture);
             }
         }
         

@@ -54,5 +54,5 @@ internal static class RestoreChanges
     }
 
     /// <summary>Tables in the default schema go by their bare name, as the operator knows them.</summary>
-    private static string Short(string table) => table.StartsWith("public.", StringComparison.Ordinal) ? table["public.".Length..] : table;
+    internal static string Short(string table) => table.StartsWith("public.", StringComparison.Ordinal) ? table["public.".Length..] : table;
 }

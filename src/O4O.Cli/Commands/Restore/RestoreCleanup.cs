@@ -69,7 +69,8 @@ internal static partial class RestoreCleanup
     public static void Validate(CommandResult command, Option<bool> undo, Option<bool> databaseOnly)
     {
         var cleanup = command.GetValue(Cleanup);
-        var cleanupOnly = command.GetResult(OlderThan) is not null || command.GetValue(DryRun);
+        // --dry-run also goes with a point-in-time target.
+        var cleanupOnly = command.GetResult(OlderThan) is not null || (command.GetValue(DryRun) && !RestorePointInTime.Requested(command));
         if ((cleanup && (command.GetValue(undo) || command.GetValue(databaseOnly))) || (!cleanup && cleanupOnly))
         {
             command.AddError(Strings.CleanupOptionsConflict);

@@ -6,7 +6,8 @@ using O4O.Recovery.Restore;
 namespace O4O.Cli.Commands;
 
 /// <summary>
-/// <c>o4o restore [NAME | latest] [--db-only] [--yes]</c>, <c>o4o restore --undo</c> and <c>o4o restore --cleanup</c> (<see cref="RestoreCleanup"/>).
+/// <c>o4o restore [NAME | latest] [--db-only] [--yes]</c>, <c>o4o restore --undo</c>, <c>o4o restore --cleanup</c> (<see cref="RestoreCleanup"/>)
+/// and the point-in-time restore <c>o4o restore --to-time | --to-lsn | --before-incident</c> (<see cref="RestorePointInTime"/>).
 /// Prints the name the replaced database is kept under on stdout.
 /// </summary>
 internal static class RestoreCommand
@@ -26,13 +27,23 @@ internal static class RestoreCommand
         command.Options.Add(RestoreCleanup.Cleanup);
         command.Options.Add(RestoreCleanup.OlderThan);
         command.Options.Add(RestoreCleanup.DryRun);
+        command.Options.Add(RestorePointInTime.ToTime);
+        command.Options.Add(RestorePointInTime.ToLsn);
+        command.Options.Add(RestorePointInTime.BeforeIncident);
+        command.Options.Add(RestorePointInTime.Full);
         command.Validators.Add(result => RestoreCleanup.Validate(result, _undo, _databaseOnly));
+        command.Validators.Add(result => RestorePointInTime.Validate(result, _name, _undo, _databaseOnly));
         command.SetAction(async (ParseResult parsed, CancellationToken cancellationToken) =>
         {
             var yes = parsed.GetValue(_yes);
             if (parsed.GetValue(RestoreCleanup.Cleanup))
             {
                 return await RestoreCleanup.RunAsync(context, parsed.GetValue(RestoreCleanup.OlderThan), parsed.GetValue(RestoreCleanup.DryRun), yes, cancellationToken);
+            }
+
+            if (RestorePointInTime.Requested(parsed.CommandResult))
+            {
+                return await RestorePointInTime.RunAsync(context, parsed, yes, cancellationToken);
             }
 
             if (!yes && !context.CanAsk)

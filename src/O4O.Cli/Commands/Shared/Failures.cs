@@ -27,7 +27,7 @@ internal static class Failures
         PlatformStartException platform => (Text.Format(Strings.ErrorPlatformStart, platform.Message), ExitCodes.Failure),
         BackupCorruptException => (exception.Message, ExitCodes.BackupCorrupt),
         DatabaseUnavailableException => (exception.Message, ExitCodes.EnvironmentError),
-        BackupFailedException or LockHeldException or RestoreRefusedException or RestoreFailedException => (exception.Message, ExitCodes.Failure),
+        BackupFailedException or LockHeldException or RestoreRefusedException or RestoreFailedException or RecoveryTargetException => (exception.Message, ExitCodes.Failure),
         ArchivingNotSetUpException archiving => (archiving.Managed ? Text.Format(Strings.ErrorArchivingNotSetUp, archiving.ConfigurationFile) : Strings.ErrorArchivingExternal, ExitCodes.EnvironmentError),
         PgBackRestException => (exception.Message, ExitCodes.Failure),
         PsqlNotFoundException => (Strings.ErrorPsqlNotFound, ExitCodes.EnvironmentError),

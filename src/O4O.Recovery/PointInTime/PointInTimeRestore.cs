@@ -1,0 +1,152 @@
+using O4O.Recovery.Backups;
+using O4O.Recovery.Configuration;
+using O4O.Recovery.Postgres;
+using O4O.Recovery.Restore;
+using O4O.Recovery.Supervision;
+
+namespace O4O.Recovery.PointInTime;
+
+/// <summary>
+/// <c>o4o restore --to-time | --to-lsn | --before-incident</c>, and what <c>o4o recover</c> and AutoRecovery call to undo
+/// damage: pgBackRest restores the newest backup set that stopped before the target into a side directory, a side
+/// instance replays archived WAL to the target and pauses, and the target is confirmed reached (the server's
+/// <c>recovery stopping …</c> line, replay paused) before anything goes live. Then the platform database is copied into
+/// the live cluster's side database, verified, compared with the live one and swapped in (the replaced one kept), or,
+/// for a full restore, the whole cluster replaced. Every step is an event on the record. The side instance is removed
+/// whatever happens; a run killed mid-way leaves it to the next run or the conductor's start (<see cref="SideInstanceLeftover"/>).
+/// </summary>
+/// <param name="home">The O4O home.</param>
+/// <param name="server">The live managed cluster.</param>
+/// <param name="restore">The logical restore, whose side database and swap this one goes through.</param>
+/// <param name="journal">Where each step goes on the record (event log, open incident).</param>
+/// <param name="actor">Who restores: a person, or auto-recovery.</param>
+/// <param name="time">The clock.</param>
+public sealed class PointInTimeRestore(O4OHome home, ResolvedDatabaseServer server, DatabaseRestore restore, IRecoveryJournal journal, string actor, TimeProvider time)
+{
+    /// <summary>How long the side instance may replay WAL before the restore gives up.</summary>
+    public static readonly TimeSpan ReplayTimeout = TimeSpan.FromMinutes(30);
+
+    private string Live => server.DatabaseName;
+
+    /// <summary>Restores to <paramref name="target"/>; <paramref name="confirm"/> sees the plan and decides whether it goes live.</summary>
+    /// <param name="target">Where to stop.</param>
+    /// <param name="mode">The platform database only, or the whole cluster.</param>
+    /// <param name="dryRun">Restore and confirm on the side instance, say what would change, change nothing live.</param>
+    /// <param name="confirm">Asked once the restored data is ready; false leaves everything live as it was.</param>
+    /// <param name="progress">Told as each step begins.</param>
+    /// <param name="cancellationToken">Stops the restore; the live database is untouched unless the swap already committed.</param>
+    /// <exception cref="RecoveryTargetException">The target cannot be reached; nothing changed.</exception>
+    /// <exception cref="PgBackRestException">pgBackRest could not read the repository or restore the set; nothing changed.</exception>
+    /// <exception cref="RestoreRefusedException">Archiving is not set up, or another restore runs.</exception>
+    /// <exception cref="RestoreFailedException">The copy failed or did not verify; the live database is unchanged.</exception>
+    public async Task<PointInTimeOutcome> RunAsync(RecoveryTarget target, PointInTimeMode mode, bool dryRun, Func<PointInTimePlan, bool> confirm,
+        IProgress<PointInTimeProgress>? progress, CancellationToken cancellationToken)
+    {
+        var started = time.GetUtcNow();
+        using var restoreLock = InterruptedRestore.Lock(home);
+        var pgBackRest = PgBackRest.For(home);
+        if (!pgBackRest.IsConfigured)
+        {
+            throw new RestoreRefusedException($"WAL archiving is not set up in {home.PgBackRest}: a point-in-time restore needs the managed cluster run by o4o up.");
+        }
+
+        try
+        {
+            if (!await ArchiveFlush.FlushAsync(server, cancellationToken))
+            {
+                await RecordAsync("the WAL written in the last minute is not archived yet", "restoring from what is archived", "", cancellationToken);
+            }
+
+            var repository = await pgBackRest.InfoAsync(cancellationToken);
+            var set = target.ChooseSet(repository, time.GetUtcNow());
+            var wal = $"{set.WalStart} … {repository.NewestWal}";
+            await RecordAsync($"point-in-time restore to {target.Description}{(dryRun ? " (dry run)" : "")}",
+                $"restoring backup set {set.Label} ({set.Type}, stopped {set.Stopped.UtcDateTime:yyyy-MM-dd HH:mm:ss}Z at {set.StopLsn}) into a side instance; archived WAL {wal}",
+                "", cancellationToken);
+            await using var side = await SideInstance.PrepareAsync(home, target.Description, time, cancellationToken);
+            var stop = await ReplayAsync(side, pgBackRest, set, target, progress, cancellationToken);
+            var sideServer = new ResolvedDatabaseServer(side.Cluster!.ConnectionString(), Live, server.Binaries);
+            var since = stop.LastTransactionAt ?? target.Time ?? set.Stopped;
+            PointInTimePlan Plan(IReadOnlyDictionary<string, long> rows, LiveComparison changes, string kept) =>
+                new(target.Description, set.Label, wal, stop, rows, changes, Live, kept);
+
+            if (dryRun)
+            {
+                var rows = await SideCopy.CountAsync(sideServer, cancellationToken);
+                var plan = Plan(rows, await LiveComparison.CompareAsync(server, Live, rows, since, cancellationToken), "");
+                await RecordAsync($"dry run of the point-in-time restore to {target.Description}", $"live against restored: {Differences.Describe(plan)}",
+                    "nothing was changed", cancellationToken);
+                return new PointInTimeOutcome(plan, false);
+            }
+
+            if (mode == PointInTimeMode.FullCluster)
+            {
+                throw new RestoreRefusedException("A full-cluster point-in-time restore is not available yet; restore the platform database with --db-only.");
+            }
+
+            await using var admin = await RestoreDatabases.OpenAdminAsync(server, cancellationToken);
+            var (swapPlan, swapped) = await restore.SwapInAsync(admin, started,
+                async (created, token) =>
+                {
+                    progress?.Report(new PointInTimeProgress(PointInTimeStep.Copy, $"{Live}_restore"));
+                    var rows = await SideCopy.CopyAsync(sideServer, server, $"{Live}_restore", created, null, token);
+                    progress?.Report(new PointInTimeProgress(PointInTimeStep.Verify, $"{Live}_restore"));
+                    await ArchiveLoad.VerifyRowCountsAsync(server, $"{Live}_restore", rows, "the side instance", token);
+                    return rows;
+                },
+                async (rows, kept, token) => Plan(rows, await LiveComparison.CompareAsync(server, Live, rows, since, token), kept),
+                plan =>
+                {
+                    var yes = confirm(plan);
+                    if (yes)
+                    {
+                        progress?.Report(new PointInTimeProgress(PointInTimeStep.Swap, plan.Kept));
+                    }
+
+                    return yes;
+                }, cancellationToken);
+            await RecordAsync($"restored {Live} to {target.Description} beside the live database; live against restored: {Differences.Describe(swapPlan)}",
+                swapped ? $"swapped it in; the replaced database is kept as {swapPlan.Kept}" : "declined: nothing was swapped",
+                swapped ? "done" : "declined", cancellationToken);
+            return new PointInTimeOutcome(swapPlan, swapped);
+        }
+        catch (PgBackRestException exception)
+        {
+            await RecordAsync($"point-in-time restore to {target.Description} failed: {exception.Message}", "", "nothing live was changed", CancellationToken.None);
+            throw new RestoreFailedException($"{exception.Message}; nothing live was changed.", exception);
+        }
+        catch (Exception exception) when (exception is RecoveryTargetException or RestoreFailedException or RestoreRefusedException or ClusterStartException)
+        {
+            await RecordAsync($"point-in-time restore to {target.Description} failed: {exception.Message}", "", "nothing live was changed", CancellationToken.None);
+            throw;
+        }
+    }
+
+    /// <summary>Restores the set into the side directory, starts the side instance and confirms replay stopped at the target.</summary>
+    private async Task<ReplayStop> ReplayAsync(SideInstance side, PgBackRest pgBackRest, PhysicalBackupSet set, RecoveryTarget target,
+        IProgress<PointInTimeProgress>? progress, CancellationToken cancellationToken)
+    {
+        progress?.Report(new PointInTimeProgress(PointInTimeStep.Restore, set.Label));
+        await side.RestoreAsync(pgBackRest, set, target, cancellationToken);
+        progress?.Report(new PointInTimeProgress(PointInTimeStep.Replay, target.Description));
+        try
+        {
+            await side.StartAsync(server.Binaries, ReplayTimeout, cancellationToken);
+        }
+        catch (ClusterStartException)
+        {
+            throw ReplayConfirmation.NotReached(side, target);
+        }
+
+        var stop = await ReplayConfirmation.WaitAsync(side, target, ReplayTimeout, cancellationToken);
+        progress?.Report(new PointInTimeProgress(PointInTimeStep.Confirmed, stop.LogLine));
+        await RecordAsync($"replay reached the target: {stop.LogLine}",
+            $"side instance paused at WAL {stop.ReplayedTo}" + (stop.LastTransactionAt is { } at ? $", last transaction committed {at.UtcDateTime:yyyy-MM-dd HH:mm:ss.ffffff}Z" : ""),
+            "", cancellationToken);
+        await ReplayConfirmation.PromoteAsync(side, cancellationToken);
+        return stop;
+    }
+
+    private Task RecordAsync(string seen, string done, string outcome, CancellationToken cancellationToken) =>
+        journal.RecordAsync(new RecoveryEvent(time.GetUtcNow(), Conductor.DatabaseComponent, RecoveryEventKind.Action, seen, done, outcome, null, actor), cancellationToken);
+}
