@@ -15,6 +15,9 @@ namespace O4O.Recovery.Dashboard;
 internal sealed record DashboardContext(O4OHome Home, DashboardOptions Options, ConductorState State,
     ResponseSamples Samples, DashboardBackups Backups, AdminSignIn AdminSignIn, TimeProvider Time)
 {
+    /// <summary>The WAL-archiving card; null when archiving is off or the database is external.</summary>
+    public DashboardWalArchiving? WalArchiving { get; init; }
+
     /// <summary>Refused sign-ins, counted per address in one event row.</summary>
     public FailedSignIns FailedSignIns { get; } = new(State.Events, Time);
 

@@ -34,9 +34,11 @@ internal sealed record ChartMark(DateTimeOffset At, string Component, string Kin
 /// <param name="Incidents">Open incidents.</param>
 /// <param name="Backups">The backup panel.</param>
 /// <param name="Notifications">Why pages would reach nobody (shown as a warning), or null when every level has its channels.</param>
+/// <param name="WalArchiving">The WAL-archiving card; null when archiving is off or the database is external.</param>
 internal sealed record DashboardView(DateTimeOffset Now, string Actor, IReadOnlyList<DashboardComponent> Components,
     IReadOnlyDictionary<string, IReadOnlyList<ResponseSample>> Samples, IReadOnlyList<ChartMark> Marks, AutoRecoveryStatus AutoRecovery,
-    IReadOnlyDictionary<string, string> Paused, IReadOnlyList<IncidentView> Incidents, BackupOverview Backups, NotificationGap? Notifications)
+    IReadOnlyDictionary<string, string> Paused, IReadOnlyList<IncidentView> Incidents, BackupOverview Backups, NotificationGap? Notifications,
+    WalArchivingCard? WalArchiving = null)
 {
     /// <summary>Builds the view from the conductor's state, the samples and the backups; incidents in <paramref name="culture"/>'s words.</summary>
     public static async Task<DashboardView> BuildAsync(DashboardContext context, string actor, CultureInfo culture, CancellationToken cancellationToken)
@@ -66,7 +68,8 @@ internal sealed record DashboardView(DateTimeOffset Now, string Actor, IReadOnly
             .Select(job => new DashboardComponent(job.Name, "warn", "RestartedAfterError", job.LastErrorAt!.Value, job.Restarts, job.LastError, null)));
         components.Add(BackupsCard(backups, status.StartedAt));
         return new DashboardView(now, actor, components, context.Samples.All(), marks, status.AutoRecovery, status.Paused,
-            [.. (await state.Incidents.OpenAsync(cancellationToken)).Select(view => InWords(view, culture))], backups, state.Incidents.NotificationGap);
+            [.. (await state.Incidents.OpenAsync(cancellationToken)).Select(view => InWords(view, culture))], backups, state.Incidents.NotificationGap,
+            context.WalArchiving is { } archiving ? await archiving.ReadAsync(cancellationToken) : null);
     }
 
     private static IncidentView InWords(IncidentView view, CultureInfo culture) => view with

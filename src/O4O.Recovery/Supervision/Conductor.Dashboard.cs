@@ -1,5 +1,6 @@
 using O4O.Recovery.Control;
 using O4O.Recovery.Dashboard;
+using O4O.Recovery.PointInTime;
 
 namespace O4O.Recovery.Supervision;
 
@@ -20,7 +21,12 @@ public sealed partial class Conductor
 
         var samples = new ResponseSamples((int)Math.Clamp(options.History / options.SampleEvery, 10, 10_000));
         var context = new DashboardContext(home, options, state, samples,
-            new DashboardBackups(home, settings.Database, settings.Backup, journal, time), new AdminSignIn(home, settings.PlatformSigningKey, databaseConnectionString), time);
+            new DashboardBackups(home, settings.Database, settings.Backup, journal, time), new AdminSignIn(home, settings.PlatformSigningKey, databaseConnectionString), time)
+        {
+            WalArchiving = settings.Database.IsManaged && settings.Archiving.Enabled
+                ? new DashboardWalArchiving(PgBackRest.For(home), databaseConnectionString, settings.Archiving, time)
+                : null,
+        };
         try
         {
             OperatorToken.LoadOrCreate(home);

@@ -24,19 +24,13 @@ public sealed class WalArchiveFaultTests
             ["O4O__Archiving__WatchInterval"] = _watchInterval.ToString(),
             ["O4O__Archiving__Timeout"] = "00:00:01",
         });
-        await up.WaitForEventsAsync(Component, events => events.Any(e => e.Kind == RecoveryEventKind.Note), TimeSpan.FromSeconds(60));
-        // The conductor takes a full physical backup as soon as archiving is checked: it must not meet the broken repository.
-        await up.WaitForEventsAsync("backups", events => events.Any(e => e.Done.StartsWith("ran pgbackrest backup", StringComparison.Ordinal)),
-            TimeSpan.FromSeconds(120));
-        // pgBackRest writes each segment into a directory per WAL range under archive/<stanza>/<db-id>/; the postgres user
-        // owns them all, so only their modes stop it (root, which runs the test, is not stopped by modes).
-        var archive = Path.Combine(up.Home.PgBackRest, "repo", "archive");
-        SetDirectoryModes(archive, (UnixFileMode)0b101_000_000);
+        await ArchiveRepository.WaitForCheckAndFirstBackupAsync(up);
+        ArchiveRepository.MakeUnwritable(up);
         IReadOnlyList<RecoveryEvent> events;
         try
         {
             var broken = DateTimeOffset.UtcNow;
-            await WriteTrafficAsync(up);
+            await ArchiveRepository.WriteTrafficAsync(up);
             events = await up.WaitForEventsAsync(Component, events => events.Any(e => e.Kind == RecoveryEventKind.Detected),
                 _lagThreshold + _watchInterval + TimeSpan.FromSeconds(10));
 
@@ -60,11 +54,10 @@ public sealed class WalArchiveFaultTests
         }
         finally
         {
-            SetDirectoryModes(archive, (UnixFileMode)0b111_101_000);
+            ArchiveRepository.MakeWritable(up);
         }
 
-        // A new finished segment wakes PostgreSQL's archiver, which otherwise waits a minute after three failures.
-        await WriteTrafficAsync(up);
+        await ArchiveRepository.WriteTrafficAsync(up);
         events = await up.WaitForEventsAsync(Component, events => events.Any(e => e.Kind == RecoveryEventKind.Recovered), TimeSpan.FromSeconds(60));
         Assert.Single(events, e => e.Kind == RecoveryEventKind.Detected);
         var deadline = DateTime.UtcNow.AddSeconds(10);
@@ -77,20 +70,4 @@ public sealed class WalArchiveFaultTests
 
     private static string StatusRow(JsonElement status) =>
         status.GetProperty("components").EnumerateArray().Single(row => row.GetProperty("name").GetString() == Component).GetProperty("state").GetString()!;
-
-    private static async Task WriteTrafficAsync(SupervisedUp up)
-    {
-        await using var database = up.Database();
-        await using var write = database.CreateCommand(
-            "CREATE TABLE IF NOT EXISTS archive_traffic (id int); INSERT INTO archive_traffic SELECT generate_series(1, 1000); SELECT pg_switch_wal()");
-        await write.ExecuteNonQueryAsync();
-    }
-
-    private static void SetDirectoryModes(string root, UnixFileMode mode)
-    {
-        foreach (var directory in Directory.EnumerateDirectories(root, "*", SearchOption.AllDirectories).Prepend(root))
-        {
-            File.SetUnixFileMode(directory, mode);
-        }
-    }
 }

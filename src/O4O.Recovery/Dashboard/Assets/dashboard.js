@@ -72,7 +72,23 @@
         el('dt', {}, t('restarts')), el('dd', {}, c.restarts),
         c.milliseconds !== null ? [el('dt', {}, t('response')), el('dd', {}, `${c.milliseconds} ms`)] : null,
         c.lastError ? [el('dt', { class: 'error-label' }, t('lastError')), el('dd', { class: 'error-text' }, c.lastError)] : null)));
-    fill('components', cards);
+    fill('components', cards, state.walArchiving ? walArchiving(state.walArchiving, state.now) : null);
+  }
+
+  // Red while archive_command fails: every minute of it is a minute a restore cannot reach.
+  function walArchiving(w, now) {
+    const dated = (segment, at) => (segment ? `${segment} · ${dateTime(at)}` : t('nothingArchived'));
+    return el('article', { class: `card wide ${w.status}`, 'data-component': 'wal-archive', 'data-status': w.status },
+      el('h3', {}, el('span', { class: 'dot', 'aria-hidden': 'true' }), t('walArchivingTitle')),
+      el('p', { class: 'state' }, t(w.state)),
+      el('dl', {},
+        el('dt', {}, t('lastArchived')), el('dd', { 'data-testid': 'last-archived' }, `${dated(w.lastArchivedWal, w.lastArchivedAt)}${w.lastArchivedAt ? ` (${ago(w.lastArchivedAt, now)})` : ''}`),
+        w.lagSeconds !== null ? [el('dt', {}, t('archiveLag')), el('dd', { 'data-testid': 'archive-lag' }, unit('Seconds', Math.round(w.lagSeconds)))] : null,
+        w.failedCount !== null ? [el('dt', {}, t('archiveFailures')),
+          el('dd', { 'data-testid': 'archive-failures' }, w.lastFailedWal ? `${w.failedCount} (${dated(w.lastFailedWal, w.lastFailedAt)})` : `${w.failedCount}`)] : null,
+        el('dt', {}, t('recoveryWindow')), el('dd', { 'data-testid': 'wal-recovery-window' },
+          w.recoverableSince ? t('recoverableSince').replace('{0}', dateTime(w.recoverableSince)) : t('noRecoveryWindow')),
+        w.error ? [el('dt', { class: 'error-label' }, t('lastError')), el('dd', { class: 'error-text', 'data-testid': 'archive-error' }, w.error)] : null));
   }
 
   function chart(name, samples, marks, now) {
