@@ -1,3 +1,4 @@
+using Npgsql;
 using O4O.Recovery.Backups;
 using O4O.Recovery.Configuration;
 using O4O.Recovery.Postgres;
@@ -85,6 +86,7 @@ public sealed class PointInTimeRestore(O4OHome home, ResolvedDatabaseServer serv
             }
 
             await using var admin = await RestoreDatabases.OpenAdminAsync(server, cancellationToken);
+            CarriedRows? carriedRows = null;
             var (swapPlan, swapped) = await restore.SwapInAsync(admin, started,
                 async (created, token) =>
                 {
@@ -104,9 +106,9 @@ public sealed class PointInTimeRestore(O4OHome home, ResolvedDatabaseServer serv
                     }
 
                     return yes;
-                }, cancellationToken);
+                }, cancellationToken, token => CarryAsync(stop.Snapshot, carried => carriedRows = carried, token));
             await RecordAsync($"restored {Live} to {target.Description} beside the live database; live against restored: {Differences.Describe(swapPlan)}",
-                swapped ? $"swapped it in; the replaced database is kept as {swapPlan.Kept}" : "declined: nothing was swapped",
+                swapped ? $"swapped it in; the replaced database is kept as {swapPlan.Kept}{Carried(carriedRows)}" : "declined: nothing was swapped",
                 swapped ? "done" : "declined", cancellationToken);
             return new PointInTimeOutcome(swapPlan, swapped);
         }
@@ -121,6 +123,29 @@ public sealed class PointInTimeRestore(O4OHome home, ResolvedDatabaseServer serv
             throw;
         }
     }
+
+    /// <summary>
+    /// The swap's last work: what the live database wrote after the target (orders taken after a <c>DELETE</c>, say) is carried
+    /// into the restored copy while the live database is closed (<see cref="CarryForward"/>).
+    /// </summary>
+    private async Task<SwapHandover> CarryAsync(string snapshot, Action<CarriedRows> done, CancellationToken cancellationToken)
+    {
+        var live = new NpgsqlConnection(server.ConnectionString(Live) + ";Pooling=false");
+        var restored = new NpgsqlConnection(server.ConnectionString($"{Live}_restore") + ";Pooling=false");
+        await live.OpenAsync(cancellationToken);
+        await restored.OpenAsync(cancellationToken);
+        return new SwapHandover(live, async token =>
+        {
+            done(await CarryForward.RunAsync(live, restored, snapshot, token));
+            // The copy is renamed next, which no session may be on.
+            await restored.CloseAsync();
+        }) { Also = restored };
+    }
+
+    private static string Carried(CarriedRows? carried) => carried is null || (carried.Total == 0 && carried.Skipped.Count == 0)
+        ? ""
+        : $"; carried over what the live database wrote after the target: {(carried.Total == 0 ? "nothing" : string.Join(", ", carried.Rows.Select(table => $"{table.Key} {table.Value}")))}"
+            + (carried.Skipped.Count == 0 ? "" : $" (not carried: {string.Join("; ", carried.Skipped)})");
 
     /// <summary>Restores the set into the side directory, starts the side instance and confirms replay stopped at the target.</summary>
     private async Task<ReplayStop> ReplayAsync(SideInstance side, PgBackRest pgBackRest, PhysicalBackupSet set, RecoveryTarget target,

@@ -8,7 +8,14 @@ namespace O4O.Recovery.PointInTime;
 /// <param name="LogLine">The server's <c>recovery stopping before/after …</c> line: the proof the target was reached.</param>
 /// <param name="ReplayedTo">The last WAL position replayed.</param>
 /// <param name="LastTransactionAt">The commit time of the last transaction replayed; null when none was.</param>
-public sealed record ReplayStop(string LogLine, string ReplayedTo, DateTimeOffset? LastTransactionAt);
+public sealed record ReplayStop(string LogLine, string ReplayedTo, DateTimeOffset? LastTransactionAt)
+{
+    /// <summary>
+    /// The transactions replay had seen commit where it paused (<c>pg_current_snapshot()</c> while paused, before the side
+    /// instance is promoted and aborts those still in progress): the live database's rows from any other are carried over.
+    /// </summary>
+    public string Snapshot { get; init; } = "";
+}
 
 /// <summary>
 /// Confirms the side instance stopped at the target, not at the end of the WAL it could find: the server log's
@@ -79,11 +86,11 @@ internal static class ReplayConfirmation
             await using var connection = new NpgsqlConnection(cluster.ConnectionString() + ";Pooling=false;Timeout=5");
             await connection.OpenAsync(cancellationToken);
             await using var command = new NpgsqlCommand(
-                "SELECT pg_get_wal_replay_pause_state(), pg_last_wal_replay_lsn()::text, pg_last_xact_replay_timestamp()", connection);
+                "SELECT pg_get_wal_replay_pause_state(), pg_last_wal_replay_lsn()::text, pg_last_xact_replay_timestamp(), pg_current_snapshot()::text", connection);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             await reader.ReadAsync(cancellationToken);
             return reader.GetString(0) == "paused"
-                ? new ReplayStop("", reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetFieldValue<DateTimeOffset>(2))
+                ? new ReplayStop("", reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetFieldValue<DateTimeOffset>(2)) { Snapshot = reader.GetString(3) }
                 : null;
         }
         catch (NpgsqlException)

@@ -82,12 +82,13 @@ public sealed class DatabaseRestore(O4OHome home, ResolvedDatabaseServer server,
     /// <c>&lt;db&gt;_restore</c> (journalled first), runs <paramref name="load"/> into it once it exists (a load may start
     /// reading its source meanwhile) and then hands it to the owner role, asks <paramref name="plan"/> what the swap would
     /// change (counted at the last moment, so what was written during the load is counted too) and
-    /// <paramref name="confirm"/> whether to swap. Unless it swapped, the copy is removed.
+    /// <paramref name="confirm"/> whether to swap; a <paramref name="handover"/> does the last work on the live database in the swap
+    /// (<see cref="SwapHandover"/>). Unless it swapped, the copy is removed.
     /// </summary>
     /// <returns>The plan, and true when the copy is now live.</returns>
     internal async Task<(TPlan Plan, bool Swapped)> SwapInAsync<TLoaded, TPlan>(NpgsqlConnection admin, DateTimeOffset started,
         Func<Task, CancellationToken, Task<TLoaded>> load, Func<TLoaded, string, CancellationToken, Task<TPlan>> plan, Func<TPlan, bool> confirm,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, Func<CancellationToken, Task<SwapHandover>>? handover = null)
     {
         await RecoverInterruptedAsync(admin, cancellationToken);
         if (await RestoreDatabases.ExistsAsync(admin, Incoming, cancellationToken))
@@ -132,7 +133,8 @@ public sealed class DatabaseRestore(O4OHome home, ResolvedDatabaseServer server,
             }
 
             var liveExists = await RestoreDatabases.ExistsAsync(admin, Live, cancellationToken);
-            await DatabaseSwap.SwapAsync(admin, _journal, entry, liveExists, cancellationToken);
+            await using var lastWork = liveExists && handover is not null ? await handover(cancellationToken) : null;
+            await DatabaseSwap.SwapAsync(admin, _journal, entry, liveExists, cancellationToken, lastWork);
             swapped = true;
             _journal.Clear();
             return (planned, true);

@@ -43,6 +43,8 @@ internal static class DatabaseSwap
             if (handover is not null)
             {
                 await handover.RunAsync(cancellationToken);
+                // A database cannot be renamed while a session is on it (the server waits a few seconds for one that is leaving).
+                await handover.Live.CloseAsync();
             }
 
             await RestoreDatabases.ExecuteAsync(admin,
@@ -99,6 +101,20 @@ internal static class DatabaseSwap
 /// The last work on the live database before a swap, on a session opened before it was closed (the only one the swap
 /// leaves): a point-in-time restore carries the rows written after its recovery point (<see cref="PointInTime.CarryForward"/>).
 /// </summary>
-/// <param name="Live">The session on the live database, spared when the others are ended.</param>
+/// <param name="Live">The session on the live database (unpooled), spared when the others are ended and closed before the renames.</param>
 /// <param name="RunAsync">The work, run after every other session ended and before the renames.</param>
-internal sealed record SwapHandover(NpgsqlConnection Live, Func<CancellationToken, Task> RunAsync);
+internal sealed record SwapHandover(NpgsqlConnection Live, Func<CancellationToken, Task> RunAsync) : IAsyncDisposable
+{
+    /// <summary>Whatever else the work opened, closed with it.</summary>
+    public IAsyncDisposable? Also { get; init; }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        await Live.DisposeAsync();
+        if (Also is not null)
+        {
+            await Also.DisposeAsync();
+        }
+    }
+}

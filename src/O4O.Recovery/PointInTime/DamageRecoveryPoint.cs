@@ -1,0 +1,98 @@
+using O4O.Recovery.Configuration;
+using O4O.Recovery.Postgres;
+using O4O.Recovery.State;
+
+namespace O4O.Recovery.PointInTime;
+
+/// <summary>Where a restore after damage goes back to, and why there.</summary>
+/// <param name="Target">The recovery target.</param>
+/// <param name="Why">For the timeline: the damaging transaction found, or why the first evidence stands in for it.</param>
+/// <param name="Damage">The damaging transaction; null when it was not found.</param>
+internal sealed record DamageTarget(RecoveryTarget Target, string Why, DamagingTransaction? Damage);
+
+/// <summary>
+/// Finds the transaction that damaged the platform's data (a <c>DROP TABLE</c>, <c>TRUNCATE</c> or <c>DELETE</c> of most
+/// rows) in the archived WAL since the newest <see cref="TableFileMark"/> taken well before the first evidence, so
+/// that a point-in-time restore stops just before it and keeps every commit before it. Where it cannot be found (no mark,
+/// damage that is no transaction, like a broken page), the target is the mark's time or, without a mark, just before
+/// the first evidence, and the reason says so.
+/// </summary>
+internal sealed class DamageRecoveryPoint(O4OHome home, PostgresBinaries binaries)
+{
+    /// <summary>
+    /// How long before the first evidence the search starts at the latest: the probe that sees lost rows looks every few
+    /// seconds, so a mark taken within this of the evidence may already show the damage (a dropped table missing from it).
+    /// </summary>
+    public static readonly TimeSpan Margin = TimeSpan.FromSeconds(15);
+
+    private const string SearchPrefix = "wal-search-";
+
+    /// <summary>The target for damage first seen at <paramref name="firstEvidence"/>.</summary>
+    /// <exception cref="PgBackRestException">The repository could not be read.</exception>
+    public async Task<DamageTarget> FindAsync(DateTimeOffset firstEvidence, CancellationToken cancellationToken)
+    {
+        var mark = await new TableFileMarks(home.StateDatabase).NewestBeforeAsync(firstEvidence - Margin, cancellationToken);
+        if (mark is null)
+        {
+            return Fallback(firstEvidence - Margin, "no note of the tables' data files from before the damage to search the WAL with");
+        }
+
+        var pgBackRest = PgBackRest.For(home);
+        RemoveLeftovers(pgBackRest.Layout);
+        var search = Path.Combine(pgBackRest.Layout.Root, $"{SearchPrefix}{Environment.ProcessId}");
+        IO.PrivateFiles.CreateDirectory(search);
+        try
+        {
+            await ServiceUser.GiveAsync(search, cancellationToken);
+            var fetched = await FetchAsync(pgBackRest, mark, search, cancellationToken);
+            if (fetched == 0)
+            {
+                return Fallback(mark.At, $"the archive holds no WAL from {mark.Lsn} on");
+            }
+
+            var range = WalRange.Of(search, mark.Timeline, mark.Lsn);
+            return await new DamagingTransactionFinder(binaries).FindAsync(range, mark.Tables, cancellationToken) is { } damage
+                ? new DamageTarget(RecoveryTarget.BeforeTransaction(damage), $"found in archived WAL: {damage}", damage)
+                : Fallback(mark.At, $"no transaction in WAL {range.Start} to {range.End} dropped, truncated or emptied a platform table");
+        }
+        catch (WalDumpException exception)
+        {
+            return Fallback(mark.At, $"the WAL could not be read: {exception.Message}");
+        }
+        finally
+        {
+            Directory.Delete(search, recursive: true);
+        }
+    }
+
+    /// <summary>Fetches the segments from the mark's on, until the archive has no more; returns how many.</summary>
+    private static async Task<int> FetchAsync(PgBackRest pgBackRest, TableFileMark mark, string directory, CancellationToken cancellationToken)
+    {
+        var fetched = 0;
+        for (var position = mark.Lsn; ; position = new Lsn(position.Value - position.Value % WalSegment.Size + WalSegment.Size))
+        {
+            var segment = WalSegment.Name(mark.Timeline, position);
+            if (!await pgBackRest.ArchiveGetAsync(segment, Path.Combine(directory, segment), cancellationToken))
+            {
+                return fetched;
+            }
+
+            fetched++;
+        }
+    }
+
+    // A search killed midway leaves its copies of WAL behind: the next one removes those whose process is gone.
+    private static void RemoveLeftovers(PgBackRestLayout layout)
+    {
+        foreach (var leftover in Directory.EnumerateDirectories(layout.Root, SearchPrefix + "*"))
+        {
+            if (!int.TryParse(Path.GetFileName(leftover)[SearchPrefix.Length..], out var pid) || !Processes.UnixProcess.IsAlive(pid))
+            {
+                Directory.Delete(leftover, recursive: true);
+            }
+        }
+    }
+
+    private static DamageTarget Fallback(DateTimeOffset before, string why) =>
+        new(RecoveryTarget.ToTime(before), $"{why}: restoring to {before.UtcDateTime:yyyy-MM-dd HH:mm:ss}Z, before the first evidence", null);
+}
