@@ -2560,6 +2560,24 @@ namespace O4O.Cli.Resources {
         }
         
         /// <summary>
+        ///   Looks up a localized string similar to leftover side instance of an interrupted point-in-time restore in {0}: the next o4o restore or o4o up removes it.
+        /// </summary>
+        internal static string StatusPitrLeftover {
+            get {
+                return ResourceManager.GetString("StatusPitrLeftover", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to a point-in-time restore is running (its side instance is in {0}).
+        /// </summary>
+        internal static string StatusPitrRunning {
+            get {
+                return ResourceManager.GetString("StatusPitrRunning", resourceCulture);
+            }
+        }
+        
+        /// <summary>
         ///   Looks up a localized string similar to {0} replaced database(s) kept ({1}_broken_*, _undone_*), {2} in all: o4o restore --cleanup.
         /// </summary>
         internal static string StatusRestoreKept {

@@ -2,9 +2,12 @@ using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using O4O.Recovery.Backups;
 using O4O.Recovery.Configuration;
 using O4O.Recovery.IO;
 using O4O.Recovery.Processes;
+using O4O.Recovery.Restore;
+using O4O.Recovery.Supervision;
 
 namespace O4O.Recovery.PointInTime;
 
@@ -63,6 +66,44 @@ public static class SideInstanceLeftover
 
         File.Delete(JournalPath(home));
         return leftover;
+    }
+
+    /// <summary>
+    /// Removes the leftover of a point-in-time restore that is no longer running (it holds the restore lock while it
+    /// runs) and puts it on the record; returns it, or null when there was none or it still runs. The conductor runs it at start.
+    /// </summary>
+    public static async Task<SideInstanceRecord?> CleanUpAsync(O4OHome home, IRecoveryJournal journal, string actor, TimeProvider time,
+        CancellationToken cancellationToken)
+    {
+        if (Find(home) is null || IsRunning(home))
+        {
+            return null;
+        }
+
+        using var held = InterruptedRestore.Lock(home);
+        if (await RemoveAsync(home, cancellationToken) is not { } removed)
+        {
+            return null;
+        }
+
+        await journal.RecordAsync(new RecoveryEvent(time.GetUtcNow(), Conductor.DatabaseComponent, RecoveryEventKind.Action,
+            $"a point-in-time restore{(removed.Target.Length > 0 ? $" to {removed.Target}" : "")} was interrupted, leaving its side instance in {removed.Root}",
+            "stopped what ran there and removed it", "done; the live database was not touched", null, actor), cancellationToken);
+        return removed;
+    }
+
+    /// <summary>True while a restore holds the restore lock: its side instance is in use, not left over.</summary>
+    public static bool IsRunning(O4OHome home)
+    {
+        try
+        {
+            using var held = InterruptedRestore.Lock(home);
+            return false;
+        }
+        catch (LockHeldException)
+        {
+            return true;
+        }
     }
 
     internal static void Record(O4OHome home, SideInstanceRecord record)

@@ -71,6 +71,7 @@ public sealed partial class Conductor(O4OHome home, ConductorSettings settings, 
         var database = new DatabaseChild(server, target, observer, settings.Supervision,
             new InterruptedRestore(home, () => ResolvedDatabaseServer.Resolve(home, settings.Database), journal, "auto-recovery", time));
         await database.RepairInterruptedRestoreAsync(stop);
+        await SideInstanceLeftover.CleanUpAsync(home, journal, "auto-recovery", time, stop);
         using var nginx = settings.Nginx.Enabled ? new NginxChild(home, settings.Nginx, settings.Platform.Port, settings.Supervision) : null;
         Supervisor Supervise(ISupervisedChild child) =>
             new(child, settings.Supervision, gate, journal, time, _ => WriteRecord(startedAt, database, platform, target));

@@ -1,5 +1,7 @@
+using System.Diagnostics;
 using System.Globalization;
 using O4O.Cli.Tests.Commands;
+using O4O.Recovery.PointInTime;
 using O4O.Tests.Shared;
 
 namespace O4O.Cli.Tests.Restore;
@@ -61,6 +63,50 @@ public sealed class PointInTimeCliTests(ArchivingClusterFixture fixture) : IClas
     }
 
     [Theory]
+    [InlineData("pitr/data/PG_VERSION")]
+    [InlineData("pitr/log/side.log")]
+    [InlineData("o4o_platform_restore")]
+    public async Task A_restore_killed_at_any_step_leaves_the_live_database_serving_and_the_next_run_removes_its_side_instance(string killWhen)
+    {
+        var beforeDrop = await ShopWithDroppedOrdersAsync(orders: 300_000);
+        var target = beforeDrop.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffffzzz", CultureInfo.InvariantCulture);
+        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "o4o.dll"), "restore", "--to-time", target, "--yes"])
+        {
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+        };
+        start.Environment["O4O_HOME"] = fixture.Home.Root;
+        start.Environment["O4O__Database__Port"] = fixture.Cluster.Port.ToString(CultureInfo.InvariantCulture);
+        using (var restore = Process.Start(start)!)
+        {
+            while (!await ReachedAsync(killWhen))
+            {
+                if (restore.HasExited)
+                {
+                    Assert.Fail($"o4o restore exited ({restore.ExitCode}) before {killWhen} appeared: {await restore.StandardError.ReadToEndAsync()}");
+                }
+
+                await Task.Delay(10);
+            }
+
+            restore.Kill();
+            await restore.WaitForExitAsync();
+        }
+
+        Assert.Equal(false, await fixture.ScalarAsync("SELECT to_regclass('public.orders') IS NOT NULL", "o4o_platform"));
+        Assert.NotNull(SideInstanceLeftover.Find(fixture.Home));
+        var status = await RunAsync("status");
+        Assert.Contains("leftover side instance of an interrupted point-in-time restore", status.Out + status.Error, StringComparison.Ordinal);
+
+        var again = await RunAsync("restore", "--to-time", target, "--yes");
+
+        Assert.True(again.ExitCode == 0, again.Error);
+        Assert.Equal(300_000L, await fixture.ScalarAsync("SELECT count(*) FROM orders", "o4o_platform"));
+        Assert.Null(SideInstanceLeftover.Find(fixture.Home));
+        Assert.DoesNotContain(Directory.EnumerateDirectories("/proc"), process => ProcessCommandLine(process).Contains(SideInstance.RootOf(fixture.Home), StringComparison.Ordinal));
+    }
+
+    [Theory]
     [InlineData("restore", "--to-time", "yesterday")]
     [InlineData("restore", "--to-lsn", "0/XYZ")]
     [InlineData("restore", "--to-time", "2026-12-06 10:00", "--to-lsn", "0/1")]
@@ -80,6 +126,22 @@ public sealed class PointInTimeCliTests(ArchivingClusterFixture fixture) : IClas
     {
         _cli.Settings["Database:Port"] = fixture.Cluster.Port.ToString(CultureInfo.InvariantCulture);
         return _cli.RunAsync(arguments);
+    }
+
+    private async Task<bool> ReachedAsync(string step) => step.Contains('/', StringComparison.Ordinal)
+        ? File.Exists(Path.Combine(fixture.Home.Root, step))
+        : await fixture.ScalarAsync($"SELECT 1 FROM pg_database WHERE datname = '{step}'") is not null;
+
+    private static string ProcessCommandLine(string directory)
+    {
+        try
+        {
+            return File.ReadAllText(Path.Combine(directory, "cmdline")).Replace('\0', ' ');
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            return "";
+        }
     }
 
     /// <summary>A fresh platform database with <paramref name="orders"/> orders, a full backup, then the table dropped; returns a moment before the drop.</summary>

@@ -3,6 +3,7 @@ using O4O.Cli.Resources;
 using O4O.Recovery.Backups;
 using O4O.Recovery.Configuration;
 using O4O.Recovery.Health;
+using O4O.Recovery.PointInTime;
 using O4O.Recovery.Restore;
 using O4O.Recovery.State;
 
@@ -27,7 +28,9 @@ internal static class StatusRestores
             await using var admin = await RestoreDatabases.OpenAdminAsync(server, cancellationToken);
             var kept = await KeptDatabases.ListAsync(admin, server.DatabaseName, cancellationToken);
             var copy = await KeptDatabases.CopyAsync(admin, server.DatabaseName, cancellationToken);
-            var problem = InterruptedRestore.JournalPresent(context.Home) ? Strings.StatusRestoreRunning
+            var side = SideInstanceLeftover.Find(context.Home);
+            var problem = side is not null ? Text.Format(SideInstanceLeftover.IsRunning(context.Home) ? Strings.StatusPitrRunning : Strings.StatusPitrLeftover, side.Root)
+                : InterruptedRestore.JournalPresent(context.Home) ? Strings.StatusRestoreRunning
                 : copy is not null ? Text.Format(Strings.StatusRestoreLeftover, copy.Name, Sizes.Size(copy.Size))
                 : null;
             string[] details = [
