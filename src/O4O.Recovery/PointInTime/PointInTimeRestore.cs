@@ -139,7 +139,8 @@ public sealed class PointInTimeRestore(O4OHome home, ResolvedDatabaseServer serv
             done(await CarryForward.RunAsync(live, restored, snapshot, token));
             // The copy is renamed next, which no session may be on.
             await restored.CloseAsync();
-        }) { Also = restored };
+        })
+        { Also = restored };
     }
 
     private static string Carried(CarriedRows? carried) => carried is null || (carried.Total == 0 && carried.Skipped.Count == 0)
