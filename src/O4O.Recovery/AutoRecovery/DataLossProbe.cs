@@ -75,8 +75,10 @@ internal sealed class DataLossProbe(Uri platform, string connectionString, O4OHo
                 }
 
                 // Statistics start over after a crash: only a count says whether the rows are really gone.
+                // A lost table keeps its count from before the loss: the orders taken after a DELETE or TRUNCATE do not make it
+                // whole again, only a restore (another database) or the rows coming back does.
                 var counted = await CountUpToAsync(connection, table, floor, cancellationToken);
-                live[table] = counted < floor ? counted : expected;
+                live[table] = expected;
                 if (counted < floor)
                 {
                     evidence ??= string.Create(CultureInfo.InvariantCulture,
