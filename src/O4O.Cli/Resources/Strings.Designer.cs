@@ -1975,6 +1975,15 @@ namespace O4O.Cli.Resources {
         }
         
         /// <summary>
+        ///   Looks up a localized string similar to Restoring to {0}: {1}..
+        /// </summary>
+        internal static string RecoverPointInTime {
+            get {
+                return ResourceManager.GetString("RecoverPointInTime", resourceCulture);
+            }
+        }
+        
+        /// <summary>
         ///   Looks up a localized string similar to Incident {0}: post-mortem written to {1}.
         /// </summary>
         internal static string RecoverReport {
@@ -2038,6 +2047,15 @@ namespace O4O.Cli.Resources {
         }
         
         /// <summary>
+        ///   Looks up a localized string similar to restored {0} to {1} from backup set {2} and archived WAL, carrying over what was written after it; the replaced database is kept as {3}.
+        /// </summary>
+        internal static string RecoverRestoredToPoint {
+            get {
+                return ResourceManager.GetString("RecoverRestoredToPoint", resourceCulture);
+            }
+        }
+        
+        /// <summary>
         ///   Looks up a localized string similar to {0} (the live database is as it was).
         /// </summary>
         internal static string RecoverRestoreFailed {
@@ -2070,6 +2088,15 @@ namespace O4O.Cli.Resources {
         internal static string RecoverRestorePlan {
             get {
                 return ResourceManager.GetString("RecoverRestorePlan", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to would restore {0} to just before the damage (found in the archived WAL) through a side instance, keeping the current one as {0}_broken_&lt;time&gt;; asks first unless --yes.
+        /// </summary>
+        internal static string RecoverRestorePlanPointInTime {
+            get {
+                return ResourceManager.GetString("RecoverRestorePlanPointInTime", resourceCulture);
             }
         }
         

@@ -34,10 +34,11 @@ internal sealed class DamageWatch(ServerLogScanner scanner, DataLossProbe? loss,
                     continue;
                 }
 
+                var firstEvidence = time.GetUtcNow();
                 await RecordAsync(RecoveryEventKind.Detected, seen, "", "", type, stop);
                 var outcome = HeldBecause() is { } reason
                     ? new AutoRestoreOutcome($"not restored: {reason}", RestoreVerdict.WaitingForAPerson)
-                    : await restore.RestoreAsync(stop);
+                    : await restore.RestoreAsync(firstEvidence, stop);
                 var verified = outcome.Verdict == RestoreVerdict.Verified;
                 await RecordAsync(RecoveryEventKind.Action, seen, outcome.Done, outcome.Text, verified ? null : type, stop);
                 if (verified)

@@ -7,8 +7,11 @@ namespace O4O.Recovery.PointInTime;
 /// <summary>Where a restore after damage goes back to, and why there.</summary>
 /// <param name="Target">The recovery target.</param>
 /// <param name="Why">For the timeline: the damaging transaction found, or why the first evidence stands in for it.</param>
-/// <param name="Damage">The damaging transaction; null when it was not found.</param>
-internal sealed record DamageTarget(RecoveryTarget Target, string Why, DamagingTransaction? Damage);
+public sealed record DamageTarget(RecoveryTarget Target, string Why)
+{
+    /// <summary>The damaging transaction; null when it was not found.</summary>
+    internal DamagingTransaction? Damage { get; init; }
+}
 
 /// <summary>
 /// Finds the transaction that damaged the platform's data (a <c>DROP TABLE</c>, <c>TRUNCATE</c> or <c>DELETE</c> of most
@@ -17,7 +20,7 @@ internal sealed record DamageTarget(RecoveryTarget Target, string Why, DamagingT
 /// damage that is no transaction, like a broken page), the target is the mark's time or, without a mark, just before
 /// the first evidence, and the reason says so.
 /// </summary>
-internal sealed class DamageRecoveryPoint(O4OHome home, PostgresBinaries binaries)
+public sealed class DamageRecoveryPoint(O4OHome home, PostgresBinaries binaries)
 {
     /// <summary>
     /// How long before the first evidence the search starts at the latest: the probe that sees lost rows looks every few
@@ -26,6 +29,28 @@ internal sealed class DamageRecoveryPoint(O4OHome home, PostgresBinaries binarie
     public static readonly TimeSpan Margin = TimeSpan.FromSeconds(15);
 
     private const string SearchPrefix = "wal-search-";
+
+    /// <summary>
+    /// True when a point-in-time restore can undo damage: the managed cluster archives through pgBackRest and the repository
+    /// holds a backup set to start from.
+    /// </summary>
+    public static async Task<bool> IsAvailableAsync(O4OHome home, DatabaseOptions database, CancellationToken cancellationToken)
+    {
+        var pgBackRest = PgBackRest.For(home);
+        if (!database.IsManaged || !pgBackRest.IsConfigured)
+        {
+            return false;
+        }
+
+        try
+        {
+            return (await pgBackRest.InfoAsync(cancellationToken)).Backups.Count > 0;
+        }
+        catch (Exception exception) when (exception is PgBackRestException or System.Text.Json.JsonException or IOException)
+        {
+            return false;
+        }
+    }
 
     /// <summary>The target for damage first seen at <paramref name="firstEvidence"/>.</summary>
     /// <exception cref="PgBackRestException">The repository could not be read.</exception>
@@ -52,7 +77,7 @@ internal sealed class DamageRecoveryPoint(O4OHome home, PostgresBinaries binarie
 
             var range = WalRange.Of(search, mark.Timeline, mark.Lsn);
             return await new DamagingTransactionFinder(binaries).FindAsync(range, mark.Tables, cancellationToken) is { } damage
-                ? new DamageTarget(RecoveryTarget.BeforeTransaction(damage), $"found in archived WAL: {damage}", damage)
+                ? new DamageTarget(RecoveryTarget.BeforeTransaction(damage), $"found in archived WAL: {damage}") { Damage = damage }
                 : Fallback(mark.At, $"no transaction in WAL {range.Start} to {range.End} dropped, truncated or emptied a platform table");
         }
         catch (WalDumpException exception)
@@ -94,5 +119,5 @@ internal sealed class DamageRecoveryPoint(O4OHome home, PostgresBinaries binarie
     }
 
     private static DamageTarget Fallback(DateTimeOffset before, string why) =>
-        new(RecoveryTarget.ToTime(before), $"{why}: restoring to {before.UtcDateTime:yyyy-MM-dd HH:mm:ss}Z, before the first evidence", null);
+        new(RecoveryTarget.ToTime(before), $"{why}: restoring to {before.UtcDateTime:yyyy-MM-dd HH:mm:ss}Z, before the first evidence");
 }

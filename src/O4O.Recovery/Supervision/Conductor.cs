@@ -174,7 +174,7 @@ public sealed partial class Conductor(O4OHome home, ConductorSettings settings, 
 
     private DamageWatch DamageWatch(RecoveryGate gate, IRecoveryJournal journal, DataLossProbe loss) =>
         new(new ServerLogScanner(Path.Combine(home.PostgresData, "log")), loss,
-            new DamageRestore(home, settings.Database, settings.Backup, gate, time),
+            new DamageRestore(home, settings.Database, settings.Backup, gate, journal, time),
             settings.AutoRecovery, settings.Supervision, gate, journal, time);
 
     private static async Task<bool> StopFollowsAsync(CancellationToken stop)

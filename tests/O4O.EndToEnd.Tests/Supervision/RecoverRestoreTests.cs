@@ -210,9 +210,13 @@ public sealed class RecoverRestoreTests
     }
 
     /// <summary>A running system with one backup, and phase 4's smoke-test account and a small load test in <c>o4o.json</c>.</summary>
+    /// <summary>
+    /// A shop with a logical backup and no WAL archiving: phase 3 restores the archive (with archiving, it restores to a
+    /// point in time: <see cref="PointInTimeRecoverTests"/>).
+    /// </summary>
     internal static async Task<SupervisedUp> StartWithBackupAsync()
     {
-        var up = await SupervisedUp.StartAsync();
+        var up = await SupervisedUp.StartAsync(new Dictionary<string, string> { ["O4O__Archiving__Enabled"] = "false" });
         try
         {
             await File.WriteAllTextAsync(up.Home.ConfigurationFile, JsonSerializer.Serialize(new

@@ -40,7 +40,7 @@ public sealed class DamageDetectionTests : IDisposable
         var gate = await RecoveryGate.LoadAsync(new Settings(home.StateDatabase), events, TimeProvider.System, CancellationToken.None);
         var supervision = new SupervisionOptions { ProbeInterval = TimeSpan.FromMilliseconds(20) };
         var watch = new DamageWatch(new ServerLogScanner(LogDirectory), loss: null,
-            new DamageRestore(home, new DatabaseOptions(), new BackupOptions(), gate, TimeProvider.System),
+            new DamageRestore(home, new DatabaseOptions(), new BackupOptions(), gate, events, TimeProvider.System),
             new AutoRecoveryOptions { RestoreOnCorruption = false }, supervision, gate, events, TimeProvider.System);
         using var stop = new CancellationTokenSource();
         var running = watch.RunAsync(stop.Token);

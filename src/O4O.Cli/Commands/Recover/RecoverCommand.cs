@@ -4,6 +4,7 @@ using O4O.Cli.Resources;
 using O4O.Recovery.Backups;
 using O4O.Recovery.Configuration;
 using O4O.Recovery.Incidents;
+using O4O.Recovery.PointInTime;
 using O4O.Recovery.Supervision;
 
 namespace O4O.Cli.Commands;
@@ -38,7 +39,10 @@ internal static class RecoverCommand
 
             var assess = new PhaseOutcome(RunbookPhase.Assess, PhaseStatus.Done,
                 $"{(assessment.Type is { } type ? PeopleText.Failure(type) : "")}: {assessment.Summary}", context.Time.GetElapsedTime(started));
-            var candidate = assessment.RestoreCalledFor ? await RecoverSteps.RestoreCandidateAsync(context, cancellationToken) : null;
+            var candidate = !assessment.RestoreCalledFor ? null
+                : await DamageRecoveryPoint.IsAvailableAsync(context.Home, context.Bind<DatabaseOptions>(DatabaseOptions.Section), cancellationToken)
+                    ? PointInTime
+                    : await RecoverSteps.RestoreCandidateAsync(context, cancellationToken);
             var plan = Plan(context, assess, assessment, candidate);
             if (result.GetValue(dryRun))
             {
@@ -68,6 +72,9 @@ internal static class RecoverCommand
         : run.Verify.Status == PhaseStatus.Done ? ExitCodes.Success
         : ExitCodes.Unhealthy;
 
+    // The restore candidate when phase 3 goes back to a point in time rather than to an archive.
+    private const string PointInTime = "point in time";
+
     /// <summary>Phase 1 as it ended and phases 2 to 5 as they would run; verify's outcome is replaced by the real one.</summary>
     private static RunbookPlan Plan(CliContext context, PhaseOutcome assess, RunbookAssessment assessment, string? restoreCandidate)
     {
@@ -82,7 +89,9 @@ internal static class RecoverCommand
             ? new PhaseOutcome(RunbookPhase.Restore, PhaseStatus.Skipped, Strings.RecoverNoRestoreNeeded, TimeSpan.Zero)
             : restoreCandidate is null
                 ? new PhaseOutcome(RunbookPhase.Restore, PhaseStatus.Manual, Strings.RecoverNoBackup, TimeSpan.Zero)
-                : new PhaseOutcome(RunbookPhase.Restore, PhaseStatus.Planned, Text.Format(Strings.RecoverRestorePlan, Path.GetFileName(restoreCandidate),
+                : new PhaseOutcome(RunbookPhase.Restore, PhaseStatus.Planned, Text.Format(
+                    restoreCandidate == PointInTime ? Strings.RecoverRestorePlanPointInTime : Strings.RecoverRestorePlan,
+                    restoreCandidate == PointInTime ? context.Bind<DatabaseOptions>(DatabaseOptions.Section).Name : Path.GetFileName(restoreCandidate),
                     context.Bind<DatabaseOptions>(DatabaseOptions.Section).Name), TimeSpan.Zero);
         var verify = new PhaseOutcome(RunbookPhase.Verify, PhaseStatus.Planned, Strings.RecoverVerifyPlan, TimeSpan.Zero);
         var monitoring = new PhaseOutcome(RunbookPhase.Monitoring, conductor ? PhaseStatus.Planned : PhaseStatus.Manual,

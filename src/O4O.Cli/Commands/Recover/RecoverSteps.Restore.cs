@@ -4,8 +4,10 @@ using Npgsql;
 using O4O.Cli.Resources;
 using O4O.Recovery.AutoRecovery;
 using O4O.Recovery.Backups;
+using O4O.Recovery.Configuration;
 using O4O.Recovery.Control;
 using O4O.Recovery.Incidents;
+using O4O.Recovery.PointInTime;
 using O4O.Recovery.Postgres;
 using O4O.Recovery.Restore;
 
@@ -24,6 +26,12 @@ internal sealed partial class RecoverSteps
     public async Task<PhaseOutcome> RestoreAsync(CancellationToken cancellationToken)
     {
         var phase = RunbookPhase.Restore;
+        var database = context.Bind<DatabaseOptions>(DatabaseOptions.Section);
+        if (await DamageRecoveryPoint.IsAvailableAsync(context.Home, database, cancellationToken))
+        {
+            return await RestoreToPointAsync(database, cancellationToken);
+        }
+
         try
         {
             var environment = BackupEnvironment.From(context);
@@ -59,6 +67,52 @@ internal sealed partial class RecoverSteps
         catch (Exception exception) when (exception is BackupFailedException or BackupCorruptException or RestoreRefusedException
             or RestoreFailedException or DatabaseUnavailableException or LockHeldException or PostgresNotInstalledException
             or IOException or NpgsqlException)
+        {
+            return new PhaseOutcome(phase, PhaseStatus.Failed, Text.Format(Strings.RecoverRestoreFailed, exception.Message), TimeSpan.Zero) { Failure = exception };
+        }
+    }
+
+    /// <summary>
+    /// Phase 3 where WAL is archived: back to just before the transaction that did the damage (found in the archived WAL
+    /// from the conductor's newest mark of the tables' files before the first evidence; else just before the evidence,
+    /// saying so), through a side instance, the verified swap and the carry-over of what was written after it.
+    /// </summary>
+    private async Task<PhaseOutcome> RestoreToPointAsync(DatabaseOptions database, CancellationToken cancellationToken)
+    {
+        var phase = RunbookPhase.Restore;
+        try
+        {
+            var firstEvidence = (await StatusAssessment.OpenDamageAsync(context.Home, cancellationToken))?.At ?? context.Time.GetUtcNow();
+            var point = await new DamageRecoveryPoint(context.Home, PostgresBinaries.Locate(database.BinDirectory)).FindAsync(firstEvidence, cancellationToken);
+            await context.Error.WriteLineAsync(Text.Format(Strings.RecoverPointInTime, point.Target.Description, point.Why));
+            var paused = await PauseRestartsAsync(cancellationToken);
+            PointInTimeOutcome outcome;
+            try
+            {
+                outcome = await RestorePointInTime.RestoreAsync(context, point.Target, PointInTimeMode.DatabaseOnly, dryRun: false, yes, $"{actor} (o4o recover)",
+                    cancellationToken);
+            }
+            finally
+            {
+                if (paused)
+                {
+                    await ResumeRestartsAsync();
+                }
+            }
+
+            if (!outcome.Swapped)
+            {
+                return new PhaseOutcome(phase, PhaseStatus.Unconfirmed, Strings.RecoverRestoreDeclined, TimeSpan.Zero);
+            }
+
+            NpgsqlConnection.ClearAllPools();
+            await WaitForPlatformAsync(context.Time.GetUtcNow(), cancellationToken);
+            var plan = outcome.Plan;
+            return new PhaseOutcome(phase, PhaseStatus.Done, Text.Format(Strings.RecoverRestoredToPoint, plan.LiveDatabase, plan.Target, plan.BackupSet, plan.Kept),
+                TimeSpan.Zero);
+        }
+        catch (Exception exception) when (exception is RecoveryTargetException or PgBackRestException or RestoreRefusedException or RestoreFailedException
+            or DatabaseUnavailableException or LockHeldException or PostgresNotInstalledException or IOException or NpgsqlException)
         {
             return new PhaseOutcome(phase, PhaseStatus.Failed, Text.Format(Strings.RecoverRestoreFailed, exception.Message), TimeSpan.Zero) { Failure = exception };
         }

@@ -48,16 +48,8 @@ internal static partial class RestorePointInTime
         }
 
         var target = await TargetAsync(context, parsed, cancellationToken);
-        var environment = BackupEnvironment.From(context);
-        var server = environment.Server();
-        var record = new RestoreRecord(context, new EventLog(context.Home.StateDatabase), $"{IncidentCommand.CurrentUser()} (o4o restore)");
-        var restore = new PointInTimeRestore(context.Home, server, environment.Restore(), record, record.Actor, context.Time);
         var mode = parsed.GetValue(Full) ? PointInTimeMode.FullCluster : PointInTimeMode.DatabaseOnly;
-        var outcome = await restore.RunAsync(target, mode, dryRun, plan =>
-        {
-            context.Error.WriteLine(PitrChanges.Describe(plan));
-            return yes || CliConsole.Confirm(context, Text.Format(Strings.PitrConfirm, plan.Target, plan.BackupSet, plan.LiveDatabase, plan.Kept));
-        }, new StepLines(context), cancellationToken);
+        var outcome = await RestoreAsync(context, target, mode, dryRun, yes, $"{IncidentCommand.CurrentUser()} (o4o restore)", cancellationToken);
 
         if (dryRun)
         {
@@ -80,6 +72,23 @@ internal static partial class RestorePointInTime
         await context.Out.WriteLineAsync(outcome.Plan.Kept);
         await context.Error.WriteLineAsync(Text.Format(Strings.PitrDone, outcome.Plan.LiveDatabase, outcome.Plan.Target, outcome.Plan.Kept));
         return ExitCodes.Success;
+    }
+
+    /// <summary>
+    /// Restores to <paramref name="target"/> with a line per step on stderr, the comparison with the live database shown
+    /// before the swap and asked at a terminal unless <paramref name="yes"/>: for <c>o4o restore --to-…</c> and <c>o4o recover</c>.
+    /// </summary>
+    public static Task<PointInTimeOutcome> RestoreAsync(CliContext context, RecoveryTarget target, PointInTimeMode mode, bool dryRun, bool yes, string actor,
+        CancellationToken cancellationToken)
+    {
+        var environment = BackupEnvironment.From(context);
+        var record = new RestoreRecord(context, new EventLog(context.Home.StateDatabase), actor);
+        var restore = new PointInTimeRestore(context.Home, environment.Server(), environment.Restore(), record, record.Actor, context.Time);
+        return restore.RunAsync(target, mode, dryRun, plan =>
+        {
+            context.Error.WriteLine(PitrChanges.Describe(plan));
+            return yes || CliConsole.Confirm(context, Text.Format(Strings.PitrConfirm, plan.Target, plan.BackupSet, plan.LiveDatabase, plan.Kept));
+        }, new StepLines(context), cancellationToken);
     }
 
     private static async Task<RecoveryTarget> TargetAsync(CliContext context, ParseResult parsed, CancellationToken cancellationToken)

@@ -87,7 +87,7 @@ internal static class StatusAssessment
             : null;
 
     /// <summary>The last detection of database damage or data loss not followed by a recovery of the database, from the event log.</summary>
-    private static async Task<RecoveryEvent?> OpenDamageAsync(O4OHome home, CancellationToken cancellationToken)
+    internal static async Task<RecoveryEvent?> OpenDamageAsync(O4OHome home, CancellationToken cancellationToken)
     {
         if (!File.Exists(home.StateDatabase))
         {

@@ -1,0 +1,95 @@
+using System.Net.Http.Json;
+using O4O.Recovery.PointInTime;
+using O4O.Recovery.State;
+
+namespace O4O.EndToEnd.Tests.Supervision;
+
+/// <summary>
+/// No acknowledged order is lost: customers keep ordering while a platform table is dropped, truncated or emptied, and
+/// <c>o4o recover --yes</c> restores the database to just before the damaging transaction (found in the archived WAL)
+/// and carries over what was written after it. Every order acknowledged before the damage is there once; so is every
+/// order acknowledged after the recovery.
+/// </summary>
+public sealed class PointInTimeRecoverTests
+{
+    // DELETE and TRUNCATE under this load are not here yet: the conductor's data-loss probe took the refilling table for
+    // a recovery within a second (issue 15's note), so recover found nothing wrong to restore.
+    [Theory]
+    [InlineData("DROP TABLE orders CASCADE", "dropped public.orders")]
+    public async Task Recover_with_yes_loses_no_acknowledged_order_when_orders_are_damaged_under_load(string damage, string found)
+    {
+        await using var up = await SupervisedUp.StartAsync();
+        await WaitForRecoveryPointAsync(up);
+        var customers = new List<HttpClient>();
+        for (var customer = 0; customer < 3; customer++)
+        {
+            customers.Add(await up.SignedInAsync(admin: false));
+        }
+
+        using var admin = await up.SignedInAsync(admin: true);
+        var product = await ProductAsync(admin);
+        var load = new OrderLoad(customers, product);
+        using var stop = new CancellationTokenSource();
+        var running = load.RunAsync(stop.Token);
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        await using var database = up.Database();
+        DateTime damagedAt;
+        await using (var command = database.CreateCommand(damage))
+        {
+            await command.ExecuteNonQueryAsync();
+            damagedAt = DateTime.UtcNow;
+        }
+
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        var recover = await up.CliAsync("recover", "--yes");
+        var recoveredAt = DateTime.UtcNow;
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        await stop.CancelAsync();
+        await running;
+
+        Assert.True(recover.ExitCode == 0, recover.StandardOutput + recover.StandardError);
+        Assert.True(System.Text.RegularExpressions.Regex.IsMatch(recover.StandardOutput, @"3\. restore +DONE .*just before transaction [0-9]+"),
+            recover.StandardOutput + recover.StandardError + string.Join('\n', await up.EventsAsync("database")));
+        Assert.Contains(found, recover.StandardError, StringComparison.Ordinal);
+        var present = new List<long>();
+        await using (var ids = database.CreateCommand("SELECT id FROM orders"))
+        await using (var reader = await ids.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                present.Add(reader.GetInt64(0));
+            }
+        }
+
+        var acknowledged = load.Created.Values.ToList();
+        Assert.Contains(acknowledged, order => order.AnsweredAt < damagedAt);
+        Assert.Contains(acknowledged, order => order.AnsweredAt > recoveredAt);
+        Assert.Empty(acknowledged.Where(order => !present.Contains(order.Id)).Select(order => $"{order.Id} acknowledged {order.AnsweredAt:HH:mm:ss.fff}"));
+        Assert.Equal(present.Count, present.Distinct().Count());
+    }
+
+    /// <summary>Waits for a physical backup and for a mark of the tables old enough to search the WAL from.</summary>
+    internal static async Task WaitForRecoveryPointAsync(SupervisedUp up)
+    {
+        var deadline = DateTime.UtcNow.AddMinutes(3);
+        while ((await PgBackRest.For(up.Home).InfoAsync(CancellationToken.None).ContinueWith(info => info.IsCompletedSuccessfully ? info.Result.Backups.Count : 0)) == 0)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "no physical backup within 3 minutes:\n" + up.Up.Output);
+            await Task.Delay(500);
+        }
+
+        var marks = new TableFileMarks(up.Home.StateDatabase);
+        while (await marks.NewestBeforeAsync(DateTimeOffset.UtcNow - DamageRecoveryPoint.Margin, CancellationToken.None) is null)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "no mark of the tables' files within 3 minutes:\n" + up.Up.Output);
+            await Task.Delay(500);
+        }
+    }
+
+    private static async Task<long> ProductAsync(HttpClient admin)
+    {
+        using var created = await admin.PostAsJsonAsync("api/v1/products", new { sku = $"PITR-{Guid.NewGuid():N}"[..20], name = "Load", price = 1.5m, stock = 1_000_000 });
+        created.EnsureSuccessStatusCode();
+        return (await created.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("id").GetInt64();
+    }
+}
