@@ -1,0 +1,165 @@
+#!/usr/bin/env bash
+# Point-in-time recovery under `o4o up`, in one run on the same data (issue 15). The shop holds the 2 M-row data set
+# of bench/backup.sh (in the schema `bench` of the platform's database) beside its own tables.
+#   1. physical backup : `o4o backup create --physical --type=full` against `pgbackrest backup --type=full` by hand,
+#                        same configuration and data, ROUNDS rounds, median ratio (target <= 1.05)
+#   2. serving         : p99 of order placement (4 customers) with archiving on and idle, during a physical full backup,
+#                        and with archiving off (the conductor restarted with Archiving__Enabled=false); ratios to idle
+#                        (target <= 1.5)
+#   3. RPO and RTO     : orders keep coming in; DROP TABLE / DELETE FROM / TRUNCATE on the platform's orders; AutoRecovery
+#                        restores on its own. RTO = damage -> the shop serving the recovered orders (target <= 60 s);
+#                        RPO = orders acknowledged before the damage and missing afterwards (target 0), none twice
+#   4. full restore    : `o4o restore --to-time T --full --yes` against `pgbackrest restore --type=time` + `pg_ctl start`
+#                        by hand to the same target from the same backup (target <= 1.1)
+# Usage: bench/pitr.sh [scale, default 1 = about 2 M rows] [rounds, default 3] [sections, default "1 2 3 4"]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SCALE="${1:-1}"
+ROUNDS="${2:-3}"
+SECTIONS="${3:-1 2 3 4}"
+BIN="${O4O_PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)}"
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+WORK="$(mktemp -d /tmp/o4o-bench-pitr.XXXXXX)"
+chmod 755 "$WORK"
+export O4O_HOME="$WORK/home"
+PG_PORT=$(free_port); PLATFORM_PORT=$(free_port)
+BASE="http://127.0.0.1:$PLATFORM_PORT"
+ADMIN_EMAIL=admin@o4o.local ADMIN_PASSWORD="bench-$RANDOM-$RANDOM-password"
+export O4O__Database__Port=$PG_PORT O4O__Platform__Port=$PLATFORM_PORT O4O__Admin__Email=$ADMIN_EMAIL O4O__Admin__Password=$ADMIN_PASSWORD
+export O4O__AutoRecovery__RestoreOnCorruption=true
+# No logical backup catch-up in the middle of a measurement: the first scheduled one is next year.
+export O4O__Backup__Schedule="0 3 1 1 *"
+conductor=""
+O4O=(dotnet "$PWD/artifacts/publish/O4O.Cli/release/o4o.dll")
+export O4O__Platform__Assembly="$PWD/artifacts/publish/O4O.Platform/release/O4O.Platform.dll"
+
+stop_conductor() {
+  if [ -n "$conductor" ]; then kill -TERM "$conductor" 2>/dev/null || true; wait "$conductor" 2>/dev/null || true; conductor=""; fi
+}
+cleanup() {
+  stop_conductor
+  [ -f "$WORK/stop" ] || touch "$WORK/stop"
+  setpriv --reuid=postgres --regid=postgres --init-groups -- "$BIN/pg_ctl" -D "$WORK/byhand" -m immediate stop >/dev/null 2>&1 || true
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+now() { date +%s.%N; }
+elapsed() { python3 -c "print(f'{$2 - $1:.2f}')"; }
+psql_() { PGPASSWORD="$(cat "$O4O_HOME/secrets/postgres.password")" "$BIN/psql" -X -q -At -h 127.0.0.1 -p "$PG_PORT" -U postgres "$@"; }
+as_postgres() { setpriv --reuid=postgres --regid=postgres --init-groups -- env PGPASSWORD="$(cat "$O4O_HOME/secrets/postgres.password")" "$@"; }
+pgbackrest_() { as_postgres pgbackrest --config="$O4O_HOME/pgbackrest/pgbackrest.conf" --stanza=o4o "$@"; }
+healthy() { curl -fsS -m 2 -o /dev/null "$BASE/api/health" 2>/dev/null; }
+
+start_conductor() {
+  "${O4O[@]}" up >>"$WORK/up.log" 2>&1 &
+  conductor=$!
+  local deadline=$(( $(date +%s) + 600 ))
+  until healthy; do
+    [ "$(date +%s)" -gt "$deadline" ] && { echo "pitr.sh: the shop did not come up; log:" >&2; tail -30 "$WORK/up.log" >&2; exit 1; }
+    sleep 0.2
+  done
+}
+
+# Waits until the repository has a full backup (the conductor takes one after checking archiving on first start).
+wait_for_full_backup() {
+  local deadline=$(( $(date +%s) + 600 ))
+  until pgbackrest_ info --output=json 2>/dev/null | python3 -c 'import json,sys; s=json.load(sys.stdin)[0]; sys.exit(0 if any(b["type"]=="full" for b in s.get("backup",[])) else 1)'; do
+    [ "$(date +%s)" -gt "$deadline" ] && { echo "pitr.sh: no full backup appeared" >&2; exit 1; }
+    sleep 1
+  done
+}
+
+load_start() { rm -f "$WORK/stop"; : > "$1"; python3 bench/orderload.py run "$BASE" --session "$WORK/session" --stop-file "$WORK/stop" --out "$1" & load=$!; }
+load_stop() { touch "$WORK/stop"; wait "$load" || true; }
+p99() { python3 -c "import statistics,sys; v=sorted(float(l.split()[3]) for l in open(sys.argv[1])); print(f'{v[int(len(v)*0.99)-1]:.1f} ms p99 of {len(v)} orders (median {statistics.median(v):.1f} ms)' if v else 'no orders')" "$1"; }
+p99_value() { python3 -c "import sys; v=sorted(float(l.split()[3]) for l in open(sys.argv[1])); print(v[int(len(v)*0.99)-1])" "$1"; }
+
+echo "bench: building o4o (Release, ReadyToRun, as ./o4o runs it)"
+./o4o --version >/dev/null
+echo "bench: starting the shop (o4o up) in $O4O_HOME"
+start_conductor
+wait_for_full_backup
+echo "bench: generating the data set (scale $SCALE) in the schema bench of o4o_platform"
+psql_ -d o4o_platform -c "CREATE SCHEMA bench"
+PGOPTIONS="-c search_path=bench" psql_ -d o4o_platform -v scale="$SCALE" -f bench/backup-data.sql
+psql_ -d o4o_platform -c "VACUUM ANALYZE" -c "CHECKPOINT"
+psql_ -d o4o_platform -c "SELECT 'bench: ' || (SELECT sum(n_live_tup) FROM pg_stat_user_tables) || ' rows, database ' || pg_size_pretty(pg_database_size('o4o_platform'))"
+python3 bench/orderload.py setup "$BASE" --session "$WORK/session" --admin-email "$ADMIN_EMAIL" --admin-password "$ADMIN_PASSWORD" --customers 4
+echo "bench: load average $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
+
+if [[ " $SECTIONS " == *" 1 "* ]]; then
+  echo "bench: 1. physical full backup, o4o against pgbackrest by hand, $ROUNDS rounds"
+  : > "$WORK/backups"
+  for round in $(seq 1 "$ROUNDS"); do
+    t0=$(now); pgbackrest_ backup --type=full >/dev/null; t1=$(now); hand=$(elapsed "$t0" "$t1")
+    t0=$(now); "${O4O[@]}" backup create --physical --type=full >/dev/null; t1=$(now); ours=$(elapsed "$t0" "$t1")
+    echo "round $round: pgbackrest by hand $hand s | o4o $ours s | ratio $(python3 -c "print(f'{$ours / $hand:.3f}')")" | tee -a "$WORK/backups"
+  done
+  python3 -c "import statistics,sys; r=[float(l.split()[-1]) for l in open(sys.argv[1])]; print(f'physical backup: median ratio {statistics.median(r):.3f} (target <= 1.05)')" "$WORK/backups"
+fi
+
+if [[ " $SECTIONS " == *" 2 "* ]]; then
+  echo "bench: 2. order placement while archiving (4 customers, 20 s each)"
+  load_start "$WORK/idle"; sleep 20; load_stop
+  load_start "$WORK/during-backup"; sleep 1; t0=$(now); pgbackrest_ backup --type=full >/dev/null; t1=$(now); sleep 1; load_stop
+  echo "archiving on, idle         : $(p99 "$WORK/idle")"
+  echo "during a physical backup   : $(p99 "$WORK/during-backup") (the backup took $(elapsed "$t0" "$t1") s, process-max $(grep -oP 'process-max=\K\d+' "$O4O_HOME/pgbackrest/pgbackrest.conf"))"
+  stop_conductor
+  O4O__Archiving__Enabled=false start_conductor
+  load_start "$WORK/off"; sleep 20; load_stop
+  stop_conductor
+  start_conductor
+  echo "archiving off              : $(p99 "$WORK/off")"
+  python3 -c "
+on, backup, off = (float(x) for x in '$(p99_value "$WORK/idle") $(p99_value "$WORK/during-backup") $(p99_value "$WORK/off")'.split())
+print(f'serving: p99 archiving on / off {on / off:.2f}, during a backup / idle {backup / on:.2f} (target <= 1.5)')"
+fi
+
+if [[ " $SECTIONS " == *" 3 "* ]]; then
+  for damage in "DROP TABLE orders CASCADE" "DELETE FROM orders" "TRUNCATE orders CASCADE"; do
+    echo "bench: 3. RPO and RTO: $damage under load"
+    load_start "$WORK/acked"; sleep 15
+    before=$(psql_ -d o4o_platform -c "SELECT count(*) FROM orders")
+    t0=$(now); psql_ -d o4o_platform -c "$damage"; damaged_at=$(date +%s.%N)
+    deadline=$(( $(date +%s) + 300 ))
+    until [ "$(psql_ -d o4o_platform -c "SELECT CASE WHEN to_regclass('public.orders') IS NULL THEN 0 ELSE (SELECT count(*) FROM orders) END" 2>/dev/null || echo 0)" -ge "$before" ] && healthy; do
+      [ "$(date +%s)" -gt "$deadline" ] && { echo "pitr.sh: not recovered within 300 s; log:" >&2; tail -40 "$WORK/up.log" >&2; exit 1; }
+      sleep 0.2
+    done
+    t1=$(now); sleep 5; load_stop
+    psql_ -d o4o_platform -c "SELECT id FROM orders" > "$WORK/present"
+    python3 - "$WORK/acked" "$WORK/present" "$damaged_at" "$(elapsed "$t0" "$t1")" "$damage" <<'PY'
+import collections, sys
+acked = [line.split() for line in open(sys.argv[1])]
+present = collections.Counter(line.strip() for line in open(sys.argv[2]) if line.strip())
+damaged_at, rto, damage = float(sys.argv[3]), sys.argv[4], sys.argv[5]
+before = [a for a in acked if float(a[2]) < damaged_at]
+after = [a for a in acked if float(a[2]) >= damaged_at]
+missing = [a for a in acked if present[a[1]] == 0]
+twice = [id for id, n in present.items() if n > 1]
+last = max((float(a[2]) for a in before if present[a[1]]), default=0)
+print(f"{damage}: RTO {rto} s (target <= 60); acknowledged before the damage {len(before)}, missing {sum(1 for a in before if present[a[1]] == 0)} (target 0); "
+      f"after it {len(after)}, missing {sum(1 for a in after if present[a[1]] == 0)}; twice {len(twice)}; "
+      f"last recovered order acknowledged {damaged_at - last:.2f} s before the damage")
+PY
+    sleep 5
+  done
+fi
+
+if [[ " $SECTIONS " == *" 4 "* ]]; then
+  echo "bench: 4. full-cluster point-in-time restore, o4o against pgbackrest + pg_ctl by hand"
+  psql_ -d o4o_platform -c "CREATE TABLE bench.marker (at timestamptz)" -c "INSERT INTO bench.marker VALUES (now())"
+  sleep 2; target=$(psql_ -c "SELECT now()"); sleep 2
+  psql_ -d o4o_platform -c "INSERT INTO bench.marker VALUES (now())" -c "SELECT pg_switch_wal()" >/dev/null
+  sleep 12
+  stop_conductor
+  mkdir -p "$WORK/byhand"; chown postgres "$WORK/byhand"; chmod 700 "$WORK/byhand"
+  t0=$(now)
+  pgbackrest_ restore --pg1-path="$WORK/byhand" --type=time "--target=$target" --target-action=promote --archive-mode=off >/dev/null
+  as_postgres "$BIN/pg_ctl" -D "$WORK/byhand" -l "$WORK/byhand.log" -w -t 600 -o "-c port=$(free_port) -c listen_addresses=127.0.0.1 -c unix_socket_directories=" start >/dev/null
+  t1=$(now); hand=$(elapsed "$t0" "$t1")
+  as_postgres "$BIN/pg_ctl" -D "$WORK/byhand" -m fast stop >/dev/null
+  t0=$(now); "${O4O[@]}" restore --to-time "$target" --full --yes >"$WORK/restore.log" 2>&1; t1=$(now); ours=$(elapsed "$t0" "$t1")
+  echo "full restore to $target: pgbackrest + pg_ctl by hand $hand s | o4o $ours s | ratio $(python3 -c "print(f'{$ours / $hand:.2f}')") (target <= 1.1)"
+fi
