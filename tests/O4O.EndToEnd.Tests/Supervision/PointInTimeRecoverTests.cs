@@ -12,8 +12,9 @@ namespace O4O.EndToEnd.Tests.Supervision;
 /// </summary>
 public sealed class PointInTimeRecoverTests
 {
-    // DELETE and TRUNCATE under this load are not here yet: the conductor's data-loss probe took the refilling table for
-    // a recovery within a second (issue 15's note), so recover found nothing wrong to restore.
+    // DELETE and TRUNCATE under this load are not here yet: the conductor's data-loss probe takes the table the orders
+    // refill for recovered within a second, and recover (whose own check counts against a logical backup) then finds
+    // nothing wrong to restore (issue 15's note).
     [Theory]
     [InlineData("DROP TABLE orders CASCADE", "dropped public.orders")]
     public async Task Recover_with_yes_loses_no_acknowledged_order_when_orders_are_damaged_under_load(string damage, string found)

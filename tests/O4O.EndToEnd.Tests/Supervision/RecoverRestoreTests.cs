@@ -209,10 +209,10 @@ public sealed class RecoverRestoreTests
         Assert.Null(await ScalarAsync(database, BrokenDatabases));
     }
 
-    /// <summary>A running system with one backup, and phase 4's smoke-test account and a small load test in <c>o4o.json</c>.</summary>
     /// <summary>
-    /// A shop with a logical backup and no WAL archiving: phase 3 restores the archive (with archiving, it restores to a
-    /// point in time: <see cref="PointInTimeRecoverTests"/>).
+    /// A running system with one backup and no WAL archiving (so phase 3 restores the archive; with archiving it restores
+    /// to a point in time: <see cref="PointInTimeRecoverTests"/>), and phase 4's smoke-test account and a small load test
+    /// in <c>o4o.json</c>.
     /// </summary>
     internal static async Task<SupervisedUp> StartWithBackupAsync()
     {
