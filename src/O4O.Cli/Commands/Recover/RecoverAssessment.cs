@@ -10,10 +10,10 @@ internal static class RecoverAssessment
     public static async Task<RunbookAssessment> RunAsync(CliContext context, CancellationToken cancellationToken)
     {
         var status = await StatusAssessment.AssessAsync(context, cancellationToken);
-        // Backups are phase 5's to show: a missing or stale one is a warning, not an outage to recover from; nor is what
+        // Backups and WAL archiving are phase 5's to show: a missing or stale one is a warning, not an outage to recover from; nor is what
         // restores left (status's restores row). A database that answers but is damaged (degraded) is phase 3's to restore,
         // not phase 2's to restart: the integrity check names it.
-        var down = status.Components.Where(component => component.State != HealthState.Healthy && component.Name is not ("backups" or "restores")
+        var down = status.Components.Where(component => component.State != HealthState.Healthy && component.Name is not ("backups" or "restores" or "wal-archive")
             && !(component.Name == Conductor.DatabaseComponent && component.State == HealthState.Degraded)).ToList();
         var problems = down.Select(component => CommandInvoker.OneLine($"{component.Name} {component.State.ToString().ToLowerInvariant()}: {component.Error}")).ToList();
         var databaseUp = !down.Any(component => component.Name == Conductor.DatabaseComponent);
