@@ -39,8 +39,8 @@ internal sealed class DamageRestore(O4OHome home, DatabaseOptions database, Back
         await gate.SetPausedAsync(Conductor.DatabaseComponent, true, "point-in-time restore", Actor, cancellationToken);
         try
         {
-            var point = await new DamageRecoveryPoint(home, PostgresBinaries.Locate(database.BinDirectory)).FindAsync(firstEvidence, cancellationToken);
             var server = ResolvedDatabaseServer.Resolve(home, database);
+            var point = await new DamageRecoveryPoint(home, server).FindAsync(firstEvidence, cancellationToken);
             var restore = new DatabaseRestore(home, server, new BackupCatalogue(home.StateDatabase, backup.DirectoryFor(home)), time);
             var outcome = await new PointInTimeRestore(home, server, restore, journal, Actor, time)
                 .RunAsync(point.Target, PointInTimeMode.DatabaseOnly, dryRun: false, _ => true, progress: null, cancellationToken);

@@ -1,3 +1,4 @@
+using O4O.Recovery.Backups;
 using O4O.Recovery.Configuration;
 using O4O.Recovery.Postgres;
 using O4O.Recovery.State;
@@ -20,7 +21,7 @@ public sealed record DamageTarget(RecoveryTarget Target, string Why)
 /// damage that is no transaction, like a broken page), the target is the mark's time or, without a mark, just before
 /// the first evidence, and the reason says so.
 /// </summary>
-public sealed class DamageRecoveryPoint(O4OHome home, PostgresBinaries binaries)
+public sealed class DamageRecoveryPoint(O4OHome home, ResolvedDatabaseServer server)
 {
     /// <summary>
     /// How long before the first evidence the search starts at the latest: the probe that sees lost rows looks every few
@@ -62,6 +63,8 @@ public sealed class DamageRecoveryPoint(O4OHome home, PostgresBinaries binaries)
             return Fallback(firstEvidence - Margin, "no note of the tables' data files from before the damage to search the WAL with");
         }
 
+        // The damage is in the segment being written: it must reach the archive before it can be searched.
+        await ArchiveFlush.FlushAsync(server, cancellationToken);
         var pgBackRest = PgBackRest.For(home);
         RemoveLeftovers(pgBackRest.Layout);
         var search = Path.Combine(pgBackRest.Layout.Root, $"{SearchPrefix}{Environment.ProcessId}");
@@ -76,7 +79,7 @@ public sealed class DamageRecoveryPoint(O4OHome home, PostgresBinaries binaries)
             }
 
             var range = WalRange.Of(search, mark.Timeline, mark.Lsn);
-            return await new DamagingTransactionFinder(binaries).FindAsync(range, mark.Tables, cancellationToken) is { } damage
+            return await new DamagingTransactionFinder(server.Binaries).FindAsync(range, mark.Tables, cancellationToken) is { } damage
                 ? new DamageTarget(RecoveryTarget.BeforeTransaction(damage), $"found in archived WAL: {damage}") { Damage = damage }
                 : Fallback(mark.At, $"no transaction in WAL {range.Start} to {range.End} dropped, truncated or emptied a platform table");
         }

@@ -29,7 +29,7 @@ internal sealed partial class RecoverSteps
         var database = context.Bind<DatabaseOptions>(DatabaseOptions.Section);
         if (await DamageRecoveryPoint.IsAvailableAsync(context.Home, database, cancellationToken))
         {
-            return await RestoreToPointAsync(database, cancellationToken);
+            return await RestoreToPointAsync(cancellationToken);
         }
 
         try
@@ -77,13 +77,13 @@ internal sealed partial class RecoverSteps
     /// from the conductor's newest mark of the tables' files before the first evidence; else just before the evidence,
     /// saying so), through a side instance, the verified swap and the carry-over of what was written after it.
     /// </summary>
-    private async Task<PhaseOutcome> RestoreToPointAsync(DatabaseOptions database, CancellationToken cancellationToken)
+    private async Task<PhaseOutcome> RestoreToPointAsync(CancellationToken cancellationToken)
     {
         var phase = RunbookPhase.Restore;
         try
         {
             var firstEvidence = (await StatusAssessment.OpenDamageAsync(context.Home, cancellationToken))?.At ?? context.Time.GetUtcNow();
-            var point = await new DamageRecoveryPoint(context.Home, PostgresBinaries.Locate(database.BinDirectory)).FindAsync(firstEvidence, cancellationToken);
+            var point = await new DamageRecoveryPoint(context.Home, BackupEnvironment.From(context).Server()).FindAsync(firstEvidence, cancellationToken);
             await context.Error.WriteLineAsync(Text.Format(Strings.RecoverPointInTime, point.Target.Description, point.Why));
             var paused = await PauseRestartsAsync(cancellationToken);
             PointInTimeOutcome outcome;
