@@ -1,3 +1,4 @@
+using O4O.Recovery.Backups;
 using O4O.Recovery.PointInTime;
 using O4O.Recovery.State;
 using O4O.Tests.Shared;
@@ -21,7 +22,7 @@ public sealed class DamageRecoveryPointTests(ArchivingClusterFixture fixture) : 
         var xid = await shop.DamageAsync("DROP TABLE orders CASCADE");
         await ArchivedAsync(await shop.SwitchSegmentAsync());
 
-        var found = await new DamageRecoveryPoint(fixture.Home, fixture.Cluster.Binaries)
+        var found = await new DamageRecoveryPoint(fixture.Home, new ResolvedDatabaseServer(fixture.Cluster.ConnectionString(), "postgres", fixture.Cluster.Binaries))
             .FindAsync(DateTimeOffset.UtcNow + DamageRecoveryPoint.Margin + TimeSpan.FromSeconds(1), CancellationToken.None);
 
         Assert.NotNull(found.Damage);
@@ -35,7 +36,7 @@ public sealed class DamageRecoveryPointTests(ArchivingClusterFixture fixture) : 
     {
         var evidence = DateTimeOffset.UtcNow - TimeSpan.FromDays(30);
 
-        var found = await new DamageRecoveryPoint(fixture.Home, fixture.Cluster.Binaries).FindAsync(evidence, CancellationToken.None);
+        var found = await new DamageRecoveryPoint(fixture.Home, new ResolvedDatabaseServer(fixture.Cluster.ConnectionString(), "postgres", fixture.Cluster.Binaries)).FindAsync(evidence, CancellationToken.None);
 
         Assert.Null(found.Damage);
         Assert.Equal((evidence - DamageRecoveryPoint.Margin).ToUniversalTime(), found.Target.Time);
