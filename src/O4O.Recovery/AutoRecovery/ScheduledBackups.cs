@@ -23,7 +23,10 @@ internal sealed class ScheduledBackups(O4OHome home, DatabaseOptions database, B
     /// </summary>
     public static readonly TimeSpan CatchUpDelay = TimeSpan.FromMinutes(10);
 
-    private readonly BackupsHealth _health = new(journal, time);
+    /// <summary>The logical backups' component in events and incidents.</summary>
+    public const string Component = "backups";
+
+    private readonly BackupsHealth _health = new(Component, journal, time);
 
     /// <summary>Makes a backup at every occurrence of the schedule until <paramref name="stop"/> is cancelled.</summary>
     public async Task RunAsync(CancellationToken stop)
@@ -36,7 +39,7 @@ internal sealed class ScheduledBackups(O4OHome home, DatabaseOptions database, B
         catch (FormatException exception)
         {
             // `o4o up` refuses such a schedule before it starts anything; this covers a conductor started another way.
-            await journal.RecordAsync(new RecoveryEvent(time.GetUtcNow(), BackupsHealth.Component, RecoveryEventKind.Note,
+            await journal.RecordAsync(new RecoveryEvent(time.GetUtcNow(), Component, RecoveryEventKind.Note,
                 exception.Message, "no scheduled backups", "waiting for a person"), stop);
             return;
         }

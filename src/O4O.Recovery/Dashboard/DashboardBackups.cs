@@ -1,3 +1,4 @@
+using O4O.Recovery.AutoRecovery;
 using O4O.Recovery.Backups;
 using O4O.Recovery.Configuration;
 using O4O.Recovery.IO;
@@ -112,7 +113,7 @@ internal sealed class DashboardBackups(O4OHome home, DatabaseOptions database, B
             _job = job with { Succeeded = false, Outcome = $"failed: {exception.Message}" };
         }
 
-        await journal.RecordAsync(new RecoveryEvent(time.GetUtcNow(), "backups", RecoveryEventKind.Action,
+        await journal.RecordAsync(new RecoveryEvent(time.GetUtcNow(), ScheduledBackups.Component, RecoveryEventKind.Action,
             "backup requested on the dashboard", "ran the backup engine and a test restore of the new archive", _job.Outcome!, Actor: job.StartedBy),
             CancellationToken.None);
     }

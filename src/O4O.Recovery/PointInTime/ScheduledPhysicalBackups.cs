@@ -8,13 +8,17 @@ namespace O4O.Recovery.PointInTime;
 /// The conductor's physical backups of the managed cluster on <c>Archiving:FullSchedule</c>, <c>DifferentialSchedule</c> and
 /// <c>IncrementalSchedule</c> (cron, local time), taken once WAL archiving has been checked. A repository with no backup
 /// set has no recovery window at all, so then a full backup is taken at once; a run missed while no conductor ran is
-/// caught up shortly after the start, as the logical backups do. Each backup is an event of the <c>backups</c> component
-/// (type, label, sizes, duration); a failed one is a detected failure (an incident), and the next good one its recovery.
+/// caught up shortly after the start, as the logical backups do. Each backup is an event of the <c>physical-backups</c>
+/// component (type, label, sizes, duration); a failed one is a detected failure (an incident), and the next good one its
+/// recovery. Not the logical backups' <c>backups</c>: a good physical backup resolves no incident of a failing logical one.
 /// pgBackRest expires sets beyond <c>KeepFull</c> after each backup, with the WAL they alone needed.
 /// </summary>
 internal sealed class ScheduledPhysicalBackups(PgBackRest pgBackRest, ArchivingOptions options, Task archivingChecked, IRecoveryJournal journal, TimeProvider time)
 {
-    private readonly BackupsHealth _health = new(journal, time);
+    /// <summary>The physical backups' component in events and incidents.</summary>
+    public const string Component = "physical-backups";
+
+    private readonly BackupsHealth _health = new(Component, journal, time);
 
     /// <summary>Waits for archiving to be checked, then takes a backup at every scheduled time until <paramref name="stop"/> is cancelled.</summary>
     public async Task RunAsync(CancellationToken stop)
@@ -27,7 +31,7 @@ internal sealed class ScheduledPhysicalBackups(PgBackRest pgBackRest, ArchivingO
         catch (FormatException exception)
         {
             // `o4o up` refuses such a schedule before it starts anything; this covers a conductor started another way.
-            await journal.RecordAsync(new RecoveryEvent(time.GetUtcNow(), BackupsHealth.Component, RecoveryEventKind.Note,
+            await journal.RecordAsync(new RecoveryEvent(time.GetUtcNow(), Component, RecoveryEventKind.Note,
                 exception.Message, "no scheduled physical backups", "waiting for a person"), stop);
             return;
         }

@@ -35,7 +35,7 @@ internal static class ArchiveRepository
     public static async Task WaitForCheckAndFirstBackupAsync(SupervisedUp up)
     {
         await up.WaitForEventsAsync("wal-archive", events => events.Any(e => e.Kind == RecoveryEventKind.Note), TimeSpan.FromSeconds(60));
-        await up.WaitForEventsAsync("backups", events => events.Any(e => e.Done.StartsWith("ran pgbackrest backup", StringComparison.Ordinal)),
+        await up.WaitForEventsAsync("physical-backups", events => events.Any(e => e.Done.StartsWith("ran pgbackrest backup", StringComparison.Ordinal)),
             TimeSpan.FromSeconds(120));
     }
 

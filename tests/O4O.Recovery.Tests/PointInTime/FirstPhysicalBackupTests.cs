@@ -28,7 +28,7 @@ public sealed class FirstPhysicalBackupTests(ArchivingClusterFixture fixture) : 
 
         var set = Assert.Single((await fixture.PgBackRest.InfoAsync(CancellationToken.None)).Backups);
         Assert.Equal("full", set.Type);
-        Assert.Equal("backups", taken.Component);
+        Assert.Equal("physical-backups", taken.Component);
         Assert.StartsWith("the repository holds no physical backup", taken.Seen, StringComparison.Ordinal);
         Assert.Equal("ran pgbackrest backup --type=full", taken.Done);
         Assert.StartsWith($"full physical backup {set.Label}: ", taken.Outcome, StringComparison.Ordinal);

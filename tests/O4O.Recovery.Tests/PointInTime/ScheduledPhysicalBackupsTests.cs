@@ -9,11 +9,11 @@ using O4O.Tests.Shared;
 
 namespace O4O.Recovery.Tests.PointInTime;
 
-/// <summary>The conductor's scheduled physical backups, with real pgBackRest: a failure is an incident of the backups component.</summary>
+/// <summary>The conductor's scheduled physical backups, with real pgBackRest: a failure is an incident of the physical-backups component.</summary>
 public sealed class ScheduledPhysicalBackupsTests(ArchivingClusterFixture fixture) : IClassFixture<ArchivingClusterFixture>
 {
     [Fact]
-    public async Task A_failed_physical_backup_opens_an_incident_of_the_backups_component_and_the_next_good_one_resolves_it()
+    public async Task A_failed_physical_backup_opens_an_incident_of_the_physical_backups_component_and_the_next_good_one_resolves_it()
     {
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         time.SetLocalTimeZone(TimeZoneInfo.Utc);
@@ -28,8 +28,8 @@ public sealed class ScheduledPhysicalBackupsTests(ArchivingClusterFixture fixtur
         try
         {
             var failed = await NextMinuteUntilAsync(time, engine.Store, incidents => incidents.Count == 1);
-            Assert.Matches("^backups: scheduled (full|incr) physical backup failed: pgbackrest backup failed: ERROR: ", failed[0].Title);
-            Assert.Equal(["backups"], failed[0].Components);
+            Assert.Matches("^physical-backups: scheduled (full|incr) physical backup failed: pgbackrest backup failed: ERROR: ", failed[0].Title);
+            Assert.Equal(["physical-backups"], failed[0].Components);
         }
         finally
         {
