@@ -12,11 +12,13 @@
 #   4. full restore    : `o4o restore --to-time T --full --yes` against `pgbackrest restore --type=time` + `pg_ctl start`
 #                        by hand to the same target from the same backup (target <= 1.1)
 # Usage: bench/pitr.sh [scale, default 1 = about 2 M rows] [rounds, default 3] [sections, default "1 2 3 4"]
+#                      [damages of section 3, default "drop delete truncate"]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SCALE="${1:-1}"
 ROUNDS="${2:-3}"
 SECTIONS="${3:-1 2 3 4}"
+DAMAGES="${4:-drop delete truncate}"
 BIN="${O4O_PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)}"
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 WORK="$(mktemp -d /tmp/o4o-bench-pitr.XXXXXX)"
@@ -38,6 +40,8 @@ stop_conductor() {
 }
 cleanup() {
   stop_conductor
+  # PITR_LOGS=DIR keeps the conductor's output and logs (where a recovery's time went) after the run.
+  if [ -n "${PITR_LOGS:-}" ]; then mkdir -p "$PITR_LOGS"; cp -r "$WORK/up.log" "$O4O_HOME/logs" "$PITR_LOGS"/ 2>/dev/null || true; fi
   [ -f "$WORK/stop" ] || touch "$WORK/stop"
   setpriv --reuid=postgres --regid=postgres --init-groups -- "$BIN/pg_ctl" -D "$WORK/byhand" -m immediate stop >/dev/null 2>&1 || true
   rm -rf "$WORK"
@@ -91,9 +95,11 @@ echo "bench: load average $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
 if [[ " $SECTIONS " == *" 1 "* ]]; then
   echo "bench: 1. physical full backup, o4o against pgbackrest by hand, $ROUNDS rounds"
   : > "$WORK/backups"
+  by_hand() { t0=$(now); pgbackrest_ backup --type=full >/dev/null; t1=$(now); hand=$(elapsed "$t0" "$t1"); }
+  by_o4o() { t0=$(now); "${O4O[@]}" backup create --physical --type=full >/dev/null 2>>"$WORK/o4o-backup.log"; t1=$(now); ours=$(elapsed "$t0" "$t1"); }
   for round in $(seq 1 "$ROUNDS"); do
-    t0=$(now); pgbackrest_ backup --type=full >/dev/null; t1=$(now); hand=$(elapsed "$t0" "$t1")
-    t0=$(now); "${O4O[@]}" backup create --physical --type=full >/dev/null; t1=$(now); ours=$(elapsed "$t0" "$t1")
+    # Each side goes first every other round: whichever runs second finds the other's files in the page cache.
+    if (( round % 2 )); then by_hand; by_o4o; else by_o4o; by_hand; fi
     echo "round $round: pgbackrest by hand $hand s | o4o $ours s | ratio $(python3 -c "print(f'{$ours / $hand:.3f}')")" | tee -a "$WORK/backups"
   done
   python3 -c "import statistics,sys; r=[float(l.split()[-1]) for l in open(sys.argv[1])]; print(f'physical backup: median ratio {statistics.median(r):.3f} (target <= 1.05)')" "$WORK/backups"
@@ -101,23 +107,32 @@ fi
 
 if [[ " $SECTIONS " == *" 2 "* ]]; then
   echo "bench: 2. order placement while archiving (4 customers, 20 s each)"
+  mode_on=$(psql_ -c "SHOW archive_mode")
   load_start "$WORK/idle"; sleep 20; load_stop
   load_start "$WORK/during-backup"; sleep 1; t0=$(now); pgbackrest_ backup --type=full >/dev/null; t1=$(now); sleep 1; load_stop
-  echo "archiving on, idle         : $(p99 "$WORK/idle")"
+  echo "archiving on, idle         : $(p99 "$WORK/idle") (archive_mode $mode_on)"
   echo "during a physical backup   : $(p99 "$WORK/during-backup") (the backup took $(elapsed "$t0" "$t1") s, process-max $(grep -oP 'process-max=\K\d+' "$O4O_HOME/pgbackrest/pgbackrest.conf"))"
   stop_conductor
   O4O__Archiving__Enabled=false start_conductor
+  mode_off=$(psql_ -c "SHOW archive_mode")
   load_start "$WORK/off"; sleep 20; load_stop
   stop_conductor
   start_conductor
-  echo "archiving off              : $(p99 "$WORK/off")"
+  echo "archiving off              : $(p99 "$WORK/off") (archive_mode $mode_off)"
   python3 -c "
 on, backup, off = (float(x) for x in '$(p99_value "$WORK/idle") $(p99_value "$WORK/during-backup") $(p99_value "$WORK/off")'.split())
 print(f'serving: p99 archiving on / off {on / off:.2f}, during a backup / idle {backup / on:.2f} (target <= 1.5)')"
 fi
 
 if [[ " $SECTIONS " == *" 3 "* ]]; then
-  for damage in "DROP TABLE orders CASCADE" "DELETE FROM orders" "TRUNCATE orders CASCADE"; do
+  declare -A statement=([drop]="DROP TABLE orders CASCADE" [delete]="DELETE FROM orders" [truncate]="TRUNCATE orders CASCADE")
+  for name in $DAMAGES; do
+    damage="${statement[$name]}"
+    # The shop's steady state: a recent set (the schedule takes one every hour) and no copy of a replaced database,
+    # which the previous case kept and which the whole-cluster restore of the side instance would otherwise carry.
+    psql_ -c "SELECT datname FROM pg_database WHERE datname LIKE 'o4o\_platform\_broken\_%'" |
+      while read -r kept; do psql_ -c "DROP DATABASE \"$kept\""; done
+    "${O4O[@]}" backup create --physical --type=full >/dev/null 2>>"$WORK/o4o-backup.log"
     echo "bench: 3. RPO and RTO: $damage under load"
     load_start "$WORK/acked"; sleep 15
     before=$(psql_ -d o4o_platform -c "SELECT count(*) FROM orders")
@@ -142,6 +157,18 @@ last = max((float(a[2]) for a in before if present[a[1]]), default=0)
 print(f"{damage}: RTO {rto} s (target <= 60); acknowledged before the damage {len(before)}, missing {sum(1 for a in before if present[a[1]] == 0)} (target 0); "
       f"after it {len(after)}, missing {sum(1 for a in after if present[a[1]] == 0)}; twice {len(twice)}; "
       f"last recovered order acknowledged {damaged_at - last:.2f} s before the damage")
+PY
+    # Where the time went: the conductor's record from the damage on, as seconds after it.
+    python3 - "$O4O_HOME/logs/conductor.log" "$damaged_at" <<'PY'
+import datetime, sys
+damaged_at = float(sys.argv[2])
+for line in open(sys.argv[1]):
+    try:
+        at = datetime.datetime.strptime(line[:23], "%Y-%m-%d %H:%M:%S.%f").replace(tzinfo=datetime.timezone.utc).timestamp()
+    except ValueError:
+        continue
+    if at >= damaged_at - 1 and " Notification " not in line:
+        print(f"  {at - damaged_at:+7.2f} s  {line[25:].strip()[:240]}")
 PY
     sleep 5
   done
