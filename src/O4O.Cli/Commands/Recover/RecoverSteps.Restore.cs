@@ -37,32 +37,10 @@ internal sealed partial class RecoverSteps
             var environment = BackupEnvironment.From(context);
             var restore = environment.Restore();
             var latest = await RestoreCommand.LatestAsync(environment, context.Error.WriteLine, cancellationToken);
-            var paused = await PauseRestartsAsync(cancellationToken);
-            RestoreOutcome outcome;
-            try
-            {
-                outcome = await RestoreFirstGoodAsync(restore, latest.Candidates, cancellationToken);
-            }
-            finally
-            {
-                if (paused)
-                {
-                    await ResumeRestartsAsync();
-                }
-            }
-
-            if (!outcome.Swapped)
-            {
-                return new PhaseOutcome(phase, PhaseStatus.Unconfirmed, Strings.RecoverRestoreDeclined, TimeSpan.Zero);
-            }
-
-            // The swap ended every session on the replaced database, this process's pooled one (the assessment's integrity
-            // query) too: phase 4 must not pick that one up.
-            NpgsqlConnection.ClearAllPools();
-            await WaitForPlatformAsync(context.Time.GetUtcNow(), cancellationToken);
-            var plan = outcome.Plan;
-            return new PhaseOutcome(phase, PhaseStatus.Done, Text.Format(Strings.RecoverRestored, plan.Archive, plan.LiveDatabase,
-                plan.Manifest.RowCounts.Values.Sum(), plan.Manifest.RowCounts.Count, plan.DisplacedDatabase), TimeSpan.Zero);
+            return await SwapWithRestartsPausedAsync(() => RestoreFirstGoodAsync(restore, latest.Candidates, cancellationToken), outcome => outcome.Swapped,
+                outcome => Text.Format(Strings.RecoverRestored, outcome.Plan.Archive, outcome.Plan.LiveDatabase,
+                    outcome.Plan.Manifest.RowCounts.Values.Sum(), outcome.Plan.Manifest.RowCounts.Count, outcome.Plan.DisplacedDatabase),
+                cancellationToken);
         }
         catch (Exception exception) when (exception is BackupFailedException or BackupCorruptException or RestoreRefusedException
             or RestoreFailedException or DatabaseUnavailableException or LockHeldException or PostgresNotInstalledException
@@ -85,31 +63,11 @@ internal sealed partial class RecoverSteps
             var firstEvidence = (await StatusAssessment.OpenDamageAsync(context.Home, cancellationToken))?.At ?? context.Time.GetUtcNow();
             var point = await new DamageRecoveryPoint(context.Home, BackupEnvironment.From(context).Server()).FindAsync(firstEvidence, cancellationToken);
             await context.Error.WriteLineAsync(Text.Format(Strings.RecoverPointInTime, point.Target.Description, point.Why));
-            var paused = await PauseRestartsAsync(cancellationToken);
-            PointInTimeOutcome outcome;
-            try
-            {
-                outcome = await RestorePointInTime.RestoreAsync(context, point.Target, PointInTimeMode.DatabaseOnly, dryRun: false, yes, $"{actor} (o4o recover)",
-                    cancellationToken);
-            }
-            finally
-            {
-                if (paused)
-                {
-                    await ResumeRestartsAsync();
-                }
-            }
-
-            if (!outcome.Swapped)
-            {
-                return new PhaseOutcome(phase, PhaseStatus.Unconfirmed, Strings.RecoverRestoreDeclined, TimeSpan.Zero);
-            }
-
-            NpgsqlConnection.ClearAllPools();
-            await WaitForPlatformAsync(context.Time.GetUtcNow(), cancellationToken);
-            var plan = outcome.Plan;
-            return new PhaseOutcome(phase, PhaseStatus.Done, Text.Format(Strings.RecoverRestoredToPoint, plan.LiveDatabase, plan.Target, plan.BackupSet, plan.Kept),
-                TimeSpan.Zero);
+            return await SwapWithRestartsPausedAsync(
+                () => RestorePointInTime.RestoreAsync(context, point.Target, PointInTimeMode.DatabaseOnly, dryRun: false, yes, $"{actor} (o4o recover)", cancellationToken),
+                outcome => outcome.Swapped,
+                outcome => Text.Format(Strings.RecoverRestoredToPoint, outcome.Plan.LiveDatabase, outcome.Plan.Target, outcome.Plan.BackupSet, outcome.Plan.Kept),
+                cancellationToken);
         }
         catch (Exception exception) when (exception is RecoveryTargetException or PgBackRestException or RestoreRefusedException or RestoreFailedException
             or DatabaseUnavailableException or LockHeldException or PostgresNotInstalledException or IOException or NpgsqlException)
@@ -153,6 +111,40 @@ internal sealed partial class RecoverSteps
                     Path.GetFileName(candidates[index + 1])));
             }
         }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="restore"/> with a running conductor's restarts paused and, once it swapped, lets go of the
+    /// replaced database: the phase's outcome, done in the words of <paramref name="restored"/>, or unconfirmed when the
+    /// operator declined the swap.
+    /// </summary>
+    private async Task<PhaseOutcome> SwapWithRestartsPausedAsync<TOutcome>(Func<Task<TOutcome>> restore, Func<TOutcome, bool> swapped,
+        Func<TOutcome, string> restored, CancellationToken cancellationToken)
+    {
+        var paused = await PauseRestartsAsync(cancellationToken);
+        TOutcome outcome;
+        try
+        {
+            outcome = await restore();
+        }
+        finally
+        {
+            if (paused)
+            {
+                await ResumeRestartsAsync();
+            }
+        }
+
+        if (!swapped(outcome))
+        {
+            return new PhaseOutcome(RunbookPhase.Restore, PhaseStatus.Unconfirmed, Strings.RecoverRestoreDeclined, TimeSpan.Zero);
+        }
+
+        // The swap ended every session on the replaced database, this process's pooled one (the assessment's integrity
+        // query) too: phase 4 must not pick that one up.
+        NpgsqlConnection.ClearAllPools();
+        await WaitForPlatformAsync(context.Time.GetUtcNow(), cancellationToken);
+        return new PhaseOutcome(RunbookPhase.Restore, PhaseStatus.Done, restored(outcome), TimeSpan.Zero);
     }
 
     /// <summary>Begins a maintenance window for every component, unless one is open already: that one is a person's to end.</summary>
