@@ -126,6 +126,21 @@ on, backup, off = (float(x) for x in '$(p99_value "$WORK/idle") $(p99_value "$WO
 print(f'serving: p99 archiving on / off {on / off:.2f}, during a backup / idle {backup / on:.2f} (target <= 1.5)')"
 fi
 
+# Where the time went: the conductor's record from a moment on, as seconds after it.
+timeline() {
+  python3 - "$O4O_HOME/logs/conductor.log" "$1" <<'PY'
+import datetime, sys
+since = float(sys.argv[2])
+for line in open(sys.argv[1]):
+    try:
+        at = datetime.datetime.strptime(line[:23], "%Y-%m-%d %H:%M:%S.%f").replace(tzinfo=datetime.timezone.utc).timestamp()
+    except ValueError:
+        continue
+    if at >= since - 1 and " Notification " not in line:
+        print(f"  {at - since:+7.2f} s  {line[25:].strip()[:240]}")
+PY
+}
+
 if [[ " $SECTIONS " == *" 3 "* ]]; then
   declare -A statement=([drop]="DROP TABLE orders CASCADE" [delete]="DELETE FROM orders" [truncate]="TRUNCATE orders CASCADE")
   for name in $DAMAGES; do
@@ -143,7 +158,7 @@ if [[ " $SECTIONS " == *" 3 "* ]]; then
     t0=$(now); psql_ -d o4o_platform -c "$damage"; damaged_at=$(date +%s.%N)
     deadline=$(( $(date +%s) + 300 ))
     until [ "$(psql_ -d o4o_platform -c "SELECT CASE WHEN to_regclass('public.orders') IS NULL THEN 0 ELSE (SELECT count(*) FROM orders WHERE id <= $newest) END" 2>/dev/null || echo 0)" -ge "$before" ] && healthy; do
-      [ "$(date +%s)" -gt "$deadline" ] && { echo "pitr.sh: not recovered within 300 s; log:" >&2; tail -40 "$WORK/up.log" >&2; exit 1; }
+      [ "$(date +%s)" -gt "$deadline" ] && { echo "pitr.sh: $damage: not recovered within 300 s; the conductor's record:" >&2; timeline "$damaged_at" >&2; exit 1; }
       sleep 0.2
     done
     t1=$(now); sleep 5; load_stop
@@ -162,18 +177,7 @@ print(f"{damage}: RTO {rto} s (target <= 60); acknowledged before the damage {le
       f"after it {len(after)}, missing {sum(1 for a in after if present[a[1]] == 0)}; twice {len(twice)}; "
       f"last recovered order acknowledged {damaged_at - last:.2f} s before the damage")
 PY
-    # Where the time went: the conductor's record from the damage on, as seconds after it.
-    python3 - "$O4O_HOME/logs/conductor.log" "$damaged_at" <<'PY'
-import datetime, sys
-damaged_at = float(sys.argv[2])
-for line in open(sys.argv[1]):
-    try:
-        at = datetime.datetime.strptime(line[:23], "%Y-%m-%d %H:%M:%S.%f").replace(tzinfo=datetime.timezone.utc).timestamp()
-    except ValueError:
-        continue
-    if at >= damaged_at - 1 and " Notification " not in line:
-        print(f"  {at - damaged_at:+7.2f} s  {line[25:].strip()[:240]}")
-PY
+    timeline "$damaged_at"
     sleep 5
   done
 fi
