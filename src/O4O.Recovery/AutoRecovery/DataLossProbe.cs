@@ -12,7 +12,8 @@ namespace O4O.Recovery.AutoRecovery;
 /// damage: the platform's readiness naming a missing table or column (SQLSTATE 42P01 / 42703), a table that vanished,
 /// or a table whose rows suddenly dropped by more than <see cref="AutoRecoveryOptions.RowLossThreshold"/> against the
 /// newest backup's manifest and the previous look. Cheap: one catalogue query with the statistics' live-row estimates;
-/// a table is counted (only up to the threshold) when its estimate looks low.
+/// a table is counted (only up to the threshold) when its estimate looks low. A loss lasts until a restore swaps in
+/// another database: new rows do not bring the lost ones back.
 /// </summary>
 internal sealed class DataLossProbe(Uri platform, string connectionString, O4OHome home, BackupOptions backup, AutoRecoveryOptions options) : IDisposable
 {
@@ -29,6 +30,11 @@ internal sealed class DataLossProbe(Uri platform, string connectionString, O4OHo
     private readonly HttpClient _client = new();
     private Dictionary<string, long> _previous = new(StringComparer.Ordinal);
     private long? _database;
+
+    // The tables found short of rows in this database, with what showed it. Rows taken after a DELETE or TRUNCATE do not make
+    // the lost ones whole again (a young table refills past any threshold within seconds), so only a restore, which swaps
+    // in another database, ends a loss.
+    private Dictionary<string, string> _lost = new(StringComparer.Ordinal);
 
     /// <summary>What shows lost data now, in one line (e.g. <c>42P01 relation "orders" does not exist</c>); null when nothing does.</summary>
     public async Task<string?> LookAsync(CancellationToken cancellationToken) =>
@@ -54,11 +60,22 @@ internal sealed class DataLossProbe(Uri platform, string connectionString, O4OHo
             await connection.OpenAsync(cancellationToken);
             var (database, live) = await EstimatesAsync(connection, cancellationToken);
             // A restore swaps in another database (another oid) holding the backup's rows: that is no loss.
-            previous = database == _database ? previous : new(StringComparer.Ordinal);
+            if (database != _database)
+            {
+                (previous, _lost) = (new(StringComparer.Ordinal), new(StringComparer.Ordinal));
+            }
+
             (_database, _previous) = (database, live);
             string? evidence = null;
             foreach (var table in backedUp.Keys.Union(previous.Keys).Order(StringComparer.Ordinal))
             {
+                if (_lost.TryGetValue(table, out var lost))
+                {
+                    live[table] = previous.GetValueOrDefault(table);
+                    evidence ??= lost;
+                    continue;
+                }
+
                 if (!live.TryGetValue(table, out var estimate))
                 {
                     // Remembered, so the next look still misses it: a table does not come back by being forgotten.
@@ -75,14 +92,13 @@ internal sealed class DataLossProbe(Uri platform, string connectionString, O4OHo
                 }
 
                 // Statistics start over after a crash: only a count says whether the rows are really gone.
-                // A lost table keeps its count from before the loss: the orders taken after a DELETE or TRUNCATE do not make it
-                // whole again, only a restore (another database) or the rows coming back does.
                 var counted = await CountUpToAsync(connection, table, floor, cancellationToken);
                 live[table] = expected;
                 if (counted < floor)
                 {
-                    evidence ??= string.Create(CultureInfo.InvariantCulture,
+                    _lost[table] = string.Create(CultureInfo.InvariantCulture,
                         $"{Unqualified(table)} has {counted} rows, {expected} expected (newest backup {backedUp.GetValueOrDefault(table)}, last look {previous.GetValueOrDefault(table)})");
+                    evidence ??= _lost[table];
                 }
             }
 
@@ -95,9 +111,10 @@ internal sealed class DataLossProbe(Uri platform, string connectionString, O4OHo
         }
         catch (Exception exception) when (DatabaseFailure.IsUnavailable(exception) && !cancellationToken.IsCancellationRequested)
         {
-            // A server that does not answer is its supervisor's business; the next look compares with the last one that did.
+            // A server that does not answer is its supervisor's business; the next look compares with the last one that did,
+            // and what was lost before it stopped answering is still lost.
             _previous = previous;
-            return null;
+            return _lost.Values.FirstOrDefault();
         }
     }
 

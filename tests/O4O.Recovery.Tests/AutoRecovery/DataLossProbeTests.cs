@@ -38,6 +38,23 @@ public sealed class DataLossProbeTests(ManagedPostgresFixture postgres) : IDispo
         Assert.Equal("orders has 5 rows, 30 expected (newest backup 0, last look 30)", await probe.LookAsync(CancellationToken.None));
     }
 
+    [Fact]
+    public async Task Rows_taken_after_a_loss_do_not_end_it()
+    {
+        var database = await DatabaseWithOrdersAsync(rows: 40);
+        using var probe = Probe(database);
+        Assert.Null(await probe.LookAsync(CancellationToken.None));
+        await ExecuteAsync(database, "DELETE FROM orders");
+        var lost = await probe.LookAsync(CancellationToken.None);
+        Assert.Equal("orders has 0 rows, 40 expected (newest backup 0, last look 40)", lost);
+
+        // The shop keeps taking orders: more than the loss threshold, then more than were lost.
+        await ExecuteAsync(database, "INSERT INTO orders SELECT generate_series(1000, 1029)");
+        Assert.Equal(lost, await probe.LookAsync(CancellationToken.None));
+        await ExecuteAsync(database, "INSERT INTO orders SELECT generate_series(2000, 2049)");
+        Assert.Equal(lost, await probe.LookAsync(CancellationToken.None));
+    }
+
     private DataLossProbe Probe(string database) =>
         // No platform answers on port 9 (discard): readiness is not what these tests look at.
         new(new Uri("http://127.0.0.1:9/"), database, new O4OHome(_home), new BackupOptions(), new AutoRecoveryOptions());

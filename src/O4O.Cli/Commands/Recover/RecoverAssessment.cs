@@ -23,10 +23,19 @@ internal static class RecoverAssessment
             problems.Add(CommandInvoker.OneLine($"integrity: {integrity.Detail}"));
         }
 
+        // Damage the conductor saw and no restore has ended is phase 3's as well: a DELETE or TRUNCATE leaves tables the
+        // integrity check can count, and the last logical backup may hold fewer rows than the orders taken since.
+        var seen = status.Components.FirstOrDefault(component => component.Name == Conductor.DatabaseComponent
+            && component.FailureType is FailureType.DataLoss or FailureType.DatabaseDamage);
+        if (seen is not null && integrity is not { Passed: false })
+        {
+            problems.Add(CommandInvoker.OneLine($"{seen.Name} {seen.State.ToString().ToLowerInvariant()}: {seen.Error}"));
+        }
+
         // A database that answers but cannot count its tables is damaged; fewer rows than the last backup is data loss.
         FailureType? type = integrity is { Passed: false }
             ? integrity.Detail.StartsWith("DATA LOSS", StringComparison.Ordinal) ? FailureType.DataLoss : FailureType.DatabaseDamage
-            : down.Count > 0 ? FailureType.ServerDown : null;
+            : seen?.FailureType ?? (down.Count > 0 ? FailureType.ServerDown : null);
         return new RunbookAssessment(problems, down.Select(component => component.Name).ToList(), type,
             type is FailureType.DataLoss or FailureType.DatabaseDamage);
     }
