@@ -1678,6 +1678,15 @@ namespace O4O.Cli.Resources {
         }
         
         /// <summary>
+        ///   Looks up a localized string similar to Damage search: {0}..
+        /// </summary>
+        internal static string PitrDamagingTransaction {
+            get {
+                return ResourceManager.GetString("PitrDamagingTransaction", resourceCulture);
+            }
+        }
+        
+        /// <summary>
         ///   Looks up a localized string similar to Restored {0} to {1}; the replaced database is kept as {2}. Undo with `o4o restore --undo`..
         /// </summary>
         internal static string PitrDone {

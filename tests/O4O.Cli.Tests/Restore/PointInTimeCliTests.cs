@@ -1,7 +1,11 @@
 using System.Diagnostics;
 using System.Globalization;
+using Microsoft.Extensions.Time.Testing;
 using O4O.Cli.Tests.Commands;
+using O4O.Recovery.Incidents;
 using O4O.Recovery.PointInTime;
+using O4O.Recovery.State;
+using O4O.Recovery.Supervision;
 using O4O.Tests.Shared;
 
 namespace O4O.Cli.Tests.Restore;
@@ -37,16 +41,39 @@ public sealed class PointInTimeCliTests(ArchivingClusterFixture fixture) : IClas
     public async Task A_dry_run_before_an_incident_says_what_would_change_and_changes_nothing()
     {
         // Opened by hand when the shop slowed down, before the table went.
-        await ShopWithDroppedOrdersAsync(orders: 3, async () => Assert.Equal(0, (await RunAsync("incident", "open", "the shop is slow")).ExitCode));
+        var incident = "";
+        await ShopWithDroppedOrdersAsync(orders: 3, async () => incident = (await RunAsync("incident", "open", "the shop is slow")).Out.Trim());
 
-        var dryRun = await RunAsync("restore", "--before-incident", "1", "--dry-run");
+        var dryRun = await RunAsync("restore", "--before-incident", incident, "--dry-run");
 
         Assert.True(dryRun.ExitCode == 0, dryRun.Error);
-        Assert.Contains("Incident 1's first evidence is at ", dryRun.Error, StringComparison.Ordinal);
+        Assert.Contains($"Incident {incident}'s first evidence is at ", dryRun.Error, StringComparison.Ordinal);
         Assert.Contains("orders missing → 3", dryRun.Error, StringComparison.Ordinal);
         Assert.Contains("Dry run: the target was reached on the side instance; nothing live was changed.", dryRun.Error, StringComparison.Ordinal);
         Assert.Equal(false, await fixture.ScalarAsync("SELECT to_regclass('public.orders') IS NOT NULL", "o4o_platform"));
         Assert.Equal(0L, await fixture.ScalarAsync("SELECT count(*) FROM pg_database WHERE starts_with(datname, 'o4o_platform_')"));
+    }
+
+    [Fact]
+    public async Task Before_a_data_loss_incident_the_restore_stops_just_before_the_transaction_that_did_it_keeping_what_came_before()
+    {
+        await ShopWithDroppedOrdersAsync(orders: 25, atDrop: async () =>
+        {
+            // The conductor's mark of the tables' files, from before the first evidence less the search's margin.
+            var marked = new FakeTimeProvider(DateTimeOffset.UtcNow - DamageRecoveryPoint.Margin - TimeSpan.FromSeconds(5));
+            Assert.True(await new TableFileMarking(fixture.Cluster.ConnectionString("o4o_platform"), new TableFileMarks(fixture.Home.StateDatabase), marked)
+                .MarkAsync(CancellationToken.None));
+            // Committed after the mark and before the drop: a restore to the mark's time would lose it.
+            await fixture.ScalarAsync("INSERT INTO orders (total) VALUES (26)", "o4o_platform");
+        });
+        var incident = await new IncidentStore(fixture.Home.StateDatabase).OpenAsync("orders is gone", DateTimeOffset.UtcNow, "auto-recovery", "database",
+            FailureType.DataLoss, CancellationToken.None);
+
+        var restore = await RunAsync("restore", "--before-incident", incident.ToString(CultureInfo.InvariantCulture), "--yes");
+
+        Assert.True(restore.ExitCode == 0, restore.Error);
+        Assert.Matches("Damage search: found in archived WAL: transaction [0-9]+ dropped public.orders", restore.Error);
+        Assert.Equal(26L, await fixture.ScalarAsync("SELECT count(*) FROM orders", "o4o_platform"));
     }
 
     [Fact]

@@ -7,6 +7,7 @@ using O4O.Recovery.Incidents;
 using O4O.Recovery.PointInTime;
 using O4O.Recovery.Restore;
 using O4O.Recovery.State;
+using O4O.Recovery.Supervision;
 
 namespace O4O.Cli.Commands;
 
@@ -111,7 +112,15 @@ internal static partial class RestorePointInTime
             var timeline = await store.TimelineAsync(id, cancellationToken);
             var evidence = timeline.Select(entry => entry.At).Append(incident.FirstAlertAt).Min();
             await context.Error.WriteLineAsync(Text.Format(Strings.PitrBeforeIncident, id, evidence.ToLocalTime().ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)));
-            return RecoveryTarget.ToTime(evidence, exclusive: true);
+            if (incident.FailureType is not (FailureType.DataLoss or FailureType.DatabaseDamage))
+            {
+                return RecoveryTarget.ToTime(evidence, exclusive: true);
+            }
+
+            // Damage has a transaction that did it, committed before its first evidence: the archived WAL names it.
+            var point = await new DamageRecoveryPoint(context.Home, BackupEnvironment.From(context).Server()).FindAsync(evidence, cancellationToken);
+            await context.Error.WriteLineAsync(Text.Format(Strings.PitrDamagingTransaction, point.Why));
+            return point.Target;
         }
         catch (IncidentNotFoundException)
         {
