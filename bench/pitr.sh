@@ -13,6 +13,7 @@
 #                        by hand to the same target from the same backup (target <= 1.1)
 # Usage: bench/pitr.sh [scale, default 1 = about 2 M rows] [rounds, default 3] [sections, default "1 2 3 4"]
 #                      [damages of section 3, default "drop delete truncate"]
+# PITR_DATA=bench/many-tables-data.sql puts the same rows in another shape (1,000 small tables).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SCALE="${1:-1}"
@@ -84,9 +85,9 @@ echo "bench: building o4o (Release, ReadyToRun, as ./o4o runs it)"
 echo "bench: starting the shop (o4o up) in $O4O_HOME"
 start_conductor
 wait_for_full_backup
-echo "bench: generating the data set (scale $SCALE) in the schema bench of o4o_platform"
+echo "bench: generating the data set (${PITR_DATA:-bench/backup-data.sql}, scale $SCALE) in the schema bench of o4o_platform"
 psql_ -d o4o_platform -c "CREATE SCHEMA bench"
-PGOPTIONS="-c search_path=bench" psql_ -d o4o_platform -v scale="$SCALE" -f bench/backup-data.sql
+PGOPTIONS="-c search_path=bench" psql_ -d o4o_platform -v scale="$SCALE" -f "${PITR_DATA:-bench/backup-data.sql}"
 psql_ -d o4o_platform -c "VACUUM ANALYZE" -c "CHECKPOINT"
 psql_ -d o4o_platform -c "SELECT 'bench: ' || (SELECT sum(n_live_tup) FROM pg_stat_user_tables) || ' rows, database ' || pg_size_pretty(pg_database_size('o4o_platform'))"
 python3 bench/orderload.py setup "$BASE" --session "$WORK/session" --admin-email "$ADMIN_EMAIL" --admin-password "$ADMIN_PASSWORD" --customers 4
@@ -106,20 +107,27 @@ if [[ " $SECTIONS " == *" 1 "* ]]; then
 fi
 
 if [[ " $SECTIONS " == *" 2 "* ]]; then
-  echo "bench: 2. order placement while archiving (4 customers, 20 s each)"
+  echo "bench: 2. order placement while archiving (4 customers): $ROUNDS rounds of 10 s idle and a physical backup, 20 s archiving off, 20 s on"
   mode_on=$(psql_ -c "SHOW archive_mode")
-  load_start "$WORK/idle"; sleep 20; load_stop
-  load_start "$WORK/around-backup"; sleep 1; t0=$(now); pgbackrest_ backup --type=full >/dev/null; t1=$(now); sleep 1; load_stop
-  # Only the orders placed and acknowledged while the backup ran.
-  awk -v from="$t0" -v to="$t1" '$3 - $4 / 1000 >= from && $3 <= to' "$WORK/around-backup" > "$WORK/during-backup"
-  echo "archiving on, idle         : $(p99 "$WORK/idle") (archive_mode $mode_on)"
-  echo "during a physical backup   : $(p99 "$WORK/during-backup") (the backup took $(elapsed "$t0" "$t1") s, process-max $(grep -oP 'process-max=\K\d+' "$O4O_HOME/pgbackrest/pgbackrest.conf"))"
+  : > "$WORK/idle"; : > "$WORK/during-backup"; took=""
+  # Idle and backup windows alternate, and idle windows come before and after the one with archiving off, so that
+  # the load other work puts on this machine falls on every side alike.
+  for round in $(seq 1 "$ROUNDS"); do
+    load_start "$WORK/window"; sleep 10; load_stop; cat "$WORK/window" >> "$WORK/idle"
+    load_start "$WORK/window"; sleep 1; t0=$(now); pgbackrest_ backup --type=full >/dev/null; t1=$(now); sleep 1; load_stop
+    # Only the orders placed and acknowledged while the backup ran.
+    awk -v from="$t0" -v to="$t1" '$3 - $4 / 1000 >= from && $3 <= to' "$WORK/window" >> "$WORK/during-backup"
+    took="$took $(elapsed "$t0" "$t1")"
+  done
   stop_conductor
   O4O__Archiving__Enabled=false start_conductor
   mode_off=$(psql_ -c "SHOW archive_mode")
   load_start "$WORK/off"; sleep 20; load_stop
   stop_conductor
   start_conductor
+  load_start "$WORK/window"; sleep 20; load_stop; cat "$WORK/window" >> "$WORK/idle"
+  echo "archiving on, idle         : $(p99 "$WORK/idle") (archive_mode $mode_on)"
+  echo "during a physical backup   : $(p99 "$WORK/during-backup") (the backups took$took s, process-max $(grep -oP 'process-max=\K\d+' "$O4O_HOME/pgbackrest/pgbackrest.conf"))"
   echo "archiving off              : $(p99 "$WORK/off") (archive_mode $mode_off)"
   python3 -c "
 on, backup, off = (float(x) for x in '$(p99_value "$WORK/idle") $(p99_value "$WORK/during-backup") $(p99_value "$WORK/off")'.split())
