@@ -1705,11 +1705,65 @@ namespace O4O.Cli.Resources {
         }
         
         /// <summary>
+        ///   Looks up a localized string similar to Restored to {0} from backup set {1}; replay stopped there. Replace the whole cluster ({2}) with it now? The shop is down while it restarts; the current data directory is kept as {3}..
+        /// </summary>
+        internal static string PitrFullConfirm {
+            get {
+                return ResourceManager.GetString("PitrFullConfirm", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Restored the whole cluster to {0}: it runs on timeline {1} and pgBackRest archives it; the replaced data directory is kept as {2}..
+        /// </summary>
+        internal static string PitrFullDone {
+            get {
+                return ResourceManager.GetString("PitrFullDone", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to A full restore would replace the data directory {0}, keeping the current one as {1}..
+        /// </summary>
+        internal static string PitrFullDryRun {
+            get {
+                return ResourceManager.GetString("PitrFullDryRun", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to A full-cluster restore needs the conductor running (o4o up): it stops the cluster and starts the restored one. Start o4o up, or restore the platform database only with --db-only..
+        /// </summary>
+        internal static string PitrFullNeedsConductor {
+            get {
+                return ResourceManager.GetString("PitrFullNeedsConductor", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to The conductor did not report the restored cluster running within {0} min; see `o4o logs` and `o4o status`..
+        /// </summary>
+        internal static string PitrFullNotStarted {
+            get {
+                return ResourceManager.GetString("PitrFullNotStarted", resourceCulture);
+            }
+        }
+        
+        /// <summary>
         ///   Looks up a localized string similar to Give at most one of --to-time, --to-lsn and --before-incident, and none of them with a backup name, --undo or --cleanup; --full needs one of them and excludes --db-only..
         /// </summary>
         internal static string PitrOptionsConflict {
             get {
                 return ResourceManager.GetString("PitrOptionsConflict", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to The cluster left recovery on timeline {0}; checking that pgBackRest archives it….
+        /// </summary>
+        internal static string PitrStepCheck {
+            get {
+                return ResourceManager.GetString("PitrStepCheck", resourceCulture);
             }
         }
         
@@ -1732,6 +1786,15 @@ namespace O4O.Cli.Resources {
         }
         
         /// <summary>
+        ///   Looks up a localized string similar to Stopping the cluster and replacing its data directory (the current one is kept as {0})….
+        /// </summary>
+        internal static string PitrStepReplace {
+            get {
+                return ResourceManager.GetString("PitrStepReplace", resourceCulture);
+            }
+        }
+        
+        /// <summary>
         ///   Looks up a localized string similar to Replaying archived WAL up to {0}….
         /// </summary>
         internal static string PitrStepReplay {
@@ -1746,6 +1809,15 @@ namespace O4O.Cli.Resources {
         internal static string PitrStepRestore {
             get {
                 return ResourceManager.GetString("PitrStepRestore", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Starting {0} through the conductor: it replays to the target again and promotes….
+        /// </summary>
+        internal static string PitrStepStart {
+            get {
+                return ResourceManager.GetString("PitrStepStart", resourceCulture);
             }
         }
         

@@ -30,8 +30,17 @@ public enum PointInTimeStep
     /// <summary>The copy's rows are counted against the side instance.</summary>
     Verify,
 
-    /// <summary>The copy is swapped in (or the cluster replaced).</summary>
+    /// <summary>The copy is swapped in.</summary>
     Swap,
+
+    /// <summary>The live cluster is stopped and its data directory replaced (detail: where the old one is kept).</summary>
+    Replace,
+
+    /// <summary>The conductor starts the replaced cluster, which replays to the target again and promotes.</summary>
+    Start,
+
+    /// <summary>The cluster left recovery on a new timeline (detail: which); pgBackRest checks it archives.</summary>
+    Check,
 }
 
 /// <summary>One step beginning, with what it works on.</summary>
@@ -46,7 +55,7 @@ public sealed record PointInTimeProgress(PointInTimeStep Step, string Detail);
 /// <param name="Stop">Where replay stopped.</param>
 /// <param name="RestoredRows">Rows per table in the restored platform database.</param>
 /// <param name="Changes">The live database against the restored one (live minus restored, per table).</param>
-/// <param name="LiveDatabase">The database that would be replaced.</param>
+/// <param name="LiveDatabase">The database that would be replaced (for the whole cluster, its data directory).</param>
 /// <param name="Kept">The name the replaced database (or data directory) would be kept under.</param>
 public sealed record PointInTimePlan(string Target, string BackupSet, string Wal, ReplayStop Stop, IReadOnlyDictionary<string, long> RestoredRows,
     LiveComparison Changes, string LiveDatabase, string Kept);
@@ -54,4 +63,8 @@ public sealed record PointInTimePlan(string Target, string BackupSet, string Wal
 /// <summary>How a point-in-time restore ended.</summary>
 /// <param name="Plan">What was found and (would have been) done.</param>
 /// <param name="Swapped">True when the restored data is live; false for a dry run or when the operator declined.</param>
-public sealed record PointInTimeOutcome(PointInTimePlan Plan, bool Swapped);
+public sealed record PointInTimeOutcome(PointInTimePlan Plan, bool Swapped)
+{
+    /// <summary>The timeline a full-cluster restore's cluster runs on; null for the platform database only.</summary>
+    public int? Timeline { get; init; }
+}

@@ -22,7 +22,7 @@ namespace O4O.Recovery.PointInTime;
 /// <param name="journal">Where each step goes on the record (event log, open incident).</param>
 /// <param name="actor">Who restores: a person, or auto-recovery.</param>
 /// <param name="time">The clock.</param>
-public sealed class PointInTimeRestore(O4OHome home, ResolvedDatabaseServer server, DatabaseRestore restore, IRecoveryJournal journal, string actor, TimeProvider time)
+public sealed partial class PointInTimeRestore(O4OHome home, ResolvedDatabaseServer server, DatabaseRestore restore, IRecoveryJournal journal, string actor, TimeProvider time)
 {
     /// <summary>How long the side instance may replay WAL before the restore gives up.</summary>
     public static readonly TimeSpan ReplayTimeout = TimeSpan.FromMinutes(30);
@@ -51,8 +51,18 @@ public sealed class PointInTimeRestore(O4OHome home, ResolvedDatabaseServer serv
             throw new RestoreRefusedException($"WAL archiving is not set up in {home.PgBackRest}: a point-in-time restore needs the managed cluster run by o4o up.");
         }
 
+        if (mode == PointInTimeMode.FullCluster && !dryRun && Supervision is null)
+        {
+            throw new RestoreRefusedException("A full-cluster restore needs the conductor (o4o up) running: it stops and starts the cluster.");
+        }
+
         try
         {
+            if (InterruptedClusterSwap.PutRight(home) is { } putRight)
+            {
+                await RecordAsync(putRight, "", "done", cancellationToken);
+            }
+
             if (!await ArchiveFlush.FlushAsync(server, cancellationToken))
             {
                 await RecordAsync("the WAL written in the last minute is not archived yet", "restoring from what is archived", "", cancellationToken);
@@ -66,6 +76,17 @@ public sealed class PointInTimeRestore(O4OHome home, ResolvedDatabaseServer serv
                 "", cancellationToken);
             await using var side = await SideInstance.PrepareAsync(home, target.Description, time, cancellationToken);
             var stop = await ReplayAsync(side, pgBackRest, set, target, progress, cancellationToken);
+            if (mode == PointInTimeMode.FullCluster && !dryRun)
+            {
+                var rows = await SideCopy.CountPausedAsync(side, Live, cancellationToken);
+                return await ReplaceClusterAsync(side, new(target.Description, set.Label, wal, stop, rows.Rows, rows.Locked is { } locked
+                    ? new LiveComparison([], [], locked)
+                    : await LiveComparison.CompareAsync(server, Live, rows.Rows, stop.LastTransactionAt ?? target.Time ?? set.Stopped, cancellationToken),
+                    home.PostgresData, KeptDirectory), confirm, progress, cancellationToken);
+            }
+
+            // Paused before a transaction's commit, replay still holds the locks it took: the copy could not read those tables.
+            await ReplayConfirmation.PromoteAsync(side, cancellationToken);
             var sideServer = new ResolvedDatabaseServer(side.Cluster!.ConnectionString(), Live, server.Binaries);
             var since = stop.LastTransactionAt ?? target.Time ?? set.Stopped;
             PointInTimePlan Plan(IReadOnlyDictionary<string, long> rows, LiveComparison changes, string kept) =>
@@ -74,15 +95,11 @@ public sealed class PointInTimeRestore(O4OHome home, ResolvedDatabaseServer serv
             if (dryRun)
             {
                 var rows = await SideCopy.CountAsync(sideServer, cancellationToken);
-                var plan = Plan(rows, await LiveComparison.CompareAsync(server, Live, rows, since, cancellationToken), "");
+                var plan = Plan(rows, await LiveComparison.CompareAsync(server, Live, rows, since, cancellationToken),
+                    mode == PointInTimeMode.FullCluster ? KeptDirectory : "");
                 await RecordAsync($"dry run of the point-in-time restore to {target.Description}", $"live against restored: {Differences.Describe(plan)}",
                     "nothing was changed", cancellationToken);
                 return new PointInTimeOutcome(plan, false);
-            }
-
-            if (mode == PointInTimeMode.FullCluster)
-            {
-                throw new RestoreRefusedException("A full-cluster point-in-time restore is not available yet; restore the platform database with --db-only.");
             }
 
             await using var admin = await RestoreDatabases.OpenAdminAsync(server, cancellationToken);
@@ -114,12 +131,12 @@ public sealed class PointInTimeRestore(O4OHome home, ResolvedDatabaseServer serv
         }
         catch (PgBackRestException exception)
         {
-            await RecordAsync($"point-in-time restore to {target.Description} failed: {exception.Message}", "", "nothing live was changed", CancellationToken.None);
-            throw new RestoreFailedException($"{exception.Message}; nothing live was changed.", exception);
+            await RecordAsync($"point-in-time restore to {target.Description} failed: {exception.Message}", "", Unchanged, CancellationToken.None);
+            throw new RestoreFailedException($"{exception.Message}; {Unchanged}.", exception);
         }
         catch (Exception exception) when (exception is RecoveryTargetException or RestoreFailedException or RestoreRefusedException or ClusterStartException)
         {
-            await RecordAsync($"point-in-time restore to {target.Description} failed: {exception.Message}", "", "nothing live was changed", CancellationToken.None);
+            await RecordAsync($"point-in-time restore to {target.Description} failed: {exception.Message}", "", Unchanged, CancellationToken.None);
             throw;
         }
     }
@@ -169,7 +186,6 @@ public sealed class PointInTimeRestore(O4OHome home, ResolvedDatabaseServer serv
         await RecordAsync($"replay reached the target: {stop.LogLine}",
             $"side instance paused at WAL {stop.ReplayedTo}" + (stop.LastTransactionAt is { } at ? $", last transaction committed {at.UtcDateTime:yyyy-MM-dd HH:mm:ss.ffffff}Z" : ""),
             "", cancellationToken);
-        await ReplayConfirmation.PromoteAsync(side, cancellationToken);
         return stop;
     }
 

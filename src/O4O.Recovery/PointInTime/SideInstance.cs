@@ -84,12 +84,25 @@ internal sealed class SideInstance : IAsyncDisposable
         await _cluster.StartAsync(replayTimeout, cancellationToken);
     }
 
+    /// <summary>
+    /// Fast shutdown, for a full restore that moves the directory into the live cluster's place: paused in recovery, the
+    /// server writes a restartpoint, from which the moved cluster replays to the same target again.
+    /// </summary>
+    public async Task ShutDownAsync()
+    {
+        if (_cluster is not null)
+        {
+            await _cluster.StopAsync(TimeSpan.FromMinutes(2));
+            _cluster = null;
+        }
+    }
+
     /// <summary>Stops the server at once: nothing it holds needs to be kept on disk in order.</summary>
     public async Task StopAsync()
     {
         if (_cluster is not null)
         {
-            await SideInstanceLeftover.StopPostmasterAsync(DataDirectory, CancellationToken.None);
+            await SideInstanceLeftover.StopPostmasterAsync(DataDirectory, SideInstanceLeftover.SigQuit, CancellationToken.None);
             await _cluster.StopAsync(TimeSpan.FromSeconds(10));
             _cluster = null;
         }

@@ -49,7 +49,7 @@ public static class SideInstanceLeftover
         }
 
         var root = SideInstance.RootOf(home);
-        await StopPostmasterAsync(Path.Combine(root, "data"), cancellationToken);
+        await StopPostmasterAsync(Path.Combine(root, "data"), SigQuit, cancellationToken);
         var waited = Stopwatch.StartNew();
         while (ProcessesNaming(root).Where(pid => pid != Environment.ProcessId && !IsZombie(pid)).ToList() is { Count: > 0 } running
             && waited.Elapsed < _stopTimeout)
@@ -112,8 +112,14 @@ public static class SideInstanceLeftover
         AtomicFile.WriteAllBytes(JournalPath(home), JsonSerializer.SerializeToUtf8Bytes(record, SideInstanceJson.Default.SideInstanceRecord));
     }
 
-    /// <summary>Immediate shutdown of the postmaster of <paramref name="dataDirectory"/> (SIGQUIT, SIGKILL after a while).</summary>
-    internal static async Task StopPostmasterAsync(string dataDirectory, CancellationToken cancellationToken)
+    /// <summary>PostgreSQL's immediate shutdown.</summary>
+    internal const int SigQuit = 3;
+
+    /// <summary>
+    /// Shuts down the postmaster of <paramref name="dataDirectory"/> with <paramref name="signal"/> (SIGQUIT: immediate,
+    /// SIGINT: fast), SIGKILL after a while.
+    /// </summary>
+    internal static async Task StopPostmasterAsync(string dataDirectory, int signal, CancellationToken cancellationToken)
     {
         var lockFile = Path.Combine(dataDirectory, "postmaster.pid");
         if (!File.Exists(lockFile) || !int.TryParse(File.ReadLines(lockFile).FirstOrDefault(), out var pid) || !UnixProcess.IsAlive(pid)
@@ -122,8 +128,7 @@ public static class SideInstanceLeftover
             return;
         }
 
-        const int sigQuit = 3;
-        UnixProcess.Signal(pid, sigQuit);
+        UnixProcess.Signal(pid, signal);
         var waited = Stopwatch.StartNew();
         while (UnixProcess.IsAlive(pid) && !IsZombie(pid))
         {

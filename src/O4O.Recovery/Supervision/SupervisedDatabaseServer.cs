@@ -11,7 +11,13 @@ namespace O4O.Recovery.Supervision;
 /// Backups and restores find a running server with <see cref="Backups.ResolvedDatabaseServer"/> instead. With
 /// <see cref="ArchivingOptions.Enabled"/> the managed cluster archives its WAL through pgBackRest from its first start.
 /// </summary>
-internal sealed class SupervisedDatabaseServer(O4OHome home, DatabaseOptions options, ArchivingOptions archiving) : IAsyncDisposable
+/// <param name="home">The O4O home.</param>
+/// <param name="options">Where the database is.</param>
+/// <param name="archiving">WAL archiving's settings.</param>
+/// <param name="journal">Where putting right an interrupted full-cluster restore goes on the record.</param>
+/// <param name="time">The clock.</param>
+internal sealed class SupervisedDatabaseServer(O4OHome home, DatabaseOptions options, ArchivingOptions archiving, IRecoveryJournal journal, TimeProvider time)
+    : IAsyncDisposable
 {
     private static readonly TimeSpan _stopTimeout = TimeSpan.FromSeconds(20);
     private ManagedCluster? _cluster;
@@ -36,6 +42,8 @@ internal sealed class SupervisedDatabaseServer(O4OHome home, DatabaseOptions opt
             return DatabaseTarget.ForPlatform(home, options);
         }
 
+        // A full restore killed between its renames leaves no data directory: the old one goes back, never a new initdb.
+        await InterruptedClusterSwap.PutRightAsync(home, journal, "auto-recovery", time, cancellationToken);
         _cluster = new ManagedCluster(home.PostgresData, home.PostgresPasswordFile, options.Port, PostgresBinaries.Locate(options.BinDirectory))
         {
             Settings = archiving.Enabled ? await ArchivingSettingsAsync(cancellationToken) : new Dictionary<string, string>(),

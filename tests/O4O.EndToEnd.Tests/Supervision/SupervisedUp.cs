@@ -82,13 +82,13 @@ internal sealed class SupervisedUp : IAsyncDisposable
         }
     }
 
-    public NpgsqlDataSource Database() => NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder
+    public NpgsqlDataSource Database(string database = "o4o_platform") => NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder
     {
         Host = "127.0.0.1",
         Port = Up.DatabasePort,
         Username = "postgres",
         Password = File.ReadAllText(Home.PostgresPasswordFile).Trim(),
-        Database = "o4o_platform",
+        Database = database,
         Pooling = false,
     }.ConnectionString);
 

@@ -1,11 +1,7 @@
-using System.Net.Http.Json;
-using System.Text.Json;
 using Npgsql;
 using O4O.Cli.Resources;
-using O4O.Recovery.AutoRecovery;
 using O4O.Recovery.Backups;
 using O4O.Recovery.Configuration;
-using O4O.Recovery.Control;
 using O4O.Recovery.Incidents;
 using O4O.Recovery.PointInTime;
 using O4O.Recovery.Postgres;
@@ -15,8 +11,6 @@ namespace O4O.Cli.Commands;
 
 internal sealed partial class RecoverSteps
 {
-    private static readonly TimeSpan _reconnectWait = TimeSpan.FromSeconds(30);
-
     /// <summary>
     /// Phase 3: the newest backup, database only, through the same load, verify, ask and swap as <c>o4o restore latest --db-only</c>.
     /// A running conductor's restarts are paused meanwhile (a maintenance window, as its own damage restore pauses the
@@ -121,7 +115,7 @@ internal sealed partial class RecoverSteps
     private async Task<PhaseOutcome> SwapWithRestartsPausedAsync<TOutcome>(Func<Task<TOutcome>> restore, Func<TOutcome, bool> swapped,
         Func<TOutcome, string> restored, CancellationToken cancellationToken)
     {
-        var paused = await PauseRestartsAsync(cancellationToken);
+        var paused = await ConductorRestarts.PauseAsync(context, actor, cancellationToken);
         TOutcome outcome;
         try
         {
@@ -131,7 +125,7 @@ internal sealed partial class RecoverSteps
         {
             if (paused)
             {
-                await ResumeRestartsAsync();
+                await ConductorRestarts.ResumeAsync(context, actor);
             }
         }
 
@@ -143,75 +137,7 @@ internal sealed partial class RecoverSteps
         // The swap ended every session on the replaced database, this process's pooled one (the assessment's integrity
         // query) too: phase 4 must not pick that one up.
         NpgsqlConnection.ClearAllPools();
-        await WaitForPlatformAsync(context.Time.GetUtcNow(), cancellationToken);
+        await ConductorRestarts.WaitForPlatformAsync(context, context.Time.GetUtcNow(), cancellationToken);
         return new PhaseOutcome(RunbookPhase.Restore, PhaseStatus.Done, restored(outcome), TimeSpan.Zero);
-    }
-
-    /// <summary>Begins a maintenance window for every component, unless one is open already: that one is a person's to end.</summary>
-    private async Task<bool> PauseRestartsAsync(CancellationToken cancellationToken)
-    {
-        using var control = new ControlClient(context.Home);
-        try
-        {
-            if ((await control.StatusAsync(cancellationToken)).Paused.ContainsKey(RecoveryGate.AllComponents))
-            {
-                return false;
-            }
-
-            await control.MaintenanceAsync(on: true, actor, component: null, cancellationToken);
-            return true;
-        }
-        catch (ConductorUnreachableException)
-        {
-            // No conductor: nothing restarts anything behind the swap's back.
-            return false;
-        }
-    }
-
-    private async Task ResumeRestartsAsync()
-    {
-        using var control = new ControlClient(context.Home);
-        try
-        {
-            await control.MaintenanceAsync(on: false, actor, component: null, CancellationToken.None);
-        }
-        catch (ConductorUnreachableException)
-        {
-            // The conductor is gone, and its pause with it.
-        }
-    }
-
-    /// <summary>
-    /// Waits until the platform has checked its database since the swap and found it healthy: the swap ended its pooled
-    /// connections, and the first failing check throws them away. A platform that is not listening has nothing to wait for.
-    /// </summary>
-    private async Task WaitForPlatformAsync(DateTimeOffset swappedAt, CancellationToken cancellationToken)
-    {
-        using var client = new HttpClient { BaseAddress = VerifyCommand.BaseAddress(context), Timeout = TimeSpan.FromSeconds(5) };
-        var deadline = context.Time.GetUtcNow() + _reconnectWait;
-        while (context.Time.GetUtcNow() < deadline)
-        {
-            try
-            {
-                using var response = await client.GetAsync(new Uri("api/health", UriKind.Relative), cancellationToken);
-                if (response.IsSuccessStatusCode
-                    && (await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken)).TryGetProperty("checkedAt", out var checkedAt)
-                    && checkedAt.ValueKind == JsonValueKind.String && checkedAt.TryGetDateTimeOffset(out var at) && at > swappedAt)
-                {
-                    return;
-                }
-            }
-            catch (Exception exception) when (exception is HttpRequestException or JsonException)
-            {
-                // Not the platform's health answer, or no answer at all: phase 4 says what is wrong.
-                return;
-            }
-            catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
-            {
-                // A slow answer while it reconnects: ask again.
-            }
-
-            await Task.Delay(TimeSpan.FromMilliseconds(250), context.Time, cancellationToken);
-        }
     }
 }

@@ -27,7 +27,7 @@ internal sealed partial class RecoverSteps(CliContext context, RunbookAssessment
             foreach (var component in supervised)
             {
                 await control.RestartAsync(component, actor, cancellationToken);
-                if (!await RunningWithinAsync(control, component, cancellationToken))
+                if (!await ConductorRestarts.RunningWithinAsync(context, control, component, _restartWait, cancellationToken))
                 {
                     return new PhaseOutcome(phase, PhaseStatus.Failed, Text.Format(Strings.RecoverRestartFailed, component, _restartWait.TotalSeconds), TimeSpan.Zero);
                 }
@@ -48,25 +48,6 @@ internal sealed partial class RecoverSteps(CliContext context, RunbookAssessment
             .Distinct()
             .OrderBy(name => name == Conductor.DatabaseComponent ? 0 : 1)
             .ToList();
-
-    private async Task<bool> RunningWithinAsync(ControlClient control, string component, CancellationToken cancellationToken)
-    {
-        var deadline = context.Time.GetUtcNow() + _restartWait;
-        // The restart is asynchronous: give the supervisor a moment to leave Running before believing it.
-        await Task.Delay(TimeSpan.FromMilliseconds(500), context.Time, cancellationToken);
-        while (context.Time.GetUtcNow() < deadline)
-        {
-            var status = await control.StatusAsync(cancellationToken);
-            if (status.Components.Any(c => c.Name == component && c.State == ComponentState.Running))
-            {
-                return true;
-            }
-
-            await Task.Delay(TimeSpan.FromMilliseconds(250), context.Time, cancellationToken);
-        }
-
-        return false;
-    }
 
     /// <summary>Phase 4: the checks of <c>o4o verify</c>.</summary>
     public async Task<PhaseOutcome> VerifyAsync(CancellationToken cancellationToken)

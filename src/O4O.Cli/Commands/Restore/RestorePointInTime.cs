@@ -55,6 +55,11 @@ internal static partial class RestorePointInTime
         if (dryRun)
         {
             await context.Error.WriteLineAsync(PitrChanges.Describe(outcome.Plan));
+            if (mode == PointInTimeMode.FullCluster)
+            {
+                await context.Error.WriteLineAsync(Text.Format(Strings.PitrFullDryRun, context.Home.PostgresData, outcome.Plan.Kept));
+            }
+
             await context.Error.WriteLineAsync(Strings.PitrDryRun);
             return ExitCodes.Success;
         }
@@ -71,6 +76,13 @@ internal static partial class RestorePointInTime
         }
 
         await context.Out.WriteLineAsync(outcome.Plan.Kept);
+        if (outcome.Timeline is { } timeline)
+        {
+            await ConductorRestarts.WaitForPlatformAsync(context, context.Time.GetUtcNow(), cancellationToken);
+            await context.Error.WriteLineAsync(Text.Format(Strings.PitrFullDone, outcome.Plan.Target, timeline, outcome.Plan.Kept));
+            return ExitCodes.Success;
+        }
+
         await context.Error.WriteLineAsync(Text.Format(Strings.PitrDone, outcome.Plan.LiveDatabase, outcome.Plan.Target, outcome.Plan.Kept));
         return ExitCodes.Success;
     }
@@ -79,16 +91,26 @@ internal static partial class RestorePointInTime
     /// Restores to <paramref name="target"/> with a line per step on stderr, the comparison with the live database shown
     /// before the swap and asked at a terminal unless <paramref name="yes"/>: for <c>o4o restore --to-…</c> and <c>o4o recover</c>.
     /// </summary>
-    public static Task<PointInTimeOutcome> RestoreAsync(CliContext context, RecoveryTarget target, PointInTimeMode mode, bool dryRun, bool yes, string actor,
+    public static async Task<PointInTimeOutcome> RestoreAsync(CliContext context, RecoveryTarget target, PointInTimeMode mode, bool dryRun, bool yes, string actor,
         CancellationToken cancellationToken)
     {
         var environment = BackupEnvironment.From(context);
         var record = new RestoreRecord(context, new EventLog(context.Home.StateDatabase), actor);
-        var restore = new PointInTimeRestore(context.Home, environment.Server(), environment.Restore(), record, record.Actor, context.Time);
-        return restore.RunAsync(target, mode, dryRun, plan =>
+        var supervision = new ConductorSupervision(context, actor);
+        if (mode == PointInTimeMode.FullCluster && !dryRun)
+        {
+            await supervision.EnsureRunningAsync(cancellationToken);
+        }
+
+        var restore = new PointInTimeRestore(context.Home, environment.Server(), environment.Restore(), record, record.Actor, context.Time)
+        {
+            Supervision = supervision,
+        };
+        var confirmation = mode == PointInTimeMode.FullCluster ? Strings.PitrFullConfirm : Strings.PitrConfirm;
+        return await restore.RunAsync(target, mode, dryRun, plan =>
         {
             context.Error.WriteLine(PitrChanges.Describe(plan));
-            return yes || CliConsole.Confirm(context, Text.Format(Strings.PitrConfirm, plan.Target, plan.BackupSet, plan.LiveDatabase, plan.Kept));
+            return yes || CliConsole.Confirm(context, Text.Format(confirmation, plan.Target, plan.BackupSet, plan.LiveDatabase, plan.Kept));
         }, new StepLines(context), cancellationToken);
     }
 
@@ -169,6 +191,9 @@ internal static partial class RestorePointInTime
             PointInTimeStep.Confirmed => Strings.PitrStepConfirmed,
             PointInTimeStep.Copy => Strings.PitrStepCopy,
             PointInTimeStep.Verify => Strings.PitrStepVerify,
+            PointInTimeStep.Replace => Strings.PitrStepReplace,
+            PointInTimeStep.Start => Strings.PitrStepStart,
+            PointInTimeStep.Check => Strings.PitrStepCheck,
             _ => Strings.PitrStepSwap,
         }, value.Detail));
     }
