@@ -28,6 +28,8 @@ export O4O_HOME="$WORK/home"
 PG_PORT=$(free_port); PLATFORM_PORT=$(free_port)
 BASE="http://127.0.0.1:$PLATFORM_PORT"
 ADMIN_EMAIL=admin@o4o.local ADMIN_PASSWORD="bench-$RANDOM-$RANDOM-password"
+# The dashboard's default port is taken by any other conductor on the machine.
+export O4O__Dashboard__Port=$(free_port)
 export O4O__Database__Port=$PG_PORT O4O__Platform__Port=$PLATFORM_PORT O4O__Admin__Email=$ADMIN_EMAIL O4O__Admin__Password=$ADMIN_PASSWORD
 export O4O__AutoRecovery__RestoreOnCorruption=true
 # No logical backup catch-up in the middle of a measurement: the first scheduled one is next year.
@@ -41,8 +43,8 @@ stop_conductor() {
 }
 cleanup() {
   stop_conductor
-  # PITR_LOGS=DIR keeps the conductor's output and logs (where a recovery's time went) after the run.
-  if [ -n "${PITR_LOGS:-}" ]; then mkdir -p "$PITR_LOGS"; cp -r "$WORK/up.log" "$O4O_HOME/logs" "$PITR_LOGS"/ 2>/dev/null || true; fi
+  # PITR_LOGS=DIR keeps the conductor's output and logs and pgBackRest's (where a recovery's time went) after the run.
+  if [ -n "${PITR_LOGS:-}" ]; then mkdir -p "$PITR_LOGS"; cp -r "$WORK/up.log" "$O4O_HOME/logs" "$O4O_HOME/pgbackrest/log" "$PITR_LOGS"/ 2>/dev/null || true; fi
   [ -f "$WORK/stop" ] || touch "$WORK/stop"
   setpriv --reuid=postgres --regid=postgres --init-groups -- "$BIN/pg_ctl" -D "$WORK/byhand" -m immediate stop >/dev/null 2>&1 || true
   rm -rf "$WORK"
