@@ -35,6 +35,7 @@ export O4O__AutoRecovery__RestoreOnCorruption=true
 # No logical backup catch-up in the middle of a measurement: the first scheduled one is next year.
 export O4O__Backup__Schedule="0 3 1 1 *"
 conductor=""
+load=""
 O4O=(dotnet "$PWD/artifacts/publish/O4O.Cli/release/o4o.dll")
 export O4O__Platform__Assembly="$PWD/artifacts/publish/O4O.Platform/release/O4O.Platform.dll"
 
@@ -42,6 +43,8 @@ stop_conductor() {
   if [ -n "$conductor" ]; then kill -TERM "$conductor" 2>/dev/null || true; wait "$conductor" 2>/dev/null || true; conductor=""; fi
 }
 cleanup() {
+  # Customers retry an order until the shop answers, which it no longer will: stop them before the shop.
+  if [ -n "${load:-}" ]; then kill "$load" 2>/dev/null || true; wait "$load" 2>/dev/null || true; fi
   stop_conductor
   # PITR_LOGS=DIR keeps the conductor's output and logs and pgBackRest's (where a recovery's time went) after the run.
   if [ -n "${PITR_LOGS:-}" ]; then mkdir -p "$PITR_LOGS"; cp -r "$WORK/up.log" "$O4O_HOME/logs" "$O4O_HOME/pgbackrest/log" "$PITR_LOGS"/ 2>/dev/null || true; fi
@@ -78,7 +81,7 @@ wait_for_full_backup() {
 }
 
 load_start() { rm -f "$WORK/stop"; : > "$1"; python3 bench/orderload.py run "$BASE" --session "$WORK/session" --stop-file "$WORK/stop" --out "$1" & load=$!; }
-load_stop() { touch "$WORK/stop"; wait "$load" || true; }
+load_stop() { touch "$WORK/stop"; wait "$load" || true; load=""; }
 p99() { python3 -c "import statistics,sys; v=sorted(float(l.split()[3]) for l in open(sys.argv[1])); print(f'{v[int(len(v)*0.99)-1]:.1f} ms p99 of {len(v)} orders (median {statistics.median(v):.1f} ms)' if v else 'no orders')" "$1"; }
 p99_value() { python3 -c "import sys; v=sorted(float(l.split()[3]) for l in open(sys.argv[1])); print(v[int(len(v)*0.99)-1])" "$1"; }
 
