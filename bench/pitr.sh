@@ -174,7 +174,14 @@ if [[ " $SECTIONS " == *" 3 "* ]]; then
       [ "$(date +%s)" -gt "$deadline" ] && { echo "pitr.sh: $damage: not recovered within 300 s; the conductor's record:" >&2; timeline "$damaged_at" >&2; exit 1; }
       sleep 0.2
     done
-    t1=$(now); sleep 5; load_stop
+    t1=$(now)
+    # Serving must last: the shop is watched for 30 s more, under the same load, for the time it does not answer.
+    down=0; watch_until=$(( $(date +%s) + 30 ))
+    while [ "$(date +%s)" -lt "$watch_until" ]; do
+      checked=$(now); healthy || down=$(python3 -c "print(f'{$down + $(now) - $checked + 0.2:.1f}')"); sleep 0.2
+    done
+    load_stop
+    echo "$damage: in the 30 s after the recovery the shop did not answer /api/health for $down s"
     psql_ -d o4o_platform -c "SELECT id FROM orders" > "$WORK/present"
     python3 - "$WORK/acked" "$WORK/present" "$damaged_at" "$(elapsed "$t0" "$t1")" "$damage" <<'PY'
 import collections, sys
