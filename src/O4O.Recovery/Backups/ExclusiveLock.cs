@@ -18,7 +18,14 @@ internal sealed class ExclusiveLock : IDisposable
     {
         try
         {
-            return new ExclusiveLock(new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None));
+            // 0600 from creation, as every file O4O makes (a lock file may sit among secrets).
+            return new ExclusiveLock(new FileStream(path, new FileStreamOptions
+            {
+                Mode = FileMode.OpenOrCreate,
+                Access = FileAccess.ReadWrite,
+                Share = FileShare.None,
+                UnixCreateMode = IO.PrivateFiles.FileMode,
+            }));
         }
         catch (IOException exception) when (exception is not FileNotFoundException and not DirectoryNotFoundException)
         {

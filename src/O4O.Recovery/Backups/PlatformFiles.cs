@@ -1,4 +1,5 @@
 using O4O.Recovery.Configuration;
+using O4O.Recovery.Offsite;
 
 namespace O4O.Recovery.Backups;
 
@@ -10,7 +11,7 @@ internal static class PlatformFiles
 
     /// <summary>
     /// o4o.json (without its secrets unless asked, see <see cref="ConfigurationRedaction"/>), uploads/ and, when asked,
-    /// secrets/ — as archive members under <c>files/</c>.
+    /// secrets/ but never its archive keys (<see cref="ArchiveKeyStore"/>) — as archive members under <c>files/</c>.
     /// </summary>
     /// <exception cref="BackupFailedException">o4o.json is not JSON, so its secrets cannot be left out.</exception>
     public static List<ArchiveSource> Collect(O4OHome home, bool includeSecrets)
@@ -25,9 +26,12 @@ internal static class PlatformFiles
         }
 
         var directories = includeSecrets ? new[] { Uploads(home), home.Secrets } : [Uploads(home)];
+        // The archive keys open the off-site copies: inside a backup, the off-site copy of it would carry its own key.
+        var archiveKeys = ArchiveKeyStore.DirectoryFor(home) + Path.DirectorySeparatorChar;
         foreach (var directory in directories.Where(Directory.Exists))
         {
             members.AddRange(Directory.EnumerateFiles(directory, "*", SearchOption.AllDirectories)
+                .Where(file => !file.StartsWith(archiveKeys, StringComparison.Ordinal))
                 .Order(StringComparer.Ordinal)
                 .Select(file => Member(home, file)));
         }

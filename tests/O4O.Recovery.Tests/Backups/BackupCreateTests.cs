@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Npgsql;
 using O4O.Recovery.Backups;
+using O4O.Recovery.Offsite;
 using O4O.Recovery.Processes;
 using O4O.Tests.Shared;
 
@@ -78,6 +79,20 @@ public sealed class BackupCreateTests(ManagedPostgresFixture postgres)
         Assert.Contains(without.Manifest.Members, member => member.Path == "files/o4o.json");
         Assert.DoesNotContain(without.Manifest.Members, member => member.Path.StartsWith("files/secrets/", StringComparison.Ordinal));
         Assert.Contains(with.Manifest.Members, member => member.Path == "files/secrets/jwt-signing.key");
+    }
+
+    [Fact]
+    public async Task The_archive_key_ring_is_never_backed_up_not_even_with_the_secrets()
+    {
+        using var bed = await BackupTestBed.CreateAsync(postgres, seed: false);
+        Directory.CreateDirectory(bed.Home.Secrets);
+        await File.WriteAllTextAsync(bed.Home.SigningKeyFile, "key");
+        ArchiveKeyStore.Rotate(bed.Home, TimeProvider.System);
+
+        var with = await bed.Creator().CreateAsync(includeSecrets: true, null, null, CancellationToken.None);
+
+        Assert.Contains(with.Manifest.Members, member => member.Path == "files/secrets/jwt-signing.key");
+        Assert.DoesNotContain(with.Manifest.Members, member => member.Path.StartsWith("files/secrets/archive-keys", StringComparison.Ordinal));
     }
 
     [Fact]
