@@ -2938,6 +2938,15 @@ namespace O4O.Cli.Resources {
         }
         
         /// <summary>
+        ///   Looks up a localized string similar to WARNING: the dashboard is not served on {0}: {1}. The shop is supervised without it; free the port or set O4O__Dashboard__Port, then restart o4o up..
+        /// </summary>
+        internal static string UpDashboardUnavailable {
+            get {
+                return ResourceManager.GetString("UpDashboardUnavailable", resourceCulture);
+            }
+        }
+        
+        /// <summary>
         ///   Looks up a localized string similar to   Database    {0}   (o4o db url --show-secrets prints the password).
         /// </summary>
         internal static string UpDatabase {

@@ -39,6 +39,8 @@ public sealed partial class Conductor
         {
             await journal.RecordAsync(new RecoveryEvent(time.GetUtcNow(), ConductorComponent, RecoveryEventKind.Note,
                 $"dashboard not served on {options.Address}:{options.Port}: {exception.Message}", "supervision goes on without it"), stop);
+            // In the log alone, an operator looking for the dashboard would find nothing listening and no word why.
+            observer.DashboardUnavailable($"{options.Address}:{options.Port}", exception.Message);
             return (null, null);
         }
     }

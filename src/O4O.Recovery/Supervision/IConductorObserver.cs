@@ -24,6 +24,9 @@ public interface IConductorObserver
     /// </summary>
     void Ready(Uri baseAddress, DatabaseTarget database, Uri? dashboard);
 
+    /// <summary>The dashboard could not listen on <paramref name="address"/> (port taken, bad address); supervision goes on without it.</summary>
+    void DashboardUnavailable(string address, string reason);
+
     /// <summary>Pages would reach nobody: no notification channel, or channels the escalation matrix names are missing.</summary>
     void NotificationsUnconfigured(NotificationGap gap);
 

@@ -12,6 +12,26 @@ namespace O4O.EndToEnd.Tests.Dashboard;
 public sealed partial class DashboardHttpTests
 {
     [Fact]
+    public async Task A_dashboard_port_in_use_is_said_on_the_console_and_the_shop_is_supervised_without_it()
+    {
+        using var taken = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        taken.Start();
+        var port = ((IPEndPoint)taken.LocalEndpoint).Port;
+
+        await using var up = await SupervisedUp.StartAsync(new Dictionary<string, string> { ["O4O__Dashboard__Port"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+
+        // The platform answers before the conductor tries the dashboard: wait for the banner.
+        var warning = $"WARNING: the dashboard is not served on 127.0.0.1:{port}: ";
+        for (var tries = 0; tries < 100 && !up.Up.Output.Contains("Press Ctrl+C to stop.", StringComparison.Ordinal); tries++)
+        {
+            await Task.Delay(200);
+        }
+
+        Assert.True(up.Up.Output.Contains(warning, StringComparison.Ordinal), up.Up.Output);
+        Assert.Equal(0, (await up.CliAsync("status")).ExitCode);
+    }
+
+    [Fact]
     public async Task Nothing_is_shown_without_signing_in_and_actions_need_the_pages_csrf_token_and_are_recorded_with_who_did_them()
     {
         await using var up = await SupervisedUp.StartAsync();

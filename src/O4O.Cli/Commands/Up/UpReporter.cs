@@ -32,6 +32,8 @@ internal sealed class UpReporter(TextWriter error) : IConductorObserver
         Say(Strings.UpPressCtrlC);
     }
 
+    public void DashboardUnavailable(string address, string reason) => Say(Strings.UpDashboardUnavailable, address, reason);
+
     public void NotificationsUnconfigured(NotificationGap gap)
     {
         var channel = gap.MissingChannels.Count > 0 ? gap.MissingChannels[0] : "ops";
