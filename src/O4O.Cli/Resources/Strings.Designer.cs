@@ -2668,6 +2668,24 @@ namespace O4O.Cli.Resources {
         }
         
         /// <summary>
+        ///   Looks up a localized string similar to a full-cluster point-in-time restore was interrupted while it replaced the data directory {0} (the old one is kept as {1}): the next start of the database (o4o up, o4o restart database, or maintenance off) or o4o restore puts it right.
+        /// </summary>
+        internal static string StatusPitrClusterLeftover {
+            get {
+                return ResourceManager.GetString("StatusPitrClusterLeftover", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to a full-cluster point-in-time restore is replacing the data directory {0} (the old one is kept as {1}).
+        /// </summary>
+        internal static string StatusPitrClusterRunning {
+            get {
+                return ResourceManager.GetString("StatusPitrClusterRunning", resourceCulture);
+            }
+        }
+        
+        /// <summary>
         ///   Looks up a localized string similar to leftover side instance of an interrupted point-in-time restore in {0}: the next o4o restore or o4o up removes it.
         /// </summary>
         internal static string StatusPitrLeftover {

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using O4O.Recovery.Backups;
 using O4O.Recovery.Configuration;
 using O4O.Recovery.IO;
 using O4O.Recovery.Restore;
@@ -31,15 +32,23 @@ public static class InterruptedClusterSwap
     /// <summary>Puts right a replacement no restore is running any more, and records it; returns what was done, or null.</summary>
     public static async Task<string?> PutRightAsync(O4OHome home, IRecoveryJournal journal, string actor, TimeProvider time, CancellationToken cancellationToken)
     {
-        if (Find(home) is null || SideInstanceLeftover.IsRunning(home))
+        if (Find(home) is null)
         {
             return null;
         }
 
         string? done;
-        using (InterruptedRestore.Lock(home))
+        try
         {
-            done = PutRight(home);
+            using (InterruptedRestore.Lock(home))
+            {
+                done = PutRight(home);
+            }
+        }
+        catch (LockHeldException)
+        {
+            // The restore still runs: the replacement is its own.
+            return null;
         }
 
         if (done is not null)

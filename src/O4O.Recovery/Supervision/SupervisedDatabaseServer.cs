@@ -44,6 +44,11 @@ internal sealed class SupervisedDatabaseServer(O4OHome home, DatabaseOptions opt
 
         // A full restore killed between its renames leaves no data directory: the old one goes back, never a new initdb.
         await InterruptedClusterSwap.PutRightAsync(home, journal, "auto-recovery", time, cancellationToken);
+        if (InterruptedClusterSwap.Find(home) is { } swap && !Directory.Exists(swap.Live))
+        {
+            throw new ClusterStartException($"A full-cluster restore is replacing {swap.Live}; the old data directory is {swap.Kept}.");
+        }
+
         _cluster = new ManagedCluster(home.PostgresData, home.PostgresPasswordFile, options.Port, PostgresBinaries.Locate(options.BinDirectory))
         {
             Settings = archiving.Enabled ? await ArchivingSettingsAsync(cancellationToken) : new Dictionary<string, string>(),

@@ -89,6 +89,34 @@ public sealed class PointInTimeCliTests(ArchivingClusterFixture fixture) : IClas
         Assert.Contains("is in the future", line, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_full_dry_run_says_which_data_directory_it_would_replace_and_changes_nothing()
+    {
+        var beforeDrop = await ShopWithDroppedOrdersAsync(orders: 4);
+
+        var dryRun = await RunAsync("restore", "--to-time", beforeDrop.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffffzzz", CultureInfo.InvariantCulture), "--full", "--dry-run");
+
+        Assert.True(dryRun.ExitCode == 0, dryRun.Error);
+        Assert.Contains("orders missing → 4", dryRun.Error, StringComparison.Ordinal);
+        Assert.Contains($"A full restore would replace the data directory {fixture.Home.PostgresData}, keeping the current one as {fixture.Home.PostgresData}.before-pitr-",
+            dryRun.Error, StringComparison.Ordinal);
+        Assert.Equal(false, await fixture.ScalarAsync("SELECT to_regclass('public.orders') IS NOT NULL", "o4o_platform"));
+        Assert.Empty(Directory.EnumerateDirectories(fixture.Home.Root, "pg.before-pitr-*"));
+    }
+
+    [Fact]
+    public async Task A_full_restore_without_a_running_conductor_is_one_line_and_exit_1_before_anything_is_restored()
+    {
+        var beforeDrop = await ShopWithDroppedOrdersAsync(orders: 2);
+
+        var restore = await RunAsync("restore", "--to-time", beforeDrop.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffffzzz", CultureInfo.InvariantCulture), "--full", "--yes");
+
+        Assert.Equal(1, restore.ExitCode);
+        var line = Assert.Single(restore.ErrorLines);
+        Assert.StartsWith("o4o: A full-cluster restore needs the conductor running (o4o up)", line, StringComparison.Ordinal);
+        Assert.Null(SideInstanceLeftover.Find(fixture.Home));
+    }
+
     [Theory]
     [InlineData("pitr/data/PG_VERSION")]
     [InlineData("pitr/log/side.log")]

@@ -17,15 +17,11 @@ public sealed class FullClusterRestoreTests
         await using var up = await SupervisedUp.StartAsync();
         await WaitForPhysicalBackupAsync(up);
         await using var platform = up.Database();
-        await SqlAsync(platform, "CREATE TABLE pitr_marks (id int PRIMARY KEY)", "INSERT INTO pitr_marks SELECT generate_series(1, 10)");
         await SqlAsync(platform, "CREATE DATABASE other");
         await using var other = up.Database("other");
         await SqlAsync(other, "CREATE TABLE notes (id int PRIMARY KEY)", "INSERT INTO notes SELECT generate_series(1, 5)");
         var before = await TimelineAsync(platform);
-        await Task.Delay(1000);
-        var target = DateTimeOffset.UtcNow;
-        await Task.Delay(1000);
-        await SqlAsync(platform, "INSERT INTO pitr_marks SELECT generate_series(11, 20)");
+        var target = await MarksAroundATargetAsync(platform);
         await SqlAsync(other, "INSERT INTO notes SELECT generate_series(6, 9)", "CREATE TABLE later (id int)");
 
         var restore = await up.CliAsync("restore", "--to-time", target.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffffzzz", CultureInfo.InvariantCulture), "--full", "--yes");
@@ -54,6 +50,58 @@ public sealed class FullClusterRestoreTests
         Assert.Null(InterruptedClusterSwap.Find(up.Home));
     }
 
+    [Fact]
+    public async Task A_full_restore_killed_as_it_replaces_the_data_directory_leaves_one_whole_cluster_that_the_next_start_brings_up()
+    {
+        await using var up = await SupervisedUp.StartAsync();
+        await WaitForPhysicalBackupAsync(up);
+        await using var platform = up.Database();
+        var target = await MarksAroundATargetAsync(platform);
+
+        using (var restore = up.StartCli("restore", "--to-time", target.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffffzzz", CultureInfo.InvariantCulture), "--full", "--yes"))
+        {
+            // Killed the moment the old data directory is renamed aside: before, between or just after the two renames.
+            while (!Directory.EnumerateDirectories(up.Home.Root, "pg.before-pitr-*").Any())
+            {
+                if (restore.HasExited)
+                {
+                    Assert.Fail($"o4o restore exited ({restore.ExitCode}) before it replaced the data directory: {await restore.StandardError.ReadToEndAsync()}");
+                }
+
+                await Task.Delay(1);
+            }
+
+            restore.Kill();
+            await restore.WaitForExitAsync();
+        }
+
+        var kept = Assert.Single(Directory.EnumerateDirectories(up.Home.Root, "pg.before-pitr-*"));
+        var status = await up.CliAsync("status", "--json");
+        Assert.True(status.StandardOutput.Contains("a full-cluster point-in-time restore was interrupted while it replaced the data directory", StringComparison.Ordinal),
+            status.StandardOutput + status.StandardError);
+
+        // The start a person asks for (the kill left the maintenance window open) finds one whole cluster.
+        Assert.Equal(0, (await up.CliAsync("restart", "database")).ExitCode);
+        await WaitForDatabaseAsync(up);
+        Assert.Equal(0, (await up.CliAsync("maintenance", "off")).ExitCode);
+
+        // Restored when the kill came after the second rename, the old one back when it came between the two; never neither.
+        Assert.Equal(Directory.Exists(kept) ? 10L : 20L, await ScalarAsync(platform, "SELECT count(*) FROM pitr_marks"));
+        Assert.Null(InterruptedClusterSwap.Find(up.Home));
+        Assert.Contains(await up.EventsAsync("database"), e => e.Seen.Contains("was interrupted while it replaced the data directory", StringComparison.Ordinal));
+    }
+
+    private static async Task WaitForDatabaseAsync(SupervisedUp up)
+    {
+        var deadline = DateTime.UtcNow.AddMinutes(2);
+        using var control = up.Control();
+        while (!(await control.StatusAsync()).Components.Any(c => c.Name == "database" && c.State == O4O.Recovery.Supervision.ComponentState.Running))
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the database did not run again within 2 minutes:\n" + string.Join('\n', await up.EventsAsync("database")));
+            await Task.Delay(200);
+        }
+    }
+
     private static async Task WaitForPhysicalBackupAsync(SupervisedUp up)
     {
         var deadline = DateTime.UtcNow.AddMinutes(3);
@@ -66,6 +114,17 @@ public sealed class FullClusterRestoreTests
 
         // A target in the second a set stopped is refused: the rows come after it.
         await Task.Delay(1500);
+    }
+
+    /// <summary>Ten marks, a moment (returned), ten more marks.</summary>
+    private static async Task<DateTimeOffset> MarksAroundATargetAsync(NpgsqlDataSource platform)
+    {
+        await SqlAsync(platform, "CREATE TABLE pitr_marks (id int PRIMARY KEY)", "INSERT INTO pitr_marks SELECT generate_series(1, 10)");
+        await Task.Delay(1000);
+        var target = DateTimeOffset.UtcNow;
+        await Task.Delay(1000);
+        await SqlAsync(platform, "INSERT INTO pitr_marks SELECT generate_series(11, 20)");
+        return target;
     }
 
     private static async Task<int> TimelineAsync(NpgsqlDataSource database) =>

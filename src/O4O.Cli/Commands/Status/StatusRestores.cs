@@ -12,7 +12,8 @@ namespace O4O.Cli.Commands;
 /// <summary>
 /// The <c>restores</c> row of <c>o4o status</c>: puts right a restore killed mid-way (its journal says what it left), then
 /// reports what restores left on the server: a leftover <c>&lt;db&gt;_restore</c> copy, a journal of a restore still
-/// running, and how many replaced databases are kept and their size. No row when there is nothing to say.
+/// running, and how many replaced databases are kept and their size; a full-cluster restore interrupted while it replaced the
+/// data directory. No row when there is nothing to say.
 /// </summary>
 internal static class StatusRestores
 {
@@ -20,6 +21,13 @@ internal static class StatusRestores
     {
         var options = context.Bind<DatabaseOptions>(DatabaseOptions.Section);
         options.Port = conductorPort ?? options.Port;
+        if (InterruptedClusterSwap.Find(context.Home) is { } swap)
+        {
+            // Said even while the server is down, which it may well be.
+            return new ComponentStatus("restores", HealthState.Degraded, options.Name, null, null,
+                Text.Format(SideInstanceLeftover.IsRunning(context.Home) ? Strings.StatusPitrClusterRunning : Strings.StatusPitrClusterLeftover, swap.Live, swap.Kept));
+        }
+
         try
         {
             var server = ResolvedDatabaseServer.Resolve(context.Home, options);
