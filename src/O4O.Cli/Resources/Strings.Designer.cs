@@ -310,6 +310,51 @@ namespace O4O.Cli.Resources {
         }
         
         /// <summary>
+        ///   Looks up a localized string similar to The 256-bit keys that seal archives (AES-256-GCM) before they leave the machine, kept in $O4O_HOME/secrets/archive-keys/ (0600), never backed up or uploaded..
+        /// </summary>
+        internal static string BackupKeyDescription {
+            get {
+                return ResourceManager.GetString("BackupKeyDescription", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Print the key file (every archive key, JSON) on stdout, the file --key-file reads: store it away from this machine, as without it the off-site copies cannot be restored on a new one. The export is recorded, so `o4o up` stops reminding you..
+        /// </summary>
+        internal static string BackupKeyExportDescription {
+            get {
+                return ResourceManager.GetString("BackupKeyExportDescription", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Exported {0} archive key(s), current {1}. Store this key file away from this machine (a password manager, a safe): it alone opens the off-site copies, and this machine&apos;s disk may be what is lost..
+        /// </summary>
+        internal static string BackupKeyExported {
+            get {
+                return ResourceManager.GetString("BackupKeyExported", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to New archives are sealed with key {0}; the {1} older key(s) still open the archives sealed with them. Export the key file again: `o4o backup key export &gt; FILE`..
+        /// </summary>
+        internal static string BackupKeyRotated {
+            get {
+                return ResourceManager.GetString("BackupKeyRotated", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Make a new current archive key: new archives are sealed with it, the older keys stay and still open the archives sealed with them. Prints the new key&apos;s id..
+        /// </summary>
+        internal static string BackupKeyRotateDescription {
+            get {
+                return ResourceManager.GetString("BackupKeyRotateDescription", resourceCulture);
+            }
+        }
+        
+        /// <summary>
         ///   Looks up a localized string similar to List backup archives: time, age, size, tables, verification and hash chain..
         /// </summary>
         internal static string BackupListDescription {
@@ -2916,6 +2961,15 @@ namespace O4O.Cli.Resources {
         internal static string UpAdmin {
             get {
                 return ResourceManager.GetString("UpAdmin", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to WARNING: the off-site copies (Offsite:Endpoint) cannot be restored on a new machine until the current archive key is exported: run `o4o backup key export &gt; FILE` and keep FILE away from this machine..
+        /// </summary>
+        internal static string UpArchiveKeyNotExported {
+            get {
+                return ResourceManager.GetString("UpArchiveKeyNotExported", resourceCulture);
             }
         }
         

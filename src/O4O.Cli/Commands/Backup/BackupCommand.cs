@@ -3,7 +3,7 @@ using O4O.Cli.Resources;
 
 namespace O4O.Cli.Commands;
 
-/// <summary><c>o4o backup</c>: create, list, verify and prune archives.</summary>
+/// <summary><c>o4o backup</c>: create, list, verify and prune archives; the keys that seal them for off-site copies.</summary>
 internal static class BackupCommand
 {
     public static Command Create(CliContext context)
@@ -13,6 +13,7 @@ internal static class BackupCommand
         command.Subcommands.Add(BackupListCommand.Create(context));
         command.Subcommands.Add(BackupVerifyCommand.Create(context));
         command.Subcommands.Add(BackupPruneCommand.Create(context));
+        command.Subcommands.Add(BackupKeyCommand.Create(context));
         return command;
     }
 }

@@ -4,6 +4,7 @@ using O4O.Cli.Resources;
 using O4O.Recovery.Backups;
 using O4O.Recovery.Configuration;
 using O4O.Recovery.Health;
+using O4O.Recovery.Offsite;
 using O4O.Recovery.PointInTime;
 using O4O.Recovery.Postgres;
 using O4O.Recovery.Restore;
@@ -26,6 +27,9 @@ internal static class Failures
         ClusterStartException cluster => (Text.Format(Strings.ErrorClusterStart, cluster.Message), ExitCodes.Failure),
         PlatformStartException platform => (Text.Format(Strings.ErrorPlatformStart, platform.Message), ExitCodes.Failure),
         BackupCorruptException => (exception.Message, ExitCodes.BackupCorrupt),
+        ArchiveKeyFileException => (exception.Message, ExitCodes.UsageError),
+        SealedArchiveException { Failure: SealedArchiveFailure.UnknownKey or SealedArchiveFailure.WrongKey } => (exception.Message, ExitCodes.UsageError),
+        SealedArchiveException => (exception.Message, ExitCodes.BackupCorrupt),
         DatabaseUnavailableException => (exception.Message, ExitCodes.EnvironmentError),
         BackupFailedException or LockHeldException or RestoreRefusedException or RestoreFailedException or RecoveryTargetException => (exception.Message, ExitCodes.Failure),
         ArchivingNotSetUpException archiving => (archiving.Managed ? Text.Format(Strings.ErrorArchivingNotSetUp, archiving.ConfigurationFile) : Strings.ErrorArchivingExternal, ExitCodes.EnvironmentError),

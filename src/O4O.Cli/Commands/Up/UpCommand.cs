@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using O4O.Cli.Resources;
@@ -22,6 +23,7 @@ internal static class UpCommand
         context.Home.EnsureCreated();
         ReportTightened(context, context.Home.TightenPermissions());
         using var host = ConductorHost.Build(context);
+        await BackupKeyCommand.WarnUnexportedAsync(context, host.Services.GetRequiredService<IConfiguration>()["Offsite:Endpoint"]);
         // Every section is bound and checked here, before anything starts: a bad value is one line naming its key.
         var settings = host.Services.GetRequiredService<ConductorSettings>();
         var assembly = host.Services.GetRequiredService<PlatformAssembly>().Path;
