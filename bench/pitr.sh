@@ -203,31 +203,43 @@ PY
 fi
 
 if [[ " $SECTIONS " == *" 4 "* ]]; then
-  echo "bench: 4. full-cluster point-in-time restore, o4o against pgbackrest + pg_ctl by hand"
-  psql_ -d o4o_platform -c "CREATE TABLE bench.marker (at timestamptz)" -c "INSERT INTO bench.marker VALUES (now())"
-  sleep 2; target=$(psql_ -c "SELECT now()"); sleep 2
-  psql_ -d o4o_platform -c "INSERT INTO bench.marker VALUES (now())" -c "SELECT pg_switch_wal()" >/dev/null
-  sleep 12
+  echo "bench: 4. full-cluster point-in-time restore, o4o against pgbackrest + pg_ctl by hand, $ROUNDS rounds"
+  password="$(cat "$O4O_HOME/secrets/postgres.password")"
+  psql_ -d o4o_platform -c "CREATE TABLE bench.marker (round int, at timestamptz)"
   # By hand, beside the running shop (o4o's restore needs its conductor): restore into a directory of its own, start
   # it, and wait until it has replayed to the target and promoted (pg_ctl -w returns once a hot standby accepts
   # connections, which can be before).
-  mkdir -p "$WORK/byhand" "$WORK/byhand-log"; chown postgres "$WORK/byhand" "$WORK/byhand-log"; chmod 700 "$WORK/byhand" "$WORK/byhand-log"
-  port=$(free_port)
-  t0=$(now)
-  pgbackrest_ restore --pg1-path="$WORK/byhand" --type=time "--target=$target" --target-action=promote --archive-mode=off >/dev/null
-  restored=$(now)
-  as_postgres "$BIN/pg_ctl" -D "$WORK/byhand" -l "$WORK/byhand-log/server.log" -w -t 600 -o "-c port=$port -c listen_addresses=127.0.0.1 -c unix_socket_directories=" start >/dev/null
-  until [ "$(PGPASSWORD="$(cat "$O4O_HOME/secrets/postgres.password")" "$BIN/psql" -X -At -h 127.0.0.1 -p "$port" -U postgres -c "SELECT pg_is_in_recovery()" 2>/dev/null)" = f ]; do sleep 0.05; done
-  t1=$(now); hand=$(elapsed "$t0" "$t1")
-  hand_markers=$(PGPASSWORD="$(cat "$O4O_HOME/secrets/postgres.password")" "$BIN/psql" -X -At -h 127.0.0.1 -p "$port" -U postgres -d o4o_platform -c "SELECT count(*) FROM bench.marker")
-  as_postgres "$BIN/pg_ctl" -D "$WORK/byhand" -m fast stop >/dev/null
-  rm -rf "$WORK/byhand"
-  echo "by hand: pgbackrest restore $(elapsed "$t0" "$restored") s, pg_ctl start to promoted $(elapsed "$restored" "$t1") s; markers $hand_markers (1 expected)"
+  by_hand() {
+    mkdir -p "$WORK/byhand" "$WORK/byhand-log"; chown postgres "$WORK/byhand" "$WORK/byhand-log"; chmod 700 "$WORK/byhand" "$WORK/byhand-log"
+    local port; port=$(free_port)
+    t0=$(now)
+    pgbackrest_ restore --pg1-path="$WORK/byhand" --type=time "--target=$target" --target-action=promote --archive-mode=off >/dev/null
+    restored=$(now)
+    as_postgres "$BIN/pg_ctl" -D "$WORK/byhand" -l "$WORK/byhand-log/server.log" -w -t 600 -o "-c port=$port -c listen_addresses=127.0.0.1 -c unix_socket_directories=" start >/dev/null
+    until [ "$(PGPASSWORD="$password" "$BIN/psql" -X -At -h 127.0.0.1 -p "$port" -U postgres -c "SELECT pg_is_in_recovery()" 2>/dev/null)" = f ]; do sleep 0.05; done
+    t1=$(now); hand=$(elapsed "$t0" "$t1")
+    markers=$(PGPASSWORD="$password" "$BIN/psql" -X -At -h 127.0.0.1 -p "$port" -U postgres -d o4o_platform -c "SELECT count(*) FROM bench.marker WHERE round = $round")
+    as_postgres "$BIN/pg_ctl" -D "$WORK/byhand" -m fast stop >/dev/null
+    rm -rf "$WORK/byhand" "$WORK/byhand-log"
+    echo "  by hand: pgbackrest restore $(elapsed "$t0" "$restored") s, pg_ctl start to promoted $(elapsed "$restored" "$t1") s; markers $markers (1 expected)"
+  }
   # o4o's steps as it prints them, with the seconds since it started.
-  t0=$(now)
-  "${O4O[@]}" restore --to-time "$target" --full --yes 2>&1 |
-    python3 -u -c "import sys, time; t = float(sys.argv[1]); [print(f'  {time.time() - t:7.2f} s  {l.rstrip()[:200]}') for l in sys.stdin]" "$t0"
-  t1=$(now); ours=$(elapsed "$t0" "$t1")
-  echo "o4o: markers $(psql_ -d o4o_platform -c "SELECT count(*) FROM bench.marker") (1 expected), timeline $(psql_ -c "SELECT timeline_id FROM pg_control_checkpoint()")"
-  echo "full restore to $target: pgbackrest + pg_ctl by hand $hand s | o4o $ours s | ratio $(python3 -c "print(f'{$ours / $hand:.2f}')") (target <= 1.1)"
+  by_o4o() {
+    t0=$(now)
+    "${O4O[@]}" restore --to-time "$target" --full --yes 2>&1 |
+      python3 -u -c "import sys, time; t = float(sys.argv[1]); [print(f'  {time.time() - t:7.2f} s  {l.rstrip()[:200]}') for l in sys.stdin]" "$t0"
+    t1=$(now); ours=$(elapsed "$t0" "$t1")
+    echo "  o4o: markers $(psql_ -d o4o_platform -c "SELECT count(*) FROM bench.marker WHERE round = $round") (1 expected), timeline $(psql_ -c "SELECT timeline_id FROM pg_control_checkpoint()")"
+  }
+  : > "$WORK/restores"
+  for round in $(seq 1 "$ROUNDS"); do
+    psql_ -d o4o_platform -c "INSERT INTO bench.marker VALUES ($round, now())"
+    sleep 2; target=$(psql_ -c "SELECT now()"); sleep 2
+    psql_ -d o4o_platform -c "INSERT INTO bench.marker VALUES ($round, now())" -c "SELECT pg_switch_wal()" >/dev/null
+    sleep 12
+    # Each side goes first every other round.
+    if (( round % 2 )); then by_hand; by_o4o; else by_o4o; by_hand; fi
+    echo "round $round, to $target: pgbackrest + pg_ctl by hand $hand s | o4o $ours s | ratio $(python3 -c "print(f'{$ours / $hand:.3f}')")" | tee -a "$WORK/restores"
+  done
+  python3 -c "import statistics,sys; r=[float(l.split()[-1]) for l in open(sys.argv[1])]; print(f'full restore: median ratio {statistics.median(r):.3f} (target <= 1.1)')" "$WORK/restores"
 fi
