@@ -26,14 +26,21 @@ public sealed class ArchivingClusterFixture : IAsyncLifetime
     /// <summary>The archiving settings it runs with (the defaults; a 1 s archive timeout so tests do not wait).</summary>
     public ArchivingOptions Options { get; } = new() { Timeout = TimeSpan.FromSeconds(1) };
 
+    /// <summary>The off-site bucket, pgBackRest's second repository when its endpoint is set (none by default).</summary>
+    public OffsiteOptions Offsite { get; init; } = new();
+
     public async Task InitializeAsync()
     {
         File.SetUnixFileMode(_root, (UnixFileMode)0b111_101_101);
         Home = new O4OHome(_root);
         PgBackRest = PgBackRest.For(Home);
         var port = FreePort.Next();
-        await PgBackRest.ConfigureAsync(Path.GetFullPath(Home.PostgresData), port, Options, CancellationToken.None);
-        Cluster = new ManagedCluster(Home.PostgresData, Home.PostgresPasswordFile, port) { Settings = PgBackRest.ServerSettings(Options) };
+        await PgBackRest.ConfigureAsync(Path.GetFullPath(Home.PostgresData), port, Options, Offsite, CancellationToken.None);
+        Cluster = new ManagedCluster(Home.PostgresData, Home.PostgresPasswordFile, port)
+        {
+            Settings = PgBackRest.ServerSettings(Options),
+            Environment = PgBackRest.Environment,
+        };
         await Cluster.InitializeAsync();
         await Cluster.StartAsync();
         await PgBackRest.StanzaAndCheckAsync(CancellationToken.None);
@@ -51,7 +58,12 @@ public sealed class ArchivingClusterFixture : IAsyncLifetime
     public async Task DisposeAsync()
     {
         NpgsqlConnection.ClearAllPools();
-        await Cluster.StopAsync();
+        // Null when the start failed before the cluster was made (a test of a refused configuration).
+        if (Cluster is not null)
+        {
+            await Cluster.StopAsync();
+        }
+
         Directory.Delete(_root, recursive: true);
     }
 }

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using O4O.Recovery.Configuration;
 using O4O.Recovery.IO;
+using O4O.Recovery.Offsite;
 using O4O.Recovery.Postgres;
 using O4O.Recovery.Processes;
 
@@ -11,26 +12,28 @@ namespace O4O.Recovery.PointInTime;
 /// <summary>
 /// pgBackRest for the managed cluster, as the conductor drives it: its configuration written from
 /// <see cref="ArchivingOptions"/> into <see cref="PgBackRestLayout"/>, and every command run as the service user (like the
-/// cluster), connecting through the cluster's private unix socket with the superuser's password in its environment.
+/// cluster), connecting through the cluster's private unix socket with the superuser's password in its environment. With
+/// <see cref="OffsiteOptions.Endpoint"/> set, an S3 bucket is its second repository, encrypted (<see cref="PgBackRestOffsite"/>).
 /// </summary>
-internal sealed class PgBackRest(PgBackRestLayout layout, string passwordFile)
+internal sealed class PgBackRest(O4OHome home)
 {
+
     /// <summary>The one stanza, named for the platform.</summary>
     public const string Stanza = "o4o";
 
     private const string Program = "pgbackrest";
 
     /// <summary>The driver for <paramref name="home"/>'s managed cluster.</summary>
-    public static PgBackRest For(O4OHome home) => new(PgBackRestLayout.For(home), home.PostgresPasswordFile);
+    public static PgBackRest For(O4OHome home) => new(home);
 
     /// <summary>Where its files are.</summary>
-    public PgBackRestLayout Layout => layout;
+    public PgBackRestLayout Layout { get; } = PgBackRestLayout.For(home);
 
     /// <summary>True when the configuration has been written (the conductor ran with archiving at least once).</summary>
-    public bool IsConfigured => File.Exists(layout.ConfigurationFile);
+    public bool IsConfigured => File.Exists(Layout.ConfigurationFile);
 
     /// <summary>PostgreSQL's <c>archive_command</c>: pgBackRest's asynchronous push of each finished segment.</summary>
-    public string ArchiveCommand => $"{Program} {Quoted($"--config={layout.ConfigurationFile}")} --stanza={Stanza} archive-push %p";
+    public string ArchiveCommand => $"{Program} {Quoted($"--config={Layout.ConfigurationFile}")} --stanza={Stanza} archive-push %p";
 
     /// <summary>
     /// The server settings that archive WAL through pgBackRest: <c>wal_level=replica</c>, <c>archive_mode=on</c>, the archive
@@ -42,7 +45,7 @@ internal sealed class PgBackRest(PgBackRestLayout layout, string passwordFile)
         ["archive_mode"] = "on",
         ["archive_command"] = ArchiveCommand,
         ["archive_timeout"] = ((int)options.Timeout.TotalSeconds).ToString(CultureInfo.InvariantCulture),
-        ["unix_socket_directories"] = layout.Socket,
+        ["unix_socket_directories"] = Layout.Socket,
     };
 
     /// <summary>
@@ -50,32 +53,42 @@ internal sealed class PgBackRest(PgBackRestLayout layout, string passwordFile)
     /// <paramref name="dataDirectory"/> on <paramref name="port"/> when it differs from what is there.
     /// </summary>
     /// <exception cref="ClusterStartException">The home's path cannot hold the socket, or the files cannot be handed over.</exception>
-    public async Task ConfigureAsync(string dataDirectory, int port, ArchivingOptions options, CancellationToken cancellationToken)
+    public Task ConfigureAsync(string dataDirectory, int port, ArchivingOptions options, CancellationToken cancellationToken) =>
+        ConfigureAsync(dataDirectory, port, options, new OffsiteOptions(), cancellationToken);
+
+    /// <summary>As above, with <paramref name="offsite"/>'s bucket as the second repository when it is enabled.</summary>
+    /// <exception cref="ClusterStartException">The home's path cannot hold the socket, or the files cannot be handed over.</exception>
+    public async Task ConfigureAsync(string dataDirectory, int port, ArchivingOptions options, OffsiteOptions offsite, CancellationToken cancellationToken)
     {
         // sun_path holds 108 bytes with its terminator: a longer socket path cannot be bound at all.
-        if (Encoding.UTF8.GetByteCount(Path.Combine(layout.Socket, $".s.PGSQL.{port}")) > 107)
+        if (Encoding.UTF8.GetByteCount(Path.Combine(Layout.Socket, $".s.PGSQL.{port}")) > 107)
         {
             throw new ClusterStartException(
-                $"The path {layout.Socket} is too long for PostgreSQL's unix socket, which pgBackRest needs: choose a shorter O4O_HOME.");
+                $"The path {Layout.Socket} is too long for PostgreSQL's unix socket, which pgBackRest needs: choose a shorter O4O_HOME.");
         }
 
-        if (layout.Root.Contains('\'', StringComparison.Ordinal))
+        if (Layout.Root.Contains('\'', StringComparison.Ordinal))
         {
-            throw new ClusterStartException($"The path {layout.Root} holds a quote, which PostgreSQL's archive_command cannot carry: choose another O4O_HOME.");
+            throw new ClusterStartException($"The path {Layout.Root} holds a quote, which PostgreSQL's archive_command cannot carry: choose another O4O_HOME.");
         }
 
-        foreach (var directory in layout.Directories)
+        foreach (var directory in Layout.Directories)
         {
             PrivateFiles.CreateDirectory(directory);
         }
 
-        var text = Configuration(dataDirectory, port, options);
-        if (!File.Exists(layout.ConfigurationFile) || await File.ReadAllTextAsync(layout.ConfigurationFile, cancellationToken) != text)
+        if (offsite.Enabled)
         {
-            AtomicFile.WriteAllText(layout.ConfigurationFile, text);
+            OffsiteSecrets.Prepare(home, offsite);
         }
 
-        await ServiceUser.GiveAsync(layout.Root, cancellationToken);
+        var text = Configuration(dataDirectory, port, options, offsite);
+        if (!File.Exists(Layout.ConfigurationFile) || await File.ReadAllTextAsync(Layout.ConfigurationFile, cancellationToken) != text)
+        {
+            AtomicFile.WriteAllText(Layout.ConfigurationFile, text);
+        }
+
+        await ServiceUser.GiveAsync(Layout.Root, cancellationToken);
     }
 
     /// <summary>Runs <c>pgbackrest COMMAND</c> for the stanza with <paramref name="options"/>; throws with its error when it fails.</summary>
@@ -89,11 +102,22 @@ internal sealed class PgBackRest(PgBackRestLayout layout, string passwordFile)
     /// <summary>The start of <c>pgbackrest COMMAND</c>, for a caller that streams its output.</summary>
     public ProcessStartInfo Start(string command, IEnumerable<string> options)
     {
-        var start = ServiceUser.Start(Program, [$"--config={layout.ConfigurationFile}", $"--stanza={Stanza}", .. options, command]);
+        var start = ServiceUser.Start(Program, [$"--config={Layout.ConfigurationFile}", $"--stanza={Stanza}", .. options, command]);
         // The environment of a process is readable only by its own user: not on a command line, not in a file.
-        start.Environment["PGPASSWORD"] = File.ReadAllText(passwordFile).Trim();
+        start.Environment["PGPASSWORD"] = File.ReadAllText(home.PostgresPasswordFile).Trim();
+        foreach (var (name, value) in Environment)
+        {
+            start.Environment[name] = value;
+        }
+
         return start;
     }
+
+    /// <summary>
+    /// The secrets of the off-site repository, which every pgBackRest process needs once it is configured (even one that
+    /// reads only the local repository): a postmaster whose archive or restore command runs pgBackRest is started with them.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> Environment => OffsiteSecrets.PgBackRestEnvironment(home);
 
     /// <summary>Creates the stanza (or confirms it matches the cluster) and proves archiving works end to end.</summary>
     /// <exception cref="PgBackRestException">Either step failed.</exception>
@@ -123,24 +147,28 @@ internal sealed class PgBackRest(PgBackRestLayout layout, string passwordFile)
         };
     }
 
-    /// <summary>What the repository holds: backup sets and the archived WAL range.</summary>
+    /// <summary>What the local repository holds: backup sets and the archived WAL range.</summary>
     /// <exception cref="PgBackRestException">pgBackRest could not read it.</exception>
-    public async Task<RepositoryInfo> InfoAsync(CancellationToken cancellationToken) =>
-        RepositoryInfo.Parse(await RunAsync("info", ["--output=json"], cancellationToken));
+    public Task<RepositoryInfo> InfoAsync(CancellationToken cancellationToken) => InfoAsync(PgBackRestOffsite.Local, cancellationToken);
+
+    /// <summary>What repository <paramref name="repository"/> (1 local, 2 off-site) holds.</summary>
+    /// <exception cref="PgBackRestException">pgBackRest could not read it.</exception>
+    public async Task<RepositoryInfo> InfoAsync(int repository, CancellationToken cancellationToken) =>
+        RepositoryInfo.Parse(await RunAsync("info", ["--output=json", PgBackRestOffsite.RepositoryOption(repository)], cancellationToken));
 
     /// <summary>The error pgBackRest gave: its first <c>ERROR:</c> line, else the last line it wrote.</summary>
     public static string ErrorOf(CommandResult result) =>
         $"{result.StandardOutput}\n{result.StandardError}".Split('\n', StringSplitOptions.TrimEntries)
             .FirstOrDefault(line => line.StartsWith("ERROR:", StringComparison.Ordinal)) ?? result.LastErrorLine;
 
-    private string Configuration(string dataDirectory, int port, ArchivingOptions options) => string.Join('\n',
+    private string Configuration(string dataDirectory, int port, ArchivingOptions options, OffsiteOptions offsite) => string.Join('\n', [
         "# Written by the O4O conductor from o4o.json's Archiving section; edits are overwritten.",
         "[global]",
-        $"repo1-path={layout.Repository}",
+        $"repo1-path={Layout.Repository}",
         $"repo1-retention-full={options.KeepFull.ToString(CultureInfo.InvariantCulture)}",
-        $"spool-path={layout.Spool}",
-        $"lock-path={layout.Locks}",
-        $"log-path={layout.Logs}",
+        $"spool-path={Layout.Spool}",
+        $"lock-path={Layout.Locks}",
+        $"log-path={Layout.Logs}",
         "log-level-console=warn",
         "log-level-file=info",
         "archive-async=y",
@@ -149,13 +177,15 @@ internal sealed class PgBackRest(PgBackRestLayout layout, string passwordFile)
         $"process-max={options.ProcessMax.ToString(CultureInfo.InvariantCulture)}",
         // Without it a backup waits for the next scheduled checkpoint: minutes of nothing.
         "start-fast=y",
+        .. PgBackRestOffsite.RepositorySettings(offsite, options),
         "",
         $"[{Stanza}]",
         $"pg1-path={dataDirectory}",
         $"pg1-port={port.ToString(CultureInfo.InvariantCulture)}",
-        $"pg1-socket-path={layout.Socket}",
+        $"pg1-socket-path={Layout.Socket}",
         $"pg1-user={ManagedCluster.Superuser}",
-        "");
+        "",
+    ]);
 
     private static string Quoted(string value) => $"'{value}'";
 }

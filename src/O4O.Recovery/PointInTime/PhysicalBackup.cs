@@ -29,17 +29,22 @@ internal sealed class PhysicalBackup(PgBackRest pgBackRest, TimeProvider time)
     /// each of pgBackRest's progress messages to <paramref name="progress"/>.
     /// </summary>
     /// <exception cref="PgBackRestException">The backup failed, or the repository could not be read after it.</exception>
-    public async Task<PhysicalBackupTaken> TakeAsync(string type, Action<string>? progress, CancellationToken cancellationToken)
+    public Task<PhysicalBackupTaken> TakeAsync(string type, Action<string>? progress, CancellationToken cancellationToken) =>
+        TakeAsync(type, PgBackRestOffsite.Local, progress, cancellationToken);
+
+    /// <summary>As above, into <paramref name="repository"/> (1 local, 2 off-site): pgBackRest backs up to one repository per command.</summary>
+    /// <exception cref="PgBackRestException">The backup failed, or the repository could not be read after it.</exception>
+    public async Task<PhysicalBackupTaken> TakeAsync(string type, int repository, Action<string>? progress, CancellationToken cancellationToken)
     {
         if (!Types.Contains(type))
         {
             throw new ArgumentOutOfRangeException(nameof(type), type, "A physical backup is full, diff or incr.");
         }
 
-        var before = (await pgBackRest.InfoAsync(cancellationToken)).Backups.Select(set => set.Label).ToHashSet(StringComparer.Ordinal);
+        var before = (await pgBackRest.InfoAsync(repository, cancellationToken)).Backups.Select(set => set.Label).ToHashSet(StringComparer.Ordinal);
         var started = time.GetTimestamp();
         string? error = null;
-        var result = await CommandRunner.StreamAsync(pgBackRest.Start("backup", [$"--type={type}", "--log-level-console=info"]), line =>
+        var result = await CommandRunner.StreamAsync(pgBackRest.Start("backup", [$"--type={type}", PgBackRestOffsite.RepositoryOption(repository), "--log-level-console=info"]), line =>
         {
             error ??= MessageAfter(line, "ERROR: ");
             if (MessageAfter(line, "INFO: ") is { } message)
@@ -53,7 +58,7 @@ internal sealed class PhysicalBackup(PgBackRest pgBackRest, TimeProvider time)
         }
 
         var duration = time.GetElapsedTime(started);
-        var made = (await pgBackRest.InfoAsync(cancellationToken)).Backups.LastOrDefault(set => !before.Contains(set.Label))
+        var made = (await pgBackRest.InfoAsync(repository, cancellationToken)).Backups.LastOrDefault(set => !before.Contains(set.Label))
             ?? throw new PgBackRestException("backup", "it succeeded, but pgbackrest info lists no new backup set");
         return new PhysicalBackupTaken(made, duration);
     }

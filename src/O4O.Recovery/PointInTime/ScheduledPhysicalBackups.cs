@@ -18,7 +18,14 @@ internal sealed class ScheduledPhysicalBackups(PgBackRest pgBackRest, ArchivingO
     /// <summary>The physical backups' component in events and incidents.</summary>
     public const string Component = "physical-backups";
 
+    /// <summary>The off-site copies' component: a failing upload is its own incident, which a good local backup does not resolve.</summary>
+    public const string OffsiteComponent = "offsite-physical-backups";
+
     private readonly BackupsHealth _health = new(Component, journal, time);
+    private readonly BackupsHealth _offsiteHealth = new(OffsiteComponent, journal, time);
+
+    /// <summary>The off-site bucket: when enabled, each backup is taken again into it (pgBackRest's second repository).</summary>
+    public OffsiteOptions Offsite { get; init; } = new();
 
     /// <summary>Waits for archiving to be checked, then takes a backup at every scheduled time until <paramref name="stop"/> is cancelled.</summary>
     public async Task RunAsync(CancellationToken stop)
@@ -96,6 +103,28 @@ internal sealed class ScheduledPhysicalBackups(PgBackRest pgBackRest, ArchivingO
 
         await _health.ActedAsync(due.Why, done, taken.ToString(), stop);
         await _health.SucceededAsync(taken.ToString(), stop);
+        if (Offsite.Enabled)
+        {
+            await BackUpOffsiteAsync(type, stop);
+        }
+    }
+
+    // The same type again into the bucket, after the local one (which a restore on this machine needs first): its own
+    // sets, built on its own earlier ones; pgBackRest makes the first one there a full.
+    private async Task BackUpOffsiteAsync(string type, CancellationToken stop)
+    {
+        var done = $"ran pgbackrest backup --type={type} --repo={PgBackRestOffsite.Remote}";
+        try
+        {
+            var taken = await new PhysicalBackup(pgBackRest, time).TakeAsync(type, PgBackRestOffsite.Remote, progress: null, stop);
+            await _offsiteHealth.ActedAsync($"the {type} physical backup goes off-site too", done, $"off-site: {taken}", stop);
+            await _offsiteHealth.SucceededAsync($"off-site: {taken}", stop);
+        }
+        catch (PgBackRestException exception)
+        {
+            await _offsiteHealth.FailedAsync($"off-site {type} physical backup failed: {exception.Message}", done,
+                "the local backup stands; the off-site copy is retried at the next scheduled time", stop);
+        }
     }
 
     /// <summary>A backup the schedule asks for: its type, and why (for the record).</summary>

@@ -49,6 +49,12 @@ public sealed class ManagedCluster : IAsyncDisposable
     /// </summary>
     public IReadOnlyDictionary<string, string> Settings { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>
+    /// Environment variables of the server process, which its archive and restore commands inherit: pgBackRest's secrets
+    /// for the off-site repository. Readable by the service user alone (<c>/proc/PID/environ</c>), never in a file.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
+
     /// <summary>The server programs this cluster runs.</summary>
     public PostgresBinaries Binaries => _binaries;
 
@@ -144,6 +150,11 @@ public sealed class ManagedCluster : IAsyncDisposable
         }
 
         var start = ServiceUser.Start(_binaries.Postgres, ["-D", DataDirectory, .. settings.SelectMany(setting => new[] { "-c", $"{setting.Key}={setting.Value}" })]);
+        foreach (var (name, value) in Environment)
+        {
+            start.Environment[name] = value;
+        }
+
         start.RedirectStandardError = true;
         start.RedirectStandardOutput = true;
         _serverLog.Clear();

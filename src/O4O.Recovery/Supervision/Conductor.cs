@@ -59,7 +59,7 @@ public sealed partial class Conductor(O4OHome home, ConductorSettings settings, 
         await journal.RecordAsync(new RecoveryEvent(startedAt, ConductorComponent, RecoveryEventKind.Note,
             $"conductor started (pid {Environment.ProcessId}), AutoRecovery {gate.AutoRecovery.Value}"), stop);
 
-        await using var server = new SupervisedDatabaseServer(home, settings.Database, settings.Archiving, journal, time);
+        await using var server = new SupervisedDatabaseServer(home, settings.Database, settings.Archiving, journal, time) { Offsite = settings.Offsite };
         var target = await server.StartAsync(observer, stop);
         // The console's monitoring page leads to this conductor's dashboard, wherever it was configured to listen.
         var launch = new PlatformLaunch(platformAssembly, settings.Platform.Port, home, server.PlatformLogin(target).ToConnectionString())
@@ -139,7 +139,7 @@ public sealed partial class Conductor(O4OHome home, ConductorSettings settings, 
                     work.Add(("WAL archiving", archiving.RunAsync));
                     work.Add(("table file marks", new TableFileMarking(target.ToConnectionString(), new TableFileMarks(home.StateDatabase), time).RunAsync));
                     work.Add(("physical backups",
-                        new ScheduledPhysicalBackups(PgBackRest.For(home), settings.Archiving, archiving.Checked, journal, time).RunAsync));
+                        new ScheduledPhysicalBackups(PgBackRest.For(home), settings.Archiving, archiving.Checked, journal, time) { Offsite = settings.Offsite }.RunAsync));
                 }
 
                 if (sampler is not null)

@@ -35,13 +35,17 @@ public static class ConductorOptions
         Add<NotificationOptions>(services, NotificationOptions.Section);
         Add<HeartbeatOptions>(services, HeartbeatOptions.Section);
         Add<EventOptions>(services, EventOptions.Section);
+        Add<OffsiteOptions>(services, OffsiteOptions.Section);
         services.AddSingleton(provider => new ConductorSettings(Value<DatabaseOptions>(provider), Value<PlatformOptions>(provider),
             Value<SupervisionOptions>(provider), Value<AutoRecoveryOptions>(provider), Value<BackupOptions>(provider),
             Value<ArchivingOptions>(provider), Value<NginxOptions>(provider),
             Value<DashboardOptions>(provider),
             new IncidentSettings(Value<IncidentOptions>(provider), Value<EscalationOptions>(provider), Value<NotificationOptions>(provider),
                 Value<HeartbeatOptions>(provider)),
-            Value<EventOptions>(provider), provider.GetRequiredService<IConfiguration>()[PlatformSigningKey]));
+            Value<EventOptions>(provider), provider.GetRequiredService<IConfiguration>()[PlatformSigningKey])
+        {
+            Offsite = Value<OffsiteOptions>(provider),
+        });
         return services;
     }
 

@@ -17,7 +17,11 @@ namespace O4O.Recovery.Supervision;
 /// <param name="PlatformSigningKey">The platform's token signing key when configured (<c>Auth:SigningKey</c>), for admin sign-in to the dashboard.</param>
 public sealed record ConductorSettings(DatabaseOptions Database, PlatformOptions Platform, SupervisionOptions Supervision,
     AutoRecoveryOptions AutoRecovery, BackupOptions Backup, ArchivingOptions Archiving, NginxOptions Nginx, DashboardOptions Dashboard, IncidentSettings Incidents,
-    EventOptions Events, string? PlatformSigningKey);
+    EventOptions Events, string? PlatformSigningKey)
+{
+    /// <summary>The off-site bucket every backup also goes to, when its endpoint is set.</summary>
+    public OffsiteOptions Offsite { get; init; } = new();
+}
 
 /// <summary>The incident engine's sections.</summary>
 /// <param name="Incidents">The <c>Incidents</c> section.</param>

@@ -22,6 +22,9 @@ internal sealed class SupervisedDatabaseServer(O4OHome home, DatabaseOptions opt
     private static readonly TimeSpan _stopTimeout = TimeSpan.FromSeconds(20);
     private ManagedCluster? _cluster;
 
+    /// <summary>The off-site bucket, pgBackRest's second repository when its endpoint is set.</summary>
+    public OffsiteOptions Offsite { get; init; } = new();
+
     /// <summary>The postmaster's process id; null for an external server or before the start.</summary>
     public int? ProcessId => _cluster?.Postmaster?.Id;
 
@@ -52,6 +55,7 @@ internal sealed class SupervisedDatabaseServer(O4OHome home, DatabaseOptions opt
         _cluster = new ManagedCluster(home.PostgresData, home.PostgresPasswordFile, options.Port, PostgresBinaries.Locate(options.BinDirectory))
         {
             Settings = archiving.Enabled ? await ArchivingSettingsAsync(cancellationToken) : new Dictionary<string, string>(),
+            Environment = archiving.Enabled ? PgBackRest.For(home).Environment : new Dictionary<string, string>(),
         };
         // Not cancellable: initdb stopped halfway leaves a directory that is neither empty nor a cluster, which
         // the next start refuses. It takes a second or two; the stop request is honoured right after.
@@ -76,7 +80,7 @@ internal sealed class SupervisedDatabaseServer(O4OHome home, DatabaseOptions opt
     private async Task<IReadOnlyDictionary<string, string>> ArchivingSettingsAsync(CancellationToken cancellationToken)
     {
         var pgBackRest = PgBackRest.For(home);
-        await pgBackRest.ConfigureAsync(Path.GetFullPath(home.PostgresData), options.Port, archiving, cancellationToken);
+        await pgBackRest.ConfigureAsync(Path.GetFullPath(home.PostgresData), options.Port, archiving, Offsite, cancellationToken);
         return pgBackRest.ServerSettings(archiving);
     }
 

@@ -1,0 +1,72 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace O4O.Recovery.Configuration;
+
+/// <summary>
+/// The <c>Offsite</c> section: an S3-compatible bucket (path-style addressing) that every backup also goes to, so that
+/// the loss of the machine or ransomware on it does not take the backups too. Off unless <see cref="Endpoint"/> is set.
+/// The credentials come from here or from <c>secrets/offsite-access-key-id</c> and <c>secrets/offsite-secret-access-key</c>.
+/// </summary>
+public sealed class OffsiteOptions : IValidatableObject
+{
+    /// <summary>The configuration section name.</summary>
+    public const string Section = "Offsite";
+
+    /// <summary>The S3 endpoint, <c>https://host:port</c>; unset, nothing goes off-site.</summary>
+    public string? Endpoint { get; set; }
+
+    /// <summary>The bucket.</summary>
+    public string? Bucket { get; set; }
+
+    /// <summary>The key prefix under which this shop's copies are kept (default <c>o4o</c>), so one bucket can hold several.</summary>
+    public string Prefix { get; set; } = "o4o";
+
+    /// <summary>The region the request signatures name (default <c>us-east-1</c>, what most S3-compatible servers accept).</summary>
+    [Required(AllowEmptyStrings = false)]
+    public string Region { get; set; } = "us-east-1";
+
+    /// <summary>The access key id; unset, read from <c>secrets/offsite-access-key-id</c>.</summary>
+    public string? AccessKeyId { get; set; }
+
+    /// <summary>The secret access key; unset, read from <c>secrets/offsite-secret-access-key</c>.</summary>
+    public string? SecretAccessKey { get; set; }
+
+    /// <summary>A CA certificate (PEM) that the endpoint's certificate chains to, for a private endpoint; unset, the system's.</summary>
+    public string? CaFile { get; set; }
+
+    /// <summary>True when an endpoint is configured.</summary>
+    public bool Enabled => !string.IsNullOrWhiteSpace(Endpoint);
+
+    /// <summary>The endpoint, parsed (only when <see cref="Enabled"/> and valid).</summary>
+    public Uri EndpointUri => new(Endpoint!, UriKind.Absolute);
+
+    /// <summary>The prefix without surrounding slashes; empty for the bucket's root.</summary>
+    public string NormalizedPrefix => Prefix.Trim('/');
+
+    /// <inheritdoc />
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (!Enabled)
+        {
+            yield break;
+        }
+
+        if (!Uri.TryCreate(Endpoint, UriKind.Absolute, out var endpoint) || endpoint.Scheme != Uri.UriSchemeHttps
+            || endpoint.AbsolutePath != "/" || !string.IsNullOrEmpty(endpoint.Query))
+        {
+            yield return new ValidationResult(
+                $"'{Endpoint}' is not an https:// endpoint: off-site copies travel only over TLS; give https://host:port (no path).",
+                [nameof(Endpoint)]);
+        }
+
+        if (string.IsNullOrWhiteSpace(Bucket))
+        {
+            yield return new ValidationResult("the bucket is missing: an off-site endpoint needs the bucket its copies go to.", [nameof(Bucket)]);
+        }
+
+        if (CaFile is { Length: > 0 } && !File.Exists(CaFile))
+        {
+            yield return new ValidationResult($"the CA certificate {CaFile} does not exist.", [nameof(CaFile)]);
+        }
+    }
+}
