@@ -216,7 +216,10 @@ if [[ " $SECTIONS " == *" 4 "* ]]; then
     pgbackrest_ restore --pg1-path="$WORK/byhand" --type=time "--target=$target" --target-action=promote --archive-mode=off >/dev/null
     restored=$(now)
     as_postgres "$BIN/pg_ctl" -D "$WORK/byhand" -l "$WORK/byhand-log/server.log" -w -t 600 -o "-c port=$port -c listen_addresses=127.0.0.1 -c unix_socket_directories=" start >/dev/null
-    until [ "$(PGPASSWORD="$password" "$BIN/psql" -X -At -h 127.0.0.1 -p "$port" -U postgres -c "SELECT pg_is_in_recovery()" 2>/dev/null)" = f ]; do sleep 0.05; done
+    until [ "$(PGPASSWORD="$password" "$BIN/psql" -X -At -h 127.0.0.1 -p "$port" -U postgres -c "SELECT pg_is_in_recovery()" 2>/dev/null)" = f ]; do
+      as_postgres "$BIN/pg_ctl" -D "$WORK/byhand" status >/dev/null || { echo "pitr.sh: the server restored by hand stopped:" >&2; tail -5 "$WORK/byhand-log/server.log" >&2; exit 1; }
+      sleep 0.05
+    done
     t1=$(now); hand=$(elapsed "$t0" "$t1")
     markers=$(PGPASSWORD="$password" "$BIN/psql" -X -At -h 127.0.0.1 -p "$port" -U postgres -d o4o_platform -c "SELECT count(*) FROM bench.marker WHERE round = $round")
     as_postgres "$BIN/pg_ctl" -D "$WORK/byhand" -m fast stop >/dev/null
@@ -234,9 +237,19 @@ if [[ " $SECTIONS " == *" 4 "* ]]; then
   : > "$WORK/restores"
   for round in $(seq 1 "$ROUNDS"); do
     psql_ -d o4o_platform -c "INSERT INTO bench.marker VALUES ($round, now())"
-    sleep 2; target=$(psql_ -c "SELECT now()"); sleep 2
-    psql_ -d o4o_platform -c "INSERT INTO bench.marker VALUES ($round, now())" -c "SELECT pg_switch_wal()" >/dev/null
-    sleep 12
+    sleep 2; target=$(psql_ -c "SELECT now()"); target_lsn=$(psql_ -c "SELECT pg_current_wal_lsn()"); sleep 2
+    psql_ -d o4o_platform -c "INSERT INTO bench.marker VALUES ($round, now())"
+    # Both sides need the target's WAL in the repository: wait for the archiver rather than guess (a replay's
+    # asynchronous archive-get holds pgBackRest's archive lock, and a push that meets it waits a minute).
+    segment=$(psql_ -c "SELECT pg_walfile_name(pg_switch_wal())")
+    deadline=$(( $(date +%s) + 180 ))
+    until [ "$(psql_ -c "SELECT coalesce(last_archived_wal, '') >= '$segment' FROM pg_stat_archiver")" = t ]; do
+      [ "$(date +%s)" -gt "$deadline" ] && { echo "pitr.sh: $segment not archived within 180 s" >&2; exit 1; }
+      sleep 0.2
+    done
+    # What both sides replay: from the start of the newest set to the target.
+    set_lsn=$(pgbackrest_ info --output=json | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["backup"][-1]["lsn"]["start"])')
+    echo "  WAL from the newest set's start to the target: $(psql_ -c "SELECT pg_size_pretty(pg_wal_lsn_diff('$target_lsn', '$set_lsn'))")"
     # Each side goes first every other round.
     if (( round % 2 )); then by_hand; by_o4o; else by_o4o; by_hand; fi
     echo "round $round, to $target: pgbackrest + pg_ctl by hand $hand s | o4o $ours s | ratio $(python3 -c "print(f'{$ours / $hand:.3f}')")" | tee -a "$WORK/restores"
