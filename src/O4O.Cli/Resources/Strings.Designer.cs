@@ -319,7 +319,7 @@ namespace O4O.Cli.Resources {
         }
         
         /// <summary>
-        ///   Looks up a localized string similar to Print the key file (every archive key, JSON) on stdout, the file --key-file reads: store it away from this machine, as without it the off-site copies cannot be restored on a new one. The export is recorded, so `o4o up` stops reminding you..
+        ///   Looks up a localized string similar to Print the key file (every archive key and pgBackRest&apos;s passphrase for the off-site repository, JSON) on stdout, the file --key-file reads: store it away from this machine, as without it the off-site copies cannot be restored on a new one. The export is recorded, so `o4o up` stops reminding you..
         /// </summary>
         internal static string BackupKeyExportDescription {
             get {

@@ -6,17 +6,18 @@ namespace O4O.Recovery.Offsite;
 /// <summary>
 /// The archive keys, in the one file format for the home's key ring (<see cref="ArchiveKeyStore"/>), for what
 /// <c>o4o backup key export</c> prints and for what <c>--key-file</c> reads: the current key seals new archives, every
-/// key opens the archives sealed with it.
+/// key opens the archives sealed with it; with them, pgBackRest's passphrase for the off-site repository.
 /// </summary>
 public sealed class ArchiveKeyRing
 {
     /// <summary>The value of the file's <c>format</c> field.</summary>
     public const string Format = "o4o-archive-keys 1";
 
-    private ArchiveKeyRing(IReadOnlyList<ArchiveKey> keys, ArchiveKey current, string source)
+    private ArchiveKeyRing(IReadOnlyList<ArchiveKey> keys, ArchiveKey current, string? repositoryPassphrase, string source)
     {
         Keys = keys;
         Current = current;
+        RepositoryPassphrase = repositoryPassphrase;
         Source = source;
     }
 
@@ -26,6 +27,12 @@ public sealed class ArchiveKeyRing
     /// <summary>The key new archives are sealed with.</summary>
     public ArchiveKey Current { get; }
 
+    /// <summary>
+    /// pgBackRest's cipher passphrase for the off-site repository (<c>repo2-cipher-pass</c>), kept here so that the one
+    /// key file opens every off-site copy. Never rotated: pgBackRest cannot change a repository's passphrase.
+    /// </summary>
+    public string? RepositoryPassphrase { get; }
+
     /// <summary>Where the ring was read from, for messages.</summary>
     public string Source { get; }
 
@@ -33,7 +40,11 @@ public sealed class ArchiveKeyRing
     public ArchiveKey? Find(string id) => Keys.FirstOrDefault(key => key.Id == id);
 
     /// <summary>A ring of <paramref name="keys"/> whose current key is the last.</summary>
-    public static ArchiveKeyRing Of(IReadOnlyList<ArchiveKey> keys, string source) => new(keys, keys[^1], source);
+    public static ArchiveKeyRing Of(IReadOnlyList<ArchiveKey> keys, string source, string? repositoryPassphrase = null) =>
+        new(keys, keys[^1], repositoryPassphrase, source);
+
+    /// <summary>A new random passphrase for pgBackRest's repository cipher: 48 bytes in base64.</summary>
+    public static string NewRepositoryPassphrase() => Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(48));
 
     /// <summary>Reads a key file, as <c>--key-file</c> names it.</summary>
     /// <exception cref="ArchiveKeyFileException">The file cannot be read, is not a key file, or a key in it is malformed.</exception>
@@ -79,16 +90,21 @@ public sealed class ArchiveKeyRing
 
         var current = keys.FirstOrDefault(key => key.Id == file.Current)
             ?? throw new ArchiveKeyFileException(source, $"names {file.Current ?? "no key"} as current, which it does not list");
-        return new ArchiveKeyRing(keys, current, source);
+        if (file.RepositoryPassphrase is { } passphrase && string.IsNullOrWhiteSpace(passphrase))
+        {
+            throw new ArchiveKeyFileException(source, "has an empty repositoryPassphrase");
+        }
+
+        return new ArchiveKeyRing(keys, current, file.RepositoryPassphrase, source);
     }
 
     /// <summary>The ring as a key file: what the home keeps, what export prints, what <c>--key-file</c> reads.</summary>
     public byte[] ToFile() => JsonSerializer.SerializeToUtf8Bytes(
-        new KeyFile(Format, Current.Id, [.. Keys.Select(key => new KeyEntry(key.Id, key.Created, Convert.ToBase64String(key.Material)))]),
+        new KeyFile(Format, Current.Id, [.. Keys.Select(key => new KeyEntry(key.Id, key.Created, Convert.ToBase64String(key.Material)))], RepositoryPassphrase),
         ArchiveKeyJson.Default.KeyFile);
 
-    /// <summary>This ring with <paramref name="key"/> added as the current key.</summary>
-    public ArchiveKeyRing With(ArchiveKey key) => new([.. Keys, key], key, Source);
+    /// <summary>This ring with <paramref name="key"/> added as the current key, and a repository passphrase made if it had none.</summary>
+    public ArchiveKeyRing With(ArchiveKey key) => new([.. Keys, key], key, RepositoryPassphrase ?? NewRepositoryPassphrase(), Source);
 
     private static ArchiveKey ToKey(KeyEntry? entry, string source)
     {
@@ -106,13 +122,13 @@ public sealed class ArchiveKeyRing
         return new ArchiveKey(id, material[..length], entry.Created ?? DateTimeOffset.UnixEpoch);
     }
 
-    internal sealed record KeyFile(string? Format, string? Current, List<KeyEntry?>? Keys);
+    internal sealed record KeyFile(string? Format, string? Current, List<KeyEntry?>? Keys, string? RepositoryPassphrase);
 
     internal sealed record KeyEntry(string? Id, DateTimeOffset? Created, string? Key);
 }
 
 /// <summary>The key file's JSON contract, generated at build time.</summary>
-[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, WriteIndented = true)]
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(ArchiveKeyRing.KeyFile))]
 internal sealed partial class ArchiveKeyJson : JsonSerializerContext;
 

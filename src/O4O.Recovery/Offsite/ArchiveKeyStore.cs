@@ -7,7 +7,8 @@ namespace O4O.Recovery.Offsite;
 /// <summary>
 /// The home's archive key ring, <c>secrets/archive-keys/keys.json</c>: a 0700 directory and 0600 files from their
 /// creation (written whole beside it and renamed in), never part of a backup (<see cref="PlatformFiles"/>) and never
-/// uploaded. Made with one key on first use; rotation adds a key and keeps every older one.
+/// uploaded. Made on first use with one key and pgBackRest's passphrase for the off-site repository; rotation adds a
+/// key and keeps every older one and the passphrase.
 /// </summary>
 public static class ArchiveKeyStore
 {
@@ -30,7 +31,7 @@ public static class ArchiveKeyStore
             return ring;
         }
 
-        var created = ArchiveKeyRing.Of([ArchiveKey.Generate(time.GetUtcNow())], PathFor(home));
+        var created = ArchiveKeyRing.Of([ArchiveKey.Generate(time.GetUtcNow())], PathFor(home), ArchiveKeyRing.NewRepositoryPassphrase());
         // Never over another's: the conductor sealing an upload and `o4o backup key export` may both make one.
         return AtomicFile.TryCreate(PathFor(home), created.ToFile()) ? created : ArchiveKeyRing.Read(PathFor(home));
     }

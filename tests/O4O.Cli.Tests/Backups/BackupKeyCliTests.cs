@@ -14,7 +14,7 @@ public sealed partial class BackupKeyCliTests : IDisposable
     private readonly CliRun _cli = new();
 
     [Fact]
-    public async Task Export_prints_the_key_file_that_the_key_file_reader_reads_back_and_it_opens_the_homes_archives()
+    public async Task Export_prints_the_key_file_that_the_key_file_reader_reads_back_with_the_repository_passphrase_and_it_opens_the_homes_archives()
     {
         var export = await O4OProcessAsync(null, "backup", "key", "export");
         var keyFile = Path.Combine(_cli.Root, "exported-keys.json");
@@ -26,6 +26,7 @@ public sealed partial class BackupKeyCliTests : IDisposable
         var home = ArchiveKeyStore.Load(_cli.Home)!;
         Assert.Equal(home.Current.Id, read.Current.Id);
         Assert.Equal(home.Current.Material.ToArray(), read.Current.Material.ToArray());
+        Assert.Equal(home.RepositoryPassphrase, read.RepositoryPassphrase);
         Assert.StartsWith($"Exported 1 archive key(s), current {home.Current.Id}. Store this key file away from this machine", export.StandardError, StringComparison.Ordinal);
         var plain = "an archive"u8.ToArray();
         using var sealedStream = new MemoryStream();

@@ -14,19 +14,20 @@ public sealed class ArchiveKeyStoreTests : IDisposable
     private O4OHome Home => new(Path.Combine(_root, "home"));
 
     [Fact]
-    public void The_key_ring_is_made_in_a_0700_directory_as_a_0600_file_holding_one_256_bit_key()
+    public void The_key_ring_is_made_in_a_0700_directory_as_a_0600_file_holding_one_256_bit_key_and_a_repository_passphrase()
     {
         var ring = ArchiveKeyStore.LoadOrCreate(Home, TimeProvider.System);
 
         Assert.Equal(PrivateFiles.DirectoryMode, File.GetUnixFileMode(ArchiveKeyStore.DirectoryFor(Home)));
         Assert.Equal(PrivateFiles.FileMode, File.GetUnixFileMode(ArchiveKeyStore.PathFor(Home)));
         Assert.Equal(ArchiveKey.Length, Assert.Single(ring.Keys).Material.Length);
+        Assert.Equal(48, Convert.FromBase64String(ring.RepositoryPassphrase!).Length);
         Assert.Equal(ring.Current.Id, ArchiveKeyStore.LoadOrCreate(Home, TimeProvider.System).Current.Id);
         Assert.Equal([Path.GetFileName(ArchiveKeyStore.PathFor(Home))], Directory.GetFiles(ArchiveKeyStore.DirectoryFor(Home)).Select(Path.GetFileName));
     }
 
     [Fact]
-    public async Task After_a_rotation_new_archives_use_the_new_key_and_the_old_ones_still_open()
+    public async Task After_a_rotation_new_archives_use_the_new_key_the_old_ones_still_open_and_the_repository_passphrase_stays()
     {
         var before = ArchiveKeyStore.LoadOrCreate(Home, TimeProvider.System);
         var oldPlain = SealedFiles.RandomBytes(300);
@@ -40,6 +41,7 @@ public sealed class ArchiveKeyStoreTests : IDisposable
         Assert.NotEqual(before.Current.Id, after.Current.Id);
         Assert.Equal(after.Current.Id, reread.Current.Id);
         Assert.Equal([before.Current.Id, after.Current.Id], reread.Keys.Select(key => key.Id));
+        Assert.Equal(before.RepositoryPassphrase, reread.RepositoryPassphrase);
         Assert.Equal(after.Current.Id, Encoding.ASCII.GetString(newArchive, 38, after.Current.Id.Length));
         Assert.Equal(oldPlain, (await _files.OpenAsync(oldArchive, reread)).Written);
         Assert.Equal(newPlain, (await _files.OpenAsync(newArchive, reread)).Written);
@@ -48,7 +50,7 @@ public sealed class ArchiveKeyStoreTests : IDisposable
     }
 
     [Fact]
-    public async Task A_key_file_written_out_reads_back_as_the_same_keys_and_opens_the_archives()
+    public async Task A_key_file_written_out_reads_back_as_the_same_keys_and_passphrase_and_opens_the_archives()
     {
         ArchiveKeyStore.LoadOrCreate(Home, TimeProvider.System);
         var ring = ArchiveKeyStore.Rotate(Home, TimeProvider.System);
@@ -61,6 +63,7 @@ public sealed class ArchiveKeyStoreTests : IDisposable
         Assert.Equal(ring.Keys.Select(key => (key.Id, Convert.ToBase64String(key.Material), key.Created)),
             read.Keys.Select(key => (key.Id, Convert.ToBase64String(key.Material), key.Created)));
         Assert.Equal(ring.Current.Id, read.Current.Id);
+        Assert.Equal(ring.RepositoryPassphrase, read.RepositoryPassphrase);
         Assert.Null((await _files.OpenAsync(archive, read)).Failure);
     }
 
@@ -73,6 +76,7 @@ public sealed class ArchiveKeyStoreTests : IDisposable
     [InlineData("""{"format":"o4o-archive-keys 1","current":"b","keys":[{"id":"a","key":"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="}]}""", "names b as current")]
     [InlineData("""{"format":"o4o-archive-keys 1","current":"a","keys":[{"id":"a/../b","key":"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="}]}""", "has a key without a valid id")]
     [InlineData("""{"format":"o4o-archive-keys 1","current":"a","keys":[{"id":"a","key":"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="},{"id":"a","key":"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="}]}""", "lists key a twice")]
+    [InlineData("""{"format":"o4o-archive-keys 1","current":"a","keys":[{"id":"a","key":"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="}],"repositoryPassphrase":" "}""", "has an empty repositoryPassphrase")]
     public async Task A_malformed_key_file_is_refused_with_one_line_saying_why(string content, string reason)
     {
         var path = Path.Combine(_root, "bad.json");
