@@ -1858,7 +1858,7 @@ namespace O4O.Cli.Resources {
         }
         
         /// <summary>
-        ///   Looks up a localized string similar to Starting {0} through the conductor: it replays to the target again and promotes….
+        ///   Looks up a localized string similar to Starting {0} through the conductor….
         /// </summary>
         internal static string PitrStepStart {
             get {

@@ -11,7 +11,7 @@ public interface IClusterSupervision
     /// <exception cref="Restore.RestoreRefusedException">No conductor runs the cluster.</exception>
     Task<IAsyncDisposable> HoldRestartsAsync(CancellationToken cancellationToken);
 
-    /// <summary>Starts the database server and waits until it runs (it answers once it has promoted).</summary>
+    /// <summary>Starts the database server and waits until it runs.</summary>
     /// <exception cref="Postgres.ClusterStartException">It is not running in time.</exception>
     Task StartDatabaseAsync(CancellationToken cancellationToken);
 }

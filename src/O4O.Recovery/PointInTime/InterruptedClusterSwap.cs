@@ -19,8 +19,8 @@ public sealed record ClusterSwapRecord(string Live, string Kept, string Restored
 /// Puts right a full-cluster restore killed while it replaced the data directory. The journal is written before the
 /// first of the two renames (live to kept, restored to live) and removed once the restored cluster runs; the directories
 /// say how far it got: the kept one absent, nothing was moved; the live one absent, the old directory goes back (the
-/// restored one is discarded with the side instance); both present, the restored cluster is in place and starts (it
-/// replays to the target and promotes). The old directory is never deleted. The conductor runs it before every start of
+/// restored one is discarded with the side instance); both present, the restored cluster is in place and starts. The
+/// old directory is never deleted. The conductor runs it before every start of
 /// the cluster, so a missing data directory is never taken for a first run.
 /// </summary>
 public static class InterruptedClusterSwap
@@ -80,7 +80,7 @@ public static class InterruptedClusterSwap
         }
         else
         {
-            done = $"the restored data directory is in place (it replays to the target and promotes as it starts); the old one is kept as {swap.Kept}";
+            done = $"the restored data directory is in place; the old one is kept as {swap.Kept}";
         }
 
         Clear(home);

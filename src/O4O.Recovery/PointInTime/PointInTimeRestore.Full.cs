@@ -7,11 +7,11 @@ using O4O.Recovery.Restore;
 namespace O4O.Recovery.PointInTime;
 
 /// <summary>
-/// <c>--full</c>: the whole cluster replaced by the side instance's. The side instance is shut down while paused at the
-/// target (a paused server in recovery writes a restartpoint), its recovery set to promote at the same target, the live
-/// cluster stopped with the conductor's restarts held, its data directory renamed aside (kept) and the restored one
-/// renamed into its place, and the cluster started by the conductor: it replays from the restartpoint to the same target
-/// and promotes to a new timeline, whose WAL pgBackRest archives (checked with <c>pgbackrest check</c>).
+/// <c>--full</c>: the whole cluster replaced by the side instance's. Promoted at the target (as every point-in-time restore
+/// promotes it) on a new timeline, the side instance is shut down cleanly, made fit to run live
+/// (<see cref="ClusterHandover"/>), the live cluster stopped with the conductor's restarts held, its data directory renamed
+/// aside (kept) and the restored one renamed into its place, and the cluster started by the conductor on the new
+/// timeline, whose WAL and history pgBackRest archives (checked with <c>pgbackrest check</c>).
 /// </summary>
 public sealed partial class PointInTimeRestore
 {
@@ -36,8 +36,11 @@ public sealed partial class PointInTimeRestore
 
         progress?.Report(new PointInTimeProgress(PointInTimeStep.Replace, plan.Kept));
         await side.ShutDownAsync();
-        PromotingRecovery.Prepare(side.DataDirectory, home.PostgresData);
-        await ServiceUser.GiveAsync(Path.Combine(side.DataDirectory, "postgresql.auto.conf"), cancellationToken);
+        foreach (var written in ClusterHandover.Prepare(side.DataDirectory, home.PostgresData))
+        {
+            await ServiceUser.GiveAsync(written, cancellationToken);
+        }
+
         var before = await TimelineAsync(cancellationToken);
         await using (await Supervision!.HoldRestartsAsync(cancellationToken))
         {
@@ -47,10 +50,10 @@ public sealed partial class PointInTimeRestore
             Directory.Move(side.DataDirectory, home.PostgresData);
             _replaced = $"the cluster's data directory was replaced by the restored one, the old one is kept as {plan.Kept}";
             await RecordAsync($"replaced the cluster's data directory with the one restored to {plan.Target}",
-                $"the old one is kept as {plan.Kept}; starting it: it replays to the target again and promotes", "", cancellationToken);
+                $"the old one is kept as {plan.Kept}; starting it", "", cancellationToken);
             progress?.Report(new PointInTimeProgress(PointInTimeStep.Start, home.PostgresData));
             await Supervision.StartDatabaseAsync(cancellationToken);
-            var after = await PromotedTimelineAsync(cancellationToken);
+            var after = await TimelineAsync(cancellationToken);
             if (after <= before)
             {
                 throw new RestoreFailedException($"The restored cluster runs on timeline {after}, not after the old one's {before}.");
@@ -74,18 +77,7 @@ public sealed partial class PointInTimeRestore
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         await reader.ReadAsync(cancellationToken);
         return reader.GetBoolean(0)
-            ? throw new RestoreFailedException("The cluster is still in recovery: it did not promote at the target.")
+            ? throw new RestoreFailedException("The cluster is in recovery: it is not the promoted restored one.")
             : int.Parse(reader.GetString(1), NumberStyles.HexNumber, CultureInfo.InvariantCulture);
-    }
-
-    /// <summary>The restored cluster's timeline once it has left recovery; the setting that kept it closed until then is dropped.</summary>
-    private async Task<int> PromotedTimelineAsync(CancellationToken cancellationToken)
-    {
-        var timeline = await TimelineAsync(cancellationToken);
-        await using var connection = new NpgsqlConnection(server.ConnectionString("postgres") + ";Pooling=false");
-        await connection.OpenAsync(cancellationToken);
-        await using var reset = new NpgsqlCommand($"ALTER SYSTEM RESET {PromotingRecovery.ClosedUntilPromoted}", connection);
-        await reset.ExecuteNonQueryAsync(cancellationToken);
-        return timeline;
     }
 }

@@ -76,27 +76,21 @@ public sealed partial class PointInTimeRestore(O4OHome home, ResolvedDatabaseSer
                 "", cancellationToken);
             await using var side = await SideInstance.PrepareAsync(home, target.Description, time, cancellationToken);
             var stop = await ReplayAsync(side, pgBackRest, set, target, progress, cancellationToken);
-            if (mode == PointInTimeMode.FullCluster && !dryRun)
-            {
-                var rows = await SideCopy.CountPausedAsync(side, Live, cancellationToken);
-                return await ReplaceClusterAsync(side, new(target.Description, set.Label, wal, stop, rows.Rows, rows.Locked is { } locked
-                    ? new LiveComparison([], [], locked)
-                    : await LiveComparison.CompareAsync(server, Live, rows.Rows, stop.LastTransactionAt ?? target.Time ?? set.Stopped, cancellationToken),
-                    home.PostgresData, KeptDirectory), confirm, progress, cancellationToken);
-            }
-
-            // Paused before a transaction's commit, replay still holds the locks it took: the copy could not read those tables.
-            await ReplayConfirmation.PromoteAsync(side, cancellationToken);
             var sideServer = new ResolvedDatabaseServer(side.Cluster!.ConnectionString(), Live, server.Binaries);
             var since = stop.LastTransactionAt ?? target.Time ?? set.Stopped;
+            var full = mode == PointInTimeMode.FullCluster;
             PointInTimePlan Plan(IReadOnlyDictionary<string, long> rows, LiveComparison changes, string kept) =>
-                new(target.Description, set.Label, wal, stop, rows, changes, Live, kept);
+                new(target.Description, set.Label, wal, stop, rows, changes, full ? home.PostgresData : Live, kept);
 
-            if (dryRun)
+            if (dryRun || full)
             {
                 var rows = await SideCopy.CountAsync(sideServer, cancellationToken);
-                var plan = Plan(rows, await LiveComparison.CompareAsync(server, Live, rows, since, cancellationToken),
-                    mode == PointInTimeMode.FullCluster ? KeptDirectory : "");
+                var plan = Plan(rows, await LiveComparison.CompareAsync(server, Live, rows, since, cancellationToken), full ? KeptDirectory : "");
+                if (!dryRun)
+                {
+                    return await ReplaceClusterAsync(side, plan, confirm, progress, cancellationToken);
+                }
+
                 await RecordAsync($"dry run of the point-in-time restore to {target.Description}", $"live against restored: {Differences.Describe(plan)}",
                     "nothing was changed", cancellationToken);
                 return new PointInTimeOutcome(plan, false);
@@ -186,6 +180,7 @@ public sealed partial class PointInTimeRestore(O4OHome home, ResolvedDatabaseSer
         await RecordAsync($"replay reached the target: {stop.LogLine}",
             $"side instance paused at WAL {stop.ReplayedTo}" + (stop.LastTransactionAt is { } at ? $", last transaction committed {at.UtcDateTime:yyyy-MM-dd HH:mm:ss.ffffff}Z" : ""),
             "", cancellationToken);
+        await ReplayConfirmation.PromoteAsync(side, cancellationToken);
         return stop;
     }
 

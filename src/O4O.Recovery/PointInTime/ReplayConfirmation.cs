@@ -56,8 +56,8 @@ internal static class ReplayConfirmation
     /// <summary>
     /// Ends recovery on the side instance once the target is confirmed. Paused before a transaction's commit, replay still
     /// holds the locks that transaction took (a <c>DROP TABLE</c>'s on the very table to bring back), so nothing could read
-    /// it; ending recovery aborts the transaction and lets them go. The side instance does not archive, so its new timeline
-    /// never reaches the repository.
+    /// it; ending recovery aborts the transaction and lets them go. The side instance does not archive: its new timeline
+    /// reaches the repository only when a full restore makes it the live cluster (<see cref="ClusterHandover"/>).
     /// </summary>
     public static async Task PromoteAsync(SideInstance side, CancellationToken cancellationToken)
     {

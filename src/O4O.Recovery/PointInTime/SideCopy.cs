@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Npgsql;
 using O4O.Recovery.Backups;
 using O4O.Recovery.Processes;
 using O4O.Recovery.Restore;
@@ -17,24 +16,6 @@ internal static class SideCopy
     /// <summary>Rows per table of the platform database on the side instance.</summary>
     public static Task<SortedDictionary<string, long>> CountAsync(ResolvedDatabaseServer side, CancellationToken cancellationToken) =>
         TableCounter.CountInParallelAsync(side.ConnectionString(side.DatabaseName), Math.Max(2, Environment.ProcessorCount), cancellationToken);
-
-    /// <summary>
-    /// Rows per table on the side instance while replay stays paused (a full restore does not end its recovery): a table the
-    /// transaction replay stopped before had locked (a <c>DROP</c>'s, a <c>TRUNCATE</c>'s) cannot be read, so then no rows and why.
-    /// </summary>
-    public static async Task<(IReadOnlyDictionary<string, long> Rows, string? Locked)> CountPausedAsync(SideInstance side, string database,
-        CancellationToken cancellationToken)
-    {
-        try
-        {
-            return (await TableCounter.CountInParallelAsync(side.Cluster!.ConnectionString(database) + ";Options=-c lock_timeout=2000",
-                Math.Max(2, Environment.ProcessorCount), cancellationToken), null);
-        }
-        catch (PostgresException exception) when (exception.SqlState == PostgresErrorCodes.LockNotAvailable)
-        {
-            return (new Dictionary<string, long>(), "a restored table is locked by the transaction replay stopped before");
-        }
-    }
 
     /// <summary>Loads <paramref name="side"/>'s platform database into <paramref name="database"/> on <paramref name="live"/> once it is created.</summary>
     /// <returns>Rows per table on the side instance, which the copy must hold.</returns>

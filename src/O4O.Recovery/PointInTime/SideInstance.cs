@@ -86,10 +86,7 @@ internal sealed class SideInstance : IAsyncDisposable
         await _cluster.StartAsync(replayTimeout, cancellationToken);
     }
 
-    /// <summary>
-    /// Fast shutdown, for a full restore that moves the directory into the live cluster's place: paused in recovery, the
-    /// server writes a restartpoint, from which the moved cluster replays to the same target again.
-    /// </summary>
+    /// <summary>Fast shutdown, for a full restore that moves the directory into the live cluster's place: it must start clean there.</summary>
     public async Task ShutDownAsync()
     {
         if (_cluster is not null)

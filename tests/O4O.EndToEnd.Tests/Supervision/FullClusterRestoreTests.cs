@@ -44,7 +44,9 @@ public sealed class FullClusterRestoreTests
         await SqlAsync(platform, "SELECT pg_switch_wal()");
         await PgBackRest.For(up.Home).RunAsync("check", [], CancellationToken.None);
         var newest = (await PgBackRest.For(up.Home).InfoAsync(CancellationToken.None)).NewestWal!;
-        Assert.True(int.Parse(newest[..8], NumberStyles.HexNumber, CultureInfo.InvariantCulture) > before, newest);
+        var after = int.Parse(newest[..8], NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+        Assert.True(after > before, newest);
+        Assert.NotEmpty(Directory.EnumerateFiles(PgBackRestLayout.For(up.Home).Repository, $"{after:X8}.history*", SearchOption.AllDirectories));
         Assert.Contains("Restored the whole cluster to time ", restore.StandardError, StringComparison.Ordinal);
         Assert.False(Directory.Exists(SideInstance.RootOf(up.Home)));
         Assert.Null(InterruptedClusterSwap.Find(up.Home));

@@ -9,15 +9,14 @@ namespace O4O.Cli.Commands;
 
 /// <summary>
 /// The running conductor's part in <c>o4o restore --full</c>: a maintenance window while the cluster is replaced (unless a
-/// person's is open already), and the replaced cluster started by the conductor's restart of the database, which answers
-/// only once it has replayed to the target and promoted.
+/// person's is open already), and the replaced cluster started by the conductor's restart of the database.
 /// </summary>
 /// <param name="context">The command's context.</param>
 /// <param name="actor">Who restores.</param>
 internal sealed class ConductorSupervision(CliContext context, string actor) : IClusterSupervision
 {
-    // The start replays the WAL from the side instance's last restartpoint to the target before it answers.
-    private static readonly TimeSpan _startWait = TimeSpan.FromMinutes(5);
+    // A clean start takes seconds; the conductor's own wait for one is a minute.
+    private static readonly TimeSpan _startWait = TimeSpan.FromMinutes(3);
 
     /// <summary>Refuses at once, before anything is restored, when no conductor answers.</summary>
     /// <exception cref="RestoreRefusedException">No conductor runs for the home.</exception>
