@@ -93,6 +93,26 @@ public sealed class OffsiteRepositoryTests(S3ServerFixture server) : IClassFixtu
     }
 
     [Fact]
+    public async Task Without_an_endpoint_pgbackrest_has_one_repository_and_no_off_site_secret_is_made()
+    {
+        var home = new O4OHome(Directory.CreateTempSubdirectory("o4o-offsite-").FullName);
+        try
+        {
+            var pgBackRest = PgBackRest.For(home);
+            await pgBackRest.ConfigureAsync(Path.Combine(home.Root, "pg"), 5432, new ArchivingOptions(), new OffsiteOptions { Bucket = "unused" },
+                CancellationToken.None);
+
+            Assert.DoesNotContain("repo2", await File.ReadAllTextAsync(pgBackRest.Layout.ConfigurationFile), StringComparison.Ordinal);
+            Assert.False(File.Exists(OffsiteSecrets.RepositoryPassphraseFile(home)));
+            Assert.Empty(pgBackRest.Environment);
+        }
+        finally
+        {
+            Directory.Delete(home.Root, recursive: true);
+        }
+    }
+
+    [Fact]
     public void The_Offsite_section_refuses_an_http_endpoint_and_a_missing_bucket_and_is_valid_unset()
     {
         var validation = new SectionValidation<OffsiteOptions>(OffsiteOptions.Section);
