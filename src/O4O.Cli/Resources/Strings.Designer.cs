@@ -2695,6 +2695,15 @@ namespace O4O.Cli.Resources {
         }
         
         /// <summary>
+        ///   Looks up a localized string similar to {0} data director(ies) kept by full-cluster restores: {1} (O4O never deletes them; remove them by hand once no longer needed).
+        /// </summary>
+        internal static string StatusKeptDataDirectories {
+            get {
+                return ResourceManager.GetString("StatusKeptDataDirectories", resourceCulture);
+            }
+        }
+        
+        /// <summary>
         ///   Looks up a localized string similar to (last failure: {0}).
         /// </summary>
         internal static string StatusLastError {

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Npgsql;
+using O4O.Recovery.Configuration;
 using O4O.Recovery.Postgres;
 using O4O.Recovery.Processes;
 using O4O.Recovery.Restore;
@@ -23,7 +24,13 @@ public sealed partial class PointInTimeRestore
 
     private string Unchanged => _replaced ?? "nothing live was changed";
 
-    private string KeptDirectory => $"{home.PostgresData}.before-pitr-{time.GetUtcNow().UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture)}";
+    private const string KeptSuffix = ".before-pitr-";
+
+    private string KeptDirectory => $"{home.PostgresData}{KeptSuffix}{time.GetUtcNow().UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture)}";
+
+    /// <summary>The data directories full-cluster restores replaced and kept (never deleted by O4O), oldest first.</summary>
+    public static IReadOnlyList<string> KeptDataDirectories(O4OHome home) =>
+        [.. Directory.EnumerateDirectories(Path.GetDirectoryName(home.PostgresData)!, Path.GetFileName(home.PostgresData) + KeptSuffix + "*").Order(StringComparer.Ordinal)];
 
     private async Task<PointInTimeOutcome> ReplaceClusterAsync(SideInstance side, PointInTimePlan plan, Func<PointInTimePlan, bool> confirm,
         IProgress<PointInTimeProgress>? progress, CancellationToken cancellationToken)

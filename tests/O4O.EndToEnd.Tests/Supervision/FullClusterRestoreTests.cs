@@ -48,6 +48,8 @@ public sealed class FullClusterRestoreTests
         Assert.True(after > before, newest);
         Assert.NotEmpty(Directory.EnumerateFiles(PgBackRestLayout.For(up.Home).Repository, $"{after:X8}.history*", SearchOption.AllDirectories));
         Assert.Contains("Restored the whole cluster to time ", restore.StandardError, StringComparison.Ordinal);
+        var status = await up.CliAsync("status", "--json");
+        Assert.True(status.StandardOutput.Contains($"1 data director(ies) kept by full-cluster restores: {kept}", StringComparison.Ordinal), status.StandardOutput);
         Assert.False(Directory.Exists(SideInstance.RootOf(up.Home)));
         Assert.Null(InterruptedClusterSwap.Find(up.Home));
     }

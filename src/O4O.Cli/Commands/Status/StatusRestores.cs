@@ -12,7 +12,8 @@ namespace O4O.Cli.Commands;
 /// <summary>
 /// The <c>restores</c> row of <c>o4o status</c>: puts right a restore killed mid-way (its journal says what it left), then
 /// reports what restores left on the server: a leftover <c>&lt;db&gt;_restore</c> copy, a journal of a restore still
-/// running, and how many replaced databases are kept and their size; a full-cluster restore interrupted while it replaced the
+/// running, how many replaced databases are kept and their size, the data directories full restores kept; a full-cluster
+/// restore interrupted while it replaced the
 /// data directory. No row when there is nothing to say.
 /// </summary>
 internal static class StatusRestores
@@ -45,6 +46,9 @@ internal static class StatusRestores
                 .. repair is null ? Array.Empty<string>() : [Text.Format(Strings.StatusRestoreRepaired, repair.Seen, repair.Done)],
                 .. kept.Count == 0 ? Array.Empty<string>()
                     : [Text.Format(Strings.StatusRestoreKept, kept.Count, server.DatabaseName, Sizes.Size(kept.Sum(database => database.Size)))],
+                .. PointInTimeRestore.KeptDataDirectories(context.Home) is { Count: > 0 } directories
+                    ? [Text.Format(Strings.StatusKeptDataDirectories, directories.Count, string.Join(", ", directories))]
+                    : Array.Empty<string>(),
             ];
             return problem is null && details.Length == 0
                 ? null
