@@ -2,6 +2,7 @@ using System.Globalization;
 using O4O.Recovery.Backups;
 using O4O.Recovery.Configuration;
 using O4O.Recovery.IO;
+using O4O.Recovery.Offsite;
 
 namespace O4O.Recovery.Restore;
 
@@ -41,7 +42,7 @@ internal static class PlatformFilesRestore
                     var member = manifest.Members.SingleOrDefault(listed => listed.Path == entry.Name)
                         ?? throw new BackupCorruptException(archive, $"member {entry.Name} is not in the manifest");
                     var relative = entry.Name[ArchiveName.FilesPrefix.Length..];
-                    if (_neverRestored.Contains(relative))
+                    if (_neverRestored.Contains(relative) || IsArchiveKey(home, relative))
                     {
                         continue;
                     }
@@ -94,6 +95,11 @@ internal static class PlatformFilesRestore
             }
         }
     }
+
+    // Archive keys are never backed up (PlatformFiles): a member claiming to be one would replace the keys that open the
+    // off-site copies, and new archives would be sealed with a key the operator's exported key file does not hold.
+    private static bool IsArchiveKey(O4OHome home, string relative) =>
+        MemberPath.Inside(home.Root, relative).StartsWith(Path.GetFullPath(ArchiveKeyStore.DirectoryFor(home)) + Path.DirectorySeparatorChar, StringComparison.Ordinal);
 
     /// <summary>
     /// A configuration archived without its secrets gets the live file's secrets back (see

@@ -1,6 +1,7 @@
 using System.Formats.Tar;
 using System.IO.Compression;
 using Npgsql;
+using O4O.Recovery.Offsite;
 using O4O.Recovery.Restore;
 using O4O.Recovery.Tests.Backups;
 using O4O.Tests.Shared;
@@ -249,6 +250,21 @@ public sealed class RestoreTests(ManagedPostgresFixture postgres)
         Assert.Equal("""{"v":1}""", await File.ReadAllTextAsync(bed.Home.ConfigurationFile));
         var kept = Assert.Single(Directory.GetFiles(bed.Home.Root, "o4o.json", SearchOption.AllDirectories), path => path.Contains("replaced-", StringComparison.Ordinal));
         Assert.Equal("""{"v":2}""", await File.ReadAllTextAsync(kept));
+    }
+
+    [Fact]
+    public async Task A_restore_never_replaces_the_archive_key_ring_not_even_from_an_archive_crafted_to_hold_one()
+    {
+        using var bed = await BackupTestBed.CreateAsync(postgres, seed: false);
+        ArchiveKeyStore.LoadOrCreate(bed.Home, TimeProvider.System);
+        var ring = await File.ReadAllBytesAsync(ArchiveKeyStore.PathFor(bed.Home));
+        var backup = await bed.BackupAsync();
+        await CraftedArchive.AddMemberAsync(backup.ArchivePath, "files/secrets/archive-keys/keys.json");
+
+        var outcome = await bed.Restore().RestoreAsync(backup.ArchivePath, databaseOnly: false, _ => true, null, CancellationToken.None);
+
+        Assert.True(outcome.Swapped);
+        Assert.Equal(ring, await File.ReadAllBytesAsync(ArchiveKeyStore.PathFor(bed.Home)));
     }
 
     [Fact]
