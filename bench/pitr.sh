@@ -3,14 +3,14 @@
 # of bench/backup.sh (in the schema `bench` of the platform's database) beside its own tables.
 #   1. physical backup : `o4o backup create --physical --type=full` against `pgbackrest backup --type=full` by hand,
 #                        same configuration and data, ROUNDS rounds, median ratio (target <= 1.05)
-#   2. serving         : p99 of order placement (4 customers) with archiving on and idle, during a physical full backup,
-#                        and with archiving off (the conductor restarted with Archiving__Enabled=false); ratios to idle
-#                        (target <= 1.5)
+#   2. serving         : p99 of order placement (4 customers) with archiving on and idle, during a physical full backup
+#                        (ROUNDS of each, alternating), and with archiving off (the conductor restarted with
+#                        Archiving__Enabled=false); ratios to idle (target <= 1.5)
 #   3. RPO and RTO     : orders keep coming in; DROP TABLE / DELETE FROM / TRUNCATE on the platform's orders; AutoRecovery
 #                        restores on its own. RTO = damage -> the shop serving the recovered orders (target <= 60 s);
 #                        RPO = orders acknowledged before the damage and missing afterwards (target 0), none twice
 #   4. full restore    : `o4o restore --to-time T --full --yes` against `pgbackrest restore --type=time` + `pg_ctl start`
-#                        by hand to the same target from the same backup (target <= 1.1)
+#                        by hand to the same target from the same backup, ROUNDS rounds, median ratio (target <= 1.1)
 # Usage: bench/pitr.sh [scale, default 1 = about 2 M rows] [rounds, default 3] [sections, default "1 2 3 4"]
 #                      [damages of section 3, default "drop delete truncate"]
 # PITR_DATA=bench/many-tables-data.sql puts the same rows in another shape (1,000 small tables).
