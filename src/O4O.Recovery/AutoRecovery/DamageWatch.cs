@@ -71,7 +71,13 @@ internal sealed class DamageWatch(ServerLogScanner scanner, DataLossProbe? loss,
             return null;
         }
 
-        var seen = await loss.LookAsync(stop);
+        var look = await loss.LookAsync(stop);
+        if (!look.Answered)
+        {
+            return null;
+        }
+
+        var seen = look.Evidence;
         if (seen is null && _lossSeen is { } ended)
         {
             _lossSeen = null;

@@ -29,23 +29,23 @@ internal sealed class DataLossProbe(Uri platform, string connectionString, O4OHo
 
     private readonly HttpClient _client = new();
     private Dictionary<string, long> _previous = new(StringComparer.Ordinal);
-    private long? _database;
+    private (long Oid, int Timeline)? _database;
 
     // The tables found short of rows in this database, with what showed it. Rows taken after a DELETE or TRUNCATE do not make
     // the lost ones whole again (a young table refills past any threshold within seconds), so only a restore, which swaps
-    // in another database, ends a loss.
+    // in another database or, for the whole cluster, starts another timeline, ends a loss.
     private Dictionary<string, string> _lost = new(StringComparer.Ordinal);
 
-    /// <summary>What shows lost data now, in one line (e.g. <c>42P01 relation "orders" does not exist</c>); null when nothing does.</summary>
-    public async Task<string?> LookAsync(CancellationToken cancellationToken) =>
-        await ReadinessAsync(cancellationToken) ?? await RowsAsync(cancellationToken);
+    /// <summary>What shows lost data now, in one line (e.g. <c>42P01 relation "orders" does not exist</c>), or that nothing does, or no answer.</summary>
+    public async Task<LossLook> LookAsync(CancellationToken cancellationToken) =>
+        await ReadinessAsync(cancellationToken) is { } missing ? new LossLook(missing) : await RowsAsync(cancellationToken);
 
     private async Task<string?> ReadinessAsync(CancellationToken cancellationToken) =>
         PlatformReadiness.MissingSchema(await PlatformReadiness.FailingCheckAsync(_client, platform, TimeSpan.FromSeconds(5), cancellationToken)) is { } missing
             ? $"readiness: {missing}"
             : null;
 
-    private async Task<string?> RowsAsync(CancellationToken cancellationToken)
+    private async Task<LossLook> RowsAsync(CancellationToken cancellationToken)
     {
         var directory = backup.DirectoryFor(home);
         IReadOnlyList<CatalogueEntry> archives = Directory.Exists(directory)
@@ -59,7 +59,8 @@ internal sealed class DataLossProbe(Uri platform, string connectionString, O4OHo
             await using var connection = new NpgsqlConnection(connectionString);
             await connection.OpenAsync(cancellationToken);
             var (database, live) = await EstimatesAsync(connection, cancellationToken);
-            // A restore swaps in another database (another oid) holding the backup's rows: that is no loss.
+            // A restore swaps in another database (another oid), or the whole cluster on a new timeline, with fewer rows on purpose:
+            // that is no loss.
             if (database != _database)
             {
                 (previous, _lost) = (new(StringComparer.Ordinal), new(StringComparer.Ordinal));
@@ -102,26 +103,30 @@ internal sealed class DataLossProbe(Uri platform, string connectionString, O4OHo
                 }
             }
 
-            return evidence;
+            return new LossLook(evidence);
         }
         catch (PostgresException exception) when (exception.SqlState == PostgresErrorCodes.UndefinedTable)
         {
             // Dropped between the catalogue query and the count.
-            return $"42P01 {exception.MessageText}";
+            return new LossLook($"42P01 {exception.MessageText}");
         }
         catch (Exception exception) when (DatabaseFailure.IsUnavailable(exception) && !cancellationToken.IsCancellationRequested)
         {
-            // A server that does not answer is its supervisor's business; the next look compares with the last one that did,
-            // and what was lost before it stopped answering is still lost.
+            // A server that does not answer is its supervisor's business; the next look compares with the last one that did.
             _previous = previous;
-            return _lost.Values.FirstOrDefault();
+            return LossLook.NoAnswer;
         }
     }
 
-    private static async Task<(long? Database, Dictionary<string, long> Tables)> EstimatesAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    private static async Task<((long Oid, int Timeline) Database, Dictionary<string, long> Tables)> EstimatesAsync(NpgsqlConnection connection,
+        CancellationToken cancellationToken)
     {
-        await using var identity = new NpgsqlCommand("SELECT oid::bigint FROM pg_database WHERE datname = current_database()", connection);
-        var database = (long?)await identity.ExecuteScalarAsync(cancellationToken);
+        await using var identity = new NpgsqlCommand(
+            "SELECT oid::bigint, (SELECT timeline_id FROM pg_control_checkpoint()) FROM pg_database WHERE datname = current_database()", connection);
+        await using var identified = await identity.ExecuteReaderAsync(cancellationToken);
+        await identified.ReadAsync(cancellationToken);
+        var database = (identified.GetInt64(0), identified.GetInt32(1));
+        await identified.DisposeAsync();
         await using var command = new NpgsqlCommand(TablesSql, connection);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var tables = new Dictionary<string, long>(StringComparer.Ordinal);
@@ -145,4 +150,13 @@ internal sealed class DataLossProbe(Uri platform, string connectionString, O4OHo
 
     /// <inheritdoc />
     public void Dispose() => _client.Dispose();
+}
+
+/// <summary>One look for lost data: what shows it (null when nothing does), or no answer, which is neither a loss nor its end.</summary>
+internal sealed record LossLook(string? Evidence)
+{
+    /// <summary>The database did not answer (a restarting server, the connections a swap ended).</summary>
+    public static LossLook NoAnswer { get; } = new((string?)null) { Answered = false };
+
+    public bool Answered { get; private init; } = true;
 }

@@ -23,6 +23,9 @@ public sealed class FullClusterRestoreTests
         var before = await TimelineAsync(platform);
         var target = await MarksAroundATargetAsync(platform);
         await SqlAsync(other, "INSERT INTO notes SELECT generate_series(6, 9)", "CREATE TABLE later (id int)");
+        // Rows the restore takes back on purpose, seen by the conductor's data-loss probe first: going back is no loss.
+        await SqlAsync(platform, "CREATE TABLE pitr_after (id int)", "INSERT INTO pitr_after SELECT generate_series(1, 40)", "SELECT pg_stat_force_next_flush()");
+        await Task.Delay(TimeSpan.FromSeconds(2));
 
         var restore = await up.CliAsync("restore", "--to-time", target.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffffzzz", CultureInfo.InvariantCulture), "--full", "--yes");
 
@@ -52,6 +55,8 @@ public sealed class FullClusterRestoreTests
         Assert.True(status.StandardOutput.Contains($"1 data director(ies) kept by full-cluster restores: {kept}", StringComparison.Ordinal), status.StandardOutput);
         Assert.False(Directory.Exists(SideInstance.RootOf(up.Home)));
         Assert.Null(InterruptedClusterSwap.Find(up.Home));
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        Assert.DoesNotContain(await up.EventsAsync("database"), e => e.FailureType == O4O.Recovery.Supervision.FailureType.DataLoss);
     }
 
     [Fact]

@@ -16,12 +16,12 @@ public sealed class DataLossProbeTests(ManagedPostgresFixture postgres) : IDispo
     {
         var database = await DatabaseWithOrdersAsync(rows: 40);
         using var probe = Probe(database);
-        Assert.Null(await probe.LookAsync(CancellationToken.None));
+        Assert.Null((await probe.LookAsync(CancellationToken.None)).Evidence);
 
         await ExecuteAsync(database, "DROP TABLE orders");
 
-        Assert.Equal("42P01 relation \"orders\" does not exist", await probe.LookAsync(CancellationToken.None));
-        Assert.Equal("42P01 relation \"orders\" does not exist", await probe.LookAsync(CancellationToken.None));
+        Assert.Equal("42P01 relation \"orders\" does not exist", (await probe.LookAsync(CancellationToken.None)).Evidence);
+        Assert.Equal("42P01 relation \"orders\" does not exist", (await probe.LookAsync(CancellationToken.None)).Evidence);
     }
 
     [Fact]
@@ -29,13 +29,13 @@ public sealed class DataLossProbeTests(ManagedPostgresFixture postgres) : IDispo
     {
         var database = await DatabaseWithOrdersAsync(rows: 40);
         using var probe = Probe(database);
-        Assert.Null(await probe.LookAsync(CancellationToken.None));
+        Assert.Null((await probe.LookAsync(CancellationToken.None)).Evidence);
 
         await ExecuteAsync(database, "DELETE FROM orders WHERE id <= 10");
-        Assert.Null(await probe.LookAsync(CancellationToken.None));
+        Assert.Null((await probe.LookAsync(CancellationToken.None)).Evidence);
         await ExecuteAsync(database, "DELETE FROM orders WHERE id <= 35");
 
-        Assert.Equal("orders has 5 rows, 30 expected (newest backup 0, last look 30)", await probe.LookAsync(CancellationToken.None));
+        Assert.Equal("orders has 5 rows, 30 expected (newest backup 0, last look 30)", (await probe.LookAsync(CancellationToken.None)).Evidence);
     }
 
     [Fact]
@@ -43,16 +43,37 @@ public sealed class DataLossProbeTests(ManagedPostgresFixture postgres) : IDispo
     {
         var database = await DatabaseWithOrdersAsync(rows: 40);
         using var probe = Probe(database);
-        Assert.Null(await probe.LookAsync(CancellationToken.None));
+        Assert.Null((await probe.LookAsync(CancellationToken.None)).Evidence);
         await ExecuteAsync(database, "DELETE FROM orders");
-        var lost = await probe.LookAsync(CancellationToken.None);
+        var lost = (await probe.LookAsync(CancellationToken.None)).Evidence;
         Assert.Equal("orders has 0 rows, 40 expected (newest backup 0, last look 40)", lost);
 
         // The shop keeps taking orders: more than the loss threshold, then more than were lost.
         await ExecuteAsync(database, "INSERT INTO orders SELECT generate_series(1000, 1029)");
-        Assert.Equal(lost, await probe.LookAsync(CancellationToken.None));
+        Assert.Equal(lost, (await probe.LookAsync(CancellationToken.None)).Evidence);
         await ExecuteAsync(database, "INSERT INTO orders SELECT generate_series(2000, 2049)");
-        Assert.Equal(lost, await probe.LookAsync(CancellationToken.None));
+        Assert.Equal(lost, (await probe.LookAsync(CancellationToken.None)).Evidence);
+    }
+
+    [Fact]
+    public async Task A_database_that_does_not_answer_is_neither_a_loss_nor_its_end()
+    {
+        var database = await DatabaseWithOrdersAsync(rows: 40);
+        using var probe = Probe(database);
+        Assert.Null((await probe.LookAsync(CancellationToken.None)).Evidence);
+        await ExecuteAsync(database, "DELETE FROM orders");
+        var lost = (await probe.LookAsync(CancellationToken.None)).Evidence;
+        Assert.NotNull(lost);
+
+        // As a swap or a restart does: the connections are ended and no new one is let in.
+        var name = new NpgsqlConnectionStringBuilder(database).Database;
+        await ExecuteAsync(postgres.Cluster.ConnectionString(), $"ALTER DATABASE \"{name}\" ALLOW_CONNECTIONS false");
+        await ExecuteAsync(postgres.Cluster.ConnectionString(), $"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'");
+        NpgsqlConnection.ClearAllPools();
+
+        Assert.False((await probe.LookAsync(CancellationToken.None)).Answered);
+        await ExecuteAsync(postgres.Cluster.ConnectionString(), $"ALTER DATABASE \"{name}\" ALLOW_CONNECTIONS true");
+        Assert.Equal(lost, (await probe.LookAsync(CancellationToken.None)).Evidence);
     }
 
     private DataLossProbe Probe(string database) =>
