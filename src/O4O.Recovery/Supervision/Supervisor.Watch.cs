@@ -131,7 +131,11 @@ public sealed partial class Supervisor
 
             if (released())
             {
-                return (Resumption.Released, null);
+                // What failed while it was held may have passed (a restore's swap holds the database closed until the pause
+                // ends): restarting a server that answers would only take the shop down again.
+                return !child.Exited.IsCompleted && (await child.ProbeAsync(options.ProbeTimeout, stop)).Healthy
+                    ? (Resumption.Answered, null)
+                    : (Resumption.Released, null);
             }
 
             // Only a process of ours can be supervised again: one that exited is seen as exited at once, whatever

@@ -135,6 +135,24 @@ public sealed class SupervisorTests
     }
 
     [Fact]
+    public async Task A_process_that_failed_while_paused_and_answers_when_the_pause_ends_is_not_restarted()
+    {
+        await using var harness = await SupervisorHarness.StartAsync("exec sleep 60");
+        await harness.RunAsync();
+        var pid = harness.Child.ProcessId!.Value;
+        await harness.Gate.SetPausedAsync("worker", true, "point-in-time restore", "auto-recovery", CancellationToken.None);
+
+        // As a restore's swap holds the database closed: it fails its probes while paused, and answers when the pause ends.
+        UnixProcess.Signal(pid, 19);
+        await harness.WaitForAsync(e => e.Any(x => x.Done == "not restarted: paused (point-in-time restore)"));
+        UnixProcess.Signal(pid, 18);
+        await harness.Gate.SetPausedAsync("worker", false, "point-in-time restore", "auto-recovery", CancellationToken.None);
+
+        await harness.WaitForAsync(e => e.Any(x => x.Kind == RecoveryEventKind.Recovered));
+        Assert.Equal((pid, 1), (harness.Child.ProcessId, harness.Child.Starts));
+    }
+
+    [Fact]
     public async Task A_platform_above_its_memory_limit_is_restarted_gracefully_with_SIGTERM()
     {
         var options = SupervisorHarness.FastOptions();
