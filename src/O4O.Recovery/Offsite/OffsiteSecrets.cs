@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using O4O.Recovery.Configuration;
 using O4O.Recovery.IO;
 using O4O.Recovery.Postgres;
@@ -7,8 +5,9 @@ using O4O.Recovery.Postgres;
 namespace O4O.Recovery.Offsite;
 
 /// <summary>
-/// The off-site repository's secrets in <c>secrets/</c> (0600): the S3 credentials and pgBackRest's passphrase for the
-/// off-site repository's cipher. Every pgBackRest process needs them (PostgreSQL's archive command and a restore's too,
+/// The off-site repository's secrets in <c>secrets/</c> (0600): the S3 credentials, and pgBackRest's passphrase for the
+/// off-site repository's cipher, which lives in the archive key ring (<see cref="ArchiveKeyStore"/>) so that the one key file
+/// an operator exports opens every off-site copy. Every pgBackRest process needs them (PostgreSQL's archive command and a restore's too,
 /// with no configuration at hand), so they are kept in the home and handed over in the environment, never in
 /// <c>pgbackrest.conf</c> nor on a command line.
 /// </summary>
@@ -20,21 +19,16 @@ internal static class OffsiteSecrets
     /// <summary>The S3 secret access key.</summary>
     public static string SecretAccessKeyFile(O4OHome home) => Path.Combine(home.Secrets, "offsite-secret-access-key");
 
-    /// <summary>pgBackRest's passphrase for the off-site repository: without it nothing there can be read.</summary>
-    public static string RepositoryPassphraseFile(O4OHome home) => Path.Combine(home.Secrets, "offsite-repository.passphrase");
-
     /// <summary>
     /// Makes the secrets an off-site repository needs: keeps credentials given in <paramref name="options"/> in their files
-    /// (for the processes that have no configuration), and creates the passphrase once.
+    /// (for the processes that have no configuration), and the key ring with the passphrase once.
     /// </summary>
     /// <exception cref="ClusterStartException">No credentials, neither configured nor in <c>secrets/</c>: the managed cluster cannot archive as configured.</exception>
     public static void Prepare(O4OHome home, OffsiteOptions options)
     {
         Keep(AccessKeyIdFile(home), options.AccessKeyId, nameof(options.AccessKeyId));
         Keep(SecretAccessKeyFile(home), options.SecretAccessKey, nameof(options.SecretAccessKey));
-        PrivateFiles.CreateDirectory(home.Secrets);
-        // Never over another's: a second passphrase would make what the first encrypted unreadable.
-        AtomicFile.TryCreate(RepositoryPassphraseFile(home), Encoding.ASCII.GetBytes(Convert.ToBase64String(RandomNumberGenerator.GetBytes(48))));
+        ArchiveKeyStore.LoadOrCreate(home, TimeProvider.System);
     }
 
     /// <summary>pgBackRest's environment for its second (off-site) repository: what of the secrets exists.</summary>
@@ -45,13 +39,17 @@ internal static class OffsiteSecrets
         {
             ("PGBACKREST_REPO2_S3_KEY", AccessKeyIdFile(home)),
             ("PGBACKREST_REPO2_S3_KEY_SECRET", SecretAccessKeyFile(home)),
-            ("PGBACKREST_REPO2_CIPHER_PASS", RepositoryPassphraseFile(home)),
         })
         {
             if (File.Exists(file))
             {
                 environment[variable] = File.ReadAllText(file).Trim();
             }
+        }
+
+        if (ArchiveKeyStore.Load(home)?.RepositoryPassphrase is { } passphrase)
+        {
+            environment["PGBACKREST_REPO2_CIPHER_PASS"] = passphrase;
         }
 
         return environment;

@@ -62,13 +62,14 @@ public sealed class OffsiteRepositoryTests(S3ServerFixture server) : IClassFixtu
     }
 
     [Fact]
-    public async Task The_secrets_stay_out_of_pgbackrest_conf_and_the_passphrase_is_created_owner_only_once()
+    public async Task The_secrets_stay_out_of_pgbackrest_conf_and_the_passphrase_is_the_exported_key_rings_made_owner_only_once()
     {
         await using var archiving = await StartAsync(OffsiteOf(server));
-        var passphraseFile = OffsiteSecrets.RepositoryPassphraseFile(archiving.Home);
-        var passphrase = await File.ReadAllTextAsync(passphraseFile);
+        var passphraseFile = ArchiveKeyStore.PathFor(archiving.Home);
+        var passphrase = ArchiveKeyStore.Load(archiving.Home)!.RepositoryPassphrase!;
         var configuration = await File.ReadAllTextAsync(archiving.PgBackRest.Layout.ConfigurationFile);
 
+        Assert.Equal(passphrase, archiving.PgBackRest.Environment["PGBACKREST_REPO2_CIPHER_PASS"]);
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(passphraseFile));
         Assert.Contains("repo2-cipher-type=aes-256-cbc", configuration, StringComparison.Ordinal);
         Assert.Contains("repo2-s3-endpoint=localhost", configuration, StringComparison.Ordinal);
@@ -77,7 +78,7 @@ public sealed class OffsiteRepositoryTests(S3ServerFixture server) : IClassFixtu
 
         await archiving.PgBackRest.ConfigureAsync(Path.GetFullPath(archiving.Home.PostgresData), archiving.Cluster.Port, archiving.Options,
             OffsiteOf(server), CancellationToken.None);
-        Assert.Equal(passphrase, await File.ReadAllTextAsync(passphraseFile));
+        Assert.Equal(passphrase, ArchiveKeyStore.Load(archiving.Home)!.RepositoryPassphrase);
     }
 
     [Fact]
@@ -103,7 +104,7 @@ public sealed class OffsiteRepositoryTests(S3ServerFixture server) : IClassFixtu
                 CancellationToken.None);
 
             Assert.DoesNotContain("repo2", await File.ReadAllTextAsync(pgBackRest.Layout.ConfigurationFile), StringComparison.Ordinal);
-            Assert.False(File.Exists(OffsiteSecrets.RepositoryPassphraseFile(home)));
+            Assert.Null(ArchiveKeyStore.Load(home));
             Assert.Empty(pgBackRest.Environment);
         }
         finally
