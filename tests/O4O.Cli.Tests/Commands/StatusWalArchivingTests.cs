@@ -16,6 +16,11 @@ public sealed class StatusWalArchivingTests(ArchivingClusterFixture fixture) : I
     {
         using var cli = Managed();
         await fixture.ScalarAsync("SELECT pg_switch_wal()");
+        // Archiving is asynchronous: on a loaded machine the segment may not have been pushed yet.
+        for (var tries = 0; tries < 150 && await fixture.ScalarAsync("SELECT last_archived_wal FROM pg_stat_archiver") is null or DBNull; tries++)
+        {
+            await Task.Delay(200);
+        }
 
         var before = await StatusJsonAsync(cli);
         await fixture.PgBackRest.RunAsync("backup", ["--type=full"], CancellationToken.None);

@@ -8,7 +8,12 @@ public sealed class DamageRestoreTests
     [Fact]
     public async Task A_missing_relation_file_is_detected_and_the_newest_verified_backup_is_restored_through_the_safe_swap()
     {
-        await using var up = await SupervisedUp.StartAsync(new Dictionary<string, string> { ["O4O__AutoRecovery__RestoreOnCorruption"] = "true" });
+        // The restore from the newest archive, as where WAL is not archived: with archiving on, a point-in-time restore is tried first.
+        await using var up = await SupervisedUp.StartAsync(new Dictionary<string, string>
+        {
+            ["O4O__AutoRecovery__RestoreOnCorruption"] = "true",
+            ["O4O__Archiving__Enabled"] = "false",
+        });
         var backup = await up.CliAsync("backup", "create");
         Assert.True(backup.ExitCode == 0, backup.StandardError);
         var verify = await up.CliAsync("backup", "verify");

@@ -29,6 +29,7 @@ public sealed class PointInTimeRecoverTests
             Assert.True(System.Text.RegularExpressions.Regex.IsMatch(recover.StandardOutput, @"3\. restore +DONE .*just before transaction [0-9]+"),
                 recover.StandardOutput + recover.StandardError + string.Join('\n', await up.EventsAsync("database")));
             Assert.Contains(found, recover.StandardError, StringComparison.Ordinal);
+            return recover.StandardOutput + recover.StandardError;
         });
     }
 
@@ -42,6 +43,7 @@ public sealed class PointInTimeRecoverTests
             var restored = Assert.Single(events, e => e.Kind == RecoveryEventKind.Action && e.Done.StartsWith("restored ", StringComparison.Ordinal));
             Assert.Matches("just before transaction [0-9]+ .*found in archived WAL: transaction [0-9]+ truncated public\\.", restored.Done);
             Assert.StartsWith("verified: rows counted against the side instance", restored.Outcome, StringComparison.Ordinal);
+            return restored.Done;
         });
     }
 
@@ -49,7 +51,7 @@ public sealed class PointInTimeRecoverTests
     /// Customers order while <paramref name="damage"/> hits the database and <paramref name="recoverAsync"/> recovers it; then
     /// every order acknowledged, before the damage or after the recovery, is there once.
     /// </summary>
-    private static async Task DamageUnderLoadAsync(SupervisedUp up, string damage, Func<Task> recoverAsync)
+    private static async Task DamageUnderLoadAsync(SupervisedUp up, string damage, Func<Task<string>> recoverAsync)
     {
         await WaitForRecoveryPointAsync(up);
         var customers = new List<HttpClient>();
@@ -71,7 +73,7 @@ public sealed class PointInTimeRecoverTests
             damagedAt = DateTime.UtcNow;
         }
 
-        await recoverAsync();
+        var recovery = await recoverAsync();
         var recoveredAt = DateTime.UtcNow;
         await Task.Delay(TimeSpan.FromSeconds(3));
         await stop.CancelAsync();
@@ -90,7 +92,9 @@ public sealed class PointInTimeRecoverTests
         var acknowledged = load.Created.Values.ToList();
         Assert.Contains(acknowledged, order => order.AnsweredAt < damagedAt);
         Assert.Contains(acknowledged, order => order.AnsweredAt > recoveredAt);
-        Assert.Empty(acknowledged.Where(order => !present.Contains(order.Id)).Select(order => $"{order.Id} acknowledged {order.AnsweredAt:HH:mm:ss.fff}"));
+        var missing = acknowledged.Where(order => !present.Contains(order.Id)).Select(order => $"{order.Id} acknowledged {order.AnsweredAt:HH:mm:ss.fff}").ToList();
+        Assert.True(missing.Count == 0, $"missing {string.Join(", ", missing)}; damaged at {damagedAt:HH:mm:ss.fff}, recovered at {recoveredAt:HH:mm:ss.fff}\n{recovery}\n"
+            + string.Join('\n', await up.EventsAsync("database")));
         Assert.Equal(present.Count, present.Distinct().Count());
     }
 

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Npgsql;
 using O4O.EndToEnd.Tests.Processes;
+using O4O.Recovery.Supervision;
 
 namespace O4O.EndToEnd.Tests.Supervision;
 
@@ -22,6 +23,8 @@ public sealed class RecoverRestoreTests
         var products = await ScalarAsync(database, "SELECT count(*) FROM products");
         Assert.NotEqual(0L, products);
         await DropProductsAsync(database);
+        // The incident is the conductor's first: recover joins it (on a loaded machine recover could start before its next look).
+        await up.WaitForEventsAsync("database", events => events.Any(e => e.Kind == RecoveryEventKind.Detected), TimeSpan.FromSeconds(30));
 
         var recover = await up.CliAsync("recover", "--yes");
 
