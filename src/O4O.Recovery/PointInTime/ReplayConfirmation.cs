@@ -79,6 +79,18 @@ internal static class ReplayConfirmation
             $"Replay stopped before {target.Description}: {fatal}{redo}. The archived WAL does not reach the target (a segment is missing, or nothing was archived after it); nothing was changed.");
     }
 
+    // The snapshot where replay paused, as pg_snapshot text. pg_current_snapshot() on a standby leaves its list of running
+    // transactions empty (a snapshot taken during recovery keeps them among its subtransactions, which it does not show),
+    // so a transaction open at the target would read as committed and its rows would not be carried over: the list is
+    // rebuilt from the commit log, every transaction between xmin and xmax that had not committed where replay paused.
+    private const string ReplaySnapshot = """
+        SELECT pg_snapshot_xmin(s)::text || ':' || pg_snapshot_xmax(s)::text || ':' || coalesce(
+            (SELECT string_agg(x::text, ',' ORDER BY x)
+             FROM generate_series(pg_snapshot_xmin(s)::text::bigint, pg_snapshot_xmax(s)::text::bigint - 1) x
+             WHERE pg_xact_status(x::text::xid8) IS DISTINCT FROM 'committed'), '')
+        FROM pg_current_snapshot() s
+        """;
+
     private static async Task<ReplayStop?> PausedAsync(ManagedCluster cluster, CancellationToken cancellationToken)
     {
         try
@@ -86,7 +98,7 @@ internal static class ReplayConfirmation
             await using var connection = new NpgsqlConnection(cluster.ConnectionString() + ";Pooling=false;Timeout=5");
             await connection.OpenAsync(cancellationToken);
             await using var command = new NpgsqlCommand(
-                "SELECT pg_get_wal_replay_pause_state(), pg_last_wal_replay_lsn()::text, pg_last_xact_replay_timestamp(), pg_current_snapshot()::text", connection);
+                $"SELECT pg_get_wal_replay_pause_state(), pg_last_wal_replay_lsn()::text, pg_last_xact_replay_timestamp(), ({ReplaySnapshot})", connection);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             await reader.ReadAsync(cancellationToken);
             return reader.GetString(0) == "paused"

@@ -1,3 +1,4 @@
+using Npgsql;
 using O4O.Recovery.PointInTime;
 using O4O.Tests.Shared;
 
@@ -49,6 +50,33 @@ public sealed class PointInTimeRestoreTests(ArchivingClusterFixture fixture) : I
         Assert.True(outcome.Swapped, bed.Timeline);
         Assert.Equal(17L, await bed.OrdersAsync());
         Assert.StartsWith($"recovery stopping before commit of transaction {xid}", outcome.Plan.Stop.LogLine, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_order_still_open_when_the_rows_were_deleted_and_committed_after_is_carried_over_the_swap()
+    {
+        var bed = new PitrBed(fixture);
+        await bed.StartAsync(orders: 10);
+        // A customer's order open across the damage, while a later one commits before it: replay pauses with the first
+        // one running, which a standby's pg_current_snapshot() does not list.
+        await using var open = new NpgsqlConnection(fixture.Cluster.ConnectionString(PitrBed.Database) + ";Pooling=false");
+        await open.OpenAsync();
+        await using var transaction = await open.BeginTransactionAsync();
+        await using (var insert = new NpgsqlCommand("INSERT INTO orders (total) VALUES (42)", open, transaction))
+        {
+            await insert.ExecuteNonQueryAsync();
+        }
+
+        await bed.AddOrdersAsync(3);
+        var xid = Convert.ToUInt32(await bed.SqlAsync("BEGIN; DELETE FROM orders; SELECT pg_current_xact_id()::text::bigint; COMMIT"), System.Globalization.CultureInfo.InvariantCulture);
+        await transaction.CommitAsync();
+        var after = (string)(await fixture.ScalarAsync("SELECT pg_current_wal_lsn()::text"))!;
+
+        var outcome = await bed.RunAsync(RecoveryTarget.BeforeTransaction(xid, after, await bed.NowAsync()));
+
+        Assert.True(outcome.Swapped, bed.Timeline);
+        Assert.Equal(14L, await bed.OrdersAsync());
+        Assert.Equal(1L, await bed.SqlAsync("SELECT count(*) FROM orders WHERE total = 42"));
     }
 
     [Fact]
