@@ -85,9 +85,15 @@ public sealed class FullClusterRestoreTests
         }
 
         var kept = Assert.Single(Directory.EnumerateDirectories(up.Home.Root, "pg.before-pitr-*"));
-        var status = await up.CliAsync("status", "--json");
-        Assert.True(status.StandardOutput.Contains("a full-cluster point-in-time restore was interrupted while it replaced the data directory", StringComparison.Ordinal),
-            status.StandardOutput + status.StandardError);
+        // On a loaded machine the kill can land after the restore finished the replacement (no journal left): nothing was
+        // interrupted then, and the checks below still hold.
+        var interrupted = InterruptedClusterSwap.Find(up.Home) is not null;
+        if (interrupted)
+        {
+            var status = await up.CliAsync("status", "--json");
+            Assert.True(status.StandardOutput.Contains("a full-cluster point-in-time restore was interrupted while it replaced the data directory", StringComparison.Ordinal),
+                status.StandardOutput + status.StandardError);
+        }
 
         // The start a person asks for (the kill left the maintenance window open) finds one whole cluster.
         Assert.Equal(0, (await up.CliAsync("restart", "database")).ExitCode);
@@ -97,7 +103,8 @@ public sealed class FullClusterRestoreTests
         // Restored when the kill came after the second rename, the old one back when it came between the two; never neither.
         Assert.Equal(Directory.Exists(kept) ? 10L : 20L, await ScalarAsync(platform, "SELECT count(*) FROM pitr_marks"));
         Assert.Null(InterruptedClusterSwap.Find(up.Home));
-        Assert.Contains(await up.EventsAsync("database"), e => e.Seen.Contains("was interrupted while it replaced the data directory", StringComparison.Ordinal));
+        Assert.True(!interrupted || (await up.EventsAsync("database")).Any(e => e.Seen.Contains("was interrupted while it replaced the data directory", StringComparison.Ordinal)),
+            string.Join('\n', await up.EventsAsync("database")));
     }
 
     private static async Task WaitForDatabaseAsync(SupervisedUp up)
