@@ -38,7 +38,8 @@ public sealed class WalArchiveFaultTests
             Assert.True(detected.At - broken <= _lagThreshold + _watchInterval, $"detected {detected.At - broken} after the traffic");
             Assert.Contains("Permission denied", detected.Seen, StringComparison.Ordinal);
             Assert.Matches("segment [0-9A-F]{24}", detected.Seen);
-            var incident = Assert.Single(await new IncidentStore(up.Home.StateDatabase).ListAsync(CancellationToken.None), i => i.ResolvedAt is null);
+            // The incident follows the detection: the conductor opens it after writing the event.
+            var incident = await OpenIncidentAsync(up);
             Assert.Contains(Component, incident.Components);
 
             // o4o status shows it too, red, with pgBackRest's reason.
@@ -64,6 +65,21 @@ public sealed class WalArchiveFaultTests
         while ((await new IncidentStore(up.Home.StateDatabase).ListAsync(CancellationToken.None)).Any(i => i.ResolvedAt is null))
         {
             Assert.True(DateTime.UtcNow < deadline, "the wal-archive incident was not resolved after the recovery");
+            await Task.Delay(100);
+        }
+    }
+
+    private static async Task<Incident> OpenIncidentAsync(SupervisedUp up)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (true)
+        {
+            var open = (await new IncidentStore(up.Home.StateDatabase).ListAsync(CancellationToken.None)).Where(i => i.ResolvedAt is null).ToList();
+            if (open.Count > 0 || DateTime.UtcNow > deadline)
+            {
+                return Assert.Single(open);
+            }
+
             await Task.Delay(100);
         }
     }
