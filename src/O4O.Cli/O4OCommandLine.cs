@@ -35,6 +35,7 @@ internal static class O4OCommandLine
         root.Subcommands.Add(AuditCommand.Create(context));
         root.Subcommands.Add(RecoverCommand.Create(context));
         root.Subcommands.Add(TokenCommand.Create(context));
+        root.Subcommands.Add(SecretsCommand.Create(context));
         return root;
     }
 

@@ -1498,6 +1498,15 @@ namespace O4O.Cli.Resources {
         }
         
         /// <summary>
+        ///   Looks up a localized string similar to Rotate without asking (needed when stdin is not a terminal)..
+        /// </summary>
+        internal static string OptionSecretsYes {
+            get {
+                return ResourceManager.GetString("OptionSecretsYes", resourceCulture);
+            }
+        }
+        
+        /// <summary>
         ///   Looks up a localized string similar to Point-in-time restore to this WAL position (X/Y, as pg_current_wal_lsn() writes it)..
         /// </summary>
         internal static string OptionToLsn {
@@ -2448,6 +2457,132 @@ namespace O4O.Cli.Resources {
         internal static string RootDescription {
             get {
                 return ResourceManager.GetString("RootDescription", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Admin password: new password for {0}, printed once on stdout; it is not kept anywhere else..
+        /// </summary>
+        internal static string SecretsAdminPasswordRotated {
+            get {
+                return ResourceManager.GetString("SecretsAdminPasswordRotated", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Database password: not changed, the database is external (Database:ConnectionString): change it on that server..
+        /// </summary>
+        internal static string SecretsDatabasePasswordExternal {
+            get {
+                return ResourceManager.GetString("SecretsDatabasePasswordExternal", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Database password: the platform&apos;s role o4o_app has a new password, in secrets/o4o_app.password..
+        /// </summary>
+        internal static string SecretsDatabasePasswordRotated {
+            get {
+                return ResourceManager.GetString("SecretsDatabasePasswordRotated", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Secrets in $O4O_HOME/secrets..
+        /// </summary>
+        internal static string SecretsDescription {
+            get {
+                return ResourceManager.GetString("SecretsDescription", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to No conductor is running: the platform takes the new signing key and database password when it next starts (`o4o up`)..
+        /// </summary>
+        internal static string SecretsNoConductor {
+            get {
+                return ResourceManager.GetString("SecretsNoConductor", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Operator token: new token in secrets/operator.token (`o4o token` prints it); the old one no longer signs in to the dashboard..
+        /// </summary>
+        internal static string SecretsOperatorTokenRotated {
+            get {
+                return ResourceManager.GetString("SecretsOperatorTokenRotated", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to The platform was asked to restart with the new secrets but is not running again: see `o4o status` and `o4o logs platform`..
+        /// </summary>
+        internal static string SecretsPlatformNotBack {
+            get {
+                return ResourceManager.GetString("SecretsPlatformNotBack", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to The platform was restarted through the conductor and serves with the new signing key and database password..
+        /// </summary>
+        internal static string SecretsPlatformRestarted {
+            get {
+                return ResourceManager.GetString("SecretsPlatformRestarted", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Rotate every secret? Everyone is signed out, the operator token and the admin password change, and the platform restarts..
+        /// </summary>
+        internal static string SecretsRotateConfirm {
+            get {
+                return ResourceManager.GetString("SecretsRotateConfirm", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Nothing was changed..
+        /// </summary>
+        internal static string SecretsRotateDeclined {
+            get {
+                return ResourceManager.GetString("SecretsRotateDeclined", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Replace every secret that may have leaked: the token signing key (every session signed out), the dashboard&apos;s operator token, the platform&apos;s database password and the admin&apos;s password (printed once on stdout). The platform is restarted through a running conductor to take them; each step goes into the event log and the open incident..
+        /// </summary>
+        internal static string SecretsRotateDescription {
+            get {
+                return ResourceManager.GetString("SecretsRotateDescription", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Refusing to rotate secrets without confirmation: stdin is not a terminal. Nothing was changed; pass --yes..
+        /// </summary>
+        internal static string SecretsRotateNeedsYes {
+            get {
+                return ResourceManager.GetString("SecretsRotateNeedsYes", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Token signing key: set in Auth:SigningKey, so it is not changed here (change it there); {0} account(s) signed out all the same..
+        /// </summary>
+        internal static string SecretsSigningKeyConfigured {
+            get {
+                return ResourceManager.GetString("SecretsSigningKeyConfigured", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Token signing key: new key in secrets/jwt-signing.key; {0} account(s) signed out..
+        /// </summary>
+        internal static string SecretsSigningKeyRotated {
+            get {
+                return ResourceManager.GetString("SecretsSigningKeyRotated", resourceCulture);
             }
         }
         

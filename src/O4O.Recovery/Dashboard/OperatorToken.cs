@@ -24,9 +24,14 @@ public static class OperatorToken
         }
 
         // Never over another's: `o4o token` and a starting conductor may both make one, and the first one stays.
-        var token = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
+        var token = NewToken();
         return AtomicFile.TryCreate(path, Encoding.UTF8.GetBytes(token)) ? token : File.ReadAllText(path).Trim();
     }
+
+    /// <summary>Replaces the token (<c>o4o secrets rotate</c>): the dashboard reads it at every sign-in, so the old one is refused at once.</summary>
+    public static void Rotate(O4OHome home) => AtomicFile.WriteAllText(PathFor(home), NewToken());
+
+    private static string NewToken() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
 
     /// <summary>True when <paramref name="candidate"/> is <paramref name="token"/>, compared in constant time.</summary>
     public static bool Matches(string token, string candidate) =>

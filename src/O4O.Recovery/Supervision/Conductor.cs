@@ -65,6 +65,7 @@ public sealed partial class Conductor(O4OHome home, ConductorSettings settings, 
         var launch = new PlatformLaunch(platformAssembly, settings.Platform.Port, home, server.PlatformLogin(target).ToConnectionString())
         {
             Dashboard = settings.Dashboard.Link(),
+            PasswordFile = server.IsManaged ? home.OwnerPasswordFile : null,
             TrustedProxy = settings.Nginx.Enabled ? NginxConfig.ProxyAddress : null,
         };
         await using var platform = new PlatformChild(launch, settings.Platform, settings.Supervision);

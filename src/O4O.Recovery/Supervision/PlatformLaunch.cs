@@ -14,6 +14,12 @@ public sealed record PlatformLaunch(string Assembly, int Port, O4OHome Home, str
     /// <summary>The conductor's dashboard, where the console's monitoring page leads (<c>Dashboard:Url</c>); null: the default.</summary>
     public Uri? Dashboard { get; init; }
 
+    /// <summary>
+    /// The file holding the password of <see cref="DatabaseConnectionString"/>'s user, read at every start so that a
+    /// password <c>o4o secrets rotate</c> changed reaches the restarted platform; null: the connection string's own.
+    /// </summary>
+    public string? PasswordFile { get; init; }
+
     /// <summary>The address nginx connects from (<see cref="NginxConfig.ProxyAddress"/>) when it runs, else null.</summary>
     public string? TrustedProxy { get; init; }
 
@@ -36,7 +42,9 @@ public sealed record PlatformLaunch(string Assembly, int Port, O4OHome Home, str
             WorkingDirectory = Path.GetDirectoryName(Assembly),
         };
         start.Environment[O4OHome.EnvironmentVariable] = Home.Root;
-        start.Environment[$"{O4OConfiguration.EnvironmentPrefix}Database__ConnectionString"] = DatabaseConnectionString;
+        start.Environment[$"{O4OConfiguration.EnvironmentPrefix}Database__ConnectionString"] = PasswordFile is null
+            ? DatabaseConnectionString
+            : new Npgsql.NpgsqlConnectionStringBuilder(DatabaseConnectionString) { Password = File.ReadAllText(PasswordFile).Trim() }.ConnectionString;
         start.Environment[$"{O4OConfiguration.EnvironmentPrefix}Platform__Port"] = Port.ToString(CultureInfo.InvariantCulture);
         if (Dashboard is not null)
         {

@@ -8,6 +8,7 @@ using O4O.Recovery.Offsite;
 using O4O.Recovery.PointInTime;
 using O4O.Recovery.Postgres;
 using O4O.Recovery.Restore;
+using O4O.Recovery.Secrets;
 using O4O.Recovery.Supervision;
 
 namespace O4O.Cli.Commands;
@@ -31,7 +32,7 @@ internal static class Failures
         SealedArchiveException { Failure: SealedArchiveFailure.UnknownKey or SealedArchiveFailure.WrongKey } => (exception.Message, ExitCodes.UsageError),
         SealedArchiveException => (exception.Message, ExitCodes.BackupCorrupt),
         DatabaseUnavailableException => (exception.Message, ExitCodes.EnvironmentError),
-        BackupFailedException or LockHeldException or RestoreRefusedException or RestoreFailedException or RecoveryTargetException => (exception.Message, ExitCodes.Failure),
+        BackupFailedException or LockHeldException or SecretRotationException or RestoreRefusedException or RestoreFailedException or RecoveryTargetException => (exception.Message, ExitCodes.Failure),
         ArchivingNotSetUpException archiving => (archiving.Managed ? Text.Format(Strings.ErrorArchivingNotSetUp, archiving.ConfigurationFile) : Strings.ErrorArchivingExternal, ExitCodes.EnvironmentError),
         PgBackRestException => (exception.Message, ExitCodes.Failure),
         PsqlNotFoundException => (Strings.ErrorPsqlNotFound, ExitCodes.EnvironmentError),
