@@ -34,6 +34,13 @@ public sealed class OffsiteOptions : IValidatableObject
     /// <summary>A CA certificate (PEM) that the endpoint's certificate chains to, for a private endpoint; unset, the system's.</summary>
     public string? CaFile { get; set; }
 
+    /// <summary>
+    /// When the bucket has S3 Object Lock, how many days each archive's copy is kept in compliance mode from its upload:
+    /// nobody with the credentials, ransomware included, can delete or overwrite it before then (default 30).
+    /// </summary>
+    [Range(1, 36500)]
+    public int LockDays { get; set; } = 30;
+
     /// <summary>True when an endpoint is configured.</summary>
     public bool Enabled => !string.IsNullOrWhiteSpace(Endpoint);
 

@@ -5,6 +5,7 @@ using O4O.Recovery.Configuration;
 using O4O.Recovery.Control;
 using O4O.Recovery.Health;
 using O4O.Recovery.Incidents;
+using O4O.Recovery.Offsite;
 using O4O.Recovery.PointInTime;
 using O4O.Recovery.Restore;
 using O4O.Recovery.State;
@@ -129,6 +130,11 @@ public sealed partial class Conductor(O4OHome home, ConductorSettings settings, 
                     .. incidents.Jobs,
                     ("event retention", new EventRetention(events, settings.Events.Retention, time).RunAsync),
                 ];
+                if (settings.Offsite.Enabled)
+                {
+                    work.Add(("off-site uploads", new OffsiteUploads(home, settings.Backup, settings.Offsite, journal, time).RunAsync));
+                }
+
                 if (settings.Database.IsManaged)
                 {
                     work.Add(("damage watch", DamageWatch(gate, journal, loss).RunAsync));

@@ -136,16 +136,7 @@ public sealed class OffsiteRepositoryTests(S3ServerFixture server) : IClassFixtu
         }
     }
 
-    // Each test its own prefix in the one bucket.
-    private static OffsiteOptions OffsiteOf(S3ServerFixture server) => new()
-    {
-        Prefix = $"o4o-{Guid.NewGuid():N}",
-        Endpoint = server.Endpoint,
-        Bucket = server.Bucket,
-        AccessKeyId = server.AccessKeyId,
-        SecretAccessKey = server.SecretAccessKey,
-        CaFile = server.CaFile,
-    };
+    private static OffsiteOptions OffsiteOf(S3ServerFixture server) => ArchiveUploadTests.OffsiteOf(server);
 
     // Each test its own cluster.
     private static async Task<DisposableArchiving> StartAsync(OffsiteOptions offsite)

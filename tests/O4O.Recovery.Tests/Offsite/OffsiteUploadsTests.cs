@@ -1,0 +1,58 @@
+using O4O.Recovery.Configuration;
+using O4O.Recovery.Offsite;
+using O4O.Recovery.State;
+using O4O.Recovery.Supervision;
+using O4O.Recovery.Tests.Backups;
+using O4O.Recovery.Tests.PointInTime;
+using O4O.Tests.Shared;
+
+namespace O4O.Recovery.Tests.Offsite;
+
+[Collection(PostgresCollection.Name)]
+public sealed class OffsiteUploadsTests(ManagedPostgresFixture postgres, S3ServerFixture server) : IClassFixture<S3ServerFixture>
+{
+    [Fact]
+    public async Task An_unreachable_bucket_is_a_detected_failure_of_offsite_backups_and_the_next_upload_its_recovery()
+    {
+        using var bed = await BackupTestBed.CreateAsync(postgres);
+        var archive = await bed.BackupAsync();
+        var name = Path.GetFileName(archive.ArchivePath);
+        var events = new RecordedEvents();
+        var uploads = new OffsiteUploads(bed.Home, new BackupOptions { Directory = bed.BackupDirectory }, ArchiveUploadTests.OffsiteOf(server), events, TimeProvider.System);
+        try
+        {
+            await server.StopAsync();
+            Assert.False(await uploads.UploadPendingAsync(CancellationToken.None));
+            await server.StartAsync();
+            Assert.True(await uploads.UploadPendingAsync(CancellationToken.None));
+        }
+        finally
+        {
+            await server.StartAsync();
+        }
+
+        Assert.Equal([RecoveryEventKind.Detected, RecoveryEventKind.Action, RecoveryEventKind.Recovered], events.Events.Select(e => e.Kind));
+        Assert.All(events.Events, e => Assert.Equal(OffsiteUploads.Component, e.Component));
+        Assert.StartsWith($"the off-site upload of {name} failed: ", events.Events[0].Seen, StringComparison.Ordinal);
+        Assert.StartsWith($"{name} is off-site: s3://{server.Bucket}/", events.Events[1].Outcome, StringComparison.Ordinal);
+        Assert.True(new OffsiteCopies(bed.Home.StateDatabase).Find(name)!.Complete);
+    }
+
+    [Fact]
+    public async Task Without_credentials_anywhere_the_upload_is_a_detected_failure_naming_the_setting_not_a_crash()
+    {
+        using var bed = await BackupTestBed.CreateAsync(postgres);
+        await bed.BackupAsync();
+        var offsite = ArchiveUploadTests.OffsiteOf(server);
+        offsite.AccessKeyId = null;
+        var events = new RecordedEvents();
+
+        var uploaded = await new OffsiteUploads(bed.Home, new BackupOptions { Directory = bed.BackupDirectory }, offsite, events, TimeProvider.System)
+            .UploadPendingAsync(CancellationToken.None);
+
+        Assert.False(uploaded);
+        var failure = Assert.Single(events.Events);
+        Assert.Equal(RecoveryEventKind.Detected, failure.Kind);
+        Assert.Contains("Offsite:AccessKeyId is not set", failure.Seen, StringComparison.Ordinal);
+    }
+}
