@@ -70,18 +70,11 @@ internal sealed class DataLossProbe(Uri platform, string connectionString, O4OHo
             string? evidence = null;
             foreach (var table in backedUp.Keys.Union(previous.Keys).Order(StringComparer.Ordinal))
             {
-                if (_lost.TryGetValue(table, out var lost))
+                if (_lost.TryGetValue(table, out var lost) || !live.TryGetValue(table, out var estimate))
                 {
+                    // Its count from before, so the next look still misses it: a table does not come back by being forgotten.
                     live[table] = previous.GetValueOrDefault(table);
-                    evidence ??= lost;
-                    continue;
-                }
-
-                if (!live.TryGetValue(table, out var estimate))
-                {
-                    // Remembered, so the next look still misses it: a table does not come back by being forgotten.
-                    live[table] = previous.GetValueOrDefault(table);
-                    evidence ??= $"42P01 relation \"{Unqualified(table)}\" does not exist";
+                    evidence ??= lost ?? $"42P01 relation \"{Unqualified(table)}\" does not exist";
                     continue;
                 }
 

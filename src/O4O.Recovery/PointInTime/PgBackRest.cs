@@ -17,7 +17,6 @@ namespace O4O.Recovery.PointInTime;
 /// </summary>
 internal sealed class PgBackRest(O4OHome home)
 {
-
     /// <summary>The one stanza, named for the platform.</summary>
     public const string Stanza = "o4o";
 
