@@ -1,3 +1,4 @@
+using Npgsql;
 using O4O.Recovery.Backups;
 using O4O.Recovery.Configuration;
 using O4O.Recovery.Postgres;
@@ -16,10 +17,12 @@ public sealed record DamageTarget(RecoveryTarget Target, string Why)
 
 /// <summary>
 /// Finds the transaction that damaged the platform's data (a <c>DROP TABLE</c>, <c>TRUNCATE</c> or <c>DELETE</c> of most
-/// rows) in the archived WAL since the newest <see cref="TableFileMark"/> taken well before the first evidence, so
-/// that a point-in-time restore stops just before it and keeps every commit before it. Where it cannot be found (no mark,
-/// damage that is no transaction, like a broken page), the target is the mark's time or, without a mark, just before
-/// the first evidence, and the reason says so.
+/// rows) in the archived WAL since the newest <see cref="TableFileMark"/> of the live database taken well before the first
+/// evidence, so that a point-in-time restore stops just before it and keeps every commit before it. Marks of a database a
+/// restore replaced are passed over: their files are not the live one's. A database live for less than the margin is
+/// searched from its first mark, which a point-in-time restore takes before it swaps the database in. Where the damage
+/// cannot be found (no mark, damage that is no transaction, like a broken page), the target is the mark's time or just
+/// before the first evidence, whichever is earlier, and the reason says so.
 /// </summary>
 public sealed class DamageRecoveryPoint(O4OHome home, ResolvedDatabaseServer server)
 {
@@ -57,11 +60,15 @@ public sealed class DamageRecoveryPoint(O4OHome home, ResolvedDatabaseServer ser
     /// <exception cref="PgBackRestException">The repository could not be read.</exception>
     public async Task<DamageTarget> FindAsync(DateTimeOffset firstEvidence, CancellationToken cancellationToken)
     {
-        var mark = await new TableFileMarks(home.StateDatabase).NewestBeforeAsync(firstEvidence - Margin, cancellationToken);
-        if (mark is null)
+        var live = await LiveDatabaseAsync(cancellationToken);
+        var marks = (await new TableFileMarks(home.StateDatabase).BeforeAsync(firstEvidence, cancellationToken)).Where(candidate => candidate.Database == live).ToList();
+        if ((marks.FirstOrDefault(candidate => candidate.At < firstEvidence - Margin) ?? marks.LastOrDefault()) is not { } mark)
         {
             return Fallback(firstEvidence - Margin, "no note of the tables' data files from before the damage to search the WAL with");
         }
+
+        // A mark within the margin may be from after the damage: what is not found there is not known to be after it.
+        var fallback = mark.At < firstEvidence - Margin ? mark.At : firstEvidence - Margin;
 
         // The damage is in the segment being written: it must reach the archive before it can be searched.
         await ArchiveFlush.FlushAsync(server, cancellationToken);
@@ -75,22 +82,30 @@ public sealed class DamageRecoveryPoint(O4OHome home, ResolvedDatabaseServer ser
             var fetched = await FetchAsync(pgBackRest, mark, search, cancellationToken);
             if (fetched == 0)
             {
-                return Fallback(mark.At, $"the archive holds no WAL from {mark.Lsn} on");
+                return Fallback(fallback, $"the archive holds no WAL from {mark.Lsn} on");
             }
 
             var range = WalRange.Of(search, mark.Timeline, mark.Lsn);
             return await new DamagingTransactionFinder(server.Binaries).FindAsync(range, mark.Tables, cancellationToken) is { } damage
                 ? new DamageTarget(RecoveryTarget.BeforeTransaction(damage), $"found in archived WAL: {damage}") { Damage = damage }
-                : Fallback(mark.At, $"no transaction in WAL {range.Start} to {range.End} dropped, truncated or emptied a platform table");
+                : Fallback(fallback, $"no transaction in WAL {range.Start} to {range.End} dropped, truncated or emptied a platform table");
         }
         catch (WalDumpException exception)
         {
-            return Fallback(mark.At, $"the WAL could not be read: {exception.Message}");
+            return Fallback(fallback, $"the WAL could not be read: {exception.Message}");
         }
         finally
         {
             Directory.Delete(search, recursive: true);
         }
+    }
+
+    /// <summary>The oid of the live platform database; null when there is none.</summary>
+    private async Task<uint?> LiveDatabaseAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await server.OpenAsync("postgres", cancellationToken);
+        await using var command = new NpgsqlCommand("SELECT oid FROM pg_database WHERE datname = $1", connection) { Parameters = { new() { Value = server.DatabaseName } } };
+        return await command.ExecuteScalarAsync(cancellationToken) is uint oid ? oid : null;
     }
 
     /// <summary>Fetches the segments from the mark's on, until the archive has no more; returns how many.</summary>

@@ -3,6 +3,7 @@ using O4O.Recovery.Backups;
 using O4O.Recovery.Configuration;
 using O4O.Recovery.Postgres;
 using O4O.Recovery.Restore;
+using O4O.Recovery.State;
 using O4O.Recovery.Supervision;
 
 namespace O4O.Recovery.PointInTime;
@@ -105,6 +106,9 @@ public sealed partial class PointInTimeRestore(O4OHome home, ResolvedDatabaseSer
                     var rows = await SideCopy.CopyAsync(sideServer, server, $"{Live}_restore", created, null, token);
                     progress?.Report(new PointInTimeProgress(PointInTimeStep.Verify, $"{Live}_restore"));
                     await ArchiveLoad.VerifyRowCountsAsync(server, $"{Live}_restore", rows, "the side instance", token);
+                    // The copy's tables' files, before anything but the carry-over can write to it: damage right after the swap
+                    // is searched for from here (the marks of the database it replaces name other files).
+                    await new TableFileMarking(server.ConnectionString($"{Live}_restore"), new TableFileMarks(home.StateDatabase), time).MarkAsync(rows, token);
                     return rows;
                 },
                 async (rows, kept, token) => Plan(rows, await LiveComparison.CompareAsync(server, Live, rows, since, token), kept),

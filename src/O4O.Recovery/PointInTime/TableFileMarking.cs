@@ -36,7 +36,10 @@ internal sealed class TableFileMarking(string connectionString, TableFileMarks m
     }
 
     /// <summary>Takes one mark; false when the database could not be read.</summary>
-    public async Task<bool> MarkAsync(CancellationToken cancellationToken)
+    public Task<bool> MarkAsync(CancellationToken cancellationToken) => MarkAsync(null, cancellationToken);
+
+    /// <summary>Takes one mark with <paramref name="counted"/> rows per table where they are known exactly (a restore's verified copy).</summary>
+    public async Task<bool> MarkAsync(IReadOnlyDictionary<string, long>? counted, CancellationToken cancellationToken)
     {
         try
         {
@@ -59,6 +62,12 @@ internal sealed class TableFileMarking(string connectionString, TableFileMarks m
                 {
                     rows[reader.GetString(0)] = reader.GetInt64(1);
                 }
+            }
+
+            foreach (var (table, count) in counted ?? new Dictionary<string, long>())
+            {
+                // The statistics of a database just loaded may not have its loaders' rows yet.
+                rows[table] = count;
             }
 
             var tables = await PlatformTableFiles.ReadAsync(connection, rows, cancellationToken);

@@ -9,7 +9,14 @@ namespace O4O.Recovery.State;
 /// <param name="Timeline">The timeline the position is on.</param>
 /// <param name="Lsn">The WAL position read just before the catalogue: anything that changed the files after it is in the WAL after it.</param>
 /// <param name="Tables">The tables, with their files and live rows.</param>
-internal sealed record TableFileMark(DateTimeOffset At, uint Timeline, Lsn Lsn, IReadOnlyList<PlatformTable> Tables);
+internal sealed record TableFileMark(DateTimeOffset At, uint Timeline, Lsn Lsn, IReadOnlyList<PlatformTable> Tables)
+{
+    /// <summary>
+    /// The oid of the database whose tables these are (their files name it); null for a mark of no tables. A restore swaps
+    /// in another database, with another oid and other files: a mark of the one it replaced says nothing about the live one.
+    /// </summary>
+    public uint? Database => Tables.Count > 0 ? Tables[0].File.Database : null;
+}
 
 /// <summary>The marks in <c>state.db</c> (<c>table_file_marks</c>): the newest few days' worth, the rest pruned as new ones come.</summary>
 internal sealed class TableFileMarks
@@ -43,16 +50,14 @@ internal sealed class TableFileMarks
             cancellationToken: cancellationToken));
     }
 
-    /// <summary>The newest mark taken before <paramref name="before"/>; null when there is none.</summary>
-    public async Task<TableFileMark?> NewestBeforeAsync(DateTimeOffset before, CancellationToken cancellationToken)
+    /// <summary>The marks taken before <paramref name="before"/>, newest first (at most <see cref="Kept"/>'s worth).</summary>
+    public async Task<IReadOnlyList<TableFileMark>> BeforeAsync(DateTimeOffset before, CancellationToken cancellationToken)
     {
         await using var connection = await StateDatabase.OpenAsync(_path, cancellationToken);
-        var row = await connection.QuerySingleOrDefaultAsync<MarkRow>(new CommandDefinition(
-            "SELECT at AS At, timeline AS Timeline, lsn AS Lsn, tables AS Tables FROM table_file_marks WHERE at < @before ORDER BY at DESC LIMIT 1",
+        var rows = await connection.QueryAsync<MarkRow>(new CommandDefinition(
+            "SELECT at AS At, timeline AS Timeline, lsn AS Lsn, tables AS Tables FROM table_file_marks WHERE at < @before ORDER BY at DESC",
             new { before = before.ToUnixTimeMilliseconds() }, cancellationToken: cancellationToken));
-        return row is null
-            ? null
-            : new TableFileMark(DateTimeOffset.FromUnixTimeMilliseconds(row.At), (uint)row.Timeline, Lsn.Parse(row.Lsn), Tables(row.Tables));
+        return [.. rows.Select(row => new TableFileMark(DateTimeOffset.FromUnixTimeMilliseconds(row.At), (uint)row.Timeline, Lsn.Parse(row.Lsn), Tables(row.Tables)))];
     }
 
     private static string Lines(IEnumerable<PlatformTable> tables) => string.Join('\n', tables.Select(table => string.Join('\t',

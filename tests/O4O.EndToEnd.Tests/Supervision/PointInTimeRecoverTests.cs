@@ -114,7 +114,7 @@ public sealed class PointInTimeRecoverTests
         }
 
         var marks = new TableFileMarks(up.Home.StateDatabase);
-        while (await marks.NewestBeforeAsync(DateTimeOffset.UtcNow - DamageRecoveryPoint.Margin, CancellationToken.None) is not { } mark
+        while (await marks.BeforeAsync(DateTimeOffset.UtcNow - DamageRecoveryPoint.Margin, CancellationToken.None) is not [var mark, ..]
             || mark.At <= backedUp.Value.AddSeconds(1))
         {
             Assert.True(DateTime.UtcNow < deadline, "no mark of the tables' files within 3 minutes:\n" + up.Up.Output);

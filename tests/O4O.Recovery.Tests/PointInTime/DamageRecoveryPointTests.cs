@@ -22,13 +22,39 @@ public sealed class DamageRecoveryPointTests(ArchivingClusterFixture fixture) : 
         var xid = await shop.DamageAsync("DROP TABLE orders CASCADE");
         await ArchivedAsync(await shop.SwitchSegmentAsync());
 
-        var found = await new DamageRecoveryPoint(fixture.Home, new ResolvedDatabaseServer(fixture.Cluster.ConnectionString(), "postgres", fixture.Cluster.Binaries))
+        var found = await new DamageRecoveryPoint(fixture.Home, new ResolvedDatabaseServer(fixture.Cluster.ConnectionString(), shop.Database, fixture.Cluster.Binaries))
             .FindAsync(DateTimeOffset.UtcNow + DamageRecoveryPoint.Margin + TimeSpan.FromSeconds(1), CancellationToken.None);
 
         Assert.NotNull(found.Damage);
         Assert.Equal((xid, DamageKind.Dropped), (found.Damage.Xid, found.Damage.Kind));
         Assert.Equal($"just before transaction {xid} (commit {found.Damage.CommitLsn})", found.Target.Description);
         Assert.Empty(Directory.EnumerateDirectories(fixture.PgBackRest.Layout.Root, "wal-search-*"));
+    }
+
+    [Fact]
+    public async Task A_second_damage_seconds_after_a_restore_swapped_another_database_in_is_found_in_its_files_and_undone()
+    {
+        var bed = new PitrBed(fixture);
+        await bed.StartAsync(orders: 200);
+        Assert.True(await new TableFileMarking(fixture.Cluster.ConnectionString(PitrBed.Database), new TableFileMarks(fixture.Home.StateDatabase), TimeProvider.System)
+            .MarkAsync(CancellationToken.None));
+        var first = await DeleteAllOrdersAsync(bed);
+        var point = new DamageRecoveryPoint(fixture.Home, bed.Server);
+        var undone = await point.FindAsync(DateTimeOffset.UtcNow + DamageRecoveryPoint.Margin, CancellationToken.None);
+        Assert.Equal(first, undone.Damage?.Xid);
+        Assert.True((await bed.RunAsync(undone.Target)).Swapped, bed.Timeline);
+
+        await bed.AddOrdersAsync(30);
+        var second = await DeleteAllOrdersAsync(bed);
+        // Seen at once, with no conductor mark of the new database yet, and seen later, when the newest mark from well
+        // before is still the one of the database the restore replaced, whose files held the first damage.
+        var seenLater = await point.FindAsync(DateTimeOffset.UtcNow + DamageRecoveryPoint.Margin, CancellationToken.None);
+        var found = await point.FindAsync(DateTimeOffset.UtcNow, CancellationToken.None);
+
+        Assert.True((second, DamageKind.Deleted) == (seenLater.Damage?.Xid, seenLater.Damage?.Kind), seenLater.Why);
+        Assert.True((second, DamageKind.Deleted) == (found.Damage?.Xid, found.Damage?.Kind), found.Why);
+        Assert.True((await bed.RunAsync(found.Target)).Swapped, bed.Timeline);
+        Assert.Equal(230L, await bed.OrdersAsync());
     }
 
     [Fact]
@@ -42,6 +68,9 @@ public sealed class DamageRecoveryPointTests(ArchivingClusterFixture fixture) : 
         Assert.Equal((evidence - DamageRecoveryPoint.Margin).ToUniversalTime(), found.Target.Time);
         Assert.StartsWith("no note of the tables' data files from before the damage", found.Why, StringComparison.Ordinal);
     }
+
+    private static async Task<uint> DeleteAllOrdersAsync(PitrBed bed) => Convert.ToUInt32(
+        await bed.SqlAsync("BEGIN; DELETE FROM orders; SELECT pg_current_xact_id()::text::bigint; COMMIT"), System.Globalization.CultureInfo.InvariantCulture);
 
     private async Task ArchivedAsync(string segment)
     {

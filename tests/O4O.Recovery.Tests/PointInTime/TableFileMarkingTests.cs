@@ -26,13 +26,13 @@ public sealed class TableFileMarkingTests(ManagedPostgresFixture fixture) : ICla
         await ExecuteAsync(database, "DROP TABLE orders");
         Assert.True(await marking.MarkAsync(CancellationToken.None));
 
-        var before = await marks.NewestBeforeAsync(clock.GetUtcNow(), CancellationToken.None);
-        Assert.NotNull(before);
+        var before = (await marks.BeforeAsync(clock.GetUtcNow(), CancellationToken.None))[0];
         Assert.Equal(clock.GetUtcNow() - TableFileMarking.Interval, before.At);
         var orders = Assert.Single(before.Tables);
         Assert.Equal(("public.orders", node, 50L), (orders.Name, orders.File.FileNode, orders.RowsAtStart));
+        Assert.Equal((uint?)await ScalarAsync(database, "SELECT oid FROM pg_database WHERE datname = current_database()"), before.Database);
         Assert.True(before.Lsn.Value > 0);
-        Assert.Empty((await marks.NewestBeforeAsync(clock.GetUtcNow().AddMilliseconds(1), CancellationToken.None))!.Tables);
+        Assert.Empty((await marks.BeforeAsync(clock.GetUtcNow().AddMilliseconds(1), CancellationToken.None))[0].Tables);
     }
 
     [Fact]
@@ -41,7 +41,7 @@ public sealed class TableFileMarkingTests(ManagedPostgresFixture fixture) : ICla
         var marking = new TableFileMarking("Host=127.0.0.1;Port=1;Username=nobody;Password=x;Database=none", new TableFileMarks(_state), TimeProvider.System);
 
         Assert.False(await marking.MarkAsync(CancellationToken.None));
-        Assert.Null(await new TableFileMarks(_state).NewestBeforeAsync(DateTimeOffset.UtcNow.AddDays(1), CancellationToken.None));
+        Assert.Empty(await new TableFileMarks(_state).BeforeAsync(DateTimeOffset.UtcNow.AddDays(1), CancellationToken.None));
     }
 
     public void Dispose() => Directory.Delete(Path.GetDirectoryName(_state)!, recursive: true);

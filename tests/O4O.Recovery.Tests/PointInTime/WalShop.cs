@@ -35,6 +35,9 @@ internal sealed class WalShop : IAsyncDisposable
 
     public string ConnectionString { get; }
 
+    /// <summary>The database's name.</summary>
+    public string Database => new NpgsqlConnectionStringBuilder(ConnectionString).Database!;
+
     public string WalDirectory => Path.Combine(_cluster.DataDirectory, "pg_wal");
 
     public static async Task<WalShop> CreateAsync(ManagedCluster cluster)
