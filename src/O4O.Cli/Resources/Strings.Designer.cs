@@ -58,6 +58,24 @@ namespace O4O.Cli.Resources {
         }
         
         /// <summary>
+        ///   Looks up a localized string similar to clean {0:0.0}.
+        /// </summary>
+        internal static string AnomalyClean {
+            get {
+                return ResourceManager.GetString("AnomalyClean", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to SUSPICIOUS {0:0.0}.
+        /// </summary>
+        internal static string AnomalySuspicious {
+            get {
+                return ResourceManager.GetString("AnomalySuspicious", resourceCulture);
+            }
+        }
+        
+        /// <summary>
         ///   Looks up a localized string similar to An archive name (o4o_backup_YYYYMMDD_HHMMSS[.tar.gz]) or latest..
         /// </summary>
         internal static string ArgumentBackupName {
@@ -373,11 +391,29 @@ namespace O4O.Cli.Resources {
         }
         
         /// <summary>
+        ///   Looks up a localized string similar to {0}: suspicious: {1}.
+        /// </summary>
+        internal static string BackupListSuspicious {
+            get {
+                return ResourceManager.GetString("BackupListSuspicious", resourceCulture);
+            }
+        }
+        
+        /// <summary>
         ///   Looks up a localized string similar to Delete archives outside the retention policy (Backup:KeepDaily/KeepWeekly/KeepMonthly); the newest verified archive is always kept..
         /// </summary>
         internal static string BackupPruneDescription {
             get {
                 return ResourceManager.GetString("BackupPruneDescription", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to {0} is suspicious (anomaly score {1:0.0}): {2}. It is on an incident; `o4o backup prune` keeps every archive of the {3} days before it..
+        /// </summary>
+        internal static string BackupSuspicious {
+            get {
+                return ResourceManager.GetString("BackupSuspicious", resourceCulture);
             }
         }
         
@@ -522,6 +558,15 @@ namespace O4O.Cli.Resources {
         internal static string ColumnAge {
             get {
                 return ResourceManager.GetString("ColumnAge", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Anomaly.
+        /// </summary>
+        internal static string ColumnAnomaly {
+            get {
+                return ResourceManager.GetString("ColumnAnomaly", resourceCulture);
             }
         }
         

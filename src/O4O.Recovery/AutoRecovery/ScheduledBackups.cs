@@ -72,7 +72,7 @@ internal sealed class ScheduledBackups(O4OHome home, DatabaseOptions database, B
         ConductorArchive made;
         try
         {
-            made = await ConductorBackup.CreateAsync(home, backup.DirectoryFor(home), database, time, progress: null, stop);
+            made = await ConductorBackup.CreateAsync(home, backup, database, journal, time, progress: null, stop);
         }
         catch (Exception exception) when (ConductorBackup.IsFailure(exception))
         {

@@ -65,9 +65,9 @@ public sealed class BackupCreator(O4OHome home, string backupDirectory, Resolved
                     // The manifest leads the archive but is known only at the end: room is left for the longest it can be.
                     var unknownHash = new string('f', 64);
                     var longest = Manifest(TimeSpan.MaxValue, dump.RowCounts.ToDictionary(count => count.Key, _ => long.MaxValue),
-                        [.. files.Select(file => new ManifestMember(file.Path, long.MaxValue, unknownHash)), new ManifestMember(dumpMember, long.MaxValue, unknownHash)],
+                        [.. files.Select(file => new ManifestMember(file.Path, long.MaxValue, unknownHash, FileEntropy.Longest)), new ManifestMember(dumpMember, long.MaxValue, unknownHash)],
                         previous is null ? null : unknownHash,
-                        [.. dump.Sections.Select(section => new DumpPartInfo(section, long.MaxValue, long.MaxValue, unknownHash))]);
+                        [.. dump.Sections.Select(section => new DumpPartInfo(section, long.MaxValue, long.MaxValue, unknownHash, long.MaxValue))]);
                     var parts = await dump.WriteToAsync(writer.BeginDump(longest.ToJson().Length), cancellationToken);
 
                     // The platform's files are described as late as possible: they go into the archive right after.

@@ -14,7 +14,11 @@ namespace O4O.Recovery.Backups;
 /// <param name="Problem">Why it is not trustworthy (failed verification, unreadable, broken chain); null when fine.</param>
 /// <param name="ChainIntact">True when its link to the previous archive holds.</param>
 public sealed record BackupListItem(string Name, DateTimeOffset CreatedAt, TimeSpan Age, long Size, int Tables, long Rows,
-    bool? Verified, DateTimeOffset? VerifiedAt, string? Problem, bool ChainIntact);
+    bool? Verified, DateTimeOffset? VerifiedAt, string? Problem, bool ChainIntact)
+{
+    /// <summary>Its anomaly assessment (suspicious, score, reasons); null for an archive made before o4o assessed them.</summary>
+    public ArchiveAnomaly? Anomaly { get; init; }
+}
 
 /// <summary>Builds the backup list from the catalogue, synchronised with the directory first.</summary>
 public static class BackupListing
@@ -28,12 +32,14 @@ public static class BackupListing
         var entries = await catalogue.SyncAsync(cancellationToken);
         var hashes = entries.ToDictionary(entry => entry.Name, entry => entry.Sha256, StringComparer.Ordinal);
         var now = time.GetUtcNow();
+        var anomalies = new BackupAnomalies(catalogue.StatePath).ReadAll();
         return entries.Select(entry =>
         {
             var chain = BackupChain.LinkProblem(directory, entry.Manifest, name => hashes[name]);
             return new BackupListItem(entry.Name, entry.Manifest.CreatedAt, now - entry.Manifest.CreatedAt, entry.Size,
                 entry.Manifest.RowCounts.Count, entry.Manifest.RowCounts.Values.Sum(), entry.Verified, entry.VerifiedAt,
-                entry.VerifyMessage ?? chain, chain is null);
+                entry.VerifyMessage ?? chain, chain is null)
+            { Anomaly = anomalies.GetValueOrDefault(entry.Name) };
         }).ToList();
     }
 }

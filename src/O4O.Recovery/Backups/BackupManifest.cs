@@ -85,13 +85,17 @@ public sealed record BackupManifest(
 /// <param name="Offset">Its first byte within the dump member.</param>
 /// <param name="Length">Its compressed length.</param>
 /// <param name="Sha256">The SHA-256 of those bytes.</param>
-public sealed record DumpPartInfo(string Section, long Offset, long Length, string Sha256);
+/// <param name="UncompressedLength">pg_dump's bytes before compression (null in archives made before it was recorded): with
+/// <paramref name="Length"/>, the compression ratio that collapses when the rows were encrypted.</param>
+public sealed record DumpPartInfo(string Section, long Offset, long Length, string Sha256, long? UncompressedLength = null);
 
 /// <summary>One member of an archive.</summary>
 /// <param name="Path">Its path inside the archive.</param>
 /// <param name="Size">Its size in bytes.</param>
 /// <param name="Sha256">Its SHA-256, lowercase hex.</param>
-public sealed record ManifestMember(string Path, long Size, string Sha256);
+/// <param name="Entropy">A platform file's Shannon entropy in bits per byte, sampled (<see cref="FileEntropy"/>); null for the
+/// dump and in archives made before it was recorded. Ransomware's output is close to 8.</param>
+public sealed record ManifestMember(string Path, long Size, string Sha256, double? Entropy = null);
 
 /// <summary>
 /// The manifest's JSON contract, generated at build time: a restore reads a manifest first thing, and reflection would

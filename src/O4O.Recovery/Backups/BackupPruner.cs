@@ -12,8 +12,10 @@ public sealed record PruneDecision(string Name, bool Keep, IReadOnlyList<string>
 
 /// <summary>
 /// <c>o4o backup prune</c>: keeps the newest archive of each of the last N days, weeks and months (from
-/// <see cref="BackupOptions"/>), never counting one that failed verification, and always the newest verified one;
-/// deletes the rest unless it is a dry run.
+/// <see cref="BackupOptions"/>), never counting one that failed verification, and always the newest verified one, the
+/// newest clean one (not suspicious, see <see cref="ArchiveScreening"/>) and every archive of the
+/// <see cref="BackupOptions.KeepDaysBeforeSuspicious"/> days before a suspicious one, the copies to restore from after
+/// ransomware; deletes the rest unless it is a dry run.
 /// </summary>
 /// <param name="backupDirectory">Where archives live.</param>
 /// <param name="options">The retention counts.</param>
@@ -37,6 +39,8 @@ public sealed class BackupPruner(string backupDirectory, BackupOptions options, 
             reasons[newestVerified.Name].Add("newest verified");
         }
 
+        KeepClean(entries, reasons, new BackupAnomalies(catalogue.StatePath).ReadAll());
+
         var decisions = entries.Select(entry => new PruneDecision(entry.Name, reasons[entry.Name].Count > 0, reasons[entry.Name])).ToList();
         if (!dryRun)
         {
@@ -50,6 +54,30 @@ public sealed class BackupPruner(string backupDirectory, BackupOptions options, 
         }
 
         return decisions;
+    }
+
+    private void KeepClean(List<CatalogueEntry> newestFirst, Dictionary<string, List<string>> reasons, IReadOnlyDictionary<string, ArchiveAnomaly> anomalies)
+    {
+        bool Suspicious(string name) => anomalies.TryGetValue(name, out var anomaly) && anomaly.Suspicious;
+        if (newestFirst.FirstOrDefault(entry => entry.Verified != false && entry.Manifest.FormatVersion > 0 && !Suspicious(entry.Name)) is { } newestClean)
+        {
+            reasons[newestClean.Name].Add("newest clean");
+        }
+
+        // Assessments outlive the archives they judged: the days before a suspicious archive stay kept after it is pruned.
+        var window = TimeSpan.FromDays(options.KeepDaysBeforeSuspicious);
+        foreach (var suspicious in anomalies.Keys.Where(Suspicious).Order(StringComparer.Ordinal))
+        {
+            if (!ArchiveName.TryParseTime(suspicious, out var at))
+            {
+                continue;
+            }
+
+            foreach (var entry in newestFirst.Where(entry => entry.Manifest.CreatedAt < at && entry.Manifest.CreatedAt >= at - window))
+            {
+                reasons[entry.Name].Add($"before suspicious {suspicious}");
+            }
+        }
     }
 
     private static void KeepNewestPer(List<CatalogueEntry> newestFirst, Dictionary<string, List<string>> reasons, int count, string reason, Func<DateTimeOffset, string> period)

@@ -39,15 +39,16 @@ internal static class PlatformFiles
         return members;
     }
 
-    /// <summary>Sizes and hashes of the platform's files.</summary>
+    /// <summary>Sizes, hashes and sampled entropy of the platform's files.</summary>
     public static async Task<List<ManifestMember>> DescribeAsync(IEnumerable<ArchiveSource> members, CancellationToken cancellationToken)
     {
         var described = new List<ManifestMember>();
         foreach (var member in members)
         {
             described.Add(member.Content is { } content
-                ? new ManifestMember(member.Path, content.Length, Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(content)))
-                : new ManifestMember(member.Path, new FileInfo(member.Source).Length, await HashingStream.FileSha256Async(member.Source, cancellationToken)));
+                ? new ManifestMember(member.Path, content.Length, Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(content)), FileEntropy.Of(content))
+                : new ManifestMember(member.Path, new FileInfo(member.Source).Length, await HashingStream.FileSha256Async(member.Source, cancellationToken),
+                    await FileEntropy.SampleAsync(member.Source, cancellationToken)));
         }
 
         return described;

@@ -118,7 +118,7 @@ internal sealed class SnapshotDump : IAsyncDisposable
         var sections = Sections;
         return outputs.Select((output, index) =>
         {
-            var part = new DumpPartInfo(sections[index], offset, output.OutputBytes, output.Sha256);
+            var part = new DumpPartInfo(sections[index], offset, output.OutputBytes, output.Sha256, output.InputBytes);
             offset += output.OutputBytes;
             return part;
         }).ToList();

@@ -43,6 +43,13 @@ public sealed class BackupOptions : IValidatableObject
     [Range(0, int.MaxValue)]
     public int KeepMonthly { get; set; } = 6;
 
+    /// <summary>Days before a suspicious archive within which <c>backup prune</c> deletes nothing: the clean copies to restore from.</summary>
+    [Range(0, 3650)]
+    public int KeepDaysBeforeSuspicious { get; set; } = 7;
+
+    /// <summary>The thresholds that make a new archive suspicious (<c>Backup:Anomaly</c>).</summary>
+    public BackupAnomalyOptions Anomaly { get; set; } = new();
+
     /// <summary>The backup directory for <paramref name="home"/>: the configured one, else the home's default.</summary>
     public string DirectoryFor(O4OHome home) =>
         string.IsNullOrWhiteSpace(Directory) ? home.Backups : Path.GetFullPath(Directory);
@@ -60,6 +67,10 @@ public sealed class BackupOptions : IValidatableObject
             invalid = exception;
         }
 
-        return invalid is null ? [] : [new ValidationResult(invalid.Message, [nameof(Schedule)])];
+        var results = new List<ValidationResult>();
+        // Data annotations are not checked on nested objects by themselves.
+        Validator.TryValidateObject(Anomaly, new ValidationContext(Anomaly), results, validateAllProperties: true);
+        var anomaly = results.Select(result => new ValidationResult(result.ErrorMessage, [.. result.MemberNames.Select(member => $"{nameof(Anomaly)}:{member}")]));
+        return invalid is null ? anomaly : [new ValidationResult(invalid.Message, [nameof(Schedule)]), .. anomaly];
     }
 }

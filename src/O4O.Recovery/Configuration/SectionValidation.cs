@@ -23,7 +23,7 @@ internal sealed class SectionValidation<T>(string section) : IValidateOptions<T>
         return ValidateOptionsResult.Fail(results.Select(result =>
         {
             var member = result.MemberNames.FirstOrDefault() ?? "";
-            return $"{section}:{member} ({O4OConfiguration.EnvironmentPrefix}{section}__{member}): {result.ErrorMessage}";
+            return $"{section}:{member} ({O4OConfiguration.EnvironmentPrefix}{section}__{member.Replace(":", "__", StringComparison.Ordinal)}): {result.ErrorMessage}";
         }));
     }
 }

@@ -105,7 +105,8 @@ internal sealed class DashboardBackups(O4OHome home, DatabaseOptions database, B
         var progress = new Progress<long>(bytes => Interlocked.Exchange(ref _dumped, bytes));
         try
         {
-            var made = await ConductorBackup.CreateAsync(home, EnsureDefaultDirectory(), database, time, progress, stop);
+            EnsureDefaultDirectory();
+            var made = await ConductorBackup.CreateAsync(home, backup, database, journal, time, progress, stop);
             _job = job with { DumpedBytes = Interlocked.Read(ref _dumped), Succeeded = made.Verification?.Passed != false, Outcome = made.ToString() };
         }
         catch (Exception exception) when (ConductorBackup.IsFailure(exception) || exception is OperationCanceledException)

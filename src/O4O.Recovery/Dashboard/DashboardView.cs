@@ -78,10 +78,17 @@ internal sealed record DashboardView(DateTimeOffset Now, string Actor, IReadOnly
         Timeline = [.. view.Timeline.Select(entry => entry with { Text = IncidentText.Entry(entry, view.Incident, culture) })],
     };
 
-    /// <summary>Red when the newest archive failed verification: the backup a restore would take cannot be trusted.</summary>
+    /// <summary>
+    /// Red when the newest archive is suspicious or failed verification: the backup a restore would take cannot be trusted.
+    /// </summary>
     private static DashboardComponent BackupsCard(BackupOverview backups, DateTimeOffset started)
     {
         var newest = backups.Archives.Count > 0 ? backups.Archives[^1] : null;
+        if (newest?.Anomaly is { Suspicious: true } anomaly)
+        {
+            return new DashboardComponent("backups", "down", "NewestSuspicious", newest.CreatedAt, 0, string.Join("; ", anomaly.Reasons), null);
+        }
+
         var (status, state) = newest?.Verified == false ? ("down", "NewestFailedVerification")
             : backups.Overdue ? ("warn", "Overdue")
             : (backups.Error is not null || backups.Job?.Succeeded == false ? "warn" : "ok", "OnSchedule");

@@ -32,6 +32,9 @@ public sealed class BackupCatalogue
         StateDatabase.Prepare(stateDatabase);
     }
 
+    /// <summary>The state database the catalogue lives in.</summary>
+    public string StatePath => _path;
+
     /// <summary>The hash recorded for <paramref name="name"/>, when the file is still the one recorded (same size and time).</summary>
     public string? KnownHash(string name)
     {

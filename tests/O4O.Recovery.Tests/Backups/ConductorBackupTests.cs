@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using O4O.Recovery.Backups;
 using O4O.Recovery.Configuration;
+using O4O.Recovery.State;
 using O4O.Tests.Shared;
 
 namespace O4O.Recovery.Tests.Backups;
@@ -13,8 +14,8 @@ public sealed class ConductorBackupTests(ManagedPostgresFixture postgres)
     {
         using var bed = await BackupTestBed.CreateAsync(postgres);
 
-        var made = await ConductorBackup.CreateAsync(bed.Home, bed.BackupDirectory, Options(bed.Server.DatabaseName),
-            TimeProvider.System, progress: null, CancellationToken.None);
+        var made = await ConductorBackup.CreateAsync(bed.Home, new BackupOptions { Directory = bed.BackupDirectory }, Options(bed.Server.DatabaseName),
+            new EventLog(bed.Home.StateDatabase), TimeProvider.System, progress: null, CancellationToken.None);
 
         var archive = Path.GetFileName(Assert.Single(Directory.GetFiles(bed.BackupDirectory, "o4o_backup_*.tar.gz")));
         Assert.Matches($@"^{Regex.Escape(archive)}, \d+\.\d MB in \d+\.\d s; verified by a test restore$", made.ToString());
@@ -28,8 +29,9 @@ public sealed class ConductorBackupTests(ManagedPostgresFixture postgres)
     {
         using var bed = await BackupTestBed.CreateAsync(postgres, seed: false);
 
-        var error = await Assert.ThrowsAnyAsync<Exception>(() => ConductorBackup.CreateAsync(bed.Home, bed.BackupDirectory,
-            Options("no_such_database"), TimeProvider.System, progress: null, CancellationToken.None));
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => ConductorBackup.CreateAsync(bed.Home,
+            new BackupOptions { Directory = bed.BackupDirectory }, Options("no_such_database"), new EventLog(bed.Home.StateDatabase), TimeProvider.System,
+            progress: null, CancellationToken.None));
 
         Assert.True(ConductorBackup.IsFailure(error), error.ToString());
         Assert.Contains("no_such_database", error.Message, StringComparison.Ordinal);

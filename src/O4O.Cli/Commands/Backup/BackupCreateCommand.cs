@@ -42,10 +42,16 @@ internal static class BackupCreateCommand
             var result = await CliConsole.WithProgressAsync(context, Strings.BackupDumping,
                 progress => creator.CreateAsync(parsed.GetValue(includeSecrets), catalogue.KnownHash, progress, cancellationToken));
             catalogue.Record(result);
+            var name = Path.GetFileName(result.ArchivePath);
+            var anomaly = await ArchiveScreening.ScreenAsync(environment.Directory, catalogue, environment.Backup, environment.Journal(), context.Time, name, cancellationToken);
             await context.Out.WriteLineAsync(result.ArchivePath);
             await context.Error.WriteLineAsync(Text.Format(Strings.BackupCreated,
-                Path.GetFileName(result.ArchivePath), Sizes.Size(result.Size), result.Manifest.RowCounts.Count,
-                result.Manifest.Duration.TotalSeconds));
+                name, Sizes.Size(result.Size), result.Manifest.RowCounts.Count, result.Manifest.Duration.TotalSeconds));
+            if (anomaly.Suspicious)
+            {
+                await CliConsole.FailAsync(context, Text.Format(Strings.BackupSuspicious, name, anomaly.Score, string.Join("; ", anomaly.Reasons),
+                    environment.Backup.KeepDaysBeforeSuspicious));
+            }
             return ExitCodes.Success;
         });
         return command;

@@ -4,18 +4,22 @@ using O4O.Recovery.IO;
 using O4O.Recovery.PointInTime;
 using O4O.Recovery.Restore;
 using O4O.Recovery.State;
+using O4O.Recovery.Supervision;
 
 namespace O4O.Cli.Commands;
 
 /// <summary>What backup and restore commands need, from the context's home, settings and clock; no conductor involved.</summary>
 internal sealed class BackupEnvironment
 {
+    private readonly IncidentOptions _incidents;
+
     private BackupEnvironment(CliContext context)
     {
         Home = context.Home;
         Time = context.Time;
         Database = context.Bind<DatabaseOptions>(DatabaseOptions.Section);
         Backup = context.Bind<BackupOptions>(BackupOptions.Section);
+        _incidents = context.Bind<IncidentOptions>(IncidentOptions.Section);
         Directory = Backup.DirectoryFor(Home);
     }
 
@@ -42,6 +46,10 @@ internal sealed class BackupEnvironment
     }
 
     public BackupCatalogue Catalogue() => new(Home.StateDatabase, Directory);
+
+    /// <summary>Where a backup command's detections go without a conductor: the event log and the incidents (which page once one runs).</summary>
+    public IRecoveryJournal Journal() =>
+        ArchiveScreening.CommandJournal(Home.StateDatabase, _incidents);
 
     public ResolvedDatabaseServer Server() => ResolvedDatabaseServer.Resolve(Home, Database);
 

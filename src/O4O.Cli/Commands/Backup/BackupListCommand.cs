@@ -52,7 +52,7 @@ internal static class BackupListCommand
         }
 
         var table = new Table().AddColumns(Strings.ColumnName, Strings.ColumnTime, Strings.ColumnAge, Strings.ColumnSize,
-            Strings.ColumnTables, Strings.ColumnVerified, Strings.ColumnChain);
+            Strings.ColumnTables, Strings.ColumnVerified, Strings.ColumnChain, Strings.ColumnAnomaly);
         foreach (var item in items)
         {
             table.AddRow(
@@ -62,13 +62,24 @@ internal static class BackupListCommand
                 Sizes.Size(item.Size),
                 item.Tables.ToString(CultureInfo.InvariantCulture),
                 item.Verified switch { true => $"[green]{Strings.Yes}[/]", false => $"[red]{Strings.Failed}[/]", null => Strings.Never },
-                item.ChainIntact ? $"[green]{Strings.Intact}[/]" : $"[red]{Strings.Broken}[/]");
+                item.ChainIntact ? $"[green]{Strings.Intact}[/]" : $"[red]{Strings.Broken}[/]",
+                item.Anomaly switch
+                {
+                    { Suspicious: true } suspicious => $"[red]{Resources.Text.Format(Strings.AnomalySuspicious, suspicious.Score)}[/]",
+                    { } clean => Resources.Text.Format(Strings.AnomalyClean, clean.Score),
+                    null => "-",
+                });
         }
 
         CliConsole.Output(context).Write(table);
         foreach (var item in items.Where(item => item.Problem is not null))
         {
             await CliConsole.FailAsync(context, $"{item.Name}: {item.Problem}");
+        }
+
+        foreach (var item in items.Where(item => item.Anomaly is { Suspicious: true }))
+        {
+            await CliConsole.FailAsync(context, Resources.Text.Format(Strings.BackupListSuspicious, item.Name, string.Join("; ", item.Anomaly!.Reasons)));
         }
     }
 }

@@ -210,7 +210,9 @@
         el('dt', {}, t('size')), el('dd', {}, megabytes(newest.size)),
         el('dt', {}, t('verified')), el('dd', { class: newest.verified === false ? 'error-text' : null, 'data-testid': 'newest-verified' }, verify(newest)))
         : el('p', { class: 'help' }, t('noBackups')),
-      previous && newest.size < previous.size * 0.5 ? el('p', { class: 'alert' }, t('shrinkWarning')) : null,
+      newest && newest.anomaly && newest.anomaly.suspicious
+        ? el('p', { class: 'alert', 'data-testid': 'suspicious-backup' }, `${t('suspiciousWarning')} ${newest.anomaly.reasons.join('; ')}`)
+        : previous && newest.size < previous.size * 0.5 ? el('p', { class: 'alert' }, t('shrinkWarning')) : null,
       b.archives.length > 1 ? sizeChart(b.archives) : null,
       el('div', { class: 'actions' },
         el('button', { type: 'button', 'data-action': 'backup', disabled: running, on: { click: () => post('/api/backups') } },
@@ -218,7 +220,8 @@
         job ? el('p', { class: `help ${job.succeeded === false ? 'error-text' : ''}`, 'aria-live': 'polite', 'data-testid': 'backup-job' },
           running ? `${t('backingUp')} ${megabytes(job.dumpedBytes)} ${t('dumped')}` : job.outcome) : null),
       b.archives.length ? el('ol', { class: 'archives', reversed: true }, b.archives.slice(-5).reverse().map((a) =>
-        el('li', { 'data-archive': a.name }, `${a.name} · ${megabytes(a.size)}`))) : null,
+        el('li', { 'data-archive': a.name, class: a.anomaly && a.anomaly.suspicious ? 'error-text' : null },
+          `${a.name} · ${megabytes(a.size)}${a.anomaly && a.anomaly.suspicious ? ` · ⚠ ${t('suspicious')}` : ''}`))) : null,
       physical(b.physical));
   }
 
