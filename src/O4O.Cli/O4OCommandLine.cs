@@ -29,6 +29,7 @@ internal static class O4OCommandLine
         root.Subcommands.Add(AutoRecoveryCommand.Create(context));
         root.Subcommands.Add(RestartCommand.Create(context));
         root.Subcommands.Add(MaintenanceCommand.Create(context));
+        root.Subcommands.Add(IsolateCommand.Create(context));
         root.Subcommands.Add(LogsCommand.Create(context));
         root.Subcommands.Add(IncidentCommand.Create(context));
         root.Subcommands.Add(VerifyCommand.Create(context));

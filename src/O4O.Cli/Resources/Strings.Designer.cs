@@ -1291,6 +1291,105 @@ namespace O4O.Cli.Resources {
         }
         
         /// <summary>
+        ///   Looks up a localized string similar to The shop is not isolated..
+        /// </summary>
+        internal static string IsolateAlreadyOff {
+            get {
+                return ResourceManager.GetString("IsolateAlreadyOff", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to The shop is already isolated..
+        /// </summary>
+        internal static string IsolateAlreadyOn {
+            get {
+                return ResourceManager.GetString("IsolateAlreadyOn", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to The shop is isolated: nginx serves the maintenance page, scheduled backups and uploads are stopped. Recorded on incident {0}..
+        /// </summary>
+        internal static string IsolateBegan {
+            get {
+                return ResourceManager.GetString("IsolateBegan", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Isolate the shop? Customers get a maintenance page until `o4o isolate off`..
+        /// </summary>
+        internal static string IsolateConfirm {
+            get {
+                return ResourceManager.GetString("IsolateConfirm", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Nothing was changed..
+        /// </summary>
+        internal static string IsolateDeclined {
+            get {
+                return ResourceManager.GetString("IsolateDeclined", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Contain an attack (runbook scenario 2): the shop answers a maintenance page and the conductor stops scheduled backups and uploads..
+        /// </summary>
+        internal static string IsolateDescription {
+            get {
+                return ResourceManager.GetString("IsolateDescription", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Isolation ended: nginx serves the shop again; scheduled backups and uploads resume..
+        /// </summary>
+        internal static string IsolateEnded {
+            get {
+                return ResourceManager.GetString("IsolateEnded", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Refusing to isolate the shop without confirmation: stdin is not a terminal. Nothing was changed; pass --yes..
+        /// </summary>
+        internal static string IsolateNeedsYes {
+            get {
+                return ResourceManager.GetString("IsolateNeedsYes", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to End the isolation: nginx serves the shop again; scheduled backups and uploads resume..
+        /// </summary>
+        internal static string IsolateOffDescription {
+            get {
+                return ResourceManager.GetString("IsolateOffDescription", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Isolate the shop: nginx serves the maintenance page instead of the API and the sites; no scheduled backup or upload overwrites a clean copy; recorded on the open incident (or opens one)..
+        /// </summary>
+        internal static string IsolateOnDescription {
+            get {
+                return ResourceManager.GetString("IsolateOnDescription", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Nginx:Enabled is false: the platform still answers on its own port; only nginx serves the maintenance page..
+        /// </summary>
+        internal static string IsolateWithoutNginx {
+            get {
+                return ResourceManager.GetString("IsolateWithoutNginx", resourceCulture);
+            }
+        }
+        
+        /// <summary>
         ///   Looks up a localized string similar to platform, database, conductor or nginx..
         /// </summary>
         internal static string LogsComponentArgument {
@@ -1494,6 +1593,15 @@ namespace O4O.Cli.Resources {
         internal static string OptionIncludeSecrets {
             get {
                 return ResourceManager.GetString("OptionIncludeSecrets", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Isolate without asking..
+        /// </summary>
+        internal static string OptionIsolateYes {
+            get {
+                return ResourceManager.GetString("OptionIsolateYes", resourceCulture);
             }
         }
         
@@ -2853,6 +2961,15 @@ namespace O4O.Cli.Resources {
         internal static string StatusDescription {
             get {
                 return ResourceManager.GetString("StatusDescription", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to isolated by {0} since {1:yyyy-MM-dd HH:mm:ss} UTC: nginx serves the maintenance page; scheduled backups and uploads are stopped (`o4o isolate off` ends it).
+        /// </summary>
+        internal static string StatusIsolated {
+            get {
+                return ResourceManager.GetString("StatusIsolated", resourceCulture);
             }
         }
         

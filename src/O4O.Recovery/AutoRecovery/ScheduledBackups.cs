@@ -69,6 +69,11 @@ internal sealed class ScheduledBackups(O4OHome home, DatabaseOptions database, B
 
     private async Task BackUpAsync(string due, CancellationToken stop)
     {
+        if (await Containment.IsolatedRuns.SkipAsync(home, Component, due, journal, time, stop))
+        {
+            return;
+        }
+
         ConductorArchive made;
         try
         {

@@ -67,6 +67,11 @@ internal sealed record DashboardView(DateTimeOffset Now, string Actor, IReadOnly
         components.AddRange((status.Jobs ?? []).Where(job => job.LastErrorAt is not null)
             .Select(job => new DashboardComponent(job.Name, "warn", "RestartedAfterError", job.LastErrorAt!.Value, job.Restarts, job.LastError, null)));
         components.Add(BackupsCard(backups, status.StartedAt));
+        if (Containment.Isolation.Read(context.Home) is { } isolated)
+        {
+            components.Add(new DashboardComponent("isolation", "down", "Isolated", isolated.At, 0, isolated.By, null));
+        }
+
         return new DashboardView(now, actor, components, context.Samples.All(), marks, status.AutoRecovery, status.Paused,
             [.. (await state.Incidents.OpenAsync(cancellationToken)).Select(view => InWords(view, culture))], backups, state.Incidents.NotificationGap,
             context.WalArchiving is { } archiving ? await archiving.ReadAsync(cancellationToken) : null);

@@ -9,11 +9,15 @@ internal static class HttpProbe
     public static async Task<ProbeResult> ProbeAsync(HttpClient client, Uri url, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, url);
-        return await ProbeAsync(client, request, timeout, cancellationToken);
+        return await ProbeAsync(client, request, timeout, alsoHealthy: null, cancellationToken);
     }
 
-    /// <summary>Sends <paramref name="request"/> (e.g. with a virtual host's Host header); healthy on 200 within the timeout.</summary>
-    public static async Task<ProbeResult> ProbeAsync(HttpClient client, HttpRequestMessage request, TimeSpan timeout, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Sends <paramref name="request"/> (e.g. with a virtual host's Host header); healthy on 200 within the timeout, or on
+    /// another answer <paramref name="alsoHealthy"/> accepts.
+    /// </summary>
+    public static async Task<ProbeResult> ProbeAsync(HttpClient client, HttpRequestMessage request, TimeSpan timeout,
+        Func<HttpResponseMessage, bool>? alsoHealthy, CancellationToken cancellationToken)
     {
         var url = request.RequestUri!;
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -22,7 +26,7 @@ internal static class HttpProbe
         try
         {
             using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, deadline.Token);
-            return response.StatusCode == System.Net.HttpStatusCode.OK
+            return response.StatusCode == System.Net.HttpStatusCode.OK || alsoHealthy?.Invoke(response) == true
                 ? new ProbeResult(true, clock.Elapsed, null)
                 : new ProbeResult(false, clock.Elapsed, $"HTTP {(int)response.StatusCode} from {url.AbsolutePath}");
         }

@@ -51,6 +51,12 @@ internal sealed class OffsiteUploads(O4OHome home, BackupOptions backup, Offsite
     /// <summary>Uploads every archive that has no complete copy; false when one failed (recorded as a detected failure).</summary>
     internal async Task<bool> UploadPendingAsync(CancellationToken stop)
     {
+        if (Containment.Isolation.IsOn(home))
+        {
+            // Isolated after an attack: nothing leaves the machine until a person ends it (`o4o isolate off`).
+            return true;
+        }
+
         var directory = backup.DirectoryFor(home);
         var pending = "";
         try

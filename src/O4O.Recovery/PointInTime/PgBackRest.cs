@@ -25,6 +25,9 @@ internal sealed class PgBackRest(O4OHome home)
     /// <summary>The driver for <paramref name="home"/>'s managed cluster.</summary>
     public static PgBackRest For(O4OHome home) => new(home);
 
+    /// <summary>The home whose cluster it backs up.</summary>
+    public O4OHome Home => home;
+
     /// <summary>Where its files are.</summary>
     public PgBackRestLayout Layout { get; } = PgBackRestLayout.For(home);
 

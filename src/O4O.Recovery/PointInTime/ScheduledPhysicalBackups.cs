@@ -87,6 +87,12 @@ internal sealed class ScheduledPhysicalBackups(PgBackRest pgBackRest, ArchivingO
 
     private async Task BackUpAsync(Due due, CancellationToken stop)
     {
+        // A new set makes pgBackRest expire the oldest: while isolated, the sets from before the attack stay.
+        if (await Containment.IsolatedRuns.SkipAsync(pgBackRest.Home, Component, due.Why, journal, time, stop))
+        {
+            return;
+        }
+
         var type = due.Type;
         var done = $"ran pgbackrest backup --type={type}";
         PhysicalBackupTaken taken;

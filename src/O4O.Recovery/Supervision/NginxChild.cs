@@ -7,7 +7,8 @@ namespace O4O.Recovery.Supervision;
 
 /// <summary>
 /// nginx in front of the platform: its configuration regenerated and checked with <c>nginx -t</c> before every start,
-/// then the master process run in the foreground as a child. Its probe goes through it to the platform's liveness.
+/// then the master process run in the foreground as a child. Its probe goes through it to the platform's liveness (or, while
+/// the shop is isolated, to the maintenance page).
 /// </summary>
 public sealed class NginxChild(O4OHome home, NginxOptions options, int platformPort, SupervisionOptions supervision) : ISupervisedChild, IDisposable
 {
@@ -92,7 +93,10 @@ public sealed class NginxChild(O4OHome home, NginxOptions options, int platformP
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, new Uri($"http://127.0.0.1:{options.Port}/api/health/live"));
         request.Headers.Host = $"api.{options.Domain}";
-        return await HttpProbe.ProbeAsync(_client, request, timeout, cancellationToken);
+        // An isolated shop's nginx answers its maintenance page: it works, and must not be restarted for it.
+        return await HttpProbe.ProbeAsync(_client, request, timeout,
+            response => response.StatusCode == System.Net.HttpStatusCode.ServiceUnavailable && response.Headers.Contains(NginxConfig.IsolatedHeader),
+            cancellationToken);
     }
 
     /// <inheritdoc />

@@ -1,5 +1,6 @@
 using System.Globalization;
 using O4O.Recovery.Configuration;
+using O4O.Recovery.Containment;
 using O4O.Recovery.IO;
 using O4O.Recovery.Processes;
 
@@ -8,6 +9,7 @@ namespace O4O.Recovery.Supervision;
 /// <summary>
 /// The generated nginx site: <c>api.</c>, <c>admin.</c> and <c>www.</c> virtual hosts proxying to the platform, everything
 /// nginx writes (pid, logs, temp files) inside <c>$O4O_HOME</c>. Written to <c>$O4O_HOME/nginx/nginx.conf</c> before every start.
+/// While the shop is isolated (<see cref="Isolation"/>) every host answers 503 with the maintenance page instead of proxying.
 /// </summary>
 internal static class NginxConfig
 {
@@ -24,6 +26,11 @@ internal static class NginxConfig
     /// <summary>The configuration file.</summary>
     public static string File(O4OHome home) => Path.Combine(Prefix(home), "nginx.conf");
 
+    /// <summary>The header nginx's maintenance page carries: its probe tells an isolated nginx from a failing platform by it.</summary>
+    public const string IsolatedHeader = "X-O4O-Isolated";
+
+    private const string MaintenancePage = "o4o-maintenance.html";
+
     /// <summary>The error log, also shown by <c>o4o logs nginx</c>.</summary>
     public static string ErrorLog(O4OHome home) => Path.Combine(home.Logs, "nginx-error.log");
 
@@ -32,8 +39,25 @@ internal static class NginxConfig
     {
         var temp = Path.Combine(Prefix(home), "temp");
         PrivateFiles.CreateDirectory(temp);
+        var pages = Path.Combine(Prefix(home), "html");
+        PrivateFiles.CreateDirectory(pages);
+        AtomicFile.WriteAllText(Path.Combine(pages, MaintenancePage), MaintenanceHtml);
+        // The flag is looked for on every request: isolating takes effect at once, with no reload.
+        var isolated = $"if (-f {Isolation.FlagFile(home)}) {{ return 503; }}";
+        var maintenance = $$"""
+                    error_page 503 /{{MaintenancePage}};
+                    location = /{{MaintenancePage}} {
+                        root {{pages}};
+                        internal;
+                        add_header {{IsolatedHeader}} 1 always;
+                        add_header Retry-After 600 always;
+                        add_header Cache-Control no-store always;
+                    }
+            """;
         var proxy = $$"""
+            {{maintenance}}
                     location / {
+                        {{isolated}}
                         proxy_pass http://o4o_platform;
                         proxy_bind {{ProxyAddress}};
                         proxy_http_version 1.1;
@@ -70,7 +94,7 @@ internal static class NginxConfig
                 server {
                     listen {{listen}};
                     server_name admin.{{options.Domain}};
-                    location = / { return 302 /admin; }
+                    location = / { {{isolated}} return 302 /admin; }
             {{proxy}}
                 }
                 server {
@@ -84,4 +108,17 @@ internal static class NginxConfig
         AtomicFile.WriteAllText(File(home), text);
         return File(home);
     }
+
+    private const string MaintenanceHtml = """
+        <!doctype html>
+        <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+        <title>Maintenance</title></head>
+        <body style="font-family: sans-serif; max-width: 40em; margin: 4em auto; padding: 0 1em">
+        <h1>We'll be back soon</h1>
+        <p>The shop is closed for maintenance. Please try again later.</p>
+        <h1 lang="ko">잠시 후 다시 이용해 주세요</h1>
+        <p lang="ko">점검 중입니다. 잠시 후 다시 시도해 주십시오.</p>
+        </body></html>
+
+        """;
 }

@@ -3,7 +3,10 @@ using Npgsql;
 using O4O.Recovery.AutoRecovery;
 using O4O.Recovery.Backups;
 using O4O.Recovery.Configuration;
+using O4O.Recovery.Containment;
 using O4O.Recovery.Incidents;
+using O4O.Recovery.State;
+using O4O.Recovery.Supervision;
 using O4O.Recovery.Tests.Backups;
 using O4O.Recovery.Tests.Incidents;
 using O4O.Tests.Shared;
@@ -101,6 +104,45 @@ public sealed class ScheduledBackupsTests(ManagedPostgresFixture postgres)
         await again.CancelAsync();
         await running;
         Assert.Single(Directory.GetFiles(bed.BackupDirectory, "o4o_backup_*.tar.gz"));
+    }
+
+    [Fact]
+    public async Task While_the_shop_is_isolated_scheduled_backups_are_skipped_with_a_line_on_the_record_and_resume_after_it_ends()
+    {
+        using var bed = await BackupTestBed.CreateAsync(postgres, seed: false);
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 26, 14, 0, 30, TimeSpan.Zero));
+        var events = new EventLog(bed.Home.StateDatabase);
+        Assert.True(Isolation.TurnOn(bed.Home, "ops", time.GetUtcNow()));
+        var backups = new ScheduledBackups(bed.Home, new DatabaseOptions { ConnectionString = postgres.Cluster.ConnectionString(), Name = bed.Server.DatabaseName },
+            new BackupOptions { Directory = bed.BackupDirectory, Schedule = "* * * * *" }, events, time);
+        using var stop = new CancellationTokenSource();
+        var running = backups.RunAsync(stop.Token);
+
+        time.Advance(TimeSpan.FromMinutes(1));
+        var skipped = await WaitForEventAsync(events, e => e.Done.StartsWith("skipped: the shop is isolated (by ops since 2026-11-26 14:00:30 UTC)", StringComparison.Ordinal));
+        Assert.Empty(Directory.GetFiles(bed.BackupDirectory, "o4o_backup_*.tar.gz"));
+        Assert.Equal(ScheduledBackups.Component, skipped.Component);
+
+        Assert.True(Isolation.TurnOff(bed.Home));
+        time.Advance(TimeSpan.FromMinutes(1));
+        await WaitForArchivesAsync(bed, 1);
+        await stop.CancelAsync();
+        await running;
+    }
+
+    private static async Task<RecoveryEvent> WaitForEventAsync(EventLog events, Func<RecoveryEvent, bool> match)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            if ((await events.RecentAsync(50, CancellationToken.None)).FirstOrDefault(match) is { } found)
+            {
+                return found;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, "no such event after 30 s");
+            await Task.Delay(50);
+        }
     }
 
     private static DateTimeOffset ArchiveTime(BackupTestBed bed) =>

@@ -40,7 +40,7 @@ internal static class StatusAssessment
         var damage = await OpenDamageAsync(context.Home, cancellationToken) ?? MissingSchema(probes);
         var backups = await BackupsAsync(context, cancellationToken);
         var (archiving, archivingRow) = await StatusWalArchiving.AssessAsync(context, database, cancellationToken);
-        ComponentStatus[] reported = [backups, .. archivingRow is null ? Array.Empty<ComponentStatus>() : [archivingRow]];
+        ComponentStatus[] reported = [backups, .. archivingRow is null ? Array.Empty<ComponentStatus>() : [archivingRow], .. Isolated(context.Home)];
         return StatusReport.From(conductor, supervised, probes, damage, reported, restores) with { WalArchiving = archiving };
     }
 
@@ -79,6 +79,13 @@ internal static class StatusAssessment
         return new ComponentHealth(NginxChild.Component, probe.Healthy ? HealthState.Healthy : HealthState.Down,
             string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{options.Port} (api.{options.Domain})"), probe.Healthy ? probe.Elapsed : null, probe.Error);
     }
+
+    /// <summary>The <c>isolation</c> row while the shop is isolated (<c>o4o isolate on</c>); none otherwise.</summary>
+    private static ComponentStatus[] Isolated(O4OHome home) =>
+        Recovery.Containment.Isolation.Read(home) is { } isolated
+            ? [new ComponentStatus(Recovery.Containment.IsolationRecord.Component, HealthState.Down, Recovery.Containment.Isolation.FlagFile(home), null, null,
+                Text.Format(Strings.StatusIsolated, isolated.By, isolated.At.UtcDateTime)) { Since = isolated.At }]
+            : [];
 
     // With no detection on record (no conductor, or before its next look), the platform's readiness may name the loss.
     private static RecoveryEvent? MissingSchema(IEnumerable<ComponentHealth> probes) =>

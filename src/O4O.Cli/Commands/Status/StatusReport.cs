@@ -11,7 +11,7 @@ namespace O4O.Cli.Commands;
 /// { "healthy": bool,
 ///   "conductor": { "running": bool, "pid": int|null, "startedAt": "ISO 8601"|null, "autoRecovery": bool|null,
 ///                  "autoRecoveryChangedBy": string|null, "paused": { component: reason }|null },
-///   "components": [ { "name": "database"|"platform"|"admin"|"site"|"nginx"|"backups"|"restores", "state": "healthy"|"degraded"|"down",
+///   "components": [ { "name": "database"|"platform"|"admin"|"site"|"nginx"|"backups"|"restores"|"isolation", "state": "healthy"|"degraded"|"down",
 ///                     "address": string, "pid": int|null, "responseTimeMs": number|null, "error": string|null,
 ///                     "supervision": "running"|"restarting"|"down"|"gaveUp"|...|null, "since": "ISO 8601"|null,
 ///                     "restarts": int|null, "lastError": string|null, "failureType": "serverDown"|"databaseDamage"|"networkFailure"|...|null,
