@@ -5,19 +5,24 @@ namespace O4O.Recovery.PointInTime;
 /// <summary>
 /// Makes the promoted, shut-down side instance's data directory fit to run as the live cluster. Its recovery settings
 /// (written by pgBackRest into <c>postgresql.auto.conf</c>) lose <c>archive_mode=off</c>, and <c>restore_command</c> names the
-/// live directory instead of the side one. Its promotion wrote the new timeline's history file while it did not archive:
+/// live directory instead of the side one and uses the live configuration's lock and spool directories instead of the side
+/// instance's own (<see cref="SideInstance.ArchiveGetOptions"/>, removed with it). Its promotion wrote the new timeline's history file while it did not archive:
 /// the file is marked ready, as PostgreSQL marks it when it archives, so the live server's archiver pushes it to the
 /// repository (a later restore on this timeline needs it).
 /// </summary>
 internal static class ClusterHandover
 {
-    /// <summary>Rewrites what must differ in <paramref name="dataDirectory"/>, which will run in <paramref name="liveDirectory"/>.</summary>
+    /// <summary>
+    /// Rewrites what must differ in <paramref name="dataDirectory"/>, which will run in <paramref name="liveDirectory"/>;
+    /// <paramref name="sideOptions"/> are the side instance's own, taken out of its restore command.
+    /// </summary>
     /// <returns>The files it wrote, for the caller to hand to the service user.</returns>
-    public static IReadOnlyList<string> Prepare(string dataDirectory, string liveDirectory)
+    public static IReadOnlyList<string> Prepare(string dataDirectory, string liveDirectory, IEnumerable<string> sideOptions)
     {
         var settings = Path.Combine(dataDirectory, "postgresql.auto.conf");
         var lines = File.ReadAllLines(settings)
             .Where(line => !line.TrimStart().StartsWith("archive_mode", StringComparison.Ordinal))
+            .Select(line => sideOptions.Aggregate(line, (rewritten, option) => rewritten.Replace($" {option}", "", StringComparison.Ordinal)))
             .Select(line => line.Replace(dataDirectory, liveDirectory, StringComparison.Ordinal));
         AtomicFile.WriteAllText(settings, string.Join('\n', lines) + "\n");
 

@@ -136,7 +136,9 @@ internal sealed class PgBackRest(O4OHome home)
     /// <exception cref="PgBackRestException">The repository could not be read.</exception>
     public async Task<bool> ArchiveGetAsync(string segment, string destination, CancellationToken cancellationToken)
     {
-        var start = Start("archive-get", []);
+        // Synchronous: the asynchronous get takes the lock the live cluster's asynchronous archive-push takes, and would wait
+        // out the archive timeout (a minute) while the archiver pushes, then fail.
+        var start = Start("archive-get", ["--no-archive-async"]);
         start.ArgumentList.Add(segment);
         start.ArgumentList.Add(destination);
         var result = await CommandRunner.RunAsync(start, cancellationToken);

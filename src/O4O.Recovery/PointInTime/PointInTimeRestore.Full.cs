@@ -43,7 +43,7 @@ public sealed partial class PointInTimeRestore
 
         progress?.Report(new PointInTimeProgress(PointInTimeStep.Replace, plan.Kept));
         await side.ShutDownAsync();
-        foreach (var written in ClusterHandover.Prepare(side.DataDirectory, home.PostgresData))
+        foreach (var written in ClusterHandover.Prepare(side.DataDirectory, home.PostgresData, side.ArchiveGetOptions))
         {
             await ServiceUser.GiveAsync(written, cancellationToken);
         }

@@ -10,8 +10,8 @@ namespace O4O.Recovery.PointInTime;
 /// <summary>
 /// A second PostgreSQL beside the live one, where a point-in-time restore is replayed and checked before anything goes
 /// live: <c>$O4O_HOME/pitr</c> (the service user's, 0700, on the home's filesystem so a full restore moves it into place by
-/// rename) holds its data directory, its own unix socket directory and its server log. It listens on a free loopback port
-/// and never archives: its WAL must not reach the live repository.
+/// rename) holds its data directory, its own unix socket directory, its server log, and the lock and spool directories of
+/// its <c>archive-get</c>. It listens on a free loopback port and never archives: its WAL must not reach the live repository.
 /// </summary>
 internal sealed class SideInstance : IAsyncDisposable
 {
@@ -32,6 +32,14 @@ internal sealed class SideInstance : IAsyncDisposable
     /// <summary>The server log the replay is confirmed from.</summary>
     public string LogFile => Path.Combine(Root, "log", "side.log");
 
+    /// <summary>
+    /// Where its restore command's <c>archive-get</c> keeps its lock and its queue of fetched segments. pgBackRest's
+    /// asynchronous <c>archive-get</c> and <c>archive-push</c> take the same lock: in the live cluster's lock directory, the
+    /// side instance's fetching kept the live archiver from pushing (a minute's lag per clash) and the other way round.
+    /// pgBackRest writes these options into the restore command it sets.
+    /// </summary>
+    public IReadOnlyList<string> ArchiveGetOptions => [$"--lock-path={Path.Combine(Root, "lock")}", $"--spool-path={Path.Combine(Root, "spool")}"];
+
     /// <summary>The running server, once started.</summary>
     public ManagedCluster? Cluster => _cluster;
 
@@ -44,7 +52,8 @@ internal sealed class SideInstance : IAsyncDisposable
         await SideInstanceLeftover.RemoveAsync(home, cancellationToken);
         var side = new SideInstance(home);
         SideInstanceLeftover.Record(home, new SideInstanceRecord(side.Root, target, time.GetUtcNow()));
-        foreach (var directory in new[] { side.Root, side.DataDirectory, Path.Combine(side.Root, "socket"), Path.Combine(side.Root, "log") })
+        foreach (var directory in new[] { side.Root, side.DataDirectory, Path.Combine(side.Root, "socket"), Path.Combine(side.Root, "log"),
+                     Path.Combine(side.Root, "lock"), Path.Combine(side.Root, "spool") })
         {
             PrivateFiles.CreateDirectory(directory);
         }
@@ -57,7 +66,7 @@ internal sealed class SideInstance : IAsyncDisposable
     /// <exception cref="PgBackRestException">pgBackRest refused or failed.</exception>
     public Task RestoreAsync(PgBackRest pgBackRest, PhysicalBackupSet set, RecoveryTarget target, CancellationToken cancellationToken) =>
         pgBackRest.RunAsync("restore", [
-            $"--pg1-path={DataDirectory}", $"--set={set.Label}", .. target.RestoreOptions,
+            $"--pg1-path={DataDirectory}", $"--set={set.Label}", .. target.RestoreOptions, .. ArchiveGetOptions,
             // Its WAL must never reach the live repository, even when it is started by hand.
             "--archive-mode=off",
             // The restore is on the shop's way back: every core decompresses.

@@ -54,6 +54,8 @@ public sealed class FullClusterRestoreTests
         var status = await up.CliAsync("status", "--json");
         Assert.True(status.StandardOutput.Contains($"1 data director(ies) kept by full-cluster restores: {kept}", StringComparison.Ordinal), status.StandardOutput);
         Assert.False(Directory.Exists(SideInstance.RootOf(up.Home)));
+        // Its restore command fetches as the live cluster does, with nothing of the side instance's (its lock and spool went with it).
+        Assert.DoesNotContain(SideInstance.RootOf(up.Home), await File.ReadAllTextAsync(Path.Combine(up.Home.PostgresData, "postgresql.auto.conf")), StringComparison.Ordinal);
         Assert.Null(InterruptedClusterSwap.Find(up.Home));
         await Task.Delay(TimeSpan.FromSeconds(2));
         Assert.DoesNotContain(await up.EventsAsync("database"), e => e.FailureType == O4O.Recovery.Supervision.FailureType.DataLoss);

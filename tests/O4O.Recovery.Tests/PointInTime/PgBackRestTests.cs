@@ -1,3 +1,7 @@
+using System.Diagnostics;
+using O4O.Recovery.IO;
+using O4O.Recovery.PointInTime;
+using O4O.Recovery.Postgres;
 using O4O.Tests.Shared;
 
 namespace O4O.Recovery.Tests.PointInTime;
@@ -52,6 +56,36 @@ public sealed class PgBackRestTests(ArchivingClusterFixture fixture) : IClassFix
         }
 
         Assert.DoesNotContain(File.ReadAllText(fixture.Home.PostgresPasswordFile).Trim(), File.ReadAllText(layout.ConfigurationFile), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_archived_segment_is_fetched_at_once_while_the_live_archiver_holds_the_archive_lock()
+    {
+        await fixture.ScalarAsync("CREATE TABLE IF NOT EXISTS traffic (id int); INSERT INTO traffic VALUES (1)");
+        var segment = (string)(await fixture.ScalarAsync("SELECT pg_walfile_name(pg_switch_wal())"))!;
+        Assert.True(await WaitForAsync(async () =>
+            string.CompareOrdinal((string?)await fixture.ScalarAsync("SELECT last_archived_wal FROM pg_stat_archiver") ?? "", segment) >= 0));
+        var fetched = Path.Combine(fixture.PgBackRest.Layout.Root, $"fetched-{Guid.NewGuid():N}");
+        PrivateFiles.CreateDirectory(fetched);
+        await ServiceUser.GiveAsync(fetched, CancellationToken.None);
+        // The lock an asynchronous archive-push holds while it pushes the live cluster's segments, taken as pgBackRest takes it.
+        using var pushing = Process.Start("setpriv", ["--reuid=postgres", "--regid=postgres", "--init-groups", "--",
+            "flock", Path.Combine(fixture.PgBackRest.Layout.Locks, $"{PgBackRest.Stanza}-archive.lock"), "sleep", "300"]);
+        try
+        {
+            await Task.Delay(500);
+            var fetching = Stopwatch.StartNew();
+
+            Assert.True(await fixture.PgBackRest.ArchiveGetAsync(segment, Path.Combine(fetched, segment), CancellationToken.None));
+            Assert.True(fetching.Elapsed < TimeSpan.FromSeconds(10), $"the fetch took {fetching.Elapsed}");
+            Assert.Equal(16L << 20, new FileInfo(Path.Combine(fetched, segment)).Length);
+        }
+        finally
+        {
+            pushing.Kill(entireProcessTree: true);
+            await pushing.WaitForExitAsync();
+            Directory.Delete(fetched, recursive: true);
+        }
     }
 
     private static async Task<bool> WaitForAsync(Func<Task<bool>> condition)
