@@ -103,7 +103,7 @@ public sealed partial class PointInTimeRestore(O4OHome home, ResolvedDatabaseSer
                 async (created, token) =>
                 {
                     progress?.Report(new PointInTimeProgress(PointInTimeStep.Copy, $"{Live}_restore"));
-                    var rows = await SideCopy.CopyAsync(sideServer, server, $"{Live}_restore", created, null, token);
+                    var rows = await SideCopy.CopyAsync(sideServer, server, $"{Live}_restore", created, token);
                     progress?.Report(new PointInTimeProgress(PointInTimeStep.Verify, $"{Live}_restore"));
                     await ArchiveLoad.VerifyRowCountsAsync(server, $"{Live}_restore", rows, "the side instance", token);
                     // The copy's tables' files, before anything but the carry-over can write to it: damage right after the swap

@@ -23,10 +23,21 @@ internal sealed class CopyWorkers : IAsyncDisposable
     private readonly Task[] _workers;
     private readonly CancellationTokenSource _stop;
     private readonly bool _freeze;
+    private readonly Action<string>? _tableLoaded;
 
-    public CopyWorkers(string connectionString, string sessionSetup, int count, Task tablesExist, CancellationToken cancellationToken)
+    /// <param name="connectionString">The database loaded.</param>
+    /// <param name="sessionSetup">The dump's session settings, run on each connection.</param>
+    /// <param name="count">How many connections load.</param>
+    /// <param name="tablesExist">Completes once the tables exist; only the first COPY waits for it.</param>
+    /// <param name="tableLoaded">
+    /// With a single connection, told each table (as pg_dump spells it) the moment its rows are committed, so its
+    /// indexes can be built while the next table loads. Several connections may share a table, so they tell nothing.
+    /// </param>
+    /// <param name="cancellationToken">Stops the load.</param>
+    public CopyWorkers(string connectionString, string sessionSetup, int count, Task tablesExist, CancellationToken cancellationToken, Action<string>? tableLoaded = null)
     {
         _freeze = count == 1;
+        _tableLoaded = _freeze ? tableLoaded : null;
         _chunks = Channel.CreateBounded<CopyChunk>(new BoundedChannelOptions(count * 2) { SingleWriter = true });
         _stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         _workers = Enumerable.Range(0, count).Select(_ => Task.Run(() => RunAsync(connectionString, sessionSetup, tablesExist, _stop.Token))).ToArray();
@@ -106,7 +117,7 @@ internal sealed class CopyWorkers : IAsyncDisposable
                 {
                     if (chunk.CopyCommand != current)
                     {
-                        await FinishTableAsync(connection, writer, cancellationToken);
+                        await FinishTableAsync(connection, writer, current, cancellationToken);
                         writer = await StartTableAsync(connection, chunk.CopyCommand, cancellationToken);
                         copyData = ((StreamWriter)writer).BaseStream;
                         current = chunk.CopyCommand;
@@ -122,7 +133,7 @@ internal sealed class CopyWorkers : IAsyncDisposable
                 }
             }
 
-            await FinishTableAsync(connection, writer, cancellationToken);
+            await FinishTableAsync(connection, writer, current, cancellationToken);
             writer = null;
         }
         catch
@@ -146,7 +157,7 @@ internal sealed class CopyWorkers : IAsyncDisposable
         return await connection.BeginTextImportAsync(table is null ? copyCommand : copyCommand[..^";".Length] + " WITH (FREEZE);", cancellationToken);
     }
 
-    private async Task FinishTableAsync(NpgsqlConnection connection, TextWriter? writer, CancellationToken cancellationToken)
+    private async Task FinishTableAsync(NpgsqlConnection connection, TextWriter? writer, string? copyCommand, CancellationToken cancellationToken)
     {
         if (writer is null)
         {
@@ -157,6 +168,11 @@ internal sealed class CopyWorkers : IAsyncDisposable
         if (_freeze)
         {
             await RestoreDatabases.ExecuteAsync(connection, "COMMIT", cancellationToken);
+        }
+
+        if (_tableLoaded is not null && PostData.CopyTable(copyCommand!) is { } table)
+        {
+            _tableLoaded(table);
         }
     }
 }

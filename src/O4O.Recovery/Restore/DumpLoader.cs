@@ -16,7 +16,9 @@ namespace O4O.Recovery.Restore;
 /// For a part loaded beside others: completes once another connection has created the tables. Its connections open
 /// and its data is read meanwhile; only the first COPY waits. Null when this loader creates them itself.
 /// </param>
-internal sealed class DumpLoader(ResolvedDatabaseServer server, string database, int connections, Task? tablesExist = null) : IAsyncDisposable
+/// <param name="tableLoaded">With one connection, told each table the moment its rows are committed (<see cref="CopyWorkers"/>).</param>
+internal sealed class DumpLoader(ResolvedDatabaseServer server, string database, int connections, Task? tablesExist = null, Action<string>? tableLoaded = null)
+    : IAsyncDisposable
 {
     private const int ChunkSize = 1 << 20;
     private const string CompleteLine = "-- PostgreSQL database dump complete";
@@ -27,6 +29,7 @@ internal sealed class DumpLoader(ResolvedDatabaseServer server, string database,
     private CopyWorkers? _workers;
     private bool _inPreamble = true;
     private bool _partOnly;
+    private bool _copyHasData;
 
     /// <summary>The tables whose data this loader loaded.</summary>
     public HashSet<string> Tables { get; } = new(StringComparer.Ordinal);
@@ -128,6 +131,7 @@ internal sealed class DumpLoader(ResolvedDatabaseServer server, string database,
                     Tables.Add(table);
                 }
 
+                _copyHasData = false;
                 return line;
             }
 
@@ -155,6 +159,12 @@ internal sealed class DumpLoader(ResolvedDatabaseServer server, string database,
         var data = reader.UnconsumedMemory;
         if (data.Span.StartsWith("\\.\n"u8))
         {
+            if (!_copyHasData)
+            {
+                // An empty table goes through the workers all the same, so it is told loaded like the others.
+                await _workers!.AddAsync(new CopyChunk(copy, ArrayPool<byte>.Shared.Rent(1), 0), cancellationToken);
+            }
+
             reader.Consume(3);
             return null;
         }
@@ -167,6 +177,7 @@ internal sealed class DumpLoader(ResolvedDatabaseServer server, string database,
             var buffer = ArrayPool<byte>.Shared.Rent(size);
             data.Span.Slice(offset, size).CopyTo(buffer);
             await _workers!.AddAsync(new CopyChunk(copy, buffer, size), cancellationToken);
+            _copyHasData = true;
             offset += size;
         }
 
@@ -200,9 +211,10 @@ internal sealed class DumpLoader(ResolvedDatabaseServer server, string database,
 
         if (!_partOnly)
         {
-            await Psql.RunAsync(server, database, _schema.ToString(), cancellationToken);
+            await Psql.RunAsync(server, database, SchemaTransactions.Batched(_schema.ToString()), cancellationToken);
         }
 
-        _workers = new CopyWorkers(RestoreDatabases.LoadConnectionString(server, database), _session.ToString(), connections, tablesExist ?? Task.CompletedTask, cancellationToken);
+        _workers = new CopyWorkers(RestoreDatabases.LoadConnectionString(server, database), _session.ToString(), connections, tablesExist ?? Task.CompletedTask,
+            cancellationToken, tableLoaded);
     }
 }

@@ -3,10 +3,14 @@ using O4O.Recovery.IO;
 
 namespace O4O.Recovery.Restore;
 
+/// <summary>Reads part <paramref name="index"/> of a dump into <paramref name="loader"/> (<see cref="DumpLoader.LoadPartAsync"/>) and returns its other statements.</summary>
+internal delegate Task<string> DumpPartReader(int index, DumpLoader loader, CancellationToken cancellationToken);
+
 /// <summary>
 /// Loads a dump whose manifest says where its pg_dump parts lie: the schema first, then every data part at once —
 /// each on its own connection, decompressed by its own reader from its own offset, so no two connections write the
 /// same table — while <see cref="PostData"/> builds each table's indexes and keys as soon as their data is in.
+/// The side copy of a point-in-time restore loads its pg_dump parts the same way (<see cref="LoadPartsAsync"/>).
 /// Each part's checksum is checked as it is read.
 /// </summary>
 internal static class PartedLoad
@@ -15,42 +19,51 @@ internal static class PartedLoad
     /// Loads the dump into <paramref name="database"/> once <paramref name="databaseCreated"/> completes (the archive is
     /// read meanwhile); <paramref name="dataLoaded"/> starts once every row is in and runs beside the post-data work.
     /// </summary>
-    public static async Task LoadAsync(ResolvedDatabaseServer server, string archive, BackupManifest manifest, string database, Task databaseCreated,
+    public static Task LoadAsync(ResolvedDatabaseServer server, string archive, BackupManifest manifest, string database, Task databaseCreated,
         IProgress<long>? progress, Func<Task> dataLoaded, CancellationToken cancellationToken)
     {
         var parts = manifest.DatabaseParts!;
         CheckTiling(archive, manifest, parts);
+        var loaded = new long[parts.Count];
+        return LoadPartsAsync(server, database, databaseCreated, [.. parts.Select(part => part.Section)],
+            (index, loader, token) => ReadPartAsync(archive, manifest, parts[index], loader, progress is null || parts[index].Section != "data" ? null : new Progress<long>(bytes =>
+            {
+                Interlocked.Exchange(ref loaded[index], bytes);
+                progress.Report(loaded.Sum());
+            }), token),
+            dataLoaded, cancellationToken);
+    }
+
+    /// <summary>
+    /// Loads a dump read in parts — <paramref name="sections"/> names each part's section: the schema first, the
+    /// indexes and keys last, data between — into <paramref name="database"/> once <paramref name="databaseCreated"/>
+    /// completes; <paramref name="readPart"/> reads one part into the loader it is given. Every data part loads on its own
+    /// connection, and each table's indexes are built the moment its rows are in.
+    /// </summary>
+    internal static async Task LoadPartsAsync(ResolvedDatabaseServer server, string database, Task databaseCreated, IReadOnlyList<string> sections,
+        DumpPartReader readPart, Func<Task> dataLoaded, CancellationToken cancellationToken)
+    {
         using var abandon = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var tablesExist = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var postDataReady = new TaskCompletionSource<PostData>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var loaded = new long[parts.Count];
         var running = new List<Task>();
         PostData? postData = null;
         try
         {
             // The post-data part is read while the database is created and the schema loads.
-            var postDataPart = Task.Run(() => ReadPartAsync(server, archive, manifest, parts[^1], database, null, null, abandon.Token), abandon.Token);
+            var postDataPart = Task.Run(() => ReadAsync(sections.Count - 1, null, null), abandon.Token);
             running.Add(postDataPart);
-            var (session, schema, _) = await ReadPartAsync(server, archive, manifest, parts[0], database, null, null, abandon.Token);
+            var (session, schema) = await ReadAsync(0, null, null);
             await databaseCreated;
 
-            // The data parts connect and start reading while psql creates the tables; only their first COPY waits for it.
-            var data = parts.Select((part, index) => (part, index)).Where(item => item.part.Section == "data").Select(item => Task.Run(async () =>
-            {
-                var result = await ReadPartAsync(server, archive, manifest, item.part, database, tablesExist.Task, progress is null ? null : new Progress<long>(bytes =>
-                {
-                    Interlocked.Exchange(ref loaded[item.index], bytes);
-                    progress.Report(loaded.Sum());
-                }), abandon.Token);
-                (await postDataReady.Task).TablesLoaded(result.Tables);
-                return result;
-            }, abandon.Token)).ToList();
+            // The data parts connect and start reading while psql creates the tables; only their first COPY waits for it,
+            // and the post-data work exists by then.
+            var data = Enumerable.Range(0, sections.Count).Where(index => sections[index] == "data")
+                .Select(index => Task.Run(() => ReadAsync(index, tablesExist.Task, table => postData!.TablesLoaded([table])), abandon.Token)).ToList();
             running.AddRange(data);
 
-            await Psql.RunAsync(server, database, schema, abandon.Token);
-            tablesExist.SetResult();
+            await Psql.RunAsync(server, database, SchemaTransactions.Batched(schema), abandon.Token);
             postData = new PostData(server, database, session, (await postDataPart).Statements, Math.Max(2, Environment.ProcessorCount), abandon.Token);
-            postDataReady.SetResult(postData);
+            tablesExist.SetResult();
             var parted = await Task.WhenAll(data);
             await Task.WhenAll(dataLoaded(), postData.CompleteAsync(string.Concat(parted.Select(part => part.Statements))));
         }
@@ -59,7 +72,6 @@ internal static class PartedLoad
             // The first failure is the one reported; the reads and loads still running stop before the database is dropped.
             await abandon.CancelAsync();
             tablesExist.TrySetCanceled(abandon.Token);
-            postDataReady.TrySetCanceled(abandon.Token);
             await Task.WhenAll(running).ContinueWith(_ => { }, TaskScheduler.Default);
             throw;
         }
@@ -70,16 +82,22 @@ internal static class PartedLoad
                 await postData.DisposeAsync();
             }
         }
+
+        async Task<(string Session, string Statements)> ReadAsync(int index, Task? waitForTables, Action<string>? tableLoaded)
+        {
+            await using var loader = new DumpLoader(server, database, 1, waitForTables, tableLoaded);
+            var statements = await readPart(index, loader, abandon.Token);
+            return (loader.Session, statements);
+        }
     }
 
-    /// <summary>Loads one part's COPY data and returns its session settings, its other statements and the tables it loaded.</summary>
-    private static async Task<(string Session, string Statements, HashSet<string> Tables)> ReadPartAsync(ResolvedDatabaseServer server, string archive, BackupManifest manifest,
-        DumpPartInfo part, string database, Task? tablesExist, IProgress<long>? progress, CancellationToken cancellationToken)
+    /// <summary>Loads one part's COPY data into <paramref name="loader"/> and returns its other statements, checking the part against the manifest.</summary>
+    private static async Task<string> ReadPartAsync(string archive, BackupManifest manifest, DumpPartInfo part, DumpLoader loader, IProgress<long>? progress,
+        CancellationToken cancellationToken)
     {
         var member = manifest.DatabaseMember;
         await using var opened = await ArchiveReader.OpenDumpAtAsync(archive, member, part.Offset, cancellationToken);
         using var hashing = new HashingStream(new SliceStream(opened.Data, part.Length));
-        await using var loader = new DumpLoader(server, database, 1, tablesExist);
         string statements;
         try
         {
@@ -97,7 +115,7 @@ internal static class PartedLoad
             throw new BackupCorruptException(archive, $"member {member.Path} does not match its checksum in the manifest (altered or damaged at byte {part.Offset} or later)");
         }
 
-        return (loader.Session, statements, loader.Tables);
+        return statements;
     }
 
     /// <summary>The parts must cover the member exactly, schema first and indexes last, or their checksums prove nothing about it.</summary>
