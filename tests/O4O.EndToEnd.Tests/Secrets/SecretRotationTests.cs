@@ -33,6 +33,12 @@ public sealed class SecretRotationTests
         Assert.True(rotate.ExitCode == 0, rotate.StandardError + up.Up.Output);
         var adminPassword = rotate.StandardOutput.Trim();
         Assert.Matches("^[A-Za-z0-9]{20}$", adminPassword);
+        // The conductor writes its record of process ids a moment after the new process answers.
+        for (var tries = 0; tries < 100 && up.PlatformPid == oldPlatform; tries++)
+        {
+            await Task.Delay(100);
+        }
+
         Assert.NotEqual(oldPlatform, up.PlatformPid);
         await up.Up.WaitForHealthAsync(up.Client);
 

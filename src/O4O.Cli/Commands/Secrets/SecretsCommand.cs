@@ -72,8 +72,9 @@ internal static class SecretsCommand
         try
         {
             var restartedAt = context.Time.GetUtcNow();
+            var before = (await control.StatusAsync(cancellationToken)).Components.FirstOrDefault(c => c.Name == Conductor.PlatformComponent)?.Pid;
             await control.RestartAsync(Conductor.PlatformComponent, actor, cancellationToken);
-            if (!await ConductorRestarts.RunningWithinAsync(context, control, Conductor.PlatformComponent, _restartWait, cancellationToken))
+            if (!await NewProcessWithinAsync(context, control, before, cancellationToken))
             {
                 await CliConsole.FailAsync(context, Strings.SecretsPlatformNotBack);
                 return ExitCodes.Failure;
@@ -88,5 +89,23 @@ internal static class SecretsCommand
         }
 
         return ExitCodes.Success;
+    }
+
+    // Not just "running": under load the old process may still be running when the first look comes.
+    private static async Task<bool> NewProcessWithinAsync(CliContext context, ControlClient control, int? before, CancellationToken cancellationToken)
+    {
+        var deadline = context.Time.GetUtcNow() + _restartWait;
+        while (context.Time.GetUtcNow() < deadline)
+        {
+            var platform = (await control.StatusAsync(cancellationToken)).Components.FirstOrDefault(c => c.Name == Conductor.PlatformComponent);
+            if (platform is { State: ComponentState.Running, Pid: { } pid } && pid != before)
+            {
+                return true;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(250), context.Time, cancellationToken);
+        }
+
+        return false;
     }
 }
