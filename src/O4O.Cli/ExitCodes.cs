@@ -24,6 +24,9 @@ internal static class ExitCodes
     /// <summary><c>up</c>: the platform or the database server exited on its own (the message names it and its exit code).</summary>
     public const int ComponentExited = 6;
 
+    /// <summary><c>backup create</c>: the backup would not fit where backups are written (<c>Backup:SpaceMargin</c>); nothing was written.</summary>
+    public const int InsufficientSpace = 7;
+
     /// <summary>Interrupted by Ctrl+C or SIGTERM before finishing.</summary>
     public const int Interrupted = 130;
 }

@@ -724,6 +724,15 @@ namespace O4O.Cli.Resources {
         }
         
         /// <summary>
+        ///   Looks up a localized string similar to Backup refused, it would not fit in {0}: {1} free, it needs {2} ({3} {4} with Backup:SpaceMargin). Nothing was written; free space there or set Backup:Directory elsewhere..
+        /// </summary>
+        internal static string ErrorBackupWouldNotFit {
+            get {
+                return ResourceManager.GetString("ErrorBackupWouldNotFit", resourceCulture);
+            }
+        }
+        
+        /// <summary>
         ///   Looks up a localized string similar to The database server could not be started: {0}.
         /// </summary>
         internal static string ErrorClusterStart {
@@ -2830,6 +2839,15 @@ namespace O4O.Cli.Resources {
         }
         
         /// <summary>
+        ///   Looks up a localized string similar to  (limit {0}: Backup:AgeFactor times the schedule&apos;s interval).
+        /// </summary>
+        internal static string StatusBackupLimit {
+            get {
+                return ResourceManager.GetString("StatusBackupLimit", resourceCulture);
+            }
+        }
+        
+        /// <summary>
         ///   Looks up a localized string similar to no backup yet: o4o backup create.
         /// </summary>
         internal static string StatusBackupNone {
@@ -2848,11 +2866,47 @@ namespace O4O.Cli.Resources {
         }
         
         /// <summary>
+        ///   Looks up a localized string similar to {0} free, the next backup needs {1} ({2} {3} with Backup:SpaceMargin).
+        /// </summary>
+        internal static string StatusBackupSpace {
+            get {
+                return ResourceManager.GetString("StatusBackupSpace", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to free space not measured: {0}.
+        /// </summary>
+        internal static string StatusBackupSpaceUnread {
+            get {
+                return ResourceManager.GetString("StatusBackupSpaceUnread", resourceCulture);
+            }
+        }
+        
+        /// <summary>
         ///   Looks up a localized string similar to newest backup {0} is {1} old.
         /// </summary>
         internal static string StatusBackupStale {
             get {
                 return ResourceManager.GetString("StatusBackupStale", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to newest backup {0} failed verification: {1}.
+        /// </summary>
+        internal static string StatusBackupVerifyFailed {
+            get {
+                return ResourceManager.GetString("StatusBackupVerifyFailed", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to the next backup would not fit: {0}.
+        /// </summary>
+        internal static string StatusBackupWouldNotFit {
+            get {
+                return ResourceManager.GetString("StatusBackupWouldNotFit", resourceCulture);
             }
         }
         
@@ -3015,6 +3069,42 @@ namespace O4O.Cli.Resources {
         internal static string StatusNo {
             get {
                 return ResourceManager.GetString("StatusNo", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to newest finished {0} ago, limit {1}.
+        /// </summary>
+        internal static string StatusPhysicalDetail {
+            get {
+                return ResourceManager.GetString("StatusPhysicalDetail", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to no physical backup yet.
+        /// </summary>
+        internal static string StatusPhysicalNone {
+            get {
+                return ResourceManager.GetString("StatusPhysicalNone", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to newest physical backup finished {0} ago (limit {1}).
+        /// </summary>
+        internal static string StatusPhysicalStale {
+            get {
+                return ResourceManager.GetString("StatusPhysicalStale", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to pgBackRest&apos;s repository could not be read: {0}.
+        /// </summary>
+        internal static string StatusPhysicalUnread {
+            get {
+                return ResourceManager.GetString("StatusPhysicalUnread", resourceCulture);
             }
         }
         

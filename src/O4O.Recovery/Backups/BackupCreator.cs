@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Reflection;
 using O4O.Recovery.Configuration;
 using O4O.Recovery.IO;
+using O4O.Recovery.Monitoring;
 
 namespace O4O.Recovery.Backups;
 
@@ -25,6 +26,9 @@ public sealed class BackupCreator(O4OHome home, string backupDirectory, Resolved
     /// <summary>Files in the backup directory that only exist while a backup is being written.</summary>
     internal const string TemporaryPrefix = ".o4o-partial-";
 
+    /// <summary>The room beyond the estimate a backup needs free before it starts (<c>Backup:SpaceMargin</c>, see <see cref="BackupSpace"/>).</summary>
+    public double SpaceMargin { get; init; } = BackupOptions.DefaultSpaceMargin;
+
     /// <summary>Creates an archive.</summary>
     /// <param name="includeSecrets">Also back up <c>$O4O_HOME/secrets</c>.</param>
     /// <param name="knownHashes">SHA-256 of archives already known (the catalogue), to avoid rehashing the previous one.</param>
@@ -33,12 +37,18 @@ public sealed class BackupCreator(O4OHome home, string backupDirectory, Resolved
     /// <exception cref="BackupFailedException">The directory is missing, the disk is full, pg_dump failed.</exception>
     /// <exception cref="LockHeldException">Another backup is running.</exception>
     /// <exception cref="DatabaseUnavailableException">The server cannot be reached.</exception>
+    /// <exception cref="BackupWouldNotFitException">The directory has less room than the backup would need; nothing was written.</exception>
     public async Task<BackupResult> CreateAsync(bool includeSecrets, Func<string, string?>? knownHashes, IProgress<long>? progress, CancellationToken cancellationToken)
     {
         BackupDirectory.EnsureExists(backupDirectory);
 
         using var backupLock = BackupDirectory.LockForWriting(backupDirectory);
         BackupDirectory.RemovePartialFiles(backupDirectory);
+        if (await BackupSpace.MeasureAsync(backupDirectory, SpaceMargin, BackupSpace.DatabaseSize(server), cancellationToken) is { Fits: false } space)
+        {
+            throw new BackupWouldNotFitException(space);
+        }
+
         var started = time.GetUtcNow();
         var clock = Stopwatch.StartNew();
         var stamp = UnusedStamp(started);

@@ -38,6 +38,7 @@ internal static class ConductorBackup
     /// <exception cref="LockHeldException">Another backup is running.</exception>
     /// <exception cref="DatabaseUnavailableException">The database server cannot be reached.</exception>
     /// <exception cref="IOException">The backup directory cannot be written.</exception>
+    /// <exception cref="Monitoring.BackupWouldNotFitException">The directory has less room than the backup would need.</exception>
     public static async Task<ConductorArchive> CreateAsync(O4OHome home, BackupOptions backup, DatabaseOptions database, IRecoveryJournal journal,
         TimeProvider time, IProgress<long>? progress, CancellationToken cancellationToken)
     {
@@ -45,7 +46,7 @@ internal static class ConductorBackup
         var directory = backup.DirectoryFor(home);
         var catalogue = new BackupCatalogue(home.StateDatabase, directory);
         var server = ResolvedDatabaseServer.Resolve(home, database);
-        var result = await new BackupCreator(home, directory, server, time)
+        var result = await new BackupCreator(home, directory, server, time) { SpaceMargin = backup.SpaceMargin }
             .CreateAsync(includeSecrets: false, catalogue.KnownHash, progress, cancellationToken);
         catalogue.Record(result);
         var name = Path.GetFileName(result.ArchivePath);
@@ -67,5 +68,5 @@ internal static class ConductorBackup
     /// database, the disk), as opposed to a bug, which should surface.
     /// </summary>
     public static bool IsFailure(Exception exception) =>
-        exception is BackupFailedException or LockHeldException or DatabaseUnavailableException or IOException;
+        exception is BackupFailedException or Monitoring.BackupWouldNotFitException or LockHeldException or DatabaseUnavailableException or IOException;
 }

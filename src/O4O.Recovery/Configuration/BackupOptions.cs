@@ -50,6 +50,28 @@ public sealed class BackupOptions : IValidatableObject
     /// <summary>The thresholds that make a new archive suspicious (<c>Backup:Anomaly</c>).</summary>
     public BackupAnomalyOptions Anomaly { get; set; } = new();
 
+    /// <summary>
+    /// How many of the schedule's intervals the newest backup may be old before it counts as missing (an incident): with the
+    /// default 2 and a daily schedule, a backup older than two days. The same factor applies to physical backups and their
+    /// most frequent schedule (<c>Archiving:IncrementalSchedule</c>).
+    /// </summary>
+    [Range(1.0, 1000.0)]
+    public double AgeFactor { get; set; } = 2;
+
+    /// <summary>
+    /// The room a backup must find free beyond its estimate (the previous archive's size, else the database's), as a share
+    /// of it: with the default 0.5 a backup needs one and a half times the estimate, or it refuses to start.
+    /// </summary>
+    [Range(0.0, 100.0)]
+    public double SpaceMargin { get; set; } = DefaultSpaceMargin;
+
+    /// <summary>How often the conductor looks at the backups' age, verification and free space (default one minute).</summary>
+    [Range(typeof(TimeSpan), "00:00:00.1", "1.00:00:00")]
+    public TimeSpan WatchInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>The default <see cref="SpaceMargin"/>.</summary>
+    public const double DefaultSpaceMargin = 0.5;
+
     /// <summary>The backup directory for <paramref name="home"/>: the configured one, else the home's default.</summary>
     public string DirectoryFor(O4OHome home) =>
         string.IsNullOrWhiteSpace(Directory) ? home.Backups : Path.GetFullPath(Directory);

@@ -5,6 +5,7 @@ using O4O.Recovery.Configuration;
 using O4O.Recovery.Control;
 using O4O.Recovery.Health;
 using O4O.Recovery.Incidents;
+using O4O.Recovery.Monitoring;
 using O4O.Recovery.Offsite;
 using O4O.Recovery.PointInTime;
 using O4O.Recovery.Restore;
@@ -129,6 +130,8 @@ public sealed partial class Conductor(O4OHome home, ConductorSettings settings, 
                     ("scheduled backups", new ScheduledBackups(home, settings.Database, settings.Backup, journal, time).RunAsync),
                     .. incidents.Jobs,
                     ("event retention", new EventRetention(events, settings.Events.Retention, time).RunAsync),
+                    ("backup watch", new BackupWatch(new BackupMonitor(home, settings.Database, settings.Backup, settings.Archiving, time),
+                        settings.Backup.WatchInterval, events, journal, time).RunAsync),
                 ];
                 if (settings.Offsite.Enabled)
                 {

@@ -42,8 +42,36 @@ public sealed class FakeClockTests(ManagedPostgresFixture postgres) : IClassFixt
 
         Assert.Equal("o4o_backup_20261126_140000.tar.gz", Path.GetFileName(created.Out.Trim()));
         Assert.Contains(" 30h ", listed.Out, StringComparison.Ordinal);
-        var backups = JsonDocument.Parse(status.Out).RootElement.GetProperty("components").EnumerateArray()
-            .Single(component => component.GetProperty("name").GetString() == "backups");
-        Assert.Contains("o4o_backup_20261126_140000.tar.gz is 30 h old", backups.ToString(), StringComparison.Ordinal);
+        Assert.Contains("o4o_backup_20261126_140000.tar.gz, 30 h old, verified: no", Backups(status).ToString(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Status_calls_the_newest_backup_stale_only_past_twice_its_schedules_interval_and_shows_the_room_for_the_next()
+    {
+        var clock = new FakeTimeProvider(_alert);
+        using var cli = new CliRun { Time = clock }.UseDatabase(await postgres.CreateDatabaseAsync("stale"));
+        cli.Settings["Platform:Port"] = FreePort.Next().ToString(CultureInfo.InvariantCulture);
+        cli.Settings["Backup:Schedule"] = "0 * * * *";
+        Assert.Equal(0, (await cli.RunAsync("backup", "create")).ExitCode);
+
+        clock.Advance(TimeSpan.FromMinutes(110));
+        var fresh = await cli.RunAsync("status", "--json", "--lang", "en");
+        clock.Advance(TimeSpan.FromMinutes(20));
+        var stale = await cli.RunAsync("status", "--json", "--lang", "en");
+
+        Assert.Equal("degraded", Backups(fresh).GetProperty("state").GetString());
+        Assert.StartsWith("newest backup o4o_backup_20261126_140000.tar.gz (1.8 h old) is not verified", Backups(fresh).GetProperty("error").GetString(), StringComparison.Ordinal);
+        Assert.Equal("newest backup o4o_backup_20261126_140000.tar.gz is 2.2 h old (limit 2 h: Backup:AgeFactor times the schedule's interval)",
+            Backups(stale).GetProperty("error").GetString());
+        var space = Component(stale, "backup-space");
+        Assert.Equal("healthy", space.GetProperty("state").GetString());
+        Assert.Matches("^[0-9.]+ [KMG]iB free, the next backup needs [0-9.]+ KiB \\(previous archive [0-9.]+ KiB with Backup:SpaceMargin\\)$",
+            space.GetProperty("detail").GetString());
+    }
+
+    private static JsonElement Backups(CliResult status) => Component(status, "backups");
+
+    private static JsonElement Component(CliResult status, string name) =>
+        JsonDocument.Parse(status.Out).RootElement.GetProperty("components").EnumerateArray()
+            .Single(component => component.GetProperty("name").GetString() == name);
 }

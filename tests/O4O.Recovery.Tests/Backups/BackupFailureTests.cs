@@ -20,12 +20,15 @@ public sealed class BackupFailureTests(ManagedPostgresFixture postgres)
         Assert.True(mount.ExitCode == 0, $"this test mounts a tmpfs and needs root: {mount.LastErrorLine}");
         try
         {
+            // A previous archive of one byte: the estimate lets the backup start, as a wrong estimate would.
+            var previous = Path.Combine(small, ArchiveName.For(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero)));
+            await File.WriteAllBytesAsync(previous, [0]);
             var creator = new BackupCreator(bed.Home, small, bed.Server, TimeProvider.System);
 
             var error = await Assert.ThrowsAsync<BackupFailedException>(() => creator.CreateAsync(false, null, null, CancellationToken.None));
 
             Assert.StartsWith("Writing the backup failed: No space left on device", error.Message);
-            Assert.DoesNotContain(Directory.GetFiles(small), file => !file.EndsWith(".lock", StringComparison.Ordinal));
+            Assert.DoesNotContain(Directory.GetFiles(small), file => !file.EndsWith(".lock", StringComparison.Ordinal) && file != previous);
         }
         finally
         {

@@ -38,7 +38,7 @@ internal static class BackupCreateCommand
             var environment = BackupEnvironment.From(context);
             environment.EnsureDefaultDirectory();
             var catalogue = environment.Catalogue();
-            var creator = new BackupCreator(environment.Home, environment.Directory, environment.Server(), context.Time);
+            var creator = new BackupCreator(environment.Home, environment.Directory, environment.Server(), context.Time) { SpaceMargin = environment.Backup.SpaceMargin };
             var result = await CliConsole.WithProgressAsync(context, Strings.BackupDumping,
                 progress => creator.CreateAsync(parsed.GetValue(includeSecrets), catalogue.KnownHash, progress, cancellationToken));
             catalogue.Record(result);

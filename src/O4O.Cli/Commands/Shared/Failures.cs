@@ -4,6 +4,7 @@ using O4O.Cli.Resources;
 using O4O.Recovery.Backups;
 using O4O.Recovery.Configuration;
 using O4O.Recovery.Health;
+using O4O.Recovery.Monitoring;
 using O4O.Recovery.Offsite;
 using O4O.Recovery.PointInTime;
 using O4O.Recovery.Postgres;
@@ -32,6 +33,8 @@ internal static class Failures
         SealedArchiveException { Failure: SealedArchiveFailure.UnknownKey or SealedArchiveFailure.WrongKey } => (exception.Message, ExitCodes.UsageError),
         SealedArchiveException => (exception.Message, ExitCodes.BackupCorrupt),
         DatabaseUnavailableException => (exception.Message, ExitCodes.EnvironmentError),
+        BackupWouldNotFitException { Space: var space } => (Text.Format(Strings.ErrorBackupWouldNotFit, space.Directory, Sizes.Size(space.Free), Sizes.Size(space.Needed),
+            space.EstimatedFrom, Sizes.Size(space.Estimate)), ExitCodes.InsufficientSpace),
         BackupFailedException or LockHeldException or SecretRotationException or RestoreRefusedException or RestoreFailedException or RecoveryTargetException => (exception.Message, ExitCodes.Failure),
         ArchivingNotSetUpException archiving => (archiving.Managed ? Text.Format(Strings.ErrorArchivingNotSetUp, archiving.ConfigurationFile) : Strings.ErrorArchivingExternal, ExitCodes.EnvironmentError),
         PgBackRestException => (exception.Message, ExitCodes.Failure),

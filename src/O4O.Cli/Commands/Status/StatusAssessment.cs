@@ -2,7 +2,6 @@ using System.Globalization;
 using O4O.Cli.Resources;
 using O4O.Recovery.Configuration;
 using O4O.Recovery.Health;
-using O4O.Recovery.Resources;
 using O4O.Recovery.State;
 using O4O.Recovery.Supervision;
 
@@ -15,9 +14,6 @@ namespace O4O.Cli.Commands;
 internal static class StatusAssessment
 {
     private static readonly TimeSpan _probeTimeout = TimeSpan.FromSeconds(3);
-
-    // A daily schedule plus a margin: older than this, the newest backup is stale.
-    private static readonly TimeSpan _staleBackup = TimeSpan.FromHours(26);
 
     public static async Task<StatusReport> AssessAsync(CliContext context, CancellationToken cancellationToken)
     {
@@ -38,9 +34,9 @@ internal static class StatusAssessment
             .. nginx.Enabled ? [NginxAsync(context.Home, nginx, cancellationToken)] : Array.Empty<Task<ComponentHealth>>(),
         ]);
         var damage = await OpenDamageAsync(context.Home, cancellationToken) ?? MissingSchema(probes);
-        var backups = await BackupsAsync(context, cancellationToken);
+        var backups = await StatusBackups.AssessAsync(context, cancellationToken);
         var (archiving, archivingRow) = await StatusWalArchiving.AssessAsync(context, database, cancellationToken);
-        ComponentStatus[] reported = [backups, .. archivingRow is null ? Array.Empty<ComponentStatus>() : [archivingRow], .. Isolated(context.Home)];
+        ComponentStatus[] reported = [.. backups, .. archivingRow is null ? Array.Empty<ComponentStatus>() : [archivingRow], .. Isolated(context.Home)];
         return StatusReport.From(conductor, supervised, probes, damage, reported, restores) with { WalArchiving = archiving };
     }
 
@@ -105,31 +101,5 @@ internal static class StatusAssessment
         var last = events.LastOrDefault(e => e.Component == Conductor.DatabaseComponent
             && (e.FailureType is FailureType.DatabaseDamage or FailureType.DataLoss || e.Kind == RecoveryEventKind.Recovered));
         return last?.FailureType is FailureType.DatabaseDamage or FailureType.DataLoss ? last : null;
-    }
-
-    private static async Task<ComponentStatus> BackupsAsync(CliContext context, CancellationToken cancellationToken)
-    {
-        var directory = context.Bind<BackupOptions>(BackupOptions.Section).DirectoryFor(context.Home);
-        IReadOnlyList<CatalogueEntry> entries = Directory.Exists(directory)
-            ? await new BackupCatalogue(context.Home.StateDatabase, directory).SyncAsync(cancellationToken)
-            : [];
-        var newest = entries.MaxBy(entry => entry.Manifest.CreatedAt);
-        if (newest is null)
-        {
-            return new ComponentStatus("backups", HealthState.Degraded, directory, null, null, Strings.StatusBackupNone);
-        }
-
-        var age = context.Time.GetUtcNow() - newest.Manifest.CreatedAt;
-        var ageText = age.TotalHours >= 1
-            ? RecoveryText.Format("Duration.Hours", CultureInfo.CurrentUICulture, age.TotalHours.ToString("0.#", CultureInfo.InvariantCulture))
-            : RecoveryText.Format("Duration.Minutes", CultureInfo.CurrentUICulture, age.TotalMinutes.ToString("0", CultureInfo.InvariantCulture));
-        var problem = age > _staleBackup ? Text.Format(Strings.StatusBackupStale, newest.Name, ageText)
-            : newest.Verified != true ? Text.Format(Strings.StatusBackupNotVerified, newest.Name, ageText)
-            : null;
-        return new ComponentStatus("backups", problem is null ? HealthState.Healthy : HealthState.Degraded, directory, null, null, problem)
-        {
-            Since = newest.Manifest.CreatedAt,
-            Detail = Text.Format(Strings.StatusBackupDetail, newest.Name, ageText, newest.Verified == true ? Strings.StatusYes : Strings.StatusNo),
-        };
     }
 }
