@@ -427,6 +427,15 @@ namespace O4O.Cli.Resources {
         }
         
         /// <summary>
+        ///   Looks up a localized string similar to The off-site copy of {0} verified: its SHA-256 is the uploaded one, it decrypts, its checksums hold and a test restore matched its row counts..
+        /// </summary>
+        internal static string BackupVerifiedOffsite {
+            get {
+                return ResourceManager.GetString("BackupVerifiedOffsite", resourceCulture);
+            }
+        }
+        
+        /// <summary>
         ///   Looks up a localized string similar to Check every member&apos;s checksum and the hash chain, then restore into a scratch database and compare row counts with the manifest..
         /// </summary>
         internal static string BackupVerifyDescription {
@@ -441,6 +450,15 @@ namespace O4O.Cli.Resources {
         internal static string BackupVerifying {
             get {
                 return ResourceManager.GetString("BackupVerifying", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Verifying the off-site copy of {0}.
+        /// </summary>
+        internal static string BackupVerifyingOffsite {
+            get {
+                return ResourceManager.GetString("BackupVerifyingOffsite", resourceCulture);
             }
         }
         
@@ -666,6 +684,15 @@ namespace O4O.Cli.Resources {
         internal static string ColumnWal {
             get {
                 return ResourceManager.GetString("ColumnWal", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Where.
+        /// </summary>
+        internal static string ColumnWhere {
+            get {
+                return ResourceManager.GetString("ColumnWhere", resourceCulture);
             }
         }
         
@@ -1399,6 +1426,33 @@ namespace O4O.Cli.Resources {
         }
         
         /// <summary>
+        ///   Looks up a localized string similar to both.
+        /// </summary>
+        internal static string LocationBoth {
+            get {
+                return ResourceManager.GetString("LocationBoth", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to local.
+        /// </summary>
+        internal static string LocationLocal {
+            get {
+                return ResourceManager.GetString("LocationLocal", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to off-site.
+        /// </summary>
+        internal static string LocationOffsite {
+            get {
+                return ResourceManager.GetString("LocationOffsite", resourceCulture);
+            }
+        }
+        
+        /// <summary>
         ///   Looks up a localized string similar to platform, database, conductor or nginx..
         /// </summary>
         internal static string LogsComponentArgument {
@@ -1539,6 +1593,42 @@ namespace O4O.Cli.Resources {
         internal static string NoRecoveryWindow {
             get {
                 return ResourceManager.GetString("NoRecoveryWindow", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Off-site lag: {0} archive(s) not off-site yet; the oldest, {1}, is {2} old..
+        /// </summary>
+        internal static string OffsiteLag {
+            get {
+                return ResourceManager.GetString("OffsiteLag", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Off-site lag: none, every local archive has a checked copy in the bucket..
+        /// </summary>
+        internal static string OffsiteLagNone {
+            get {
+                return ResourceManager.GetString("OffsiteLagNone", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to No off-site bucket is configured: set Offsite:Endpoint (O4O__Offsite__Endpoint) and the other Offsite settings..
+        /// </summary>
+        internal static string OffsiteNotConfigured {
+            get {
+                return ResourceManager.GetString("OffsiteNotConfigured", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to --offsite verifies one archive: give its NAME, without --all or --physical..
+        /// </summary>
+        internal static string OffsiteVerifyNeedsName {
+            get {
+                return ResourceManager.GetString("OffsiteVerifyNeedsName", resourceCulture);
             }
         }
         
@@ -1701,6 +1791,15 @@ namespace O4O.Cli.Resources {
         internal static string OptionVerifyAll {
             get {
                 return ResourceManager.GetString("OptionVerifyAll", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Verify the archive&apos;s off-site copy: download it, check its SHA-256, decrypt it and test-restore it (needs NAME)..
+        /// </summary>
+        internal static string OptionVerifyOffsite {
+            get {
+                return ResourceManager.GetString("OptionVerifyOffsite", resourceCulture);
             }
         }
         

@@ -48,7 +48,7 @@ public sealed class BackupCliTests : IDisposable
         var result = await O4OAsync("backup", "list", "--json");
 
         Assert.Equal(ExitCodes.Success, result.ExitCode);
-        Assert.Equal("{\n  \"archives\": [],\n  \"physical\": null\n}", result.Out.Trim().ReplaceLineEndings("\n"));
+        Assert.Equal("{\n  \"archives\": [],\n  \"physical\": null,\n  \"offsite\": null\n}", result.Out.Trim().ReplaceLineEndings("\n"));
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using O4O.Recovery.Backups;
 using O4O.Recovery.Configuration;
 using O4O.Recovery.IO;
+using O4O.Recovery.Offsite;
 using O4O.Recovery.PointInTime;
 using O4O.Recovery.Restore;
 using O4O.Recovery.State;
@@ -21,6 +22,7 @@ internal sealed class BackupEnvironment
         Backup = context.Bind<BackupOptions>(BackupOptions.Section);
         _incidents = context.Bind<IncidentOptions>(IncidentOptions.Section);
         Directory = Backup.DirectoryFor(Home);
+        Offsite = context.Bind<OffsiteOptions>(OffsiteOptions.Section);
     }
 
     public O4OHome Home { get; }
@@ -30,6 +32,8 @@ internal sealed class BackupEnvironment
     public DatabaseOptions Database { get; }
 
     public BackupOptions Backup { get; }
+
+    public OffsiteOptions Offsite { get; }
 
     /// <summary>The backup directory in use.</summary>
     public string Directory { get; }
@@ -50,6 +54,9 @@ internal sealed class BackupEnvironment
     /// <summary>Where a backup command's detections go without a conductor: the event log and the incidents (which page once one runs).</summary>
     public IRecoveryJournal Journal() =>
         ArchiveScreening.CommandJournal(Home.StateDatabase, _incidents);
+    /// <summary>Where each archive is and the off-site lag; null without <c>Offsite:Endpoint</c>.</summary>
+    public OffsiteListing? OffsiteListing() =>
+        Offsite.Enabled ? Recovery.Offsite.OffsiteListing.Of(Directory, new OffsiteCopies(Home.StateDatabase), Time.GetUtcNow()) : null;
 
     public ResolvedDatabaseServer Server() => ResolvedDatabaseServer.Resolve(Home, Database);
 

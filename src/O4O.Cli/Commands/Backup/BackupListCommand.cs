@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using O4O.Cli.Resources;
 using O4O.Recovery.Backups;
+using O4O.Recovery.Offsite;
 using O4O.Recovery.PointInTime;
 using Spectre.Console;
 
@@ -24,14 +25,15 @@ internal static class BackupListCommand
             environment.EnsureDefaultDirectory();
             var items = await BackupListing.ListAsync(environment.Directory, environment.Catalogue(), context.Time, cancellationToken);
             var physical = PhysicalBackups.TryOpen(environment.Home, environment.Database, context.Time);
+            var offsite = environment.OffsiteListing();
             if (parsed.GetValue(json))
             {
                 var repository = physical is null ? null : await physical.InfoAsync(cancellationToken);
-                await context.Out.WriteLineAsync(CliJson.Serialize(new BackupListJson(items, repository)));
+                await context.Out.WriteLineAsync(CliJson.Serialize(new BackupListJson(items, repository, offsite)));
                 return ExitCodes.Success;
             }
 
-            await RenderAsync(context, items);
+            await RenderAsync(context, items, offsite);
             if (physical is not null)
             {
                 // After the archives: an unreadable repository must not hide them.
@@ -43,9 +45,9 @@ internal static class BackupListCommand
         return command;
     }
 
-    private static async Task RenderAsync(CliContext context, IReadOnlyList<BackupListItem> items)
+    private static async Task RenderAsync(CliContext context, IReadOnlyList<BackupListItem> items, OffsiteListing? offsite)
     {
-        if (items.Count == 0)
+        if (items.Count == 0 && offsite is not { Archives.Count: > 0 })
         {
             await context.Error.WriteLineAsync(Strings.BackupListEmpty);
             return;
@@ -53,9 +55,14 @@ internal static class BackupListCommand
 
         var table = new Table().AddColumns(Strings.ColumnName, Strings.ColumnTime, Strings.ColumnAge, Strings.ColumnSize,
             Strings.ColumnTables, Strings.ColumnVerified, Strings.ColumnChain, Strings.ColumnAnomaly);
+        if (offsite is not null)
+        {
+            table.AddColumn(Strings.ColumnWhere);
+        }
+
         foreach (var item in items)
         {
-            table.AddRow(
+            string[] cells = [
                 Markup.Escape(item.Name),
                 item.CreatedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture),
                 Sizes.Age(item.Age),
@@ -68,10 +75,21 @@ internal static class BackupListCommand
                     { Suspicious: true } suspicious => $"[red]{Resources.Text.Format(Strings.AnomalySuspicious, suspicious.Score)}[/]",
                     { } clean => Resources.Text.Format(Strings.AnomalyClean, clean.Score),
                     null => "-",
-                });
+                }];
+            table.AddRow(offsite is null ? cells : [.. cells, OffsiteList.Location(offsite, item.Name)]);
+        }
+
+        if (offsite is not null)
+        {
+            OffsiteList.AddOffsiteOnlyRows(table, offsite, context.Time.GetUtcNow());
         }
 
         CliConsole.Output(context).Write(table);
+        if (offsite is not null)
+        {
+            await context.Out.WriteLineAsync(OffsiteList.Lag(offsite.Lag));
+        }
+
         foreach (var item in items.Where(item => item.Problem is not null))
         {
             await CliConsole.FailAsync(context, $"{item.Name}: {item.Problem}");
@@ -87,4 +105,5 @@ internal static class BackupListCommand
 /// <summary>What <c>o4o backup list --json</c> prints.</summary>
 /// <param name="Archives">The logical archives, oldest first.</param>
 /// <param name="Physical">pgBackRest's repository: sets oldest first, archived WAL, the recovery window; null where WAL is not archived.</param>
-internal sealed record BackupListJson(IReadOnlyList<BackupListItem> Archives, RepositoryInfo? Physical);
+/// <param name="Offsite">Where each archive is (local, off-site, both) and the off-site lag; null without <c>Offsite:Endpoint</c>.</param>
+internal sealed record BackupListJson(IReadOnlyList<BackupListItem> Archives, RepositoryInfo? Physical, OffsiteListing? Offsite);

@@ -6,7 +6,7 @@ namespace O4O.Cli.Commands;
 
 /// <summary>
 /// <c>o4o backup verify [NAME | --all]</c>: checksums, chain and a test restore; <c>o4o backup verify --physical</c>: pgBackRest's
-/// repository against its checksums. Exit 4 when anything fails.
+/// repository against its checksums; <c>o4o backup verify --offsite NAME</c>: the archive's off-site copy. Exit 4 when anything fails.
 /// </summary>
 internal static class BackupVerifyCommand
 {
@@ -15,15 +15,22 @@ internal static class BackupVerifyCommand
         var nameArgument = new Argument<string>("name") { Description = Strings.ArgumentBackupName, DefaultValueFactory = _ => "latest" };
         var allOption = new Option<bool>("--all") { Description = Strings.OptionVerifyAll };
         var physicalOption = new Option<bool>("--physical") { Description = Strings.OptionVerifyPhysical };
+        var offsiteOption = new Option<bool>("--offsite") { Description = Strings.OptionVerifyOffsite };
         var command = new Command("verify", Strings.BackupVerifyDescription);
         command.Arguments.Add(nameArgument);
         command.Options.Add(allOption);
         command.Options.Add(physicalOption);
+        command.Options.Add(offsiteOption);
         command.Validators.Add(result =>
         {
             if (result.GetValue(physicalOption) && (result.GetValue(allOption) || result.GetResult(nameArgument) is { Tokens.Count: > 0 }))
             {
                 result.AddError(Strings.PhysicalVerifyNameConflict);
+            }
+
+            if (result.GetValue(offsiteOption) && (result.GetValue(allOption) || result.GetValue(physicalOption) || result.GetResult(nameArgument) is not { Tokens.Count: > 0 }))
+            {
+                result.AddError(Strings.OffsiteVerifyNeedsName);
             }
         });
         command.SetAction(async (ParseResult parsed, CancellationToken cancellationToken) =>
@@ -34,6 +41,11 @@ internal static class BackupVerifyCommand
             }
 
             var environment = BackupEnvironment.From(context);
+            if (parsed.GetValue(offsiteOption))
+            {
+                return await OffsiteVerify.RunAsync(context, environment, parsed.GetValue(nameArgument)!, cancellationToken);
+            }
+
             environment.EnsureDefaultDirectory();
             var all = parsed.GetValue(allOption);
             var names = all

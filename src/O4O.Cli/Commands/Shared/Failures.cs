@@ -37,7 +37,7 @@ internal static class Failures
             space.EstimatedFrom, Sizes.Size(space.Estimate)), ExitCodes.InsufficientSpace),
         BackupFailedException or LockHeldException or SecretRotationException or RestoreRefusedException or RestoreFailedException or RecoveryTargetException => (exception.Message, ExitCodes.Failure),
         ArchivingNotSetUpException archiving => (archiving.Managed ? Text.Format(Strings.ErrorArchivingNotSetUp, archiving.ConfigurationFile) : Strings.ErrorArchivingExternal, ExitCodes.EnvironmentError),
-        PgBackRestException => (exception.Message, ExitCodes.Failure),
+        PgBackRestException or OffsiteException => (exception.Message, ExitCodes.Failure),
         PsqlNotFoundException => (Strings.ErrorPsqlNotFound, ExitCodes.EnvironmentError),
         InvalidConfigurationException or InvalidConnectionStringException or OptionsValidationException => (Text.Format(Strings.ErrorInvalidConfiguration, exception.Message), ExitCodes.UsageError),
         OperationCanceledException => (Strings.ErrorInterrupted, ExitCodes.Interrupted),
