@@ -1039,6 +1039,24 @@ namespace O4O.Cli.Resources {
         }
         
         /// <summary>
+        ///   Looks up a localized string similar to Evidence of incident {0} kept read-only in {1} (check it with `sha256sum -c SHA256SUMS` there)..
+        /// </summary>
+        internal static string IncidentEvidenceCollected {
+            get {
+                return ResourceManager.GetString("IncidentEvidenceCollected", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Keep the evidence (the runbook&apos;s forensic step): copy the logs, the audit&apos;s changed files with their checksums and the suspicious archives&apos; manifests into a read-only $O4O_HOME/evidence/incident-N-TIMESTAMP/ with a SHA256SUMS list; prints its path..
+        /// </summary>
+        internal static string IncidentEvidenceDescription {
+            get {
+                return ResourceManager.GetString("IncidentEvidenceDescription", resourceCulture);
+            }
+        }
+        
+        /// <summary>
         ///   Looks up a localized string similar to The incident number..
         /// </summary>
         internal static string IncidentIdArgument {

@@ -59,6 +59,15 @@ public sealed class BackupCatalogue
         return connection.ExecuteScalar<string?>("SELECT sha256 FROM backup_written WHERE name = @name", new { name });
     }
 
+    /// <summary>The manifest recorded for <paramref name="name"/> (even if its file has changed since), or null when the catalogue has none.</summary>
+    public BackupManifest? RecordedManifest(string name)
+    {
+        using var connection = Open();
+        return connection.ExecuteScalar<string?>("SELECT manifest FROM backup_archives WHERE name = @name", new { name }) is { } json
+            ? BackupManifest.Parse(Encoding.UTF8.GetBytes(json), name)
+            : null;
+    }
+
     /// <summary>Records a freshly created archive.</summary>
     public void Record(BackupResult result)
     {

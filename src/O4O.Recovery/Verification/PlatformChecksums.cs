@@ -9,6 +9,13 @@ namespace O4O.Recovery.Verification;
 /// <param name="Change">"modified", "added" or "removed".</param>
 public sealed record ChecksumDifference(string Path, string Change);
 
+/// <summary>A difference with its checksums, for the evidence of an incident.</summary>
+/// <param name="Path">Its path relative to the platform directory.</param>
+/// <param name="Change">"modified", "added" or "removed".</param>
+/// <param name="Recorded">The SHA-256 recorded, null for an added file.</param>
+/// <param name="Current">The SHA-256 now, null for a removed file.</param>
+public sealed record ChecksumEvidence(string Path, string Change, string? Recorded, string? Current);
+
 /// <summary>
 /// SHA-256 checksums of the deployed platform's files (<c>sha256sum</c> format), recorded at deploy or start and
 /// compared by <c>o4o audit</c>: stronger than modification times, which anyone who changes a file can reset.
@@ -30,7 +37,11 @@ public static class PlatformChecksums
     }
 
     /// <summary>The files that differ from <paramref name="file"/>'s record, or null when nothing was recorded.</summary>
-    public static IReadOnlyList<ChecksumDifference>? Compare(string directory, string file, string? configurationFile = null)
+    public static IReadOnlyList<ChecksumDifference>? Compare(string directory, string file, string? configurationFile = null) =>
+        CompareWithSums(directory, file, configurationFile)?.Select(difference => new ChecksumDifference(difference.Path, difference.Change)).ToList();
+
+    /// <summary>As <see cref="Compare"/>, with the recorded and the current checksum of each file.</summary>
+    public static IReadOnlyList<ChecksumEvidence>? CompareWithSums(string directory, string file, string? configurationFile = null)
     {
         if (!File.Exists(file))
         {
@@ -42,9 +53,10 @@ public static class PlatformChecksums
             .Where(parts => parts.Length == 2)
             .ToDictionary(parts => parts[1], parts => parts[0], StringComparer.Ordinal);
         var current = Compute(directory, configurationFile);
-        return current.Where(pair => recorded.TryGetValue(pair.Key, out var sum) && sum != pair.Value).Select(pair => new ChecksumDifference(pair.Key, "modified"))
-            .Concat(current.Keys.Where(path => !recorded.ContainsKey(path)).Select(path => new ChecksumDifference(path, "added")))
-            .Concat(recorded.Keys.Where(path => !current.ContainsKey(path)).Select(path => new ChecksumDifference(path, "removed")))
+        return current.Where(pair => recorded.TryGetValue(pair.Key, out var sum) && sum != pair.Value)
+            .Select(pair => new ChecksumEvidence(pair.Key, "modified", recorded[pair.Key], pair.Value))
+            .Concat(current.Where(pair => !recorded.ContainsKey(pair.Key)).Select(pair => new ChecksumEvidence(pair.Key, "added", null, pair.Value)))
+            .Concat(recorded.Where(pair => !current.ContainsKey(pair.Key)).Select(pair => new ChecksumEvidence(pair.Key, "removed", pair.Value, null)))
             .OrderBy(difference => difference.Path, StringComparer.Ordinal)
             .ToList();
     }

@@ -16,26 +16,7 @@ public sealed class BackupAnomalyCliTests(ManagedPostgresFixture postgres) : ICl
     public async Task Backup_create_says_an_archive_of_encrypted_files_is_suspicious_and_list_incident_and_json_show_it()
     {
         var database = await postgres.CreateDatabaseAsync("anomaly");
-        await ExecuteAsync(database, "CREATE TABLE orders (id serial PRIMARY KEY); INSERT INTO orders DEFAULT VALUES");
-        var uploads = Directory.CreateDirectory(Path.Combine(_cli.Home.Root, "uploads")).FullName;
-        for (var index = 0; index < 4; index++)
-        {
-            await File.WriteAllTextAsync(Path.Combine(uploads, $"invoice-{index}.txt"), string.Concat(Enumerable.Repeat($"Invoice {index}: green tea, two boxes.\n", 60)));
-        }
-
-        for (var day = 0; day < 2; day++)
-        {
-            var clean = await O4OAsync(database, "backup", "create");
-            Assert.True(clean.ExitCode == 0, clean.Error);
-            Assert.Single(clean.ErrorLines);
-        }
-
-        foreach (var file in Directory.GetFiles(uploads))
-        {
-            await File.WriteAllBytesAsync(file, RandomNumberGenerator.GetBytes((int)new FileInfo(file).Length));
-        }
-
-        var encrypted = await O4OAsync(database, "backup", "create");
+        var encrypted = await EncryptedArchiveAsync(_cli, database);
         var list = await O4OAsync(database, "backup", "list");
         var json = await O4OAsync(database, "backup", "list", "--json");
         var incidents = await O4OAsync(database, "incident", "list", "--json");
@@ -52,6 +33,31 @@ public sealed class BackupAnomalyCliTests(ManagedPostgresFixture postgres) : ICl
         Assert.Equal(2, archives[2].GetProperty("anomaly").GetProperty("reasons").GetArrayLength());
         var incident = Assert.Single(JsonDocument.Parse(incidents.Out).RootElement.EnumerateArray());
         Assert.Contains($"archive {name} is suspicious", incident.GetProperty("title").GetString(), StringComparison.Ordinal);
+    }
+
+    /// <summary>Two clean archives of <paramref name="database"/> with four text uploads, then one made after they were encrypted.</summary>
+    internal static async Task<CliResult> EncryptedArchiveAsync(CliRun cli, string database)
+    {
+        await ExecuteAsync(database, "CREATE TABLE orders (id serial PRIMARY KEY); INSERT INTO orders DEFAULT VALUES");
+        var uploads = Directory.CreateDirectory(Path.Combine(cli.Home.Root, "uploads")).FullName;
+        for (var index = 0; index < 4; index++)
+        {
+            await File.WriteAllTextAsync(Path.Combine(uploads, $"invoice-{index}.txt"), string.Concat(Enumerable.Repeat($"Invoice {index}: green tea, two boxes.\n", 60)));
+        }
+
+        for (var day = 0; day < 2; day++)
+        {
+            var clean = await cli.UseDatabase(database).RunAsync("backup", "create");
+            Assert.True(clean.ExitCode == 0, clean.Error);
+            Assert.Single(clean.ErrorLines);
+        }
+
+        foreach (var file in Directory.GetFiles(uploads))
+        {
+            await File.WriteAllBytesAsync(file, RandomNumberGenerator.GetBytes((int)new FileInfo(file).Length));
+        }
+
+        return await cli.UseDatabase(database).RunAsync("backup", "create");
     }
 
     private static async Task ExecuteAsync(string database, string sql)

@@ -73,7 +73,7 @@ internal static class AuditCommand
     }
 
     // What the platform runs: the assembly the running conductor launched, else the one it would launch.
-    private static async Task<string> PlatformAssemblyAsync(CliContext context, CancellationToken cancellationToken) =>
+    internal static async Task<string> PlatformAssemblyAsync(CliContext context, CancellationToken cancellationToken) =>
         (await ConductorQuery.ConfigurationAsync(context.Home, cancellationToken))?.PlatformAssembly
             ?? PlatformLaunch.ResolveAssembly(context.Bind<PlatformOptions>(PlatformOptions.Section).Assembly, AppContext.BaseDirectory);
 

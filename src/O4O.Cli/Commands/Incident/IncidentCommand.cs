@@ -4,7 +4,7 @@ using O4O.Recovery.Incidents;
 
 namespace O4O.Cli.Commands;
 
-/// <summary><c>o4o incident open|list|show|note|edit|ack|resolve|report</c>: incidents in <c>$O4O_HOME/state.db</c>.</summary>
+/// <summary><c>o4o incident open|list|show|note|edit|ack|resolve|report|evidence</c>: incidents in <c>$O4O_HOME/state.db</c>.</summary>
 internal static class IncidentCommand
 {
     public static Command Create(CliContext context)
@@ -18,6 +18,7 @@ internal static class IncidentCommand
         incident.Subcommands.Add(IncidentAckCommand.Create(context));
         incident.Subcommands.Add(IncidentResolveCommand.Create(context));
         incident.Subcommands.Add(IncidentReportCommand.Create(context));
+        incident.Subcommands.Add(IncidentEvidenceCommand.Create(context));
         return incident;
     }
 
