@@ -35,6 +35,9 @@ internal static class BackupChain
     public static void RecordPruned(string directory, string archive) =>
         File.AppendAllText(Path.Combine(directory, PrunedLedger), archive + "\n");
 
+    /// <summary>True when <paramref name="archive"/> was removed by <c>o4o backup prune</c>.</summary>
+    public static bool WasPruned(string directory, string archive) => Pruned(directory).Contains(archive);
+
     private static HashSet<string> Pruned(string directory)
     {
         var ledger = Path.Combine(directory, PrunedLedger);

@@ -10,7 +10,8 @@ namespace O4O.Recovery.Offsite;
 /// <summary>
 /// The conductor's off-site copies of the logical archives, with <c>Offsite:Endpoint</c> set: every archive in the backup
 /// directory that has no complete copy yet (the conductor's own, <c>o4o backup create</c>'s) is uploaded in the
-/// background, oldest first, a minute after it appears at the latest, by <see cref="ArchiveUpload"/>. The local backup
+/// background, oldest first, a minute after it appears at the latest, by <see cref="ArchiveUpload"/>; the copies of archives
+/// <c>o4o backup prune</c> removed are deleted first (<see cref="OffsiteRetention"/>). The local backup
 /// never waits for it. A failed upload — the bucket unreachable, a request refused — is a detected failure of the
 /// <c>offsite-backups</c> component (an incident, as for the other backup jobs), retried with a growing wait (up to
 /// half an hour) and resumed where it stopped; the next good upload is its recovery.
@@ -64,6 +65,12 @@ internal sealed class OffsiteUploads(O4OHome home, BackupOptions backup, Offsite
             var copies = new OffsiteCopies(home.StateDatabase);
             using var bucket = OffsiteBucket.Open(home, offsite);
             var upload = new ArchiveUpload(home, bucket, copies, offsite, time) { PartSize = PartSize };
+            pending = " (deleting the copies of pruned archives)";
+            if (await OffsiteRetention.DeletePrunedAsync(home, bucket, directory, copies, time, stop) is [_, ..] deleted)
+            {
+                await _health.ActedAsync($"{string.Join(", ", deleted)} pruned here", "deleted their off-site copies", "retention applied off-site as locally", stop);
+            }
+
             foreach (var name in OffsiteLag.Pending(directory, copies))
             {
                 pending = $" of {name}";

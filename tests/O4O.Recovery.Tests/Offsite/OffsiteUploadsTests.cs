@@ -1,3 +1,4 @@
+using O4O.Recovery.Backups;
 using O4O.Recovery.Configuration;
 using O4O.Recovery.Offsite;
 using O4O.Recovery.State;
@@ -36,6 +37,28 @@ public sealed class OffsiteUploadsTests(ManagedPostgresFixture postgres, S3Serve
         Assert.StartsWith($"the off-site upload of {name} failed: ", events.Events[0].Seen, StringComparison.Ordinal);
         Assert.StartsWith($"{name} is off-site: s3://{server.Bucket}/", events.Events[1].Outcome, StringComparison.Ordinal);
         Assert.True(new OffsiteCopies(bed.Home.StateDatabase).Find(name)!.Complete);
+    }
+
+    [Fact]
+    public async Task The_copy_of_an_archive_the_pruner_removed_is_deleted_from_the_bucket_and_the_kept_ones_stay()
+    {
+        using var bed = await BackupTestBed.CreateAsync(postgres);
+        var older = Path.GetFileName((await bed.BackupAsync()).ArchivePath);
+        var newer = Path.GetFileName((await bed.BackupAsync()).ArchivePath);
+        var backup = new BackupOptions { Directory = bed.BackupDirectory, KeepDaily = 1, KeepWeekly = 0, KeepMonthly = 0 };
+        var events = new RecordedEvents();
+        var uploads = new OffsiteUploads(bed.Home, backup, ArchiveUploadTests.OffsiteOf(server), events, TimeProvider.System);
+        Assert.True(await uploads.UploadPendingAsync(CancellationToken.None));
+        var copies = new OffsiteCopies(bed.Home.StateDatabase);
+        var olderKey = copies.Find(older)!.ObjectKey;
+
+        await new BackupPruner(bed.BackupDirectory, backup, bed.Catalogue).PruneAsync(dryRun: false, CancellationToken.None);
+        Assert.True(await uploads.UploadPendingAsync(CancellationToken.None));
+
+        Assert.DoesNotContain(olderKey, server.ObjectKeys());
+        Assert.Contains(copies.Find(newer)!.ObjectKey, server.ObjectKeys());
+        Assert.Null(copies.Find(older));
+        Assert.Contains(events.Events, e => e.Done == "deleted their off-site copies" && e.Seen == $"{older} pruned here");
     }
 
     [Fact]
