@@ -62,7 +62,10 @@ internal sealed partial class DashboardServer
         }
 
         var actor = admin?.Email ?? "operator";
-        await http.SignInAsync(DashboardSessions.Principal(new DashboardSession(actor, admin, context.Time.GetUtcNow())));
+        await http.SignInAsync(DashboardSessions.Principal(new DashboardSession(actor, admin, context.Time.GetUtcNow())
+        {
+            OperatorTokenFingerprint = isOperator ? OperatorToken.Fingerprint(token) : null,
+        }));
         await context.RecordAsync(actor, "signed in to the dashboard", http.RequestAborted);
         return TypedResults.Redirect(text.IsKorean ? "/?lang=ko" : "/", permanent: false);
     }

@@ -14,7 +14,8 @@ internal sealed partial class DashboardServer
     /// action (<paramref name="acting"/>), so a locked admin cannot act once the lock is made, and otherwise every
     /// <see cref="DashboardOptions.AdminRecheckEvery"/>, which the page's own polling reaches, so an open page is signed
     /// out within that time without a click. A database outage keeps the session (the rule of
-    /// <see cref="AdminSessionState.Unchecked"/>); operator sessions have no account to read. The request's user is the
+    /// <see cref="AdminSessionState.Unchecked"/>); an operator's session ends once the operator token it was opened with is
+    /// rotated (<c>o4o secrets rotate</c>). The request's user is the
     /// session's from here on: the antiforgery tokens are bound to it.
     /// </summary>
     private static async Task<(DashboardSession? Session, bool Revoked)> CheckedSessionAsync(HttpContext http, DashboardContext context, bool acting)
@@ -26,6 +27,13 @@ internal sealed partial class DashboardServer
         }
 
         http.User = cookie.Principal!;
+        if (session.OperatorTokenFingerprint is { } fingerprint && fingerprint != OperatorToken.Fingerprint(OperatorToken.LoadOrCreate(context.Home)))
+        {
+            await http.SignOutAsync();
+            await context.RecordAsync(session.Actor, "dashboard session ended: the operator token it was opened with was rotated", http.RequestAborted);
+            return (null, true);
+        }
+
         if (session.Admin is not { } admin || (!acting && context.Time.GetUtcNow() - session.CheckedAt < context.Options.AdminRecheckEvery))
         {
             return (session, false);

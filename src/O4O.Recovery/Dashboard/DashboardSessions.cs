@@ -14,7 +14,11 @@ namespace O4O.Recovery.Dashboard;
 /// <param name="Actor">The operator or the admin's e-mail address, recorded with every action.</param>
 /// <param name="Admin">The platform admin's token it was opened with; null for the operator.</param>
 /// <param name="CheckedAt">When <paramref name="Admin"/>'s account was last read from the platform's database.</param>
-internal sealed record DashboardSession(string Actor, AdminToken? Admin, DateTimeOffset CheckedAt);
+internal sealed record DashboardSession(string Actor, AdminToken? Admin, DateTimeOffset CheckedAt)
+{
+    /// <summary>An operator's session: the <see cref="OperatorToken.Fingerprint"/> of the token it was opened with; null for an admin's.</summary>
+    public string? OperatorTokenFingerprint { get; init; }
+}
 
 /// <summary>
 /// Dashboard sign-ins are ASP.NET Core's cookie authentication, and its actions are guarded by its antiforgery tokens
@@ -30,6 +34,7 @@ internal static class DashboardSessions
     private const string AdminSubject = "o4o_admin_sub";
     private const string AdminVersion = "o4o_admin_version";
     private const string CheckedAt = "o4o_checked_at";
+    private const string OperatorTokenClaim = "o4o_operator_token";
 
     /// <summary>Cookie authentication, antiforgery and their key ring in <paramref name="home"/>'s <c>secrets/</c>.</summary>
     public static IServiceCollection AddDashboardSessions(this IServiceCollection services, O4OHome home, DashboardOptions dashboard, TimeProvider time)
@@ -73,6 +78,11 @@ internal static class DashboardSessions
             new(ClaimTypes.Name, session.Actor),
             new(CheckedAt, session.CheckedAt.ToString("O", CultureInfo.InvariantCulture)),
         };
+        if (session.OperatorTokenFingerprint is { } fingerprint)
+        {
+            claims.Add(new Claim(OperatorTokenClaim, fingerprint));
+        }
+
         if (session.Admin is { } admin)
         {
             claims.Add(new Claim(ClaimTypes.Role, admin.Role));
@@ -95,7 +105,7 @@ internal static class DashboardSessions
         var admin = principal.FindFirstValue(ClaimTypes.Role) is { } role
             ? new AdminToken(actor, NullIfEmpty(principal.FindFirstValue(AdminSubject)), NullIfEmpty(principal.FindFirstValue(AdminVersion)), role)
             : null;
-        return (id, new DashboardSession(actor, admin, checkedAt));
+        return (id, new DashboardSession(actor, admin, checkedAt) { OperatorTokenFingerprint = principal.FindFirstValue(OperatorTokenClaim) });
     }
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;

@@ -31,6 +31,12 @@ public static class OperatorToken
     /// <summary>Replaces the token (<c>o4o secrets rotate</c>): the dashboard reads it at every sign-in, so the old one is refused at once.</summary>
     public static void Rotate(O4OHome home) => AtomicFile.WriteAllText(PathFor(home), NewToken());
 
+    /// <summary>
+    /// What a dashboard session opened with <paramref name="token"/> keeps of it (a hash's first 16 hex digits, not the
+    /// token): a session whose token was rotated since ends at its next request.
+    /// </summary>
+    public static string Fingerprint(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token.Trim())))[..16];
+
     private static string NewToken() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
 
     /// <summary>True when <paramref name="candidate"/> is <paramref name="token"/>, compared in constant time.</summary>

@@ -27,6 +27,7 @@ public sealed class SecretRotationTests
         var oldOperatorToken = OperatorToken.LoadOrCreate(up.Home);
         var oldDatabasePassword = File.ReadAllText(up.Home.OwnerPasswordFile).Trim();
         var oldPlatform = up.PlatformPid;
+        using var operatorBrowser = await DashboardHttpTests.SignedInAsync(up, oldOperatorToken);
 
         var rotate = await up.CliAsync("secrets", "rotate", "--yes");
 
@@ -51,7 +52,8 @@ public sealed class SecretRotationTests
         Assert.Equal(HttpStatusCode.Unauthorized, await LoginAsync(up, O4OProcess.AdminPassword));
         Assert.Equal(HttpStatusCode.OK, await LoginAsync(up, adminPassword));
 
-        // The dashboard refuses the old operator token and takes the new one.
+        // The dashboard ends the session the old operator token opened, refuses that token and takes the new one.
+        Assert.DoesNotContain("csrf-token", await operatorBrowser.GetStringAsync("/"), StringComparison.Ordinal);
         using var anonymous = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{up.Up.DashboardPort}/") };
         using (var oldSignIn = await anonymous.PostAsync("sign-in", new FormUrlEncodedContent(new Dictionary<string, string> { ["token"] = oldOperatorToken })))
         {
