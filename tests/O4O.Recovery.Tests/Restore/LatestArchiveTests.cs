@@ -54,7 +54,7 @@ public sealed class LatestArchiveTests(ManagedPostgresFixture postgres)
 
         Assert.False(decisions.Single(decision => decision.Name == failed).Keep);
         Assert.False(decisions.Single(decision => decision.Name == older).Keep);
-        Assert.Equal(["daily"], decisions.Single(decision => decision.Keep).Reasons);
+        Assert.Equal(["daily", "newest clean"], decisions.Single(decision => decision.Keep).Reasons);
     }
 
     /// <summary>Three archives made the given times before <see cref="_today"/>, oldest first.</summary>
