@@ -35,19 +35,12 @@ public sealed record BackupSpace(string Directory, long Free, long Estimate, str
     }
 
     /// <summary>The size of <paramref name="server"/>'s platform database.</summary>
+    /// <exception cref="DatabaseUnavailableException">The server is unreachable or the database does not exist (the backup's own words).</exception>
     public static Func<CancellationToken, Task<long>> DatabaseSize(ResolvedDatabaseServer server) => async cancellationToken =>
     {
-        try
-        {
-            await using var connection = new NpgsqlConnection(server.ConnectionString(server.DatabaseName));
-            await connection.OpenAsync(cancellationToken);
-            await using var command = new NpgsqlCommand("SELECT pg_database_size(current_database())", connection);
-            return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
-        }
-        catch (Exception exception) when (exception is NpgsqlException || Postgres.DatabaseFailure.IsUnavailable(exception))
-        {
-            throw new DatabaseUnavailableException($"Cannot reach {server.DatabaseName} to estimate the backup's size: {exception.Message}");
-        }
+        await using var connection = await server.OpenAsync(server.DatabaseName, cancellationToken);
+        await using var command = new NpgsqlCommand("SELECT pg_database_size(current_database())", connection);
+        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
     };
 
     /// <summary>One line for the record.</summary>
