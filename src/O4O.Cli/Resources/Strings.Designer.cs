@@ -2866,6 +2866,24 @@ namespace O4O.Cli.Resources {
         }
         
         /// <summary>
+        ///   Looks up a localized string similar to database size.
+        /// </summary>
+        internal static string SpaceEstimateDatabaseSize {
+            get {
+                return ResourceManager.GetString("SpaceEstimateDatabaseSize", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to previous archive.
+        /// </summary>
+        internal static string SpaceEstimatePreviousArchive {
+            get {
+                return ResourceManager.GetString("SpaceEstimatePreviousArchive", resourceCulture);
+            }
+        }
+        
+        /// <summary>
         ///   Looks up a localized string similar to degraded.
         /// </summary>
         internal static string StateDegraded {

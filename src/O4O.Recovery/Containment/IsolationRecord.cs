@@ -13,18 +13,15 @@ public static class IsolationRecord
     /// <summary>The component of the switch in events and on timelines.</summary>
     public const string Component = "isolation";
 
-    private const string OnText = "the shop was isolated: nginx serves the maintenance page instead of proxying the API and the sites; the conductor makes no scheduled backup or upload";
-    private const string OffText = "isolation ended: nginx serves the shop again; scheduled backups and uploads resume";
-
     /// <summary>Records the switch; returns the incident it went on, or null (ending it with none open).</summary>
     public static async Task<long?> RecordAsync(string stateDatabase, bool on, string actor, DateTimeOffset at, CancellationToken cancellationToken)
     {
-        var text = on ? OnText : OffText;
+        var text = IncidentText.Written(on ? "Timeline.Isolated" : "Timeline.IsolationEnded");
         await new EventLog(stateDatabase).RecordAsync(new RecoveryEvent(at, Component, RecoveryEventKind.Switch, text, Actor: actor), cancellationToken);
         var store = new IncidentStore(stateDatabase);
         var incident = await store.AppendToNewestOpenAsync(new TimelineEntry(at, nameof(RecoveryEventKind.Switch), Component, text, actor), cancellationToken);
         return incident ?? (on
-            ? await store.OpenAsync($"{Component}: {text}", at, actor, component: null, FailureType.SecurityBreach, cancellationToken)
+            ? await store.OpenAsync(text, at, actor, component: null, FailureType.SecurityBreach, cancellationToken)
             : null);
     }
 }

@@ -2,6 +2,8 @@ using O4O.Recovery.AutoRecovery;
 using O4O.Recovery.Backups;
 using O4O.Recovery.Configuration;
 using O4O.Recovery.IO;
+using O4O.Recovery.Monitoring;
+using O4O.Recovery.Offsite;
 using O4O.Recovery.PointInTime;
 using O4O.Recovery.State;
 using O4O.Recovery.Supervision;
@@ -26,6 +28,12 @@ internal sealed record BackupOverview(IReadOnlyList<BackupListItem> Archives, st
 {
     /// <summary>pgBackRest's newest set and the recovery window; null where WAL is not archived.</summary>
     public PhysicalOverview? Physical { get; init; }
+
+    /// <summary>The room for the next archive where backups are written; null when it could not be measured.</summary>
+    public BackupSpace? Space { get; init; }
+
+    /// <summary>How far the off-site copies trail; null when no off-site bucket is configured.</summary>
+    public OffsiteLagInfo? OffsiteLag { get; init; }
 }
 
 /// <summary>The physical backups as the dashboard's backups card shows them.</summary>
@@ -36,7 +44,8 @@ internal sealed record BackupOverview(IReadOnlyList<BackupListItem> Archives, st
 internal sealed record PhysicalOverview(PhysicalBackupSet? Newest, DateTimeOffset? RecoverableSince, string? NewestWal, string? Error);
 
 /// <summary>The dashboard's backup panel: the listing, the age against the schedule, and "back up now" with progress.</summary>
-internal sealed class DashboardBackups(O4OHome home, DatabaseOptions database, BackupOptions backup, IRecoveryJournal journal, TimeProvider time)
+internal sealed class DashboardBackups(O4OHome home, DatabaseOptions database, BackupOptions backup, OffsiteOptions offsite, IRecoveryJournal journal,
+    TimeProvider time)
 {
     /// <summary>How long pgBackRest's answer is shown before it is asked again: the page polls every 3 s, and each ask starts a process.</summary>
     private static readonly TimeSpan _physicalFreshFor = TimeSpan.FromSeconds(10);
@@ -52,11 +61,30 @@ internal sealed class DashboardBackups(O4OHome home, DatabaseOptions database, B
         try
         {
             var archives = await BackupListing.ListAsync(directory, new BackupCatalogue(home.StateDatabase, directory), time, cancellationToken);
-            return new BackupOverview(archives, backup.Schedule, Overdue(archives), Job(), null) { Physical = await PhysicalAsync(cancellationToken) };
+            return new BackupOverview(archives, backup.Schedule, Overdue(archives), Job(), null)
+            {
+                Physical = await PhysicalAsync(cancellationToken),
+                Space = await SpaceAsync(directory, cancellationToken),
+                OffsiteLag = offsite.Enabled ? Offsite.OffsiteLag.Of(directory, new OffsiteCopies(home.StateDatabase), time.GetUtcNow()) : null,
+            };
         }
         catch (Exception exception) when (exception is BackupFailedException or IOException)
         {
             return new BackupOverview([], backup.Schedule, true, Job(), exception.Message) { Physical = await PhysicalAsync(cancellationToken) };
+        }
+    }
+
+    // As o4o status measures it; unmeasured (the database down before a first archive) is shown as nothing rather than failing the panel.
+    private async Task<BackupSpace?> SpaceAsync(string directory, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await BackupSpace.MeasureAsync(directory, backup.SpaceMargin, BackupSpace.DatabaseSize(ResolvedDatabaseServer.Resolve(home, database)),
+                cancellationToken);
+        }
+        catch (Exception exception) when (exception is DatabaseUnavailableException or IOException or UnauthorizedAccessException)
+        {
+            return null;
         }
     }
 

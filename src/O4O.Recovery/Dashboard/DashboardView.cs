@@ -69,7 +69,8 @@ internal sealed record DashboardView(DateTimeOffset Now, string Actor, IReadOnly
         components.Add(BackupsCard(backups, status.StartedAt));
         if (Containment.Isolation.Read(context.Home) is { } isolated)
         {
-            components.Add(new DashboardComponent("isolation", "down", "Isolated", isolated.At, 0, isolated.By, null));
+            // Who isolated it is on the incident: the card has no "last error" to show.
+            components.Add(new DashboardComponent(Containment.IsolationRecord.Component, "down", "Isolated", isolated.At, 0, null, null));
         }
 
         return new DashboardView(now, actor, components, context.Samples.All(), marks, status.AutoRecovery, status.Paused,

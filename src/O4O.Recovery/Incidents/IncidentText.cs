@@ -33,13 +33,16 @@ public static partial class IncidentText
     /// <summary>The title the journal stores for an incident a failure of <paramref name="component"/> opens.</summary>
     internal static string StoredTitle(string component, string seen) => $"{component}: {seen}";
 
-    /// <summary><paramref name="incident"/>'s title for a reader of <paramref name="culture"/>.</summary>
+    /// <summary>
+    /// <paramref name="incident"/>'s title for a reader of <paramref name="culture"/>: a detection's in their words, one a
+    /// command opened with one of the engine's lines (isolating the shop) as that line in their words.
+    /// </summary>
     public static string Title(Incident incident, CultureInfo culture)
     {
         if (incident.OpenedBy != Detector || incident.Components.FirstOrDefault(c => incident.Title.StartsWith(StoredTitle(c, ""), StringComparison.Ordinal))
             is not { } component)
         {
-            return incident.Title;
+            return incident.OpenedBy == Detector ? incident.Title : Line(incident.Title, culture);
         }
 
         var seen = incident.Title[StoredTitle(component, "").Length..];
@@ -56,21 +59,27 @@ public static partial class IncidentText
             return entry.Kind == "Opened" && entry.Text == incident.Title ? Title(incident, culture) : entry.Text;
         }
 
+        return Line(entry.Text, culture);
+    }
+
+    // One of the engine's Timeline.* lines in the reader's format; anything else as written.
+    private static string Line(string text, CultureInfo culture)
+    {
         foreach (var (name, pattern) in _lines.Value)
         {
-            if (pattern.Match(entry.Text) is not { Success: true } match)
+            if (pattern.Match(text) is not { Success: true } match)
             {
                 continue;
             }
 
             var format = RecoveryText.Get(name, culture);
             return format == RecoveryText.Get(name, CultureInfo.InvariantCulture)
-                ? entry.Text
+                ? text
                 : string.Format(culture, format, [.. match.Groups.Cast<Group>().Skip(1).OrderBy(group => group.Name, StringComparer.Ordinal)
                     .Select(group => Argument(group.Value, culture))]);
         }
 
-        return entry.Text;
+        return text;
     }
 
     // A duration the engine wrote (a TimeSpan, or "15 min") in the reader's units; anything else as written.

@@ -12,9 +12,9 @@ namespace O4O.Recovery.Monitoring;
 /// <param name="Directory">Where backups are written.</param>
 /// <param name="Free">Bytes free there for this user.</param>
 /// <param name="Estimate">The next archive's estimated size.</param>
-/// <param name="EstimatedFrom">What the estimate is: <c>previous archive</c> or <c>database size</c>.</param>
+/// <param name="EstimatedFrom">What the estimate is.</param>
 /// <param name="Needed">The estimate with the margin: less free than this and the backup is refused.</param>
-public sealed record BackupSpace(string Directory, long Free, long Estimate, string EstimatedFrom, long Needed)
+public sealed record BackupSpace(string Directory, long Free, long Estimate, SpaceEstimate EstimatedFrom, long Needed)
 {
     /// <summary>True when the next backup fits.</summary>
     public bool Fits => Free >= Needed;
@@ -29,8 +29,8 @@ public sealed record BackupSpace(string Directory, long Free, long Estimate, str
     {
         var free = new DriveInfo(directory).AvailableFreeSpace;
         var (estimate, from) = ArchiveName.Newest(directory) is { } previous
-            ? (new FileInfo(previous).Length, "previous archive")
-            : (await databaseSize(cancellationToken), "database size");
+            ? (new FileInfo(previous).Length, SpaceEstimate.PreviousArchive)
+            : (await databaseSize(cancellationToken), SpaceEstimate.DatabaseSize);
         return new BackupSpace(directory, free, estimate, from, (long)Math.Ceiling(estimate * (1 + margin)));
     }
 
@@ -45,7 +45,17 @@ public sealed record BackupSpace(string Directory, long Free, long Estimate, str
 
     /// <summary>One line for the record.</summary>
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
-        $"{Free / 1048576.0:0.0} MB free in {Directory}, a backup needs {Needed / 1048576.0:0.0} MB ({EstimatedFrom} {Estimate / 1048576.0:0.0} MB and the margin)");
+        $"{Free / 1048576.0:0.0} MB free in {Directory}, a backup needs {Needed / 1048576.0:0.0} MB ({(EstimatedFrom == SpaceEstimate.PreviousArchive ? "previous archive" : "database size")} {Estimate / 1048576.0:0.0} MB and the margin)");
+}
+
+/// <summary>What the next archive's size is estimated from.</summary>
+public enum SpaceEstimate
+{
+    /// <summary>The newest archive's size.</summary>
+    PreviousArchive,
+
+    /// <summary>The platform database's size, before the first archive.</summary>
+    DatabaseSize,
 }
 
 /// <summary>A backup refused before it started: the directory has less room than it would need.</summary>

@@ -21,7 +21,7 @@ public sealed partial class Conductor
 
         var samples = new ResponseSamples((int)Math.Clamp(options.History / options.SampleEvery, 10, 10_000));
         var context = new DashboardContext(home, options, state, samples,
-            new DashboardBackups(home, settings.Database, settings.Backup, journal, time), new AdminSignIn(home, settings.PlatformSigningKey, databaseConnectionString), time)
+            new DashboardBackups(home, settings.Database, settings.Backup, settings.Offsite, journal, time), new AdminSignIn(home, settings.PlatformSigningKey, databaseConnectionString), time)
         {
             WalArchiving = settings.Database.IsManaged && settings.Archiving.Enabled
                 ? new DashboardWalArchiving(PgBackRest.For(home), databaseConnectionString, settings.Archiving, time)

@@ -58,6 +58,7 @@ public sealed class FakeClockTests(ManagedPostgresFixture postgres) : IClassFixt
         var fresh = await cli.RunAsync("status", "--json", "--lang", "en");
         clock.Advance(TimeSpan.FromMinutes(20));
         var stale = await cli.RunAsync("status", "--json", "--lang", "en");
+        var korean = await cli.RunAsync("status", "--json", "--lang", "ko");
 
         Assert.Equal("degraded", Backups(fresh).GetProperty("state").GetString());
         Assert.StartsWith("newest backup o4o_backup_20261126_140000.tar.gz (1.8 h old) is not verified", Backups(fresh).GetProperty("error").GetString(), StringComparison.Ordinal);
@@ -67,6 +68,8 @@ public sealed class FakeClockTests(ManagedPostgresFixture postgres) : IClassFixt
         Assert.Equal("healthy", space.GetProperty("state").GetString());
         Assert.Matches("^[0-9.]+ [KMG]iB free, the next backup needs [0-9.]+ KiB \\(previous archive [0-9.]+ KiB with Backup:SpaceMargin\\)$",
             space.GetProperty("detail").GetString());
+        Assert.Matches("^여유 공간 [0-9.]+ [KMG]iB, 다음 백업에 필요한 공간 [0-9.]+ KiB\\(직전 아카이브 [0-9.]+ KiB에 Backup:SpaceMargin 포함\\)$",
+            Component(korean, "backup-space").GetProperty("detail").GetString());
     }
 
     private static JsonElement Backups(CliResult status) => Component(status, "backups");

@@ -47,6 +47,7 @@ public sealed class DashboardBrowserTests
         // The conductor takes a full physical backup as soon as archiving is checked: the card shows it and the recovery window.
         await Assertions.Expect(page.Locator("[data-testid=newest-physical]")).ToContainTextAsync("F · full · ", new() { Timeout = 60_000 });
         await Assertions.Expect(page.Locator("[data-testid=recovery-window]")).ToContainTextAsync("can restore to any moment since ");
+        await Assertions.Expect(page.Locator("[data-testid=free-space]")).ToContainTextAsync(" free; the next backup needs ");
         foreach (var component in _components)
         {
             await Assertions.Expect(page.Locator($"[data-component={component}]")).ToHaveAttributeAsync("data-status", "ok", new() { Timeout = 10_000 });
@@ -90,6 +91,7 @@ public sealed class DashboardBrowserTests
         await korean.GotoAsync("/?lang=ko");
         await Assertions.Expect(korean.GetByRole(AriaRole.Heading, new() { Name = "구성 요소" })).ToBeVisibleAsync();
         await Assertions.Expect(korean.Locator("[data-component=api]")).ToContainTextAsync("정상");
+        await Assertions.Expect(korean.Locator("[data-testid=free-space]")).ToContainTextAsync("다음 백업에 필요한 공간");
         Assert.False(await ConsolePages.ScrollsSidewaysAsync(korean), "the dashboard scrolls sideways at phone width");
         await BrowserFixture.ScreenshotAsync(korean, "dashboard-ko.png");
     }

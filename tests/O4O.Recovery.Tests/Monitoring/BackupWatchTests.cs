@@ -65,7 +65,7 @@ public sealed class BackupWatchTests(ManagedPostgresFixture postgres)
 
             var refused = await Assert.ThrowsAsync<BackupWouldNotFitException>(() => creator.CreateAsync(false, null, null, CancellationToken.None));
 
-            Assert.Equal("previous archive", refused.Space.EstimatedFrom);
+            Assert.Equal(SpaceEstimate.PreviousArchive, refused.Space.EstimatedFrom);
             Assert.Equal(600 * 1024 * 3 / 2, refused.Space.Needed);
             Assert.True(refused.Space.Free < refused.Space.Needed);
             Assert.StartsWith($"Backup refused: it would not fit: 0.4 MB free in {tiny}, a backup needs 0.9 MB (previous archive 0.6 MB and the margin)", refused.Message);

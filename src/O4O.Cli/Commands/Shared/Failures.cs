@@ -34,7 +34,7 @@ internal static class Failures
         SealedArchiveException => (exception.Message, ExitCodes.BackupCorrupt),
         DatabaseUnavailableException => (exception.Message, ExitCodes.EnvironmentError),
         BackupWouldNotFitException { Space: var space } => (Text.Format(Strings.ErrorBackupWouldNotFit, space.Directory, Sizes.Size(space.Free), Sizes.Size(space.Needed),
-            space.EstimatedFrom, Sizes.Size(space.Estimate)), ExitCodes.InsufficientSpace),
+            Sizes.EstimatedFrom(space.EstimatedFrom), Sizes.Size(space.Estimate)), ExitCodes.InsufficientSpace),
         BackupFailedException or LockHeldException or SecretRotationException or RestoreRefusedException or RestoreFailedException or RecoveryTargetException => (exception.Message, ExitCodes.Failure),
         ArchivingNotSetUpException archiving => (archiving.Managed ? Text.Format(Strings.ErrorArchivingNotSetUp, archiving.ConfigurationFile) : Strings.ErrorArchivingExternal, ExitCodes.EnvironmentError),
         PgBackRestException or OffsiteException => (exception.Message, ExitCodes.Failure),

@@ -1,4 +1,6 @@
 using System.Globalization;
+using O4O.Cli.Resources;
+using O4O.Recovery.Monitoring;
 
 namespace O4O.Cli.Commands;
 
@@ -12,6 +14,10 @@ internal static class Sizes
         >= 1L << 10 => string.Create(CultureInfo.InvariantCulture, $"{bytes / (double)(1L << 10):0.0} KiB"),
         _ => string.Create(CultureInfo.InvariantCulture, $"{bytes} B"),
     };
+
+    /// <summary>What a backup's space estimate was taken from, in the reader's words.</summary>
+    public static string EstimatedFrom(SpaceEstimate from) =>
+        from == SpaceEstimate.PreviousArchive ? Strings.SpaceEstimatePreviousArchive : Strings.SpaceEstimateDatabaseSize;
 
     public static string Age(TimeSpan age) => age switch
     {

@@ -42,7 +42,7 @@ internal static class StatusBackups
 
         var space = report.Space;
         var spaceText = space is null ? null
-            : Text.Format(Strings.StatusBackupSpace, Sizes.Size(space.Free), Sizes.Size(space.Needed), space.EstimatedFrom, Sizes.Size(space.Estimate));
+            : Text.Format(Strings.StatusBackupSpace, Sizes.Size(space.Free), Sizes.Size(space.Needed), Sizes.EstimatedFrom(space.EstimatedFrom), Sizes.Size(space.Estimate));
         rows.Add(new ComponentStatus(BackupMonitorReport.SpaceComponent, space?.Fits == true ? HealthState.Healthy : HealthState.Degraded, directory, null, null,
             space is null ? Text.Format(Strings.StatusBackupSpaceUnread, report.SpaceError) : space.Fits ? null : Text.Format(Strings.StatusBackupWouldNotFit, spaceText))
         {

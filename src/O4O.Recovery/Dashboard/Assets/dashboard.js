@@ -39,7 +39,8 @@
     if (s < 172800) return unit('Hours', (s / 3600).toFixed(1));
     return unit('Days', Math.round(s / 86400));
   }
-  const megabytes = (bytes) => (bytes < 1048576 ? `${Math.max(1, Math.round(bytes / 1024))} KB` : `${(bytes / 1048576).toFixed(1)} MB`);
+  const sizeText = (bytes) => (bytes < 1048576 ? `${Math.max(1, Math.round(bytes / 1024))} KB`
+    : bytes < 1073741824 ? `${(bytes / 1048576).toFixed(1)} MB` : `${(bytes / 1073741824).toFixed(1)} GB`);
 
   async function post(path, body) {
     const response = await fetch(path, {
@@ -191,7 +192,7 @@
     archives.forEach((a, index) => {
       const h = Math.max(2, (a.size / max) * (height - 8));
       svg.append(el('svg:rect', { x: 4 + index * bar, y: height - 4 - h, width: Math.max(1, bar - 2), height: h, class: 'bar' },
-        el('svg:title', {}, `${a.name}: ${megabytes(a.size)}`)));
+        el('svg:title', {}, `${a.name}: ${sizeText(a.size)}`)));
     });
     return el('figure', { class: 'chart small' }, el('figcaption', {}, t('sizeChart')), svg);
   }
@@ -207,7 +208,7 @@
       newest ? el('dl', {},
         el('dt', {}, t('newest')), el('dd', { 'data-testid': 'newest-backup' }, newest.name),
         el('dt', {}, t('age')), el('dd', {}, `${ago(newest.createdAt, state.now)} · ${t(b.overdue ? 'Overdue' : 'OnSchedule')} (${t('schedule')} ${b.schedule})`),
-        el('dt', {}, t('size')), el('dd', {}, megabytes(newest.size)),
+        el('dt', {}, t('size')), el('dd', {}, sizeText(newest.size)),
         el('dt', {}, t('verified')), el('dd', { class: newest.verified === false ? 'error-text' : null, 'data-testid': 'newest-verified' }, verify(newest)))
         : el('p', { class: 'help' }, t('noBackups')),
       newest && newest.anomaly && newest.anomaly.suspicious
@@ -218,11 +219,26 @@
         el('button', { type: 'button', 'data-action': 'backup', disabled: running, on: { click: () => post('/api/backups') } },
           running ? t('backingUp') : t('backUpNow')),
         job ? el('p', { class: `help ${job.succeeded === false ? 'error-text' : ''}`, 'aria-live': 'polite', 'data-testid': 'backup-job' },
-          running ? `${t('backingUp')} ${megabytes(job.dumpedBytes)} ${t('dumped')}` : job.outcome) : null),
+          running ? `${t('backingUp')} ${sizeText(job.dumpedBytes)} ${t('dumped')}` : job.outcome) : null),
       b.archives.length ? el('ol', { class: 'archives', reversed: true }, b.archives.slice(-5).reverse().map((a) =>
         el('li', { 'data-archive': a.name, class: a.anomaly && a.anomaly.suspicious ? 'error-text' : null },
-          `${a.name} · ${megabytes(a.size)}${a.anomaly && a.anomaly.suspicious ? ` · ⚠ ${t('suspicious')}` : ''}`))) : null,
-      physical(b.physical));
+          `${a.name} · ${sizeText(a.size)}${a.anomaly && a.anomaly.suspicious ? ` · ⚠ ${t('suspicious')}` : ''}`))) : null,
+      physical(b.physical),
+      room(b, state.now));
+  }
+
+  // Where the next archive must fit, and how far the off-site copies trail (what o4o status and the alerts watch).
+  function room(b, now) {
+    const space = b.space;
+    const lag = b.offsiteLag;
+    const oldest = lag && lag.oldestPending && b.archives.find((a) => a.name === lag.oldestPending);
+    return el('dl', { 'data-testid': 'backup-room' },
+      space ? [el('dt', {}, t('freeSpace')),
+        el('dd', { class: space.fits ? null : 'error-text', 'data-testid': 'free-space' },
+          t(space.fits ? 'freeSpaceValue' : 'wouldNotFit').replace('{free}', sizeText(space.free)).replace('{needed}', sizeText(space.needed)))] : null,
+      lag ? [el('dt', {}, t('offsite')),
+        el('dd', { 'data-testid': 'offsite-lag' }, lag.pending === 0 ? t('offsiteCurrent')
+          : t('offsitePending').replace('{count}', lag.pending).replace('{age}', oldest ? ago(oldest.createdAt, now) : '-'))] : null);
   }
 
   // pgBackRest's newest set and how far back a point-in-time restore reaches; nothing where WAL is not archived.
@@ -231,7 +247,7 @@
     return el('dl', { 'data-testid': 'physical-backups' },
       el('dt', {}, t('newestPhysical')),
       el('dd', { class: p.error ? 'error-text' : null, 'data-testid': 'newest-physical' },
-        p.error || (p.newest ? `${p.newest.label} · ${p.newest.type} · ${megabytes(p.newest.repositorySize)} · ${dateTime(p.newest.stopped)}` : t('noPhysical'))),
+        p.error || (p.newest ? `${p.newest.label} · ${p.newest.type} · ${sizeText(p.newest.repositorySize)} · ${dateTime(p.newest.stopped)}` : t('noPhysical'))),
       el('dt', {}, t('recoveryWindow')),
       el('dd', { 'data-testid': 'recovery-window' },
         p.recoverableSince ? t('restoreSince').replace('{since}', dateTime(p.recoverableSince)).replace('{wal}', p.newestWal || '-') : t('noRecoveryWindow')));
