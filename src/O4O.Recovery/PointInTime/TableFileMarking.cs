@@ -14,7 +14,10 @@ internal sealed class TableFileMarking(string connectionString, TableFileMarks m
     /// <summary>How often a mark is taken.</summary>
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(30);
 
-    private const string Position = "SELECT pg_current_wal_lsn()::text, (SELECT timeline_id FROM pg_control_checkpoint())";
+    // Where the next record goes: a record boundary, which pg_waldump can start reading at. The write position
+    // (pg_current_wal_lsn) is not one: while a segment switch writes out the empty rest of its segment, it lies among
+    // those empty pages, past the last record, and a search from there found nothing to read.
+    private const string Position = "SELECT pg_current_wal_insert_lsn()::text, (SELECT timeline_id FROM pg_control_checkpoint())";
 
     private const string Rows = "SELECT schemaname || '.' || relname, n_live_tup FROM pg_stat_user_tables";
 

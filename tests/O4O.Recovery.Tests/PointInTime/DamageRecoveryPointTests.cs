@@ -31,8 +31,7 @@ public sealed class DamageRecoveryPointTests(ArchivingClusterFixture fixture) : 
         Assert.Empty(Directory.EnumerateDirectories(fixture.PgBackRest.Layout.Root, "wal-search-*"));
     }
 
-    [Fact(Skip = "Flaky in a full CI run (passes alone): the search from the restore's own mark (pg_current_wal_lsn() 0/7C00000, page-aligned) "
-        + "failed in pg_waldump with 'could not find a valid record after 0/7C00000' and fell back to a time. Cause not found yet; see the issue 15 note.")]
+    [Fact]
     public async Task A_second_damage_seconds_after_a_restore_swapped_another_database_in_is_found_in_its_files_and_undone()
     {
         var bed = new PitrBed(fixture);

@@ -36,6 +36,55 @@ public sealed class TableFileMarkingTests(ManagedPostgresFixture fixture) : ICla
     }
 
     [Fact]
+    public async Task A_mark_taken_while_a_segment_switch_is_written_is_where_pg_waldump_can_start_reading()
+    {
+        var database = await fixture.CreateDatabaseAsync("marks");
+        await ExecuteAsync(database, "CREATE TABLE orders (id bigserial PRIMARY KEY, total numeric)");
+        // Keeps the segments the marks name until they are read.
+        var slot = $"marks_{Guid.NewGuid():N}"[..20];
+        await ExecuteAsync(database, $"SELECT pg_create_physical_replication_slot('{slot}', true)");
+        var marks = new TableFileMarks(_state);
+        var marking = new TableFileMarking(database, marks, TimeProvider.System);
+        using var stop = new CancellationTokenSource();
+        // A switch (archive_timeout's, or a flush before a restore) fills the rest of its segment with empty pages, and
+        // the server writes them out a few buffers at a time: meanwhile its write position is among them, past the last record.
+        var switching = Task.Run(async () =>
+        {
+            for (var switches = 0; switches < 40 && !stop.IsCancellationRequested; switches++)
+            {
+                await ExecuteAsync(database, "INSERT INTO orders (total) VALUES (1); SELECT pg_switch_wal()");
+            }
+        });
+        try
+        {
+            while (!switching.IsCompleted)
+            {
+                Assert.True(await marking.MarkAsync(CancellationToken.None));
+            }
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await switching;
+        }
+
+        // As before a search: a record after the newest mark, written out.
+        await ExecuteAsync(database, "INSERT INTO orders (total) VALUES (1); SELECT pg_switch_wal()");
+        var wal = Path.Combine(fixture.Cluster.DataDirectory, "pg_wal");
+        try
+        {
+            foreach (var mark in await marks.BeforeAsync(DateTimeOffset.UtcNow.AddMinutes(1), CancellationToken.None))
+            {
+                await WalDump.ReadAsync(fixture.Cluster.Binaries, WalRange.Of(wal, mark.Timeline, mark.Lsn), ["--limit=1"], _ => { }, CancellationToken.None);
+            }
+        }
+        finally
+        {
+            await ExecuteAsync(database, $"SELECT pg_drop_replication_slot('{slot}')");
+        }
+    }
+
+    [Fact]
     public async Task A_database_that_does_not_answer_is_no_mark_and_no_error()
     {
         var marking = new TableFileMarking("Host=127.0.0.1;Port=1;Username=nobody;Password=x;Database=none", new TableFileMarks(_state), TimeProvider.System);
