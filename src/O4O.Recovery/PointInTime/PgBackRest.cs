@@ -175,6 +175,9 @@ internal sealed class PgBackRest(O4OHome home)
         $"log-path={Layout.Logs}",
         "log-level-console=warn",
         "log-level-file=info",
+        // pgBackRest's own modes are 0640 and 0750 (the postgres group reads WAL); without its neutral umask it takes the
+        // caller's: 077 from the conductor, the CLI and the postmaster, so the repository is owner-only as it is made.
+        "neutral-umask=n",
         "archive-async=y",
         // lz4: a restore's decompression must not be what the shop waits for.
         "compress-type=lz4",

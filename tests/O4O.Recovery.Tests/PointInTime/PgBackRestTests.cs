@@ -59,6 +59,23 @@ public sealed class PgBackRestTests(ArchivingClusterFixture fixture) : IClassFix
     }
 
     [Fact]
+    public async Task Archived_segments_are_created_owner_only_as_the_cluster_makes_its_own_files()
+    {
+        var segment = (string)(await fixture.ScalarAsync("SELECT pg_walfile_name(pg_current_wal_lsn())"))!;
+        await fixture.ScalarAsync("CREATE TABLE IF NOT EXISTS traffic (id int); INSERT INTO traffic VALUES (1)");
+        Assert.True(await WaitForAsync(async () =>
+            string.CompareOrdinal((string?)await fixture.ScalarAsync("SELECT last_archived_wal FROM pg_stat_archiver") ?? "", segment) >= 0));
+
+        // pgBackRest's own modes (0640, 0750) would let the postgres group read WAL: each `o4o up` found and tightened them.
+        // (archive.info is made by the stanza's creation, here under the test host's umask, not the conductor's.)
+        var archive = Path.Combine(fixture.PgBackRest.Layout.Repository, "archive");
+        Assert.All(Directory.EnumerateFiles(archive, "0*", SearchOption.AllDirectories),
+            file => Assert.Equal((UnixFileMode)0b110_000_000, File.GetUnixFileMode(file)));
+        Assert.All(Directory.EnumerateDirectories(archive, "0*", SearchOption.AllDirectories),
+            directory => Assert.Equal((UnixFileMode)0b111_000_000, File.GetUnixFileMode(directory)));
+    }
+
+    [Fact]
     public async Task An_archived_segment_is_fetched_at_once_while_the_live_archiver_holds_the_archive_lock()
     {
         await fixture.ScalarAsync("CREATE TABLE IF NOT EXISTS traffic (id int); INSERT INTO traffic VALUES (1)");
