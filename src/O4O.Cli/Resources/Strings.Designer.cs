@@ -481,6 +481,141 @@ namespace O4O.Cli.Resources {
         }
         
         /// <summary>
+        ///   Looks up a localized string similar to Restoring {0} ({1}): the newest verified archive that is not suspicious..
+        /// </summary>
+        internal static string CleanChosen {
+            get {
+                return ResourceManager.GetString("CleanChosen", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Restoring {0} ({1}): the newest verified archive that is not suspicious, made before {2}..
+        /// </summary>
+        internal static string CleanChosenBefore {
+            get {
+                return ResourceManager.GetString("CleanChosenBefore", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to failed verification: {0}.
+        /// </summary>
+        internal static string CleanFailedVerification {
+            get {
+                return ResourceManager.GetString("CleanFailedVerification", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Downloading and verifying the off-site copy of {0}.
+        /// </summary>
+        internal static string CleanFetching {
+            get {
+                return ResourceManager.GetString("CleanFetching", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to The platform files are back from {0} ({1} files)..
+        /// </summary>
+        internal static string CleanFilesRestored {
+            get {
+                return ResourceManager.GetString("CleanFilesRestored", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to made at or after --before.
+        /// </summary>
+        internal static string CleanMadeAfter {
+            get {
+                return ResourceManager.GetString("CleanMadeAfter", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to There is no clean archive to restore: none is both verified and not suspicious (see `o4o backup list`); nothing was changed..
+        /// </summary>
+        internal static string CleanNone {
+            get {
+                return ResourceManager.GetString("CleanNone", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to There is no clean archive made before {0} to restore: none is both verified and not suspicious (see `o4o backup list`); nothing was changed..
+        /// </summary>
+        internal static string CleanNoneBefore {
+            get {
+                return ResourceManager.GetString("CleanNoneBefore", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to not verified (`o4o backup verify {0}` checks it).
+        /// </summary>
+        internal static string CleanNotVerified {
+            get {
+                return ResourceManager.GetString("CleanNotVerified", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to its off-site copy cannot be used: {0}.
+        /// </summary>
+        internal static string CleanOffsiteFailed {
+            get {
+                return ResourceManager.GetString("CleanOffsiteFailed", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Passed over {0}: {1}.
+        /// </summary>
+        internal static string CleanPassedOver {
+            get {
+                return ResourceManager.GetString("CleanPassedOver", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Replaying archived WAL to just before {0} began ({1}), the first suspicious archive after it; nothing the live database wrote from then on is carried over..
+        /// </summary>
+        internal static string CleanReplayAnomaly {
+            get {
+                return ResourceManager.GetString("CleanReplayAnomaly", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Replaying archived WAL to just before {0} (--before); nothing the live database wrote from then on is carried over..
+        /// </summary>
+        internal static string CleanReplayBefore {
+            get {
+                return ResourceManager.GetString("CleanReplayBefore", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to The archived WAL cannot be replayed to that point: {0} Restoring {1} as it is..
+        /// </summary>
+        internal static string CleanReplayUnreachable {
+            get {
+                return ResourceManager.GetString("CleanReplayUnreachable", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to suspicious (anomaly score {0}): {1}.
+        /// </summary>
+        internal static string CleanSuspicious {
+            get {
+                return ResourceManager.GetString("CleanSuspicious", resourceCulture);
+            }
+        }
+        
+        /// <summary>
         ///   Looks up a localized string similar to --older-than {0} is not a duration: use 7d, 12h, 30m or a TimeSpan such as 1.12:00:00..
         /// </summary>
         internal static string CleanupBadOlderThan {
@@ -567,6 +702,24 @@ namespace O4O.Cli.Resources {
         internal static string CleanupTotal {
             get {
                 return ResourceManager.GetString("CleanupTotal", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to local.
+        /// </summary>
+        internal static string CleanWhereLocal {
+            get {
+                return ResourceManager.GetString("CleanWhereLocal", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to off-site, downloaded and verified.
+        /// </summary>
+        internal static string CleanWhereOffsite {
+            get {
+                return ResourceManager.GetString("CleanWhereOffsite", resourceCulture);
             }
         }
         
@@ -1444,6 +1597,15 @@ namespace O4O.Cli.Resources {
         }
         
         /// <summary>
+        ///   Looks up a localized string similar to --latest-clean goes with --before, --db-only and --yes only (no backup name, --undo, --cleanup or point-in-time target); --before needs --latest-clean..
+        /// </summary>
+        internal static string LatestCleanOptionsConflict {
+            get {
+                return ResourceManager.GetString("LatestCleanOptionsConflict", resourceCulture);
+            }
+        }
+        
+        /// <summary>
         ///   Looks up a localized string similar to both.
         /// </summary>
         internal static string LocationBoth {
@@ -1651,6 +1813,15 @@ namespace O4O.Cli.Resources {
         }
         
         /// <summary>
+        ///   Looks up a localized string similar to With --latest-clean: only archives made before this time (ISO 8601, or YYYY-MM-DD HH:MM[:SS] in local time); a replay stops before it too..
+        /// </summary>
+        internal static string OptionBefore {
+            get {
+                return ResourceManager.GetString("OptionBefore", resourceCulture);
+            }
+        }
+        
+        /// <summary>
         ///   Looks up a localized string similar to Point-in-time restore to just before incident N&apos;s first evidence..
         /// </summary>
         internal static string OptionBeforeIncident {
@@ -1737,6 +1908,15 @@ namespace O4O.Cli.Resources {
         internal static string OptionLang {
             get {
                 return ResourceManager.GetString("OptionLang", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Restore the last clean state: the newest archive that is verified and not suspicious (local, or off-site after it is downloaded and verified), database and platform files; with point-in-time recovery the database is replayed to just before the first suspicious archive after it..
+        /// </summary>
+        internal static string OptionLatestClean {
+            get {
+                return ResourceManager.GetString("OptionLatestClean", resourceCulture);
             }
         }
         

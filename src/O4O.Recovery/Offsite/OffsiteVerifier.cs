@@ -12,7 +12,8 @@ namespace O4O.Recovery.Offsite;
 /// <c>o4o backup verify --offsite NAME</c>: downloads the archive's copy from the bucket into a scratch directory under
 /// <c>offsite-staging/</c>, checks its SHA-256 against the one recorded at its upload, decrypts it (a changed byte does
 /// not authenticate) and runs <see cref="BackupVerifier"/>'s checks and test restore on what came out, with the SHA-256
-/// the archive had when it was written. Nothing of it is kept; the local archive and its catalogue entry are not touched.
+/// the archive had when it was written. Nothing of it is kept (but by <see cref="FetchAsync"/>, until disposed); the local archive and its
+/// catalogue entry are not touched.
 /// </summary>
 public sealed class OffsiteVerifier(O4OHome home, OffsiteOptions options, ResolvedDatabaseServer server, BackupCatalogue catalogue, TimeProvider time)
 {
@@ -21,44 +22,64 @@ public sealed class OffsiteVerifier(O4OHome home, OffsiteOptions options, Resolv
     /// <exception cref="ArchiveKeyFileException">The key ring is damaged.</exception>
     public async Task<VerifyResult> VerifyAsync(string name, IProgress<long>? progress, CancellationToken cancellationToken)
     {
+        using var fetched = await FetchAsync(name, progress, cancellationToken);
+        return fetched.Result;
+    }
+
+    /// <summary>
+    /// Verifies the off-site copy of <paramref name="name"/> as <see cref="VerifyAsync"/> does, keeping what it decrypted for a
+    /// restore (<see cref="FetchedArchive.Archive"/>) until the result is disposed.
+    /// </summary>
+    /// <exception cref="OffsiteException">The bucket cannot be reached or holds no copy of it.</exception>
+    /// <exception cref="ArchiveKeyFileException">The key ring is damaged.</exception>
+    public async Task<FetchedArchive> FetchAsync(string name, IProgress<long>? progress, CancellationToken cancellationToken)
+    {
         name = name.EndsWith(".tar.gz", StringComparison.Ordinal) ? name : name + ".tar.gz";
         var scratch = Path.Combine(ArchiveUpload.StagingDirectory(home), "verify-" + Guid.NewGuid().ToString("N")[..12]);
         PrivateFiles.CreateDirectory(scratch);
+        var fetched = new FetchedArchive(scratch, Path.Combine(scratch, name));
         try
         {
-            var sealedCopy = Path.Combine(scratch, name + ".sealed");
-            var (recorded, damaged) = await DownloadAsync(name, sealedCopy, cancellationToken);
-            if (damaged is not null)
-            {
-                return new VerifyResult(name, false, $"{name}: the off-site copy is not what the server stored: {damaged}");
-            }
-
-            var sha256 = await HashingStream.FileSha256Async(sealedCopy, cancellationToken);
-            if (sha256 != recorded)
-            {
-                return new VerifyResult(name, false, $"{name}: the off-site copy's SHA-256 is {sha256}, not the {recorded ?? "(none)"} recorded at its upload");
-            }
-
-            var archive = Path.Combine(scratch, name);
-            try
-            {
-                await using var input = File.OpenRead(sealedCopy);
-                await using var output = new FileStream(archive, PrivateFiles.CreateNew(FileAccess.Write, 1 << 20));
-                await ArchiveCipher.DecryptAsync(input, output, ArchiveKeyStore.Load(home)
-                    ?? throw new OffsiteException($"there is no archive key ring in {ArchiveKeyStore.PathFor(home)} to decrypt the off-site copy with"), cancellationToken);
-            }
-            catch (SealedArchiveException sealedFailure)
-            {
-                return new VerifyResult(name, false, $"{name}: the off-site copy does not decrypt: {sealedFailure.Message}");
-            }
-
-            File.Delete(sealedCopy);
-            return await VerifyDecryptedAsync(scratch, archive, progress, cancellationToken);
+            fetched.Result = await VerifyInAsync(scratch, name, progress, cancellationToken);
+            return fetched;
         }
-        finally
+        catch
         {
-            Directory.Delete(scratch, recursive: true);
+            fetched.Dispose();
+            throw;
         }
+    }
+
+    private async Task<VerifyResult> VerifyInAsync(string scratch, string name, IProgress<long>? progress, CancellationToken cancellationToken)
+    {
+        var sealedCopy = Path.Combine(scratch, name + ".sealed");
+        var (recorded, damaged) = await DownloadAsync(name, sealedCopy, cancellationToken);
+        if (damaged is not null)
+        {
+            return new VerifyResult(name, false, $"{name}: the off-site copy is not what the server stored: {damaged}");
+        }
+
+        var sha256 = await HashingStream.FileSha256Async(sealedCopy, cancellationToken);
+        if (sha256 != recorded)
+        {
+            return new VerifyResult(name, false, $"{name}: the off-site copy's SHA-256 is {sha256}, not the {recorded ?? "(none)"} recorded at its upload");
+        }
+
+        var archive = Path.Combine(scratch, name);
+        try
+        {
+            await using var input = File.OpenRead(sealedCopy);
+            await using var output = new FileStream(archive, PrivateFiles.CreateNew(FileAccess.Write, 1 << 20));
+            await ArchiveCipher.DecryptAsync(input, output, ArchiveKeyStore.Load(home)
+                ?? throw new OffsiteException($"there is no archive key ring in {ArchiveKeyStore.PathFor(home)} to decrypt the off-site copy with"), cancellationToken);
+        }
+        catch (SealedArchiveException sealedFailure)
+        {
+            return new VerifyResult(name, false, $"{name}: the off-site copy does not decrypt: {sealedFailure.Message}");
+        }
+
+        File.Delete(sealedCopy);
+        return await VerifyDecryptedAsync(scratch, archive, progress, cancellationToken);
     }
 
     /// <summary>

@@ -28,6 +28,13 @@ public sealed partial class PointInTimeRestore(O4OHome home, ResolvedDatabaseSer
     /// <summary>How long the side instance may replay WAL before the restore gives up.</summary>
     public static readonly TimeSpan ReplayTimeout = TimeSpan.FromMinutes(30);
 
+    /// <summary>
+    /// Whether what the live database wrote after the target is carried into the restored copy in the swap (the default:
+    /// orders taken after a <c>DELETE</c> are the shop's). Off for a return to the last clean state before ransomware,
+    /// whose writes after the target are what is being undone.
+    /// </summary>
+    public bool CarryOver { get; init; } = true;
+
     private string Live => server.DatabaseName;
 
     /// <summary>Restores to <paramref name="target"/>; <paramref name="confirm"/> sees the plan and decides whether it goes live.</summary>
@@ -121,7 +128,7 @@ public sealed partial class PointInTimeRestore(O4OHome home, ResolvedDatabaseSer
                     }
 
                     return yes;
-                }, cancellationToken, token => CarryAsync(stop.Snapshot, carried => carriedRows = carried, token));
+                }, cancellationToken, CarryOver ? token => CarryAsync(stop.Snapshot, carried => carriedRows = carried, token) : null);
             await RecordAsync($"restored {Live} to {target.Description} beside the live database; live against restored: {Differences.Describe(swapPlan)}",
                 swapped ? $"swapped it in; the replaced database is kept as {swapPlan.Kept}{Carried(carriedRows)}" : "declined: nothing was swapped",
                 swapped ? "done" : "declined", cancellationToken);

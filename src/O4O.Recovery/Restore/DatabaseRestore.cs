@@ -66,7 +66,13 @@ public sealed class DatabaseRestore(O4OHome home, ResolvedDatabaseServer server,
             // The swap is the commit point: from here the restore has happened, whatever a later step does.
             (swapped, outcome) = (true, RestoreRecordOutcome.Swapped);
             catalogue.RecordRestore(plan.Archive, started, time.GetUtcNow(), outcome, plan.DisplacedDatabase);
-            return databaseOnly ? new RestoreOutcome(plan, true, 0) : await RestoreFilesAsync(plan, archive, started, cancellationToken);
+            if (databaseOnly)
+            {
+                return new RestoreOutcome(plan, true, 0);
+            }
+
+            var (files, failure) = await RestorePlatformFilesAsync(archive, started, cancellationToken);
+            return new RestoreOutcome(plan, true, files, failure);
         }
         finally
         {
@@ -173,19 +179,25 @@ public sealed class DatabaseRestore(O4OHome home, ResolvedDatabaseServer server,
     }
 
     /// <summary>The step after the commit point: its failure is its own, recorded as such; the database stays restored.</summary>
-    private async Task<RestoreOutcome> RestoreFilesAsync(RestorePlan plan, string archive, DateTimeOffset started, CancellationToken cancellationToken)
+    /// <summary>
+    /// Puts <paramref name="archive"/>'s platform files back (<see cref="PlatformFilesRestore"/>), as a restore does after its
+    /// swap; on its own after a point-in-time restore of the database. Recorded in the catalogue either way.
+    /// </summary>
+    /// <returns>How many files were put back, and why that failed when it did.</returns>
+    public async Task<(int Restored, string? Failure)> RestorePlatformFilesAsync(string archive, DateTimeOffset started, CancellationToken cancellationToken)
     {
+        var name = Path.GetFileName(archive);
         var filesStarted = time.GetUtcNow();
         try
         {
             var files = await PlatformFilesRestore.RestoreAsync(home, archive, started, cancellationToken);
-            catalogue.RecordRestore(plan.Archive, filesStarted, time.GetUtcNow(), RestoreRecordOutcome.FilesRestored, files.ToString(CultureInfo.InvariantCulture));
-            return new RestoreOutcome(plan, true, files);
+            catalogue.RecordRestore(name, filesStarted, time.GetUtcNow(), RestoreRecordOutcome.FilesRestored, files.ToString(CultureInfo.InvariantCulture));
+            return (files, null);
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or BackupCorruptException)
         {
-            catalogue.RecordRestore(plan.Archive, filesStarted, time.GetUtcNow(), RestoreRecordOutcome.FilesFailed, exception.Message);
-            return new RestoreOutcome(plan, true, 0, exception.Message);
+            catalogue.RecordRestore(name, filesStarted, time.GetUtcNow(), RestoreRecordOutcome.FilesFailed, exception.Message);
+            return (0, exception.Message);
         }
     }
 

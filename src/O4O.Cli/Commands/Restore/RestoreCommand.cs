@@ -7,7 +7,8 @@ namespace O4O.Cli.Commands;
 
 /// <summary>
 /// <c>o4o restore [NAME | latest] [--db-only] [--yes]</c>, <c>o4o restore --undo</c>, <c>o4o restore --cleanup</c> (<see cref="RestoreCleanup"/>)
-/// and the point-in-time restore <c>o4o restore --to-time | --to-lsn | --before-incident</c> (<see cref="RestorePointInTime"/>).
+/// the point-in-time restore <c>o4o restore --to-time | --to-lsn | --before-incident</c> (<see cref="RestorePointInTime"/>)
+/// and the return to the last clean state <c>o4o restore --latest-clean</c> (<see cref="RestoreLatestClean"/>).
 /// Prints the name the replaced database is kept under on stdout.
 /// </summary>
 internal static class RestoreCommand
@@ -31,8 +32,11 @@ internal static class RestoreCommand
         command.Options.Add(RestorePointInTime.ToLsn);
         command.Options.Add(RestorePointInTime.BeforeIncident);
         command.Options.Add(RestorePointInTime.Full);
+        command.Options.Add(RestoreLatestClean.LatestClean);
+        command.Options.Add(RestoreLatestClean.Before);
         command.Validators.Add(result => RestoreCleanup.Validate(result, _undo, _databaseOnly));
         command.Validators.Add(result => RestorePointInTime.Validate(result, _name, _undo, _databaseOnly));
+        command.Validators.Add(result => RestoreLatestClean.Validate(result, _name, _undo));
         command.SetAction(async (ParseResult parsed, CancellationToken cancellationToken) =>
         {
             var yes = parsed.GetValue(_yes);
@@ -44,6 +48,11 @@ internal static class RestoreCommand
             if (RestorePointInTime.Requested(parsed.CommandResult))
             {
                 return await RestorePointInTime.RunAsync(context, parsed, yes, cancellationToken);
+            }
+
+            if (parsed.GetValue(RestoreLatestClean.LatestClean))
+            {
+                return await RestoreLatestClean.RunAsync(context, parsed.GetValue(RestoreLatestClean.Before), parsed.GetValue(_databaseOnly), yes, cancellationToken);
             }
 
             if (!yes && !context.CanAsk)
@@ -111,7 +120,7 @@ internal static class RestoreCommand
         return outcome;
     }
 
-    private static async Task<int> RestoreAsync(CliContext context, DatabaseRestore restore, string archive, bool databaseOnly, bool yes, CancellationToken cancellationToken)
+    internal static async Task<int> RestoreAsync(CliContext context, DatabaseRestore restore, string archive, bool databaseOnly, bool yes, CancellationToken cancellationToken)
     {
         var description = Text.Format(Strings.RestoreLoading, Path.GetFileName(archive));
         Task<RestoreOutcome> Run(IProgress<long>? progress) => LoadAndSwapAsync(context, restore, archive, databaseOnly, yes, progress, cancellationToken);

@@ -92,7 +92,7 @@ internal static partial class RestorePointInTime
     /// before the swap and asked at a terminal unless <paramref name="yes"/>: for <c>o4o restore --to-…</c> and <c>o4o recover</c>.
     /// </summary>
     public static async Task<PointInTimeOutcome> RestoreAsync(CliContext context, RecoveryTarget target, PointInTimeMode mode, bool dryRun, bool yes, string actor,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, bool carryOver = true)
     {
         var environment = BackupEnvironment.From(context);
         var record = new RestoreRecord(context, new EventLog(context.Home.StateDatabase), actor);
@@ -105,6 +105,7 @@ internal static partial class RestorePointInTime
         var restore = new PointInTimeRestore(context.Home, environment.Server(), environment.Restore(), record, record.Actor, context.Time)
         {
             Supervision = supervision,
+            CarryOver = carryOver,
         };
         var confirmation = mode == PointInTimeMode.FullCluster ? Strings.PitrFullConfirm : Strings.PitrConfirm;
         return await restore.RunAsync(target, mode, dryRun, plan =>
@@ -151,7 +152,7 @@ internal static partial class RestorePointInTime
     }
 
     /// <summary>ISO 8601 (an offset or Z, else local time), or <c>YYYY-MM-DD HH:MM[:SS]</c> in local time.</summary>
-    private static DateTimeOffset? ParseTime(ArgumentResult result)
+    internal static DateTimeOffset? ParseTime(ArgumentResult result)
     {
         var text = result.Tokens.Single().Value.Trim();
         if (TimeShape().IsMatch(text) && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeLocal, out var time))
