@@ -1858,6 +1858,15 @@ namespace O4O.Cli.Resources {
         }
         
         /// <summary>
+        ///   Looks up a localized string similar to Scenario 3, on a new machine: restore the home from the off-site bucket s3://BUCKET/PREFIX (the lost machine&apos;s Offsite:Bucket and Offsite:Prefix; the endpoint and credentials from the Offsite settings): the newest physical backup and the archived WAL to its end, else the newest archive, and the configuration and platform files. Needs --key-file..
+        /// </summary>
+        internal static string OptionFrom {
+            get {
+                return ResourceManager.GetString("OptionFrom", resourceCulture);
+            }
+        }
+        
+        /// <summary>
         ///   Looks up a localized string similar to With a point-in-time target: replace the whole cluster (the old data directory is kept, renamed) instead of the platform database only..
         /// </summary>
         internal static string OptionFull {
@@ -1899,6 +1908,15 @@ namespace O4O.Cli.Resources {
         internal static string OptionJson {
             get {
                 return ResourceManager.GetString("OptionJson", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to With --from: the key file `o4o backup key export` printed on the lost machine (the archive keys and pgBackRest&apos;s off-site passphrase)..
+        /// </summary>
+        internal static string OptionKeyFile {
+            get {
+                return ResourceManager.GetString("OptionKeyFile", resourceCulture);
             }
         }
         
@@ -2880,6 +2898,105 @@ namespace O4O.Cli.Resources {
         internal static string RestoreFilesFailed {
             get {
                 return ResourceManager.GetString("RestoreFilesFailed", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Restored {0} from {1}: start it with o4o up..
+        /// </summary>
+        internal static string RestoreFromDoneArchive {
+            get {
+                return ResourceManager.GetString("RestoreFromDoneArchive", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Restored {0} from physical backup set {1} and the archived WAL (configuration and files from {2}): start it with o4o up..
+        /// </summary>
+        internal static string RestoreFromDonePhysical {
+            get {
+                return ResourceManager.GetString("RestoreFromDonePhysical", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to --from and --key-file go together, with nothing else of restore&apos;s choices but --yes..
+        /// </summary>
+        internal static string RestoreFromOptionsConflict {
+            get {
+                return ResourceManager.GetString("RestoreFromOptionsConflict", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to What the home held before is kept in {0}..
+        /// </summary>
+        internal static string RestoreFromReplaced {
+            get {
+                return ResourceManager.GetString("RestoreFromReplaced", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Moving the restored home into {0}….
+        /// </summary>
+        internal static string RestoreFromStepCommit {
+            get {
+                return ResourceManager.GetString("RestoreFromStepCommit", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Downloading, checking and decrypting {0}….
+        /// </summary>
+        internal static string RestoreFromStepDownload {
+            get {
+                return ResourceManager.GetString("RestoreFromStepDownload", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Putting back the configuration and platform files of {0}….
+        /// </summary>
+        internal static string RestoreFromStepFiles {
+            get {
+                return ResourceManager.GetString("RestoreFromStepFiles", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Reading {0}….
+        /// </summary>
+        internal static string RestoreFromStepListing {
+            get {
+                return ResourceManager.GetString("RestoreFromStepListing", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to No physical backup off-site: loading {0} into a new cluster….
+        /// </summary>
+        internal static string RestoreFromStepLoad {
+            get {
+                return ResourceManager.GetString("RestoreFromStepLoad", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Replay reached the end of the archived WAL; the last transaction committed at {0}..
+        /// </summary>
+        internal static string RestoreFromStepReplayed {
+            get {
+                return ResourceManager.GetString("RestoreFromStepReplayed", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Restoring physical backup set {0} from the off-site repository and replaying the archived WAL to its end….
+        /// </summary>
+        internal static string RestoreFromStepRestoreSet {
+            get {
+                return ResourceManager.GetString("RestoreFromStepRestoreSet", resourceCulture);
             }
         }
         

@@ -14,6 +14,9 @@ namespace O4O.Recovery.Offsite;
 /// </summary>
 public sealed class OffsiteBucket : IDisposable
 {
+    /// <summary>What a sealed copy's key adds to its archive's name.</summary>
+    public const string SealedSuffix = ".sealed";
+
     private OffsiteBucket(AmazonS3Client client, OffsiteOptions options)
     {
         Client = client;
@@ -30,8 +33,11 @@ public sealed class OffsiteBucket : IDisposable
     /// <summary>The key prefix of this shop's copies, without slashes around it.</summary>
     public string Prefix { get; }
 
+    /// <summary>The key prefix under which the sealed archives are, ending with a slash.</summary>
+    public string ArchivesFolder => (Prefix.Length > 0 ? Prefix + "/" : "") + "archives/";
+
     /// <summary>The object key of <paramref name="archive"/>'s sealed copy.</summary>
-    public string ArchiveKey(string archive) => string.Join('/', new[] { Prefix, "archives", archive + ".sealed" }.Where(part => part.Length > 0));
+    public string ArchiveKey(string archive) => ArchivesFolder + archive + SealedSuffix;
 
     /// <summary>Where <paramref name="key"/> is, as an operator would write it.</summary>
     public string Address(string key) => $"s3://{Name}/{key}";

@@ -1,6 +1,3 @@
-using System.Net;
-using Amazon.Runtime;
-using Amazon.S3;
 using O4O.Recovery.Backups;
 using O4O.Recovery.Configuration;
 using O4O.Recovery.IO;
@@ -82,41 +79,12 @@ public sealed class OffsiteVerifier(O4OHome home, OffsiteOptions options, Resolv
         return await VerifyDecryptedAsync(scratch, archive, progress, cancellationToken);
     }
 
-    /// <summary>
-    /// Downloads the copy to <paramref name="destination"/>; returns the SHA-256 recorded for it at its upload, and why its
-    /// bytes are damaged when the SDK's check of them against the server's ETag failed.
-    /// </summary>
+    /// <summary>The copy's download, with the SHA-256 recorded at its upload here when this machine made it.</summary>
     private async Task<(string? Recorded, string? Damaged)> DownloadAsync(string name, string destination, CancellationToken cancellationToken)
     {
         using var bucket = OffsiteBucket.Open(home, options);
         var copy = new OffsiteCopies(home.StateDatabase).Find(name) is { Complete: true } complete ? complete : null;
-        var key = copy?.ObjectKey ?? bucket.ArchiveKey(name);
-        try
-        {
-            using var response = await bucket.Client.GetObjectAsync(bucket.Name, key, cancellationToken);
-            // On a machine that did not upload it (or lost state.db), the SHA-256 the upload stored with the object.
-            var recorded = copy?.Sha256 ?? response.Metadata[ArchiveUpload.Sha256Metadata];
-            await using var output = new FileStream(destination, PrivateFiles.CreateNew(FileAccess.Write, 1 << 20));
-            try
-            {
-                await response.ResponseStream.CopyToAsync(output, cancellationToken);
-            }
-            catch (AmazonClientException mismatch)
-            {
-                // The SDK hashes what it reads against the object's MD5 ETag and fails at the end when they differ.
-                return (recorded, mismatch.Message);
-            }
-
-            return (recorded, null);
-        }
-        catch (AmazonS3Exception missing) when (missing.StatusCode == HttpStatusCode.NotFound)
-        {
-            throw new OffsiteException($"there is no off-site copy of {name} at {bucket.Address(key)}.", missing);
-        }
-        catch (Exception unreachable) when (unreachable is AmazonClientException or HttpRequestException)
-        {
-            throw new OffsiteException($"the off-site bucket {bucket.Address(key)} cannot be read: {unreachable.Message}", unreachable);
-        }
+        return await OffsiteDownload.DownloadAsync(bucket, copy?.ObjectKey ?? bucket.ArchiveKey(name), name, copy?.Sha256, destination, null, cancellationToken);
     }
 
     // The scratch directory holds this archive alone: its own catalogue knows the SHA-256 it was written with, and the

@@ -14,16 +14,19 @@ internal static class ClusterHandover
 {
     /// <summary>
     /// Rewrites what must differ in <paramref name="dataDirectory"/>, which will run in <paramref name="liveDirectory"/>;
-    /// <paramref name="sideOptions"/> are the side instance's own, taken out of its restore command.
+    /// <paramref name="sideOptions"/> are the side instance's own, taken out of its restore command; <paramref name="movedHome"/>,
+    /// a staged home that is renamed into the live one (a bare-machine restore's), whose paths are rewritten too.
     /// </summary>
     /// <returns>The files it wrote, for the caller to hand to the service user.</returns>
-    public static IReadOnlyList<string> Prepare(string dataDirectory, string liveDirectory, IEnumerable<string> sideOptions)
+    public static IReadOnlyList<string> Prepare(string dataDirectory, string liveDirectory, IEnumerable<string> sideOptions,
+        (string From, string To)? movedHome = null)
     {
         var settings = Path.Combine(dataDirectory, "postgresql.auto.conf");
         var lines = File.ReadAllLines(settings)
             .Where(line => !line.TrimStart().StartsWith("archive_mode", StringComparison.Ordinal))
             .Select(line => sideOptions.Aggregate(line, (rewritten, option) => rewritten.Replace($" {option}", "", StringComparison.Ordinal)))
-            .Select(line => line.Replace(dataDirectory, liveDirectory, StringComparison.Ordinal));
+            .Select(line => line.Replace(dataDirectory, liveDirectory, StringComparison.Ordinal))
+            .Select(line => movedHome is { } moved ? line.Replace(moved.From, moved.To, StringComparison.Ordinal) : line);
         AtomicFile.WriteAllText(settings, string.Join('\n', lines) + "\n");
 
         var status = Path.Combine(dataDirectory, "pg_wal", "archive_status");

@@ -123,7 +123,8 @@ internal sealed class SideInstance : IAsyncDisposable
         await SideInstanceLeftover.RemoveAsync(_home, CancellationToken.None);
     }
 
-    private static int FreePort()
+    /// <summary>A loopback port nothing listens on now.</summary>
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

@@ -55,6 +55,12 @@ public sealed class ManagedCluster : IAsyncDisposable
     /// </summary>
     public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>
+    /// Where this process connects to it: 127.0.0.1, or the directory of its unix socket for a server that listens on no
+    /// TCP address (a bare-machine restore's recovery, which signs in by trust through a socket only root and the service user reach).
+    /// </summary>
+    public string Host { get; init; } = "127.0.0.1";
+
     /// <summary>The server programs this cluster runs.</summary>
     public PostgresBinaries Binaries => _binaries;
 
@@ -70,7 +76,7 @@ public sealed class ManagedCluster : IAsyncDisposable
     /// <summary>A connection string for <paramref name="database"/> on this cluster as the superuser.</summary>
     public string ConnectionString(string database = "postgres") => new NpgsqlConnectionStringBuilder
     {
-        Host = "127.0.0.1",
+        Host = Host,
         Port = Port,
         Username = Superuser,
         Password = Password,

@@ -7,8 +7,9 @@ namespace O4O.Cli.Commands;
 
 /// <summary>
 /// <c>o4o restore [NAME | latest] [--db-only] [--yes]</c>, <c>o4o restore --undo</c>, <c>o4o restore --cleanup</c> (<see cref="RestoreCleanup"/>)
-/// the point-in-time restore <c>o4o restore --to-time | --to-lsn | --before-incident</c> (<see cref="RestorePointInTime"/>)
-/// and the return to the last clean state <c>o4o restore --latest-clean</c> (<see cref="RestoreLatestClean"/>).
+/// the point-in-time restore <c>o4o restore --to-time | --to-lsn | --before-incident</c> (<see cref="RestorePointInTime"/>),
+/// the return to the last clean state <c>o4o restore --latest-clean</c> (<see cref="RestoreLatestClean"/>) and the
+/// bare-machine restore <c>o4o restore --from s3://… --key-file KEY</c> (<see cref="RestoreFromOffsite"/>).
 /// Prints the name the replaced database is kept under on stdout.
 /// </summary>
 internal static class RestoreCommand
@@ -34,15 +35,24 @@ internal static class RestoreCommand
         command.Options.Add(RestorePointInTime.Full);
         command.Options.Add(RestoreLatestClean.LatestClean);
         command.Options.Add(RestoreLatestClean.Before);
+        command.Options.Add(RestoreFromOffsite.From);
+        command.Options.Add(RestoreFromOffsite.KeyFile);
         command.Validators.Add(result => RestoreCleanup.Validate(result, _undo, _databaseOnly));
         command.Validators.Add(result => RestorePointInTime.Validate(result, _name, _undo, _databaseOnly));
         command.Validators.Add(result => RestoreLatestClean.Validate(result, _name, _undo));
+        command.Validators.Add(result => RestoreFromOffsite.Validate(result, _name, _undo, _databaseOnly, RestoreCleanup.Cleanup, RestorePointInTime.ToTime,
+            RestorePointInTime.ToLsn, RestorePointInTime.BeforeIncident, RestorePointInTime.Full, RestoreLatestClean.LatestClean, RestoreLatestClean.Before));
         command.SetAction(async (ParseResult parsed, CancellationToken cancellationToken) =>
         {
             var yes = parsed.GetValue(_yes);
             if (parsed.GetValue(RestoreCleanup.Cleanup))
             {
                 return await RestoreCleanup.RunAsync(context, parsed.GetValue(RestoreCleanup.OlderThan), parsed.GetValue(RestoreCleanup.DryRun), yes, cancellationToken);
+            }
+
+            if (RestoreFromOffsite.Requested(parsed.CommandResult))
+            {
+                return await RestoreFromOffsite.RunAsync(context, parsed, yes, cancellationToken);
             }
 
             if (RestorePointInTime.Requested(parsed.CommandResult))
