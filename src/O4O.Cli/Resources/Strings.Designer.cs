@@ -3505,6 +3505,51 @@ namespace O4O.Cli.Resources {
         }
         
         /// <summary>
+        ///   Looks up a localized string similar to immutable, compliance mode, {0} days: the bucket has Object Lock, and nobody with the credentials can delete or overwrite a copy before its date (Offsite:LockDays).
+        /// </summary>
+        internal static string StatusOffsiteImmutable {
+            get {
+                return ResourceManager.GetString("StatusOffsiteImmutable", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to immutability unknown: {0}.
+        /// </summary>
+        internal static string StatusOffsiteLockUnread {
+            get {
+                return ResourceManager.GetString("StatusOffsiteLockUnread", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to not immutable: the server does not support Object Lock; whoever holds the credentials, ransomware included, can delete or overwrite the copies.
+        /// </summary>
+        internal static string StatusOffsiteLockUnsupported {
+            get {
+                return ResourceManager.GetString("StatusOffsiteLockUnsupported", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to the bucket did not answer within {0} s.
+        /// </summary>
+        internal static string StatusOffsiteNoAnswer {
+            get {
+                return ResourceManager.GetString("StatusOffsiteNoAnswer", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to not immutable: the bucket has no Object Lock (S3 turns it on only when a bucket is created); whoever holds the credentials, ransomware included, can delete or overwrite the copies.
+        /// </summary>
+        internal static string StatusOffsiteNoLock {
+            get {
+                return ResourceManager.GetString("StatusOffsiteNoLock", resourceCulture);
+            }
+        }
+        
+        /// <summary>
         ///   Looks up a localized string similar to newest finished {0} ago, limit {1}.
         /// </summary>
         internal static string StatusPhysicalDetail {

@@ -82,14 +82,9 @@ internal sealed class ArchiveUpload(O4OHome home, OffsiteBucket bucket, OffsiteC
         var name = Path.GetFileName(archive);
         var key = bucket.ArchiveKey(name);
         var sha256 = await HashingStream.FileSha256Async(staged, cancellationToken);
-        var lockUntil = await ObjectLock.RetainUntilAsync(bucket, options, time, cancellationToken);
         var request = new InitiateMultipartUploadRequest { BucketName = bucket.Name, Key = key, ContentType = "application/octet-stream" };
         request.Metadata.Add(Sha256Metadata, sha256);
-        if (lockUntil is { } until)
-        {
-            request.ObjectLockMode = ObjectLockMode.Compliance;
-            request.ObjectLockRetainUntilDate = until.UtcDateTime;
-        }
+        var lockUntil = ObjectLock.Retain(request, await ObjectLock.ReadAsync(bucket, cancellationToken), options, time);
 
         var started = await bucket.Client.InitiateMultipartUploadAsync(request, cancellationToken);
         var copy = new OffsiteCopy(name, key, started.UploadId, PartSize, new FileInfo(staged).Length, sha256, lockUntil, time.GetUtcNow(), null);

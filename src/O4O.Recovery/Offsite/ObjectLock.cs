@@ -1,32 +1,67 @@
 using System.Net;
+using Amazon.Runtime;
 using Amazon.S3;
+using Amazon.S3.Model;
 using O4O.Recovery.Configuration;
 
 namespace O4O.Recovery.Offsite;
+
+/// <summary>What the bucket says about S3 Object Lock.</summary>
+public enum ObjectLockState
+{
+    /// <summary>Object Lock is on: a copy uploaded with a retention date cannot be deleted or overwritten before it.</summary>
+    Enabled,
+
+    /// <summary>The bucket has no Object Lock configuration (S3 turns it on only when a bucket is created).</summary>
+    NotConfigured,
+
+    /// <summary>The server does not implement Object Lock at all (s3rver, some S3-compatible stores).</summary>
+    NotSupported,
+}
 
 /// <summary>
 /// S3 Object Lock on the bucket: when it is enabled, each copy is uploaded in compliance mode until
 /// <see cref="OffsiteOptions.LockDays"/> from now, so that nobody with the credentials can delete or overwrite it before.
 /// </summary>
-internal static class ObjectLock
+public static class ObjectLock
 {
-    /// <summary>The retain-until date for a copy uploaded now; null when the bucket has no Object Lock.</summary>
-    public static async Task<DateTimeOffset?> RetainUntilAsync(OffsiteBucket bucket, OffsiteOptions options, TimeProvider time, CancellationToken cancellationToken) =>
-        await IsEnabledAsync(bucket, cancellationToken) ? time.GetUtcNow().AddDays(options.LockDays) : null;
-
-    /// <summary>True when the bucket has Object Lock enabled.</summary>
-    public static async Task<bool> IsEnabledAsync(OffsiteBucket bucket, CancellationToken cancellationToken)
+    /// <summary>Asks the bucket for its Object Lock configuration.</summary>
+    /// <exception cref="OffsiteException">The bucket cannot be reached, or refused the question for another reason (its credentials, say).</exception>
+    public static async Task<ObjectLockState> ReadAsync(OffsiteBucket bucket, CancellationToken cancellationToken)
     {
         try
         {
             var configuration = await bucket.Client.GetObjectLockConfigurationAsync(new() { BucketName = bucket.Name }, cancellationToken);
-            return configuration.ObjectLockConfiguration?.ObjectLockEnabled == ObjectLockEnabled.Enabled;
+            return configuration.ObjectLockConfiguration?.ObjectLockEnabled == ObjectLockEnabled.Enabled ? ObjectLockState.Enabled : ObjectLockState.NotConfigured;
         }
-        catch (AmazonS3Exception none) when (none.ErrorCode is "ObjectLockConfigurationNotFoundError" or "NotImplemented"
-            || none.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.NotImplemented)
+        catch (AmazonS3Exception none) when (none.ErrorCode == "ObjectLockConfigurationNotFoundError" || none.StatusCode == HttpStatusCode.NotFound)
         {
-            // No configuration, or a server without Object Lock at all (s3rver): the copies are not immutable.
-            return false;
+            return ObjectLockState.NotConfigured;
         }
+        catch (AmazonS3Exception unsupported) when (unsupported.ErrorCode == "NotImplemented" || unsupported.StatusCode == HttpStatusCode.NotImplemented)
+        {
+            return ObjectLockState.NotSupported;
+        }
+        catch (Exception unreadable) when (unreadable is AmazonServiceException or AmazonClientException or HttpRequestException)
+        {
+            throw new OffsiteException($"the Object Lock configuration of s3://{bucket.Name} cannot be read: {unreadable.Message}", unreadable);
+        }
+    }
+
+    /// <summary>
+    /// Puts compliance-mode retention until <see cref="OffsiteOptions.LockDays"/> from now on <paramref name="request"/> when
+    /// the bucket's Object Lock is <see cref="ObjectLockState.Enabled"/>; returns that date, or null when nothing was put.
+    /// </summary>
+    internal static DateTimeOffset? Retain(InitiateMultipartUploadRequest request, ObjectLockState state, OffsiteOptions options, TimeProvider time)
+    {
+        if (state != ObjectLockState.Enabled)
+        {
+            return null;
+        }
+
+        var until = time.GetUtcNow().AddDays(options.LockDays);
+        request.ObjectLockMode = ObjectLockMode.Compliance;
+        request.ObjectLockRetainUntilDate = until.UtcDateTime;
+        return until;
     }
 }

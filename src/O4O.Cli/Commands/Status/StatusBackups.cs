@@ -10,7 +10,8 @@ namespace O4O.Cli.Commands;
 /// <summary>
 /// The backups in <c>o4o status</c>, as the conductor's <see cref="BackupWatch"/> judges them (one <see cref="BackupMonitor"/>):
 /// a row per thing watched — <c>backups</c> (the newest archive's age against <c>Backup:Schedule</c> and its verification),
-/// <c>physical-backups</c> (the newest set's age, where WAL is archived), <c>backup-space</c> (room for the next archive).
+/// <c>physical-backups</c> (the newest set's age, where WAL is archived), <c>offsite-lock</c> (whether the off-site copies are
+/// immutable, <see cref="StatusOffsite"/>), <c>backup-space</c> (room for the next archive).
 /// Reported, not counted in "healthy"; another watched thing is one more row here.
 /// </summary>
 internal static class StatusBackups
@@ -33,6 +34,11 @@ internal static class StatusBackups
                 Since = report.NewestPhysical,
                 Detail = report.NewestPhysical is { } stopped ? Text.Format(Strings.StatusPhysicalDetail, Age(report.Now - stopped), Age(interval * report.AgeFactor)) : null,
             });
+        }
+
+        if (await StatusOffsite.AssessAsync(context, cancellationToken) is { } offsite)
+        {
+            rows.Add(offsite);
         }
 
         if (!Directory.Exists(directory))
