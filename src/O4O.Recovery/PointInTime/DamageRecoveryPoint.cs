@@ -19,8 +19,10 @@ public sealed record DamageTarget(RecoveryTarget Target, string Why)
 /// Finds the transaction that damaged the platform's data (a <c>DROP TABLE</c>, <c>TRUNCATE</c> or <c>DELETE</c> of most
 /// rows) in the archived WAL since the newest <see cref="TableFileMark"/> of the live database taken well before the first
 /// evidence, so that a point-in-time restore stops just before it and keeps every commit before it. Marks of a database a
-/// restore replaced are passed over: their files are not the live one's. A database live for less than the margin is
-/// searched from its first mark, which a point-in-time restore takes before it swaps the database in. Where the damage
+/// restore replaced are passed over (their files are not the live one's), and so are marks of another timeline than the
+/// one the cluster writes (a full restore's abandoned one, whose WAL after the mark holds the damage it undid). A database
+/// live for less than the margin is searched from its first mark, which every restore takes of what it puts live
+/// (<see cref="TableFileMarking.MarkGoingLiveAsync"/>). Where the damage
 /// cannot be found (no mark, damage that is no transaction, like a broken page), the target is the mark's time or just
 /// before the first evidence, whichever is earlier, and the reason says so.
 /// </summary>
@@ -60,8 +62,10 @@ public sealed class DamageRecoveryPoint(O4OHome home, ResolvedDatabaseServer ser
     /// <exception cref="PgBackRestException">The repository could not be read.</exception>
     public async Task<DamageTarget> FindAsync(DateTimeOffset firstEvidence, CancellationToken cancellationToken)
     {
-        var live = await LiveDatabaseAsync(cancellationToken);
-        var marks = (await new TableFileMarks(home.StateDatabase).BeforeAsync(firstEvidence, cancellationToken)).Where(candidate => candidate.Database == live).ToList();
+        var (live, timeline) = await LiveDatabaseAsync(cancellationToken);
+        var marks = (await new TableFileMarks(home.StateDatabase).BeforeAsync(firstEvidence, cancellationToken))
+            .Where(candidate => candidate.Database == live && candidate.Timeline == timeline)
+            .ToList();
         if ((marks.FirstOrDefault(candidate => candidate.At < firstEvidence - Margin) ?? marks.LastOrDefault()) is not { } mark)
         {
             return Fallback(firstEvidence - Margin, "no note of the tables' data files from before the damage to search the WAL with");
@@ -100,12 +104,18 @@ public sealed class DamageRecoveryPoint(O4OHome home, ResolvedDatabaseServer ser
         }
     }
 
-    /// <summary>The oid of the live platform database; null when there is none.</summary>
-    private async Task<uint?> LiveDatabaseAsync(CancellationToken cancellationToken)
+    /// <summary>The oid of the live platform database (null when there is none) and the timeline the cluster writes WAL on.</summary>
+    private async Task<(uint? Database, uint Timeline)> LiveDatabaseAsync(CancellationToken cancellationToken)
     {
         await using var connection = await server.OpenAsync("postgres", cancellationToken);
-        await using var command = new NpgsqlCommand("SELECT oid FROM pg_database WHERE datname = $1", connection) { Parameters = { new() { Value = server.DatabaseName } } };
-        return await command.ExecuteScalarAsync(cancellationToken) is uint oid ? oid : null;
+        await using var command = new NpgsqlCommand(
+            "SELECT (SELECT oid FROM pg_database WHERE datname = $1), pg_walfile_name(pg_current_wal_insert_lsn())", connection)
+        {
+            Parameters = { new() { Value = server.DatabaseName } },
+        };
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        return (reader.IsDBNull(0) ? null : reader.GetFieldValue<uint>(0), WalSegment.TimelineOf(reader.GetString(1)));
     }
 
     /// <summary>Fetches the segments from the mark's on, until the archive has no more; returns how many.</summary>

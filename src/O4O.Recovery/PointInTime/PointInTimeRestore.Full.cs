@@ -67,6 +67,8 @@ public sealed partial class PointInTimeRestore
             }
 
             InterruptedClusterSwap.Clear(home);
+            // Damage on the new timeline is searched for from here: the conductor's next mark may be half a minute away.
+            await TableFileMarking.MarkGoingLiveAsync(home, server.ConnectionString(Live), plan.RestoredRows, time, cancellationToken);
             progress?.Report(new PointInTimeProgress(PointInTimeStep.Check, after.ToString(CultureInfo.InvariantCulture)));
             await PgBackRest.For(home).RunAsync("check", [], cancellationToken);
             await RecordAsync($"the restored cluster left recovery on timeline {after} (it was on {before}); pgbackrest check archived its WAL",

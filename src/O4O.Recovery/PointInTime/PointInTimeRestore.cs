@@ -3,7 +3,6 @@ using O4O.Recovery.Backups;
 using O4O.Recovery.Configuration;
 using O4O.Recovery.Postgres;
 using O4O.Recovery.Restore;
-using O4O.Recovery.State;
 using O4O.Recovery.Supervision;
 
 namespace O4O.Recovery.PointInTime;
@@ -115,7 +114,7 @@ public sealed partial class PointInTimeRestore(O4OHome home, ResolvedDatabaseSer
                     await ArchiveLoad.VerifyRowCountsAsync(server, $"{Live}_restore", rows, "the side instance", token);
                     // The copy's tables' files, before anything but the carry-over can write to it: damage right after the swap
                     // is searched for from here (the marks of the database it replaces name other files).
-                    await new TableFileMarking(server.ConnectionString($"{Live}_restore"), new TableFileMarks(home.StateDatabase), time).MarkAsync(rows, token);
+                    await TableFileMarking.MarkGoingLiveAsync(home, server.ConnectionString($"{Live}_restore"), rows, time, token);
                     return rows;
                 },
                 async (rows, kept, token) => Plan(rows, await LiveComparison.CompareAsync(server, Live, rows, since, token), kept),

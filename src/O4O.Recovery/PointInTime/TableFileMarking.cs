@@ -1,4 +1,5 @@
 using Npgsql;
+using O4O.Recovery.Configuration;
 using O4O.Recovery.State;
 
 namespace O4O.Recovery.PointInTime;
@@ -16,8 +17,9 @@ internal sealed class TableFileMarking(string connectionString, TableFileMarks m
 
     // Where the next record goes: a record boundary, which pg_waldump can start reading at. The write position
     // (pg_current_wal_lsn) is not one: while a segment switch writes out the empty rest of its segment, it lies among
-    // those empty pages, past the last record, and a search from there found nothing to read.
-    private const string Position = "SELECT pg_current_wal_insert_lsn()::text, (SELECT timeline_id FROM pg_control_checkpoint())";
+    // those empty pages, past the last record, and a search from there found nothing to read. The timeline is the one
+    // the WAL is written on: pg_control_checkpoint()'s stays the old one after a promotion until the next checkpoint.
+    private const string Position = "SELECT lsn::text, pg_walfile_name(lsn) FROM pg_current_wal_insert_lsn() AS lsn";
 
     private const string Rows = "SELECT schemaname || '.' || relname, n_live_tup FROM pg_stat_user_tables";
 
@@ -39,22 +41,30 @@ internal sealed class TableFileMarking(string connectionString, TableFileMarks m
     }
 
     /// <summary>Takes one mark; false when the database could not be read.</summary>
-    public Task<bool> MarkAsync(CancellationToken cancellationToken) => MarkAsync(null, cancellationToken);
+    public Task<bool> MarkAsync(CancellationToken cancellationToken) => MarkAsync(null, goingLive: false, cancellationToken);
 
-    /// <summary>Takes one mark with <paramref name="counted"/> rows per table where they are known exactly (a restore's verified copy).</summary>
-    public async Task<bool> MarkAsync(IReadOnlyDictionary<string, long>? counted, CancellationToken cancellationToken)
+    /// <summary>
+    /// Marks the database a restore puts live (its verified copy before the swap, the database undo swaps back, the
+    /// platform database of a cluster restored whole), with <paramref name="counted"/> rows per table where they are known
+    /// exactly, and forgets that database's earlier marks (<see cref="TableFileMarks.AddAsync(TableFileMark, bool, CancellationToken)"/>):
+    /// damage right after the restore is searched for from here. False when the database could not be read.
+    /// </summary>
+    public static Task<bool> MarkGoingLiveAsync(O4OHome home, string connectionString, IReadOnlyDictionary<string, long>? counted,
+        TimeProvider time, CancellationToken cancellationToken) =>
+        new TableFileMarking(connectionString, new TableFileMarks(home.StateDatabase), time).MarkAsync(counted, goingLive: true, cancellationToken);
+
+    private async Task<bool> MarkAsync(IReadOnlyDictionary<string, long>? counted, bool goingLive, CancellationToken cancellationToken)
     {
         try
         {
             await using var connection = new NpgsqlConnection(connectionString + ";Pooling=false;Timeout=5;Command Timeout=10");
             await connection.OpenAsync(cancellationToken);
-            string lsn;
-            uint timeline;
+            string lsn, segment;
             await using (var position = new NpgsqlCommand(Position, connection))
             await using (var reader = await position.ExecuteReaderAsync(cancellationToken))
             {
                 await reader.ReadAsync(cancellationToken);
-                (lsn, timeline) = (reader.GetString(0), (uint)reader.GetInt32(1));
+                (lsn, segment) = (reader.GetString(0), reader.GetString(1));
             }
 
             var rows = new Dictionary<string, long>(StringComparer.Ordinal);
@@ -74,7 +84,7 @@ internal sealed class TableFileMarking(string connectionString, TableFileMarks m
             }
 
             var tables = await PlatformTableFiles.ReadAsync(connection, rows, cancellationToken);
-            await marks.AddAsync(new TableFileMark(time.GetUtcNow(), timeline, Lsn.Parse(lsn), tables), cancellationToken);
+            await marks.AddAsync(new TableFileMark(time.GetUtcNow(), WalSegment.TimelineOf(segment), Lsn.Parse(lsn), tables), goingLive, cancellationToken);
             return true;
         }
         catch (Exception exception) when (exception is NpgsqlException or TimeoutException)

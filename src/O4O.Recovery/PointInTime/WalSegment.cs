@@ -54,6 +54,10 @@ internal static class WalSegment
         return true;
     }
 
+    /// <summary>The timeline in a segment's name, as <c>pg_walfile_name()</c> gives it: the one the server writes WAL on.</summary>
+    /// <exception cref="FormatException"><paramref name="name"/> is no segment's name.</exception>
+    public static uint TimelineOf(string name) => TryParse(name, out var timeline, out _) ? timeline : throw new FormatException($"{name} is not a WAL segment's name.");
+
     private static string NameOf(uint timeline, ulong segment) =>
         string.Create(CultureInfo.InvariantCulture, $"{timeline:X8}{segment / SegmentsPerHigh:X8}{segment % SegmentsPerHigh:X8}");
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using Npgsql;
 using O4O.Recovery.Backups;
 using O4O.Recovery.Configuration;
+using O4O.Recovery.PointInTime;
 using O4O.Recovery.Postgres;
 using O4O.Recovery.State;
 
@@ -53,7 +54,13 @@ public sealed class DatabaseRestore(O4OHome home, ResolvedDatabaseServer server,
         try
         {
             var (plan, swap) = await SwapInAsync(admin, started,
-                (created, token) => LoadArchiveAsync(archive, created, progress, token),
+                async (created, token) =>
+                {
+                    var manifest = await LoadArchiveAsync(archive, created, progress, token);
+                    // Damage right after the swap is searched for in the WAL from here (PointInTime.DamageRecoveryPoint).
+                    await TableFileMarking.MarkGoingLiveAsync(home, server.ConnectionString(Incoming), manifest.RowCounts, time, token);
+                    return manifest;
+                },
                 async (manifest, displaced, token) =>
                     new RestorePlan(Path.GetFileName(archive), manifest, Live, displaced, await LiveComparison.CompareAsync(server, Live, manifest, token)),
                 confirm, cancellationToken);
@@ -218,6 +225,9 @@ public sealed class DatabaseRestore(O4OHome home, ResolvedDatabaseServer server,
         }
 
         var entry = new RestoreJournalEntry(Live, broken, false, keptAs);
+        // Its marks from before it was replaced would have damage after the swap searched for from before the damage the
+        // restore undid: it is marked anew, before the swap as every restore marks what it puts live.
+        await TableFileMarking.MarkGoingLiveAsync(home, server.ConnectionString(broken), null, time, cancellationToken);
         await DatabaseSwap.SwapAsync(admin, _journal, entry, await RestoreDatabases.ExistsAsync(admin, Live, cancellationToken), cancellationToken);
         _journal.Clear();
         catalogue.RecordRestore(broken, time.GetUtcNow(), time.GetUtcNow(), RestoreRecordOutcome.Undone, keptAs);

@@ -34,11 +34,21 @@ internal sealed class TableFileMarks
     }
 
     /// <summary>Adds <paramref name="mark"/> and prunes marks older than <see cref="Kept"/>.</summary>
-    public async Task AddAsync(TableFileMark mark, CancellationToken cancellationToken)
+    /// <param name="mark">The mark.</param>
+    /// <param name="goingLive">The mark is of a database a restore puts live: the marks taken of that database before are
+    /// forgotten, in the same transaction. They are from before it went (back) live, and the WAL after them holds the damage
+    /// the restore was for (restore undo swaps a database back in under its oid; a full restore keeps every oid).</param>
+    /// <param name="cancellationToken">Stops it.</param>
+    public async Task AddAsync(TableFileMark mark, bool goingLive, CancellationToken cancellationToken)
     {
         await using var connection = await StateDatabase.OpenAsync(_path, cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(
-            "INSERT INTO table_file_marks (at, timeline, lsn, tables) VALUES (@at, @timeline, @lsn, @tables); DELETE FROM table_file_marks WHERE at < @oldest",
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var id = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            """
+            INSERT INTO table_file_marks (at, timeline, lsn, tables) VALUES (@at, @timeline, @lsn, @tables);
+            DELETE FROM table_file_marks WHERE at < @oldest;
+            SELECT last_insert_rowid()
+            """,
             new
             {
                 at = mark.At.ToUnixTimeMilliseconds(),
@@ -47,7 +57,29 @@ internal sealed class TableFileMarks
                 tables = Lines(mark.Tables),
                 oldest = (mark.At - Kept).ToUnixTimeMilliseconds()
             },
-            cancellationToken: cancellationToken));
+            transaction, cancellationToken: cancellationToken));
+        if (goingLive && mark.Database is { } database)
+        {
+            var forgotten = new List<long>();
+            // Each mark's first table only: all of a mark's tables are in one database.
+            await using (var earlier = await connection.ExecuteReaderAsync(new CommandDefinition(
+                "SELECT id, substr(tables, 1, instr(tables || char(10), char(10)) - 1) FROM table_file_marks WHERE id < @id",
+                new { id }, transaction, cancellationToken: cancellationToken)))
+            {
+                while (await earlier.ReadAsync(cancellationToken))
+                {
+                    if (Tables(earlier.GetString(1)) is [var first, ..] && first.File.Database == database)
+                    {
+                        forgotten.Add(earlier.GetInt64(0));
+                    }
+                }
+            }
+
+            await connection.ExecuteAsync(new CommandDefinition("DELETE FROM table_file_marks WHERE id IN @forgotten", new { forgotten }, transaction,
+                cancellationToken: cancellationToken));
+        }
+
+        await transaction.CommitAsync(cancellationToken);
     }
 
     /// <summary>The marks taken before <paramref name="before"/>, newest first (at most <see cref="Kept"/>'s worth).</summary>

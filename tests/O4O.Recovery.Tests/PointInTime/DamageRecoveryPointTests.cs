@@ -38,14 +38,14 @@ public sealed class DamageRecoveryPointTests(ArchivingClusterFixture fixture) : 
         await bed.StartAsync(orders: 200);
         Assert.True(await new TableFileMarking(fixture.Cluster.ConnectionString(PitrBed.Database), new TableFileMarks(fixture.Home.StateDatabase), TimeProvider.System)
             .MarkAsync(CancellationToken.None));
-        var first = await DeleteAllOrdersAsync(bed);
+        var first = await bed.DeleteAllOrdersAsync();
         var point = new DamageRecoveryPoint(fixture.Home, bed.Server);
         var undone = await point.FindAsync(DateTimeOffset.UtcNow + DamageRecoveryPoint.Margin, CancellationToken.None);
         Assert.Equal(first, undone.Damage?.Xid);
         Assert.True((await bed.RunAsync(undone.Target)).Swapped, bed.Timeline);
 
         await bed.AddOrdersAsync(30);
-        var second = await DeleteAllOrdersAsync(bed);
+        var second = await bed.DeleteAllOrdersAsync();
         // Seen at once, with no conductor mark of the new database yet, and seen later, when the newest mark from well
         // before is still the one of the database the restore replaced, whose files held the first damage.
         var seenLater = await point.FindAsync(DateTimeOffset.UtcNow + DamageRecoveryPoint.Margin, CancellationToken.None);
@@ -68,9 +68,6 @@ public sealed class DamageRecoveryPointTests(ArchivingClusterFixture fixture) : 
         Assert.Equal((evidence - DamageRecoveryPoint.Margin).ToUniversalTime(), found.Target.Time);
         Assert.StartsWith("no note of the tables' data files from before the damage", found.Why, StringComparison.Ordinal);
     }
-
-    private static async Task<uint> DeleteAllOrdersAsync(PitrBed bed) => Convert.ToUInt32(
-        await bed.SqlAsync("BEGIN; DELETE FROM orders; SELECT pg_current_xact_id()::text::bigint; COMMIT"), System.Globalization.CultureInfo.InvariantCulture);
 
     private async Task ArchivedAsync(string segment)
     {

@@ -51,6 +51,10 @@ internal sealed class PitrBed(ArchivingClusterFixture fixture) : IRecoveryJourna
 
     public Task<object?> SqlAsync(string sql) => fixture.ScalarAsync(sql, Database);
 
+    /// <summary>A <c>DELETE FROM orders</c> without <c>WHERE</c>; returns its transaction's id.</summary>
+    public async Task<uint> DeleteAllOrdersAsync() =>
+        Convert.ToUInt32(await SqlAsync("BEGIN; DELETE FROM orders; SELECT pg_current_xact_id()::text::bigint; COMMIT"), CultureInfo.InvariantCulture);
+
     /// <summary>The server's clock: what a commit's time is compared with.</summary>
     public async Task<DateTimeOffset> NowAsync() => new((DateTime)(await fixture.ScalarAsync("SELECT clock_timestamp()"))!, TimeSpan.Zero);
 
@@ -68,12 +72,10 @@ internal sealed class PitrBed(ArchivingClusterFixture fixture) : IRecoveryJourna
         return names is string list ? list.Split(",") : [];
     }
 
-    public PointInTimeRestore Restore()
-    {
-        var catalogue = new BackupCatalogue(fixture.Home.StateDatabase, fixture.Home.Backups);
-        return new PointInTimeRestore(fixture.Home, Server, new DatabaseRestore(fixture.Home, Server, catalogue, TimeProvider.System), this, "test",
-            TimeProvider.System);
-    }
+    public PointInTimeRestore Restore(IClusterSupervision? supervision = null) =>
+        new(fixture.Home, Server, LogicalRestore(), this, "test", TimeProvider.System) { Supervision = supervision };
+
+    public DatabaseRestore LogicalRestore() => new(fixture.Home, Server, new BackupCatalogue(fixture.Home.StateDatabase, fixture.Home.Backups), TimeProvider.System);
 
     public Task<PointInTimeOutcome> RunAsync(RecoveryTarget target, bool dryRun = false, bool confirm = true) =>
         Restore().RunAsync(target, PointInTimeMode.DatabaseOnly, dryRun, _ => confirm, new SyncProgress(Steps), CancellationToken.None);
