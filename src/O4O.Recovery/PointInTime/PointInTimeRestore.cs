@@ -63,6 +63,7 @@ public sealed partial class PointInTimeRestore(O4OHome home, ResolvedDatabaseSer
             throw new RestoreRefusedException("A full-cluster restore needs the conductor (o4o up) running: it stops and starts the cluster.");
         }
 
+        Task<bool>? flushing = null;
         try
         {
             if (InterruptedClusterSwap.PutRight(home) is { } putRight)
@@ -70,9 +71,20 @@ public sealed partial class PointInTimeRestore(O4OHome home, ResolvedDatabaseSer
                 await RecordAsync(putRight, "", "done", cancellationToken);
             }
 
-            if (!await ArchiveFlush.FlushAsync(server, cancellationToken))
+            // Closing the segment being written and waiting until it is archived takes seconds: it runs beside the choice
+            // of the set and pgBackRest's restore of it, which need no new WAL, and is waited for before the replay, which
+            // does. A target position is checked against the archive as the flush leaves it.
+            flushing = ArchiveFlush.FlushAsync(server, cancellationToken);
+            var flushed = new Lazy<Task>(async () =>
             {
-                await RecordAsync("the WAL written in the last minute is not archived yet", "restoring from what is archived", "", cancellationToken);
+                if (!await flushing)
+                {
+                    await RecordAsync("the WAL written in the last minute is not archived yet", "restoring from what is archived", "", cancellationToken);
+                }
+            });
+            if (target.Position is not null)
+            {
+                await flushed.Value;
             }
 
             var repository = await pgBackRest.InfoAsync(cancellationToken);
@@ -82,7 +94,7 @@ public sealed partial class PointInTimeRestore(O4OHome home, ResolvedDatabaseSer
                 $"restoring backup set {set.Label} ({set.Type}, stopped {set.Stopped.UtcDateTime:yyyy-MM-dd HH:mm:ss}Z at {set.StopLsn}) into a side instance; archived WAL {wal}",
                 "", cancellationToken);
             await using var side = await SideInstance.PrepareAsync(home, target.Description, time, cancellationToken);
-            var stop = await ReplayAsync(side, pgBackRest, set, target, progress, cancellationToken);
+            var stop = await ReplayAsync(side, pgBackRest, set, target, flushed, progress, cancellationToken);
             var sideServer = new ResolvedDatabaseServer(side.Cluster!.ConnectionString(), Live, server.Binaries);
             var since = stop.LastTransactionAt ?? target.Time ?? set.Stopped;
             var full = mode == PointInTimeMode.FullCluster;
@@ -91,8 +103,13 @@ public sealed partial class PointInTimeRestore(O4OHome home, ResolvedDatabaseSer
 
             if (dryRun || full)
             {
-                var rows = await SideCopy.CountAsync(sideServer, cancellationToken);
-                var plan = Plan(rows, await LiveComparison.CompareAsync(server, Live, rows, since, cancellationToken), full ? KeptDirectory : "");
+                // Both sides counted at once; meanwhile a side instance that is to go live writes out what replay left in its
+                // buffers, so that its shutdown before the swap has little left to write.
+                var written = dryRun ? Task.CompletedTask : side.CheckpointAsync(cancellationToken);
+                var counting = CountAsync(sideServer, cancellationToken);
+                var changes = await LiveComparison.CompareAsync(server, Live, counting, since, cancellationToken);
+                var plan = Plan(await counting, changes, full ? KeptDirectory : "");
+                await written;
                 if (!dryRun)
                 {
                     return await ReplaceClusterAsync(side, plan, confirm, progress, cancellationToken);
@@ -143,7 +160,15 @@ public sealed partial class PointInTimeRestore(O4OHome home, ResolvedDatabaseSer
             await RecordAsync($"point-in-time restore to {target.Description} failed: {exception.Message}", "", Unchanged, CancellationToken.None);
             throw;
         }
+        finally
+        {
+            // A restore that failed before its replay leaves the flush to finish: it is not left running behind it.
+            await (flushing?.ContinueWith(_ => { }, TaskScheduler.Default) ?? Task.CompletedTask);
+        }
     }
+
+    private static async Task<IReadOnlyDictionary<string, long>> CountAsync(ResolvedDatabaseServer side, CancellationToken cancellationToken) =>
+        await SideCopy.CountAsync(side, cancellationToken);
 
     /// <summary>
     /// The swap's last work: what the live database wrote after the target (orders taken after a <c>DELETE</c>, say) is carried
@@ -170,11 +195,12 @@ public sealed partial class PointInTimeRestore(O4OHome home, ResolvedDatabaseSer
             + (carried.Skipped.Count == 0 ? "" : $" (not carried: {string.Join("; ", carried.Skipped)})");
 
     /// <summary>Restores the set into the side directory, starts the side instance and confirms replay stopped at the target.</summary>
-    private async Task<ReplayStop> ReplayAsync(SideInstance side, PgBackRest pgBackRest, PhysicalBackupSet set, RecoveryTarget target,
+    private async Task<ReplayStop> ReplayAsync(SideInstance side, PgBackRest pgBackRest, PhysicalBackupSet set, RecoveryTarget target, Lazy<Task> flushed,
         IProgress<PointInTimeProgress>? progress, CancellationToken cancellationToken)
     {
         progress?.Report(new PointInTimeProgress(PointInTimeStep.Restore, set.Label));
         await side.RestoreAsync(pgBackRest, set, target, cancellationToken);
+        await flushed.Value;
         progress?.Report(new PointInTimeProgress(PointInTimeStep.Replay, target.Description));
         try
         {

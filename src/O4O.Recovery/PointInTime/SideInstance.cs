@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using Npgsql;
 using O4O.Recovery.Configuration;
 using O4O.Recovery.IO;
 using O4O.Recovery.Postgres;
@@ -93,6 +94,16 @@ internal sealed class SideInstance : IAsyncDisposable
             },
         };
         await _cluster.StartAsync(replayTimeout, cancellationToken);
+    }
+
+    /// <summary>A checkpoint now: what replay left in the buffers is written while other work goes on, not at the shutdown.</summary>
+    public async Task CheckpointAsync(CancellationToken cancellationToken)
+    {
+        // As long as it takes: the shutdown would write the same.
+        await using var connection = new NpgsqlConnection(Cluster!.ConnectionString() + ";Pooling=false;Command Timeout=0");
+        await connection.OpenAsync(cancellationToken);
+        await using var checkpoint = new NpgsqlCommand("CHECKPOINT", connection);
+        await checkpoint.ExecuteNonQueryAsync(cancellationToken);
     }
 
     /// <summary>Fast shutdown, for a full restore that moves the directory into the live cluster's place: it must start clean there.</summary>

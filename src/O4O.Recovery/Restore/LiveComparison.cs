@@ -43,9 +43,18 @@ public sealed record LiveComparison(IReadOnlyList<TableChange> Changes, IReadOnl
     /// Compares <paramref name="database"/> on <paramref name="server"/> with <paramref name="rowCounts"/> (rows per
     /// <c>schema.table</c>) of a copy taken at <paramref name="since"/>: live rows created after it are counted apart.
     /// </summary>
-    public static async Task<LiveComparison> CompareAsync(ResolvedDatabaseServer server, string database, IReadOnlyDictionary<string, long> rowCounts,
+    public static Task<LiveComparison> CompareAsync(ResolvedDatabaseServer server, string database, IReadOnlyDictionary<string, long> rowCounts,
+        DateTimeOffset since, CancellationToken cancellationToken) =>
+        CompareAsync(server, database, Task.FromResult(rowCounts), since, cancellationToken);
+
+    /// <summary>
+    /// <see cref="CompareAsync(ResolvedDatabaseServer, string, IReadOnlyDictionary{string, long}, DateTimeOffset, CancellationToken)"/>
+    /// with the copy's rows still being counted: the live ones are counted meanwhile, not one side after the other.
+    /// </summary>
+    public static async Task<LiveComparison> CompareAsync(ResolvedDatabaseServer server, string database, Task<IReadOnlyDictionary<string, long>> rowCounts,
         DateTimeOffset since, CancellationToken cancellationToken)
     {
+        var counted = new List<(string Table, (long Rows, bool Estimated, long? Newer)? Counted)>();
         try
         {
             await using var connection = await server.OpenAsync(database, cancellationToken);
@@ -54,31 +63,33 @@ public sealed record LiveComparison(IReadOnlyList<TableChange> Changes, IReadOnl
                 await timeout.ExecuteNonQueryAsync(cancellationToken);
             }
 
-            var changes = new List<TableChange>();
-            var uncounted = new List<string>();
-            var live = await ListAsync(connection, cancellationToken);
-            foreach (var table in live)
+            foreach (var table in await ListAsync(connection, cancellationToken))
             {
-                var archived = rowCounts.GetValueOrDefault(table.Key);
-                if (await CountAsync(connection, table, since, cancellationToken) is not { } counted)
-                {
-                    uncounted.Add(table.Key);
-                }
-                else if (counted.Rows != archived || counted.Newer > 0)
-                {
-                    changes.Add(new TableChange(table.Key, counted.Rows - archived, counted.Estimated, counted.Newer));
-                }
+                counted.Add((table.Key, await CountAsync(connection, table, since, cancellationToken)));
             }
-
-            uncounted.AddRange(rowCounts.Keys.Except(live.Select(table => table.Key), StringComparer.Ordinal));
-            return new LiveComparison(changes, uncounted, null);
         }
         // A damaged live database can break the connection mid-count ("Connection is not open"): the comparison then
         // says it could not read the database, and the restore, which is the cure, goes on.
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
+            await rowCounts;
             return new LiveComparison([], [], exception.Message);
         }
+
+        var copy = await rowCounts;
+        var changes = new List<TableChange>();
+        foreach (var (table, rows) in counted)
+        {
+            var archived = copy.GetValueOrDefault(table);
+            if (rows is { } live && (live.Rows != archived || live.Newer > 0))
+            {
+                changes.Add(new TableChange(table, live.Rows - archived, live.Estimated, live.Newer));
+            }
+        }
+
+        var uncounted = counted.Where(table => table.Counted is null).Select(table => table.Table).ToList();
+        uncounted.AddRange(copy.Keys.Except(counted.Select(table => table.Table), StringComparer.Ordinal));
+        return new LiveComparison(changes, uncounted, null);
     }
 
     /// <summary>Rows and newer rows; the estimate when the exact count takes too long; null when the table cannot be read.</summary>
