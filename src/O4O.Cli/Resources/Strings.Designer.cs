@@ -3532,15 +3532,6 @@ namespace O4O.Cli.Resources {
         }
         
         /// <summary>
-        ///   Looks up a localized string similar to the bucket did not answer within {0} s.
-        /// </summary>
-        internal static string StatusOffsiteNoAnswer {
-            get {
-                return ResourceManager.GetString("StatusOffsiteNoAnswer", resourceCulture);
-            }
-        }
-        
-        /// <summary>
         ///   Looks up a localized string similar to not immutable: the bucket has no Object Lock (S3 turns it on only when a bucket is created); whoever holds the credentials, ransomware included, can delete or overwrite the copies.
         /// </summary>
         internal static string StatusOffsiteNoLock {

@@ -34,6 +34,9 @@ internal sealed record BackupOverview(IReadOnlyList<BackupListItem> Archives, st
 
     /// <summary>How far the off-site copies trail; null when no off-site bucket is configured.</summary>
     public OffsiteLagInfo? OffsiteLag { get; init; }
+
+    /// <summary>Whether the off-site copies are immutable (the bucket's Object Lock); null when no off-site bucket is configured.</summary>
+    public OffsiteLockOverview? OffsiteLock { get; init; }
 }
 
 /// <summary>The physical backups as the dashboard's backups card shows them.</summary>
@@ -50,6 +53,7 @@ internal sealed class DashboardBackups(O4OHome home, DatabaseOptions database, B
     /// <summary>How long pgBackRest's answer is shown before it is asked again: the page polls every 3 s, and each ask starts a process.</summary>
     private static readonly TimeSpan _physicalFreshFor = TimeSpan.FromSeconds(10);
 
+    private readonly DashboardOffsiteLock _offsiteLock = new(home, offsite, time);
     private BackupJob? _job;
     private long _dumped;
     private (PhysicalOverview? Overview, DateTimeOffset At)? _physical;
@@ -66,6 +70,7 @@ internal sealed class DashboardBackups(O4OHome home, DatabaseOptions database, B
                 Physical = await PhysicalAsync(cancellationToken),
                 Space = await SpaceAsync(directory, cancellationToken),
                 OffsiteLag = offsite.Enabled ? Offsite.OffsiteLag.Of(directory, new OffsiteCopies(home.StateDatabase), time.GetUtcNow()) : null,
+                OffsiteLock = await _offsiteLock.ReadAsync(cancellationToken),
             };
         }
         catch (Exception exception) when (exception is BackupFailedException or IOException)

@@ -49,6 +49,30 @@ public static class ObjectLock
     }
 
     /// <summary>
+    /// The Object Lock state of <paramref name="options"/>' bucket, or why it is not known, within <paramref name="timeout"/>:
+    /// for <c>o4o status</c> and the dashboard, which must answer when the bucket does not.
+    /// </summary>
+    public static async Task<(ObjectLockState? State, string? Unknown)> TryReadAsync(O4OHome home, OffsiteOptions options, TimeSpan timeout,
+        CancellationToken cancellationToken)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(timeout);
+        try
+        {
+            using var bucket = OffsiteBucket.Open(home, options);
+            return (await ReadAsync(bucket, deadline.Token), null);
+        }
+        catch (OffsiteException unreadable)
+        {
+            return (null, unreadable.Message);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return (null, $"s3://{options.Bucket} did not answer within {timeout.TotalSeconds:0} s");
+        }
+    }
+
+    /// <summary>
     /// Puts compliance-mode retention until <see cref="OffsiteOptions.LockDays"/> from now on <paramref name="request"/> when
     /// the bucket's Object Lock is <see cref="ObjectLockState.Enabled"/>; returns that date, or null when nothing was put.
     /// </summary>

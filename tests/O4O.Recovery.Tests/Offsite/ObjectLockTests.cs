@@ -1,7 +1,10 @@
 using System.Collections.Concurrent;
+using System.Text.Json;
 using Amazon.Runtime;
 using Amazon.S3.Model;
 using Microsoft.Extensions.Time.Testing;
+using O4O.Recovery.Control;
+using O4O.Recovery.Dashboard;
 using O4O.Recovery.Offsite;
 using O4O.Recovery.Tests.Backups;
 using O4O.Tests.Shared;
@@ -54,6 +57,33 @@ public sealed class ObjectLockTests(ManagedPostgresFixture postgres, S3ServerFix
         Assert.Equal("COMPLIANCE", headers["x-amz-object-lock-mode"]);
         Assert.Equal("2027-01-20T14:03:00Z", headers["x-amz-object-lock-retain-until-date"]);
         Assert.Null(ObjectLock.Retain(new InitiateMultipartUploadRequest(), ObjectLockState.NotConfigured, offsite, now));
+    }
+
+    [Fact]
+    public async Task The_dashboard_shows_a_bucket_without_Object_Lock_as_not_immutable_and_asks_again_only_after_five_minutes()
+    {
+        using var bed = await BackupTestBed.CreateAsync(postgres);
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var locks = new DashboardOffsiteLock(bed.Home, ArchiveUploadTests.OffsiteOf(server), clock);
+
+        var first = await locks.ReadAsync(CancellationToken.None);
+        await server.StopAsync();
+        try
+        {
+            var cached = await locks.ReadAsync(CancellationToken.None);
+            clock.Advance(TimeSpan.FromMinutes(5));
+            var unanswered = await locks.ReadAsync(CancellationToken.None);
+
+            // The page's script words the state by its name: lockNotSupported.
+            Assert.Contains("\"state\":\"NotSupported\"", JsonSerializer.Serialize(first, ControlJson.Options), StringComparison.Ordinal);
+            Assert.Equal(first, cached);
+            Assert.Null(unanswered!.State);
+            Assert.StartsWith($"the Object Lock configuration of s3://{server.Bucket} cannot be read: ", unanswered.Unknown, StringComparison.Ordinal);
+        }
+        finally
+        {
+            await server.StartAsync();
+        }
     }
 
     /// <summary>Every request the client sends from now on, with the headers it carries on the wire.</summary>

@@ -27,29 +27,16 @@ internal static class StatusOffsite
         }
 
         var address = $"s3://{options.Bucket}/{options.NormalizedPrefix}";
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(_timeout);
-        try
+        var (state, unknown) = await ObjectLock.TryReadAsync(context.Home, options, _timeout, cancellationToken);
+        return state switch
         {
-            using var bucket = OffsiteBucket.Open(context.Home, options);
-            return await ObjectLock.ReadAsync(bucket, deadline.Token) switch
+            ObjectLockState.Enabled => new ComponentStatus(Component, HealthState.Healthy, address, null, null, null)
             {
-                ObjectLockState.Enabled => new ComponentStatus(Component, HealthState.Healthy, address, null, null, null)
-                {
-                    Detail = Text.Format(Strings.StatusOffsiteImmutable, options.LockDays),
-                },
-                ObjectLockState.NotConfigured => new ComponentStatus(Component, HealthState.Degraded, address, null, null, Strings.StatusOffsiteNoLock),
-                _ => new ComponentStatus(Component, HealthState.Degraded, address, null, null, Strings.StatusOffsiteLockUnsupported),
-            };
-        }
-        catch (OffsiteException unreadable)
-        {
-            return new ComponentStatus(Component, HealthState.Degraded, address, null, null, Text.Format(Strings.StatusOffsiteLockUnread, unreadable.Message));
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            return new ComponentStatus(Component, HealthState.Degraded, address, null, null,
-                Text.Format(Strings.StatusOffsiteLockUnread, Text.Format(Strings.StatusOffsiteNoAnswer, _timeout.TotalSeconds)));
-        }
+                Detail = Text.Format(Strings.StatusOffsiteImmutable, options.LockDays),
+            },
+            ObjectLockState.NotConfigured => new ComponentStatus(Component, HealthState.Degraded, address, null, null, Strings.StatusOffsiteNoLock),
+            ObjectLockState.NotSupported => new ComponentStatus(Component, HealthState.Degraded, address, null, null, Strings.StatusOffsiteLockUnsupported),
+            _ => new ComponentStatus(Component, HealthState.Degraded, address, null, null, Text.Format(Strings.StatusOffsiteLockUnread, unknown)),
+        };
     }
 }

@@ -238,7 +238,17 @@
           t(space.fits ? 'freeSpaceValue' : 'wouldNotFit').replace('{free}', sizeText(space.free)).replace('{needed}', sizeText(space.needed)))] : null,
       lag ? [el('dt', {}, t('offsite')),
         el('dd', { 'data-testid': 'offsite-lag' }, lag.pending === 0 ? t('offsiteCurrent')
-          : t('offsitePending').replace('{count}', lag.pending).replace('{age}', oldest ? ago(oldest.createdAt, now) : '-'))] : null);
+          : t('offsitePending').replace('{count}', lag.pending).replace('{age}', oldest ? ago(oldest.createdAt, now) : '-'))] : null,
+      immutable(b.offsiteLock));
+  }
+
+  // Whether ransomware holding the bucket's credentials could delete the off-site copies (the bucket's Object Lock).
+  function immutable(lock) {
+    if (!lock) return null;
+    const text = lock.state === 'Enabled' ? t('lockEnabled').replace('{days}', lock.lockDays)
+      : lock.state ? t(`lock${lock.state}`) : t('lockUnknown').replace('{reason}', lock.unknown || '-');
+    return [el('dt', {}, t('offsiteLock')),
+      el('dd', { class: lock.state === 'Enabled' ? null : 'error-text', 'data-testid': 'offsite-lock' }, text)];
   }
 
   // pgBackRest's newest set and how far back a point-in-time restore reaches; nothing where WAL is not archived.
