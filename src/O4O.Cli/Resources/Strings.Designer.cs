@@ -2929,6 +2929,15 @@ namespace O4O.Cli.Resources {
         }
         
         /// <summary>
+        ///   Looks up a localized string similar to o4o.json holds settings the archive left out as secrets ({0}): set them again, in o4o.json or as O4O__ variables, before o4o up..
+        /// </summary>
+        internal static string RestoreFromRedacted {
+            get {
+                return ResourceManager.GetString("RestoreFromRedacted", resourceCulture);
+            }
+        }
+        
+        /// <summary>
         ///   Looks up a localized string similar to What the home held before is kept in {0}..
         /// </summary>
         internal static string RestoreFromReplaced {
@@ -3528,6 +3537,15 @@ namespace O4O.Cli.Resources {
         internal static string StatusOffsiteLockUnsupported {
             get {
                 return ResourceManager.GetString("StatusOffsiteLockUnsupported", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to the bucket did not answer within {0} s.
+        /// </summary>
+        internal static string StatusOffsiteNoAnswer {
+            get {
+                return ResourceManager.GetString("StatusOffsiteNoAnswer", resourceCulture);
             }
         }
         

@@ -59,6 +59,20 @@ internal static partial class ConfigurationRedaction
             .Select(value => (value, liveValues[value.Path])));
     }
 
+    /// <summary>The configuration keys (<c>Offsite:SecretAccessKey</c>) whose values in <paramref name="json"/> are still redacted; none when it is not JSON.</summary>
+    public static IReadOnlyList<string> RedactedKeys(byte[] json)
+    {
+        try
+        {
+            return [.. JsonStrings.Find(json).Where(value => value.Value.Contains(Marker, StringComparison.Ordinal)).Select(value => value.Path)];
+        }
+        catch (JsonException)
+        {
+            // Only an archive made with --include-secrets holds a file that is not JSON: nothing in it was redacted.
+            return [];
+        }
+    }
+
     /// <summary>True when <paramref name="json"/> holds a redacted value.</summary>
     public static bool IsRedacted(byte[] json) => json.AsSpan().IndexOf(Encoding.UTF8.GetBytes(Marker)) >= 0;
 

@@ -40,4 +40,8 @@ public interface IBareMachineProgress
 /// <param name="Archive">The archive the configuration and platform files (and without a set, the database) came from; null when the bucket holds none.</param>
 /// <param name="LastTransaction">For a physical set: when the last transaction replayed from the archived WAL committed.</param>
 /// <param name="Replaced">Where what the home held before was kept; null when it held nothing.</param>
-public sealed record BareMachineOutcome(string? PhysicalSet, string? Archive, DateTimeOffset? LastTransaction, string? Replaced);
+/// <param name="Redacted">
+/// The settings of the restored <c>o4o.json</c> the archive left out as secrets (a new machine has no live file to take them
+/// from): to be set again, in the file or as <c>O4O__</c> variables, before <c>o4o up</c>.
+/// </param>
+public sealed record BareMachineOutcome(string? PhysicalSet, string? Archive, DateTimeOffset? LastTransaction, string? Replaced, IReadOnlyList<string> Redacted);

@@ -108,8 +108,9 @@ public sealed class BareMachineRestore(O4OHome home, OffsiteSource source, Offsi
         // The operator holds this key file: o4o up need not remind them to export it.
         await ArchiveKeyExport.RecordAsync(staged, keys, "o4o restore --from", time.GetUtcNow(), cancellationToken);
         progress.Step(BareMachineStep.Commit, home.Root);
+        var redacted = File.Exists(staged.ConfigurationFile) ? ConfigurationRedaction.RedactedKeys(await File.ReadAllBytesAsync(staged.ConfigurationFile, cancellationToken)) : [];
         var replaced = staging.Commit(time.GetUtcNow());
-        return new BareMachineOutcome(set?.Label, archives.Count > 0 ? archives[0] : null, lastTransaction, replaced);
+        return new BareMachineOutcome(set?.Label, archives.Count > 0 ? archives[0] : null, lastTransaction, replaced, redacted);
     }
 
     /// <summary>The archive's database in a new cluster of the staged home, through the restore every archive goes through; its files too.</summary>

@@ -32,6 +32,7 @@ public sealed class RestoreFromOffsiteCliTests(ManagedPostgresFixture postgres, 
         Assert.Equal(_fresh.Home.Root, restore.Out.Trim());
         Assert.Contains("No physical backup off-site: loading o4o_backup_", restore.Error, StringComparison.Ordinal);
         Assert.Contains("4123", await File.ReadAllTextAsync(_fresh.Home.ConfigurationFile), StringComparison.Ordinal);
+        Assert.Contains("o4o.json holds settings the archive left out as secrets (Notifications:Channels:ops:Url): set them again", restore.Error, StringComparison.Ordinal);
         Assert.Equal("logo", await File.ReadAllTextAsync(Path.Combine(_fresh.Home.Root, "uploads", "logo.txt")));
         Assert.Equal(ArchiveKeyRing.Read(keyFile).ToFile(), ArchiveKeyStore.Load(_fresh.Home)!.ToFile());
         Assert.False(await ArchiveKeyExport.IsPendingAsync(_fresh.Home, CancellationToken.None));
@@ -148,7 +149,8 @@ public sealed class RestoreFromOffsiteCliTests(ManagedPostgresFixture postgres, 
         var database = await postgres.CreateDatabaseAsync("lost");
         _lost.UseDatabase(database);
         _lost.Home.EnsureCreated();
-        await File.WriteAllTextAsync(_lost.Home.ConfigurationFile, "{\"Platform\": {\"Port\": 4123}}");
+        await File.WriteAllTextAsync(_lost.Home.ConfigurationFile,
+            "{\"Platform\": {\"Port\": 4123}, \"Notifications\": {\"Channels\": {\"ops\": {\"Type\": \"webhook\", \"Url\": \"https://hooks.example/T0KEN\"}}}}");
         Directory.CreateDirectory(Path.Combine(_lost.Home.Root, "uploads"));
         await File.WriteAllTextAsync(Path.Combine(_lost.Home.Root, "uploads", "logo.txt"), "logo");
         await using (var connection = new NpgsqlConnection(database))

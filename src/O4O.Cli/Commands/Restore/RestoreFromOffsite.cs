@@ -39,6 +39,11 @@ internal static class RestoreFromOffsite
         await context.Out.WriteLineAsync(context.Home.Root);
         await context.Error.WriteLineAsync(Text.Format(outcome.PhysicalSet is null ? Strings.RestoreFromDoneArchive : Strings.RestoreFromDonePhysical,
             context.Home.Root, outcome.PhysicalSet ?? outcome.Archive, outcome.Archive ?? "-"));
+        if (outcome.Redacted.Count > 0)
+        {
+            await context.Error.WriteLineAsync(Text.Format(Strings.RestoreFromRedacted, string.Join(", ", outcome.Redacted)));
+        }
+
         if (outcome.Replaced is { } replaced)
         {
             await context.Error.WriteLineAsync(Text.Format(Strings.RestoreFromReplaced, replaced));
