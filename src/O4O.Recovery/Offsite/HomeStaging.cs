@@ -50,7 +50,8 @@ internal sealed class HomeStaging : IAsyncDisposable
     {
         var replaced = Path.Combine(_home.Root, $"replaced-{now.UtcDateTime.ToString("yyyyMMdd_HHmmss", CultureInfo.InvariantCulture)}");
         var kept = false;
-        foreach (var source in Directory.EnumerateFileSystemEntries(Staged.Root).Order(StringComparer.Ordinal).ToList())
+        // run/ holds runtime files only: the staged home's restore locks, the home's conductor lock this restore holds.
+        foreach (var source in Directory.EnumerateFileSystemEntries(Staged.Root).Where(entry => entry != Staged.Run).Order(StringComparer.Ordinal).ToList())
         {
             var destination = Path.Combine(_home.Root, Path.GetFileName(source));
             if (Exists(destination))
@@ -60,9 +61,17 @@ internal sealed class HomeStaging : IAsyncDisposable
                     continue;
                 }
 
-                PrivateFiles.CreateDirectory(replaced);
-                Move(destination, Path.Combine(replaced, Path.GetFileName(source)));
-                kept = true;
+                if (HoldsAFile(destination))
+                {
+                    PrivateFiles.CreateDirectory(replaced);
+                    Move(destination, Path.Combine(replaced, Path.GetFileName(source)));
+                    kept = true;
+                }
+                else
+                {
+                    // Empty directories (a new home's secrets/): nothing to keep.
+                    Directory.Delete(destination, recursive: true);
+                }
             }
 
             Move(source, destination);

@@ -37,6 +37,9 @@ public sealed class RestoreFromOffsiteCliTests(ManagedPostgresFixture postgres, 
         Assert.Equal(ArchiveKeyRing.Read(keyFile).ToFile(), ArchiveKeyStore.Load(_fresh.Home)!.ToFile());
         Assert.False(await ArchiveKeyExport.IsPendingAsync(_fresh.Home, CancellationToken.None));
         Assert.False(Directory.Exists(Path.Combine(_fresh.Home.Root, ".restore-from-s3")));
+        var kept = Directory.EnumerateFileSystemEntries(_fresh.Home.Root, "*", SearchOption.AllDirectories).Where(entry => entry.Contains("/replaced-", StringComparison.Ordinal)).ToList();
+        Assert.True(kept.Count == 0, string.Join(", ", kept));
+        Assert.DoesNotContain("is kept in", restore.Error, StringComparison.Ordinal);
         await using var cluster = new ManagedCluster(_fresh.Home.PostgresData, _fresh.Home.PostgresPasswordFile, FreePort.Next());
         await cluster.StartAsync();
         await using var connection = new NpgsqlConnection(cluster.ConnectionString("o4o_platform") + ";Pooling=false");
