@@ -39,7 +39,6 @@ public sealed class ArchivingClusterFixture : IAsyncLifetime
         Cluster = new ManagedCluster(Home.PostgresData, Home.PostgresPasswordFile, port)
         {
             Settings = PgBackRest.ServerSettings(Options),
-            Environment = PgBackRest.Environment,
         };
         await Cluster.InitializeAsync();
         await Cluster.StartAsync();

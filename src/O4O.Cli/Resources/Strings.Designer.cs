@@ -3514,11 +3514,29 @@ namespace O4O.Cli.Resources {
         }
         
         /// <summary>
+        ///   Looks up a localized string similar to oldest local-only copy {0} old, limit {1}; archives not off-site: {2}; WAL files not off-site: {3}.
+        /// </summary>
+        internal static string StatusOffsiteDetail {
+            get {
+                return ResourceManager.GetString("StatusOffsiteDetail", resourceCulture);
+            }
+        }
+        
+        /// <summary>
         ///   Looks up a localized string similar to immutable, compliance mode, {0} days: the bucket has Object Lock, and nobody with the credentials can delete or overwrite a copy before its date (Offsite:LockDays).
         /// </summary>
         internal static string StatusOffsiteImmutable {
             get {
                 return ResourceManager.GetString("StatusOffsiteImmutable", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to off-site copies trail by {0} (limit {1}).
+        /// </summary>
+        internal static string StatusOffsiteLagging {
+            get {
+                return ResourceManager.GetString("StatusOffsiteLagging", resourceCulture);
             }
         }
         

@@ -41,6 +41,13 @@ public sealed class OffsiteOptions : IValidatableObject
     [Range(1, 36500)]
     public int LockDays { get; set; } = 30;
 
+    /// <summary>
+    /// How far the off-site copies may trail before an incident is opened (default 15 min): the age of the oldest archive not
+    /// uploaded or WAL segment not shipped, which is what the loss of the machine would take with it.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:01:00", "30.00:00:00")]
+    public TimeSpan LagThreshold { get; set; } = TimeSpan.FromMinutes(15);
+
     /// <summary>True when an endpoint is configured.</summary>
     public bool Enabled => !string.IsNullOrWhiteSpace(Endpoint);
 

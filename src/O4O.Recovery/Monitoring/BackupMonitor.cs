@@ -1,6 +1,7 @@
 using Cronos;
 using O4O.Recovery.Backups;
 using O4O.Recovery.Configuration;
+using O4O.Recovery.Offsite;
 using O4O.Recovery.PointInTime;
 using O4O.Recovery.State;
 
@@ -43,6 +44,9 @@ public sealed record BackupMonitorReport(CatalogueEntry? NewestLogical, TimeSpan
     /// <summary>The newest physical set is older than <see cref="AgeFactor"/> intervals of the most frequent physical schedule.</summary>
     public bool PhysicalStale => NewestPhysical is { } newest && PhysicalInterval is { } interval && Now - newest > interval * AgeFactor;
 
+    /// <summary>How far the off-site copies trail; null without an off-site bucket.</summary>
+    public OffsiteLagReport? Offsite { get; init; }
+
     /// <summary>Every check that could be read: the conductor opens an incident for each that fails and resolves it when it passes.</summary>
     public IEnumerable<BackupCheck> Checks()
     {
@@ -64,6 +68,11 @@ public sealed record BackupMonitorReport(CatalogueEntry? NewestLogical, TimeSpan
         {
             yield return new BackupCheck(SpaceComponent, !space.Fits, space.ToString());
         }
+
+        if (Offsite is { } offsite)
+        {
+            yield return offsite.Check();
+        }
     }
 
     private static string Hours(TimeSpan span) => $"{span.TotalHours:0.#} h";
@@ -77,6 +86,9 @@ public sealed record BackupMonitorReport(CatalogueEntry? NewestLogical, TimeSpan
 /// <param name="time">The clock.</param>
 public sealed class BackupMonitor(O4OHome home, DatabaseOptions database, BackupOptions backup, ArchivingOptions archiving, TimeProvider time)
 {
+    /// <summary>The off-site bucket, whose lag is watched when it is enabled.</summary>
+    public OffsiteOptions Offsite { get; init; } = new();
+
     /// <summary>Reads everything; what cannot be read is left out of the checks, with the reason.</summary>
     public async Task<BackupMonitorReport> ReadAsync(CancellationToken cancellationToken)
     {
@@ -87,7 +99,13 @@ public sealed class BackupMonitor(O4OHome home, DatabaseOptions database, Backup
         var (physical, physicalInterval, physicalError) = await PhysicalAsync(now, cancellationToken);
         var (space, spaceError) = await SpaceAsync(directory, cancellationToken);
         return new BackupMonitorReport(newest, Interval(backup.ParseSchedule(), newest?.Manifest.CreatedAt ?? now), physical, physicalInterval, physicalError,
-            space, spaceError, backup.AgeFactor, now);
+            space, spaceError, backup.AgeFactor, now)
+        {
+            Offsite = Offsite.Enabled
+                ? new OffsiteLagReport(OffsiteLag.Of(directory, new OffsiteCopies(home.StateDatabase), now),
+                    database.IsManaged && archiving.Enabled ? OffsiteWalState.Read(PgBackRest.For(home).Layout) : null, Offsite.LagThreshold, now)
+                : null,
+        };
     }
 
     private async Task<(DateTimeOffset?, TimeSpan?, string?)> PhysicalAsync(DateTimeOffset now, CancellationToken cancellationToken)

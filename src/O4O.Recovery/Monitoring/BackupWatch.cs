@@ -51,7 +51,7 @@ internal sealed class BackupWatch(BackupMonitor monitor, TimeSpan interval, Even
             _failing[check.Component] = check.Failing;
             await journal.RecordAsync(check.Failing
                 ? new RecoveryEvent(report.Now, check.Component, RecoveryEventKind.Detected, check.Evidence,
-                    "watching the backups' age, verification and free space", "waiting for a good backup, or a person")
+                    "watching the backups' age, verification, free space and off-site lag", "waiting for a good backup, or a person")
                 : new RecoveryEvent(report.Now, check.Component, RecoveryEventKind.Recovered, check.Evidence), stop);
         }
     }
@@ -60,7 +60,7 @@ internal sealed class BackupWatch(BackupMonitor monitor, TimeSpan interval, Even
     {
         var recent = await events.RecentAsync(1000, stop);
         string[] components = [BackupMonitorReport.AgeComponent, BackupMonitorReport.PhysicalAgeComponent, BackupMonitorReport.VerifyComponent,
-            BackupMonitorReport.SpaceComponent];
+            BackupMonitorReport.SpaceComponent, OffsiteLagReport.Component];
         return components.ToDictionary(component => component,
             component => recent.LastOrDefault(e => e.Component == component)?.Kind == RecoveryEventKind.Detected);
     }

@@ -30,7 +30,8 @@ internal static class OffsiteClusterRecovery
     public static async Task<DateTimeOffset?> RecoverAsync(O4OHome staged, O4OHome live, PhysicalBackupSet set, PostgresBinaries binaries, TimeSpan timeout,
         CancellationToken cancellationToken)
     {
-        var pgBackRest = PgBackRest.For(staged);
+        // The off-site repository's own configuration and secrets: the recovery's archive-get reads the bucket too.
+        var pgBackRest = PgBackRest.For(staged).Offsite;
         PrivateFiles.CreateDirectory(staged.PostgresData);
         await ServiceUser.GiveAsync(staged.PostgresData, cancellationToken);
         await pgBackRest.RunAsync("restore", [

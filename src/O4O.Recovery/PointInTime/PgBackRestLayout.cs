@@ -16,6 +16,9 @@ internal sealed record PgBackRestLayout(string Root)
     /// <summary>The configuration file the conductor writes (the operator never edits it).</summary>
     public string ConfigurationFile => Path.Combine(Root, "pgbackrest.conf");
 
+    /// <summary>The off-site repository's configuration, written only when <c>Offsite:Endpoint</c> is set.</summary>
+    public string OffsiteConfigurationFile => Path.Combine(Root, "offsite.conf");
+
     /// <summary>The local repository: backup sets and archived WAL.</summary>
     public string Repository => Path.Combine(Root, "repo");
 
@@ -25,6 +28,12 @@ internal sealed record PgBackRestLayout(string Root)
     /// <summary>pgBackRest's lock files.</summary>
     public string Locks => Path.Combine(Root, "lock");
 
+    /// <summary>The locks of the off-site repository's commands, apart from the live archiver's.</summary>
+    public string OffsiteLocks => Path.Combine(Root, "lock-offsite");
+
+    /// <summary>Where segments fetched from the local repository wait for their push to the off-site one.</summary>
+    public string OffsiteShipping => Path.Combine(Root, "offsite-wal");
+
     /// <summary>pgBackRest's own logs.</summary>
     public string Logs => Path.Combine(Root, "log");
 
@@ -32,5 +41,5 @@ internal sealed record PgBackRestLayout(string Root)
     public string Socket => Path.Combine(Root, "socket");
 
     /// <summary>The directories, in creation order.</summary>
-    public IEnumerable<string> Directories => [Root, Repository, Spool, Locks, Logs, Socket];
+    public IEnumerable<string> Directories => [Root, Repository, Spool, Locks, OffsiteLocks, OffsiteShipping, Logs, Socket];
 }

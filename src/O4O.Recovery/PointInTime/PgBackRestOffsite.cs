@@ -6,8 +6,9 @@ namespace O4O.Recovery.PointInTime;
 /// <summary>
 /// pgBackRest's second repository, the off-site bucket: path-style S3 over TLS, under <c>PREFIX/pgbackrest</c>, encrypted
 /// with <c>aes-256-cbc</c> before anything leaves the machine (the passphrase and the S3 keys come in the environment, see
-/// <see cref="Offsite.OffsiteSecrets"/>). WAL is pushed to both repositories by the asynchronous archiver; a backup goes to
-/// one repository per command, so the schedule backs up to the local one, then to this one.
+/// <see cref="Offsite.OffsiteSecrets"/>). It has a configuration of its own (<see cref="PgBackRest.Offsite"/>): the live
+/// cluster archives to the local repository only, and <see cref="OffsiteWalShipping"/> copies the archived segments here;
+/// a backup goes to one repository per command, so the schedule backs up to the local one, then to this one.
 /// </summary>
 internal static class PgBackRestOffsite
 {

@@ -44,7 +44,7 @@ internal sealed class PhysicalBackup(PgBackRest pgBackRest, TimeProvider time)
         var before = (await pgBackRest.InfoAsync(repository, cancellationToken)).Backups.Select(set => set.Label).ToHashSet(StringComparer.Ordinal);
         var started = time.GetTimestamp();
         string? error = null;
-        var result = await CommandRunner.StreamAsync(pgBackRest.Start("backup", [$"--type={type}", PgBackRestOffsite.RepositoryOption(repository), "--log-level-console=info"]), line =>
+        var result = await CommandRunner.StreamAsync(pgBackRest.ForRepository(repository).Start("backup", [$"--type={type}", PgBackRestOffsite.RepositoryOption(repository), "--log-level-console=info"]), line =>
         {
             error ??= MessageAfter(line, "ERROR: ");
             if (MessageAfter(line, "INFO: ") is { } message)

@@ -24,8 +24,11 @@ internal sealed class ScheduledPhysicalBackups(PgBackRest pgBackRest, ArchivingO
     private readonly BackupsHealth _health = new(Component, journal, time);
     private readonly BackupsHealth _offsiteHealth = new(OffsiteComponent, journal, time);
 
-    /// <summary>The off-site bucket: when enabled, each backup is taken again into it (pgBackRest's second repository).</summary>
-    public OffsiteOptions Offsite { get; init; } = new();
+    /// <summary>
+    /// The shipping of WAL to the off-site bucket, when there is one: each backup is then taken again into it (pgBackRest's
+    /// second repository) while the shipping brings that backup's WAL there.
+    /// </summary>
+    public OffsiteWalShipping? OffsiteWal { get; init; }
 
     /// <summary>Waits for archiving to be checked, then takes a backup at every scheduled time until <paramref name="stop"/> is cancelled.</summary>
     public async Task RunAsync(CancellationToken stop)
@@ -109,20 +112,20 @@ internal sealed class ScheduledPhysicalBackups(PgBackRest pgBackRest, ArchivingO
 
         await _health.ActedAsync(due.Why, done, taken.ToString(), stop);
         await _health.SucceededAsync(taken.ToString(), stop);
-        if (Offsite.Enabled)
+        if (OffsiteWal is { } shipping)
         {
-            await BackUpOffsiteAsync(type, stop);
+            await BackUpOffsiteAsync(type, shipping, stop);
         }
     }
 
     // The same type again into the bucket, after the local one (which a restore on this machine needs first): its own
     // sets, built on its own earlier ones; pgBackRest makes the first one there a full.
-    private async Task BackUpOffsiteAsync(string type, CancellationToken stop)
+    private async Task BackUpOffsiteAsync(string type, OffsiteWalShipping shipping, CancellationToken stop)
     {
         var done = $"ran pgbackrest backup --type={type} --repo={PgBackRestOffsite.Remote}";
         try
         {
-            var taken = await new PhysicalBackup(pgBackRest, time).TakeAsync(type, PgBackRestOffsite.Remote, progress: null, stop);
+            var taken = await shipping.AlongsideAsync(token => new PhysicalBackup(pgBackRest, time).TakeAsync(type, PgBackRestOffsite.Remote, progress: null, token), stop);
             await _offsiteHealth.ActedAsync($"the {type} physical backup goes off-site too", done, $"off-site: {taken}", stop);
             await _offsiteHealth.SucceededAsync($"off-site: {taken}", stop);
         }

@@ -80,8 +80,6 @@ internal sealed class SideInstance : IAsyncDisposable
     {
         _cluster = new ManagedCluster(DataDirectory, _home.PostgresPasswordFile, FreePort(), binaries)
         {
-            // Its restore command is pgBackRest's archive-get, which needs the off-site repository's secrets once there is one.
-            Environment = PgBackRest.For(_home).Environment,
             Settings = new Dictionary<string, string>
             {
                 ["archive_mode"] = "off",

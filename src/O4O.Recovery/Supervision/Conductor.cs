@@ -125,12 +125,13 @@ public sealed partial class Conductor(O4OHome home, ConductorSettings settings, 
                     observer.NotificationsUnconfigured(gap);
                 }
 
+                using var offsiteWal = settings.Offsite.Enabled ? new OffsiteWalShipping(PgBackRest.For(home), journal, time) : null;
                 List<(string, Func<CancellationToken, Task>)> work =
                 [
                     ("scheduled backups", new ScheduledBackups(home, settings.Database, settings.Backup, journal, time).RunAsync),
                     .. incidents.Jobs,
                     ("event retention", new EventRetention(events, settings.Events.Retention, time).RunAsync),
-                    ("backup watch", new BackupWatch(new BackupMonitor(home, settings.Database, settings.Backup, settings.Archiving, time),
+                    ("backup watch", new BackupWatch(new BackupMonitor(home, settings.Database, settings.Backup, settings.Archiving, time) { Offsite = settings.Offsite },
                         settings.Backup.WatchInterval, events, journal, time).RunAsync),
                 ];
                 if (settings.Offsite.Enabled)
@@ -148,8 +149,13 @@ public sealed partial class Conductor(O4OHome home, ConductorSettings settings, 
                     var archiving = new WalArchiving(PgBackRest.For(home), target.ToConnectionString(), settings.Archiving, journal, time);
                     work.Add(("WAL archiving", archiving.RunAsync));
                     work.Add(("table file marks", new TableFileMarking(target.ToConnectionString(), new TableFileMarks(home.StateDatabase), time).RunAsync));
+                    if (offsiteWal is not null)
+                    {
+                        work.Add(("off-site WAL", offsiteWal.RunAsync));
+                    }
+
                     work.Add(("physical backups",
-                        new ScheduledPhysicalBackups(PgBackRest.For(home), settings.Archiving, archiving.Checked, journal, time) { Offsite = settings.Offsite }.RunAsync));
+                        new ScheduledPhysicalBackups(PgBackRest.For(home), settings.Archiving, archiving.Checked, journal, time) { OffsiteWal = offsiteWal }.RunAsync));
                 }
 
                 if (sampler is not null)

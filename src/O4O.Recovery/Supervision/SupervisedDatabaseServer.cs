@@ -55,7 +55,6 @@ internal sealed class SupervisedDatabaseServer(O4OHome home, DatabaseOptions opt
         _cluster = new ManagedCluster(home.PostgresData, home.PostgresPasswordFile, options.Port, PostgresBinaries.Locate(options.BinDirectory))
         {
             Settings = archiving.Enabled ? await ArchivingSettingsAsync(cancellationToken) : new Dictionary<string, string>(),
-            Environment = archiving.Enabled ? PgBackRest.For(home).Environment : new Dictionary<string, string>(),
         };
         // Not cancellable: initdb stopped halfway leaves a directory that is neither empty nor a cluster, which
         // the next start refuses. It takes a second or two; the stop request is honoured right after.

@@ -68,7 +68,7 @@ public sealed class BareMachineRestoreTests(S3ServerFixture server) : IClassFixt
 
             Assert.Subset(present, archived.ToHashSet());
             Assert.Equal(1L, await database.CreateCommand($"SELECT count(*) FROM products WHERE id = {product}").ExecuteScalarAsync());
-            // The restored cluster archives to both repositories again, on a new timeline: the conductor's pgbackrest check passes.
+            // The restored cluster archives again, on a new timeline: the conductor's pgbackrest check passes.
             await restored.WaitForEventsAsync(WalArchiving.Component, events => events.Any(e => e.Seen.StartsWith("WAL archiving works", StringComparison.Ordinal)),
                 TimeSpan.FromMinutes(3));
         }

@@ -20,10 +20,10 @@ public sealed class OffsiteRepositoryTests(S3ServerFixture server) : IClassFixtu
         var marker = $"offsite-marker-{Guid.NewGuid():N}";
         await archiving.ScalarAsync($"CREATE TABLE marks AS SELECT '{marker}' || n AS mark FROM generate_series(1, 1000) n");
 
-        // check proves a freshly switched segment reached both repositories; the backup waits for its own WAL in the bucket.
-        await archiving.PgBackRest.RunAsync("check", [], CancellationToken.None);
-        var taken = await new PhysicalBackup(archiving.PgBackRest, TimeProvider.System)
-            .TakeAsync("full", PgBackRestOffsite.Remote, progress: null, CancellationToken.None);
+        // The backup waits for its own WAL in the bucket, which the shipping brings there.
+        using var shipping = new OffsiteWalShipping(archiving.PgBackRest, new RecordedEvents(), TimeProvider.System);
+        var taken = await shipping.AlongsideAsync(token => new PhysicalBackup(archiving.PgBackRest, TimeProvider.System)
+            .TakeAsync("full", PgBackRestOffsite.Remote, progress: null, token), CancellationToken.None);
 
         var remote = await archiving.PgBackRest.InfoAsync(PgBackRestOffsite.Remote, CancellationToken.None);
         Assert.Equal(taken.Set.Label, Assert.Single(remote.Backups).Label);
@@ -46,7 +46,8 @@ public sealed class OffsiteRepositoryTests(S3ServerFixture server) : IClassFixtu
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 12, 6, 12, 0, 0, TimeSpan.Zero));
         time.SetLocalTimeZone(TimeZoneInfo.Utc);
         using var stop = new CancellationTokenSource();
-        var running = new ScheduledPhysicalBackups(archiving.PgBackRest, archiving.Options, Task.CompletedTask, events, time) { Offsite = archiving.Offsite }
+        using var shipping = new OffsiteWalShipping(archiving.PgBackRest, events, TimeProvider.System);
+        var running = new ScheduledPhysicalBackups(archiving.PgBackRest, archiving.Options, Task.CompletedTask, events, time) { OffsiteWal = shipping }
             .RunAsync(stop.Token);
         await UntilAsync(() => events.Events.Any(e => e.Component == ScheduledPhysicalBackups.OffsiteComponent && e.Kind == RecoveryEventKind.Recovered));
         await stop.CancelAsync();
@@ -67,7 +68,7 @@ public sealed class OffsiteRepositoryTests(S3ServerFixture server) : IClassFixtu
         await using var archiving = await StartAsync(OffsiteOf(server));
         var passphraseFile = ArchiveKeyStore.PathFor(archiving.Home);
         var passphrase = ArchiveKeyStore.Load(archiving.Home)!.RepositoryPassphrase!;
-        var configuration = await File.ReadAllTextAsync(archiving.PgBackRest.Layout.ConfigurationFile);
+        var configuration = await File.ReadAllTextAsync(archiving.PgBackRest.Layout.OffsiteConfigurationFile);
 
         Assert.Equal(passphrase, archiving.PgBackRest.Environment["PGBACKREST_REPO2_CIPHER_PASS"]);
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(passphraseFile));
@@ -75,6 +76,7 @@ public sealed class OffsiteRepositoryTests(S3ServerFixture server) : IClassFixtu
         Assert.Contains("repo2-s3-endpoint=localhost", configuration, StringComparison.Ordinal);
         Assert.DoesNotContain(passphrase.Trim(), configuration, StringComparison.Ordinal);
         Assert.DoesNotContain(server.SecretAccessKey, configuration, StringComparison.Ordinal);
+        Assert.DoesNotContain("repo2", await File.ReadAllTextAsync(archiving.PgBackRest.Layout.ConfigurationFile), StringComparison.Ordinal);
 
         await archiving.PgBackRest.ConfigureAsync(Path.GetFullPath(archiving.Home.PostgresData), archiving.Cluster.Port, archiving.Options,
             OffsiteOf(server), CancellationToken.None);
@@ -104,6 +106,7 @@ public sealed class OffsiteRepositoryTests(S3ServerFixture server) : IClassFixtu
                 CancellationToken.None);
 
             Assert.DoesNotContain("repo2", await File.ReadAllTextAsync(pgBackRest.Layout.ConfigurationFile), StringComparison.Ordinal);
+            Assert.False(File.Exists(pgBackRest.Layout.OffsiteConfigurationFile));
             Assert.Null(ArchiveKeyStore.Load(home));
             Assert.Empty(pgBackRest.Environment);
         }

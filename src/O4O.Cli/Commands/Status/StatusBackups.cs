@@ -10,8 +10,9 @@ namespace O4O.Cli.Commands;
 /// <summary>
 /// The backups in <c>o4o status</c>, as the conductor's <see cref="BackupWatch"/> judges them (one <see cref="BackupMonitor"/>):
 /// a row per thing watched — <c>backups</c> (the newest archive's age against <c>Backup:Schedule</c> and its verification),
-/// <c>physical-backups</c> (the newest set's age, where WAL is archived), <c>offsite-lock</c> (whether the off-site copies are
-/// immutable, <see cref="StatusOffsite"/>), <c>backup-space</c> (room for the next archive).
+/// <c>physical-backups</c> (the newest set's age, where WAL is archived), <c>offsite-lag</c> (how far the off-site copies
+/// trail, with a bucket), <c>offsite-lock</c> (whether the off-site copies are immutable, <see cref="StatusOffsite"/>),
+/// <c>backup-space</c> (room for the next archive).
 /// Reported, not counted in "healthy"; another watched thing is one more row here.
 /// </summary>
 internal static class StatusBackups
@@ -20,7 +21,9 @@ internal static class StatusBackups
     {
         var backup = context.Bind<BackupOptions>(BackupOptions.Section);
         var report = await new BackupMonitor(context.Home, context.Bind<DatabaseOptions>(DatabaseOptions.Section), backup,
-            context.Bind<ArchivingOptions>(ArchivingOptions.Section), context.Time).ReadAsync(cancellationToken);
+            context.Bind<ArchivingOptions>(ArchivingOptions.Section), context.Time)
+        { Offsite = context.Bind<OffsiteOptions>(OffsiteOptions.Section) }
+            .ReadAsync(cancellationToken);
         var directory = backup.DirectoryFor(context.Home);
         List<ComponentStatus> rows = [Logical(report, directory)];
         if (report.PhysicalInterval is { } interval)
@@ -36,9 +39,20 @@ internal static class StatusBackups
             });
         }
 
-        if (await StatusOffsite.AssessAsync(context, cancellationToken) is { } offsite)
+        if (report.Offsite is { } offsite)
         {
-            rows.Add(offsite);
+            var lagging = offsite.Check().Failing;
+            rows.Add(new ComponentStatus(OffsiteLagReport.Component, lagging ? HealthState.Degraded : HealthState.Healthy, "bucket", null, null,
+                lagging ? Text.Format(Strings.StatusOffsiteLagging, Age(offsite.Lag), Age(offsite.Threshold)) : null)
+            {
+                Detail = Text.Format(Strings.StatusOffsiteDetail, Age(offsite.Lag), Age(offsite.Threshold), offsite.Archives.Pending,
+                    offsite.Wal?.Pending.ToString(CultureInfo.InvariantCulture) ?? "-"),
+            });
+        }
+
+        if (await StatusOffsite.AssessAsync(context, cancellationToken) is { } immutability)
+        {
+            rows.Add(immutability);
         }
 
         if (!Directory.Exists(directory))
