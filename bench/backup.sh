@@ -32,20 +32,7 @@ echo "bench: building o4o (Release, ReadyToRun, as ./o4o runs it)"
 ./o4o --version >/dev/null
 O4O=(dotnet "$PWD/artifacts/publish/O4O.Cli/release/o4o.dll")
 
-echo "bench: starting a throwaway cluster on port $PORT"
-mkdir -p "$O4O_HOME/secrets" "$O4O_HOME/pg"
-printf '%s' "$PGPASSWORD" > "$O4O_HOME/secrets/postgres.password"
-printf '%s' "$PGPASSWORD" > "$WORK/pwfile"
-if [ "$(id -u)" = 0 ]; then chown postgres "$O4O_HOME/pg" "$WORK/pwfile"; fi
-as_postgres initdb --data-checksums -D "$O4O_HOME/pg" -U postgres --auth=scram-sha-256 --pwfile="$WORK/pwfile" -E UTF8 --locale=C.UTF-8 >/dev/null
-as_postgres pg_ctl -D "$O4O_HOME/pg" -l "$O4O_HOME/pg/server.log" -w \
-  -o "-c port=$PORT -c listen_addresses=127.0.0.1 -c unix_socket_directories= -c max_wal_size=4GB" start >/dev/null
-psql -X -q -c "CREATE DATABASE o4o_platform"
-
-echo "bench: generating the data set (scale $SCALE)"
-psql -X -q -d o4o_platform -v scale="$SCALE" -f bench/backup-data.sql
-psql -X -q -d o4o_platform -c "VACUUM ANALYZE" -c "CHECKPOINT"
-psql -X -At -d o4o_platform -c "SELECT 'bench: ' || (SELECT sum(n_live_tup) FROM pg_stat_user_tables) || ' rows, database ' || pg_size_pretty(pg_database_size('o4o_platform'))"
+. bench/data-cluster.sh
 
 now() { date +%s.%N; }
 elapsed() { python3 -c "print(f'{$2 - $1:.2f}')"; }

@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# Off-site copies (issue 16), in one run on the 2 M-row data set of bench/backup.sh: one section per measurement.
+#   upload  : the data set's archive (`o4o backup create`) uploaded to a local s3rver over TLS by o4o's uploader
+#             (ArchiveUpload: seal, SHA-256, multipart with each part's MD5 checked) against the SDK's plain
+#             single-stream PutObject of the same file (Debian has no aws CLI), ROUNDS rounds alternating which goes
+#             first, median ratio (target <= 0.7)
+#   encrypt : what sealing adds to the backup's time (target <= 10 %): bench/encrypt.sh on the same archive
+# Usage: bench/offsite.sh [scale, default 1 = about 2 M rows] [rounds, default 5] [sections, default "upload encrypt"]
+# A new measurement is one more section: a function section_NAME below, run when NAME is in the sections.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SCALE="${1:-1}"
+ROUNDS="${2:-5}"
+SECTIONS="${3:-upload encrypt}"
+BIN="${O4O_PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)}"
+export PATH="$BIN:$PATH"
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+WORK="$(mktemp -d /tmp/o4o-bench-offsite.XXXXXX)"
+chmod 755 "$WORK"
+export O4O_HOME="$WORK/home"
+PORT=$(free_port); S3_PORT=$(free_port)
+export O4O__Database__Port="$PORT" PGHOST=127.0.0.1 PGPORT="$PORT" PGUSER=postgres
+export PGPASSWORD="bench-$RANDOM$RANDOM"
+as_postgres() { if [ "$(id -u)" = 0 ]; then setpriv --reuid=postgres --regid=postgres --init-groups -- "$@"; else "$@"; fi; }
+s3rver_pid=""
+
+cleanup() {
+  if [ -n "$s3rver_pid" ]; then kill "$s3rver_pid" 2>/dev/null || true; wait "$s3rver_pid" 2>/dev/null || true; fi
+  as_postgres pg_ctl -D "$O4O_HOME/pg" -m fast stop >/dev/null 2>&1 || true
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+now() { date +%s.%N; }
+elapsed() { python3 -c "print(f'{$2 - $1:.2f}')"; }
+
+echo "bench: building o4o (Release, ReadyToRun, as ./o4o runs it) and the upload driver"
+./o4o --version >/dev/null
+O4O=(dotnet "$PWD/artifacts/publish/O4O.Cli/release/o4o.dll")
+dotnet build bench/OffsiteUploadBench -c Release --nologo -v quiet >/dev/null
+
+. bench/data-cluster.sh
+t0=$(now); "${O4O[@]}" backup create > "$WORK/archive-path"; t1=$(now)
+ARCHIVE="$(cat "$WORK/archive-path")"
+BACKUP_SECONDS=$(elapsed "$t0" "$t1")
+echo "bench: o4o backup create took $BACKUP_SECONDS s: $ARCHIVE, $(( $(stat -c %s "$ARCHIVE") / 1048576 )) MiB"
+
+echo "bench: starting s3rver over TLS on localhost:$S3_PORT"
+openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=localhost -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" \
+  -keyout "$WORK/key.pem" -out "$WORK/cert.pem" 2>/dev/null
+[ -x tests/s3server/node_modules/.bin/s3rver ] || npm ci --prefix tests/s3server --silent
+mkdir -p "$WORK/s3"
+tests/s3server/node_modules/.bin/s3rver -d "$WORK/s3" -a 127.0.0.1 -p "$S3_PORT" --key "$WORK/key.pem" --cert "$WORK/cert.pem" \
+  --no-vhost-buckets --configure-bucket bench --silent > "$WORK/s3rver.log" 2>&1 &
+s3rver_pid=$!
+for _ in $(seq 1 100); do (exec 3<>"/dev/tcp/127.0.0.1/$S3_PORT") 2>/dev/null && break; sleep 0.1; done
+
+section_upload() {
+  echo "bench: upload, $ROUNDS rounds (part size ${UPLOAD_PART_MIB:-default} MiB)"
+  dotnet artifacts/bin/OffsiteUploadBench/release/OffsiteUploadBench.dll "$ARCHIVE" "$ROUNDS" "https://localhost:$S3_PORT" bench \
+    "$WORK/cert.pem" ${UPLOAD_PART_MIB:+"$UPLOAD_PART_MIB"} | tee "$WORK/upload-rounds"
+  python3 - "$WORK/upload-rounds" "$(stat -c %s "$ARCHIVE")" <<'PY'
+import statistics, sys
+rounds = [line.split() for line in open(sys.argv[1])]
+mib = int(sys.argv[2]) / 2**20
+ours = [float(r[3]) for r in rounds]; plain = [float(r[5]) for r in rounds]
+ratios = [o / p for o, p in zip(ours, plain)]
+print(f"upload : {mib:.1f} MiB; median o4o {statistics.median(ours):.2f} s ({mib / statistics.median(ours):.0f} MiB/s), "
+      f"plain PutObject {statistics.median(plain):.2f} s ({mib / statistics.median(plain):.0f} MiB/s); "
+      f"median ratio {statistics.median(ratios):.2f} (target <= 0.7)")
+PY
+}
+
+section_encrypt() {
+  echo "bench: encryption of the same archive, against the backup's $BACKUP_SECONDS s"
+  bench/encrypt.sh "$ARCHIVE" "$ROUNDS" "$BACKUP_SECONDS"
+}
+
+echo "bench: load average $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores (other work on the machine skews both sides)"
+for section in $SECTIONS; do "section_$section"; done
+echo "bench: load average $(cut -d' ' -f1-3 /proc/loadavg) at the end"
