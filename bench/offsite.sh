@@ -6,6 +6,8 @@
 #             first, median ratio (target <= 0.7)
 #   encrypt : what sealing adds to the backup's time (target <= 10 %): bench/encrypt.sh on the same archive
 # Usage: bench/offsite.sh [scale, default 1 = about 2 M rows] [rounds, default 5] [sections, default "upload encrypt"]
+# OFFSITE_ARCHIVE=FILE OFFSITE_BACKUP_SECONDS=S measure an archive made before (no cluster, no backup); UPLOAD_PART_MIB sets
+# the uploader's part size.
 # A new measurement is one more section: a function section_NAME below, run when NAME is in the sections.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -39,10 +41,15 @@ echo "bench: building o4o (Release, ReadyToRun, as ./o4o runs it) and the upload
 O4O=(dotnet "$PWD/artifacts/publish/O4O.Cli/release/o4o.dll")
 dotnet build bench/OffsiteUploadBench -c Release --nologo -v quiet >/dev/null
 
-. bench/data-cluster.sh
-t0=$(now); "${O4O[@]}" backup create > "$WORK/archive-path"; t1=$(now)
-ARCHIVE="$(cat "$WORK/archive-path")"
-BACKUP_SECONDS=$(elapsed "$t0" "$t1")
+if [ -n "${OFFSITE_ARCHIVE:-}" ]; then
+  ARCHIVE="$OFFSITE_ARCHIVE"
+  BACKUP_SECONDS="${OFFSITE_BACKUP_SECONDS:?the time o4o backup create took for it}"
+else
+  . bench/data-cluster.sh
+  t0=$(now); "${O4O[@]}" backup create > "$WORK/archive-path"; t1=$(now)
+  ARCHIVE="$(cat "$WORK/archive-path")"
+  BACKUP_SECONDS=$(elapsed "$t0" "$t1")
+fi
 echo "bench: o4o backup create took $BACKUP_SECONDS s: $ARCHIVE, $(( $(stat -c %s "$ARCHIVE") / 1048576 )) MiB"
 
 echo "bench: starting s3rver over TLS on localhost:$S3_PORT"
