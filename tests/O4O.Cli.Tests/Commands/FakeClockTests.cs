@@ -57,8 +57,9 @@ public sealed class FakeClockTests(ManagedPostgresFixture postgres) : IClassFixt
         clock.Advance(TimeSpan.FromMinutes(110));
         var fresh = await cli.RunAsync("status", "--json", "--lang", "en");
         clock.Advance(TimeSpan.FromMinutes(20));
-        var stale = await cli.RunAsync("status", "--json", "--lang", "en");
+        // Korean first: --lang sets the process's UI culture, and the English run after it sets it back for the next test.
         var korean = await cli.RunAsync("status", "--json", "--lang", "ko");
+        var stale = await cli.RunAsync("status", "--json", "--lang", "en");
 
         Assert.Equal("degraded", Backups(fresh).GetProperty("state").GetString());
         Assert.StartsWith("newest backup o4o_backup_20261126_140000.tar.gz (1.8 h old) is not verified", Backups(fresh).GetProperty("error").GetString(), StringComparison.Ordinal);
