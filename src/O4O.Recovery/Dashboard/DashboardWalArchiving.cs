@@ -28,6 +28,7 @@ internal sealed class DashboardWalArchiving(PgBackRest pgBackRest, string connec
     public static readonly TimeSpan WindowEvery = TimeSpan.FromSeconds(30);
 
     private Window? _window;
+    private RefusedSegment? _lastRefused;
 
     /// <summary>The card now.</summary>
     public async Task<WalArchivingCard> ReadAsync(CancellationToken cancellationToken)
@@ -48,8 +49,26 @@ internal sealed class DashboardWalArchiving(PgBackRest pgBackRest, string connec
             : ("ok", "Archiving");
         return new WalArchivingCard(status, state, archiver?.LastArchivedWal, archiver?.LastArchivedAt, archiver?.Lag.TotalSeconds,
             archiver?.FailedCount, archiver?.LastFailedWal, archiver?.LastFailedAt,
-            report.ArchiveCommandFailing ? report.PushError : report.ArchiverError ?? report.RepositoryError, report.RecoverableSince);
+            report.ArchiveCommandFailing ? RefusalReason(archiver!.LastFailedWal, report.PushError) : report.ArchiverError ?? report.RepositoryError,
+            report.RecoverableSince);
+    }
+
+    /// <summary>
+    /// pgBackRest's reason for the refused segment. Each time PostgreSQL retries the segment, pgBackRest deletes its error
+    /// file before the new attempt fails again: between the two the reason last read for that segment still holds.
+    /// </summary>
+    private string? RefusalReason(string? segment, string? read)
+    {
+        if (read is not null)
+        {
+            _lastRefused = new RefusedSegment(segment, read);
+            return read;
+        }
+
+        return _lastRefused is { } known && known.Segment == segment ? known.Reason : null;
     }
 
     private sealed record Window(DateTimeOffset ReadAt, DateTimeOffset? Since, string? Error);
+
+    private sealed record RefusedSegment(string? Segment, string Reason);
 }

@@ -46,7 +46,7 @@ public sealed class DashboardWalArchivingTests
         {
             await ArchiveRepository.WriteTrafficAsync(up);
             await Assertions.Expect(card).ToHaveAttributeAsync("data-status", "down", new() { Timeout = 20_000 });
-            await Assertions.Expect(card.Locator("[data-testid=archive-error]")).ToContainTextAsync("Permission denied");
+            await Assertions.Expect(card.Locator("[data-testid=archive-error]")).ToContainTextAsync("Permission denied", new() { Timeout = 20_000 });
             await BrowserFixture.ScreenshotAsync(page, "dashboard-wal-failing.png");
             var korean = await context.NewPageAsync();
             await korean.GotoAsync("/?lang=ko");

@@ -1,3 +1,5 @@
+using O4O.Recovery.Configuration;
+using O4O.Recovery.Dashboard;
 using O4O.Recovery.PointInTime;
 using O4O.Tests.Shared;
 
@@ -59,6 +61,34 @@ public sealed class ArchiverStatusTests(ArchivingClusterFixture fixture) : IClas
         var caughtUp = await WaitForAsync(status => status.Waiting == 0 && string.CompareOrdinal(status.LastArchivedWal, next) >= 0);
         Assert.Equal(TimeSpan.Zero, caughtUp.Lag);
         Assert.False(caughtUp.FailingSinceLastSuccess);
+    }
+
+    [Fact]
+    public async Task The_dashboard_keeps_showing_pgBackRests_reason_while_the_refused_segment_is_retried_and_its_error_file_is_cleared()
+    {
+        var archive = Path.Combine(fixture.PgBackRest.Layout.Repository, "archive");
+        var card = new DashboardWalArchiving(fixture.PgBackRest, fixture.Cluster.ConnectionString("postgres"), new ArchivingOptions(), TimeProvider.System);
+        SetDirectoryModes(archive, (UnixFileMode)0b101_000_000);
+        try
+        {
+            var refused = await WriteAndSwitchAsync();
+            await WaitForAsync(status => status.FailingSinceLastSuccess && status.LastFailedWal == refused && ArchivePushError.Read(fixture.PgBackRest.Layout, refused) is not null);
+            Assert.Contains("Permission denied", (await card.ReadAsync(CancellationToken.None)).Error, StringComparison.Ordinal);
+
+            // pgBackRest deletes the segment's error file each time PostgreSQL retries it, before its new attempt fails again.
+            File.Delete(Path.Combine(fixture.PgBackRest.Layout.Spool, "archive", PgBackRest.Stanza, "out", $"{refused}.error"));
+            var retried = await card.ReadAsync(CancellationToken.None);
+
+            Assert.Equal("down", retried.Status);
+            Assert.Contains("Permission denied", retried.Error, StringComparison.Ordinal);
+        }
+        finally
+        {
+            SetDirectoryModes(archive, (UnixFileMode)0b111_101_000);
+        }
+
+        var next = await WriteAndSwitchAsync();
+        await WaitForAsync(status => status.Waiting == 0 && string.CompareOrdinal(status.LastArchivedWal, next) >= 0);
     }
 
     private Task<ArchiverStatus> ReadAsync() => ArchiverStatus.ReadAsync(fixture.Cluster.ConnectionString("postgres"), CancellationToken.None);
