@@ -1,7 +1,5 @@
 using System.Globalization;
-using Dapper;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Npgsql;
 using O4O.Platform.Http;
 using O4O.Platform.Users;
 
@@ -12,7 +10,7 @@ public sealed record Credentials(string? Email, string? Password);
 internal static class AuthEndpoints
 {
     public static async Task<Results<Created<UserResponse>, ValidationProblem, ProblemHttpResult>> Register(
-        Credentials body, NpgsqlDataSource dataSource, Passwords passwords, CancellationToken cancellationToken)
+        Credentials body, UserStore users, Passwords passwords, CancellationToken cancellationToken)
     {
         var errors = CredentialRules.Validate(body, newPassword: true);
         if (!errors.IsEmpty)
@@ -20,15 +18,7 @@ internal static class AuthEndpoints
             return TypedResults.ValidationProblem(errors.ToDictionary());
         }
 
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var user = await connection.QuerySingleOrDefaultAsync<UserResponse>(new CommandDefinition(
-            $"""
-            INSERT INTO users (email, password_hash, role) VALUES (@email, @hash, 'customer')
-            ON CONFLICT ((lower(email))) DO NOTHING
-            RETURNING {UserResponse.Columns}
-            """,
-            new { email = CredentialRules.Normalize(body.Email!), hash = passwords.Hash(body.Password!) },
-            cancellationToken: cancellationToken));
+        var user = await users.RegisterAsync(CredentialRules.Normalize(body.Email!), passwords.Hash(body.Password!), cancellationToken);
         return user is null
             ? TypedResults.Problem("An account with this email already exists.", statusCode: StatusCodes.Status409Conflict)
             : TypedResults.Created($"/api/v1/users/{user.Id}", user);

@@ -1,5 +1,3 @@
-using Microsoft.AspNetCore.Authentication;
-using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.IdentityModel.Tokens;
@@ -21,8 +19,8 @@ public static class AuthExtensions
     private const string BearerOrCookie = "bearer-or-cookie";
 
     /// <summary>
-    /// Bearer tokens for the API, a cookie for the admin pages. The API never accepts the cookie, so a page
-    /// cannot be tricked into calling it on an admin's behalf.
+    /// Bearer tokens for the API, cookies for the pages (<see cref="CookieSessions"/>). The API never accepts a cookie, so a
+    /// page cannot be tricked into calling it on an admin's behalf.
     /// </summary>
     public static IServiceCollection AddAuth(this IServiceCollection services, O4OHome home)
     {
@@ -48,25 +46,10 @@ public static class AuthExtensions
                 options.ForwardDefaultSelector = context =>
                     context.Request.Headers.Authorization.Count > 0 || context.Request.Path.StartsWithSegments("/api")
                         ? JwtBearerDefaults.AuthenticationScheme
-                        : CookieAuthenticationDefaults.AuthenticationScheme)
+                        : CookieSessions.For(context.Request.Path))
             .AddJwtBearer()
-            .AddCookie(options =>
-            {
-                options.Cookie.Name = "o4o_admin";
-                options.Cookie.SameSite = SameSiteMode.Strict;
-                options.LoginPath = "/admin/login";
-                options.AccessDeniedPath = "/admin/login";
-                options.ExpireTimeSpan = TimeSpan.FromHours(8);
-                options.SlidingExpiration = true;
-                options.Events.OnValidatePrincipal = async context =>
-                {
-                    if (!await SessionCheck.IsCurrentAsync(context.HttpContext, context.Principal))
-                    {
-                        context.RejectPrincipal();
-                        await context.HttpContext.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
-                    }
-                };
-            });
+            .AddCookie(options => CookieSessions.Configure(options, "o4o_admin", SameSiteMode.Strict, "/admin/login"))
+            .AddCookie(CookieSessions.Customer, options => CookieSessions.Configure(options, "o4o_session", SameSiteMode.Lax, "/login"));
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
             .Configure<SigningKey>((options, key) =>
             {

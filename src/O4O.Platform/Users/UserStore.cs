@@ -21,6 +21,19 @@ internal sealed class UserStore(NpgsqlDataSource dataSource)
         return new PagedList<UserResponse>(items, page.Page, page.PageSize, await results.ReadSingleAsync<long>());
     }
 
+    /// <summary>A new customer, or null when the address is taken (by any capitalisation of it).</summary>
+    public async Task<UserResponse?> RegisterAsync(string email, string passwordHash, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.QuerySingleOrDefaultAsync<UserResponse>(new CommandDefinition(
+            $"""
+            INSERT INTO users (email, password_hash, role) VALUES (@email, @passwordHash, 'customer')
+            ON CONFLICT ((lower(email))) DO NOTHING
+            RETURNING {UserResponse.Columns}
+            """,
+            new { email, passwordHash }, cancellationToken: cancellationToken));
+    }
+
     public async Task<UserResponse?> FindAsync(long id, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);

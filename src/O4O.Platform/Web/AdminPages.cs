@@ -1,9 +1,6 @@
-using System.Globalization;
-using System.Security.Claims;
 using Dapper;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
-using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Npgsql;
@@ -72,15 +69,7 @@ internal static class AdminPages
             return LoginPage(returnUrl, email, Text.ErrorNotAdmin, StatusCodes.Status403Forbidden);
         }
 
-        Claim[] claims =
-        [
-            new(ClaimNames.Subject, user.Id.ToString(CultureInfo.InvariantCulture)),
-            new(ClaimNames.Email, user.Email),
-            new(ClaimNames.Role, user.Role),
-            new(ClaimNames.SessionVersion, user.SessionVersion.ToString(CultureInfo.InvariantCulture)),
-        ];
-        var identity = new ClaimsIdentity(claims, CookieAuthenticationDefaults.AuthenticationScheme, ClaimNames.Email, ClaimNames.Role);
-        await context.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, new ClaimsPrincipal(identity));
+        await CookieSessions.SignInAsync(context, CookieSessions.Admin, user);
         return TypedResults.LocalRedirect(AdminReturnUrl(returnUrl));
     }
 
@@ -91,7 +80,7 @@ internal static class AdminPages
             return TypedResults.BadRequest();
         }
 
-        await context.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+        await context.SignOutAsync(CookieSessions.Admin);
         return TypedResults.LocalRedirect("/admin/login");
     }
 
@@ -99,8 +88,7 @@ internal static class AdminPages
     private static string AdminReturnUrl(string? returnUrl) =>
         returnUrl is { } url
         && (url == "/admin" || url.StartsWith("/admin/", StringComparison.Ordinal) || url.StartsWith("/admin?", StringComparison.Ordinal))
-        && !url.Any(c => char.IsControl(c) || c == '\\')
-        && !url.Contains("//", StringComparison.Ordinal)
+        && ReturnUrls.IsLocalPath(url)
             ? url
             : "/admin";
 

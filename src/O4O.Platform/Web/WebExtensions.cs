@@ -1,12 +1,13 @@
 using System.Text.Encodings.Web;
 using System.Text.Unicode;
 using O4O.Platform.Auth;
+using O4O.Platform.Web.Account;
 using O4O.Platform.Web.Admin;
 using O4O.Recovery.Http;
 
 namespace O4O.Platform.Web;
 
-/// <summary>The server-rendered pages: storefront at <c>/</c>, admin console at <c>/admin</c>.</summary>
+/// <summary>The server-rendered pages: storefront at <c>/</c> with the customers' sign-in, admin console at <c>/admin</c>.</summary>
 public static class WebExtensions
 {
     // Operators check the pages with `curl -I`: every page answers HEAD as well as GET.
@@ -26,6 +27,11 @@ public static class WebExtensions
         pages.MapMethods("/", _getOrHead, StorefrontPages.Home);
         pages.MapMethods("/products/{id:long}", _getOrHead, StorefrontPages.Product);
         pages.MapMethods("/site.css", _getOrHead, SiteCss.Serve);
+        pages.MapMethods("/register", _getOrHead, AccountPages.RegisterForm);
+        pages.MapPost("/register", AccountPages.Register).RequireSignInLimit(AccountPages.Throttled(registering: true));
+        pages.MapMethods("/login", _getOrHead, AccountPages.SignInForm);
+        pages.MapPost("/login", AccountPages.SignIn).RequireSignInLimit(AccountPages.Throttled(registering: false));
+        pages.MapPost("/logout", AccountPages.SignOut);
 
         var admin = app.MapGroup("/admin").ExcludeFromDescription();
         admin.MapMethods("", _getOrHead, AdminPages.Overview).RequireAuthorization(Policies.Admin);

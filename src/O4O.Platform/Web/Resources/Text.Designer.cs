@@ -148,6 +148,15 @@ namespace O4O.Platform.Web.Resources {
         }
         
         /// <summary>
+        ///   Looks up a localized string similar to Create account.
+        /// </summary>
+        internal static string CreateAccount {
+            get {
+                return ResourceManager.GetString("CreateAccount", resourceCulture);
+            }
+        }
+        
+        /// <summary>
         ///   Looks up a localized string similar to Customer.
         /// </summary>
         internal static string Customer {
@@ -220,6 +229,24 @@ namespace O4O.Platform.Web.Resources {
         }
         
         /// <summary>
+        ///   Looks up a localized string similar to Enter an email address such as name@example.com..
+        /// </summary>
+        internal static string ErrorEmail {
+            get {
+                return ResourceManager.GetString("ErrorEmail", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to An account with this email already exists..
+        /// </summary>
+        internal static string ErrorEmailTaken {
+            get {
+                return ResourceManager.GetString("ErrorEmailTaken", resourceCulture);
+            }
+        }
+        
+        /// <summary>
         ///   Looks up a localized string similar to Invalid email or password..
         /// </summary>
         internal static string ErrorInvalidCredentials {
@@ -256,11 +283,29 @@ namespace O4O.Platform.Web.Resources {
         }
         
         /// <summary>
+        ///   Looks up a localized string similar to Use 8 to 128 characters..
+        /// </summary>
+        internal static string ErrorNewPassword {
+            get {
+                return ResourceManager.GetString("ErrorNewPassword", resourceCulture);
+            }
+        }
+        
+        /// <summary>
         ///   Looks up a localized string similar to This account cannot use the admin console..
         /// </summary>
         internal static string ErrorNotAdmin {
             get {
                 return ResourceManager.GetString("ErrorNotAdmin", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Enter your password..
+        /// </summary>
+        internal static string ErrorPasswordMissing {
+            get {
+                return ResourceManager.GetString("ErrorPasswordMissing", resourceCulture);
             }
         }
         
@@ -315,6 +360,15 @@ namespace O4O.Platform.Web.Resources {
         internal static string FixErrors {
             get {
                 return ResourceManager.GetString("FixErrors", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Already have an account?.
+        /// </summary>
+        internal static string HaveAccount {
+            get {
+                return ResourceManager.GetString("HaveAccount", resourceCulture);
             }
         }
         
@@ -441,6 +495,15 @@ namespace O4O.Platform.Web.Resources {
         internal static string Name {
             get {
                 return ResourceManager.GetString("Name", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to New here?.
+        /// </summary>
+        internal static string NewCustomer {
+            get {
+                return ResourceManager.GetString("NewCustomer", resourceCulture);
             }
         }
         
@@ -639,6 +702,24 @@ namespace O4O.Platform.Web.Resources {
         internal static string QuickLinks {
             get {
                 return ResourceManager.GetString("QuickLinks", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Register.
+        /// </summary>
+        internal static string Register {
+            get {
+                return ResourceManager.GetString("Register", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Create an account.
+        /// </summary>
+        internal static string RegisterTitle {
+            get {
+                return ResourceManager.GetString("RegisterTitle", resourceCulture);
             }
         }
         
