@@ -11,8 +11,9 @@ namespace O4O.Recovery.AutoRecovery;
 /// Looks for lost data that answers <c>SELECT 1</c> as well as a healthy database and never reaches the server log as
 /// damage: the platform's readiness naming a missing table or column (SQLSTATE 42P01 / 42703), a table that vanished,
 /// or a table whose rows suddenly dropped by more than <see cref="AutoRecoveryOptions.RowLossThreshold"/> against the
-/// newest backup's manifest and the previous look. Cheap: one catalogue query with the statistics' live-row estimates;
-/// a table is counted (only up to the threshold) when its estimate looks low. A loss lasts until a restore swaps in
+/// newest backup's manifest and the previous look. Cheap: one catalogue query with the statistics' live-row estimates
+/// (given back once what a crash or a restore reset, <see cref="RowEstimates"/>, so that a look after a restart has the
+/// rows to compare with); a table is counted (only up to the threshold) when its estimate looks low. A loss lasts until a restore swaps in
 /// another database: new rows do not bring the lost ones back.
 /// </summary>
 internal sealed class DataLossProbe(Uri platform, string connectionString, O4OHome home, BackupOptions backup, AutoRecoveryOptions options) : IDisposable
@@ -58,6 +59,8 @@ internal sealed class DataLossProbe(Uri platform, string connectionString, O4OHo
         {
             await using var connection = new NpgsqlConnection(connectionString);
             await connection.OpenAsync(cancellationToken);
+            // While another session analyzes, the estimates not analyzed yet read low: the counts below guard this look.
+            await RowEstimates.RestoreAsync(connection, [], cancellationToken);
             var (database, live) = await EstimatesAsync(connection, cancellationToken);
             // A restore swaps in another database (another oid), or the whole cluster on a new timeline, with fewer rows on purpose:
             // that is no loss.
