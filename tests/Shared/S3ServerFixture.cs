@@ -122,6 +122,11 @@ public sealed partial class S3ServerFixture : IAsyncLifetime
         .Select(path => Path.GetRelativePath(Path.Combine(DataDirectory, Bucket), path)[..^"._S3rver_object".Length])
         .Order(StringComparer.Ordinal).ToList();
 
+    /// <summary>The numbers of the parts the server holds whole for the multipart upload <paramref name="uploadId"/> (each part's MD5 file is written once it is received).</summary>
+    public IReadOnlyList<int> PartsReceived(string uploadId) =>
+        Directory.EnumerateFiles(Path.Combine(DataDirectory, Bucket, "._S3rver_uploads", uploadId), "*.md5")
+            .Select(path => int.Parse(Path.GetFileNameWithoutExtension(path), System.Globalization.CultureInfo.InvariantCulture)).Order().ToList();
+
     public async Task DisposeAsync()
     {
         await StopAsync();

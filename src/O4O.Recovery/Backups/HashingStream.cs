@@ -2,8 +2,11 @@ using System.Security.Cryptography;
 
 namespace O4O.Recovery.Backups;
 
-/// <summary>Passes reads or writes through to another stream and hashes the bytes (SHA-256) on the way.</summary>
-internal sealed class HashingStream(Stream inner, bool leaveOpen = false) : Stream
+/// <summary>
+/// Passes reads or writes through to another stream and hashes the bytes (SHA-256) on the way; <paramref name="alsoSeen"/>,
+/// when given, sees the same bytes in the same pass (another digest of them).
+/// </summary>
+internal sealed class HashingStream(Stream inner, bool leaveOpen = false, Action<ReadOnlySpan<byte>>? alsoSeen = null) : Stream
 {
     private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
 
@@ -72,6 +75,7 @@ internal sealed class HashingStream(Stream inner, bool leaveOpen = false) : Stre
     private void Seen(ReadOnlySpan<byte> bytes)
     {
         _hash.AppendData(bytes);
+        alsoSeen?.Invoke(bytes);
         BytesSeen += bytes.Length;
     }
 

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Amazon.S3;
 using Amazon.S3.Model;
 using O4O.Recovery.Backups;
@@ -10,10 +9,12 @@ namespace O4O.Recovery.Offsite;
 
 /// <summary>
 /// Takes one archive off-site: sealed with <see cref="ArchiveCipher"/> into <c>offsite-staging/</c> (kept until the copy is
-/// complete, so a resumed upload sends the same bytes), then a multipart upload whose every part carries its Content-MD5
-/// and is recorded in <see cref="OffsiteCopies"/> only when the server's ETag is that MD5. Interrupted anywhere — the
-/// server gone, the process killed — the next call goes on from the last acknowledged part. The copy counts only once the
-/// upload is completed and the object's size and SHA-256 (in its metadata) are the recorded ones.
+/// complete, so a resumed upload sends the same bytes) in the one pass that also takes the sealed object's SHA-256 and each
+/// part's MD5 (<see cref="PartDigests"/>); then a multipart upload, <see cref="Concurrency"/> parts at a time, each streamed
+/// from the staged file with its Content-MD5 and recorded in <see cref="OffsiteCopies"/> only when the server's ETag is that
+/// MD5 — so a byte changed on the disk after sealing fails its part. Interrupted anywhere — the server gone, the process
+/// killed — the next call sends the parts not recorded. The copy counts only once the upload is completed and the object's
+/// size and SHA-256 (in its metadata) are the recorded ones.
 /// </summary>
 internal sealed class ArchiveUpload(O4OHome home, OffsiteBucket bucket, OffsiteCopies copies, OffsiteOptions options, TimeProvider time)
 {
@@ -25,6 +26,12 @@ internal sealed class ArchiveUpload(O4OHome home, OffsiteBucket bucket, OffsiteC
 
     /// <summary>The bytes per part of new uploads (S3 wants at least 5 MiB but for the last one; tests use less).</summary>
     internal long PartSize { get; init; } = DefaultPartSize;
+
+    /// <summary>How many parts are on their way at once by default: one stream would wait on each part's round trip.</summary>
+    public const int DefaultConcurrency = 4;
+
+    /// <summary>How many parts are on their way at once; each is streamed from the staged file, none held in memory.</summary>
+    internal int Concurrency { get; init; } = DefaultConcurrency;
 
     /// <summary>Called after each part is recorded, with its number: where a test interrupts an upload.</summary>
     internal Func<int, Task>? PartUploaded { get; init; }
@@ -47,11 +54,11 @@ internal sealed class ArchiveUpload(O4OHome home, OffsiteBucket bucket, OffsiteC
                 return earlier;
             }
 
-            if (await StagedIsAsync(staged, earlier, cancellationToken))
+            if (await StagedDigestsAsync(staged, earlier, cancellationToken) is { } digests)
             {
                 try
                 {
-                    return await FinishAsync(earlier, staged, cancellationToken);
+                    return await FinishAsync(earlier, staged, digests, cancellationToken);
                 }
                 catch (AmazonS3Exception gone) when (gone.ErrorCode == "NoSuchUpload")
                 {
@@ -63,25 +70,30 @@ internal sealed class ArchiveUpload(O4OHome home, OffsiteBucket bucket, OffsiteC
             copies.Forget(name);
         }
 
-        return await FinishAsync(await BeginAsync(archive, staged, cancellationToken), staged, cancellationToken);
+        var (copy, partDigests) = await BeginAsync(archive, staged, cancellationToken);
+        return await FinishAsync(copy, staged, partDigests, cancellationToken);
     }
 
-    private async Task<OffsiteCopy> BeginAsync(string archive, string staged, CancellationToken cancellationToken)
+    private async Task<(OffsiteCopy Copy, IReadOnlyList<byte[]> PartDigests)> BeginAsync(string archive, string staged, CancellationToken cancellationToken)
     {
         PrivateFiles.CreateDirectory(StagingDirectory(home));
         var partial = staged + ".partial";
         File.Delete(partial);
+        using var parts = new PartDigests(PartSize);
+        string sha256;
         await using (var input = File.OpenRead(archive))
         await using (var output = new FileStream(partial, PrivateFiles.CreateNew(FileAccess.Write, 1 << 20)))
         {
-            await ArchiveCipher.EncryptAsync(input, output, ArchiveKeyStore.LoadOrCreate(home, time).Current, cancellationToken);
+            // The archive is read once: what is sealed is hashed on its way to the disk.
+            using var hashing = new HashingStream(output, leaveOpen: true, parts.Add);
+            await ArchiveCipher.EncryptAsync(input, hashing, ArchiveKeyStore.LoadOrCreate(home, time).Current, cancellationToken);
+            sha256 = hashing.Sha256();
             output.Flush(flushToDisk: true);
         }
 
         File.Move(partial, staged, overwrite: true);
         var name = Path.GetFileName(archive);
         var key = bucket.ArchiveKey(name);
-        var sha256 = await HashingStream.FileSha256Async(staged, cancellationToken);
         var request = new InitiateMultipartUploadRequest { BucketName = bucket.Name, Key = key, ContentType = "application/octet-stream" };
         request.Metadata.Add(Sha256Metadata, sha256);
         var lockUntil = ObjectLock.Retain(request, await ObjectLock.ReadAsync(bucket, cancellationToken), options, time);
@@ -89,15 +101,15 @@ internal sealed class ArchiveUpload(O4OHome home, OffsiteBucket bucket, OffsiteC
         var started = await bucket.Client.InitiateMultipartUploadAsync(request, cancellationToken);
         var copy = new OffsiteCopy(name, key, started.UploadId, PartSize, new FileInfo(staged).Length, sha256, lockUntil, time.GetUtcNow(), null);
         copies.Begin(copy);
-        return copy;
+        return (copy, parts.Completed());
     }
 
-    private async Task<OffsiteCopy> FinishAsync(OffsiteCopy copy, string staged, CancellationToken cancellationToken)
+    private async Task<OffsiteCopy> FinishAsync(OffsiteCopy copy, string staged, IReadOnlyList<byte[]> partDigests, CancellationToken cancellationToken)
     {
         // Killed after the completion but before it was recorded: the object is there already.
         if (!await IsStoredAsync(copy, cancellationToken))
         {
-            var parts = await UploadPartsAsync(copy, staged, cancellationToken);
+            var parts = await UploadPartsAsync(copy, staged, partDigests, cancellationToken);
             await bucket.Client.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest
             {
                 BucketName = bucket.Name,
@@ -116,53 +128,76 @@ internal sealed class ArchiveUpload(O4OHome home, OffsiteBucket bucket, OffsiteC
         return copies.Find(copy.Name)!;
     }
 
-    private async Task<IReadOnlyDictionary<int, string>> UploadPartsAsync(OffsiteCopy copy, string staged, CancellationToken cancellationToken)
+    // Up to Concurrency parts on their way at once; each acknowledged one is recorded (one at a time, even when another part
+    // failed meanwhile), so that a cut anywhere leaves recorded only parts the server holds, and as many of them as it can.
+    private async Task<IReadOnlyDictionary<int, string>> UploadPartsAsync(OffsiteCopy copy, string staged, IReadOnlyList<byte[]> partDigests, CancellationToken cancellationToken)
     {
         var done = copies.Parts(copy.Name);
-        var count = (int)((copy.Size + copy.PartSize - 1) / copy.PartSize);
-        var buffer = new byte[copy.PartSize];
-        await using var input = File.OpenRead(staged);
-        foreach (var number in Enumerable.Range(1, count).Where(number => !done.ContainsKey(number)))
-        {
-            input.Position = (number - 1) * copy.PartSize;
-            var length = await input.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false, cancellationToken);
-            var md5 = PartDigest(buffer.AsSpan(0, length));
-            var response = await bucket.Client.UploadPartAsync(new UploadPartRequest
+        using var recording = new SemaphoreSlim(1, 1);
+        await Parallel.ForEachAsync(Enumerable.Range(1, partDigests.Count).Where(number => !done.ContainsKey(number)),
+            new ParallelOptions { MaxDegreeOfParallelism = Concurrency, CancellationToken = cancellationToken },
+            async (number, token) =>
             {
-                BucketName = bucket.Name,
-                Key = copy.ObjectKey,
-                UploadId = copy.UploadId,
-                PartNumber = number,
-                InputStream = new MemoryStream(buffer, 0, length, writable: false),
-                MD5Digest = Convert.ToBase64String(md5),
-                UseChunkEncoding = false,
-            }, cancellationToken);
-            var etag = response.ETag.Trim('"');
-            if (!string.Equals(etag, Convert.ToHexStringLower(md5), StringComparison.OrdinalIgnoreCase))
-            {
-                throw new OffsiteException($"part {number} of {bucket.Address(copy.ObjectKey)} was acknowledged as {etag}, not the MD5 of what was sent ({Convert.ToHexStringLower(md5)}).");
-            }
-
-            copies.AddPart(copy.Name, number, etag);
-            if (PartUploaded is { } uploaded)
-            {
-                await uploaded(number);
-            }
-        }
-
+                var etag = await UploadPartAsync(copy, staged, number, partDigests[number - 1], token);
+                await recording.WaitAsync(CancellationToken.None);
+                try
+                {
+                    copies.AddPart(copy.Name, number, etag);
+                    if (PartUploaded is { } uploaded)
+                    {
+                        await uploaded(number);
+                    }
+                }
+                finally
+                {
+                    recording.Release();
+                }
+            });
         return copies.Parts(copy.Name);
     }
 
-    // S3 identifies a part by its MD5 (its ETag): a transfer check the server makes and answers, not a security measure.
-#pragma warning disable CA5351
-    private static byte[] PartDigest(ReadOnlySpan<byte> part) => MD5.HashData(part);
-#pragma warning restore CA5351
+    private async Task<string> UploadPartAsync(OffsiteCopy copy, string staged, int number, byte[] md5, CancellationToken cancellationToken)
+    {
+        var offset = (number - 1) * copy.PartSize;
+        var response = await bucket.Client.UploadPartAsync(new UploadPartRequest
+        {
+            BucketName = bucket.Name,
+            Key = copy.ObjectKey,
+            UploadId = copy.UploadId,
+            PartNumber = number,
+            FilePath = staged,
+            FilePosition = offset,
+            PartSize = Math.Min(copy.PartSize, copy.Size - offset),
+            MD5Digest = Convert.ToBase64String(md5),
+            UseChunkEncoding = false,
+            // Off-site endpoints are https only (OffsiteOptions): TLS and the Content-MD5 checked below carry the part
+            // intact, where signing its payload would hash every part once more before it is sent.
+            DisablePayloadSigning = true,
+        }, cancellationToken);
+        var etag = response.ETag.Trim('"');
+        var sealedMd5 = Convert.ToHexStringLower(md5);
+        return string.Equals(etag, sealedMd5, StringComparison.OrdinalIgnoreCase)
+            ? etag
+            : throw new OffsiteException($"part {number} of {bucket.Address(copy.ObjectKey)} was acknowledged as {etag}, not the MD5 of what was sealed ({sealedMd5}): the staged copy or the transfer changed it.");
+    }
 
     private async Task<bool> IsStoredAsync(OffsiteCopy copy, CancellationToken cancellationToken) =>
         await StoredObject.ReadAsync(bucket, copy.ObjectKey, cancellationToken) is { } stored && stored.Size == copy.Size && stored.Sha256 == copy.Sha256;
 
-    private static async Task<bool> StagedIsAsync(string staged, OffsiteCopy copy, CancellationToken cancellationToken) =>
-        File.Exists(staged) && new FileInfo(staged).Length == copy.Size && await HashingStream.FileSha256Async(staged, cancellationToken) == copy.Sha256;
+    // The staged copy's part digests, taken in the pass that checks it is still the one the upload began with; null when it is not.
+    private static async Task<IReadOnlyList<byte[]>?> StagedDigestsAsync(string staged, OffsiteCopy copy, CancellationToken cancellationToken)
+    {
+        if (!File.Exists(staged) || new FileInfo(staged).Length != copy.Size)
+        {
+            return null;
+        }
+
+        using var parts = new PartDigests(copy.PartSize);
+        await using var input = new FileStream(staged, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20, FileOptions.SequentialScan);
+        using var hashing = new HashingStream(input, leaveOpen: true, parts.Add);
+        await hashing.CopyToAsync(Stream.Null, 1 << 20, cancellationToken);
+        return hashing.Sha256() == copy.Sha256 ? parts.Completed() : null;
+    }
 
     private async Task AbortAsync(OffsiteCopy copy, CancellationToken cancellationToken)
     {
