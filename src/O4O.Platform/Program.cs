@@ -1,5 +1,6 @@
 using O4O.Platform.Auth;
 using O4O.Platform.AutoRecovery;
+using O4O.Platform.Carts;
 using O4O.Platform.Data;
 using O4O.Platform.Health;
 using O4O.Platform.Hosting;
@@ -19,6 +20,7 @@ builder.Services.AddHealth();
 builder.Services.AddAuth(home);
 builder.Services.AddProducts();
 builder.Services.AddOrders();
+builder.Services.AddCarts();
 builder.Services.AddUsers();
 builder.Services.AddWeb();
 builder.Services.AddAutoRecovery();

@@ -19,5 +19,6 @@ internal static class RequiredSchema
         ["auth_events"] = ["id", "at", "email", "client_address", "succeeded", "reason"],
         ["user_lock_events"] = ["id", "at", "user_id", "admin_id", "locked"],
         ["login_lockouts"] = ["user_id", "client_address", "failures", "window_start", "locked_until"],
+        ["cart_items"] = ["user_id", "product_id", "quantity", "added_at"],
     };
 }

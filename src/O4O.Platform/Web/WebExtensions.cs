@@ -3,6 +3,7 @@ using System.Text.Unicode;
 using O4O.Platform.Auth;
 using O4O.Platform.Web.Account;
 using O4O.Platform.Web.Admin;
+using O4O.Platform.Web.Shop;
 using O4O.Recovery.Http;
 
 namespace O4O.Platform.Web;
@@ -32,6 +33,9 @@ public static class WebExtensions
         pages.MapMethods("/login", _getOrHead, AccountPages.SignInForm);
         pages.MapPost("/login", AccountPages.SignIn).RequireSignInLimit(AccountPages.Throttled(registering: false));
         pages.MapPost("/logout", AccountPages.SignOut);
+        pages.MapMethods("/cart", _getOrHead, CartPages.Show);
+        pages.MapPost("/cart/items", CartPages.Add);
+        pages.MapPost("/cart/items/{productId:long}", CartPages.Change);
 
         var admin = app.MapGroup("/admin").ExcludeFromDescription();
         admin.MapMethods("", _getOrHead, AdminPages.Overview).RequireAuthorization(Policies.Admin);

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using O4O.Platform.Auth;
+using O4O.Platform.Carts;
 using O4O.Platform.Http;
 using O4O.Platform.Users;
 using O4O.Platform.Web.Components.Account;
@@ -13,7 +14,8 @@ namespace O4O.Platform.Web.Account;
 /// <summary>
 /// The customers' registration, sign-in and sign-out, under the API's rules: the same validation
 /// (<see cref="CredentialRules"/>), lockout (<see cref="LoginService"/>) and sign-in limit. Every post is antiforgery-checked
-/// by its form binding; a customer is signed in with the storefront's cookie (<see cref="CookieSessions.Customer"/>).
+/// by its form binding; a customer is signed in with the storefront's cookie (<see cref="CookieSessions.Customer"/>), and
+/// what they put in the cart as a guest joins their own cart.
 /// </summary>
 internal static class AccountPages
 {
@@ -23,7 +25,7 @@ internal static class AccountPages
 
     public static async Task<Results<RedirectHttpResult, RazorComponentResult<AccountPage>>> Register(
         [FromForm] string? email, [FromForm] string? password, [FromForm] string? returnUrl,
-        UserStore users, Passwords passwords, LoginService logins, HttpContext context, CancellationToken cancellationToken)
+        UserStore users, Passwords passwords, LoginService logins, ShoppingCart carts, HttpContext context, CancellationToken cancellationToken)
     {
         var invalid = Refused(email, password, newPassword: true);
         if (invalid.Count > 0)
@@ -37,17 +39,17 @@ internal static class AccountPages
         }
 
         // Through the one sign-in, so the new account's first session is audited like every other.
-        return await SignInAsync(registering: true, email!, password!, returnUrl, logins, context, cancellationToken);
+        return await SignInAsync(registering: true, new(email!, password!), returnUrl, logins, carts, context, cancellationToken);
     }
 
     public static async Task<Results<RedirectHttpResult, RazorComponentResult<AccountPage>>> SignIn(
         [FromForm] string? email, [FromForm] string? password, [FromForm] string? returnUrl,
-        LoginService logins, HttpContext context, CancellationToken cancellationToken)
+        LoginService logins, ShoppingCart carts, HttpContext context, CancellationToken cancellationToken)
     {
         var invalid = Refused(email, password, newPassword: false);
         return invalid.Count > 0
             ? Page(registering: false, email, returnUrl, invalid, status: StatusCodes.Status400BadRequest)
-            : await SignInAsync(registering: false, email!, password!, returnUrl, logins, context, cancellationToken);
+            : await SignInAsync(registering: false, new(email!, password!), returnUrl, logins, carts, context, cancellationToken);
     }
 
     public static async Task<Results<RedirectHttpResult, BadRequest>> SignOut(IAntiforgery antiforgery, HttpContext context)
@@ -70,13 +72,16 @@ internal static class AccountPages
     };
 
     private static async Task<Results<RedirectHttpResult, RazorComponentResult<AccountPage>>> SignInAsync(
-        bool registering, string email, string password, string? returnUrl, LoginService logins, HttpContext context, CancellationToken cancellationToken)
+        bool registering, Credentials credentials, string? returnUrl, LoginService logins, ShoppingCart carts,
+        HttpContext context, CancellationToken cancellationToken)
     {
-        var result = await logins.LoginAsync(CredentialRules.Normalize(email), password, context.ClientAddress(), cancellationToken);
+        var email = credentials.Email!;
+        var result = await logins.LoginAsync(CredentialRules.Normalize(email), credentials.Password!, context.ClientAddress(), cancellationToken);
         switch (result)
         {
             case { Outcome: LoginOutcome.Succeeded, User: { } user }:
                 await CookieSessions.SignInAsync(context, CookieSessions.Customer, user);
+                await carts.MergeGuestCartAsync(context, user.Id, cancellationToken);
                 return TypedResults.LocalRedirect(returnUrl is { } url && ReturnUrls.IsLocalPath(url) ? url : "/");
             case { Outcome: LoginOutcome.Locked }:
                 return Page(registering, email, returnUrl, error: Text.ErrorLockedOut, status: StatusCodes.Status429TooManyRequests);

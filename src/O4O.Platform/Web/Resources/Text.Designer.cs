@@ -76,6 +76,15 @@ namespace O4O.Platform.Web.Resources {
         }
         
         /// <summary>
+        ///   Looks up a localized string similar to Add to cart.
+        /// </summary>
+        internal static string AddToCart {
+            get {
+                return ResourceManager.GetString("AddToCart", resourceCulture);
+            }
+        }
+        
+        /// <summary>
         ///   Looks up a localized string similar to Admin.
         /// </summary>
         internal static string Admin {
@@ -139,6 +148,33 @@ namespace O4O.Platform.Web.Resources {
         }
         
         /// <summary>
+        ///   Looks up a localized string similar to Cart.
+        /// </summary>
+        internal static string Cart {
+            get {
+                return ResourceManager.GetString("Cart", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Your cart is empty..
+        /// </summary>
+        internal static string CartEmpty {
+            get {
+                return ResourceManager.GetString("CartEmpty", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Continue shopping.
+        /// </summary>
+        internal static string ContinueShopping {
+            get {
+                return ResourceManager.GetString("ContinueShopping", resourceCulture);
+            }
+        }
+        
+        /// <summary>
         ///   Looks up a localized string similar to Create product.
         /// </summary>
         internal static string Create {
@@ -198,6 +234,15 @@ namespace O4O.Platform.Web.Resources {
         internal static string Email {
             get {
                 return ResourceManager.GetString("Email", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to A cart holds at most {0} different products..
+        /// </summary>
+        internal static string ErrorCartFull {
+            get {
+                return ResourceManager.GetString("ErrorCartFull", resourceCulture);
             }
         }
         
@@ -315,6 +360,15 @@ namespace O4O.Platform.Web.Resources {
         internal static string ErrorPrice {
             get {
                 return ResourceManager.GetString("ErrorPrice", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Enter a quantity from 0 to {0}..
+        /// </summary>
+        internal static string ErrorQuantity {
+            get {
+                return ResourceManager.GetString("ErrorQuantity", resourceCulture);
             }
         }
         
@@ -562,6 +616,15 @@ namespace O4O.Platform.Web.Resources {
         }
         
         /// <summary>
+        ///   Looks up a localized string similar to Only {0} left.
+        /// </summary>
+        internal static string OnlyLeft {
+            get {
+                return ResourceManager.GetString("OnlyLeft", resourceCulture);
+            }
+        }
+        
+        /// <summary>
         ///   Looks up a localized string similar to Order.
         /// </summary>
         internal static string OrderNumber {
@@ -697,6 +760,15 @@ namespace O4O.Platform.Web.Resources {
         }
         
         /// <summary>
+        ///   Looks up a localized string similar to Quantity of {0}.
+        /// </summary>
+        internal static string QuantityOf {
+            get {
+                return ResourceManager.GetString("QuantityOf", resourceCulture);
+            }
+        }
+        
+        /// <summary>
         ///   Looks up a localized string similar to Manage.
         /// </summary>
         internal static string QuickLinks {
@@ -720,6 +792,24 @@ namespace O4O.Platform.Web.Resources {
         internal static string RegisterTitle {
             get {
                 return ResourceManager.GetString("RegisterTitle", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Remove.
+        /// </summary>
+        internal static string Remove {
+            get {
+                return ResourceManager.GetString("Remove", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Remove {0}.
+        /// </summary>
+        internal static string RemoveItem {
+            get {
+                return ResourceManager.GetString("RemoveItem", resourceCulture);
             }
         }
         
@@ -972,6 +1062,24 @@ namespace O4O.Platform.Web.Resources {
         internal static string UnlockUser {
             get {
                 return ResourceManager.GetString("UnlockUser", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Update.
+        /// </summary>
+        internal static string Update {
+            get {
+                return ResourceManager.GetString("Update", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Update the quantity of {0}.
+        /// </summary>
+        internal static string UpdateItem {
+            get {
+                return ResourceManager.GetString("UpdateItem", resourceCulture);
             }
         }
         
