@@ -122,10 +122,18 @@ internal sealed class PgBackRest
     public Task<string> RunAsync(string command, IEnumerable<string> options, CancellationToken cancellationToken) =>
         RunAsync(command, options, [], cancellationToken);
 
-    /// <summary>Runs <c>pgbackrest COMMAND ARGUMENTS</c> (a path, a segment) with <paramref name="options"/>; throws with its error when it fails.</summary>
-    /// <exception cref="PgBackRestException">It exited non-zero.</exception>
+    /// <summary>
+    /// Runs <c>pgbackrest COMMAND ARGUMENTS</c> (a path, a segment) with <paramref name="options"/>; throws with its error when it
+    /// fails. On the off-site repository the endpoint is probed first (<see cref="OffsiteEndpointProbe"/>).
+    /// </summary>
+    /// <exception cref="PgBackRestException">It exited non-zero, or the off-site endpoint cannot be reached.</exception>
     public async Task<string> RunAsync(string command, IEnumerable<string> options, IEnumerable<string> arguments, CancellationToken cancellationToken)
     {
+        if (_offsite)
+        {
+            await OffsiteEndpointProbe.EnsureReachableAsync(Layout.OffsiteConfigurationFile, command, cancellationToken);
+        }
+
         var start = Start(command, options);
         foreach (var argument in arguments)
         {
