@@ -90,13 +90,11 @@ internal static class ArchiveReader
     /// <exception cref="BackupCorruptException">A member is unsafe to restore (named), or the archive is damaged.</exception>
     internal static async Task CheckMembersAfterDumpAsync(string archive, ManifestMember dump, CancellationToken cancellationToken)
     {
-        var tail = StoredDumpReader.TryOpenAfter(archive, dump);
-        IAsyncDisposable file = tail!;
-        var reader = tail is null ? Open(archive, out file) : new TarReader(tail, leaveOpen: false);
+        var reader = OpenAfterDump(archive, dump, out var file, out var afterDump);
         await using (reader)
         await using (file)
         {
-            var previous = tail is null ? null : dump.Path;
+            var previous = afterDump ? dump.Path : null;
             while (await NextAsync(reader, archive, $"the member after {previous ?? "the start"}", cancellationToken) is { } entry)
             {
                 if (previous is not null)
@@ -185,6 +183,24 @@ internal static class ArchiveReader
             await opened.DisposeAsync();
             throw;
         }
+    }
+
+    /// <summary>
+    /// Opens the tar stream at the member after <paramref name="dump"/>, read straight from the file when the archive is laid
+    /// out as o4o writes it (<see cref="StoredDumpReader.TryOpenAfter"/>, <paramref name="afterDump"/> true), else the whole
+    /// archive from its start; the returned disposable closes the file.
+    /// </summary>
+    internal static TarReader OpenAfterDump(string archive, ManifestMember dump, out IAsyncDisposable file, out bool afterDump)
+    {
+        var tail = StoredDumpReader.TryOpenAfter(archive, dump);
+        afterDump = tail is not null;
+        if (tail is null)
+        {
+            return Open(archive, out file);
+        }
+
+        file = tail;
+        return new TarReader(tail, leaveOpen: false);
     }
 
     /// <summary>Opens the archive's outer gzip and tar layers; the returned disposable closes the file.</summary>

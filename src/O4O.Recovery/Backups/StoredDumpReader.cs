@@ -32,6 +32,34 @@ internal sealed class StoredDumpReader(SafeFileHandle file, string archive, Mani
     public static StoredDumpReader? TryOpenAfter(string archive, ManifestMember dump) =>
         TryOpen(archive, dump, dump.Size + UstarHeader.Padding(dump.Size), long.MaxValue);
 
+    /// <summary>
+    /// How many of the first bytes of an archive laid out as o4o writes it come before the dump's data (the manifest's and the
+    /// dump header's members, the header of the member the dump is in and of its first block), from <paramref name="start"/>,
+    /// its first bytes, which must hold the manifest's tar header; null when they are not such an archive's.
+    /// </summary>
+    public static long? HeadLength(ReadOnlySpan<byte> start)
+    {
+        var manifestHeader = StoredGzipStream.MemberHeader.Length + StoredGzipStream.BlockHeader;
+        if (start.Length < manifestHeader + UstarHeader.Length || !start.StartsWith(StoredGzipStream.MemberHeader)
+            || UstarHeader.SizeOf(start.Slice(manifestHeader, UstarHeader.Length)) is not (>= 0 and var manifest))
+        {
+            return null;
+        }
+
+        return StoredGzipStream.MemberLength(UstarHeader.Length + manifest + UstarHeader.Padding(manifest)) + StoredGzipStream.MemberLength(UstarHeader.Length)
+            + manifestHeader;
+    }
+
+    /// <summary>
+    /// Where in the file the stored block lies that holds the first byte after <paramref name="dump"/>: the platform files are
+    /// read from there on (<see cref="TryOpenAfter"/>); null as for <see cref="TryOpen(string, ManifestMember, long)"/>.
+    /// </summary>
+    public static long? TailStart(string archive, ManifestMember dump)
+    {
+        using var tail = TryOpenAfter(archive, dump);
+        return tail?.BlockPosition;
+    }
+
     private static StoredDumpReader? TryOpen(string archive, ManifestMember dump, long offset, long end)
     {
         SafeFileHandle file;
@@ -108,6 +136,9 @@ internal sealed class StoredDumpReader(SafeFileHandle file, string archive, Mani
 
         base.Dispose(disposing);
     }
+
+    /// <summary>Where the header of the block holding the next byte to read lies in the file.</summary>
+    private long BlockPosition => blocksStart + (_offset / StoredGzipStream.MaxBlock * BlockSpan);
 
     /// <summary>Where the dump's byte <paramref name="index"/> lies in the file.</summary>
     private static long FilePosition(long blocksStart, long index) =>

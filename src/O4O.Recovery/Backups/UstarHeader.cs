@@ -52,26 +52,27 @@ internal static class UstarHeader
     /// <summary>True when <paramref name="header"/> is a regular file's header for <paramref name="name"/> holding <paramref name="size"/> bytes.</summary>
     public static bool Describes(ReadOnlySpan<byte> header, string name, long size)
     {
-        if (header.Length != Length || header[156] != (byte)'0' || !header[257..263].SequenceEqual("ustar\0"u8)
-            || ReadOctal(header.Slice(148, 8)) != Checksum(header))
+        if (SizeOf(header) != size)
         {
             return false;
         }
 
         var nameField = header[..100];
         var nameEnd = nameField.IndexOf((byte)0);
-        if (!Encoding.ASCII.GetString(nameEnd < 0 ? nameField : nameField[..nameEnd]).Equals(name, StringComparison.Ordinal))
+        return Encoding.ASCII.GetString(nameEnd < 0 ? nameField : nameField[..nameEnd]).Equals(name, StringComparison.Ordinal);
+    }
+
+    /// <summary>The size of the data behind <paramref name="header"/>, a regular file's header; -1 when it is no such header.</summary>
+    public static long SizeOf(ReadOnlySpan<byte> header)
+    {
+        if (header.Length != Length || header[156] != (byte)'0' || !header[257..263].SequenceEqual("ustar\0"u8)
+            || ReadOctal(header.Slice(148, 8)) != Checksum(header))
         {
-            return false;
+            return -1;
         }
 
         var sizeField = header.Slice(124, 12);
-        if (sizeField[0] == 0x80)
-        {
-            return BinaryPrimitives.ReadInt64BigEndian(sizeField[4..]) == size;
-        }
-
-        return ReadOctal(sizeField) == size;
+        return sizeField[0] == 0x80 ? BinaryPrimitives.ReadInt64BigEndian(sizeField[4..]) : ReadOctal(sizeField);
     }
 
     /// <summary>The value of an octal field (digits, then NULs or spaces); -1 when it holds anything else.</summary>

@@ -57,14 +57,7 @@ public static class ArchiveCipher
     public static async Task DecryptAsync(Stream input, Stream output, ArchiveKeyRing keys, CancellationToken cancellationToken)
     {
         var header = await SealedArchiveHeader.ReadAsync(input, cancellationToken);
-        var key = keys.Find(header.KeyId)
-            ?? throw new SealedArchiveException(SealedArchiveFailure.UnknownKey, $"sealed with key {header.KeyId}, which the key ring ({keys.Source}) does not hold");
-        if (!header.WasSealedWith(key))
-        {
-            throw new SealedArchiveException(SealedArchiveFailure.WrongKey, $"sealed with another key than the key ring's {header.KeyId} ({keys.Source})");
-        }
-
-        using var aes = new AesGcm(key.Material, SealedArchiveHeader.TagLength);
+        using var aes = new AesGcm(KeyOf(header, keys).Material, SealedArchiveHeader.TagLength);
         var associatedData = header.AssociatedData();
         var nonce = new byte[AesGcm.NonceByteSizes.MaxSize];
         var recordSize = header.ChunkSize + SealedArchiveHeader.TagLength;
@@ -81,19 +74,36 @@ public static class ArchiveCipher
                 throw new SealedArchiveException(SealedArchiveFailure.Truncated, $"the archive ends inside chunk {index}");
             }
 
-            var plainLength = length - SealedArchiveHeader.TagLength;
-            if (!TryOpen(aes, header, associatedData, nonce, index, final, current.AsSpan(0, length), plain))
-            {
-                throw Diagnose(aes, header, associatedData, nonce, index, final, current.AsSpan(0, length), plain);
-            }
-
-            await output.WriteAsync(plain.AsMemory(0, plainLength), cancellationToken);
+            OpenChunk(aes, header, associatedData, nonce, index, final, current.AsSpan(0, length), plain);
+            await output.WriteAsync(plain.AsMemory(0, length - SealedArchiveHeader.TagLength), cancellationToken);
             if (final)
             {
                 return;
             }
 
             (current, next, length) = (next, current, nextLength);
+        }
+    }
+
+    /// <summary>The key of <paramref name="keys"/> that <paramref name="header"/>'s archive was sealed with.</summary>
+    /// <exception cref="SealedArchiveException">The ring does not hold it, or holds another key under its id.</exception>
+    internal static ArchiveKey KeyOf(SealedArchiveHeader header, ArchiveKeyRing keys)
+    {
+        var key = keys.Find(header.KeyId)
+            ?? throw new SealedArchiveException(SealedArchiveFailure.UnknownKey, $"sealed with key {header.KeyId}, which the key ring ({keys.Source}) does not hold");
+        return header.WasSealedWith(key)
+            ? key
+            : throw new SealedArchiveException(SealedArchiveFailure.WrongKey, $"sealed with another key than the key ring's {header.KeyId} ({keys.Source})");
+    }
+
+    /// <summary>Decrypts chunk <paramref name="index"/>'s <paramref name="record"/> (its ciphertext and tag) into <paramref name="plain"/>.</summary>
+    /// <exception cref="SealedArchiveException">It does not authenticate as that chunk, or as the last one when <paramref name="final"/> says so.</exception>
+    internal static void OpenChunk(AesGcm aes, SealedArchiveHeader header, byte[] associatedData, byte[] nonce, long index, bool final, ReadOnlySpan<byte> record,
+        Span<byte> plain)
+    {
+        if (!TryOpen(aes, header, associatedData, nonce, index, final, record, plain))
+        {
+            throw Diagnose(aes, header, associatedData, nonce, index, final, record, plain);
         }
     }
 

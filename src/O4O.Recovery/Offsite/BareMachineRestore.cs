@@ -77,8 +77,9 @@ public sealed class BareMachineRestore(O4OHome home, OffsiteSource source, Offsi
             progress.Step(BareMachineStep.Download, archives[0]);
             var downloads = Path.Combine(staged.Root, "downloads");
             PrivateFiles.CreateDirectory(downloads);
-            archive = await progress.TransferAsync(archives[0],
-                bytes => OffsiteArchiveFetch.FetchAsync(bucket, archives[0], keys, downloads, bytes, cancellationToken));
+            // Beside a physical set only the archive's configuration and files are needed: only the chunks that hold them come down.
+            archive = (set is null ? null : await ArchiveFilesFetch.FetchAsync(bucket, archives[0], keys, downloads, cancellationToken))
+                ?? await progress.TransferAsync(archives[0], bytes => OffsiteArchiveFetch.FetchAsync(bucket, archives[0], keys, downloads, bytes, cancellationToken));
         }
 
         var binaries = PostgresBinaries.Locate(database.BinDirectory);

@@ -1,6 +1,7 @@
 using System.Net;
 using Amazon.Runtime;
 using Amazon.S3;
+using Amazon.S3.Model;
 using O4O.Recovery.IO;
 
 namespace O4O.Recovery.Offsite;
@@ -17,26 +18,49 @@ internal static class OffsiteDownload
     /// damaged when the SDK's check of them against the server's ETag failed. <paramref name="progress"/> is told the bytes so far.
     /// </summary>
     /// <exception cref="OffsiteException">The bucket holds no such object or cannot be read.</exception>
-    public static async Task<(string? Recorded, string? Damaged)> DownloadAsync(OffsiteBucket bucket, string key, string name, string? knownSha256, string destination,
-        IProgress<long>? progress, CancellationToken cancellationToken)
+    public static Task<(string? Recorded, string? Damaged)> DownloadAsync(OffsiteBucket bucket, string key, string name, string? knownSha256, string destination,
+        IProgress<long>? progress, CancellationToken cancellationToken) => ReadingAsync<(string? Recorded, string? Damaged)>(bucket, key, name, async () =>
+    {
+        using var response = await bucket.Client.GetObjectAsync(bucket.Name, key, cancellationToken);
+        var recorded = knownSha256 ?? response.Metadata[ArchiveUpload.Sha256Metadata];
+        await using var output = new FileStream(destination, PrivateFiles.CreateNew(FileAccess.Write, 1 << 20));
+        try
+        {
+            await CopyAsync(response.ResponseStream, output, progress, cancellationToken);
+        }
+        catch (AmazonClientException mismatch)
+        {
+            // The SDK hashes what it reads against the object's MD5 ETag and fails at the end when they differ.
+            return (recorded, mismatch.Message);
+        }
+
+        output.Flush(flushToDisk: true);
+        return (recorded, null);
+    });
+
+    /// <summary>The length of <paramref name="key"/>, the copy of archive <paramref name="name"/>.</summary>
+    /// <exception cref="OffsiteException">The bucket holds no such object or cannot be read.</exception>
+    public static Task<long> LengthAsync(OffsiteBucket bucket, string key, string name, CancellationToken cancellationToken) =>
+        ReadingAsync(bucket, key, name, async () => (await bucket.Client.GetObjectMetadataAsync(bucket.Name, key, cancellationToken)).ContentLength);
+
+    /// <summary>Bytes <paramref name="from"/> to <paramref name="to"/> (inclusive) of <paramref name="key"/>, the copy of archive <paramref name="name"/>.</summary>
+    /// <exception cref="OffsiteException">The bucket holds no such object or cannot be read.</exception>
+    public static Task<byte[]> ReadRangeAsync(OffsiteBucket bucket, string key, string name, long from, long to, CancellationToken cancellationToken) =>
+        ReadingAsync(bucket, key, name, async () =>
+        {
+            var request = new GetObjectRequest { BucketName = bucket.Name, Key = key, ByteRange = new ByteRange(from, to) };
+            using var response = await bucket.Client.GetObjectAsync(request, cancellationToken);
+            var bytes = new byte[to - from + 1];
+            var read = await response.ResponseStream.ReadAtLeastAsync(bytes, bytes.Length, throwOnEndOfStream: false, cancellationToken);
+            return read == bytes.Length ? bytes : bytes[..read];
+        });
+
+    // A missing object and a bucket that cannot be read, as one line naming the object.
+    private static async Task<T> ReadingAsync<T>(OffsiteBucket bucket, string key, string name, Func<Task<T>> read)
     {
         try
         {
-            using var response = await bucket.Client.GetObjectAsync(bucket.Name, key, cancellationToken);
-            var recorded = knownSha256 ?? response.Metadata[ArchiveUpload.Sha256Metadata];
-            await using var output = new FileStream(destination, PrivateFiles.CreateNew(FileAccess.Write, 1 << 20));
-            try
-            {
-                await CopyAsync(response.ResponseStream, output, progress, cancellationToken);
-            }
-            catch (AmazonClientException mismatch)
-            {
-                // The SDK hashes what it reads against the object's MD5 ETag and fails at the end when they differ.
-                return (recorded, mismatch.Message);
-            }
-
-            output.Flush(flushToDisk: true);
-            return (recorded, null);
+            return await read();
         }
         catch (AmazonS3Exception missing) when (missing.StatusCode == HttpStatusCode.NotFound)
         {

@@ -22,6 +22,9 @@ internal sealed class SealedArchiveHeader
     private const int NoncePrefixLength = 8;
     private const int CheckLength = 16;
     private const int FixedLength = 8 + 1 + 4 + NoncePrefixLength + CheckLength + 1;
+
+    /// <summary>The longest header: one with the longest key id.</summary>
+    public const int MaxLength = FixedLength + ArchiveKey.MaxIdLength;
     private static readonly byte[] _magic = "O4OCRYPT"u8.ToArray();
 
     private SealedArchiveHeader(byte[] bytes, int chunkSize, string keyId)

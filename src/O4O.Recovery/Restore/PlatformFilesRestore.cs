@@ -9,6 +9,7 @@ namespace O4O.Recovery.Restore;
 /// <summary>
 /// Puts the archive's <c>files/</c> back into <c>$O4O_HOME</c>: everything is extracted and checked first, then each
 /// file replaces its counterpart by rename, and every replaced file is kept under <c>replaced-&lt;timestamp&gt;/</c>.
+/// The files are read from past the dump when the archive is laid out as o4o writes it, without reading the dump.
 /// </summary>
 internal static class PlatformFilesRestore
 {
@@ -27,7 +28,8 @@ internal static class PlatformFilesRestore
         var staged = new List<string>();
         try
         {
-            await using (var tar = ArchiveReader.Open(archive, out var file))
+            // Past the dump when the archive allows it: a copy of an off-site archive holds only what comes after (ArchiveFilesFetch).
+            await using (var tar = ArchiveReader.OpenAfterDump(archive, manifest.DatabaseMember, out var file, out _))
             await using (file)
             {
                 while (await ArchiveReader.NextAsync(tar, archive, "a member", cancellationToken) is { } entry)
