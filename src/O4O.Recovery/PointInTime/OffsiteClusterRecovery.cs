@@ -44,10 +44,16 @@ internal static class OffsiteClusterRecovery
         var trust = Path.Combine(staged.PostgresData, "o4o-recovery-hba.conf");
         AtomicFile.WriteAllText(trust, $"local all {ManagedCluster.Superuser} trust\n");
         await ServiceUser.GiveAsync(trust, cancellationToken);
+        // Replay fetches segments ahead of itself, several at a time, into a queue of its own (pgBackRest's asynchronous
+        // archive-get, which its restore command takes from the server's environment), instead of one synchronous fetch
+        // from the bucket per segment.
+        var queue = Path.Combine(staged.Root, "replay-queue");
+        PrivateFiles.CreateDirectory(queue);
+        await ServiceUser.GiveAsync(queue, cancellationToken);
         var cluster = new ManagedCluster(staged.PostgresData, staged.PostgresPasswordFile, SideInstance.FreePort(), binaries)
         {
             Host = pgBackRest.Layout.Socket,
-            Environment = pgBackRest.Environment,
+            Environment = new Dictionary<string, string>(pgBackRest.Environment) { ["PGBACKREST_ARCHIVE_ASYNC"] = "y", ["PGBACKREST_SPOOL_PATH"] = queue },
             Settings = new Dictionary<string, string>
             {
                 ["listen_addresses"] = "",
@@ -70,12 +76,30 @@ internal static class OffsiteClusterRecovery
         }
 
         File.Delete(trust);
+        await RemoveQueueAsync(queue, cancellationToken);
         foreach (var written in ClusterHandover.Prepare(staged.PostgresData, live.PostgresData, [], (staged.Root, live.Root)))
         {
             await ServiceUser.GiveAsync(written, cancellationToken);
         }
 
         return lastTransaction;
+    }
+
+    // pgBackRest's fetcher may still be writing its last not-found marker into the queue as the server stops.
+    private static async Task RemoveQueueAsync(string queue, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                Directory.Delete(queue, recursive: true);
+                return;
+            }
+            catch (IOException) when (attempt < 10)
+            {
+                await Task.Delay(500, cancellationToken);
+            }
+        }
     }
 
     private static async Task<DateTimeOffset?> SetPasswordAsync(ManagedCluster cluster, TimeSpan timeout, CancellationToken cancellationToken)
