@@ -40,19 +40,26 @@ cleanup() {
 trap cleanup EXIT
 
 now() { date +%s.%N; }
+# Each line of stdin after the seconds since $1: where the bare restore's time goes, step by step.
+stamped() { python3 -u -c 'import sys,time
+for line in sys.stdin: print(f"{time.time() - float(sys.argv[1]):6.1f} s  {line}", end="")' "$1"; }
 elapsed() { python3 -c "print(f'{$2 - $1:.2f}')"; }
 psql_() { PGPASSWORD="$(cat "$O4O_HOME/secrets/postgres.password")" "$BIN/psql" -X -q -At -h 127.0.0.1 -p "$PG_PORT" -U postgres "$@"; }
 healthy() { curl -fsS -m 2 -o /dev/null "$BASE/api/health" 2>/dev/null; }
 # pgBackRest by hand, as the conductor runs it: as postgres, the off-site repository's secrets in its environment.
-pgbackrest_() {
+pgbackrest_() { PGBACKREST_CONFIG=pgbackrest.conf pgbackrest_as_conductor "$@"; }
+# The off-site repository has a configuration of its own (the live cluster archives to the local one only).
+pgbackrest_offsite() { PGBACKREST_CONFIG=offsite.conf pgbackrest_as_conductor "$@"; }
+pgbackrest_as_conductor() {
   setpriv --reuid=postgres --regid=postgres --init-groups -- env PGPASSWORD="$(cat "$O4O_HOME/secrets/postgres.password")" \
     PGBACKREST_REPO2_S3_KEY=S3RVER PGBACKREST_REPO2_S3_KEY_SECRET=S3RVER \
     PGBACKREST_REPO2_CIPHER_PASS="$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["repositoryPassphrase"])' "$O4O_HOME/secrets/archive-keys/keys.json")" \
-    pgbackrest --config="$O4O_HOME/pgbackrest/pgbackrest.conf" --stanza=o4o "$@"
+    pgbackrest --config="$O4O_HOME/pgbackrest/$PGBACKREST_CONFIG" --stanza=o4o "$@"
 }
 until_() { local deadline=$(( $(date +%s) + $1 )); shift; until "$@"; do [ "$(date +%s)" -gt "$deadline" ] && { echo "offsite-restore.sh: timed out: $*" >&2; tail -30 "$WORK/up.log" >&2; exit 1; }; sleep 0.2; done; }
 start_conductor() { "${O4O[@]}" up >>"$WORK/up.log" 2>&1 & conductor=$!; until_ 600 healthy; }
-has_full() { pgbackrest_ info --output=json "$@" 2>/dev/null | python3 -c 'import json,sys; s=json.load(sys.stdin)[0]; sys.exit(0 if any(b["type"]=="full" for b in s.get("backup",[])) else 1)'; }
+has_full() { "${1:-pgbackrest_}" info --output=json "${@:2}" 2>/dev/null | python3 -c 'import json,sys; s=json.load(sys.stdin)[0]; sys.exit(0 if any(b["type"]=="full" for b in s.get("backup",[])) else 1)' 2>/dev/null; }
+has_offsite_full() { has_full pgbackrest_offsite --repo=2; }
 uploaded() { [ -f "$WORK/s3/bench/shop/archives/$NAME.sealed._S3rver_object" ]; }
 rows() { psql_ -d o4o_platform -c "SELECT sum(n) FROM (SELECT (xpath('/row/c/text()', query_to_xml(format('SELECT count(*) AS c FROM bench.%I', tablename), false, true, '')))[1]::text::bigint AS n FROM pg_tables WHERE schemaname = 'bench') counts"; }
 
@@ -73,7 +80,7 @@ echo "bench: the lost machine: o4o up in $O4O_HOME with the data set (scale $SCA
 start_conductor
 until_ 600 has_full
 # The conductor copies its first full backup off-site next: the one by hand below must not meet it.
-until_ 600 has_full --repo=2
+until_ 600 has_offsite_full
 psql_ -d o4o_platform -c "CREATE SCHEMA bench"
 PGOPTIONS="-c search_path=bench" psql_ -d o4o_platform -v scale="$SCALE" -f bench/backup-data.sql
 psql_ -d o4o_platform -c "VACUUM ANALYZE" -c "CHECKPOINT"
@@ -84,7 +91,7 @@ NAME=$(basename "$ARCHIVE")
 echo "bench: $NAME, $(( $(stat -c %s "$ARCHIVE") / 1048576 )) MiB; waiting for the conductor's upload"
 until_ 900 uploaded
 echo "bench: a full physical backup into the off-site repository"
-pgbackrest_ backup --type=full --repo=2 >/dev/null
+pgbackrest_offsite backup --type=full --repo=2 >/dev/null
 "${O4O[@]}" backup key export > "$WORK/keys.json" 2>>"$WORK/cli.log"
 
 echo "bench: local: o4o restore $NAME --yes"
@@ -98,7 +105,7 @@ stop_conductor
 echo "bench: bare: a new home, o4o restore --from s3://bench/shop, then o4o up"
 export O4O_HOME="$WORK/new"
 t0=$(now)
-"${O4O[@]}" restore --from s3://bench/shop --key-file "$WORK/keys.json" --yes >/dev/null 2>"$WORK/restore-from.log"
+"${O4O[@]}" restore --from s3://bench/shop --key-file "$WORK/keys.json" --yes 2>&1 >/dev/null | stamped "$t0" >"$WORK/restore-from.log"
 t1=$(now)
 start_conductor
 t2=$(now)
