@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using O4O.Cli.Tests.Commands;
-using O4O.Recovery.Configuration;
 using O4O.Recovery.Offsite;
 using O4O.Recovery.State;
 using O4O.Tests.Shared;
@@ -127,23 +126,13 @@ public sealed class OffsiteBackupCliTests(ManagedPostgresFixture postgres, S3Ser
     {
         var database = await postgres.CreateDatabaseAsync("offsite");
         _cli.UseDatabase(database);
-        foreach (var (setting, value) in Offsite())
+        foreach (var (setting, value) in server.Settings(_prefix))
         {
-            _cli.Settings[$"Offsite:{setting}"] = value;
+            _cli.Settings[setting] = value;
         }
 
         return database;
     }
-
-    private Dictionary<string, string> Offsite() => new()
-    {
-        ["Endpoint"] = server.Endpoint,
-        ["Bucket"] = server.Bucket,
-        ["Prefix"] = _prefix,
-        ["AccessKeyId"] = server.AccessKeyId,
-        ["SecretAccessKey"] = server.SecretAccessKey,
-        ["CaFile"] = server.CaFile,
-    };
 
     private async Task<string> CreateAsync(string database)
     {
@@ -159,20 +148,5 @@ public sealed class OffsiteBackupCliTests(ManagedPostgresFixture postgres, S3Ser
         return Path.GetFileName(created.Out.Trim());
     }
 
-    // What the conductor's off-site job does for each new archive.
-    private async Task<OffsiteCopy> UploadAsync(string name)
-    {
-        var options = new OffsiteOptions
-        {
-            Endpoint = server.Endpoint,
-            Bucket = server.Bucket,
-            Prefix = _prefix,
-            AccessKeyId = server.AccessKeyId,
-            SecretAccessKey = server.SecretAccessKey,
-            CaFile = server.CaFile,
-        };
-        using var bucket = OffsiteBucket.Open(_cli.Home, options);
-        return await new ArchiveUpload(_cli.Home, bucket, new OffsiteCopies(_cli.Home.StateDatabase), options, TimeProvider.System)
-            .UploadAsync(Path.Combine(_cli.Home.Backups, name), CancellationToken.None);
-    }
+    private Task<OffsiteCopy> UploadAsync(string name) => server.UploadAsConductorAsync(_cli.Home, _prefix, Path.Combine(_cli.Home.Backups, name));
 }

@@ -42,12 +42,12 @@ public sealed class StatusOffsiteTests(ManagedPostgresFixture postgres, S3Server
         var cli = new CliRun();
         cli.Settings["Database:ConnectionString"] = await postgres.CreateDatabaseAsync("lock");
         cli.Settings["Platform:Port"] = FreePort.Next().ToString(CultureInfo.InvariantCulture);
+        foreach (var (setting, value) in server.Settings("immutable-test"))
+        {
+            cli.Settings[setting] = value;
+        }
+
         cli.Settings["Offsite:Endpoint"] = endpoint;
-        cli.Settings["Offsite:Bucket"] = server.Bucket;
-        cli.Settings["Offsite:Prefix"] = "immutable-test";
-        cli.Settings["Offsite:AccessKeyId"] = server.AccessKeyId;
-        cli.Settings["Offsite:SecretAccessKey"] = server.SecretAccessKey;
-        cli.Settings["Offsite:CaFile"] = server.CaFile;
         return cli;
     }
 

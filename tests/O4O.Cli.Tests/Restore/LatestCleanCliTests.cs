@@ -2,7 +2,6 @@ using System.Globalization;
 using Npgsql;
 using O4O.Cli.Tests.Backups;
 using O4O.Cli.Tests.Commands;
-using O4O.Recovery.Configuration;
 using O4O.Recovery.Offsite;
 using O4O.Recovery.State;
 using O4O.Tests.Shared;
@@ -133,35 +132,15 @@ public sealed class LatestCleanCliTests(ManagedPostgresFixture postgres, S3Serve
         return Path.GetFileName(created.Out.Trim());
     }
 
-    private OffsiteOptions Offsite() => new()
-    {
-        Endpoint = server.Endpoint,
-        Bucket = server.Bucket,
-        Prefix = _prefix,
-        AccessKeyId = server.AccessKeyId,
-        SecretAccessKey = server.SecretAccessKey,
-        CaFile = server.CaFile,
-    };
-
     private void UseOffsite()
     {
-        var options = Offsite();
-        _cli.Settings["Offsite:Endpoint"] = options.Endpoint;
-        _cli.Settings["Offsite:Bucket"] = options.Bucket;
-        _cli.Settings["Offsite:Prefix"] = options.Prefix;
-        _cli.Settings["Offsite:AccessKeyId"] = options.AccessKeyId;
-        _cli.Settings["Offsite:SecretAccessKey"] = options.SecretAccessKey;
-        _cli.Settings["Offsite:CaFile"] = options.CaFile;
+        foreach (var (setting, value) in server.Settings(_prefix))
+        {
+            _cli.Settings[setting] = value;
+        }
     }
 
-    // What the conductor's off-site job does for each new archive.
-    private async Task UploadAsync(string name)
-    {
-        var options = Offsite();
-        using var bucket = OffsiteBucket.Open(_cli.Home, options);
-        await new ArchiveUpload(_cli.Home, bucket, new OffsiteCopies(_cli.Home.StateDatabase), options, TimeProvider.System)
-            .UploadAsync(Path.Combine(_cli.Home.Backups, name), CancellationToken.None);
-    }
+    private Task<OffsiteCopy> UploadAsync(string name) => server.UploadAsConductorAsync(_cli.Home, _prefix, Path.Combine(_cli.Home.Backups, name));
 
     private static async Task ExecuteAsync(string database, string sql)
     {

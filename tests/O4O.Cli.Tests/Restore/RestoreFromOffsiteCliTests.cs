@@ -1,9 +1,7 @@
 using Npgsql;
 using O4O.Cli.Tests.Commands;
-using O4O.Recovery.Configuration;
 using O4O.Recovery.Offsite;
 using O4O.Recovery.Postgres;
-using O4O.Recovery.State;
 using O4O.Tests.Shared;
 
 namespace O4O.Cli.Tests.Restore;
@@ -165,14 +163,7 @@ public sealed class RestoreFromOffsiteCliTests(ManagedPostgresFixture postgres, 
 
         var created = await _lost.RunAsync("backup", "create");
         Assert.True(created.ExitCode == 0, created.Error);
-        var options = Offsite(server.Endpoint);
-        options.Bucket = server.Bucket;
-        options.Prefix = _prefix;
-        using (var bucket = OffsiteBucket.Open(_lost.Home, options))
-        {
-            await new ArchiveUpload(_lost.Home, bucket, new OffsiteCopies(_lost.Home.StateDatabase), options, TimeProvider.System)
-                .UploadAsync(created.Out.Trim(), CancellationToken.None);
-        }
+        await server.UploadAsConductorAsync(_lost.Home, _prefix, created.Out.Trim());
 
         return await KeyFileAsync(_lost);
     }
@@ -189,18 +180,9 @@ public sealed class RestoreFromOffsiteCliTests(ManagedPostgresFixture postgres, 
     // The endpoint and credentials in the new machine's settings; the bucket and prefix come from --from.
     private void UseBucket(CliRun machine)
     {
-        var options = Offsite(server.Endpoint);
-        machine.Settings["Offsite:Endpoint"] = options.Endpoint;
-        machine.Settings["Offsite:AccessKeyId"] = options.AccessKeyId;
-        machine.Settings["Offsite:SecretAccessKey"] = options.SecretAccessKey;
-        machine.Settings["Offsite:CaFile"] = options.CaFile;
+        foreach (var (setting, value) in server.Settings(_prefix).Where(setting => setting.Key is not ("Offsite:Bucket" or "Offsite:Prefix")))
+        {
+            machine.Settings[setting] = value;
+        }
     }
-
-    private OffsiteOptions Offsite(string endpoint) => new()
-    {
-        Endpoint = endpoint,
-        AccessKeyId = server.AccessKeyId,
-        SecretAccessKey = server.SecretAccessKey,
-        CaFile = server.CaFile,
-    };
 }

@@ -78,15 +78,8 @@ public sealed class BareMachineRestoreTests(S3ServerFixture server) : IClassFixt
         }
     }
 
-    private Dictionary<string, string> Settings(string prefix) => new()
-    {
-        ["O4O__Offsite__Endpoint"] = server.Endpoint,
-        ["O4O__Offsite__Bucket"] = server.Bucket,
-        ["O4O__Offsite__Prefix"] = prefix,
-        ["O4O__Offsite__AccessKeyId"] = server.AccessKeyId,
-        ["O4O__Offsite__SecretAccessKey"] = server.SecretAccessKey,
-        ["O4O__Offsite__CaFile"] = server.CaFile,
-    };
+    private Dictionary<string, string> Settings(string prefix) =>
+        server.Settings(prefix).ToDictionary(setting => $"O4O__{setting.Key.Replace(":", "__", StringComparison.Ordinal)}", setting => setting.Value);
 
     /// <summary>The new machine: its empty home, the bucket's endpoint and credentials in the environment, the operator's key file.</summary>
     private async Task<CommandResult> RestoreAsync(string home, string keyFile)

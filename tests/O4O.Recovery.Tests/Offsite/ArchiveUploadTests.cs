@@ -124,13 +124,5 @@ public sealed class ArchiveUploadTests(ManagedPostgresFixture postgres, S3Server
     }
 
     // Each test its own prefix in the one bucket.
-    internal static OffsiteOptions OffsiteOf(S3ServerFixture server) => new()
-    {
-        Prefix = $"o4o-{Guid.NewGuid():N}",
-        Endpoint = server.Endpoint,
-        Bucket = server.Bucket,
-        AccessKeyId = server.AccessKeyId,
-        SecretAccessKey = server.SecretAccessKey,
-        CaFile = server.CaFile,
-    };
+    internal static OffsiteOptions OffsiteOf(S3ServerFixture server) => server.Options($"o4o-{Guid.NewGuid():N}");
 }
