@@ -1,3 +1,4 @@
+using O4O.Recovery.Containment;
 using O4O.Recovery.PointInTime;
 using O4O.Recovery.Tests.PointInTime;
 using O4O.Tests.Shared;
@@ -95,6 +96,39 @@ public sealed class OffsiteOutageTests(S3ServerFixture server) : IClassFixture<S
             await server.StartAsync();
             await archiving.DisposeAsync();
         }
+    }
+
+    [Fact]
+    public async Task While_the_shop_is_isolated_no_WAL_leaves_for_the_bucket_and_isolate_off_ships_what_waited()
+    {
+        var archiving = await StartAsync();
+        using var shipping = new OffsiteWalShipping(archiving.PgBackRest, new RecordedEvents(), TimeProvider.System);
+        try
+        {
+            await archiving.ScalarAsync("CREATE TABLE orders AS SELECT n FROM generate_series(1, 1000) n");
+            Assert.True(await shipping.ShipAsync(CancellationToken.None), OffsiteWalState.Read(archiving.PgBackRest.Layout)?.Error);
+            Assert.True(Isolation.TurnOn(archiving.Home, "ops", DateTimeOffset.UtcNow));
+            await archiving.ScalarAsync("INSERT INTO orders SELECT n FROM generate_series(1, 1000) n");
+            var during = (string)(await archiving.ScalarAsync("SELECT pg_walfile_name(pg_switch_wal())"))!;
+            await UntilArchivedAsync(archiving, during);
+
+            Assert.True(await shipping.ShipAsync(CancellationToken.None));
+            Assert.DoesNotContain(during, await RemoteWalAsync(archiving));
+
+            Assert.True(Isolation.TurnOff(archiving.Home));
+            Assert.True(await shipping.ShipAsync(CancellationToken.None), OffsiteWalState.Read(archiving.PgBackRest.Layout)?.Error);
+            Assert.Contains(during, await RemoteWalAsync(archiving));
+        }
+        finally
+        {
+            await archiving.DisposeAsync();
+        }
+    }
+
+    private static async Task<IEnumerable<string>> RemoteWalAsync(ArchivingClusterFixture archiving)
+    {
+        var (_, directories) = await ArchivedWal.ListLocalAsync(archiving.PgBackRest, CancellationToken.None);
+        return (await ArchivedWal.ListAsync(archiving.PgBackRest, PgBackRestOffsite.Remote, directories, CancellationToken.None)).Keys;
     }
 
     // The segment reaches the local repository within a minute, or the status as it stands then.

@@ -1,5 +1,6 @@
 using O4O.Recovery.Backups;
 using O4O.Recovery.Configuration;
+using O4O.Recovery.Containment;
 using O4O.Recovery.Offsite;
 using O4O.Recovery.State;
 using O4O.Recovery.Supervision;
@@ -36,6 +37,24 @@ public sealed class OffsiteUploadsTests(ManagedPostgresFixture postgres, S3Serve
         Assert.All(events.Events, e => Assert.Equal(OffsiteUploads.Component, e.Component));
         Assert.StartsWith($"the off-site upload of {name} failed: ", events.Events[0].Seen, StringComparison.Ordinal);
         Assert.StartsWith($"{name} is off-site: s3://{server.Bucket}/", events.Events[1].Outcome, StringComparison.Ordinal);
+        Assert.True(new OffsiteCopies(bed.Home.StateDatabase).Find(name)!.Complete);
+    }
+
+    [Fact]
+    public async Task While_the_shop_is_isolated_no_archive_leaves_the_machine_and_isolate_off_uploads_it()
+    {
+        using var bed = await BackupTestBed.CreateAsync(postgres);
+        var name = Path.GetFileName((await bed.BackupAsync()).ArchivePath);
+        var offsite = ArchiveUploadTests.OffsiteOf(server);
+        var uploads = new OffsiteUploads(bed.Home, new BackupOptions { Directory = bed.BackupDirectory }, offsite, new RecordedEvents(), TimeProvider.System);
+        Assert.True(Isolation.TurnOn(bed.Home, "ops", DateTimeOffset.UtcNow));
+
+        Assert.True(await uploads.UploadPendingAsync(CancellationToken.None));
+        Assert.Null(new OffsiteCopies(bed.Home.StateDatabase).Find(name));
+        Assert.DoesNotContain(server.ObjectKeys(), key => key.StartsWith(offsite.Prefix, StringComparison.Ordinal));
+
+        Assert.True(Isolation.TurnOff(bed.Home));
+        Assert.True(await uploads.UploadPendingAsync(CancellationToken.None));
         Assert.True(new OffsiteCopies(bed.Home.StateDatabase).Find(name)!.Complete);
     }
 
