@@ -3,11 +3,9 @@ using O4O.Platform.Web.Resources;
 
 namespace O4O.Platform.Web;
 
-/// <summary>How the pages show numbers and times: invariant, so a Korean server locale does not change them.</summary>
+/// <summary>How the pages show numbers and times: invariant, so a Korean server locale does not change them (money: <see cref="MoneyFormat"/>).</summary>
 public static class Format
 {
-    public static string Money(decimal amount) => amount.ToString("#,0.00", CultureInfo.InvariantCulture);
-
     /// <summary>A price as a form field holds it: no thousands separator, so it reads back as typed.</summary>
     public static string Plain(decimal amount) => amount.ToString("0.00", CultureInfo.InvariantCulture);
 

@@ -5,7 +5,7 @@ namespace O4O.Platform.Web;
 
 /// <summary>
 /// English or Korean pages: <c>?lang=ko</c> chooses and remembers the language in a cookie, else the cookie, else
-/// the browser's Accept-Language. Numbers stay invariant (<see cref="Format"/>); only the text changes.
+/// the browser's Accept-Language. Numbers stay invariant (<see cref="Format"/>); money follows the page's culture (<see cref="MoneyFormat"/>).
 /// </summary>
 public static class Languages
 {

@@ -17,6 +17,12 @@ public static class WebExtensions
     public static IServiceCollection AddWeb(this IServiceCollection services)
     {
         services.AddRazorComponents();
+        services.AddOptions<ShopOptions>()
+            .BindConfiguration(ShopOptions.Section)
+            .Validate(options => MoneyFormat.Describe(options.Currency) is not null,
+                "Shop:Currency must be an ISO 4217 currency code such as KRW, USD or EUR.")
+            .ValidateOnStart();
+        services.AddSingleton<MoneyFormat>();
         // Korean text as text, not as &#xC0C1; entities: the pages are served as UTF-8.
         services.AddWebEncoders(options => options.TextEncoderSettings = new TextEncoderSettings(UnicodeRanges.All));
         return services;
