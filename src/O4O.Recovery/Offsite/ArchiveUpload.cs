@@ -9,7 +9,7 @@ namespace O4O.Recovery.Offsite;
 
 /// <summary>
 /// Takes one archive off-site: sealed with <see cref="ArchiveCipher"/> into <c>offsite-staging/</c> (kept until the copy is
-/// complete, so a resumed upload sends the same bytes) in the one pass that also takes the sealed object's SHA-256 and each
+/// complete, so a resumed upload sends the same bytes) in the one pass (<see cref="StagedSeal"/>) that also takes its SHA-256 and each
 /// part's MD5 (<see cref="PartDigests"/>); then a multipart upload, <see cref="Concurrency"/> parts at a time, each streamed
 /// from the staged file with its Content-MD5 and recorded in <see cref="OffsiteCopies"/> only when the server's ETag is that
 /// MD5 — so a byte changed on the disk after sealing fails its part. Interrupted anywhere — the server gone, the process
@@ -79,18 +79,7 @@ internal sealed class ArchiveUpload(O4OHome home, OffsiteBucket bucket, OffsiteC
         PrivateFiles.CreateDirectory(StagingDirectory(home));
         var partial = staged + ".partial";
         File.Delete(partial);
-        using var parts = new PartDigests(PartSize);
-        string sha256;
-        await using (var input = File.OpenRead(archive))
-        await using (var output = new FileStream(partial, PrivateFiles.CreateNew(FileAccess.Write, 1 << 20)))
-        {
-            // The archive is read once: what is sealed is hashed on its way to the disk.
-            using var hashing = new HashingStream(output, leaveOpen: true, parts.Add);
-            await ArchiveCipher.EncryptAsync(input, hashing, ArchiveKeyStore.LoadOrCreate(home, time).Current, cancellationToken);
-            sha256 = hashing.Sha256();
-            output.Flush(flushToDisk: true);
-        }
-
+        var (sha256, partDigests) = await StagedSeal.WriteAsync(archive, partial, ArchiveKeyStore.LoadOrCreate(home, time).Current, PartSize, cancellationToken);
         File.Move(partial, staged, overwrite: true);
         var name = Path.GetFileName(archive);
         var key = bucket.ArchiveKey(name);
@@ -101,7 +90,7 @@ internal sealed class ArchiveUpload(O4OHome home, OffsiteBucket bucket, OffsiteC
         var started = await bucket.Client.InitiateMultipartUploadAsync(request, cancellationToken);
         var copy = new OffsiteCopy(name, key, started.UploadId, PartSize, new FileInfo(staged).Length, sha256, lockUntil, time.GetUtcNow(), null);
         copies.Begin(copy);
-        return (copy, parts.Completed());
+        return (copy, partDigests);
     }
 
     private async Task<OffsiteCopy> FinishAsync(OffsiteCopy copy, string staged, IReadOnlyList<byte[]> partDigests, CancellationToken cancellationToken)
