@@ -12,7 +12,7 @@ internal sealed class DamagingTransactionFinder(PostgresBinaries binaries)
     /// <summary>
     /// The earliest transaction in <paramref name="range"/> (by commit position) that damaged one of
     /// <paramref name="tables"/>; null when none did. One pass reads the commit, storage and page-image records; a
-    /// pass per table with a known row count reads that table's heap records, up to the earliest drop or truncation.
+    /// second reads the heap records of the tables with a known row count, up to the earliest drop or truncation.
     /// </summary>
     /// <param name="range">The WAL from the start position (that of the catalogue <paramref name="tables"/> were read from),
     /// e.g. <see cref="WalRange.Of"/> over segments fetched with <c>pgbackrest archive-get</c>.</param>
@@ -26,20 +26,12 @@ internal sealed class DamagingTransactionFinder(PostgresBinaries binaries)
         var transactions = new WalTransactions();
         await WalDump.ReadAsync(binaries, range, ["--rmgr=Transaction", "--rmgr=Storage", "--rmgr=XLOG"], transactions.Add, cancellationToken);
         var damage = transactions.Commits.Select(commit => Emptied(commit, tables, transactions)).OfType<DamagingTransaction>().FirstOrDefault();
-        foreach (var table in tables)
+        // A DELETE's records precede its commit: one that commits after the damage found so far cannot come first.
+        var before = damage is null ? range : range with { End = damage.CommitLsn };
+        if (await MassDeletes.FirstAsync(binaries, before, tables, transactions, cancellationToken) is { } deleted
+            && (damage is null || deleted.CommitLsn < damage.CommitLsn))
         {
-            // A DELETE's records precede its commit: one that commits after the damage found so far cannot come first.
-            var before = damage is null ? range : range with { End = damage.CommitLsn };
-            if (table.RowsAtStart is not { } rows || before.End <= before.Start)
-            {
-                continue;
-            }
-
-            if (await MassDeletes.FirstAsync(binaries, before, table, rows, transactions, cancellationToken) is { } deleted
-                && (damage is null || deleted.CommitLsn < damage.CommitLsn))
-            {
-                damage = deleted;
-            }
+            damage = deleted;
         }
 
         return damage;
