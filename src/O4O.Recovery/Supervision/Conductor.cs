@@ -70,7 +70,10 @@ public sealed partial class Conductor(O4OHome home, ConductorSettings settings, 
             PasswordFile = server.IsManaged ? home.OwnerPasswordFile : null,
             TrustedProxy = settings.Nginx.Enabled ? NginxConfig.ProxyAddress : null,
         };
-        await using var platform = new PlatformChild(launch, settings.Platform, settings.Supervision);
+        await using var platform = new PlatformChild(launch, settings.Platform, settings.Supervision)
+        {
+            BeforeEachStart = cancellationToken => server.AlignPlatformLoginAsync(target, cancellationToken),
+        };
         var database = new DatabaseChild(server, target, observer, settings.Supervision,
             new InterruptedRestore(home, () => ResolvedDatabaseServer.Resolve(home, settings.Database), journal, "auto-recovery", time));
         await database.RepairInterruptedRestoreAsync(stop);

@@ -13,6 +13,9 @@ internal sealed class PlatformChild(PlatformLaunch launch, PlatformOptions platf
     /// <inheritdoc />
     public string Name => Conductor.PlatformComponent;
 
+    /// <summary>What must hold before each start (the platform's database login in step with its password file).</summary>
+    public Func<CancellationToken, Task>? BeforeEachStart { get; init; }
+
     /// <summary>How the platform is started.</summary>
     public PlatformLaunch Launch => launch;
 
@@ -35,6 +38,11 @@ internal sealed class PlatformChild(PlatformLaunch launch, PlatformOptions platf
         if (_process is not null)
         {
             await _process.DisposeAsync();
+        }
+
+        if (BeforeEachStart is not null)
+        {
+            await BeforeEachStart(cancellationToken);
         }
 
         _process = new PlatformProcess(launch);

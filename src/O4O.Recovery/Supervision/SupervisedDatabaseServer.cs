@@ -91,6 +91,36 @@ internal sealed class SupervisedDatabaseServer(O4OHome home, DatabaseOptions opt
         ? target with { Username = OwnerRole.Name, Password = File.ReadAllText(home.OwnerPasswordFile).Trim() }
         : target;
 
+    /// <summary>
+    /// Before each start of the platform: on the managed cluster, puts the platform's role back in step with its password
+    /// file when the file's password no longer logs in. <c>o4o secrets rotate</c> writes the new password to the file
+    /// inside the transaction that changes the role; killed between the two, it leaves the file ahead of the role, and
+    /// the platform restarted with that file would find its database refusing it until the cluster's next start.
+    /// </summary>
+    public async Task AlignPlatformLoginAsync(DatabaseTarget target, CancellationToken cancellationToken)
+    {
+        if (!options.IsManaged || _cluster is null)
+        {
+            return;
+        }
+
+        try
+        {
+            await using var login = new Npgsql.NpgsqlConnection(PlatformLogin(target).ToConnectionString() + ";Pooling=false");
+            await login.OpenAsync(cancellationToken);
+            return;
+        }
+        catch (Npgsql.PostgresException exception) when (exception.SqlState == Npgsql.PostgresErrorCodes.InvalidPassword)
+        {
+            // The file is the authority: a rotation that wrote it meant its password to be the role's.
+        }
+
+        await _cluster.EnsureOwnerAsync(options.Name, home.OwnerPasswordFile, cancellationToken);
+        await journal.RecordAsync(new RecoveryEvent(time.GetUtcNow(), Conductor.PlatformComponent, RecoveryEventKind.Action,
+            $"the role {OwnerRole.Name} refused the password in {home.OwnerPasswordFile} (a secrets rotation interrupted before its commit)",
+            "set the role's password from the file", "the platform logs in with the password its file holds"), cancellationToken);
+    }
+
     /// <summary>True for the managed cluster, which the conductor can restart; false for an external server.</summary>
     public bool IsManaged => options.IsManaged;
 

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using Npgsql;
@@ -5,7 +6,10 @@ using O4O.EndToEnd.Tests.Dashboard;
 using O4O.EndToEnd.Tests.Processes;
 using O4O.EndToEnd.Tests.Supervision;
 using O4O.Recovery.Dashboard;
+using O4O.Recovery.IO;
+using O4O.Recovery.Postgres;
 using O4O.Recovery.Secrets;
+using O4O.Recovery.Supervision;
 
 namespace O4O.EndToEnd.Tests.Secrets;
 
@@ -87,6 +91,32 @@ public sealed class SecretRotationTests
         {
             Assert.DoesNotContain(adminPassword, await File.ReadAllTextAsync(log), StringComparison.Ordinal);
         }
+    }
+
+    [Fact]
+    public async Task A_rotation_killed_after_writing_the_password_file_before_its_commit_leaves_a_platform_that_comes_back_after_a_crash()
+    {
+        await using var up = await SupervisedUp.StartAsync();
+        // What a kill -9 between the password file's rename and the role's commit leaves: the file ahead of the role.
+        var written = ManagedCluster.NewPassword();
+        AtomicFile.WriteAllText(up.Home.OwnerPasswordFile, written);
+        var crashed = up.PlatformPid;
+
+        Process.GetProcessById(crashed).Kill();
+
+        var aligned = await up.WaitForEventsAsync(Recovery.Supervision.Conductor.PlatformComponent,
+            events => events.Any(e => e.Seen.Contains("a secrets rotation interrupted", StringComparison.Ordinal)), TimeSpan.FromSeconds(60));
+        Assert.Contains(aligned, e => e.Kind == RecoveryEventKind.Action && e.Done == "set the role's password from the file");
+        await up.Up.WaitForHealthAsync(up.Client);
+        Assert.NotEqual(crashed, up.PlatformPid);
+        using var customer = await up.SignedInAsync(admin: false);
+        using (var order = await customer.PostAsJsonAsync("api/v1/orders", _oneOrder))
+        {
+            Assert.Equal(HttpStatusCode.Created, order.StatusCode);
+        }
+
+        await OwnerLoginAsync(up, written);
+        Assert.DoesNotContain(written, string.Join('\n', await up.EventsAsync(Recovery.Supervision.Conductor.PlatformComponent)), StringComparison.Ordinal);
     }
 
     private static async Task<HttpStatusCode> LoginAsync(SupervisedUp up, string password)
