@@ -60,6 +60,7 @@ until_() { local deadline=$(( $(date +%s) + $1 )); shift; until "$@"; do [ "$(da
 start_conductor() { "${O4O[@]}" up >>"$WORK/up.log" 2>&1 & conductor=$!; until_ 600 healthy; }
 has_full() { "${1:-pgbackrest_}" info --output=json "${@:2}" 2>/dev/null | python3 -c 'import json,sys; s=json.load(sys.stdin)[0]; sys.exit(0 if any(b["type"]=="full" for b in s.get("backup",[])) else 1)' 2>/dev/null; }
 has_offsite_full() { has_full pgbackrest_offsite --repo=2; }
+offsite_holds() { pgbackrest_offsite info --output=json --repo=2 2>/dev/null | python3 -c 'import json,sys; a=json.load(sys.stdin)[0]["archive"]; sys.exit(0 if a and max(x["max"] or "" for x in a) >= sys.argv[1] else 1)' "$1" 2>/dev/null; }
 uploaded() { [ -f "$WORK/s3/bench/shop/archives/$NAME.sealed._S3rver_object" ]; }
 rows() { psql_ -d o4o_platform -c "SELECT sum(n) FROM (SELECT (xpath('/row/c/text()', query_to_xml(format('SELECT count(*) AS c FROM bench.%I', tablename), false, true, '')))[1]::text::bigint AS n FROM pg_tables WHERE schemaname = 'bench') counts"; }
 
@@ -98,8 +99,12 @@ echo "bench: local: o4o restore $NAME --yes"
 t0=$(now); "${O4O[@]}" restore "$NAME" --yes >/dev/null 2>>"$WORK/cli.log"; until_ 600 healthy; t1=$(now)
 LOCAL=$(elapsed "$t0" "$t1")
 [ "$(rows)" = "$ROWS" ] || { echo "offsite-restore.sh: the local restore holds $(rows) rows, not $ROWS" >&2; exit 1; }
-psql_ -c "SELECT pg_switch_wal()" >/dev/null
+SEGMENT=$(psql_ -c "SELECT pg_walfile_name(pg_switch_wal())")
 pgbackrest_ check >/dev/null
+# The bare restore replays what reached the bucket: the local restore's WAL too, once the conductor has shipped it, so
+# that every run replays the same WAL.
+echo "bench: waiting for the conductor to ship the WAL through $SEGMENT off-site"
+until_ 900 offsite_holds "$SEGMENT"
 stop_conductor
 
 echo "bench: bare: a new home, o4o restore --from s3://bench/shop, then o4o up"
