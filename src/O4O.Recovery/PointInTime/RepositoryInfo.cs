@@ -24,11 +24,16 @@ public sealed record PhysicalBackupSet(string Label, string Type, DateTimeOffset
 /// <param name="Status">pgBackRest's status message for the stanza (<c>ok</c>, <c>no valid backups</c>, …).</param>
 public sealed record RepositoryInfo(IReadOnlyList<PhysicalBackupSet> Backups, string? OldestWal, string? NewestWal, string Status)
 {
+    // pgBackRest's stanza status codes for a repository it could not read, and for one encrypted otherwise than configured.
+    private const int UnreadableRepository = 99;
+    private const int OtherCipher = 4;
+
     /// <summary>The earliest moment a point-in-time restore can reach: the oldest set's stop; null without a backup set.</summary>
     public DateTimeOffset? RecoverableSince => Backups.Count == 0 ? null : Backups.Min(set => set.Stopped);
 
     /// <summary>Reads <c>pgbackrest info --output=json</c> for one stanza.</summary>
     /// <exception cref="JsonException">The text is not pgBackRest's info document.</exception>
+    /// <exception cref="PgBackRestException">pgBackRest could not read the repository; its reason.</exception>
     public static RepositoryInfo Parse(string json)
     {
         using var document = JsonDocument.Parse(json);
@@ -38,6 +43,17 @@ public sealed record RepositoryInfo(IReadOnlyList<PhysicalBackupSet> Backups, st
         }
 
         var stanza = document.RootElement[0];
+        var status = stanza.GetProperty("status");
+        if (status.GetProperty("code").GetInt32() is UnreadableRepository or OtherCipher)
+        {
+            // pgBackRest reports a repository it could not read (a certificate it does not trust, a refused key, a wrong
+            // passphrase) with exit code 0 and no backup sets: taken at its word, that is a bucket with nothing to restore.
+            var reasons = stanza.TryGetProperty("repo", out var repositories)
+                ? repositories.EnumerateArray().Select(repository => repository.GetProperty("status").GetProperty("message").GetString()).OfType<string>().ToList()
+                : [];
+            throw new PgBackRestException("info", reasons.Count > 0 ? string.Join("; ", reasons) : status.GetProperty("message").GetString() ?? "");
+        }
+
         var backups = stanza.TryGetProperty("backup", out var sets)
             ? sets.EnumerateArray().Where(set => !set.GetProperty("error").GetBoolean()).Select(SetOf).OrderBy(set => set.Stopped).ToList()
             : [];
@@ -45,7 +61,7 @@ public sealed record RepositoryInfo(IReadOnlyList<PhysicalBackupSet> Backups, st
         var ranges = stanza.TryGetProperty("archive", out var archive) ? archive.EnumerateArray().ToList() : [];
         var oldest = ranges.Select(range => range.GetProperty("min").GetString()).Where(name => name is not null).Min(StringComparer.Ordinal);
         var newest = ranges.Select(range => range.GetProperty("max").GetString()).Where(name => name is not null).Max(StringComparer.Ordinal);
-        return new RepositoryInfo(backups, oldest, newest, stanza.GetProperty("status").GetProperty("message").GetString() ?? "");
+        return new RepositoryInfo(backups, oldest, newest, status.GetProperty("message").GetString() ?? "");
     }
 
     private static PhysicalBackupSet SetOf(JsonElement set)
