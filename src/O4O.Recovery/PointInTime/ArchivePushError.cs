@@ -31,6 +31,43 @@ internal static class ArchivePushError
         return null;
     }
 
+    /// <summary>
+    /// Long enough for pgBackRest's asynchronous process to start and fail the segment again, even on a loaded machine.
+    /// </summary>
+    internal static readonly TimeSpan RetryGap = TimeSpan.FromSeconds(3);
+
+    /// <summary>
+    /// As <see cref="Read"/>, waiting up to <see cref="RetryGap"/> while a readable spool holds no error: each time
+    /// PostgreSQL retries the segment, pgBackRest deletes its error file before the new attempt fails and writes it again.
+    /// </summary>
+    public static async Task<string?> ReadAsync(PgBackRestLayout layout, string? segment, CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow + RetryGap;
+        while (true)
+        {
+            var error = Read(layout, segment);
+            if (error is not null || DateTime.UtcNow >= deadline || !CanRead(layout))
+            {
+                return error;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(100), cancellationToken);
+        }
+    }
+
+    private static bool CanRead(PgBackRestLayout layout)
+    {
+        try
+        {
+            _ = Directory.EnumerateFileSystemEntries(Path.Combine(layout.Spool, "archive", PgBackRest.Stanza, "out")).Any();
+            return true;
+        }
+        catch (Exception exception) when (exception is DirectoryNotFoundException or UnauthorizedAccessException or IOException)
+        {
+            return false;
+        }
+    }
+
     private static string? Message(string[] lines)
     {
         var message = lines.Skip(1).Select(line => line.Trim()).Where(line => line.Length > 0).ToList();

@@ -49,7 +49,9 @@ public sealed record WalArchivingReport(string Repository, ArchiverStatus? Archi
             archiverError = exception.Message;
         }
 
-        var pushError = archiver?.FailingSinceLastSuccess == true ? ArchivePushError.Read(pgBackRest.Layout, archiver.LastFailedWal) : null;
+        var pushError = archiver?.FailingSinceLastSuccess == true
+            ? await ArchivePushError.ReadAsync(pgBackRest.Layout, archiver.LastFailedWal, cancellationToken)
+            : null;
         return new WalArchivingReport(pgBackRest.Layout.Repository, archiver, archiverError, pushError, recoverableSince, repositoryError, options.LagThreshold);
     }
 

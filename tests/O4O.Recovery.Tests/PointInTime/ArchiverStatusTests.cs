@@ -64,7 +64,7 @@ public sealed class ArchiverStatusTests(ArchivingClusterFixture fixture) : IClas
     }
 
     [Fact]
-    public async Task The_dashboard_keeps_showing_pgBackRests_reason_while_the_refused_segment_is_retried_and_its_error_file_is_cleared()
+    public async Task The_dashboard_and_status_show_pgBackRests_reason_while_the_refused_segment_is_retried_and_its_error_file_is_cleared()
     {
         var archive = Path.Combine(fixture.PgBackRest.Layout.Repository, "archive");
         var card = new DashboardWalArchiving(fixture.PgBackRest, fixture.Cluster.ConnectionString("postgres"), new ArchivingOptions(), TimeProvider.System);
@@ -76,11 +76,20 @@ public sealed class ArchiverStatusTests(ArchivingClusterFixture fixture) : IClas
             Assert.Contains("Permission denied", (await card.ReadAsync(CancellationToken.None)).Error, StringComparison.Ordinal);
 
             // pgBackRest deletes the segment's error file each time PostgreSQL retries it, before its new attempt fails again.
-            File.Delete(Path.Combine(fixture.PgBackRest.Layout.Spool, "archive", PgBackRest.Stanza, "out", $"{refused}.error"));
+            var errorFile = Path.Combine(fixture.PgBackRest.Layout.Spool, "archive", PgBackRest.Stanza, "out", $"{refused}.error");
+            var written = await File.ReadAllTextAsync(errorFile);
+            File.Delete(errorFile);
             var retried = await card.ReadAsync(CancellationToken.None);
 
             Assert.Equal("down", retried.Status);
             Assert.Contains("Permission denied", retried.Error, StringComparison.Ordinal);
+
+            // A one-shot reader (o4o status) has no earlier look to fall back on: it waits for the retry to fail again.
+            File.Delete(errorFile);
+            var rewritten = Task.Delay(TimeSpan.FromMilliseconds(700)).ContinueWith(_ => File.WriteAllText(errorFile, written), TaskScheduler.Default);
+            var report = await WalArchivingReport.ReadAsync(fixture.Home, fixture.Cluster.ConnectionString("postgres"), new ArchivingOptions(), CancellationToken.None);
+            await rewritten;
+            Assert.Contains("Permission denied", report.PushError, StringComparison.Ordinal);
         }
         finally
         {
