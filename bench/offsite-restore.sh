@@ -66,16 +66,7 @@ rows() { psql_ -d o4o_platform -c "SELECT sum(n) FROM (SELECT (xpath('/row/c/tex
 
 echo "bench: building o4o (Release, ReadyToRun, as ./o4o runs it)"
 ./o4o --version >/dev/null
-echo "bench: starting s3rver over TLS on localhost:$S3_PORT"
-openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=localhost -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" \
-  -keyout "$WORK/key.pem" -out "$WORK/cert.pem" 2>/dev/null
-chmod 644 "$WORK/cert.pem"
-[ -x tests/s3server/node_modules/.bin/s3rver ] || npm ci --prefix tests/s3server --silent
-mkdir -p "$WORK/s3"
-tests/s3server/node_modules/.bin/s3rver -d "$WORK/s3" -a 127.0.0.1 -p "$S3_PORT" --key "$WORK/key.pem" --cert "$WORK/cert.pem" \
-  --no-vhost-buckets --configure-bucket bench --silent > "$WORK/s3rver.log" 2>&1 &
-s3rver_pid=$!
-for _ in $(seq 1 100); do (exec 3<>"/dev/tcp/127.0.0.1/$S3_PORT") 2>/dev/null && break; sleep 0.1; done
+. bench/s3-server.sh
 
 echo "bench: the lost machine: o4o up in $O4O_HOME with the data set (scale $SCALE)"
 start_conductor
