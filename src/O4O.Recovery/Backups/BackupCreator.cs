@@ -3,6 +3,7 @@ using System.Reflection;
 using O4O.Recovery.Configuration;
 using O4O.Recovery.IO;
 using O4O.Recovery.Monitoring;
+using O4O.Recovery.State;
 
 namespace O4O.Recovery.Backups;
 
@@ -103,17 +104,20 @@ public sealed class BackupCreator(O4OHome home, string backupDirectory, Resolved
         }
     }
 
-    /// <summary>Two backups within one second would share a name: the later one takes the next free second.</summary>
+    /// <summary>
+    /// Two backups within one second would share a name: the later one takes the next free second. An archive kept only
+    /// off-site still owns its name (its copy, its verification and its assessment are found by it), so a local archive
+    /// deleted a moment ago does not free it.
+    /// </summary>
     private DateTimeOffset UnusedStamp(DateTimeOffset started)
     {
         var stamp = new DateTimeOffset(started.UtcTicks - started.UtcTicks % TimeSpan.TicksPerSecond, TimeSpan.Zero);
-        var newest = ArchiveName.Newest(backupDirectory);
-        if (newest is not null && ArchiveName.TryParseTime(Path.GetFileName(newest), out var newestTime) && newestTime >= stamp)
-        {
-            stamp = newestTime.AddSeconds(1);
-        }
-
-        return stamp;
+        var newestTaken = new OffsiteCopies(home.StateDatabase).All().Select(copy => copy.Name)
+            .Concat(ArchiveName.ListArchives(backupDirectory).Select(Path.GetFileName).OfType<string>())
+            .Select(name => ArchiveName.TryParseTime(name, out var made) ? made : DateTimeOffset.MinValue)
+            .DefaultIfEmpty(DateTimeOffset.MinValue)
+            .Max();
+        return newestTaken >= stamp ? newestTaken.AddSeconds(1) : stamp;
     }
 
     private static async Task<string> HashOf(string archive, Func<string, string?>? knownHashes, CancellationToken cancellationToken) =>

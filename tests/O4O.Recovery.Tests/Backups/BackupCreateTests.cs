@@ -1,8 +1,10 @@
 using System.Diagnostics;
+using Microsoft.Extensions.Time.Testing;
 using Npgsql;
 using O4O.Recovery.Backups;
 using O4O.Recovery.Offsite;
 using O4O.Recovery.Processes;
+using O4O.Recovery.State;
 using O4O.Tests.Shared;
 
 namespace O4O.Recovery.Tests.Backups;
@@ -129,5 +131,20 @@ public sealed class BackupCreateTests(ManagedPostgresFixture postgres)
         var error = await Assert.ThrowsAsync<DatabaseUnavailableException>(() => creator.CreateAsync(false, null, null, CancellationToken.None));
         Assert.Equal("Database no_such_database does not exist on the server.", error.Message);
         Assert.DoesNotContain(Directory.GetFiles(bed.BackupDirectory), file => !file.EndsWith(".lock", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_backup_in_the_second_of_an_archive_kept_only_off_site_takes_the_next_name()
+    {
+        using var bed = await BackupTestBed.CreateAsync(postgres);
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var offsiteOnly = await new BackupCreator(bed.Home, bed.BackupDirectory, bed.Server, time).CreateAsync(false, null, null, CancellationToken.None);
+        var name = Path.GetFileName(offsiteOnly.ArchivePath);
+        new OffsiteCopies(bed.Home.StateDatabase).Begin(new OffsiteCopy(name, name, "upload", 8 << 20, offsiteOnly.Size, offsiteOnly.Sha256, null, time.GetUtcNow(), null));
+        File.Delete(offsiteOnly.ArchivePath);
+
+        var next = await new BackupCreator(bed.Home, bed.BackupDirectory, bed.Server, time).CreateAsync(false, null, null, CancellationToken.None);
+
+        Assert.Equal(ArchiveName.For(time.GetUtcNow().AddSeconds(1)), Path.GetFileName(next.ArchivePath));
     }
 }
