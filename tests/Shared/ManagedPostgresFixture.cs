@@ -1,7 +1,6 @@
-using System.Net;
-using System.Net.Sockets;
 using Npgsql;
 using O4O.Recovery.Postgres;
+using O4O.Recovery.Supervision;
 
 namespace O4O.Tests.Shared;
 
@@ -50,13 +49,8 @@ public sealed class ManagedPostgresFixture : IAsyncLifetime
     }
 }
 
-/// <summary>Free TCP ports on the loopback interface.</summary>
+/// <summary>Free TCP ports on the loopback interface for servers a test starts later: the product's own choice.</summary>
 public static class FreePort
 {
-    public static int Next()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    public static int Next() => LoopbackPort.Free();
 }

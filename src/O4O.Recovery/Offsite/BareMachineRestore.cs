@@ -117,7 +117,7 @@ public sealed class BareMachineRestore(O4OHome home, OffsiteSource source, Offsi
     /// <summary>The archive's database in a new cluster of the staged home, through the restore every archive goes through; its files too.</summary>
     private async Task LoadAsync(O4OHome staged, string archive, PostgresBinaries binaries, IBareMachineProgress progress, CancellationToken cancellationToken)
     {
-        await using var cluster = new ManagedCluster(staged.PostgresData, staged.PostgresPasswordFile, SideInstance.FreePort(), binaries);
+        await using var cluster = new ManagedCluster(staged.PostgresData, staged.PostgresPasswordFile, LoopbackPort.Free(), binaries);
         await cluster.InitializeAsync(cancellationToken);
         await cluster.StartAsync(cancellationToken: cancellationToken);
         // The owner role comes with the conductor's first start, which hands the database over to it.

@@ -3,6 +3,7 @@ using Npgsql;
 using O4O.Recovery.Configuration;
 using O4O.Recovery.IO;
 using O4O.Recovery.Postgres;
+using O4O.Recovery.Supervision;
 
 namespace O4O.Recovery.PointInTime;
 
@@ -50,7 +51,7 @@ internal static class OffsiteClusterRecovery
         var queue = Path.Combine(staged.Root, "replay-queue");
         PrivateFiles.CreateDirectory(queue);
         await ServiceUser.GiveAsync(queue, cancellationToken);
-        var cluster = new ManagedCluster(staged.PostgresData, staged.PostgresPasswordFile, SideInstance.FreePort(), binaries)
+        var cluster = new ManagedCluster(staged.PostgresData, staged.PostgresPasswordFile, LoopbackPort.Free(), binaries)
         {
             Host = pgBackRest.Layout.Socket,
             Environment = new Dictionary<string, string>(pgBackRest.Environment) { ["PGBACKREST_ARCHIVE_ASYNC"] = "y", ["PGBACKREST_SPOOL_PATH"] = queue },

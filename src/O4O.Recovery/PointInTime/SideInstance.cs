@@ -1,10 +1,9 @@
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using Npgsql;
 using O4O.Recovery.Configuration;
 using O4O.Recovery.IO;
 using O4O.Recovery.Postgres;
+using O4O.Recovery.Supervision;
 
 namespace O4O.Recovery.PointInTime;
 
@@ -78,7 +77,7 @@ internal sealed class SideInstance : IAsyncDisposable
     /// <exception cref="ClusterStartException">It exited before it accepted connections (the log says why).</exception>
     public async Task StartAsync(PostgresBinaries binaries, TimeSpan replayTimeout, CancellationToken cancellationToken)
     {
-        _cluster = new ManagedCluster(DataDirectory, _home.PostgresPasswordFile, FreePort(), binaries)
+        _cluster = new ManagedCluster(DataDirectory, _home.PostgresPasswordFile, LoopbackPort.Free(), binaries)
         {
             Settings = new Dictionary<string, string>
             {
@@ -130,13 +129,5 @@ internal sealed class SideInstance : IAsyncDisposable
     {
         await StopAsync();
         await SideInstanceLeftover.RemoveAsync(_home, CancellationToken.None);
-    }
-
-    /// <summary>A loopback port nothing listens on now.</summary>
-    internal static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
