@@ -11,7 +11,7 @@ namespace O4O.Recovery.Supervision;
 internal static class LoopbackPort
 {
     private const int Span = 12000;
-    private static readonly HashSet<int> Chosen = [];
+    private static readonly HashSet<int> _chosen = [];
 
     /// <summary>
     /// A port nothing listens on now, below the kernel's ephemeral range (<c>ip_local_port_range</c>): a port the kernel
@@ -22,12 +22,12 @@ internal static class LoopbackPort
     {
         var ephemeralStart = EphemeralStart();
         var first = Math.Max(1024, ephemeralStart - Span);
-        lock (Chosen)
+        lock (_chosen)
         {
             while (true)
             {
                 var port = first + Random.Shared.Next(ephemeralStart - first);
-                if (Chosen.Add(port) && IsFree(port))
+                if (_chosen.Add(port) && IsFree(port))
                 {
                     return port;
                 }
