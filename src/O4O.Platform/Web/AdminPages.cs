@@ -1,40 +1,17 @@
-using Dapper;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
-using Npgsql;
 using O4O.Platform.Auth;
 using O4O.Platform.Http;
 using O4O.Platform.Users;
 using O4O.Platform.Web.Components;
 using O4O.Platform.Web.Resources;
-using O4O.Recovery.Verification;
 
 namespace O4O.Platform.Web;
 
-public sealed record AdminCounts(long Users, long Products, long Orders);
-
 internal static class AdminPages
 {
-    public static async Task<RazorComponentResult<AdminOverview>> Overview(
-        NpgsqlDataSource dataSource, HttpContext context, CancellationToken cancellationToken)
-    {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        // The smoke-test account o4o verify signs in with is nobody's: it is not counted among the shop's users.
-        var counts = await connection.QuerySingleAsync<AdminCounts>(new CommandDefinition(
-            """
-            SELECT (SELECT count(*) FROM users WHERE lower(email) <> lower(@smokeTest)) AS users,
-                   (SELECT count(*) FROM products) AS products, (SELECT count(*) FROM orders) AS orders
-            """,
-            new { smokeTest = SmokeTestAccount.Email }, cancellationToken: cancellationToken));
-        return new RazorComponentResult<AdminOverview>(new
-        {
-            Counts = counts,
-            Email = context.User.Identity?.Name,
-        });
-    }
-
     public static RazorComponentResult<AdminLogin> LoginForm(string? returnUrl) =>
         LoginPage(returnUrl, email: null, error: null, StatusCodes.Status200OK);
 

@@ -21,6 +21,7 @@ public static class WebExtensions
             .BindConfiguration(ShopOptions.Section)
             .Validate(options => MoneyFormat.Describe(options.Currency) is not null,
                 "Shop:Currency must be an ISO 4217 currency code such as KRW, USD or EUR.")
+            .Validate(options => options.LowStockThreshold >= 0, "Shop:LowStockThreshold must be 0 or more.")
             .ValidateOnStart();
         services.AddSingleton<MoneyFormat>();
         // Korean text as text, not as &#xC0C1; entities: the pages are served as UTF-8.
@@ -44,7 +45,7 @@ public static class WebExtensions
         pages.MapPost("/cart/items/{productId:long}", CartPages.Change);
 
         var admin = app.MapGroup("/admin").ExcludeFromDescription();
-        admin.MapMethods("", _getOrHead, AdminPages.Overview).RequireAuthorization(Policies.Admin);
+        admin.MapMethods("", _getOrHead, AdminOverviewPage.Show).RequireAuthorization(Policies.Admin);
         admin.MapMethods("/login", _getOrHead, AdminPages.LoginForm);
         admin.MapPost("/login", AdminPages.SignIn).RequireSignInLimit(AdminPages.SignInThrottled);
         admin.MapPost("/logout", AdminPages.SignOut);

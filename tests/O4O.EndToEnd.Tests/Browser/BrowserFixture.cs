@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Playwright;
+using Npgsql;
 using O4O.EndToEnd.Tests.Processes;
 using O4O.Recovery.IO;
 using O4O.Tests.Shared;
@@ -32,8 +33,9 @@ public sealed class BrowserFixture : IAsyncLifetime
     {
         Assert.True(File.Exists(ChromiumPath), $"{ChromiumPath} is missing: apt-get install -y chromium fonts-nanum");
         await _postgres.InitializeAsync();
-        _platform = await O4OProcess.StartPlatformAsync(await _postgres.CreateDatabaseAsync("browser"));
-        await SeedOrdersAsync();
+        var database = await _postgres.CreateDatabaseAsync("browser");
+        _platform = await O4OProcess.StartPlatformAsync(database);
+        await SeedOrdersAsync(database);
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new() { ExecutablePath = ChromiumPath, Headless = true, Args = ChromiumArgs });
     }
@@ -52,9 +54,9 @@ public sealed class BrowserFixture : IAsyncLifetime
     }
 
     /// <summary>Saves what the page shows under <c>docs/screenshots/</c>, for the README.</summary>
-    public static async Task ScreenshotAsync(IPage page, string name)
+    public static async Task ScreenshotAsync(IPage page, string name, bool fullPage = false)
     {
-        var bytes = await page.ScreenshotAsync(new() { Animations = ScreenshotAnimations.Disabled });
+        var bytes = await page.ScreenshotAsync(new() { Animations = ScreenshotAnimations.Disabled, FullPage = fullPage });
         Directory.CreateDirectory(ScreenshotDirectory);
         AtomicFile.WriteAllBytes(Path.Combine(ScreenshotDirectory, name), bytes);
     }
@@ -86,21 +88,43 @@ public sealed class BrowserFixture : IAsyncLifetime
         return client;
     }
 
-    // Orders so the console's lists and counts look like a shop in use.
-    private async Task SeedOrdersAsync()
+    // Orders so the console's lists, counts and its week of sales look like a shop in use: three today, the others
+    // moved back to earlier days of the week past the API, some shipped, one cancelled (its stock put back), and
+    // three products running low.
+    private async Task SeedOrdersAsync(string database)
     {
-        (string Email, (int Product, int Quantity)[] Items)[] orders =
+        (string Email, int DaysAgo, string Status, (int Product, int Quantity)[] Items)[] orders =
         [
-            ("minji.kim@example.com", [(1, 2), (7, 1)]),
-            ("junho.park@example.com", [(3, 1)]),
-            ("alex.lee@example.com", [(12, 4), (2, 1)]),
+            ("minji.kim@example.com", 0, "placed", [(1, 2), (7, 1)]),
+            ("junho.park@example.com", 0, "placed", [(3, 1)]),
+            ("alex.lee@example.com", 0, "placed", [(12, 4), (2, 1)]),
+            ("seoyeon.choi@example.com", 1, "placed", [(11, 1), (6, 2)]),
+            ("jiwoo.lim@example.com", 1, "cancelled", [(5, 2)]),
+            ("daniel.jung@example.com", 2, "shipped", [(31, 1)]),
+            ("hana.yoon@example.com", 3, "shipped", [(14, 1), (21, 3)]),
+            ("minho.kang@example.com", 5, "shipped", [(36, 1), (39, 2)]),
+            ("sora.han@example.com", 6, "shipped", [(16, 1), (8, 2)]),
         ];
-        foreach (var (email, items) in orders)
+        await using var connection = new NpgsqlConnection(database);
+        await connection.OpenAsync();
+        foreach (var (email, daysAgo, status, items) in orders)
         {
             using var customer = await CustomerAsync(email, "Customer-password-1");
             var body = new { items = items.Select(item => new { productId = item.Product, quantity = item.Quantity }) };
-            (await customer.PostAsJsonAsync("api/v1/orders", body)).EnsureSuccessStatusCode();
+            var order = await (await customer.PostAsJsonAsync("api/v1/orders", body)).EnsureSuccessStatusCode().Content.ReadFromJsonAsync<JsonElement>();
+            await using var move = new NpgsqlCommand(
+                """
+                UPDATE orders SET created_at = created_at - make_interval(days => @days), status = @status WHERE id = @id;
+                UPDATE products p SET stock = p.stock + i.quantity FROM order_items i WHERE @status = 'cancelled' AND i.order_id = @id AND p.id = i.product_id;
+                """, connection);
+            move.Parameters.AddWithValue("id", order.GetProperty("id").GetInt64());
+            move.Parameters.AddWithValue("days", daysAgo);
+            move.Parameters.AddWithValue("status", status);
+            await move.ExecuteNonQueryAsync();
         }
+
+        await using var runningLow = new NpgsqlCommand("UPDATE products SET stock = CASE id WHEN 31 THEN 3 WHEN 38 THEN 0 ELSE 5 END WHERE id IN (14, 31, 38)", connection);
+        await runningLow.ExecuteNonQueryAsync();
     }
 }
 

@@ -202,6 +202,15 @@ namespace O4O.Platform.Web.Resources {
         }
         
         /// <summary>
+        ///   Looks up a localized string similar to Day.
+        /// </summary>
+        internal static string Day {
+            get {
+                return ResourceManager.GetString("Day", resourceCulture);
+            }
+        }
+        
+        /// <summary>
         ///   Looks up a localized string similar to Description.
         /// </summary>
         internal static string Description {
@@ -490,6 +499,15 @@ namespace O4O.Platform.Web.Resources {
         }
         
         /// <summary>
+        ///   Looks up a localized string similar to Low stock ({0} or fewer).
+        /// </summary>
+        internal static string LowStock {
+            get {
+                return ResourceManager.GetString("LowStock", resourceCulture);
+            }
+        }
+        
+        /// <summary>
         ///   Looks up a localized string similar to Main.
         /// </summary>
         internal static string MainNavigation {
@@ -544,6 +562,15 @@ namespace O4O.Platform.Web.Resources {
         }
         
         /// <summary>
+        ///   Looks up a localized string similar to {0} more products are low on stock..
+        /// </summary>
+        internal static string MoreLowStock {
+            get {
+                return ResourceManager.GetString("MoreLowStock", resourceCulture);
+            }
+        }
+        
+        /// <summary>
         ///   Looks up a localized string similar to Name.
         /// </summary>
         internal static string Name {
@@ -576,6 +603,15 @@ namespace O4O.Platform.Web.Resources {
         internal static string Next {
             get {
                 return ResourceManager.GetString("Next", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Every product has more than {0} in stock..
+        /// </summary>
+        internal static string NoLowStock {
+            get {
+                return ResourceManager.GetString("NoLowStock", resourceCulture);
             }
         }
         
@@ -625,6 +661,15 @@ namespace O4O.Platform.Web.Resources {
         }
         
         /// <summary>
+        ///   Looks up a localized string similar to {0} orders.
+        /// </summary>
+        internal static string OrderCount {
+            get {
+                return ResourceManager.GetString("OrderCount", resourceCulture);
+            }
+        }
+        
+        /// <summary>
         ///   Looks up a localized string similar to Order.
         /// </summary>
         internal static string OrderNumber {
@@ -639,6 +684,15 @@ namespace O4O.Platform.Web.Resources {
         internal static string Orders {
             get {
                 return ResourceManager.GetString("Orders", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Orders by status.
+        /// </summary>
+        internal static string OrdersByStatus {
+            get {
+                return ResourceManager.GetString("OrdersByStatus", resourceCulture);
             }
         }
         
@@ -841,6 +895,60 @@ namespace O4O.Platform.Web.Resources {
         }
         
         /// <summary>
+        ///   Looks up a localized string similar to Sales.
+        /// </summary>
+        internal static string Sales {
+            get {
+                return ResourceManager.GetString("Sales", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Sales per day from {0} to {1}: {2} in {3} orders..
+        /// </summary>
+        internal static string SalesChartDescription {
+            get {
+                return ResourceManager.GetString("SalesChartDescription", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Cancelled and refunded orders are not counted. Days in the {0} time zone..
+        /// </summary>
+        internal static string SalesChartNote {
+            get {
+                return ResourceManager.GetString("SalesChartNote", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Sales per day, last 7 days.
+        /// </summary>
+        internal static string SalesChartTitle {
+            get {
+                return ResourceManager.GetString("SalesChartTitle", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Sales today.
+        /// </summary>
+        internal static string SalesToday {
+            get {
+                return ResourceManager.GetString("SalesToday", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Sales, last 7 days.
+        /// </summary>
+        internal static string SalesWeek {
+            get {
+                return ResourceManager.GetString("SalesWeek", resourceCulture);
+            }
+        }
+        
+        /// <summary>
         ///   Looks up a localized string similar to Save.
         /// </summary>
         internal static string Save {
@@ -1026,6 +1134,15 @@ namespace O4O.Platform.Web.Resources {
         internal static string ThisIsYou {
             get {
                 return ResourceManager.GetString("ThisIsYou", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Today.
+        /// </summary>
+        internal static string Today {
+            get {
+                return ResourceManager.GetString("Today", resourceCulture);
             }
         }
         
