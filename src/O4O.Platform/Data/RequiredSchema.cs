@@ -14,7 +14,12 @@ internal static class RequiredSchema
             "id", "email", "password_hash", "role", "created_at", "locked_until", "disabled", "session_version",
         ],
         ["products"] = ["id", "sku", "name", "description", "price", "stock", "created_at", "updated_at"],
-        ["orders"] = ["id", "user_id", "status", "total", "idempotency_key", "created_at", "idempotency_request_hash"],
+        ["orders"] =
+        [
+            "id", "user_id", "status", "total", "idempotency_key", "created_at", "idempotency_request_hash",
+            "courier", "tracking_number", "recipient", "phone", "postal_code", "address", "address_detail", "delivery_note",
+        ],
+        ["order_status_history"] = ["id", "order_id", "status", "at", "actor_id", "actor_email", "note"],
         ["order_items"] = ["order_id", "product_id", "quantity", "unit_price"],
         ["auth_events"] = ["id", "at", "email", "client_address", "succeeded", "reason"],
         ["user_lock_events"] = ["id", "at", "user_id", "admin_id", "locked"],

@@ -20,7 +20,7 @@ public sealed record PlacementResult(PlacementOutcome Outcome, Order? Order = nu
 /// Places an order in one transaction: the order row first (its unique idempotency key makes a retry, even a
 /// concurrent one, wait for and then find the first order, replayed only when the retry asks for the same lines),
 /// then the products locked in id order so two orders never deadlock, stock taken only where enough is left, the
-/// lines, the total. Any refusal rolls all of it back.
+/// lines, the total and the first history row. Any refusal rolls all of it back.
 /// </summary>
 internal sealed class OrderPlacement(NpgsqlDataSource dataSource, OrderStore orders)
 {
@@ -30,17 +30,28 @@ internal sealed class OrderPlacement(NpgsqlDataSource dataSource, OrderStore ord
     private sealed record LockedProduct(long Id, string Name, decimal Price, int Stock);
 
     public async Task<PlacementResult> PlaceAsync(
-        long userId, SortedDictionary<long, int> lines, string? idempotencyKey, CancellationToken cancellationToken)
+        long userId, SortedDictionary<long, int> lines, Shipping? shipping, string? idempotencyKey, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         CommandDefinition Command(string sql, object parameters) => new(sql, parameters, transaction, cancellationToken: cancellationToken);
 
-        var hash = OrderRules.RequestHash(lines);
+        var hash = OrderRules.RequestHash(lines, shipping);
         long? orderId;
         try
         {
-            orderId = await connection.ExecuteScalarAsync<long?>(Command(OrderSql.InsertOrder, new { userId, key = idempotencyKey, hash }));
+            orderId = await connection.ExecuteScalarAsync<long?>(Command(OrderSql.InsertOrder, new
+            {
+                userId,
+                key = idempotencyKey,
+                hash,
+                shipping?.Recipient,
+                shipping?.Phone,
+                shipping?.PostalCode,
+                shipping?.Address,
+                shipping?.AddressDetail,
+                shipping?.DeliveryNote,
+            }));
         }
         catch (PostgresException exception) when (exception.SqlState == PostgresErrorCodes.ForeignKeyViolation)
         {
@@ -87,10 +98,12 @@ internal sealed class OrderPlacement(NpgsqlDataSource dataSource, OrderStore ord
         }
 
         await connection.ExecuteAsync(Command(OrderSql.InsertLines, new { orderId = id, ids, quantities, prices }));
-        var createdAt = await connection.ExecuteScalarAsync<DateTime>(Command(OrderSql.SetTotal, new { orderId = id, total }));
+        var (createdAt, email) = await connection.QuerySingleAsync<(DateTime, string)>(Command(OrderSql.SetTotal, new { orderId = id, total }));
         await transaction.CommitAsync(cancellationToken);
 
         var items = ids.Select((productId, i) => new OrderLine(productId, products[productId].Name, quantities[i], prices[i])).ToList();
-        return new PlacementResult(PlacementOutcome.Placed, new Order(id, userId, OrderSql.PlacedStatus, total, createdAt, items));
+        var placed = new OrderStatusChange(OrderWorkflow.Placed, createdAt, email, Note: null) { ActorId = userId };
+        return new PlacementResult(PlacementOutcome.Placed,
+            new Order(id, userId, OrderWorkflow.Placed, total, createdAt, items, shipping, Courier: null, TrackingNumber: null, [placed]));
     }
 }

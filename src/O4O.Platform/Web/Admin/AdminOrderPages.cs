@@ -13,7 +13,7 @@ internal static class AdminOrderPages
 
     public static async Task<RazorComponentResult<AdminOrders>> List(int? page, OrderStore orders, UserStore users, CancellationToken cancellationToken)
     {
-        var list = await orders.ListAsync(userId: null, SearchText.Page(page, PageSize), cancellationToken);
+        var list = await orders.ListAsync(userId: null, status: null, SearchText.Page(page, PageSize), cancellationToken);
         var emails = await users.EmailsAsync(list.Items.Select(order => order.UserId), cancellationToken);
         return new(new { Orders = list, Emails = emails });
     }
