@@ -11,7 +11,7 @@ namespace O4O.EndToEnd.Tests.Browser;
 [Collection(BrowserCollection.Name)]
 public sealed class AccessibilityTests(BrowserFixture browser)
 {
-    private static readonly string AxeScript = Path.Combine(O4OProcess.RepositoryRoot(), "tests", "accessibility", "node_modules", "axe-core", "axe.min.js");
+    private static readonly string _axeScript = Path.Combine(O4OProcess.RepositoryRoot(), "tests", "accessibility", "node_modules", "axe-core", "axe.min.js");
 
     [Theory]
     [InlineData("/", "en-US")]
@@ -63,8 +63,8 @@ public sealed class AccessibilityTests(BrowserFixture browser)
     /// <summary>axe-core's violations of impact serious or critical, each as "rule: help (the offending elements)".</summary>
     internal static async Task<IReadOnlyList<string>> SeriousViolationsAsync(IPage page)
     {
-        Assert.True(File.Exists(AxeScript), $"{AxeScript} is missing: npm ci --prefix tests/accessibility");
-        await page.AddScriptTagAsync(new() { Path = AxeScript });
+        Assert.True(File.Exists(_axeScript), $"{_axeScript} is missing: npm ci --prefix tests/accessibility");
+        await page.AddScriptTagAsync(new() { Path = _axeScript });
         var violations = await page.EvaluateAsync<JsonElement>("""
             async () => (await axe.run(document, { resultTypes: ['violations'] })).violations
                 .filter(v => v.impact === 'serious' || v.impact === 'critical')
