@@ -19,6 +19,7 @@ internal static class AdminRoutes
         console.MapPost("/products/{id:long}/stock", AdminProductPages.SetStock);
         console.MapMethods("/orders", getOrHead, AdminOrderPages.List);
         console.MapMethods("/orders/{id:long}", getOrHead, AdminOrderPages.Detail);
+        console.MapPost("/orders/{id:long}/status", AdminOrderPages.ChangeStatus);
         console.MapMethods("/users", getOrHead, AdminUserPages.List);
         console.MapPost("/users/{id:long}/lock", AdminUserPages.Lock);
         console.MapPost("/users/{id:long}/unlock", AdminUserPages.Unlock);

@@ -76,6 +76,24 @@ namespace O4O.Platform.Web.Resources {
         }
         
         /// <summary>
+        ///   Looks up a localized string similar to Address.
+        /// </summary>
+        internal static string Address {
+            get {
+                return ResourceManager.GetString("Address", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Address detail.
+        /// </summary>
+        internal static string AddressDetail {
+            get {
+                return ResourceManager.GetString("AddressDetail", resourceCulture);
+            }
+        }
+        
+        /// <summary>
         ///   Looks up a localized string similar to Add to cart.
         /// </summary>
         internal static string AddToCart {
@@ -130,6 +148,15 @@ namespace O4O.Platform.Web.Resources {
         }
         
         /// <summary>
+        ///   Looks up a localized string similar to All.
+        /// </summary>
+        internal static string AllStatuses {
+            get {
+                return ResourceManager.GetString("AllStatuses", resourceCulture);
+            }
+        }
+        
+        /// <summary>
         ///   Looks up a localized string similar to Amount.
         /// </summary>
         internal static string Amount {
@@ -175,6 +202,15 @@ namespace O4O.Platform.Web.Resources {
         }
         
         /// <summary>
+        ///   Looks up a localized string similar to Courier.
+        /// </summary>
+        internal static string Courier {
+            get {
+                return ResourceManager.GetString("Courier", resourceCulture);
+            }
+        }
+        
+        /// <summary>
         ///   Looks up a localized string similar to Create product.
         /// </summary>
         internal static string Create {
@@ -207,6 +243,15 @@ namespace O4O.Platform.Web.Resources {
         internal static string Day {
             get {
                 return ResourceManager.GetString("Day", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Delivery note.
+        /// </summary>
+        internal static string DeliveryNote {
+            get {
+                return ResourceManager.GetString("DeliveryNote", resourceCulture);
             }
         }
         
@@ -252,6 +297,15 @@ namespace O4O.Platform.Web.Resources {
         internal static string ErrorCartFull {
             get {
                 return ResourceManager.GetString("ErrorCartFull", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Enter the courier, up to 50 characters..
+        /// </summary>
+        internal static string ErrorCourier {
+            get {
+                return ResourceManager.GetString("ErrorCourier", resourceCulture);
             }
         }
         
@@ -355,6 +409,15 @@ namespace O4O.Platform.Web.Resources {
         }
         
         /// <summary>
+        ///   Looks up a localized string similar to This order is {0} now and cannot become {1}. Nothing was changed..
+        /// </summary>
+        internal static string ErrorOrderStep {
+            get {
+                return ResourceManager.GetString("ErrorOrderStep", resourceCulture);
+            }
+        }
+        
+        /// <summary>
         ///   Looks up a localized string similar to Enter your password..
         /// </summary>
         internal static string ErrorPasswordMissing {
@@ -418,6 +481,24 @@ namespace O4O.Platform.Web.Resources {
         }
         
         /// <summary>
+        ///   Looks up a localized string similar to Enter the tracking number: up to 50 letters, digits or hyphens..
+        /// </summary>
+        internal static string ErrorTrackingNumber {
+            get {
+                return ResourceManager.GetString("ErrorTrackingNumber", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Filter by status.
+        /// </summary>
+        internal static string FilterByStatus {
+            get {
+                return ResourceManager.GetString("FilterByStatus", resourceCulture);
+            }
+        }
+        
+        /// <summary>
         ///   Looks up a localized string similar to Please correct the marked fields..
         /// </summary>
         internal static string FixErrors {
@@ -432,6 +513,15 @@ namespace O4O.Platform.Web.Resources {
         internal static string HaveAccount {
             get {
                 return ResourceManager.GetString("HaveAccount", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to History.
+        /// </summary>
+        internal static string History {
+            get {
+                return ResourceManager.GetString("History", resourceCulture);
             }
         }
         
@@ -607,6 +697,15 @@ namespace O4O.Platform.Web.Resources {
         }
         
         /// <summary>
+        ///   Looks up a localized string similar to Next steps.
+        /// </summary>
+        internal static string NextSteps {
+            get {
+                return ResourceManager.GetString("NextSteps", resourceCulture);
+            }
+        }
+        
+        /// <summary>
         ///   Looks up a localized string similar to Every product has more than {0} in stock..
         /// </summary>
         internal static string NoLowStock {
@@ -630,6 +729,33 @@ namespace O4O.Platform.Web.Resources {
         internal static string NoOrders {
             get {
                 return ResourceManager.GetString("NoOrders", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to No orders are {0}..
+        /// </summary>
+        internal static string NoOrdersInStatus {
+            get {
+                return ResourceManager.GetString("NoOrdersInStatus", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to No shipping address was given with this order..
+        /// </summary>
+        internal static string NoShippingAddress {
+            get {
+                return ResourceManager.GetString("NoShippingAddress", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Note.
+        /// </summary>
+        internal static string Note {
+            get {
+                return ResourceManager.GetString("Note", resourceCulture);
             }
         }
         
@@ -666,6 +792,15 @@ namespace O4O.Platform.Web.Resources {
         internal static string OrderCount {
             get {
                 return ResourceManager.GetString("OrderCount", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to The order is now {0}..
+        /// </summary>
+        internal static string OrderMoved {
+            get {
+                return ResourceManager.GetString("OrderMoved", resourceCulture);
             }
         }
         
@@ -760,11 +895,29 @@ namespace O4O.Platform.Web.Resources {
         }
         
         /// <summary>
+        ///   Looks up a localized string similar to Phone.
+        /// </summary>
+        internal static string Phone {
+            get {
+                return ResourceManager.GetString("Phone", resourceCulture);
+            }
+        }
+        
+        /// <summary>
         ///   Looks up a localized string similar to Placed.
         /// </summary>
         internal static string Placed {
             get {
                 return ResourceManager.GetString("Placed", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Postal code.
+        /// </summary>
+        internal static string PostalCode {
+            get {
+                return ResourceManager.GetString("PostalCode", resourceCulture);
             }
         }
         
@@ -828,6 +981,15 @@ namespace O4O.Platform.Web.Resources {
         internal static string QuickLinks {
             get {
                 return ResourceManager.GetString("QuickLinks", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Recipient.
+        /// </summary>
+        internal static string Recipient {
+            get {
+                return ResourceManager.GetString("Recipient", resourceCulture);
             }
         }
         
@@ -994,6 +1156,15 @@ namespace O4O.Platform.Web.Resources {
         }
         
         /// <summary>
+        ///   Looks up a localized string similar to Shipping address.
+        /// </summary>
+        internal static string ShippingAddress {
+            get {
+                return ResourceManager.GetString("ShippingAddress", resourceCulture);
+            }
+        }
+        
+        /// <summary>
         ///   Looks up a localized string similar to Shop.
         /// </summary>
         internal static string Shop {
@@ -1084,11 +1255,38 @@ namespace O4O.Platform.Web.Resources {
         }
         
         /// <summary>
+        ///   Looks up a localized string similar to Delivered.
+        /// </summary>
+        internal static string Status_delivered {
+            get {
+                return ResourceManager.GetString("Status_delivered", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Paid.
+        /// </summary>
+        internal static string Status_paid {
+            get {
+                return ResourceManager.GetString("Status_paid", resourceCulture);
+            }
+        }
+        
+        /// <summary>
         ///   Looks up a localized string similar to Placed.
         /// </summary>
         internal static string Status_placed {
             get {
                 return ResourceManager.GetString("Status_placed", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Refunded.
+        /// </summary>
+        internal static string Status_refunded {
+            get {
+                return ResourceManager.GetString("Status_refunded", resourceCulture);
             }
         }
         
@@ -1102,11 +1300,65 @@ namespace O4O.Platform.Web.Resources {
         }
         
         /// <summary>
+        ///   Looks up a localized string similar to Cancel order.
+        /// </summary>
+        internal static string Step_cancelled {
+            get {
+                return ResourceManager.GetString("Step_cancelled", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Mark delivered.
+        /// </summary>
+        internal static string Step_delivered {
+            get {
+                return ResourceManager.GetString("Step_delivered", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Mark paid.
+        /// </summary>
+        internal static string Step_paid {
+            get {
+                return ResourceManager.GetString("Step_paid", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Refund.
+        /// </summary>
+        internal static string Step_refunded {
+            get {
+                return ResourceManager.GetString("Step_refunded", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Ship.
+        /// </summary>
+        internal static string Step_shipped {
+            get {
+                return ResourceManager.GetString("Step_shipped", resourceCulture);
+            }
+        }
+        
+        /// <summary>
         ///   Looks up a localized string similar to Stock.
         /// </summary>
         internal static string Stock {
             get {
                 return ResourceManager.GetString("Stock", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Cancelling or refunding puts the order&apos;s items back in stock..
+        /// </summary>
+        internal static string StockReturnedNote {
+            get {
+                return ResourceManager.GetString("StockReturnedNote", resourceCulture);
             }
         }
         
@@ -1156,6 +1408,15 @@ namespace O4O.Platform.Web.Resources {
         }
         
         /// <summary>
+        ///   Looks up a localized string similar to Tracking number.
+        /// </summary>
+        internal static string TrackingNumber {
+            get {
+                return ResourceManager.GetString("TrackingNumber", resourceCulture);
+            }
+        }
+        
+        /// <summary>
         ///   Looks up a localized string similar to Unit price.
         /// </summary>
         internal static string UnitPrice {
@@ -1179,6 +1440,15 @@ namespace O4O.Platform.Web.Resources {
         internal static string UnlockUser {
             get {
                 return ResourceManager.GetString("UnlockUser", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Not recorded.
+        /// </summary>
+        internal static string Unrecorded {
+            get {
+                return ResourceManager.GetString("Unrecorded", resourceCulture);
             }
         }
         
@@ -1233,6 +1503,24 @@ namespace O4O.Platform.Web.Resources {
         internal static string ViewInStore {
             get {
                 return ResourceManager.GetString("ViewInStore", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to When.
+        /// </summary>
+        internal static string When {
+            get {
+                return ResourceManager.GetString("When", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Who.
+        /// </summary>
+        internal static string Who {
+            get {
+                return ResourceManager.GetString("Who", resourceCulture);
             }
         }
     }
