@@ -47,7 +47,8 @@ done
 curl -fsS -o /dev/null "$base/api/health" || { echo "shop.sh: the platform did not come up; log:" >&2; cat "$home/up.log" >&2; exit 1; }
 
 psql_() { PGPASSWORD="$(cat "$home/secrets/postgres.password")" "$BIN/psql" -X -q -At -h 127.0.0.1 -p "$pg_port" -U postgres -d o4o_platform "$@"; }
-connection="Host=127.0.0.1;Port=$pg_port;Username=postgres;Password=$(cat "$home/secrets/postgres.password");Database=o4o_platform"
+# Statements prepared on each connection, as the platform's data source does (DataExtensions.MaxAutoPrepare).
+connection="Host=127.0.0.1;Port=$pg_port;Username=postgres;Password=$(cat "$home/secrets/postgres.password");Database=o4o_platform;Max Auto Prepare=32"
 dotnet artifacts/bin/BareCheckout/release/BareCheckout.dll --urls "http://127.0.0.1:$bare_port" --ConnectionString "$connection" \
   --Logging:LogLevel:Default=Warning >"$home/bare.log" 2>&1 &
 bare=$!

@@ -8,6 +8,9 @@ namespace O4O.Platform.Data;
 
 public static class DataExtensions
 {
+    /// <summary>How many statements each connection keeps prepared, unless the connection string says otherwise.</summary>
+    public const int MaxAutoPrepare = 32;
+
     /// <summary>One <see cref="NpgsqlDataSource"/> for the process, and the migrations and seed that run before serving.</summary>
     public static IServiceCollection AddData(this IServiceCollection services)
     {
@@ -25,6 +28,13 @@ public static class DataExtensions
         {
             var options = provider.GetRequiredService<IOptions<DatabaseOptions>>().Value;
             var builder = new NpgsqlDataSourceBuilder(options.ConnectionString) { Name = "o4o-platform" };
+            // Every request runs one of a few dozen statements: each connection prepares the ones it runs often, and
+            // PostgreSQL stops parsing and planning them on every call (about 0.1 ms each, 8 statements an order).
+            if (builder.ConnectionStringBuilder.MaxAutoPrepare == 0)
+            {
+                builder.ConnectionStringBuilder.MaxAutoPrepare = MaxAutoPrepare;
+            }
+
             builder.UseLoggerFactory(provider.GetRequiredService<ILoggerFactory>());
             return builder.Build();
         });
