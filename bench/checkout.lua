@@ -1,10 +1,12 @@
 -- wrk script for bench/shop.sh: every request places a new order of LINES distinct products picked at random from
--- FIRST..LAST, one of each, as a random customer of the session file, under its own Idempotency-Key.
+-- FIRST..LAST, one of each, to a Korean address, as a random customer of the session file, under its own Idempotency-Key.
 -- Usage: wrk ... -s bench/checkout.lua URL -- SESSION FIRST LAST LINES MODE
 --   SESSION: lines "user_id token"; MODE: "bearer" (the platform: Authorization: Bearer) or "user-id" (the bare
 --   app: X-User-Id). Non-201 answers are counted and printed at the end, with the first one's status.
 local threads = {}
 local counter = 0
+local shipping = '"shipping":{"recipient":"김민지","phone":"010-1234-5678","postalCode":"06236",'
+  .. '"address":"서울특별시 강남구 테헤란로 152","addressDetail":"12층 1201호","deliveryNote":"문 앞에 놓아 주세요"}'
 
 function setup(thread)
   thread:set("number", #threads + 1)
@@ -40,7 +42,7 @@ function request()
   else
     headers["X-User-Id"] = customer.id
   end
-  return wrk.format("POST", nil, headers, '{"items":[' .. table.concat(items, ",") .. "]}")
+  return wrk.format("POST", nil, headers, '{"items":[' .. table.concat(items, ",") .. "]," .. shipping .. "}")
 end
 
 function response(status, headers, body)

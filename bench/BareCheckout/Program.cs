@@ -4,6 +4,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
 using Npgsql;
 
 var builder = WebApplication.CreateSlimBuilder(args);
@@ -20,23 +21,29 @@ app.MapPost("/orders", async (OrderRequest request, HttpContext context, Cancell
 
     var userId = long.Parse(context.Request.Headers["X-User-Id"].ToString(), CultureInfo.InvariantCulture);
     var key = context.Request.Headers["Idempotency-Key"].ToString();
-    var order = await Checkout.PlaceAsync(dataSource, userId, key, lines, cancellationToken);
+    var order = await Checkout.PlaceAsync(dataSource, userId, key, lines, request.Shipping, cancellationToken);
     return order is null ? Results.Conflict() : Results.Created($"/orders/{order.Id}", order);
 });
 app.Run();
 
-internal sealed record OrderRequest(IReadOnlyList<OrderRequestItem> Items);
+internal sealed record OrderRequest(IReadOnlyList<OrderRequestItem> Items, Shipping? Shipping);
 
 internal sealed record OrderRequestItem(long ProductId, int Quantity);
 
 internal sealed record OrderLine(long ProductId, string ProductName, int Quantity, decimal UnitPrice);
 
-internal sealed record Order(long Id, long UserId, string Status, decimal Total, DateTime CreatedAt, IReadOnlyList<OrderLine> Items);
+internal sealed record Shipping(string Recipient, string Phone, string PostalCode, string Address, string? AddressDetail, string? DeliveryNote);
+
+internal sealed record OrderStatusChange(string Status, DateTime At, string? Actor, string? Note);
+
+internal sealed record Order(
+    long Id, long UserId, string Status, decimal Total, DateTime CreatedAt, IReadOnlyList<OrderLine> Items, Shipping? Shipping,
+    string? Courier, string? TrackingNumber, IReadOnlyList<OrderStatusChange> History);
 
 internal static class Checkout
 {
     public static async Task<Order?> PlaceAsync(
-        NpgsqlDataSource dataSource, long userId, string key, SortedDictionary<long, int> lines, CancellationToken cancellationToken)
+        NpgsqlDataSource dataSource, long userId, string key, SortedDictionary<long, int> lines, Shipping? shipping, CancellationToken cancellationToken)
     {
         var ids = lines.Keys.ToArray();
         var quantities = lines.Values.ToArray();
@@ -45,14 +52,19 @@ internal static class Checkout
 
         await using var insert = new NpgsqlCommand(
             """
-            INSERT INTO orders (user_id, status, total, idempotency_key, idempotency_request_hash)
-            VALUES ($1, 'placed', 0, $2, $3)
+            INSERT INTO orders (user_id, status, total, idempotency_key, idempotency_request_hash,
+                                recipient, phone, postal_code, address, address_detail, delivery_note)
+            VALUES ($1, 'placed', 0, $2, $3, $4, $5, $6, $7, $8, $9)
             ON CONFLICT (user_id, idempotency_key) DO NOTHING
             RETURNING id
             """, connection, transaction);
         insert.Parameters.Add(new() { Value = userId });
         insert.Parameters.Add(new() { Value = key });
-        insert.Parameters.Add(new() { Value = RequestHash(lines) });
+        insert.Parameters.Add(new() { Value = RequestHash(lines, shipping) });
+        foreach (var field in new[] { shipping?.Recipient, shipping?.Phone, shipping?.PostalCode, shipping?.Address, shipping?.AddressDetail, shipping?.DeliveryNote })
+        {
+            insert.Parameters.Add(new() { Value = (object?)field ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+        }
         if (await insert.ExecuteScalarAsync(cancellationToken) is not long orderId)
         {
             return null;
@@ -110,23 +122,46 @@ internal static class Checkout
         await insertLines.ExecuteNonQueryAsync(cancellationToken);
 
         var total = prices.Select((price, i) => price * quantities[i]).Sum();
-        await using var setTotal = new NpgsqlCommand("UPDATE orders SET total = $1 WHERE id = $2 RETURNING created_at", connection, transaction);
+
+        // The total and the first history row in one statement, as the platform writes them.
+        await using var setTotal = new NpgsqlCommand(
+            """
+            WITH placed AS (UPDATE orders SET total = $1 WHERE id = $2 RETURNING id, user_id, created_at),
+            customer AS (SELECT u.id, u.email FROM users u JOIN placed ON placed.user_id = u.id),
+            history AS (
+                INSERT INTO order_status_history (order_id, status, at, actor_id, actor_email)
+                SELECT placed.id, 'placed', placed.created_at, customer.id, customer.email FROM placed, customer)
+            SELECT placed.created_at, customer.email FROM placed, customer
+            """, connection, transaction);
         setTotal.Parameters.Add(new() { Value = total });
         setTotal.Parameters.Add(new() { Value = orderId });
-        var createdAt = (DateTime)(await setTotal.ExecuteScalarAsync(cancellationToken))!;
+        DateTime createdAt;
+        string email;
+        await using (var reader = await setTotal.ExecuteReaderAsync(cancellationToken))
+        {
+            await reader.ReadAsync(cancellationToken);
+            (createdAt, email) = (reader.GetDateTime(0), reader.GetString(1));
+        }
+
         await transaction.CommitAsync(cancellationToken);
 
         var items = ids.Select((id, i) => new OrderLine(id, names[i], quantities[i], prices[i])).ToList();
-        return new Order(orderId, userId, "placed", total, createdAt, items);
+        return new Order(orderId, userId, "placed", total, createdAt, items, shipping, Courier: null, TrackingNumber: null,
+            [new OrderStatusChange("placed", createdAt, email, Note: null)]);
     }
 
-    /// <summary>The platform's OrderRules.RequestHash: the SHA-256 of the merged lines under the endpoint's name.</summary>
-    private static byte[] RequestHash(SortedDictionary<long, int> lines)
+    /// <summary>The platform's OrderRules.RequestHash: the SHA-256 of the merged lines and the address under the endpoint's name.</summary>
+    private static byte[] RequestHash(SortedDictionary<long, int> lines, Shipping? shipping)
     {
         var canonical = new StringBuilder("POST /api/v1/orders\n");
         foreach (var (productId, quantity) in lines)
         {
             canonical.Append(CultureInfo.InvariantCulture, $"{productId} {quantity}\n");
+        }
+
+        if (shipping is not null)
+        {
+            canonical.Append("shipping ").Append(JsonSerializer.Serialize(shipping)).Append('\n');
         }
 
         return SHA256.HashData(Encoding.UTF8.GetBytes(canonical.ToString()));
