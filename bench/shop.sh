@@ -36,6 +36,7 @@ cleanup() {
 trap cleanup EXIT
 
 dotnet build bench/BareCheckout -c Release --nologo -v quiet >/dev/null
+./o4o --version >/dev/null   # builds the platform when needed, before the wait for it to answer starts
 # The sign-in limit is raised for the set-up only: 16 customers register and sign in from one address.
 O4O_HOME="$home" O4O__Database__Port=$pg_port O4O__Platform__Port=$platform_port O4O__Auth__SignInPermitLimit=1000 \
   O4O__Admin__Email=$admin_email O4O__Admin__Password="$admin_password" ./o4o up >"$home/up.log" 2>&1 &

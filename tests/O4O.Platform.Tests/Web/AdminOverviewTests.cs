@@ -8,7 +8,7 @@ namespace O4O.Platform.Tests.Web;
 public sealed class AdminOverviewTests(ManagedPostgresFixture postgres) : PlatformTest(postgres)
 {
     [Fact]
-    public async Task Sales_today_and_over_seven_days_leave_out_cancelled_and_older_orders()
+    public async Task Sales_today_and_over_seven_days_leave_out_cancelled_refunded_and_older_orders()
     {
         var productId = await Platform.CreateProductAsync(stock: 100, price: 1000m);
         using var customer = await Platform.CreateClientAsync("customer");
@@ -17,9 +17,11 @@ public sealed class AdminOverviewTests(ManagedPostgresFixture postgres) : Platfo
         await OrderAsync(1);
         await OrderAsync(3);
         var cancelled = await OrderAsync(2);
+        var refunded = await OrderAsync(4);
         var threeDaysAgo = await OrderAsync(5);
         var eightDaysAgo = await OrderAsync(7);
         await Platform.ScalarAsync($"UPDATE orders SET status = 'cancelled' WHERE id = {cancelled} RETURNING 0");
+        await Platform.ScalarAsync($"UPDATE orders SET status = 'refunded' WHERE id = {refunded} RETURNING 0");
         await Platform.ScalarAsync($"UPDATE orders SET created_at = created_at - interval '3 days' WHERE id = {threeDaysAgo} RETURNING 0");
         await Platform.ScalarAsync($"UPDATE orders SET created_at = created_at - interval '8 days' WHERE id = {eightDaysAgo} RETURNING 0");
         using var admin = await ConsoleSession.SignedInAdminAsync(Platform);
