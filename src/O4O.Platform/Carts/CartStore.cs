@@ -70,6 +70,15 @@ internal sealed class CartStore(NpgsqlDataSource dataSource)
             new { userId, productId, quantity }, cancellationToken: cancellationToken));
     }
 
+    /// <summary>Takes the products of a placed order out of the customer's cart.</summary>
+    public async Task RemoveAsync(long userId, IEnumerable<long> productIds, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            "DELETE FROM cart_items WHERE user_id = @userId AND product_id = ANY(@ids)",
+            new { userId, ids = productIds.ToArray() }, cancellationToken: cancellationToken));
+    }
+
     /// <summary>Adds a guest's lines to the customer's cart at sign-in, quantities summed; unknown products are passed over.</summary>
     public async Task MergeAsync(long userId, IReadOnlyList<(long ProductId, int Quantity)> guest, CancellationToken cancellationToken)
     {

@@ -57,6 +57,13 @@ internal sealed class ShoppingCart(CartStore store)
             .Where(line => line.Quantity > 0));
     }
 
+    /// <summary>
+    /// Once an order is placed its products leave the cart; only a signed-in customer orders, so the cart is theirs in the
+    /// database. Whatever was added meanwhile, in another tab, stays.
+    /// </summary>
+    public Task RemoveOrderedAsync(long userId, IEnumerable<long> productIds, CancellationToken cancellationToken) =>
+        store.RemoveAsync(userId, productIds, cancellationToken);
+
     /// <summary>At sign-in: what the guest put in the cart joins the customer's own, and the cookie goes.</summary>
     public async Task MergeGuestCartAsync(HttpContext context, long userId, CancellationToken cancellationToken)
     {

@@ -43,6 +43,13 @@ public static class WebExtensions
         pages.MapMethods("/cart", _getOrHead, CartPages.Show);
         pages.MapPost("/cart/items", CartPages.Add);
         pages.MapPost("/cart/items/{productId:long}", CartPages.Change);
+        // A guest is sent to sign in and comes back here, their cart joined to the account's.
+        var customer = pages.MapGroup("").RequireAuthorization(Policies.SignedIn);
+        customer.MapMethods("/checkout", _getOrHead, CheckoutPages.Show);
+        customer.MapPost("/checkout", CheckoutPages.Place);
+        customer.MapMethods("/orders", _getOrHead, OrderPages.Mine);
+        customer.MapMethods("/orders/{id:long}", _getOrHead, OrderPages.Detail);
+        customer.MapPost("/orders/{id:long}/cancel", OrderPages.Cancel);
 
         var admin = app.MapGroup("/admin").ExcludeFromDescription();
         admin.MapMethods("", _getOrHead, AdminOverviewPage.Show).RequireAuthorization(Policies.Admin);

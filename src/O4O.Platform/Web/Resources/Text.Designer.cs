@@ -175,6 +175,15 @@ namespace O4O.Platform.Web.Resources {
         }
         
         /// <summary>
+        ///   Looks up a localized string similar to Cancel order.
+        /// </summary>
+        internal static string CancelOrder {
+            get {
+                return ResourceManager.GetString("CancelOrder", resourceCulture);
+            }
+        }
+        
+        /// <summary>
         ///   Looks up a localized string similar to Cart.
         /// </summary>
         internal static string Cart {
@@ -189,6 +198,24 @@ namespace O4O.Platform.Web.Resources {
         internal static string CartEmpty {
             get {
                 return ResourceManager.GetString("CartEmpty", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Change the cart.
+        /// </summary>
+        internal static string ChangeCart {
+            get {
+                return ResourceManager.GetString("ChangeCart", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Checkout.
+        /// </summary>
+        internal static string Checkout {
+            get {
+                return ResourceManager.GetString("Checkout", resourceCulture);
             }
         }
         
@@ -292,6 +319,24 @@ namespace O4O.Platform.Web.Resources {
         }
         
         /// <summary>
+        ///   Looks up a localized string similar to Enter the road address, at most {0} characters..
+        /// </summary>
+        internal static string ErrorAddress {
+            get {
+                return ResourceManager.GetString("ErrorAddress", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to This order can no longer be cancelled: an order can only be cancelled before it ships..
+        /// </summary>
+        internal static string ErrorCannotCancel {
+            get {
+                return ResourceManager.GetString("ErrorCannotCancel", resourceCulture);
+            }
+        }
+        
+        /// <summary>
         ///   Looks up a localized string similar to A cart holds at most {0} different products..
         /// </summary>
         internal static string ErrorCartFull {
@@ -355,11 +400,29 @@ namespace O4O.Platform.Web.Resources {
         }
         
         /// <summary>
+        ///   Looks up a localized string similar to This form is out of date. Check your order and place it again..
+        /// </summary>
+        internal static string ErrorFormExpired {
+            get {
+                return ResourceManager.GetString("ErrorFormExpired", resourceCulture);
+            }
+        }
+        
+        /// <summary>
         ///   Looks up a localized string similar to Invalid email or password..
         /// </summary>
         internal static string ErrorInvalidCredentials {
             get {
                 return ResourceManager.GetString("ErrorInvalidCredentials", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to This form already placed order #{0}, and your cart has changed since. Check your order and place it again..
+        /// </summary>
+        internal static string ErrorKeyReused {
+            get {
+                return ResourceManager.GetString("ErrorKeyReused", resourceCulture);
             }
         }
         
@@ -418,11 +481,38 @@ namespace O4O.Platform.Web.Resources {
         }
         
         /// <summary>
+        ///   Looks up a localized string similar to Some products do not have enough stock left. Change them in your cart: nothing was ordered..
+        /// </summary>
+        internal static string ErrorOutOfStock {
+            get {
+                return ResourceManager.GetString("ErrorOutOfStock", resourceCulture);
+            }
+        }
+        
+        /// <summary>
         ///   Looks up a localized string similar to Enter your password..
         /// </summary>
         internal static string ErrorPasswordMissing {
             get {
                 return ResourceManager.GetString("ErrorPasswordMissing", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Enter a phone number such as 010-1234-5678..
+        /// </summary>
+        internal static string ErrorPhone {
+            get {
+                return ResourceManager.GetString("ErrorPhone", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Enter the 5-digit postal code..
+        /// </summary>
+        internal static string ErrorPostalCode {
+            get {
+                return ResourceManager.GetString("ErrorPostalCode", resourceCulture);
             }
         }
         
@@ -441,6 +531,15 @@ namespace O4O.Platform.Web.Resources {
         internal static string ErrorQuantity {
             get {
                 return ResourceManager.GetString("ErrorQuantity", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Enter the recipient&apos;s name, at most {0} characters..
+        /// </summary>
+        internal static string ErrorRecipient {
+            get {
+                return ResourceManager.GetString("ErrorRecipient", resourceCulture);
             }
         }
         
@@ -477,6 +576,24 @@ namespace O4O.Platform.Web.Resources {
         internal static string ErrorStock {
             get {
                 return ResourceManager.GetString("ErrorStock", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to At most {0} characters..
+        /// </summary>
+        internal static string ErrorTooLong {
+            get {
+                return ResourceManager.GetString("ErrorTooLong", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to The total is more than one order can hold: nothing was ordered..
+        /// </summary>
+        internal static string ErrorTotalTooLarge {
+            get {
+                return ResourceManager.GetString("ErrorTotalTooLarge", resourceCulture);
             }
         }
         
@@ -661,6 +778,15 @@ namespace O4O.Platform.Web.Resources {
         }
         
         /// <summary>
+        ///   Looks up a localized string similar to My orders.
+        /// </summary>
+        internal static string MyOrders {
+            get {
+                return ResourceManager.GetString("MyOrders", resourceCulture);
+            }
+        }
+        
+        /// <summary>
         ///   Looks up a localized string similar to Name.
         /// </summary>
         internal static string Name {
@@ -787,6 +913,24 @@ namespace O4O.Platform.Web.Resources {
         }
         
         /// <summary>
+        ///   Looks up a localized string similar to (optional).
+        /// </summary>
+        internal static string Optional {
+            get {
+                return ResourceManager.GetString("Optional", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to The order is cancelled and its items are back in stock..
+        /// </summary>
+        internal static string OrderCancelled {
+            get {
+                return ResourceManager.GetString("OrderCancelled", resourceCulture);
+            }
+        }
+        
+        /// <summary>
         ///   Looks up a localized string similar to {0} orders.
         /// </summary>
         internal static string OrderCount {
@@ -814,6 +958,15 @@ namespace O4O.Platform.Web.Resources {
         }
         
         /// <summary>
+        ///   Looks up a localized string similar to Thank you! Your order is placed..
+        /// </summary>
+        internal static string OrderPlaced {
+            get {
+                return ResourceManager.GetString("OrderPlaced", resourceCulture);
+            }
+        }
+        
+        /// <summary>
         ///   Looks up a localized string similar to Orders.
         /// </summary>
         internal static string Orders {
@@ -828,6 +981,15 @@ namespace O4O.Platform.Web.Resources {
         internal static string OrdersByStatus {
             get {
                 return ResourceManager.GetString("OrdersByStatus", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Your order.
+        /// </summary>
+        internal static string OrderSummary {
+            get {
+                return ResourceManager.GetString("OrderSummary", resourceCulture);
             }
         }
         
@@ -909,6 +1071,15 @@ namespace O4O.Platform.Web.Resources {
         internal static string Placed {
             get {
                 return ResourceManager.GetString("Placed", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Place order.
+        /// </summary>
+        internal static string PlaceOrder {
+            get {
+                return ResourceManager.GetString("PlaceOrder", resourceCulture);
             }
         }
         
