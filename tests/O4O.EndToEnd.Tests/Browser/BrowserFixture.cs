@@ -89,8 +89,8 @@ public sealed class BrowserFixture : IAsyncLifetime
     }
 
     // Orders so the console's lists, counts and its week of sales look like a shop in use: three today, the others
-    // moved back to earlier days of the week past the API, some shipped, one cancelled (its stock put back), and
-    // three products running low.
+    // moved back to earlier days of the week past the API (with their history), some shipped by the admin, one
+    // cancelled by its customer (its stock returned), and three products running low.
     private async Task SeedOrdersAsync(string database)
     {
         (string Email, int DaysAgo, string Status, (int Product, int Quantity)[] Items)[] orders =
@@ -105,6 +105,9 @@ public sealed class BrowserFixture : IAsyncLifetime
             ("minho.kang@example.com", 5, "shipped", [(36, 1), (39, 2)]),
             ("sora.han@example.com", 6, "shipped", [(16, 1), (8, 2)]),
         ];
+        using var admin = new HttpClient { BaseAddress = _platform.BaseAddress };
+        var login = await admin.PostAsJsonAsync("api/v1/auth/login", new { email = O4OProcess.AdminEmail, password = O4OProcess.AdminPassword });
+        admin.DefaultRequestHeaders.Authorization = new("Bearer", (await login.EnsureSuccessStatusCode().Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString());
         await using var connection = new NpgsqlConnection(database);
         await connection.OpenAsync();
         foreach (var (email, daysAgo, status, items) in orders)
@@ -112,14 +115,25 @@ public sealed class BrowserFixture : IAsyncLifetime
             using var customer = await CustomerAsync(email, "Customer-password-1");
             var body = new { items = items.Select(item => new { productId = item.Product, quantity = item.Quantity }) };
             var order = await (await customer.PostAsJsonAsync("api/v1/orders", body)).EnsureSuccessStatusCode().Content.ReadFromJsonAsync<JsonElement>();
+            var id = order.GetProperty("id").GetInt64();
+            if (status == "cancelled")
+            {
+                (await customer.PostAsync($"api/v1/orders/{id}/cancel", null)).EnsureSuccessStatusCode();
+            }
+            else if (status == "shipped")
+            {
+                (await admin.PatchAsJsonAsync($"api/v1/orders/{id}/status", new { status = "paid" })).EnsureSuccessStatusCode();
+                var parcel = new { status = "shipped", courier = "CJ대한통운", trackingNumber = $"5{id:D11}" };
+                (await admin.PatchAsJsonAsync($"api/v1/orders/{id}/status", parcel)).EnsureSuccessStatusCode();
+            }
+
             await using var move = new NpgsqlCommand(
                 """
-                UPDATE orders SET created_at = created_at - make_interval(days => @days), status = @status WHERE id = @id;
-                UPDATE products p SET stock = p.stock + i.quantity FROM order_items i WHERE @status = 'cancelled' AND i.order_id = @id AND p.id = i.product_id;
+                UPDATE orders SET created_at = created_at - make_interval(days => @days) WHERE id = @id;
+                UPDATE order_status_history SET at = at - make_interval(days => @days) WHERE order_id = @id;
                 """, connection);
-            move.Parameters.AddWithValue("id", order.GetProperty("id").GetInt64());
+            move.Parameters.AddWithValue("id", id);
             move.Parameters.AddWithValue("days", daysAgo);
-            move.Parameters.AddWithValue("status", status);
             await move.ExecuteNonQueryAsync();
         }
 
