@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Playwright;
 using O4O.EndToEnd.Tests.Processes;
@@ -28,6 +29,30 @@ public sealed class AccessibilityTests(BrowserFixture browser)
         await page.GotoAsync("/products/2");
         await page.GetByRole(AriaRole.Button).Filter(new() { HasText = locale == "ko-KR" ? "장바구니에 담기" : "Add to cart" }).ClickAsync();
         await page.GotoAsync(path);
+
+        Assert.Empty(await SeriousViolationsAsync(page));
+    }
+
+    [Theory]
+    [InlineData("/checkout", "en-US")]
+    [InlineData("/checkout", "ko-KR")]
+    [InlineData("/orders", "en-US")]
+    [InlineData("/orders/", "ko-KR")]
+    public async Task A_customer_page_has_no_serious_accessibility_violation(string path, string locale)
+    {
+        var email = $"axe.{Guid.NewGuid():N}@example.com";
+        using var customer = await browser.CustomerAsync(email, "Customer-password-1");
+        var order = await customer.PostAsJsonAsync("api/v1/orders", new { items = new[] { new { productId = 3, quantity = 1 } } });
+        var id = (await order.EnsureSuccessStatusCode().Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt64();
+        var page = await browser.NewPageAsync(locale: locale);
+        await page.GotoAsync("/login");
+        await page.GetByLabel(locale == "ko-KR" ? "이메일" : "Email").FillAsync(email);
+        await page.GetByLabel(locale == "ko-KR" ? "비밀번호" : "Password").FillAsync("Customer-password-1");
+        await page.Keyboard.PressAsync("Enter");
+        await page.WaitForURLAsync(url => !url.Contains("/login", StringComparison.Ordinal));
+        await page.GotoAsync("/products/2");
+        await page.GetByRole(AriaRole.Button).Filter(new() { HasText = locale == "ko-KR" ? "장바구니에 담기" : "Add to cart" }).ClickAsync();
+        await page.GotoAsync(path.EndsWith('/') ? $"{path}{id}" : path);
 
         Assert.Empty(await SeriousViolationsAsync(page));
     }
