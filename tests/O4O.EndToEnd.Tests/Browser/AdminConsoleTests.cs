@@ -13,7 +13,8 @@ public sealed class AdminConsoleTests(BrowserFixture browser)
         var page = await browser.NewPageAsync();
         await ConsolePages.SignInAsync(page);
         var counts = page.Locator("dl.counts");
-        await Assertions.Expect(counts).ToContainTextAsync("Orders9");
+        // Other browser tests of the shared shop place orders too: the figure itself is checked in AdminOverviewTests (platform).
+        await Assertions.Expect(counts).ToContainTextAsync(new System.Text.RegularExpressions.Regex(@"Orders\d+"));
 
         await page.GetByRole(AriaRole.Navigation, new() { Name = "Admin" }).GetByRole(AriaRole.Link, new() { Name = "Products" }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Table)).ToBeVisibleAsync();
