@@ -49,7 +49,11 @@ public sealed partial class Supervisor
             {
                 healthy = 0;
                 Enter(ComponentState.Failing, probe.Error, null);
-                if (++failures >= options.FailureThreshold)
+
+                // A paused component is somebody's work in progress (a restore's swap holds the database closed): its
+                // failed probes are shown, not counted, or the work would be recorded as a failure of its own.
+                failures = gate.PauseReason(child.Name) is null ? failures + 1 : 0;
+                if (failures >= options.FailureThreshold)
                 {
                     return await DetectedAsync(new SupervisedFailure(
                         string.Create(CultureInfo.InvariantCulture, $"{failures} consecutive probes failed: {probe.Error}"), FailureType.ServerDown, Graceful: false), stop);

@@ -28,10 +28,10 @@ public sealed class KeyboardPurchaseTests(BrowserFixture browser)
         await page.WaitForURLAsync("**/products/*");
         await TabToAsync(page, "Add to cart");
         await page.Keyboard.PressAsync("Enter");
-        await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = "Cart" })).ToHaveTextAsync("Cart 1");
-        await TabToAsync(page, "Cart 1");
-        await page.Keyboard.PressAsync("Enter");
+
+        // Adding lands on the cart; its link in the header is reachable and counts the line.
         await page.WaitForURLAsync("**/cart");
+        await TabToAsync(page, "Cart 1");
         await TabToAsync(page, "Checkout");
         await page.Keyboard.PressAsync("Enter");
 

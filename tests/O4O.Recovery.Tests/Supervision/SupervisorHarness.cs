@@ -71,6 +71,16 @@ internal sealed class SupervisorHarness : IAsyncDisposable
         }
     }
 
+    public async Task WaitForStateAsync(ComponentState state)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
+        while (Supervisor.Snapshot.State != state)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"timed out waiting for {state}; the supervisor is {Supervisor.Snapshot.State}");
+            await Task.Delay(20);
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync();

@@ -135,7 +135,7 @@ public sealed class SupervisorTests
     }
 
     [Fact]
-    public async Task A_process_that_failed_while_paused_and_answers_when_the_pause_ends_is_not_restarted()
+    public async Task A_process_that_fails_its_probes_while_paused_is_not_recorded_and_carries_on_when_it_answers_after_the_pause()
     {
         await using var harness = await SupervisorHarness.StartAsync("exec sleep 60");
         await harness.RunAsync();
@@ -144,12 +144,32 @@ public sealed class SupervisorTests
 
         // As a restore's swap holds the database closed: it fails its probes while paused, and answers when the pause ends.
         UnixProcess.Signal(pid, 19);
-        await harness.WaitForAsync(e => e.Any(x => x.Done == "not restarted: paused (point-in-time restore)"));
+        await harness.WaitForStateAsync(ComponentState.Failing);
+        var options = SupervisorHarness.FastOptions();
+        await Task.Delay(options.ProbeTimeout * (options.FailureThreshold + 5));
         UnixProcess.Signal(pid, 18);
         await harness.Gate.SetPausedAsync("worker", false, "point-in-time restore", "auto-recovery", CancellationToken.None);
+        await harness.WaitForStateAsync(ComponentState.Running);
 
-        await harness.WaitForAsync(e => e.Any(x => x.Kind == RecoveryEventKind.Recovered));
+        Assert.DoesNotContain(await harness.Events.RecentAsync(100), e => e.Kind is RecoveryEventKind.Detected or RecoveryEventKind.Action);
         Assert.Equal((pid, 1), (harness.Child.ProcessId, harness.Child.Starts));
+    }
+
+    [Fact]
+    public async Task A_process_still_failing_its_probes_when_the_pause_ends_is_detected_and_restarted()
+    {
+        await using var harness = await SupervisorHarness.StartAsync("exec sleep 60");
+        await harness.RunAsync();
+        var pid = harness.Child.ProcessId!.Value;
+        await harness.Gate.SetPausedAsync("worker", true, "maintenance by ops", "ops", CancellationToken.None);
+        UnixProcess.Signal(pid, 19);
+        await harness.WaitForStateAsync(ComponentState.Failing);
+
+        await harness.Gate.SetPausedAsync("worker", false, "maintenance by ops", "ops", CancellationToken.None);
+
+        var events = await harness.WaitForAsync(e => e.Any(x => x.Kind == RecoveryEventKind.Recovered));
+        Assert.Matches("^[0-9]+ consecutive probes failed", events.Single(e => e.Kind == RecoveryEventKind.Detected).Seen);
+        Assert.NotEqual(pid, harness.Child.ProcessId);
     }
 
     [Fact]
