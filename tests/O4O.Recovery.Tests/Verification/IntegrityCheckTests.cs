@@ -20,7 +20,7 @@ public sealed class IntegrityCheckTests(ManagedPostgresFixture postgres) : IClas
         var result = await new IntegrityCheck(database, _backups, TimeProvider.System).RunAsync(default);
 
         Assert.True(result.Passed, result.Detail);
-        Assert.Equal("users 2, products 3, orders 0; none fewer than in o4o_backup_20260102_000000.tar.gz", result.Detail);
+        Assert.Equal("users 2, products 3, orders 0, order_items 0; none fewer than in o4o_backup_20260102_000000.tar.gz", result.Detail);
         Assert.Equal(3, result.Measurements!["products"]);
     }
 
@@ -37,6 +37,25 @@ public sealed class IntegrityCheckTests(ManagedPostgresFixture postgres) : IClas
     }
 
     [Fact]
+    public async Task Fewer_order_status_changes_than_in_the_backup_are_flagged_as_data_loss_and_carts_are_not_compared()
+    {
+        var database = await DatabaseWithRowsAsync(users: 1, products: 1);
+        await PlatformSchema.ExecuteAsync(database, """
+            CREATE TABLE order_status_history (id bigserial PRIMARY KEY, status text NOT NULL);
+            INSERT INTO order_status_history (status) VALUES ('placed');
+            CREATE TABLE cart_items (id bigserial PRIMARY KEY);
+            """);
+        WriteBackup("o4o_backup_20260102_000000.tar.gz", users: 1, products: 1,
+            new Dictionary<string, long> { ["public.order_status_history"] = 3, ["public.cart_items"] = 5 });
+
+        var result = await new IntegrityCheck(database, _backups, TimeProvider.System).RunAsync(default);
+
+        Assert.False(result.Passed);
+        Assert.Equal("DATA LOSS against o4o_backup_20260102_000000.tar.gz: order_status_history 1 < 3", result.Detail);
+        Assert.Equal(1, result.Measurements!["order_status_history"]);
+    }
+
+    [Fact]
     public async Task A_deleted_table_fails_the_check_with_the_databases_error()
     {
         var database = await DatabaseWithRowsAsync(users: 1, products: 1);
@@ -45,7 +64,7 @@ public sealed class IntegrityCheckTests(ManagedPostgresFixture postgres) : IClas
         var result = await new IntegrityCheck(database, _backups, TimeProvider.System).RunAsync(default);
 
         Assert.False(result.Passed);
-        Assert.Contains("relation \"orders\" does not exist", result.Detail, StringComparison.Ordinal);
+        Assert.Contains("relation \"public.orders\" does not exist", result.Detail, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -57,7 +76,7 @@ public sealed class IntegrityCheckTests(ManagedPostgresFixture postgres) : IClas
         var result = await new IntegrityCheck(database, _backups, TimeProvider.System).RunAsync(default);
 
         Assert.True(result.Passed);
-        Assert.Equal($"users 1, products 0, orders 0; no backup in {_backups} to compare with", result.Detail);
+        Assert.Equal($"users 1, products 0, orders 0, order_items 0; no backup in {_backups} to compare with", result.Detail);
     }
 
     [Fact]
@@ -69,7 +88,7 @@ public sealed class IntegrityCheckTests(ManagedPostgresFixture postgres) : IClas
         var result = await new IntegrityCheck(database, _backups, TimeProvider.System).RunAsync(default);
 
         Assert.True(result.Passed);
-        Assert.StartsWith("users 1, products 0, orders 0; the newest backup cannot be compared with:", result.Detail, StringComparison.Ordinal);
+        Assert.StartsWith("users 1, products 0, orders 0, order_items 0; the newest backup cannot be compared with:", result.Detail, StringComparison.Ordinal);
     }
 
     public void Dispose() => Directory.Delete(_backups, recursive: true);
@@ -86,10 +105,11 @@ public sealed class IntegrityCheckTests(ManagedPostgresFixture postgres) : IClas
     }
 
     /// <summary>An archive in the backup feature's format whose manifest records these row counts (the dump itself is not needed here).</summary>
-    private void WriteBackup(string name, long users, long products)
+    private void WriteBackup(string name, long users, long products, Dictionary<string, long>? others = null)
     {
+        var counts = new Dictionary<string, long>(others ?? []) { ["public.users"] = users, ["public.products"] = products, ["public.orders"] = 0 };
         var manifest = new BackupManifest(BackupManifest.CurrentFormat, DateTimeOffset.UtcNow, TimeSpan.FromSeconds(1), "pg_dump 15", "15", "o4o_platform",
-            new Dictionary<string, long> { ["public.users"] = users, ["public.products"] = products, ["public.orders"] = 0 },
+            counts,
             [new ManifestMember("db/o4o_db.sql.gz", 3, "00")], null, null);
         using var file = File.Create(Path.Combine(_backups, name));
         using var gzip = new GZipStream(file, CompressionLevel.Fastest);
