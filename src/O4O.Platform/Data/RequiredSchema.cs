@@ -13,7 +13,7 @@ internal static class RequiredSchema
         [
             "id", "email", "password_hash", "role", "created_at", "locked_until", "disabled", "session_version",
         ],
-        ["products"] = ["id", "sku", "name", "description", "price", "stock", "created_at", "updated_at"],
+        ["products"] = ["id", "sku", "name", "description", "price", "stock", "created_at", "updated_at", "category_id", "archived", "image"],
         ["orders"] =
         [
             "id", "user_id", "status", "total", "idempotency_key", "created_at", "idempotency_request_hash",
@@ -25,5 +25,7 @@ internal static class RequiredSchema
         ["user_lock_events"] = ["id", "at", "user_id", "admin_id", "locked"],
         ["login_lockouts"] = ["user_id", "client_address", "failures", "window_start", "locked_until"],
         ["cart_items"] = ["user_id", "product_id", "quantity", "added_at"],
+        ["categories"] = ["id", "name", "slug", "sort_order"],
+        ["stock_adjustments"] = ["id", "product_id", "delta", "stock_after", "reason", "admin_id", "at"],
     };
 }

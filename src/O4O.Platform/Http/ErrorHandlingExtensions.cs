@@ -52,7 +52,11 @@ public static class ErrorHandlingExtensions
 
     private static Task RejectOversizedBodies(HttpContext context, RequestDelegate next)
     {
-        if (context.Request.ContentLength > MaxRequestBodyBytes)
+        // An endpoint that takes more (an image upload) says so with its IRequestSizeLimitMetadata, which routing,
+        // run before this, has also given Kestrel as the request's own limit.
+        var limit = context.GetEndpoint()?.Metadata.GetMetadata<Microsoft.AspNetCore.Http.Metadata.IRequestSizeLimitMetadata>()?.MaxRequestBodySize
+            ?? MaxRequestBodyBytes;
+        if (context.Request.ContentLength > limit)
         {
             // The status code page turns the bare status into problem details.
             context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;

@@ -16,8 +16,9 @@ internal static class OrderSql
         SELECT coalesce(idempotency_request_hash <> @hash, false) FROM orders WHERE user_id = @userId AND idempotency_key = @key
         """;
 
+    /// <summary>An archived product is not for sale: it is left out here, so an order for it is refused as for an unknown one.</summary>
     public const string LockProducts = """
-        SELECT id, name, price, stock FROM products WHERE id = ANY(@ids) ORDER BY id FOR UPDATE
+        SELECT id, name, price, stock FROM products WHERE id = ANY(@ids) AND NOT archived ORDER BY id FOR UPDATE
         """;
 
     /// <summary>Takes stock only where enough is left: the row count tells whether every line was served.</summary>

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 using O4O.Platform.Auth;
@@ -7,7 +8,11 @@ namespace O4O.Platform.Products;
 
 public static class ProductEndpoints
 {
-    public static IServiceCollection AddProducts(this IServiceCollection services) => services.AddSingleton<ProductStore>();
+    public static IServiceCollection AddProducts(this IServiceCollection services) => services
+        .AddSingleton<ProductStore>()
+        .AddSingleton<CategoryStore>()
+        .AddSingleton<StockStore>()
+        .AddProductImages();
 
     public static IEndpointRouteBuilder MapProducts(this IEndpointRouteBuilder app)
     {
@@ -16,7 +21,15 @@ public static class ProductEndpoints
         products.MapGet("/{id:long}", Get);
         products.MapPost("", Create).RequireAuthorization(Policies.Admin);
         products.MapPut("/{id:long}", Update).RequireAuthorization(Policies.Admin);
+        products.MapPatch("/{id:long}", Patch).RequireAuthorization(Policies.Admin);
+        products.MapPost("/{id:long}/archive", (long id, ProductStore store, CancellationToken cancellationToken) =>
+            SetArchived(id, true, store, cancellationToken)).RequireAuthorization(Policies.Admin);
+        products.MapPost("/{id:long}/unarchive", (long id, ProductStore store, CancellationToken cancellationToken) =>
+            SetArchived(id, false, store, cancellationToken)).RequireAuthorization(Policies.Admin);
         products.MapDelete("/{id:long}", Delete).RequireAuthorization(Policies.Admin);
+        products.MapStockAdjustments();
+        app.MapCategories();
+        app.MapProductImages();
         return app;
     }
 
@@ -24,9 +37,9 @@ public static class ProductEndpoints
         [AsParameters] ProductQuery query, ProductStore store, CancellationToken cancellationToken)
     {
         var errors = new FieldErrors();
-        var (page, pattern, orderBy) = ProductRules.ValidateQuery(query, errors);
+        var (page, filter, orderBy) = ProductRules.ValidateQuery(query, errors);
         return errors.IsEmpty
-            ? TypedResults.Ok(await store.ListAsync(page, pattern, orderBy, cancellationToken))
+            ? TypedResults.Ok(await store.ListAsync(page, filter, orderBy, cancellationToken))
             : TypedResults.ValidationProblem(errors.ToDictionary());
     }
 
@@ -47,16 +60,33 @@ public static class ProductEndpoints
             var product = await store.CreateAsync(input, cancellationToken);
             return TypedResults.Created($"/api/v1/products/{product.Id}", product);
         }
-        catch (PostgresException exception) when (exception.SqlState == PostgresErrorCodes.UniqueViolation)
+        catch (PostgresException exception) when (Refusal(exception, input) is { } refusal)
         {
-            return SkuTaken(input);
+            return refusal;
         }
     }
 
     private static async Task<Results<Ok<Product>, ValidationProblem, ProblemHttpResult>> Update(
-        long id, ProductInput input, ProductStore store, CancellationToken cancellationToken)
+        long id, ProductInput input, ProductStore store, CancellationToken cancellationToken) =>
+        await SaveAsync(id, input, ProductRules.Validate(input), store.UpdateAsync, cancellationToken);
+
+    private static async Task<Results<Ok<Product>, ValidationProblem, ProblemHttpResult>> Patch(
+        long id, JsonElement body, ProductStore store, CancellationToken cancellationToken)
     {
-        var errors = ProductRules.Validate(input);
+        if (await store.FindAsync(id, cancellationToken) is not { } current)
+        {
+            return NotFound(id);
+        }
+
+        var errors = new FieldErrors();
+        var input = ProductPatch.Apply(current, body, errors);
+        return await SaveAsync(id, input, errors.IsEmpty ? ProductRules.Validate(input) : errors, store.UpdateDetailsAsync, cancellationToken);
+    }
+
+    private static async Task<Results<Ok<Product>, ValidationProblem, ProblemHttpResult>> SaveAsync(
+        long id, ProductInput input, FieldErrors errors, Func<long, ProductInput, CancellationToken, Task<Product?>> save,
+        CancellationToken cancellationToken)
+    {
         if (!errors.IsEmpty)
         {
             return TypedResults.ValidationProblem(errors.ToDictionary());
@@ -64,13 +94,17 @@ public static class ProductEndpoints
 
         try
         {
-            return await store.UpdateAsync(id, input, cancellationToken) is { } product ? TypedResults.Ok(product) : NotFound(id);
+            return await save(id, input, cancellationToken) is { } product ? TypedResults.Ok(product) : NotFound(id);
         }
-        catch (PostgresException exception) when (exception.SqlState == PostgresErrorCodes.UniqueViolation)
+        catch (PostgresException exception) when (Refusal(exception, input) is { } refusal)
         {
-            return SkuTaken(input);
+            return refusal;
         }
     }
+
+    private static async Task<Results<Ok<Product>, ProblemHttpResult>> SetArchived(
+        long id, bool archived, ProductStore store, CancellationToken cancellationToken) =>
+        await store.SetArchivedAsync(id, archived, cancellationToken) is { } product ? TypedResults.Ok(product) : NotFound(id);
 
     private static async Task<Results<NoContent, ProblemHttpResult>> Delete(
         long id, ProductStore store, CancellationToken cancellationToken)
@@ -81,12 +115,19 @@ public static class ProductEndpoints
         }
         catch (PostgresException exception) when (exception.SqlState == PostgresErrorCodes.ForeignKeyViolation)
         {
-            return Problems.Conflict($"Product {id} appears in orders and cannot be deleted.");
+            return Problems.Conflict($"Product {id} appears in orders and cannot be deleted: archive it instead (POST /api/v1/products/{id}/archive).");
         }
     }
 
-    private static ProblemHttpResult NotFound(long id) => Problems.NotFound($"Product {id} does not exist.");
+    internal static ProblemHttpResult NotFound(long id) => Problems.NotFound($"Product {id} does not exist.");
 
-    private static ProblemHttpResult SkuTaken(ProductInput input) =>
-        Problems.Conflict($"A product with sku '{input.Sku!.Trim()}' already exists.");
+    /// <summary>A write the database refused for the input's sake: a taken sku (409) or a category that does not exist (400).</summary>
+    private static ProblemHttpResult? Refusal(PostgresException exception, ProductInput input) => exception.SqlState switch
+    {
+        PostgresErrorCodes.UniqueViolation => Problems.Conflict($"A product with sku '{input.Sku!.Trim()}' already exists."),
+        PostgresErrorCodes.ForeignKeyViolation => TypedResults.Problem(
+            $"Category {input.CategoryId} does not exist.", statusCode: StatusCodes.Status400BadRequest,
+            extensions: new Dictionary<string, object?> { ["errors"] = new Dictionary<string, string[]> { ["categoryId"] = [$"Category {input.CategoryId} does not exist."] } }),
+        _ => null,
+    };
 }

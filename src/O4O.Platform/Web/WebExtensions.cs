@@ -24,6 +24,7 @@ public static class WebExtensions
             .Validate(options => options.LowStockThreshold >= 0, "Shop:LowStockThreshold must be 0 or more.")
             .ValidateOnStart();
         services.AddSingleton<MoneyFormat>();
+        services.AddSingleton<AdminCatalogue>();
         // Korean text as text, not as &#xC0C1; entities: the pages are served as UTF-8.
         services.AddWebEncoders(options => options.TextEncoderSettings = new TextEncoderSettings(UnicodeRanges.All));
         return services;

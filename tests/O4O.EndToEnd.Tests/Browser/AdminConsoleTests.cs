@@ -8,7 +8,7 @@ namespace O4O.EndToEnd.Tests.Browser;
 public sealed class AdminConsoleTests(BrowserFixture browser)
 {
     [Fact]
-    public async Task An_admin_creates_a_product_finds_it_in_the_store_and_changes_its_stock()
+    public async Task An_admin_creates_a_product_finds_it_in_the_store_and_adjusts_its_stock()
     {
         var page = await browser.NewPageAsync();
         await ConsolePages.SignInAsync(page);
@@ -39,8 +39,10 @@ public sealed class AdminConsoleTests(BrowserFixture browser)
         Assert.EndsWith(productPath, store.Url, StringComparison.Ordinal);
         await BrowserFixture.ScreenshotAsync(store, "product.png");
 
-        await page.Locator("form.stock-form").GetByLabel("Stock").FillAsync("0");
-        await page.GetByRole(AriaRole.Button, new() { Name = "Set stock" }).ClickAsync();
+        var stockForm = page.Locator(".stock-form");
+        await stockForm.GetByLabel("Change (+ or −)").FillAsync("-7");
+        await stockForm.GetByLabel("Reason").FillAsync("Sold the whole batch at the fair");
+        await stockForm.GetByRole(AriaRole.Button, new() { Name = "Adjust stock" }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync("Saved.");
         await store.ReloadAsync();
         await Assertions.Expect(store.Locator(".stock")).ToHaveTextAsync("Sold out");

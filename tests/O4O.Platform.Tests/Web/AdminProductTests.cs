@@ -41,17 +41,92 @@ public sealed class AdminProductTests(ManagedPostgresFixture postgres) : Platfor
     }
 
     [Fact]
-    public async Task Setting_the_stock_changes_it_and_logs_who_did_it_and_the_old_count()
+    public async Task Adjusting_the_stock_with_a_reason_changes_it_and_the_page_shows_who_did_it_and_why()
     {
         var id = await Platform.CreateProductAsync(stock: 5);
         using var admin = await ConsoleSession.SignedInAdminAsync(Platform);
 
-        var response = await admin.PostFormAsync($"/admin/products/{id}", $"/admin/products/{id}/stock", new() { ["stock"] = "42" });
+        var response = await admin.PostFormAsync($"/admin/products/{id}", $"/admin/products/{id}/stock",
+            new() { ["delta"] = "−2", ["reason"] = "Two broken in the delivery" });
+        var page = await response.Content.ReadAsStringAsync();
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal(42, await Platform.StockAsync(id));
-        Assert.Contains($"Admin admin@o4o.test set the stock of product {id}", Platform.ReadLog("app.log"), StringComparison.Ordinal);
-        Assert.Contains("from 5 to 42", Platform.ReadLog("app.log"), StringComparison.Ordinal);
+        Assert.Equal(3, await Platform.StockAsync(id));
+        Assert.Contains("Two broken in the delivery", page, StringComparison.Ordinal);
+        Assert.Contains(PlatformFactory.AdminEmail, page, StringComparison.Ordinal);
+        Assert.Contains(">−2<", page, StringComparison.Ordinal);
+        Assert.Contains($"Admin admin@o4o.test adjusted the stock of product {id}", Platform.ReadLog("app.log"), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("many", "Restock", "delta")]
+    [InlineData("0", "Restock", "delta")]
+    [InlineData("99999999999", "Restock", "delta")]
+    [InlineData("4", " ", "reason")]
+    public async Task An_adjustment_without_a_whole_number_or_a_reason_is_refused_beside_the_field(string delta, string reason, string field)
+    {
+        var id = await Platform.CreateProductAsync(stock: 5);
+        using var admin = await ConsoleSession.SignedInAdminAsync(Platform);
+
+        var response = await admin.PostFormAsync($"/admin/products/{id}", $"/admin/products/{id}/stock", new() { ["delta"] = delta, ["reason"] = reason });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains($"<p id=\"{field}-error\" class=\"field-error\">", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(5, await Platform.StockAsync(id));
+        Assert.Equal(0, await Platform.ScalarAsync("SELECT count(*) FROM stock_adjustments"));
+    }
+
+    [Fact]
+    public async Task An_adjustment_below_zero_is_a_409_that_says_how_many_are_left()
+    {
+        var id = await Platform.CreateProductAsync(stock: 5);
+        using var admin = await ConsoleSession.SignedInAdminAsync(Platform);
+
+        var response = await admin.PostFormAsync($"/admin/products/{id}", $"/admin/products/{id}/stock", new() { ["delta"] = "-6", ["reason"] = "Stocktake" });
+
+        Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+        Assert.Contains("Stock cannot go below zero: 5 in stock.", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(5, await Platform.StockAsync(id));
+    }
+
+    [Fact]
+    public async Task Archiving_from_the_product_page_takes_the_product_out_of_the_shop_and_bringing_it_back_returns_it()
+    {
+        var id = await Platform.CreateProductAsync(stock: 5);
+        using var admin = await ConsoleSession.SignedInAdminAsync(Platform);
+
+        var archived = await admin.PostFormAsync($"/admin/products/{id}", $"/admin/products/{id}/archived", new() { ["archived"] = "true" });
+        var gone = await admin.Client.GetAsync($"/products/{id}");
+        var listed = await admin.Client.GetStringAsync("/admin/products?archived=true");
+        var back = await admin.PostFormAsync($"/admin/products/{id}", $"/admin/products/{id}/archived", new() { ["archived"] = "false" });
+        var unprotected = await admin.Client.PostAsync($"/admin/products/{id}/archived", new FormUrlEncodedContent(new Dictionary<string, string> { ["archived"] = "true" }));
+
+        Assert.Equal(HttpStatusCode.OK, archived.StatusCode);
+        Assert.Contains("Archived: not in the shop", await archived.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, gone.StatusCode);
+        Assert.Contains($"href=\"/admin/products/{id}\"", listed, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, back.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await admin.Client.GetAsync($"/products/{id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, unprotected.StatusCode);
+        Assert.Equal(0, await Platform.ScalarAsync($"SELECT count(*) FROM products WHERE id = {id} AND archived"));
+    }
+
+    [Fact]
+    public async Task The_product_list_filters_by_category_and_the_edit_form_moves_a_product_to_another()
+    {
+        var id = await Platform.CreateProductAsync(stock: 5);
+        var coffee = await Platform.ScalarAsync("SELECT id FROM categories WHERE slug = 'coffee'");
+        using var admin = await ConsoleSession.SignedInAdminAsync(Platform);
+
+        var saved = await admin.PostFormAsync($"/admin/products/{id}", $"/admin/products/{id}",
+            new() { ["name"] = "Test product", ["price"] = "1.00", ["description"] = "", ["categoryId"] = $"{coffee}" });
+        var list = await admin.Client.GetStringAsync("/admin/products?category=coffee");
+
+        Assert.Equal(HttpStatusCode.OK, saved.StatusCode);
+        Assert.Contains($"<option value=\"{coffee}\" selected", await saved.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains("House Espresso Blend", list, StringComparison.Ordinal);
+        Assert.Contains($"href=\"/admin/products/{id}\"", list, StringComparison.Ordinal);
+        Assert.DoesNotContain("Jeju Organic Green Tea", list, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -72,22 +147,6 @@ public sealed class AdminProductTests(ManagedPostgresFixture postgres) : Platfor
 
         Assert.Contains("value=\"12,5\"", html, StringComparison.Ordinal);
         Assert.Equal(before, await Platform.ScalarAsync("SELECT count(*) FROM products"));
-    }
-
-    [Theory]
-    [InlineData("-1")]
-    [InlineData("many")]
-    [InlineData("99999999999")]
-    public async Task A_stock_that_is_not_a_whole_number_from_zero_is_refused_beside_the_field(string stock)
-    {
-        var id = await Platform.CreateProductAsync(stock: 5);
-        using var admin = await ConsoleSession.SignedInAdminAsync(Platform);
-
-        var response = await admin.PostFormAsync($"/admin/products/{id}", $"/admin/products/{id}/stock", new() { ["stock"] = stock });
-
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Contains("<p id=\"stock-error\" class=\"field-error\">", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
-        Assert.Equal(5, await Platform.StockAsync(id));
     }
 
     [Fact]

@@ -35,6 +35,22 @@ internal sealed partial class ConsoleSession(HttpClient client) : IDisposable
         return await client.PostAsync(action, new FormUrlEncodedContent(fields));
     }
 
+    /// <summary>As <see cref="PostFormAsync"/>, as <c>multipart/form-data</c> with one file, the way a browser uploads.</summary>
+    public async Task<HttpResponseMessage> PostFileAsync(string formPage, string action, string field, string fileName, byte[] content, string contentType)
+    {
+        var page = await client.GetStringAsync(formPage);
+        var token = AntiforgeryField().Match(page);
+        Assert.True(token.Success, $"{formPage} carries an antiforgery token.");
+        using var form = new MultipartFormDataContent
+        {
+            { new StringContent(token.Groups["value"].Value), token.Groups["name"].Value },
+        };
+        var file = new ByteArrayContent(content);
+        file.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(contentType);
+        form.Add(file, field, fileName);
+        return await client.PostAsync(action, form);
+    }
+
     public void Dispose() => client.Dispose();
 
     [GeneratedRegex("<input type=\"hidden\" name=\"(?<name>__RequestVerificationToken[^\"]*)\" value=\"(?<value>[^\"]+)\"")]

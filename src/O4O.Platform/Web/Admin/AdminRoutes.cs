@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using O4O.Platform.Auth;
 
 namespace O4O.Platform.Web.Admin;
@@ -16,7 +17,11 @@ internal static class AdminRoutes
         console.MapPost("/products", AdminProductPages.Create);
         console.MapMethods("/products/{id:long}", getOrHead, AdminProductPages.Edit);
         console.MapPost("/products/{id:long}", AdminProductPages.Update);
-        console.MapPost("/products/{id:long}/stock", AdminProductPages.SetStock);
+        console.MapPost("/products/{id:long}/stock", AdminProductActions.AdjustStock);
+        // Binding the file reads the form, which checks the antiforgery token as for every other form here.
+        console.MapPost("/products/{id:long}/image", AdminProductActions.UploadImage)
+            .WithMetadata(new RequestSizeLimitAttribute(AdminProductActions.MaxUploadRequestBytes));
+        console.MapPost("/products/{id:long}/archived", AdminProductActions.SetArchived);
         console.MapMethods("/orders", getOrHead, AdminOrderPages.List);
         console.MapMethods("/orders/{id:long}", getOrHead, AdminOrderPages.Detail);
         console.MapPost("/orders/{id:long}/status", AdminOrderPages.ChangeStatus);

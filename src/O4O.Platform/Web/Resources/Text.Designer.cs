@@ -103,6 +103,15 @@ namespace O4O.Platform.Web.Resources {
         }
         
         /// <summary>
+        ///   Looks up a localized string similar to Adjust stock.
+        /// </summary>
+        internal static string AdjustStock {
+            get {
+                return ResourceManager.GetString("AdjustStock", resourceCulture);
+            }
+        }
+        
+        /// <summary>
         ///   Looks up a localized string similar to Admin.
         /// </summary>
         internal static string Admin {
@@ -126,6 +135,15 @@ namespace O4O.Platform.Web.Resources {
         internal static string AdminSignIn {
             get {
                 return ResourceManager.GetString("AdminSignIn", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to All categories.
+        /// </summary>
+        internal static string AllCategories {
+            get {
+                return ResourceManager.GetString("AllCategories", resourceCulture);
             }
         }
         
@@ -166,11 +184,56 @@ namespace O4O.Platform.Web.Resources {
         }
         
         /// <summary>
+        ///   Looks up a localized string similar to Archive.
+        /// </summary>
+        internal static string Archive {
+            get {
+                return ResourceManager.GetString("Archive", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Archived.
+        /// </summary>
+        internal static string Archived {
+            get {
+                return ResourceManager.GetString("Archived", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Archived: not in the shop and cannot be ordered. Past orders keep it..
+        /// </summary>
+        internal static string ArchivedNote {
+            get {
+                return ResourceManager.GetString("ArchivedNote", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Archiving takes the product out of the shop; past orders keep it..
+        /// </summary>
+        internal static string ArchiveNote {
+            get {
+                return ResourceManager.GetString("ArchiveNote", resourceCulture);
+            }
+        }
+        
+        /// <summary>
         ///   Looks up a localized string similar to Back to the products.
         /// </summary>
         internal static string BackToProducts {
             get {
                 return ResourceManager.GetString("BackToProducts", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to By.
+        /// </summary>
+        internal static string By {
+            get {
+                return ResourceManager.GetString("By", resourceCulture);
             }
         }
         
@@ -198,6 +261,33 @@ namespace O4O.Platform.Web.Resources {
         internal static string CartEmpty {
             get {
                 return ResourceManager.GetString("CartEmpty", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Categories.
+        /// </summary>
+        internal static string Categories {
+            get {
+                return ResourceManager.GetString("Categories", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Category.
+        /// </summary>
+        internal static string Category {
+            get {
+                return ResourceManager.GetString("Category", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Change.
+        /// </summary>
+        internal static string Change {
+            get {
+                return ResourceManager.GetString("Change", resourceCulture);
             }
         }
         
@@ -328,6 +418,15 @@ namespace O4O.Platform.Web.Resources {
         }
         
         /// <summary>
+        ///   Looks up a localized string similar to Stock cannot go below zero: {0} in stock..
+        /// </summary>
+        internal static string ErrorBelowZero {
+            get {
+                return ResourceManager.GetString("ErrorBelowZero", resourceCulture);
+            }
+        }
+        
+        /// <summary>
         ///   Looks up a localized string similar to This order can no longer be cancelled: an order can only be cancelled before it ships..
         /// </summary>
         internal static string ErrorCannotCancel {
@@ -360,6 +459,15 @@ namespace O4O.Platform.Web.Resources {
         internal static string ErrorCredentialsMissing {
             get {
                 return ResourceManager.GetString("ErrorCredentialsMissing", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Enter a whole number other than 0, such as 5 or -2..
+        /// </summary>
+        internal static string ErrorDelta {
+            get {
+                return ResourceManager.GetString("ErrorDelta", resourceCulture);
             }
         }
         
@@ -405,6 +513,42 @@ namespace O4O.Platform.Web.Resources {
         internal static string ErrorFormExpired {
             get {
                 return ResourceManager.GetString("ErrorFormExpired", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Choose an image file..
+        /// </summary>
+        internal static string ErrorImageMissing {
+            get {
+                return ResourceManager.GetString("ErrorImageMissing", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to The image is too big: at most 50 megapixels and 12,000 px on a side..
+        /// </summary>
+        internal static string ErrorImagePixels {
+            get {
+                return ResourceManager.GetString("ErrorImagePixels", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to The file is larger than 10 MB..
+        /// </summary>
+        internal static string ErrorImageTooLarge {
+            get {
+                return ResourceManager.GetString("ErrorImageTooLarge", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to The file is not a JPEG, PNG or WebP image..
+        /// </summary>
+        internal static string ErrorImageType {
+            get {
+                return ResourceManager.GetString("ErrorImageType", resourceCulture);
             }
         }
         
@@ -535,6 +679,15 @@ namespace O4O.Platform.Web.Resources {
         }
         
         /// <summary>
+        ///   Looks up a localized string similar to Give a reason, at most 500 characters..
+        /// </summary>
+        internal static string ErrorReason {
+            get {
+                return ResourceManager.GetString("ErrorReason", resourceCulture);
+            }
+        }
+        
+        /// <summary>
         ///   Looks up a localized string similar to Enter the recipient&apos;s name, at most {0} characters..
         /// </summary>
         internal static string ErrorRecipient {
@@ -607,6 +760,15 @@ namespace O4O.Platform.Web.Resources {
         }
         
         /// <summary>
+        ///   Looks up a localized string similar to {0} left.
+        /// </summary>
+        internal static string FewLeft {
+            get {
+                return ResourceManager.GetString("FewLeft", resourceCulture);
+            }
+        }
+        
+        /// <summary>
         ///   Looks up a localized string similar to Filter by status.
         /// </summary>
         internal static string FilterByStatus {
@@ -639,6 +801,33 @@ namespace O4O.Platform.Web.Resources {
         internal static string History {
             get {
                 return ResourceManager.GetString("History", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Image.
+        /// </summary>
+        internal static string Image {
+            get {
+                return ResourceManager.GetString("Image", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Image file.
+        /// </summary>
+        internal static string ImageFile {
+            get {
+                return ResourceManager.GetString("ImageFile", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to JPEG, PNG or WebP, at most 10 MB and 50 megapixels. The shop keeps a copy at most 1200 px wide..
+        /// </summary>
+        internal static string ImageHint {
+            get {
+                return ResourceManager.GetString("ImageHint", resourceCulture);
             }
         }
         
@@ -828,6 +1017,33 @@ namespace O4O.Platform.Web.Resources {
         internal static string NextSteps {
             get {
                 return ResourceManager.GetString("NextSteps", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to No adjustments yet..
+        /// </summary>
+        internal static string NoAdjustments {
+            get {
+                return ResourceManager.GetString("NoAdjustments", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to No category.
+        /// </summary>
+        internal static string NoCategory {
+            get {
+                return ResourceManager.GetString("NoCategory", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to No image yet..
+        /// </summary>
+        internal static string NoImage {
+            get {
+                return ResourceManager.GetString("NoImage", resourceCulture);
             }
         }
         
@@ -1156,6 +1372,15 @@ namespace O4O.Platform.Web.Resources {
         }
         
         /// <summary>
+        ///   Looks up a localized string similar to Reason.
+        /// </summary>
+        internal static string Reason {
+            get {
+                return ResourceManager.GetString("Reason", resourceCulture);
+            }
+        }
+        
+        /// <summary>
         ///   Looks up a localized string similar to Recipient.
         /// </summary>
         internal static string Recipient {
@@ -1345,6 +1570,24 @@ namespace O4O.Platform.Web.Resources {
         }
         
         /// <summary>
+        ///   Looks up a localized string similar to Show.
+        /// </summary>
+        internal static string Show {
+            get {
+                return ResourceManager.GetString("Show", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to All.
+        /// </summary>
+        internal static string ShowAll {
+            get {
+                return ResourceManager.GetString("ShowAll", resourceCulture);
+            }
+        }
+        
+        /// <summary>
         ///   Looks up a localized string similar to Signed in as {0}.
         /// </summary>
         internal static string SignedInAs {
@@ -1395,6 +1638,51 @@ namespace O4O.Platform.Web.Resources {
         internal static string SoldOut {
             get {
                 return ResourceManager.GetString("SoldOut", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Name.
+        /// </summary>
+        internal static string Sort_name {
+            get {
+                return ResourceManager.GetString("Sort_name", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Newest.
+        /// </summary>
+        internal static string Sort_newest {
+            get {
+                return ResourceManager.GetString("Sort_newest", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Price: low to high.
+        /// </summary>
+        internal static string Sort_price {
+            get {
+                return ResourceManager.GetString("Sort_price", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Price: high to low.
+        /// </summary>
+        internal static string Sort_price_desc {
+            get {
+                return ResourceManager.GetString("Sort_price_desc", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Sort by.
+        /// </summary>
+        internal static string SortBy {
+            get {
+                return ResourceManager.GetString("SortBy", resourceCulture);
             }
         }
         
@@ -1525,6 +1813,33 @@ namespace O4O.Platform.Web.Resources {
         }
         
         /// <summary>
+        ///   Looks up a localized string similar to Stock after.
+        /// </summary>
+        internal static string StockAfter {
+            get {
+                return ResourceManager.GetString("StockAfter", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Change (+ or −).
+        /// </summary>
+        internal static string StockChange {
+            get {
+                return ResourceManager.GetString("StockChange", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Stock history.
+        /// </summary>
+        internal static string StockHistory {
+            get {
+                return ResourceManager.GetString("StockHistory", resourceCulture);
+            }
+        }
+        
+        /// <summary>
         ///   Looks up a localized string similar to Cancelling or refunding puts the order&apos;s items back in stock..
         /// </summary>
         internal static string StockReturnedNote {
@@ -1588,6 +1903,15 @@ namespace O4O.Platform.Web.Resources {
         }
         
         /// <summary>
+        ///   Looks up a localized string similar to Bring back to the shop.
+        /// </summary>
+        internal static string Unarchive {
+            get {
+                return ResourceManager.GetString("Unarchive", resourceCulture);
+            }
+        }
+        
+        /// <summary>
         ///   Looks up a localized string similar to Unit price.
         /// </summary>
         internal static string UnitPrice {
@@ -1638,6 +1962,15 @@ namespace O4O.Platform.Web.Resources {
         internal static string UpdateItem {
             get {
                 return ResourceManager.GetString("UpdateItem", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Upload image.
+        /// </summary>
+        internal static string UploadImage {
+            get {
+                return ResourceManager.GetString("UploadImage", resourceCulture);
             }
         }
         

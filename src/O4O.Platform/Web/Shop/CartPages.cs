@@ -24,7 +24,7 @@ internal static class CartPages
             return await Page(carts, context, cancellationToken, error: Text.Get(Text.ErrorQuantity, CartRules.MaxQuantity));
         }
 
-        if (await products.FindAsync(productId, cancellationToken) is null)
+        if (await products.FindAsync(productId, cancellationToken) is null or { Archived: true })
         {
             return StorefrontPages.NotFound();
         }

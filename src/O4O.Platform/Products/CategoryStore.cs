@@ -1,0 +1,41 @@
+using Dapper;
+using Npgsql;
+
+namespace O4O.Platform.Products;
+
+/// <summary>The SQL behind the categories: few rows, read whole.</summary>
+internal sealed class CategoryStore(NpgsqlDataSource dataSource)
+{
+    /// <summary>Every category in the storefront's order; also a statement of the storefront's one round trip.</summary>
+    public const string ListSql = "SELECT id, name, slug, sort_order FROM categories ORDER BY sort_order, name, id;";
+
+    public async Task<IReadOnlyList<Category>> ListAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return (await connection.QueryAsync<Category>(new CommandDefinition(ListSql, cancellationToken: cancellationToken))).AsList();
+    }
+
+    /// <exception cref="PostgresException">A taken slug (unique violation).</exception>
+    public async Task<Category> CreateAsync(CategoryInput input, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.QuerySingleAsync<Category>(new CommandDefinition(
+            "INSERT INTO categories (name, slug, sort_order) VALUES (@name, @slug, @sortOrder) RETURNING id, name, slug, sort_order",
+            Parameters(input), cancellationToken: cancellationToken));
+    }
+
+    /// <exception cref="PostgresException">A taken slug (unique violation).</exception>
+    public async Task<Category?> UpdateAsync(long id, CategoryInput input, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.QuerySingleOrDefaultAsync<Category>(new CommandDefinition(
+            """
+            UPDATE categories SET name = @name, slug = @slug, sort_order = @sortOrder WHERE id = @id
+            RETURNING id, name, slug, sort_order
+            """,
+            Parameters(input, id), cancellationToken: cancellationToken));
+    }
+
+    private static object Parameters(CategoryInput input, long id = 0) =>
+        new { id, name = input.Name!.Trim(), slug = input.Slug, sortOrder = input.SortOrder ?? 0 };
+}
