@@ -7,7 +7,7 @@ namespace O4O.Platform.Tests.Data;
 [Collection(PlatformCollection.Name)]
 public sealed class CatalogueMigrationTests(ManagedPostgresFixture postgres)
 {
-    private const string CatalogueMigration = "0008_catalogue.sql";
+    private const string CatalogueMigration = "0010_catalogue.sql";
 
     [Fact]
     public async Task A_database_made_before_the_catalogue_migration_is_upgraded_in_place_with_its_data_kept_and_the_demo_in_categories()
