@@ -7,7 +7,7 @@ namespace O4O.Platform.Products;
 internal sealed class CategoryStore(NpgsqlDataSource dataSource)
 {
     /// <summary>Every category in the storefront's order; also a statement of the storefront's one round trip.</summary>
-    public const string ListSql = "SELECT id, name, slug, sort_order FROM categories ORDER BY sort_order, name, id;";
+    public const string ListSql = "SELECT id, name, slug, sort_order, name_ko FROM categories ORDER BY sort_order, name, id;";
 
     public async Task<IReadOnlyList<Category>> ListAsync(CancellationToken cancellationToken)
     {
@@ -20,7 +20,7 @@ internal sealed class CategoryStore(NpgsqlDataSource dataSource)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         return await connection.QuerySingleAsync<Category>(new CommandDefinition(
-            "INSERT INTO categories (name, slug, sort_order) VALUES (@name, @slug, @sortOrder) RETURNING id, name, slug, sort_order",
+            "INSERT INTO categories (name, slug, sort_order, name_ko) VALUES (@name, @slug, @sortOrder, @nameKo) RETURNING id, name, slug, sort_order, name_ko",
             Parameters(input), cancellationToken: cancellationToken));
     }
 
@@ -30,12 +30,12 @@ internal sealed class CategoryStore(NpgsqlDataSource dataSource)
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         return await connection.QuerySingleOrDefaultAsync<Category>(new CommandDefinition(
             """
-            UPDATE categories SET name = @name, slug = @slug, sort_order = @sortOrder WHERE id = @id
-            RETURNING id, name, slug, sort_order
+            UPDATE categories SET name = @name, slug = @slug, sort_order = @sortOrder, name_ko = @nameKo WHERE id = @id
+            RETURNING id, name, slug, sort_order, name_ko
             """,
             Parameters(input, id), cancellationToken: cancellationToken));
     }
 
     private static object Parameters(CategoryInput input, long id = 0) =>
-        new { id, name = input.Name!.Trim(), slug = input.Slug, sortOrder = input.SortOrder ?? 0 };
+        new { id, name = input.Name!.Trim(), slug = input.Slug, sortOrder = input.SortOrder ?? 0, nameKo = string.IsNullOrWhiteSpace(input.NameKo) ? null : input.NameKo.Trim() };
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json.Serialization;
 
 namespace O4O.Platform.Products;
@@ -5,8 +6,11 @@ namespace O4O.Platform.Products;
 /// <summary>A product as the API and the pages show it; the constructor's order is the SELECT's (<see cref="ProductStore"/>).</summary>
 public sealed record Product(
     long Id, string Sku, string Name, string Description, decimal Price, int Stock, DateTime CreatedAt, DateTime UpdatedAt,
-    long? CategoryId, string? CategoryName, string? CategorySlug, bool Archived, [property: JsonIgnore] string? Image)
+    long? CategoryId, string? CategoryName, string? CategoryNameKo, string? CategorySlug, bool Archived, [property: JsonIgnore] string? Image)
 {
+    /// <summary>Its category's name on a page in <paramref name="culture"/>, or null when it has none.</summary>
+    public string? CategoryNameIn(CultureInfo culture) => CategoryName is null ? null : CategoryNames.In(culture, CategoryName, CategoryNameKo);
+
     /// <summary>The large picture (at most 1200 px on its longer edge), or null when the product has none.</summary>
     public string? ImageUrl => Image is null ? null : ProductImages.Url(Id, Image, ProductImages.Large);
 

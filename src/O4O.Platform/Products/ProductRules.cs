@@ -49,6 +49,8 @@ internal static partial class ProductRules
         var errors = new FieldErrors();
         errors.When(string.IsNullOrWhiteSpace(input.Name) || input.Name.Trim().Length > 100 || !InputText.IsClean(input.Name),
             "name", "name is required: at most 100 characters, without control characters.");
+        errors.When(input.NameKo is not null && (input.NameKo.Trim().Length > 100 || !InputText.IsClean(input.NameKo)),
+            "nameKo", "nameKo is at most 100 characters, without control characters.");
         errors.When(!IsSlug(input.Slug), "slug", "slug is required: 1 to 64 lowercase letters, digits and single dashes between them, as in 'green-tea'.");
         errors.When(input.SortOrder is < -1_000_000 or > 1_000_000, "sortOrder", "sortOrder must be between -1000000 and 1000000.");
         return errors;

@@ -10,7 +10,7 @@ internal sealed class ProductStore(NpgsqlDataSource dataSource)
     // In the order of Product's constructor, which Dapper follows.
     private const string Columns = """
         p.id, p.sku, p.name, p.description, p.price, p.stock, p.created_at, p.updated_at,
-        p.category_id, c.name AS category_name, c.slug AS category_slug, p.archived, p.image
+        p.category_id, c.name AS category_name, c.name_ko AS category_name_ko, c.slug AS category_slug, p.archived, p.image
         """;
     private const string WithCategory = "LEFT JOIN categories c ON c.id = p.category_id";
     private const string Filter = """

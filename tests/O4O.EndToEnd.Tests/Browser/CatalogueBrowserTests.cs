@@ -63,7 +63,7 @@ public sealed class CatalogueBrowserTests(BrowserFixture browser)
         var korean = await browser.NewPageAsync(locale: "ko-KR");
         await korean.GotoAsync("/products/1");
         await Assertions.Expect(korean.GetByRole(AriaRole.Button, new() { Name = "장바구니에 담기" })).ToBeVisibleAsync();
-        await Assertions.Expect(korean.GetByRole(AriaRole.Link, new() { Name = "Tea" })).ToBeVisibleAsync();
+        await Assertions.Expect(korean.GetByRole(AriaRole.Link, new() { Name = "차" })).ToBeVisibleAsync();
         await LoadedAsync(korean);
         await BrowserFixture.ScreenshotAsync(korean, "product-image-ko.png");
         await korean.GotoAsync("/?category=tea");

@@ -33,9 +33,27 @@ public sealed class CatalogueMigrationTests(ManagedPostgresFixture postgres)
         Assert.Equal(kept, await connection.ExecuteScalarAsync<string>(OlderRelease.Fingerprint, new { users = new[] { customer } }));
         Assert.Equal("tea", await connection.ExecuteScalarAsync<string>(
             "SELECT c.slug FROM products p JOIN categories c ON c.id = p.category_id WHERE p.sku = 'TEA-001'"));
+        Assert.Equal("차", await connection.ExecuteScalarAsync<string>("SELECT name_ko FROM categories WHERE slug = 'tea'"));
         Assert.Null(await connection.ExecuteScalarAsync<long?>("SELECT category_id FROM products WHERE id = @own", new { own }));
         Assert.Equal(0, await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM products WHERE archived OR image IS NOT NULL"));
         Assert.Equal(1, await connection.ExecuteScalarAsync<long>(
             "SELECT count(*) FROM schemaversions WHERE scriptname LIKE '%' || @script", new { script = CatalogueMigration }));
+    }
+
+    [Fact]
+    public async Task The_Korean_names_go_to_the_demo_categories_an_operator_has_not_renamed()
+    {
+        var database = await postgres.CreateDatabaseAsync("before-korean-categories");
+        OlderRelease.Migrate(database, "0011_category_names_in_korean.sql");
+        await using var connection = new NpgsqlConnection(database);
+        await connection.ExecuteAsync("UPDATE categories SET name = 'Teas and tisanes' WHERE slug = 'tea'");
+
+        await using (var platform = new PlatformFactory(database))
+        {
+            _ = platform.Server;
+        }
+
+        Assert.Null(await connection.ExecuteScalarAsync<string?>("SELECT name_ko FROM categories WHERE slug = 'tea'"));
+        Assert.Equal("커피", await connection.ExecuteScalarAsync<string>("SELECT name_ko FROM categories WHERE slug = 'coffee'"));
     }
 }

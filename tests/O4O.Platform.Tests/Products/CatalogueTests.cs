@@ -21,7 +21,8 @@ public sealed class CatalogueTests(ManagedPostgresFixture postgres) : PlatformTe
         var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt64();
         var taken = await admin.PostAsJsonAsync("/api/v1/categories", new { name = "More gifts", slug = "gifts" });
         var invalid = await admin.PostAsJsonAsync("/api/v1/categories", new { name = " ", slug = "Gifts & Co" });
-        var renamed = await admin.PutAsJsonAsync($"/api/v1/categories/{id}", new { name = "Gift sets", slug = "gift-sets", sortOrder = 5 });
+        var renamed = await admin.PutAsJsonAsync($"/api/v1/categories/{id}", new { name = "Gift sets", slug = "gift-sets", sortOrder = 5, nameKo = " 선물 세트 " });
+        var badKorean = await admin.PutAsJsonAsync($"/api/v1/categories/{id}", new { name = "Gift sets", slug = "gift-sets", nameKo = "선물\u0007" });
         var missing = await admin.PutAsJsonAsync("/api/v1/categories/999999", new { name = "X", slug = "x" });
         var after = await anonymous.GetFromJsonAsync<JsonElement>("/api/v1/categories");
 
@@ -33,6 +34,9 @@ public sealed class CatalogueTests(ManagedPostgresFixture postgres) : PlatformTe
         var errors = (await invalid.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
         Assert.True(errors.TryGetProperty("name", out _) && errors.TryGetProperty("slug", out _));
         Assert.Equal(HttpStatusCode.OK, renamed.StatusCode);
+        Assert.Equal("선물 세트", (await renamed.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("nameKo").GetString());
+        Assert.Equal(HttpStatusCode.BadRequest, badKorean.StatusCode);
+        Assert.True((await badKorean.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("nameKo", out _));
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
         Assert.Equal("gift-sets", Slugs(after)[0]);
     }

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.RegularExpressions;
 using O4O.Tests.Shared;
 
@@ -19,6 +20,25 @@ public sealed partial class StorefrontBrowsingTests(ManagedPostgresFixture postg
         Assert.Equal(5, ProductName().Count(html));
         Assert.Contains("House Espresso Blend 1 kg", html, StringComparison.Ordinal);
         Assert.DoesNotContain("Bamboo Cutting Board", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_Korean_page_names_the_categories_in_Korean_and_falls_back_to_the_name_for_one_without_a_Korean_name()
+    {
+        using var admin = await Platform.CreateClientAsync("admin");
+        using var created = await admin.PostAsJsonAsync("/api/v1/categories", new { name = "Gift boxes", slug = "gift-boxes", sortOrder = 99 });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        using var client = Platform.CreateClient();
+
+        var html = await client.GetStringAsync("/?category=tea&lang=ko");
+        var product = await client.GetStringAsync("/products/1?lang=ko");
+        var english = await client.GetStringAsync("/?category=tea&lang=en");
+
+        Assert.Contains("<h1>차</h1>", html, StringComparison.Ordinal);
+        Assert.Contains("<a href=\"/?category=coffee\">커피</a>", html, StringComparison.Ordinal);
+        Assert.Contains("<a href=\"/?category=gift-boxes\">Gift boxes</a>", html, StringComparison.Ordinal);
+        Assert.Contains("<a href=\"/?category=tea\">차</a>", product, StringComparison.Ordinal);
+        Assert.Contains("<h1>Tea</h1>", english, StringComparison.Ordinal);
     }
 
     [Theory]
