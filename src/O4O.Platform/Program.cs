@@ -5,6 +5,7 @@ using O4O.Platform.Data;
 using O4O.Platform.Health;
 using O4O.Platform.Hosting;
 using O4O.Platform.Http;
+using O4O.Platform.Metrics;
 using O4O.Platform.Orders;
 using O4O.Platform.Products;
 using O4O.Platform.Users;
@@ -24,6 +25,7 @@ builder.Services.AddCarts();
 builder.Services.AddUsers();
 builder.Services.AddWeb();
 builder.Services.AddAutoRecovery();
+builder.Services.AddMetricsExport();
 
 var app = builder.Build();
 
@@ -41,6 +43,7 @@ app.MapOrders();
 app.MapUsers();
 app.MapWeb();
 app.MapAutoRecovery();
+app.MapMetricsExport();
 
 return await app.RunPlatformAsync();
 

@@ -8,7 +8,7 @@ namespace O4O.Platform.Orders;
 public static class OrderEndpoints
 {
     public static IServiceCollection AddOrders(this IServiceCollection services) =>
-        services.AddSingleton<OrderStore>().AddSingleton<OrderPlacement>().AddSingleton<OrderStatusChanges>();
+        services.AddSingleton<OrderStore>().AddSingleton<OrderMetrics>().AddSingleton<OrderPlacement>().AddSingleton<OrderStatusChanges>();
 
     public static IEndpointRouteBuilder MapOrders(this IEndpointRouteBuilder app)
     {

@@ -22,7 +22,7 @@ public sealed record PlacementResult(PlacementOutcome Outcome, Order? Order = nu
 /// then the products locked in id order so two orders never deadlock, stock taken only where enough is left, the
 /// lines, the total and the first history row. Any refusal rolls all of it back.
 /// </summary>
-internal sealed class OrderPlacement(NpgsqlDataSource dataSource, OrderStore orders)
+internal sealed class OrderPlacement(NpgsqlDataSource dataSource, OrderStore orders, OrderMetrics metrics)
 {
     /// <summary>The largest amount <c>numeric(12, 2)</c> holds.</summary>
     public const decimal MaxTotal = 9_999_999_999.99m;
@@ -100,6 +100,7 @@ internal sealed class OrderPlacement(NpgsqlDataSource dataSource, OrderStore ord
         await connection.ExecuteAsync(Command(OrderSql.InsertLines, new { orderId = id, ids, quantities, prices }));
         var (createdAt, email) = await connection.QuerySingleAsync<(DateTime, string)>(Command(OrderSql.SetTotal, new { orderId = id, total }));
         await transaction.CommitAsync(cancellationToken);
+        metrics.Placed();
 
         var items = ids.Select((productId, i) => new OrderLine(productId, products[productId].Name, quantities[i], prices[i])).ToList();
         var placed = new OrderStatusChange(OrderWorkflow.Placed, createdAt, email, Note: null) { ActorId = userId };
