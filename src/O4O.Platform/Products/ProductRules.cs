@@ -8,6 +8,10 @@ internal static partial class ProductRules
     public const int MaxSearchLength = 100;
     public const decimal MaxPrice = 9_999_999_999.99m;
     public const int MaxAdjustment = 1_000_000;
+
+    // Far below int's 2,147,483,647: a cancelled order's lines (at most MaxQuantity each) always fit back in, however
+    // high the stock was raised meanwhile, so a cancel or refund can never fail on an overflow.
+    public const int MaxStock = 1_000_000_000;
     public const int MaxReasonLength = 500;
 
     /// <summary>The <c>archived</c> query values and the filter each means.</summary>
@@ -39,7 +43,7 @@ internal static partial class ProductRules
             "description", "description must be at most 4000 characters, without control characters other than line breaks and tabs.");
         errors.When(input.Price is not { } price || price < 0 || price > MaxPrice || decimal.Round(price, 2) != price,
             "price", $"price is required: 0 to {MaxPrice} with at most two decimals.");
-        errors.When(input.Stock is null or < 0, "stock", "stock is required and cannot be negative.");
+        errors.When(input.Stock is null or < 0 or > MaxStock, "stock", $"stock is required: a whole number from 0 to {MaxStock}.");
         errors.When(input.CategoryId is <= 0, "categoryId", "categoryId must be the id of a category, or null for none.");
         return errors;
     }

@@ -35,6 +35,7 @@ internal static class StockEndpoints
         {
             AdjustmentOutcome.Adjusted => TypedResults.Created($"/api/v1/products/{id}/stock-adjustments", adjustment),
             AdjustmentOutcome.BelowZero => Problems.Conflict($"Product {id} has {count} in stock: a change of {input.Delta} would leave less than none."),
+            AdjustmentOutcome.AboveMaximum => Problems.Conflict($"Product {id} has {count} in stock: a change of {input.Delta} would leave more than {ProductRules.MaxStock}."),
             _ => ProductEndpoints.NotFound(id),
         };
     }

@@ -10,7 +10,7 @@ internal sealed class StockStore(NpgsqlDataSource dataSource)
 
     /// <summary>
     /// Moves the stock by <paramref name="delta"/> and records it, in one statement: the row lock of the UPDATE orders it
-    /// with concurrent orders, and a count that would go below zero changes nothing.
+    /// with concurrent orders, and a count that would go below zero or above <see cref="ProductRules.MaxStock"/> changes nothing.
     /// </summary>
     public async Task<(AdjustmentOutcome Outcome, StockAdjustment? Adjustment, int? Stock)> AdjustAsync(
         long productId, int delta, string reason, long adminId, CancellationToken cancellationToken)
@@ -20,14 +20,14 @@ internal sealed class StockStore(NpgsqlDataSource dataSource)
             $"""
             WITH p AS (
                 UPDATE products SET stock = stock + @delta, updated_at = now()
-                WHERE id = @productId AND stock + @delta::bigint >= 0 RETURNING id, stock
+                WHERE id = @productId AND stock + @delta::bigint BETWEEN 0 AND @maxStock RETURNING id, stock
             ), a AS (
                 INSERT INTO stock_adjustments (product_id, delta, stock_after, reason, admin_id)
                 SELECT id, @delta, stock, @reason, @adminId FROM p RETURNING *
             )
             SELECT {Columns} FROM a JOIN users u ON u.id = a.admin_id
             """,
-            new { productId, delta, reason = reason.Trim(), adminId }, cancellationToken: cancellationToken));
+            new { productId, delta, reason = reason.Trim(), adminId, maxStock = ProductRules.MaxStock }, cancellationToken: cancellationToken));
         if (adjustment is not null)
         {
             return (AdjustmentOutcome.Adjusted, adjustment, adjustment.StockAfter);
@@ -35,7 +35,12 @@ internal sealed class StockStore(NpgsqlDataSource dataSource)
 
         var stock = await connection.QuerySingleOrDefaultAsync<int?>(new CommandDefinition(
             "SELECT stock FROM products WHERE id = @productId", new { productId }, cancellationToken: cancellationToken));
-        return (stock is null ? AdjustmentOutcome.NoProduct : AdjustmentOutcome.BelowZero, null, stock);
+        return (stock switch
+        {
+            null => AdjustmentOutcome.NoProduct,
+            _ when stock + (long)delta < 0 => AdjustmentOutcome.BelowZero,
+            _ => AdjustmentOutcome.AboveMaximum,
+        }, null, stock);
     }
 
     /// <summary>The product's adjustments, newest first.</summary>
@@ -56,4 +61,5 @@ internal enum AdjustmentOutcome
     Adjusted,
     NoProduct,
     BelowZero,
+    AboveMaximum,
 }

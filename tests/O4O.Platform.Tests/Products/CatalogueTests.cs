@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using O4O.Platform.Products;
 using O4O.Platform.Tests.Orders;
 using O4O.Tests.Shared;
 
@@ -157,6 +158,31 @@ public sealed class CatalogueTests(ManagedPostgresFixture postgres) : PlatformTe
         Assert.Equal([-10, 5], entries.Select(entry => entry.GetProperty("delta").GetInt32()));
         Assert.Equal(["Recalled", "Delivery 2026-12-01"], entries.Select(entry => entry.GetProperty("reason").GetString()));
         Assert.All(entries, entry => Assert.Equal(PlatformFactory.AdminEmail, entry.GetProperty("adminEmail").GetString()));
+    }
+
+    [Fact]
+    public async Task Stock_has_a_ceiling_so_a_cancelled_order_always_fits_back_in()
+    {
+        var id = await Platform.CreateProductAsync(stock: 5);
+        using var admin = await Platform.CreateClientAsync("admin");
+        using var customer = await Platform.CreateClientAsync("customer");
+        using var ordered = await customer.PostAsJsonAsync("/api/v1/orders", new { items = new[] { new { productId = id, quantity = 5 } } });
+        var order = (await ordered.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt64();
+        var sku = await SkuAsync(id);
+
+        var tooHigh = await admin.PutAsJsonAsync($"/api/v1/products/{id}", new { sku, name = "Test product", price = 1m, stock = int.MaxValue });
+        var raised = await admin.PostAsJsonAsync($"/api/v1/products/{id}/stock-adjustments", new { delta = 1_000_000, reason = "A very large delivery" });
+        await Platform.ScalarAsync($"UPDATE products SET stock = {ProductRules.MaxStock} - 1 WHERE id = {id} RETURNING stock");
+        var over = await admin.PostAsJsonAsync($"/api/v1/products/{id}/stock-adjustments", new { delta = 2, reason = "One more pallet" });
+        var cancelled = await customer.PostAsync($"/api/v1/orders/{order}/cancel", null);
+
+        Assert.Equal(HttpStatusCode.BadRequest, tooHigh.StatusCode);
+        Assert.True((await tooHigh.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("stock", out _));
+        Assert.Equal(HttpStatusCode.Created, raised.StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, over.StatusCode);
+        Assert.Contains("would leave more than 1000000000", (await over.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, cancelled.StatusCode);
+        Assert.Equal(ProductRules.MaxStock + 4L, await Platform.StockAsync(id));
     }
 
     private static List<string> Slugs(JsonElement categories) =>

@@ -38,9 +38,12 @@ internal static class AdminProductActions
         {
             case AdjustmentOutcome.NoProduct:
                 return StorefrontPages.NotFound();
-            case AdjustmentOutcome.BelowZero:
-                return await catalogue.EditorAsync(product with { Stock = stock!.Value }, ProductForm.From(product),
-                    state with { StockError = Text.Get(Text.ErrorBelowZero, stock.Value) }, cancellationToken, StatusCodes.Status409Conflict);
+            case AdjustmentOutcome.BelowZero or AdjustmentOutcome.AboveMaximum:
+                var error = outcome == AdjustmentOutcome.BelowZero
+                    ? Text.Get(Text.ErrorBelowZero, stock!.Value)
+                    : Text.Get(Text.ErrorAboveMaximum, ProductRules.MaxStock.ToString("N0", CultureInfo.CurrentCulture), stock!.Value);
+                return await catalogue.EditorAsync(product with { Stock = stock.Value }, ProductForm.From(product),
+                    state with { StockError = error }, cancellationToken, StatusCodes.Status409Conflict);
             default:
                 AdminProductPages.Log(loggers).LogInformation("Admin {Admin} adjusted the stock of product {ProductId} ({Sku}) by {Delta} to {Stock}: {Reason}",
                     context.User.Identity?.Name, id, product.Sku, parsed, stock, reason!.Trim());

@@ -409,6 +409,15 @@ namespace O4O.Platform.Web.Resources {
         }
         
         /// <summary>
+        ///   Looks up a localized string similar to Stock cannot go above {0}: {1} in stock..
+        /// </summary>
+        internal static string ErrorAboveMaximum {
+            get {
+                return ResourceManager.GetString("ErrorAboveMaximum", resourceCulture);
+            }
+        }
+        
+        /// <summary>
         ///   Looks up a localized string similar to Enter the road address, at most {0} characters..
         /// </summary>
         internal static string ErrorAddress {
@@ -724,7 +733,7 @@ namespace O4O.Platform.Web.Resources {
         }
         
         /// <summary>
-        ///   Looks up a localized string similar to Enter a whole number, 0 or more..
+        ///   Looks up a localized string similar to Enter a whole number from 0 to 1,000,000,000..
         /// </summary>
         internal static string ErrorStock {
             get {
