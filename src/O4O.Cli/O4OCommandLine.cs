@@ -37,6 +37,9 @@ internal static class O4OCommandLine
         root.Subcommands.Add(RecoverCommand.Create(context));
         root.Subcommands.Add(TokenCommand.Create(context));
         root.Subcommands.Add(SecretsCommand.Create(context));
+        root.Subcommands.Add(DeployCommand.Create(context));
+        root.Subcommands.Add(ReleasesCommand.Create(context));
+        root.Subcommands.Add(RollbackCommand.Create(context));
         return root;
     }
 

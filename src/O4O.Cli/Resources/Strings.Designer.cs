@@ -220,6 +220,15 @@ namespace O4O.Cli.Resources {
         }
         
         /// <summary>
+        ///   Looks up a localized string similar to Files of release {0} that differ from its manifest: {1}.
+        /// </summary>
+        internal static string AuditRelease {
+            get {
+                return ResourceManager.GetString("AuditRelease", resourceCulture);
+            }
+        }
+        
+        /// <summary>
         ///   Looks up a localized string similar to AutoRecovery is {0} (the default: never switched)..
         /// </summary>
         internal static string AutoRecoveryDefault {
@@ -742,11 +751,47 @@ namespace O4O.Cli.Resources {
         }
         
         /// <summary>
+        ///   Looks up a localized string similar to By.
+        /// </summary>
+        internal static string ColumnBy {
+            get {
+                return ResourceManager.GetString("ColumnBy", resourceCulture);
+            }
+        }
+        
+        /// <summary>
         ///   Looks up a localized string similar to Chain.
         /// </summary>
         internal static string ColumnChain {
             get {
                 return ResourceManager.GetString("ColumnChain", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Commit.
+        /// </summary>
+        internal static string ColumnCommit {
+            get {
+                return ResourceManager.GetString("ColumnCommit", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Current.
+        /// </summary>
+        internal static string ColumnCurrent {
+            get {
+                return ResourceManager.GetString("ColumnCurrent", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Health.
+        /// </summary>
+        internal static string ColumnHealth {
+            get {
+                return ResourceManager.GetString("ColumnHealth", resourceCulture);
             }
         }
         
@@ -765,6 +810,24 @@ namespace O4O.Cli.Resources {
         internal static string ColumnName {
             get {
                 return ResourceManager.GetString("ColumnName", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Published.
+        /// </summary>
+        internal static string ColumnPublished {
+            get {
+                return ResourceManager.GetString("ColumnPublished", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Release.
+        /// </summary>
+        internal static string ColumnRelease {
+            get {
+                return ResourceManager.GetString("ColumnRelease", resourceCulture);
             }
         }
         
@@ -832,6 +895,15 @@ namespace O4O.Cli.Resources {
         }
         
         /// <summary>
+        ///   Looks up a localized string similar to Version.
+        /// </summary>
+        internal static string ColumnVersion {
+            get {
+                return ResourceManager.GetString("ColumnVersion", resourceCulture);
+            }
+        }
+        
+        /// <summary>
         ///   Looks up a localized string similar to WAL.
         /// </summary>
         internal static string ColumnWal {
@@ -882,6 +954,87 @@ namespace O4O.Cli.Resources {
         internal static string DbUrlShowSecretsOption {
             get {
                 return ResourceManager.GetString("DbUrlShowSecretsOption", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to {0} is published but not current: the backup its migrations need failed..
+        /// </summary>
+        internal static string DeployBackupFailed {
+            get {
+                return ResourceManager.GetString("DeployBackupFailed", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Backed up the database before the migrations of {0}: {1}.
+        /// </summary>
+        internal static string DeployBackupTaken {
+            get {
+                return ResourceManager.GetString("DeployBackupTaken", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Another deploy is running for this home ({0})..
+        /// </summary>
+        internal static string DeployBusy {
+            get {
+                return ResourceManager.GetString("DeployBusy", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Publishes the platform (Release, ReadyToRun) from a source checkout or a git ref into $O4O_HOME/releases/VERSION-TIME/ with a manifest of every file&apos;s SHA-256, takes a logical backup when it carries new migrations, makes it current and restarts the platform on it through the running conductor; keeps the newest Releases:Keep (default 5) releases. The release&apos;s name on stdout..
+        /// </summary>
+        internal static string DeployDescription {
+            get {
+                return ResourceManager.GetString("DeployDescription", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Removed what an interrupted deploy left: {0}.
+        /// </summary>
+        internal static string DeployLeftoversRemoved {
+            get {
+                return ResourceManager.GetString("DeployLeftoversRemoved", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to deploy: {0}.
+        /// </summary>
+        internal static string DeployProgress {
+            get {
+                return ResourceManager.GetString("DeployProgress", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Removed old releases: {0}.
+        /// </summary>
+        internal static string DeployPruned {
+            get {
+                return ResourceManager.GetString("DeployPruned", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Published {0}: version {1}, commit {2}, {3} files, {4} new migration(s)..
+        /// </summary>
+        internal static string DeployPublished {
+            get {
+                return ResourceManager.GetString("DeployPublished", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to A source checkout (a directory holding src/O4O.Platform) or a git ref (branch, tag, commit) of the repository you are in; default: the checkout you are in..
+        /// </summary>
+        internal static string DeploySourceArgument {
+            get {
+                return ResourceManager.GetString("DeploySourceArgument", resourceCulture);
             }
         }
         
@@ -2758,6 +2911,78 @@ namespace O4O.Cli.Resources {
         }
         
         /// <summary>
+        ///   Looks up a localized string similar to {0} is current..
+        /// </summary>
+        internal static string ReleaseCurrent {
+            get {
+                return ResourceManager.GetString("ReleaseCurrent", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to current.
+        /// </summary>
+        internal static string ReleaseMarkCurrent {
+            get {
+                return ResourceManager.GetString("ReleaseMarkCurrent", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to previous.
+        /// </summary>
+        internal static string ReleaseMarkPrevious {
+            get {
+                return ResourceManager.GetString("ReleaseMarkPrevious", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to No conductor runs: the platform runs {0} at the next o4o up..
+        /// </summary>
+        internal static string ReleaseNoConductor {
+            get {
+                return ResourceManager.GetString("ReleaseNoConductor", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to The platform did not come back on {0} within {1} s: o4o logs platform says why; o4o rollback goes back..
+        /// </summary>
+        internal static string ReleasePlatformNotBack {
+            get {
+                return ResourceManager.GetString("ReleasePlatformNotBack", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to The platform was restarted on {0} and answers..
+        /// </summary>
+        internal static string ReleaseRestarted {
+            get {
+                return ResourceManager.GetString("ReleaseRestarted", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Lists the published releases oldest first: version, git commit, when and by whom, health, and which is current and previous..
+        /// </summary>
+        internal static string ReleasesDescription {
+            get {
+                return ResourceManager.GetString("ReleasesDescription", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to No releases yet: o4o deploy publishes one. Until then the conductor runs the build output..
+        /// </summary>
+        internal static string ReleasesEmpty {
+            get {
+                return ResourceManager.GetString("ReleasesEmpty", resourceCulture);
+            }
+        }
+        
+        /// <summary>
         ///   Looks up a localized string similar to The component: database, platform or nginx (when enabled)..
         /// </summary>
         internal static string RestartComponentArgument {
@@ -3033,6 +3258,87 @@ namespace O4O.Cli.Resources {
         internal static string RestoreSkipped {
             get {
                 return ResourceManager.GetString("RestoreSkipped", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to {0} is already current..
+        /// </summary>
+        internal static string RollbackAlreadyCurrent {
+            get {
+                return ResourceManager.GetString("RollbackAlreadyCurrent", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Makes the previous release (or the named one) current again and restarts the platform on it through the running conductor. Refused when the database holds a migration the target does not know that is not marked backward-compatible (its script&apos;s first line is -- o4o: backward-compatible): the refusal names the recovery point to restore the database to..
+        /// </summary>
+        internal static string RollbackDescription {
+            get {
+                return ResourceManager.GetString("RollbackDescription", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to No release is current: the conductor runs the build output (o4o deploy publishes a release)..
+        /// </summary>
+        internal static string RollbackNoCurrent {
+            get {
+                return ResourceManager.GetString("RollbackNoCurrent", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to There is no release before {0} to roll back to..
+        /// </summary>
+        internal static string RollbackNoPrevious {
+            get {
+                return ResourceManager.GetString("RollbackNoPrevious", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to o4o restore {0} --db-only (the backup taken before {1} became current at {2}).
+        /// </summary>
+        internal static string RollbackPointBackup {
+            get {
+                return ResourceManager.GetString("RollbackPointBackup", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to o4o restore --to-time &apos;{0}&apos; (when {1} became current).
+        /// </summary>
+        internal static string RollbackPointTime {
+            get {
+                return ResourceManager.GetString("RollbackPointTime", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Rolling back to {0} is refused: the database holds migration(s) {1} that {0} does not know and that are not marked backward-compatible (-- o4o: backward-compatible as the script&apos;s first line). Restore the database to the recovery point taken before they ran: {2}; then roll back again..
+        /// </summary>
+        internal static string RollbackRefused {
+            get {
+                return ResourceManager.GetString("RollbackRefused", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to No release is named &apos;{0}&apos;: o4o releases lists them..
+        /// </summary>
+        internal static string RollbackUnknown {
+            get {
+                return ResourceManager.GetString("RollbackUnknown", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to The release to go back to, as o4o releases lists it; default: the one before the current release..
+        /// </summary>
+        internal static string RollbackVersionArgument {
+            get {
+                return ResourceManager.GetString("RollbackVersionArgument", resourceCulture);
             }
         }
         

@@ -8,6 +8,7 @@ using O4O.Recovery.Incidents;
 using O4O.Recovery.Monitoring;
 using O4O.Recovery.Offsite;
 using O4O.Recovery.PointInTime;
+using O4O.Recovery.Releases;
 using O4O.Recovery.Restore;
 using O4O.Recovery.State;
 
@@ -73,6 +74,8 @@ public sealed partial class Conductor(O4OHome home, ConductorSettings settings, 
         await using var platform = new PlatformChild(launch, settings.Platform, settings.Supervision)
         {
             BeforeEachStart = cancellationToken => server.AlignPlatformLoginAsync(target, cancellationToken),
+            // The current release when there is one (o4o deploy), else the build output, as on a fresh clone.
+            AssemblyAtStart = () => new ReleaseStore(home).CurrentAssembly() ?? platformAssembly,
         };
         var database = new DatabaseChild(server, target, observer, settings.Supervision,
             new InterruptedRestore(home, () => ResolvedDatabaseServer.Resolve(home, settings.Database), journal, "auto-recovery", time));

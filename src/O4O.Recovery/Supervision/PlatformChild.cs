@@ -19,6 +19,12 @@ internal sealed class PlatformChild(PlatformLaunch launch, PlatformOptions platf
     /// <summary>How the platform is started.</summary>
     public PlatformLaunch Launch => launch;
 
+    /// <summary>
+    /// The assembly to run, asked at every start (the current release, which <c>o4o deploy</c> and <c>o4o rollback</c>
+    /// switch before they restart the platform); null: <see cref="Launch"/>'s.
+    /// </summary>
+    public Func<string>? AssemblyAtStart { get; init; }
+
     /// <inheritdoc />
     public int? ProcessId => _process is { Exited.IsCompleted: false } running ? running.ProcessId : null;
 
@@ -45,7 +51,7 @@ internal sealed class PlatformChild(PlatformLaunch launch, PlatformOptions platf
             await BeforeEachStart(cancellationToken);
         }
 
-        _process = new PlatformProcess(launch);
+        _process = new PlatformProcess(AssemblyAtStart is null ? launch : launch with { Assembly = AssemblyAtStart() });
         _process.Start();
         if (await _process.WaitUntilLiveAsync(platform.StartTimeout, cancellationToken))
         {

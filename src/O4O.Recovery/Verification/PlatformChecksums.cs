@@ -52,7 +52,18 @@ public static class PlatformChecksums
             .Select(line => line.Split("  ", 2))
             .Where(parts => parts.Length == 2)
             .ToDictionary(parts => parts[1], parts => parts[0], StringComparer.Ordinal);
-        var current = Compute(directory, configurationFile);
+        return Differences(recorded, Compute(directory, configurationFile));
+    }
+
+    /// <summary>
+    /// The files of <paramref name="directory"/> that differ from <paramref name="release"/>'s manifest: the release's
+    /// files are exactly what was published, so a modified, added or removed file is a finding.
+    /// </summary>
+    public static IReadOnlyList<ChecksumEvidence> CompareWithRelease(string directory, Releases.ReleaseManifest release) =>
+        Differences(release.Files, Compute(directory));
+
+    private static List<ChecksumEvidence> Differences(IReadOnlyDictionary<string, string> recorded, SortedDictionary<string, string> current)
+    {
         return current.Where(pair => recorded.TryGetValue(pair.Key, out var sum) && sum != pair.Value)
             .Select(pair => new ChecksumEvidence(pair.Key, "modified", recorded[pair.Key], pair.Value))
             .Concat(current.Where(pair => !recorded.ContainsKey(pair.Key)).Select(pair => new ChecksumEvidence(pair.Key, "added", null, pair.Value)))
@@ -61,7 +72,8 @@ public static class PlatformChecksums
             .ToList();
     }
 
-    private static SortedDictionary<string, string> Compute(string directory, string? configurationFile)
+    /// <summary>The SHA-256 of every file under <paramref name="directory"/> (and <paramref name="configurationFile"/>), by name.</summary>
+    internal static SortedDictionary<string, string> Compute(string directory, string? configurationFile = null)
     {
         var sums = new SortedDictionary<string, string>(StringComparer.Ordinal);
         foreach (var file in FileChanges.Audited(directory, configurationFile))

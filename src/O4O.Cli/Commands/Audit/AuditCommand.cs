@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using O4O.Cli.Resources;
 using O4O.Recovery.Configuration;
+using O4O.Recovery.Releases;
 using O4O.Recovery.Supervision;
 using O4O.Recovery.Verification;
 
@@ -36,7 +37,9 @@ internal static class AuditCommand
                 return ExitCodes.UsageError;
             }
 
-            var directory = result.GetValue(platformDirectory) ?? Path.GetDirectoryName(await PlatformAssemblyAsync(context, cancellationToken))!;
+            // The running release when there is one: its manifest says exactly which files it was published with.
+            var release = result.GetValue(platformDirectory) is null ? new ReleaseStore(context.Home).Current() : null;
+            var directory = result.GetValue(platformDirectory) ?? release?.AppDirectory ?? Path.GetDirectoryName(await PlatformAssemblyAsync(context, cancellationToken))!;
             if (!Directory.Exists(directory))
             {
                 await context.Error.WriteLineAsync(Text.Format(Strings.ErrorLine, Text.Format(Strings.IncidentReportNoDirectory, directory)));
@@ -50,7 +53,7 @@ internal static class AuditCommand
                 return ExitCodes.Success;
             }
 
-            var report = await RunAsync(context, TimeSpan.FromHours(result.GetValue(hours)), Path.GetFullPath(directory), cancellationToken);
+            var report = await RunAsync(context, TimeSpan.FromHours(result.GetValue(hours)), Path.GetFullPath(directory), release, cancellationToken);
             await context.Out.WriteLineAsync(result.GetValue(json) ? CliJson.Serialize(report) : Render(report));
             return report.Findings ? ExitCodes.Unhealthy : ExitCodes.Success;
         });
@@ -86,9 +89,16 @@ internal static class AuditCommand
         IReadOnlyList<NewAdmin> NewAdmins,
         string PlatformDirectory,
         IReadOnlyList<ChangedFile> ChangedFiles,
-        IReadOnlyList<ChecksumDifference>? ChecksumDifferences);
+        IReadOnlyList<ChecksumDifference>? ChecksumDifferences)
+    {
+        /// <summary>The release the platform runs, when one is current.</summary>
+        public string? Release { get; init; }
 
-    private static async Task<AuditReport> RunAsync(CliContext context, TimeSpan window, string directory, CancellationToken cancellationToken)
+        /// <summary>Its files that differ from its manifest (modified, added, removed); null without a current release.</summary>
+        public IReadOnlyList<ChecksumDifference>? ReleaseDifferences { get; init; }
+    }
+
+    private static async Task<AuditReport> RunAsync(CliContext context, TimeSpan window, string directory, Release? release, CancellationToken cancellationToken)
     {
         var now = context.Time.GetUtcNow();
         var since = now - window;
@@ -101,8 +111,11 @@ internal static class AuditCommand
         // What the deploy wrote is not a change: with a record, only files written after it are listed.
         var changedSince = File.Exists(checksums) ? Later(since, File.GetLastWriteTimeUtc(checksums)) : since;
         var changed = FileChanges.Since(directory, changedSince, context.Home.ConfigurationFile);
-        var findings = locked.Count > 0 || admins.Count > 0 || failed.Any(group => group.Attempts >= FailedLoginFinding) || differences?.Count > 0;
-        return new AuditReport(since, findings, failed, locked, admins, directory, changed, differences);
+        var releaseDifferences = release is null ? null
+            : PlatformChecksums.CompareWithRelease(release.AppDirectory, release.Manifest).Select(difference => new ChecksumDifference(difference.Path, difference.Change)).ToList();
+        var findings = locked.Count > 0 || admins.Count > 0 || failed.Any(group => group.Attempts >= FailedLoginFinding) || differences?.Count > 0
+            || releaseDifferences?.Count > 0;
+        return new AuditReport(since, findings, failed, locked, admins, directory, changed, differences) { Release = release?.Name, ReleaseDifferences = releaseDifferences };
     }
 
     private static string Render(AuditReport report)
@@ -118,6 +131,12 @@ internal static class AuditCommand
         lines.AddRange(report.ChangedFiles.Select(file => $"  {Time(file.ModifiedAt)}  {file.Path}"));
         lines.Add(report.ChecksumDifferences is { } differences ? Text.Format(Strings.AuditChecksumDifferences, differences.Count) : Strings.AuditNoChecksums);
         lines.AddRange((report.ChecksumDifferences ?? []).Select(difference => $"  {difference.Change,-8}  {difference.Path}"));
+        if (report.ReleaseDifferences is { } releaseDifferences)
+        {
+            lines.Add(Text.Format(Strings.AuditRelease, report.Release, releaseDifferences.Count));
+            lines.AddRange(releaseDifferences.Select(difference => $"  {difference.Change,-8}  {difference.Path}"));
+        }
+
         lines.Add(report.Findings ? Strings.AuditFindings : Strings.AuditNoFindings);
         return string.Join(Environment.NewLine, lines);
     }

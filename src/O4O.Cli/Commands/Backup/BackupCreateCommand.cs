@@ -1,6 +1,5 @@
 using System.CommandLine;
 using O4O.Cli.Resources;
-using O4O.Recovery.Backups;
 
 namespace O4O.Cli.Commands;
 
@@ -36,14 +35,9 @@ internal static class BackupCreateCommand
             }
 
             var environment = BackupEnvironment.From(context);
-            environment.EnsureDefaultDirectory();
-            var catalogue = environment.Catalogue();
-            var creator = new BackupCreator(environment.Home, environment.Directory, environment.Server(), context.Time) { SpaceMargin = environment.Backup.SpaceMargin };
-            var result = await CliConsole.WithProgressAsync(context, Strings.BackupDumping,
-                progress => creator.CreateAsync(parsed.GetValue(includeSecrets), catalogue.KnownHash, progress, cancellationToken));
-            catalogue.Record(result);
+            var (result, anomaly) = await CliConsole.WithProgressAsync(context, Strings.BackupDumping,
+                progress => environment.CreateLogicalAsync(parsed.GetValue(includeSecrets), progress, cancellationToken));
             var name = Path.GetFileName(result.ArchivePath);
-            var anomaly = await ArchiveScreening.ScreenAsync(environment.Directory, catalogue, environment.Backup, environment.Journal(), context.Time, name, cancellationToken);
             await context.Out.WriteLineAsync(result.ArchivePath);
             await context.Error.WriteLineAsync(Text.Format(Strings.BackupCreated,
                 name, Sizes.Size(result.Size), result.Manifest.RowCounts.Count, result.Manifest.Duration.TotalSeconds));

@@ -65,4 +65,16 @@ internal sealed class BackupEnvironment
     public PhysicalBackups PhysicalBackups() => Recovery.PointInTime.PhysicalBackups.Open(Home, Database, Time);
 
     public DatabaseRestore Restore() => new(Home, Server(), Catalogue(), Time);
+
+    /// <summary>A logical backup, recorded in the catalogue and screened against the clean archives before it.</summary>
+    public async Task<(BackupResult Result, ArchiveAnomaly Anomaly)> CreateLogicalAsync(bool includeSecrets, IProgress<long>? progress, CancellationToken cancellationToken)
+    {
+        EnsureDefaultDirectory();
+        var catalogue = Catalogue();
+        var creator = new BackupCreator(Home, Directory, Server(), Time) { SpaceMargin = Backup.SpaceMargin };
+        var result = await creator.CreateAsync(includeSecrets, catalogue.KnownHash, progress, cancellationToken);
+        catalogue.Record(result);
+        var anomaly = await ArchiveScreening.ScreenAsync(Directory, catalogue, Backup, Journal(), Time, Path.GetFileName(result.ArchivePath), cancellationToken);
+        return (result, anomaly);
+    }
 }

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using O4O.Cli.Resources;
 using O4O.Recovery.Configuration;
-using O4O.Recovery.Control;
 using O4O.Recovery.Secrets;
 using O4O.Recovery.State;
 using O4O.Recovery.Supervision;
@@ -68,44 +67,21 @@ internal static class SecretsCommand
     /// <summary>The platform reads its signing key and database password at start: a running conductor restarts it.</summary>
     private static async Task<int> RestartPlatformAsync(CliContext context, string actor, CancellationToken cancellationToken)
     {
-        using var control = new ControlClient(context.Home);
-        try
+        var restartedAt = context.Time.GetUtcNow();
+        switch (await ConductorRestarts.RestartPlatformAsync(context, actor, _restartWait, cancellationToken))
         {
-            var restartedAt = context.Time.GetUtcNow();
-            var before = (await control.StatusAsync(cancellationToken)).Components.FirstOrDefault(c => c.Name == Conductor.PlatformComponent)?.Pid;
-            await control.RestartAsync(Conductor.PlatformComponent, actor, cancellationToken);
-            if (!await NewProcessWithinAsync(context, control, before, cancellationToken))
-            {
+            case null:
+                await context.Error.WriteLineAsync(Strings.SecretsNoConductor);
+                break;
+            case false:
                 await CliConsole.FailAsync(context, Strings.SecretsPlatformNotBack);
                 return ExitCodes.Failure;
-            }
-
-            await ConductorRestarts.WaitForPlatformAsync(context, restartedAt, cancellationToken);
-            await context.Error.WriteLineAsync(Strings.SecretsPlatformRestarted);
-        }
-        catch (ConductorUnreachableException)
-        {
-            await context.Error.WriteLineAsync(Strings.SecretsNoConductor);
+            case true:
+                await ConductorRestarts.WaitForPlatformAsync(context, restartedAt, cancellationToken);
+                await context.Error.WriteLineAsync(Strings.SecretsPlatformRestarted);
+                break;
         }
 
         return ExitCodes.Success;
-    }
-
-    // Not just "running": under load the old process may still be running when the first look comes.
-    private static async Task<bool> NewProcessWithinAsync(CliContext context, ControlClient control, int? before, CancellationToken cancellationToken)
-    {
-        var deadline = context.Time.GetUtcNow() + _restartWait;
-        while (context.Time.GetUtcNow() < deadline)
-        {
-            var platform = (await control.StatusAsync(cancellationToken)).Components.FirstOrDefault(c => c.Name == Conductor.PlatformComponent);
-            if (platform is { State: ComponentState.Running, Pid: { } pid } && pid != before)
-            {
-                return true;
-            }
-
-            await Task.Delay(TimeSpan.FromMilliseconds(250), context.Time, cancellationToken);
-        }
-
-        return false;
     }
 }

@@ -103,4 +103,41 @@ internal static class ConductorRestarts
 
         return false;
     }
+
+    /// <summary>
+    /// Restarts the platform through the running conductor and waits until a new process runs: true when one does within
+    /// <paramref name="wait"/>, false when not, null when no conductor runs.
+    /// </summary>
+    public static async Task<bool?> RestartPlatformAsync(CliContext context, string actor, TimeSpan wait, CancellationToken cancellationToken)
+    {
+        using var control = new ControlClient(context.Home);
+        try
+        {
+            var before = (await control.StatusAsync(cancellationToken)).Components.FirstOrDefault(c => c.Name == Conductor.PlatformComponent)?.Pid;
+            await control.RestartAsync(Conductor.PlatformComponent, actor, cancellationToken);
+            return await NewProcessWithinAsync(context, control, before, wait, cancellationToken);
+        }
+        catch (ConductorUnreachableException)
+        {
+            return null;
+        }
+    }
+
+    // Not just "running": under load the old process may still be running when the first look comes.
+    private static async Task<bool> NewProcessWithinAsync(CliContext context, ControlClient control, int? before, TimeSpan wait, CancellationToken cancellationToken)
+    {
+        var deadline = context.Time.GetUtcNow() + wait;
+        while (context.Time.GetUtcNow() < deadline)
+        {
+            var platform = (await control.StatusAsync(cancellationToken)).Components.FirstOrDefault(c => c.Name == Conductor.PlatformComponent);
+            if (platform is { State: ComponentState.Running, Pid: { } pid } && pid != before)
+            {
+                return true;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(250), context.Time, cancellationToken);
+        }
+
+        return false;
+    }
 }

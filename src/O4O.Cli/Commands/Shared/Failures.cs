@@ -8,6 +8,7 @@ using O4O.Recovery.Monitoring;
 using O4O.Recovery.Offsite;
 using O4O.Recovery.PointInTime;
 using O4O.Recovery.Postgres;
+using O4O.Recovery.Releases;
 using O4O.Recovery.Restore;
 using O4O.Recovery.Secrets;
 using O4O.Recovery.Supervision;
@@ -38,6 +39,8 @@ internal static class Failures
         BackupFailedException or LockHeldException or SecretRotationException or RestoreRefusedException or RestoreFailedException or RecoveryTargetException => (exception.Message, ExitCodes.Failure),
         ArchivingNotSetUpException archiving => (archiving.Managed ? Text.Format(Strings.ErrorArchivingNotSetUp, archiving.ConfigurationFile) : Strings.ErrorArchivingExternal, ExitCodes.EnvironmentError),
         PgBackRestException or OffsiteException => (exception.Message, ExitCodes.Failure),
+        ReleaseInputException => (exception.Message, ExitCodes.UsageError),
+        ReleaseFailedException => (exception.Message, ExitCodes.Failure),
         PsqlNotFoundException => (Strings.ErrorPsqlNotFound, ExitCodes.EnvironmentError),
         InvalidConfigurationException or InvalidConnectionStringException or OptionsValidationException => (Text.Format(Strings.ErrorInvalidConfiguration, exception.Message), ExitCodes.UsageError),
         OperationCanceledException => (Strings.ErrorInterrupted, ExitCodes.Interrupted),
