@@ -52,7 +52,10 @@ public sealed class IncidentBoard(IncidentStore store, EscalationOptions escalat
         var next = reached + 1 < levels.Count ? levels[reached + 1] : null;
         return new IncidentView(incident, await store.TimelineAsync(incident.Id, cancellationToken),
             reached < 0 ? null : Describe(levels[reached]), next is null ? null : Describe(next),
-            next is null ? null : incident.FirstAlertAt + next.NotifyAfter);
+            next is null ? null : incident.FirstAlertAt + next.NotifyAfter)
+        {
+            LevelName = reached < 0 ? null : levels[reached].Name,
+        };
     }
 
     private static string Describe(EscalationLevel level) => $"{level.Name} ({level.Owner})";

@@ -9,7 +9,11 @@ namespace O4O.Recovery.Control;
 /// <param name="NextLevel">The level paged next, or null when every level has been paged.</param>
 /// <param name="NextEscalationAt">When <paramref name="NextLevel"/> is paged, unless it recovers first.</param>
 public sealed record IncidentView(Incident Incident, IReadOnlyList<TimelineEntry> Timeline, string? Level, string? NextLevel,
-    DateTimeOffset? NextEscalationAt);
+    DateTimeOffset? NextEscalationAt)
+{
+    /// <summary>The name alone of the level paged by now ("L2"), or null before the first: what the metrics count by.</summary>
+    public string? LevelName { get; init; }
+}
 
 /// <summary>A person acknowledges an incident.</summary>
 /// <param name="Actor">Who.</param>

@@ -45,11 +45,13 @@ internal sealed partial class DashboardServer : IAsyncDisposable
         builder.Services.AddProblemDetails();
         builder.Services.AddDashboardSessions(context.Home, context.Options, context.Time);
         builder.Services.AddSignInLimit(_ => new SignInLimitOptions(Math.Max(1, context.Options.SignInPermitLimit), context.Options.SignInWindow), ClientAddress);
+        builder.Services.AddConductorMetrics(context);
         var app = builder.Build();
         app.Use(SecurityHeaders);
         app.UseRateLimiter();
         MapPages(app, context);
         MapActions(app, context);
+        MapMetrics(app);
         await app.StartAsync(cancellationToken);
         return new DashboardServer(app, new UriBuilder(Uri.UriSchemeHttp, context.Options.Address, context.Options.Port).Uri);
     }
