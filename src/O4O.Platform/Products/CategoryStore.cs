@@ -15,6 +15,16 @@ internal sealed class CategoryStore(NpgsqlDataSource dataSource)
         return (await connection.QueryAsync<Category>(new CommandDefinition(ListSql, cancellationToken: cancellationToken))).AsList();
     }
 
+    /// <summary>How many products on sale (not archived) each category holds; a category without any is absent.</summary>
+    public async Task<IReadOnlyDictionary<long, long>> ProductCountsAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return (await connection.QueryAsync<(long CategoryId, long Products)>(new CommandDefinition(
+                "SELECT category_id, count(*) FROM products WHERE category_id IS NOT NULL AND NOT archived GROUP BY category_id",
+                cancellationToken: cancellationToken)))
+            .ToDictionary(row => row.CategoryId, row => row.Products);
+    }
+
     /// <exception cref="PostgresException">A taken slug (unique violation).</exception>
     public async Task<Category> CreateAsync(CategoryInput input, CancellationToken cancellationToken)
     {

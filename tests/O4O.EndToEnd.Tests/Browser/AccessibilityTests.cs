@@ -62,6 +62,8 @@ public sealed class AccessibilityTests(BrowserFixture browser)
     [InlineData("/admin/products")]
     [InlineData("/admin/products/1")]
     [InlineData("/admin/products/new")]
+    [InlineData("/admin/categories")]
+    [InlineData("/admin/categories/1")]
     [InlineData("/admin/orders")]
     [InlineData("/admin/orders/1")]
     [InlineData("/admin/users")]

@@ -60,6 +60,14 @@ public sealed class CatalogueBrowserTests(BrowserFixture browser)
         await LoadedAsync(store);
         await BrowserFixture.ScreenshotAsync(store, "product-image.png");
 
+        // The categories page: Tea's row leads to its form, which comes back with the row's names.
+        await admin.GotoAsync("/admin/categories");
+        await admin.GetByRole(AriaRole.Link, new() { Name = "Edit Tea" }).ClickAsync();
+        await Assertions.Expect(admin.GetByLabel("Korean name (optional)")).ToHaveValueAsync("차");
+        await admin.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
+        await Assertions.Expect(admin.GetByRole(AriaRole.Status)).ToHaveTextAsync("Saved the category Tea.");
+        await BrowserFixture.ScreenshotAsync(admin, "admin-categories.png", fullPage: true);
+
         var korean = await browser.NewPageAsync(locale: "ko-KR");
         await korean.GotoAsync("/products/1");
         await Assertions.Expect(korean.GetByRole(AriaRole.Button, new() { Name = "장바구니에 담기" })).ToBeVisibleAsync();

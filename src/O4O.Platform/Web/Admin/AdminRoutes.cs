@@ -22,6 +22,10 @@ internal static class AdminRoutes
         console.MapPost("/products/{id:long}/image", AdminProductActions.UploadImage)
             .WithMetadata(new RequestSizeLimitAttribute(AdminProductActions.MaxUploadRequestBytes));
         console.MapPost("/products/{id:long}/archived", AdminProductActions.SetArchived);
+        console.MapMethods("/categories", getOrHead, AdminCategoryPages.List);
+        console.MapPost("/categories", AdminCategoryPages.Create);
+        console.MapMethods("/categories/{id:long}", getOrHead, AdminCategoryPages.Edit);
+        console.MapPost("/categories/{id:long}", AdminCategoryPages.Update);
         console.MapMethods("/orders", getOrHead, AdminOrderPages.List);
         console.MapMethods("/orders/{id:long}", getOrHead, AdminOrderPages.Detail);
         console.MapPost("/orders/{id:long}/status", AdminOrderPages.ChangeStatus);

@@ -76,6 +76,15 @@ namespace O4O.Platform.Web.Resources {
         }
         
         /// <summary>
+        ///   Looks up a localized string similar to Add category.
+        /// </summary>
+        internal static string AddCategory {
+            get {
+                return ResourceManager.GetString("AddCategory", resourceCulture);
+            }
+        }
+        
+        /// <summary>
         ///   Looks up a localized string similar to Address.
         /// </summary>
         internal static string Address {
@@ -238,6 +247,15 @@ namespace O4O.Platform.Web.Resources {
         }
         
         /// <summary>
+        ///   Looks up a localized string similar to Cancel.
+        /// </summary>
+        internal static string CancelEdit {
+            get {
+                return ResourceManager.GetString("CancelEdit", resourceCulture);
+            }
+        }
+        
+        /// <summary>
         ///   Looks up a localized string similar to Cancel order.
         /// </summary>
         internal static string CancelOrder {
@@ -279,6 +297,15 @@ namespace O4O.Platform.Web.Resources {
         internal static string Category {
             get {
                 return ResourceManager.GetString("Category", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Saved the category {0}..
+        /// </summary>
+        internal static string CategorySaved {
+            get {
+                return ResourceManager.GetString("CategorySaved", resourceCulture);
             }
         }
         
@@ -391,6 +418,15 @@ namespace O4O.Platform.Web.Resources {
         }
         
         /// <summary>
+        ///   Looks up a localized string similar to Edit {0}.
+        /// </summary>
+        internal static string EditNamed {
+            get {
+                return ResourceManager.GetString("EditNamed", resourceCulture);
+            }
+        }
+        
+        /// <summary>
         ///   Looks up a localized string similar to Edit product.
         /// </summary>
         internal static string EditProduct {
@@ -450,6 +486,15 @@ namespace O4O.Platform.Web.Resources {
         internal static string ErrorCartFull {
             get {
                 return ResourceManager.GetString("ErrorCartFull", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Enter a name of at most 100 characters..
+        /// </summary>
+        internal static string ErrorCategoryName {
+            get {
+                return ResourceManager.GetString("ErrorCategoryName", resourceCulture);
             }
         }
         
@@ -733,6 +778,33 @@ namespace O4O.Platform.Web.Resources {
         }
         
         /// <summary>
+        ///   Looks up a localized string similar to Use 1 to 64 lowercase letters, digits and single dashes between them, as in green-tea..
+        /// </summary>
+        internal static string ErrorSlug {
+            get {
+                return ResourceManager.GetString("ErrorSlug", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Another category already has this slug..
+        /// </summary>
+        internal static string ErrorSlugTaken {
+            get {
+                return ResourceManager.GetString("ErrorSlugTaken", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Enter a whole number from -1,000,000 to 1,000,000..
+        /// </summary>
+        internal static string ErrorSortOrder {
+            get {
+                return ResourceManager.GetString("ErrorSortOrder", resourceCulture);
+            }
+        }
+        
+        /// <summary>
         ///   Looks up a localized string similar to Enter a whole number from 0 to 1,000,000,000..
         /// </summary>
         internal static string ErrorStock {
@@ -864,6 +936,24 @@ namespace O4O.Platform.Web.Resources {
         internal static string Joined {
             get {
                 return ResourceManager.GetString("Joined", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Korean name.
+        /// </summary>
+        internal static string KoreanName {
+            get {
+                return ResourceManager.GetString("KoreanName", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Korean name (optional).
+        /// </summary>
+        internal static string KoreanNameOptional {
+            get {
+                return ResourceManager.GetString("KoreanNameOptional", resourceCulture);
             }
         }
         
@@ -1134,6 +1224,15 @@ namespace O4O.Platform.Web.Resources {
         internal static string OnlyLeft {
             get {
                 return ResourceManager.GetString("OnlyLeft", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to On sale.
+        /// </summary>
+        internal static string OnSale {
+            get {
+                return ResourceManager.GetString("OnSale", resourceCulture);
             }
         }
         
@@ -1642,6 +1741,24 @@ namespace O4O.Platform.Web.Resources {
         }
         
         /// <summary>
+        ///   Looks up a localized string similar to Slug.
+        /// </summary>
+        internal static string Slug {
+            get {
+                return ResourceManager.GetString("Slug", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to The category&apos;s address in the shop, as in /?category=green-tea: lowercase letters, digits and dashes..
+        /// </summary>
+        internal static string SlugHint {
+            get {
+                return ResourceManager.GetString("SlugHint", resourceCulture);
+            }
+        }
+        
+        /// <summary>
         ///   Looks up a localized string similar to Sold out.
         /// </summary>
         internal static string SoldOut {
@@ -1692,6 +1809,15 @@ namespace O4O.Platform.Web.Resources {
         internal static string SortBy {
             get {
                 return ResourceManager.GetString("SortBy", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Order.
+        /// </summary>
+        internal static string SortOrder {
+            get {
+                return ResourceManager.GetString("SortOrder", resourceCulture);
             }
         }
         
