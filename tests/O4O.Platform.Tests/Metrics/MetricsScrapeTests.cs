@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using O4O.Platform.Tests.Orders;
+using O4O.Recovery.Monitoring;
 using O4O.Tests.Shared;
 
 namespace O4O.Platform.Tests.Metrics;
@@ -61,6 +62,11 @@ public sealed class MetricsScrapeTests(ManagedPostgresFixture postgres) : IAsync
         Assert.Equal(byBound.Order(), byBound);
         Assert.Equal(1, after.Sum(Duration + "_count", ("http_route", Products), ("http_response_status_code", "500")));
         Assert.Equal(1, after.Sum(Duration + "_count", ("http_route", "/api/v1/orders/"), ("http_response_status_code", "201")));
+        // The conductor's reader for a deploy's 5xx watch finds the same numbers as Prometheus' parser.
+        var counts = await PlatformRequestCounts.ReadAsync(local, _address, CancellationToken.None);
+        Assert.Equal(after.Sum(Duration + "_count", ("http_route", Products)), counts.Requests[Products]);
+        Assert.Equal(1, counts.ServerErrors[Products]);
+        Assert.Equal(1, counts.TotalServerErrors);
         // Npgsql's own pool metrics for the platform's data source.
         Assert.Contains(after, s => s.Name == "db_client_connection_count" && s.Label("db_client_connection_pool_name") == "o4o-platform"
             && s.Label("db_client_connection_state") == "idle");
