@@ -95,6 +95,31 @@ public sealed partial class AdminOrderTests(ManagedPostgresFixture postgres) : P
     }
 
     [Fact]
+    public async Task A_refund_carries_its_reason_into_the_history_that_the_customer_sees_and_a_reason_too_long_is_marked_and_kept()
+    {
+        var productId = await Platform.CreateProductAsync(stock: 10);
+        using var customer = await Platform.CreateClientAsync("customer");
+        var orderId = await OrderRequests.PlaceAsync(customer, productId, 2);
+        using var admin = await ConsoleSession.SignedInAdminAsync(Platform);
+        var page = $"/admin/orders/{orderId}";
+        var action = $"/admin/orders/{orderId}/status";
+        await admin.PostFormAsync(page, action, new() { ["status"] = "paid" });
+
+        var tooLong = await admin.PostFormAsync(page, action, new() { ["status"] = "refunded", ["note"] = new string('x', 501) });
+        var refunded = await admin.PostFormAsync(page, action, new() { ["status"] = "refunded", ["note"] = "Arrived broken; photo by e-mail" });
+        var seen = await customer.GetFromJsonAsync<JsonElement>($"/api/v1/orders/{orderId}");
+
+        Assert.Equal(HttpStatusCode.BadRequest, tooLong.StatusCode);
+        var refused = await tooLong.Content.ReadAsStringAsync();
+        Assert.Contains("<p id=\"note-refunded-error\" class=\"field-error\">Keep the reason to at most 500 characters.</p>", refused, StringComparison.Ordinal);
+        Assert.Contains(new string('x', 501) + "</textarea>", refused, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, refunded.StatusCode);
+        Assert.Contains("Arrived broken; photo by e-mail", await refunded.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal("Arrived broken; photo by e-mail", seen.GetProperty("history").EnumerateArray().Last().GetProperty("note").GetString());
+        Assert.Equal(10, await Platform.StockAsync(productId));
+    }
+
+    [Fact]
     public async Task A_step_the_order_can_no_longer_take_is_refused_with_409_and_cancelling_returns_the_stock_once()
     {
         var productId = await Platform.CreateProductAsync(stock: 10);

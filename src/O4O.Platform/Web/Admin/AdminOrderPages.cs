@@ -35,18 +35,21 @@ internal static class AdminOrderPages
         var notice = OrderWorkflow.Statuses.FirstOrDefault(known => known == moved) is { } status
             ? Text.Get(Text.OrderMoved, Text.For("Status", status))
             : null;
-        var page = await PageAsync(id, new ShipForm(null, null), new FieldErrors(), notice, error: null, StatusCodes.Status200OK, orders, users, cancellationToken);
+        var page = await PageAsync(id, new StepForm(null, null, null, null), new FieldErrors(), notice, error: null, StatusCodes.Status200OK, orders, users, cancellationToken);
         return page is null ? StorefrontPages.NotFound() : page;
     }
 
-    /// <summary>Moves the order one step, from the form of that step; the ship form carries the courier and the tracking number.</summary>
+    /// <summary>
+    /// Moves the order one step, from the form of that step; the ship form carries the courier and the tracking number,
+    /// a cancel or a refund its reason as the step's note.
+    /// </summary>
     public static async Task<Results<RedirectHttpResult, RazorComponentResult<AdminOrder>, RazorComponentResult<NotFoundPage>>> ChangeStatus(
-        long id, [FromForm] string? status, [FromForm] string? courier, [FromForm] string? trackingNumber,
+        long id, [FromForm] string? status, [FromForm] string? courier, [FromForm] string? trackingNumber, [FromForm] string? note,
         OrderStatusChanges changes, OrderStore orders, UserStore users, ILoggerFactory loggers, HttpContext context, CancellationToken cancellationToken)
     {
-        var form = new ShipForm(courier, trackingNumber);
+        var form = new StepForm(status, courier, trackingNumber, note);
         var errors = new FieldErrors();
-        if (OrderWorkflow.Validate(new OrderStatusRequest(status, courier, trackingNumber, Note: null), errors) is not { } change)
+        if (OrderWorkflow.Validate(new OrderStatusRequest(status, courier, trackingNumber, note), errors) is not { } change)
         {
             var refused = await PageAsync(id, form, errors, notice: null, Text.FixErrors, StatusCodes.Status400BadRequest, orders, users, cancellationToken);
             return refused is null ? StorefrontPages.NotFound() : refused;
@@ -75,7 +78,7 @@ internal static class AdminOrderPages
 
     /// <summary>The order's page, or null when there is no such order.</summary>
     private static async Task<RazorComponentResult<AdminOrder>?> PageAsync(
-        long id, ShipForm form, FieldErrors errors, string? notice, string? error, int statusCode, OrderStore orders, UserStore users,
+        long id, StepForm form, FieldErrors errors, string? notice, string? error, int statusCode, OrderStore orders, UserStore users,
         CancellationToken cancellationToken)
     {
         if (await orders.FindAsync(id, userId: null, cancellationToken) is not { } order)
@@ -99,4 +102,5 @@ internal static class AdminOrderPages
 }
 
 /// <summary>The ship form as typed, so a refused one shows what the admin entered.</summary>
-public sealed record ShipForm(string? Courier, string? TrackingNumber);
+/// <summary>A step's form as typed: the ship form's courier and tracking number, the cancel and refund forms' note.</summary>
+public sealed record StepForm(string? Status, string? Courier, string? TrackingNumber, string? Note);

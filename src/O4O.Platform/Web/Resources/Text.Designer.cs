@@ -805,6 +805,15 @@ namespace O4O.Platform.Web.Resources {
         }
         
         /// <summary>
+        ///   Looks up a localized string similar to Keep the reason to at most 500 characters..
+        /// </summary>
+        internal static string ErrorStepNote {
+            get {
+                return ResourceManager.GetString("ErrorStepNote", resourceCulture);
+            }
+        }
+        
+        /// <summary>
         ///   Looks up a localized string similar to Enter a whole number from 0 to 1,000,000,000..
         /// </summary>
         internal static string ErrorStock {
@@ -1935,6 +1944,15 @@ namespace O4O.Platform.Web.Resources {
         internal static string Step_shipped {
             get {
                 return ResourceManager.GetString("Step_shipped", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Reason for &quot;{0}&quot; (optional).
+        /// </summary>
+        internal static string StepNote {
+            get {
+                return ResourceManager.GetString("StepNote", resourceCulture);
             }
         }
         
