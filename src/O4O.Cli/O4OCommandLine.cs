@@ -40,6 +40,8 @@ internal static class O4OCommandLine
         root.Subcommands.Add(DeployCommand.Create(context));
         root.Subcommands.Add(ReleasesCommand.Create(context));
         root.Subcommands.Add(RollbackCommand.Create(context));
+        root.Subcommands.Add(InstallCommand.Create(context));
+        root.Subcommands.Add(UninstallCommand.Create(context));
         return root;
     }
 

@@ -1642,6 +1642,159 @@ namespace O4O.Cli.Resources {
         }
         
         /// <summary>
+        ///   Looks up a localized string similar to The o4o build {0} is under a home directory, which the service cannot see (ProtectHome=yes): publish it elsewhere (for example `dotnet publish src/O4O.Cli -c Release -o /opt/o4o`, and the platform beside it) and run that o4o install..
+        /// </summary>
+        internal static string InstallBuildInHome {
+            get {
+                return ResourceManager.GetString("InstallBuildInHome", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to The user {0} cannot read {1}, which the service runs: make the build readable to it (or install from a copy in /opt)..
+        /// </summary>
+        internal static string InstallBuildUnreadable {
+            get {
+                return ResourceManager.GetString("InstallBuildUnreadable", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Install the conductor as a systemd service on this machine (as root): a system user, its $O4O_HOME, and a Type=notify unit with a watchdog and hardening, verified with systemd-analyze before it is enabled and started..
+        /// </summary>
+        internal static string InstallDescription {
+            get {
+                return ResourceManager.GetString("InstallDescription", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to The service&apos;s $O4O_HOME: the cluster, backups, secrets and logs. Created 0700 for the user; an existing one is kept..
+        /// </summary>
+        internal static string InstallHomeOption {
+            get {
+                return ResourceManager.GetString("InstallHomeOption", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to The unit&apos;s name (NAME.service)..
+        /// </summary>
+        internal static string InstallNameOption {
+            get {
+                return ResourceManager.GetString("InstallNameOption", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to o4o install adds a user, a directory and a systemd unit: run it as root (o4o install --systemd --print shows the unit without changing anything)..
+        /// </summary>
+        internal static string InstallNeedsRoot {
+            get {
+                return ResourceManager.GetString("InstallNeedsRoot", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Say what to install: --systemd (o4o install --systemd --print shows the unit)..
+        /// </summary>
+        internal static string InstallNeedsSystemd {
+            get {
+                return ResourceManager.GetString("InstallNeedsSystemd", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Print the unit on stdout and change nothing..
+        /// </summary>
+        internal static string InstallPrintOption {
+            get {
+                return ResourceManager.GetString("InstallPrintOption", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Enabled and started {0}.service: `systemctl status {0}`, `journalctl -u {0}`; logs in {1}/logs, data in {1}; run o4o commands as {2}: `sudo -u {2} env O4O_HOME={1} o4o status`..
+        /// </summary>
+        internal static string InstallStarted {
+            get {
+                return ResourceManager.GetString("InstallStarted", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to systemd is not running on this machine (PID 1 is not systemd), so systemctl cannot start anything now: {0}.service is enabled and starts at the next boot under systemd, with its data in {1}..
+        /// </summary>
+        internal static string InstallSystemdNotRunning {
+            get {
+                return ResourceManager.GetString("InstallSystemdNotRunning", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Install a systemd unit for `o4o up` (the only kind of installation so far)..
+        /// </summary>
+        internal static string InstallSystemdOption {
+            get {
+                return ResourceManager.GetString("InstallSystemdOption", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Where the unit file goes..
+        /// </summary>
+        internal static string InstallUnitDirectoryOption {
+            get {
+                return ResourceManager.GetString("InstallUnitDirectoryOption", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Wrote {0} (0644); systemd-analyze verify accepts it..
+        /// </summary>
+        internal static string InstallUnitWritten {
+            get {
+                return ResourceManager.GetString("InstallUnitWritten", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Created the system user {0} (no login shell)..
+        /// </summary>
+        internal static string InstallUserCreated {
+            get {
+                return ResourceManager.GetString("InstallUserCreated", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to The user {0} exists; it is used as it is..
+        /// </summary>
+        internal static string InstallUserExists {
+            get {
+                return ResourceManager.GetString("InstallUserExists", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to The system user the service runs as and who owns its home; created (useradd --system) when missing..
+        /// </summary>
+        internal static string InstallUserOption {
+            get {
+                return ResourceManager.GetString("InstallUserOption", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to systemd-analyze verify refused the unit, which was not installed: {0}.
+        /// </summary>
+        internal static string InstallVerifyFailed {
+            get {
+                return ResourceManager.GetString("InstallVerifyFailed", resourceCulture);
+            }
+        }
+        
+        /// <summary>
         ///   Looks up a localized string similar to intact.
         /// </summary>
         internal static string Intact {
@@ -4158,6 +4311,78 @@ namespace O4O.Cli.Resources {
         internal static string UndoDone {
             get {
                 return ResourceManager.GetString("UndoDone", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Stop the shop and remove {0}? The data in {1} stays..
+        /// </summary>
+        internal static string UninstallConfirm {
+            get {
+                return ResourceManager.GetString("UninstallConfirm", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Nothing was changed..
+        /// </summary>
+        internal static string UninstallDeclined {
+            get {
+                return ResourceManager.GetString("UninstallDeclined", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Stop and disable the systemd service o4o install made and remove its unit (as root). The data in its $O4O_HOME and its user stay..
+        /// </summary>
+        internal static string UninstallDescription {
+            get {
+                return ResourceManager.GetString("UninstallDescription", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Removed {0}; the service is stopped and disabled. The data stays in {1} (cluster, backups, secrets, logs), owned by the user {2}: `o4o install --systemd` brings the service back over it, `userdel {2}` and removing {1} delete it for good..
+        /// </summary>
+        internal static string UninstallDone {
+            get {
+                return ResourceManager.GetString("UninstallDone", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to o4o uninstall stops a systemd service and removes its unit: run it as root..
+        /// </summary>
+        internal static string UninstallNeedsRoot {
+            get {
+                return ResourceManager.GetString("UninstallNeedsRoot", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Refusing to stop the shop without confirmation: stdin is not a terminal. Nothing was changed; pass --yes..
+        /// </summary>
+        internal static string UninstallNeedsYes {
+            get {
+                return ResourceManager.GetString("UninstallNeedsYes", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to There is no {0}: nothing to uninstall..
+        /// </summary>
+        internal static string UninstallNotInstalled {
+            get {
+                return ResourceManager.GetString("UninstallNotInstalled", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Uninstall without asking (needed when stdin is not a terminal)..
+        /// </summary>
+        internal static string UninstallYesOption {
+            get {
+                return ResourceManager.GetString("UninstallYesOption", resourceCulture);
             }
         }
         

@@ -67,6 +67,13 @@ public static partial class AtomicFile
         try
         {
             using var stream = new FileStream(temporary, options);
+            if (!OperatingSystem.IsWindows())
+            {
+                // Exactly the mode asked for: the process's umask (077 for o4o) would take away what a reader was
+                // meant to have, such as systemd reading a unit file (0644).
+                File.SetUnixFileMode(stream.SafeFileHandle, mode);
+            }
+
             stream.Write(contents);
             stream.Flush(flushToDisk: true);
         }

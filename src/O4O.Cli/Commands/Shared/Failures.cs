@@ -12,6 +12,7 @@ using O4O.Recovery.Releases;
 using O4O.Recovery.Restore;
 using O4O.Recovery.Secrets;
 using O4O.Recovery.Supervision;
+using O4O.Recovery.Systemd;
 
 namespace O4O.Cli.Commands;
 
@@ -38,7 +39,7 @@ internal static class Failures
             Sizes.EstimatedFrom(space.EstimatedFrom), Sizes.Size(space.Estimate)), ExitCodes.InsufficientSpace),
         BackupFailedException or LockHeldException or SecretRotationException or RestoreRefusedException or RestoreFailedException or RecoveryTargetException => (exception.Message, ExitCodes.Failure),
         ArchivingNotSetUpException archiving => (archiving.Managed ? Text.Format(Strings.ErrorArchivingNotSetUp, archiving.ConfigurationFile) : Strings.ErrorArchivingExternal, ExitCodes.EnvironmentError),
-        PgBackRestException or OffsiteException => (exception.Message, ExitCodes.Failure),
+        PgBackRestException or OffsiteException or SystemdInstallException => (exception.Message, ExitCodes.Failure),
         ReleaseInputException => (exception.Message, ExitCodes.UsageError),
         ReleaseFailedException => (exception.Message, ExitCodes.Failure),
         PsqlNotFoundException => (Strings.ErrorPsqlNotFound, ExitCodes.EnvironmentError),
