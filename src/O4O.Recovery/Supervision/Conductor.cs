@@ -109,7 +109,7 @@ public sealed partial class Conductor(O4OHome home, ConductorSettings settings, 
                 // A refused configuration is on the record as a give-up; the platform still serves on its own port.
                 if (await proxy.StartAsync(stop))
                 {
-                    observer.ProxyReady(new Uri($"http://127.0.0.1:{settings.Nginx.Port}/"));
+                    observer.ProxyReady(NginxChild.Address(settings.Nginx));
                 }
             }
 

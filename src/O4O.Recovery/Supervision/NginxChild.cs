@@ -1,4 +1,7 @@
 using System.Diagnostics;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using O4O.Recovery.Configuration;
 using O4O.Recovery.Health;
 using O4O.Recovery.Processes;
@@ -17,7 +20,13 @@ public sealed class NginxChild(O4OHome home, NginxOptions options, int platformP
 
     private const int SigQuit = 3;
     private static readonly TimeSpan _startTimeout = TimeSpan.FromSeconds(10);
-    private readonly HttpClient _client = new();
+    private readonly HttpClient _client = new(new SocketsHttpHandler
+    {
+        // Its own nginx on loopback, known by the certificate it was configured with, not by a CA: the probe checks
+        // that nginx serves that certificate. After the file is renewed the old one no longer matches, the probes fail
+        // and the restart makes nginx load the new one.
+        SslOptions = { RemoteCertificateValidationCallback = (_, presented, _, _) => presented is not null && IsConfigured(options, presented) },
+    });
     private Process? _process;
     private Task<int> _exited = new TaskCompletionSource<int>().Task;
 
@@ -91,12 +100,39 @@ public sealed class NginxChild(O4OHome home, NginxOptions options, int platformP
     /// <inheritdoc />
     public async Task<ProbeResult> ProbeAsync(TimeSpan timeout, CancellationToken cancellationToken)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri($"http://127.0.0.1:{options.Port}/api/health/live"));
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(Address(options), "api/health/live"));
         request.Headers.Host = $"api.{options.Domain}";
         // An isolated shop's nginx answers its maintenance page: it works, and must not be restarted for it.
         return await HttpProbe.ProbeAsync(_client, request, timeout,
             response => response.StatusCode == System.Net.HttpStatusCode.ServiceUnavailable && response.Headers.Contains(NginxConfig.IsolatedHeader),
             cancellationToken);
+    }
+
+    /// <summary>Where nginx serves the shop from this machine: its HTTPS port with TLS, else its HTTP port.</summary>
+    public static Uri Address(NginxOptions options)
+    {
+        // Listening on every address includes loopback; on one address, that one.
+        var host = options.Address is "0.0.0.0" or "*" ? "127.0.0.1" : options.Address;
+        return new Uri(options.Tls
+            ? string.Create(CultureInfo.InvariantCulture, $"https://{host}:{options.HttpsPort}/")
+            : string.Create(CultureInfo.InvariantCulture, $"http://{host}:{options.Port}/"));
+    }
+
+    private static bool IsConfigured(NginxOptions options, X509Certificate presented)
+    {
+        try
+        {
+            using var configured = X509CertificateLoader.LoadCertificateFromFile(options.Certificate!);
+            return configured.GetCertHash().AsSpan().SequenceEqual(presented.GetCertHash());
+        }
+        catch (CryptographicException)
+        {
+            return false;
+        }
+        catch (IOException)
+        {
+            return false;
+        }
     }
 
     /// <inheritdoc />

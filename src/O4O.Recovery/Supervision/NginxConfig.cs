@@ -67,7 +67,6 @@ internal static class NginxConfig
                         proxy_set_header X-Forwarded-Proto $scheme;
                     }
             """;
-        var listen = string.Create(CultureInfo.InvariantCulture, $"127.0.0.1:{options.Port}");
         // As root (a development machine), workers would run as nobody and could not write the temp files in the home.
         var user = UnixProcess.IsRoot ? "user root;\n" : "";
         var text = $$"""
@@ -85,29 +84,67 @@ internal static class NginxConfig
                 fastcgi_temp_path {{temp}}/fastcgi;
                 uwsgi_temp_path {{temp}}/uwsgi;
                 scgi_temp_path {{temp}}/scgi;
+                server_tokens off;
+                # The admin's product-picture form (a 10 MB picture and its fields) is the biggest request the platform takes:
+                # its own limit for that form is 16 MiB (AdminProductActions.MaxUploadRequestBytes); it refuses the rest itself.
+                client_max_body_size 16m;
+                # A client that stalls while sending is cut off; one that only reads slowly gets a minute between writes.
+                client_header_timeout 15s;
+                client_body_timeout 60s;
+                send_timeout 60s;
+                keepalive_timeout 65s;
+                # The platform is on loopback: a connection not made in 5 s means it is down (a 502 the probes see), and
+                # no page of it takes a minute to answer.
+                proxy_connect_timeout 5s;
+                proxy_send_timeout 60s;
+                proxy_read_timeout 60s;
                 upstream o4o_platform { server 127.0.0.1:{{platformPort.ToString(CultureInfo.InvariantCulture)}}; keepalive 16; }
-                server {
-                    listen {{listen}};
-                    server_name api.{{options.Domain}};
-            {{proxy}}
-                }
-                server {
-                    listen {{listen}};
-                    server_name admin.{{options.Domain}};
-                    location = / { {{isolated}} return 302 /admin; }
-            {{proxy}}
-                }
-                server {
-                    listen {{listen}} default_server;
-                    server_name www.{{options.Domain}} {{options.Domain}};
-            {{proxy}}
-                }
+            {{(options.Tls ? Tls(options) : "")}}
+            {{Server(options, "api", "", proxy)}}
+            {{Server(options, "admin", $"location = / {{ {isolated} return 302 /admin; }}", proxy)}}
+            {{Server(options, "www", "", proxy)}}
             }
 
             """;
         AtomicFile.WriteAllText(File(home), text);
         return File(home);
     }
+
+    // With TLS, the plain port only sends every host to its HTTPS address (the isolation page too: it is served there).
+    private static string Tls(NginxOptions options) => $$"""
+                ssl_certificate {{options.Certificate}};
+                ssl_certificate_key {{options.CertificateKey}};
+                ssl_protocols TLSv1.2 TLSv1.3;
+                ssl_session_cache shared:o4o_tls:10m;
+                ssl_session_timeout 1d;
+                server {
+                    listen {{Listen(options, options.Port)}} default_server;
+                    server_name _;
+                    location / { return 301 https://$host{{(options.HttpsPort == 443 ? "" : string.Create(CultureInfo.InvariantCulture, $":{options.HttpsPort}"))}}$request_uri; }
+                }
+        """;
+
+    // www. is the default server: a request for the bare domain or an unknown name gets the storefront.
+    private static string Server(NginxOptions options, string host, string extra, string proxy)
+    {
+        var port = options.Tls ? options.HttpsPort : options.Port;
+        var listen = Listen(options, port) + (host == "www" ? " default_server" : "") + (options.Tls ? " ssl" : "");
+        var names = host == "www" ? $"www.{options.Domain} {options.Domain}" : $"{host}.{options.Domain}";
+        // Browsers that once reached the shop over HTTPS stay on it for a year (not includeSubDomains: other hosts of
+        // the domain are not the shop's to decide).
+        var hsts = options.Tls ? "add_header Strict-Transport-Security \"max-age=31536000\" always;" : "";
+        return $$"""
+                server {
+                    listen {{listen}};
+                    server_name {{names}};
+                    {{hsts}}
+                    {{extra}}
+            {{proxy}}
+                }
+        """;
+    }
+
+    private static string Listen(NginxOptions options, int port) => string.Create(CultureInfo.InvariantCulture, $"{options.Address}:{port}");
 
     private const string MaintenanceHtml = """
         <!doctype html>
