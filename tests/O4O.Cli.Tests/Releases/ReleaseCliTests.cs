@@ -6,6 +6,7 @@ using O4O.Cli.Tests.Commands;
 using O4O.Recovery.Processes;
 using O4O.Recovery.Releases;
 using O4O.Recovery.State;
+using O4O.Recovery.Verification;
 using O4O.Tests.Shared;
 using EventLog = O4O.Recovery.State.EventLog;
 
@@ -61,6 +62,8 @@ public sealed class ReleaseCliTests(PublishedRelease published, ManagedPostgresF
         cli.Settings["Database:ConnectionString"] = await AuditedDatabaseAsync();
         var release = published.CopyInto(cli, "1.0.0-20260101T000000Z");
         new ReleaseRecords(cli.Home.StateDatabase).MakeCurrent(release.Name, "test", DateTimeOffset.UtcNow, null);
+        // What the first o4o up recorded of the build output it ran then: not the release's record.
+        await File.WriteAllTextAsync(PlatformChecksums.FileIn(cli.Home), "0000  O4O.Platform.dll\n");
         var clean = await cli.RunAsync("audit", "--json");
 
         await File.AppendAllTextAsync(Path.Combine(release.AppDirectory, "O4O.Platform.deps.json"), " ");

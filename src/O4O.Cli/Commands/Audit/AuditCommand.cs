@@ -108,6 +108,12 @@ internal static class AuditCommand
         var admins = await audit.NewAdminsAsync(since, cancellationToken);
         var checksums = PlatformChecksums.FileIn(context.Home);
         var differences = PlatformChecksums.Compare(directory, checksums, context.Home.ConfigurationFile);
+        if (release is not null)
+        {
+            // A release's manifest is the record of its files; platform.sha256 (the build output's, from the first o4o up) still records o4o.json.
+            differences = differences?.Where(difference => difference.Path == context.Home.ConfigurationFile).ToList();
+        }
+
         // What the deploy wrote is not a change: with a record, only files written after it are listed.
         var changedSince = File.Exists(checksums) ? Later(since, File.GetLastWriteTimeUtc(checksums)) : since;
         var changed = FileChanges.Since(directory, changedSince, context.Home.ConfigurationFile);
