@@ -67,10 +67,11 @@ public static partial class AtomicFile
         try
         {
             using var stream = new FileStream(temporary, options);
-            if (!OperatingSystem.IsWindows())
+            // Exactly the mode asked for: the process's umask (077 for o4o) would take away what a reader was meant to
+            // have, such as systemd reading a unit file (0644). Only then: a private file is created private and never
+            // changes mode, which the key files' tests hold to under strace.
+            if (!OperatingSystem.IsWindows() && File.GetUnixFileMode(stream.SafeFileHandle) != mode)
             {
-                // Exactly the mode asked for: the process's umask (077 for o4o) would take away what a reader was
-                // meant to have, such as systemd reading a unit file (0644).
                 File.SetUnixFileMode(stream.SafeFileHandle, mode);
             }
 
