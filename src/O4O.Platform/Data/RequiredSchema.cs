@@ -25,7 +25,7 @@ internal static class RequiredSchema
         ["user_lock_events"] = ["id", "at", "user_id", "admin_id", "locked"],
         ["login_lockouts"] = ["user_id", "client_address", "failures", "window_start", "locked_until"],
         ["cart_items"] = ["user_id", "product_id", "quantity", "added_at"],
-        ["categories"] = ["id", "name", "slug", "sort_order"],
+        ["categories"] = ["id", "name", "slug", "sort_order", "name_ko"],
         ["stock_adjustments"] = ["id", "product_id", "delta", "stock_after", "reason", "admin_id", "at"],
     };
 }
