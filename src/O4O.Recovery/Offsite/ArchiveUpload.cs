@@ -2,6 +2,7 @@ using Amazon.S3;
 using Amazon.S3.Model;
 using O4O.Recovery.Backups;
 using O4O.Recovery.Configuration;
+using O4O.Recovery.Containment;
 using O4O.Recovery.IO;
 using O4O.Recovery.State;
 
@@ -14,7 +15,9 @@ namespace O4O.Recovery.Offsite;
 /// from the staged file with its Content-MD5 and recorded in <see cref="OffsiteCopies"/> only when the server's ETag is that
 /// MD5 — so a byte changed on the disk after sealing fails its part. Interrupted anywhere — the server gone, the process
 /// killed — the next call sends the parts not recorded. The copy counts only once the upload is completed and the object's
-/// size and SHA-256 (in its metadata) are the recorded ones.
+/// size and SHA-256 (in its metadata) are the recorded ones. Once the shop is isolated (<see cref="Isolation"/>) no part is
+/// sent and those in flight are cut (<see cref="IsolationWatch"/>): nothing more leaves the machine, and the upload resumes
+/// from its recorded parts after <c>o4o isolate off</c>.
 /// </summary>
 internal sealed class ArchiveUpload(O4OHome home, OffsiteBucket bucket, OffsiteCopies copies, OffsiteOptions options, TimeProvider time)
 {
@@ -43,7 +46,24 @@ internal sealed class ArchiveUpload(O4OHome home, OffsiteBucket bucket, OffsiteC
     /// <exception cref="Amazon.Runtime.AmazonServiceException">The bucket refused a request.</exception>
     /// <exception cref="HttpRequestException">The bucket cannot be reached.</exception>
     /// <exception cref="OffsiteException">The server acknowledged something else than was sent.</exception>
+    /// <exception cref="OffsiteIsolatedException">The shop is isolated, or was while the upload ran: it stopped there.</exception>
     public async Task<OffsiteCopy> UploadAsync(string archive, CancellationToken cancellationToken)
+    {
+        using var isolation = new IsolationWatch(home, time, cancellationToken);
+        try
+        {
+            isolation.Check();
+            return await UploadAsync(archive, isolation, isolation.Token);
+        }
+        catch (OperationCanceledException) when (isolation.Isolated && !cancellationToken.IsCancellationRequested)
+        {
+            var parts = copies.Find(Path.GetFileName(archive)) is { Complete: false } copy ? $" with {copies.Parts(copy.Name).Count} part(s) sent" : "";
+            throw new OffsiteIsolatedException(
+                $"the upload of {Path.GetFileName(archive)} stopped{parts}: the shop is isolated; it resumes after `o4o isolate off`.");
+        }
+    }
+
+    private async Task<OffsiteCopy> UploadAsync(string archive, IsolationWatch isolation, CancellationToken cancellationToken)
     {
         var name = Path.GetFileName(archive);
         var staged = Path.Combine(StagingDirectory(home), name + ".sealed");
@@ -58,7 +78,7 @@ internal sealed class ArchiveUpload(O4OHome home, OffsiteBucket bucket, OffsiteC
             {
                 try
                 {
-                    return await FinishAsync(earlier, staged, digests, cancellationToken);
+                    return await FinishAsync(earlier, staged, digests, isolation, cancellationToken);
                 }
                 catch (AmazonS3Exception gone) when (gone.ErrorCode == "NoSuchUpload")
                 {
@@ -71,7 +91,7 @@ internal sealed class ArchiveUpload(O4OHome home, OffsiteBucket bucket, OffsiteC
         }
 
         var (copy, partDigests) = await BeginAsync(archive, staged, cancellationToken);
-        return await FinishAsync(copy, staged, partDigests, cancellationToken);
+        return await FinishAsync(copy, staged, partDigests, isolation, cancellationToken);
     }
 
     private async Task<(OffsiteCopy Copy, IReadOnlyList<byte[]> PartDigests)> BeginAsync(string archive, string staged, CancellationToken cancellationToken)
@@ -93,12 +113,15 @@ internal sealed class ArchiveUpload(O4OHome home, OffsiteBucket bucket, OffsiteC
         return (copy, partDigests);
     }
 
-    private async Task<OffsiteCopy> FinishAsync(OffsiteCopy copy, string staged, IReadOnlyList<byte[]> partDigests, CancellationToken cancellationToken)
+    private async Task<OffsiteCopy> FinishAsync(OffsiteCopy copy, string staged, IReadOnlyList<byte[]> partDigests, IsolationWatch isolation,
+        CancellationToken cancellationToken)
     {
         // Killed after the completion but before it was recorded: the object is there already.
         if (!await IsStoredAsync(copy, cancellationToken))
         {
-            var parts = await UploadPartsAsync(copy, staged, partDigests, cancellationToken);
+            var parts = await UploadPartsAsync(copy, staged, partDigests, isolation, cancellationToken);
+            isolation.Check();
+            cancellationToken.ThrowIfCancellationRequested();
             await bucket.Client.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest
             {
                 BucketName = bucket.Name,
@@ -119,7 +142,9 @@ internal sealed class ArchiveUpload(O4OHome home, OffsiteBucket bucket, OffsiteC
 
     // Up to Concurrency parts on their way at once; each acknowledged one is recorded (one at a time, even when another part
     // failed meanwhile), so that a cut anywhere leaves recorded only parts the server holds, and as many of them as it can.
-    private async Task<IReadOnlyDictionary<int, string>> UploadPartsAsync(OffsiteCopy copy, string staged, IReadOnlyList<byte[]> partDigests, CancellationToken cancellationToken)
+    // Each part looks at the isolation flag as it starts, so that none begins after the flag was set, however soon.
+    private async Task<IReadOnlyDictionary<int, string>> UploadPartsAsync(OffsiteCopy copy, string staged, IReadOnlyList<byte[]> partDigests,
+        IsolationWatch isolation, CancellationToken cancellationToken)
     {
         var done = copies.Parts(copy.Name);
         using var recording = new SemaphoreSlim(1, 1);
@@ -127,6 +152,8 @@ internal sealed class ArchiveUpload(O4OHome home, OffsiteBucket bucket, OffsiteC
             new ParallelOptions { MaxDegreeOfParallelism = Concurrency, CancellationToken = cancellationToken },
             async (number, token) =>
             {
+                isolation.Check();
+                token.ThrowIfCancellationRequested();
                 var etag = await UploadPartAsync(copy, staged, number, partDigests[number - 1], token);
                 await recording.WaitAsync(CancellationToken.None);
                 try
@@ -200,3 +227,6 @@ internal sealed class ArchiveUpload(O4OHome home, OffsiteBucket bucket, OffsiteC
         }
     }
 }
+
+/// <summary>An upload stopped because the shop is isolated: nothing failed, and nothing more may leave the machine.</summary>
+internal sealed class OffsiteIsolatedException(string message) : Exception(message);

@@ -31,6 +31,9 @@ internal sealed class OffsiteUploads(O4OHome home, BackupOptions backup, Offsite
     /// <summary>The bytes per part of new uploads.</summary>
     internal long PartSize { get; init; } = ArchiveUpload.DefaultPartSize;
 
+    /// <summary>Called after each part is recorded (<see cref="ArchiveUpload.PartUploaded"/>): where a test acts mid-upload.</summary>
+    internal Func<int, Task>? PartUploaded { get; init; }
+
     /// <summary>Uploads what is pending now and after every <see cref="Interval"/> until <paramref name="stop"/> is cancelled.</summary>
     public async Task RunAsync(CancellationToken stop)
     {
@@ -64,7 +67,7 @@ internal sealed class OffsiteUploads(O4OHome home, BackupOptions backup, Offsite
         {
             var copies = new OffsiteCopies(home.StateDatabase);
             using var bucket = OffsiteBucket.Open(home, offsite);
-            var upload = new ArchiveUpload(home, bucket, copies, offsite, time) { PartSize = PartSize };
+            var upload = new ArchiveUpload(home, bucket, copies, offsite, time) { PartSize = PartSize, PartUploaded = PartUploaded };
             pending = " (deleting the copies of pruned archives)";
             if (await OffsiteRetention.DeletePrunedAsync(home, bucket, directory, copies, time, stop) is [_, ..] deleted)
             {
@@ -82,6 +85,12 @@ internal sealed class OffsiteUploads(O4OHome home, BackupOptions backup, Offsite
                 await _health.SucceededAsync(made, stop);
             }
 
+            return true;
+        }
+        catch (OffsiteIsolatedException isolated)
+        {
+            // Not a failure of the bucket: a person stopped everything leaving the machine.
+            await journal.RecordAsync(new RecoveryEvent(time.GetUtcNow(), Component, RecoveryEventKind.Note, isolated.Message), stop);
             return true;
         }
         catch (Exception exception) when (IsFailure(exception) && !stop.IsCancellationRequested)

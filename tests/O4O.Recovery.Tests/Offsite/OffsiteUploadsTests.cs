@@ -59,6 +59,48 @@ public sealed class OffsiteUploadsTests(ManagedPostgresFixture postgres, S3Serve
     }
 
     [Fact]
+    public async Task An_upload_in_flight_when_the_shop_is_isolated_stops_sends_no_part_after_and_resumes_after_isolate_off()
+    {
+        using var bed = await BackupTestBed.CreateAsync(postgres);
+        var name = Path.GetFileName((await bed.BackupAsync()).ArchivePath);
+        var copies = new OffsiteCopies(bed.Home.StateDatabase);
+        var events = new RecordedEvents();
+        var offsite = ArchiveUploadTests.OffsiteOf(server);
+        var uploads = new OffsiteUploads(bed.Home, new BackupOptions { Directory = bed.BackupDirectory }, offsite, events, TimeProvider.System)
+        {
+            PartSize = ArchiveUploadTests.PartSize,
+            // The shop is isolated as the first part is acknowledged, others on their way.
+            PartUploaded = _ =>
+            {
+                Isolation.TurnOn(bed.Home, "ops", DateTimeOffset.UtcNow);
+                return Task.CompletedTask;
+            },
+        };
+
+        Assert.True(await uploads.UploadPendingAsync(CancellationToken.None));
+
+        var copy = copies.Find(name)!;
+        Assert.False(copy.Complete);
+        var count = (int)((copy.Size + copy.PartSize - 1) / copy.PartSize);
+        var received = server.PartsReceived(copy.UploadId);
+        Assert.True(count > 2 * ArchiveUpload.DefaultConcurrency, $"{count} parts");
+        // The part that isolated the shop and at most those already on their way then; no part began after it.
+        Assert.InRange(received.Count, 1, ArchiveUpload.DefaultConcurrency);
+        Assert.DoesNotContain(copy.ObjectKey, server.ObjectKeys());
+        var note = Assert.Single(events.Events);
+        Assert.Equal((RecoveryEventKind.Note, OffsiteUploads.Component), (note.Kind, note.Component));
+        Assert.StartsWith($"the upload of {name} stopped with ", note.Seen, StringComparison.Ordinal);
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        Assert.Equal(received, server.PartsReceived(copy.UploadId));
+
+        Assert.True(Isolation.TurnOff(bed.Home));
+        var resumed = new OffsiteUploads(bed.Home, new BackupOptions { Directory = bed.BackupDirectory }, offsite, events, TimeProvider.System);
+        Assert.True(await resumed.UploadPendingAsync(CancellationToken.None));
+        Assert.Equal(copy.UploadId, copies.Find(name)!.UploadId);
+        Assert.True(copies.Find(name)!.Complete);
+    }
+
+    [Fact]
     public async Task The_copy_of_an_archive_the_pruner_removed_is_deleted_from_the_bucket_and_the_kept_ones_stay()
     {
         using var bed = await BackupTestBed.CreateAsync(postgres);
