@@ -1,5 +1,5 @@
 # Sourced by bench/backup.sh and bench/offsite.sh: a throwaway cluster (initdb --data-checksums, like the managed one)
-# in $O4O_HOME/pg on $PORT, holding the 2 M-row data set (bench/backup-data.sql at $SCALE) in o4o_platform.
+# in $O4O_HOME/pg on $PORT, holding the 2 M-row data set (bench/backup-data.sql, or $DATA_SQL, at $SCALE) in o4o_platform.
 # Needs WORK, O4O_HOME, PORT, PGPASSWORD, SCALE and as_postgres from the sourcing script.
 echo "bench: starting a throwaway cluster on port $PORT"
 mkdir -p "$O4O_HOME/secrets" "$O4O_HOME/pg"
@@ -11,7 +11,7 @@ as_postgres pg_ctl -D "$O4O_HOME/pg" -l "$O4O_HOME/pg/server.log" -w \
   -o "-c port=$PORT -c listen_addresses=127.0.0.1 -c unix_socket_directories= -c max_wal_size=4GB" start >/dev/null
 psql -X -q -c "CREATE DATABASE o4o_platform"
 
-echo "bench: generating the data set (scale $SCALE)"
-psql -X -q -d o4o_platform -v scale="$SCALE" -f bench/backup-data.sql
+echo "bench: generating the data set (${DATA_SQL:-bench/backup-data.sql}, scale $SCALE)"
+psql -X -q -d o4o_platform -v scale="$SCALE" -f "${DATA_SQL:-bench/backup-data.sql}"
 psql -X -q -d o4o_platform -c "VACUUM ANALYZE" -c "CHECKPOINT"
 psql -X -At -d o4o_platform -c "SELECT 'bench: ' || (SELECT sum(n_live_tup) FROM pg_stat_user_tables) || ' rows, database ' || pg_size_pretty(pg_database_size('o4o_platform'))"
