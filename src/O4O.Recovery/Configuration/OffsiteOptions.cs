@@ -48,6 +48,14 @@ public sealed class OffsiteOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:01:00", "30.00:00:00")]
     public TimeSpan LagThreshold { get; set; } = TimeSpan.FromMinutes(15);
 
+    /// <summary>
+    /// How long one request to the bucket (its connection, TLS handshake, a part sent and the answer) may take before it fails
+    /// (default 2 min; each request is tried three times): an endpoint that takes connections and never answers fails the
+    /// upload after that instead of holding it. It must cover a 16 MiB part at a quarter of the uplink's speed (four at once).
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromMinutes(2);
+
     /// <summary>True when an endpoint is configured.</summary>
     public bool Enabled => !string.IsNullOrWhiteSpace(Endpoint);
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Amazon.S3;
 using Amazon.S3.Model;
 using O4O.Recovery.Backups;
@@ -45,7 +46,7 @@ internal sealed class ArchiveUpload(O4OHome home, OffsiteBucket bucket, OffsiteC
     /// <summary>Uploads <paramref name="archive"/> (a path), or finishes its interrupted upload; returns the complete copy.</summary>
     /// <exception cref="Amazon.Runtime.AmazonServiceException">The bucket refused a request.</exception>
     /// <exception cref="HttpRequestException">The bucket cannot be reached.</exception>
-    /// <exception cref="OffsiteException">The server acknowledged something else than was sent.</exception>
+    /// <exception cref="OffsiteException">The server acknowledged something else than was sent, or did not answer within <see cref="OffsiteOptions.Timeout"/>.</exception>
     /// <exception cref="OffsiteIsolatedException">The shop is isolated, or was while the upload ran: it stopped there.</exception>
     public async Task<OffsiteCopy> UploadAsync(string archive, CancellationToken cancellationToken)
     {
@@ -60,6 +61,13 @@ internal sealed class ArchiveUpload(O4OHome home, OffsiteBucket bucket, OffsiteC
             var parts = copies.Find(Path.GetFileName(archive)) is { Complete: false } copy ? $" with {copies.Parts(copy.Name).Count} part(s) sent" : "";
             throw new OffsiteIsolatedException(
                 $"the upload of {Path.GetFileName(archive)} stopped{parts}: the shop is isolated; it resumes after `o4o isolate off`.");
+        }
+        catch (Exception timedOut) when (timedOut is TimeoutException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            // The SDK's request timeout, a TimeoutException that says only "A task was canceled." (which the conductor's job did
+            // not take for a failed upload, and stopped): the endpoint took the request and never answered.
+            throw new OffsiteException(string.Create(CultureInfo.InvariantCulture,
+                $"{options.EndpointUri.Authority} did not answer within Offsite:Timeout ({options.Timeout.TotalSeconds:0} s), three times; the upload resumes where it stopped at the next attempt."), timedOut);
         }
     }
 

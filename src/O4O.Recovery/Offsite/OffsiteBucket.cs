@@ -1,5 +1,4 @@
 using System.Net.Security;
-using System.Security.Cryptography.X509Certificates;
 using Amazon.Runtime;
 using Amazon.S3;
 using O4O.Recovery.Configuration;
@@ -55,7 +54,7 @@ public sealed class OffsiteBucket : IDisposable
             ResponseChecksumValidation = ResponseChecksumValidation.WHEN_REQUIRED,
             // An unreachable bucket is reported and retried by the caller's schedule, not waited out here.
             MaxErrorRetry = 2,
-            Timeout = TimeSpan.FromMinutes(2),
+            Timeout = options.Timeout,
         };
         if (options.CaFile is { Length: > 0 } caFile)
         {
@@ -81,12 +80,10 @@ public sealed class OffsiteBucket : IDisposable
     {
         public override HttpClient CreateHttpClient(IClientConfig clientConfig)
         {
-            var policy = new X509ChainPolicy { TrustMode = X509ChainTrustMode.CustomRootTrust, RevocationMode = X509RevocationMode.NoCheck };
-            var roots = new X509Certificate2Collection();
-            roots.ImportFromPemFile(caFile);
-            policy.CustomTrustStore.AddRange(roots);
-            var handler = new SocketsHttpHandler { SslOptions = new SslClientAuthenticationOptions { CertificateChainPolicy = policy } };
-            return new HttpClient(handler) { Timeout = clientConfig.Timeout ?? TimeSpan.FromMinutes(2) };
+            var policy = OffsiteEndpoint.ChainPolicy(caFile);
+            var timeout = clientConfig.Timeout ?? TimeSpan.FromMinutes(2);
+            var handler = new SocketsHttpHandler { SslOptions = new SslClientAuthenticationOptions { CertificateChainPolicy = policy }, ConnectTimeout = timeout };
+            return new HttpClient(handler) { Timeout = timeout };
         }
     }
 }

@@ -77,6 +77,7 @@ internal sealed class OffsiteUploads(O4OHome home, BackupOptions backup, Offsite
             foreach (var name in OffsiteLag.Pending(directory, copies))
             {
                 pending = $" of {name}";
+                await EnsureAnsweringAsync(stop);
                 var copy = await upload.UploadAsync(Path.Combine(directory, name), stop);
                 var locked = copy.LockUntil is { } until ? string.Create(CultureInfo.InvariantCulture, $", locked until {until.UtcDateTime:yyyy-MM-dd HH:mm} UTC") : "";
                 var made = string.Create(CultureInfo.InvariantCulture,
@@ -101,7 +102,17 @@ internal sealed class OffsiteUploads(O4OHome home, BackupOptions backup, Offsite
         }
     }
 
+    // A silent endpoint fails the round in seconds, where the SDK would wait out its timeout on each of its attempts.
+    private async Task EnsureAnsweringAsync(CancellationToken stop)
+    {
+        var endpoint = offsite.EndpointUri;
+        if (await OffsiteEndpoint.WhyNotAnsweringAsync(endpoint.Host, endpoint.Port, offsite.CaFile, stop) is { } why)
+        {
+            throw new OffsiteException($"the off-site endpoint {endpoint.Host}:{endpoint.Port.ToString(CultureInfo.InvariantCulture)} cannot be reached: {why}");
+        }
+    }
+
     private static bool IsFailure(Exception exception) =>
-        exception is AmazonClientException or HttpRequestException or IOException or OffsiteException or ArchiveKeyFileException
+        exception is AmazonClientException or HttpRequestException or IOException or TimeoutException or OffsiteException or ArchiveKeyFileException
             or TaskCanceledException;
 }

@@ -1,20 +1,18 @@
 using System.Globalization;
-using System.Net.Sockets;
+using O4O.Recovery.Offsite;
 
 namespace O4O.Recovery.PointInTime;
 
 /// <summary>
-/// Whether the off-site endpoint takes a TCP connection, asked before each pgBackRest command on the off-site repository.
+/// Whether the off-site endpoint answers (<see cref="OffsiteEndpoint"/>), asked before each pgBackRest command on the off-site repository.
 /// pgBackRest retries a host that does not answer until its io-timeout (a minute) runs out, for each file it reads: against
-/// a bucket that is down an info took four minutes and returned as if the repository were empty, a backup longer. The
+/// a bucket that is down an info took four minutes and returned as if the repository were empty, a backup longer; one that
+/// takes connections and never answers held each WAL shipping round as long. The
 /// endpoint is read from the off-site configuration pgBackRest itself is given (<see cref="PgBackRestOffsite"/>).
 /// </summary>
 internal static class OffsiteEndpointProbe
 {
-    /// <summary>How long a connection may take before the endpoint counts as unreachable.</summary>
-    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(5);
-
-    /// <summary>Throws unless the endpoint of <paramref name="configurationFile"/> takes a connection within <see cref="Timeout"/>.</summary>
+    /// <summary>Throws unless the endpoint of <paramref name="configurationFile"/> answers within <see cref="OffsiteEndpoint.Timeout"/> a step.</summary>
     /// <exception cref="PgBackRestException">It refused the connection or did not answer; the message names it, for <paramref name="command"/>.</exception>
     public static async Task EnsureReachableAsync(string configurationFile, string command, CancellationToken cancellationToken)
     {
@@ -26,20 +24,9 @@ internal static class OffsiteEndpointProbe
             return;
         }
 
-        using var client = new TcpClient();
-        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        limit.CancelAfter(Timeout);
-        try
+        if (await OffsiteEndpoint.WhyNotAnsweringAsync(host, port, settings.GetValueOrDefault("repo2-storage-ca-file"), cancellationToken) is { } why)
         {
-            await client.ConnectAsync(host, port, limit.Token);
-        }
-        catch (SocketException refused)
-        {
-            throw Unreachable(command, host, port, refused.Message);
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            throw Unreachable(command, host, port, $"no answer within {Timeout.TotalSeconds:0} s");
+            throw Unreachable(command, host, port, why);
         }
     }
 
