@@ -78,7 +78,7 @@ public sealed class BackupCreator(O4OHome home, string backupDirectory, Resolved
                     var longest = Manifest(TimeSpan.MaxValue, dump.RowCounts.ToDictionary(count => count.Key, _ => long.MaxValue),
                         [.. files.Select(file => new ManifestMember(file.Path, long.MaxValue, unknownHash, FileEntropy.Longest)), new ManifestMember(dumpMember, long.MaxValue, unknownHash)],
                         previous is null ? null : unknownHash,
-                        [.. dump.Sections.Select(section => new DumpPartInfo(section, long.MaxValue, long.MaxValue, unknownHash, long.MaxValue))]);
+                        [.. dump.Sections.Zip(dump.Tables, (section, table) => new DumpPartInfo(section, long.MaxValue, long.MaxValue, unknownHash, long.MaxValue, table))]);
                     var parts = await dump.WriteToAsync(writer.BeginDump(longest.ToJson().Length), cancellationToken);
 
                     // The platform's files are described as late as possible: they go into the archive right after.

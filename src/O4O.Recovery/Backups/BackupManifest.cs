@@ -87,7 +87,10 @@ public sealed record BackupManifest(
 /// <param name="Sha256">The SHA-256 of those bytes.</param>
 /// <param name="UncompressedLength">pg_dump's bytes before compression (null in archives made before it was recorded): with
 /// <paramref name="Length"/>, the compression ratio that collapses when the rows were encrypted.</param>
-public sealed record DumpPartInfo(string Section, long Offset, long Length, string Sha256, long? UncompressedLength = null);
+/// <param name="Table">The one table whose rows the part holds, as pg_dump's <c>--table</c> named it (null for a part of several
+/// tables or none, and in archives made before it was recorded): a restore spreads such a part over several connections when it
+/// holds most of the data, which it cannot do for a part of several tables without losing their early index builds.</param>
+public sealed record DumpPartInfo(string Section, long Offset, long Length, string Sha256, long? UncompressedLength = null, string? Table = null);
 
 /// <summary>One member of an archive.</summary>
 /// <param name="Path">Its path inside the archive.</param>

@@ -53,6 +53,10 @@ internal sealed class SnapshotDump : IAsyncDisposable
     /// <summary>The section of each part, in the order they are joined.</summary>
     public IReadOnlyList<string> Sections => _parts.Select(arguments => arguments[0]["--section=".Length..]).ToList();
 
+    /// <summary>The one table each part dumps (null for a part of several tables or none), in the order they are joined.</summary>
+    public IReadOnlyList<string?> Tables =>
+        _parts.Select(arguments => arguments is [_, var table] && table.StartsWith("--table=", StringComparison.Ordinal) ? table["--table=".Length..] : null).ToList();
+
     /// <summary>Exports a snapshot of <paramref name="server"/>'s platform database, starts the dumps and counts the rows.</summary>
     /// <param name="server">The server.</param>
     /// <param name="workDirectory">Where parts wait for their turn (the backup directory, on the same disk).</param>
@@ -115,10 +119,10 @@ internal sealed class SnapshotDump : IAsyncDisposable
         }
 
         var offset = 0L;
-        var sections = Sections;
+        var (sections, tables) = (Sections, Tables);
         return outputs.Select((output, index) =>
         {
-            var part = new DumpPartInfo(sections[index], offset, output.OutputBytes, output.Sha256, output.InputBytes);
+            var part = new DumpPartInfo(sections[index], offset, output.OutputBytes, output.Sha256, output.InputBytes, tables[index]);
             offset += output.OutputBytes;
             return part;
         }).ToList();

@@ -45,7 +45,7 @@ internal static class SideCopy
         try
         {
             var parts = await PartsAsync(side, cancellationToken);
-            await PartedLoad.LoadPartsAsync(live, database, created, [.. parts.Select(part => part[0]["--section=".Length..])],
+            await PartedLoad.LoadPartsAsync(live, database, created, [.. parts.Select(part => part[0]["--section=".Length..])], null,
                 (index, loader, token) => DumpAsync(side, parts[index], loader, token), () => Task.CompletedTask, cancellationToken);
         }
         finally

@@ -16,7 +16,10 @@ namespace O4O.Recovery.Restore;
 /// For a part loaded beside others: completes once another connection has created the tables. Its connections open
 /// and its data is read meanwhile; only the first COPY waits. Null when this loader creates them itself.
 /// </param>
-/// <param name="tableLoaded">With one connection, told each table the moment its rows are committed (<see cref="CopyWorkers"/>).</param>
+/// <param name="tableLoaded">
+/// Told each table once its rows are committed: with one connection the moment each is (<see cref="CopyWorkers"/>), with several
+/// once the whole part is in.
+/// </param>
 internal sealed class DumpLoader(ResolvedDatabaseServer server, string database, int connections, Task? tablesExist = null, Action<string>? tableLoaded = null)
     : IAsyncDisposable
 {
@@ -80,6 +83,14 @@ internal sealed class DumpLoader(ResolvedDatabaseServer server, string database,
             if (_workers is not null)
             {
                 await _workers.CompleteAsync();
+                if (connections > 1 && tableLoaded is not null)
+                {
+                    // Several connections share a table, so the workers tell nothing: every row is committed now.
+                    foreach (var table in Tables)
+                    {
+                        tableLoaded(table);
+                    }
+                }
             }
 
             var statements = _schema.ToString() + _postData;

@@ -25,7 +25,7 @@ internal static class PartedLoad
         var parts = manifest.DatabaseParts!;
         CheckTiling(archive, manifest, parts);
         var loaded = new long[parts.Count];
-        return LoadPartsAsync(server, database, databaseCreated, [.. parts.Select(part => part.Section)],
+        return LoadPartsAsync(server, database, databaseCreated, [.. parts.Select(part => part.Section)], ConnectionsPerPart(parts, Math.Max(2, Environment.ProcessorCount)),
             (index, loader, token) => ReadPartAsync(archive, manifest, parts[index], loader, progress is null || parts[index].Section != "data" ? null : new Progress<long>(bytes =>
             {
                 Interlocked.Exchange(ref loaded[index], bytes);
@@ -38,10 +38,11 @@ internal static class PartedLoad
     /// Loads a dump read in parts — <paramref name="sections"/> names each part's section: the schema first, the
     /// indexes and keys last, data between — into <paramref name="database"/> once <paramref name="databaseCreated"/>
     /// completes; <paramref name="readPart"/> reads one part into the loader it is given. Every data part loads on its own
-    /// connection, and each table's indexes are built the moment its rows are in.
+    /// connections — <paramref name="connections"/> says how many, one each when null — and each table's indexes are built
+    /// the moment its rows are in.
     /// </summary>
     internal static async Task LoadPartsAsync(ResolvedDatabaseServer server, string database, Task databaseCreated, IReadOnlyList<string> sections,
-        DumpPartReader readPart, Func<Task> dataLoaded, CancellationToken cancellationToken)
+        IReadOnlyList<int>? connections, DumpPartReader readPart, Func<Task> dataLoaded, CancellationToken cancellationToken)
     {
         using var abandon = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var tablesExist = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -85,10 +86,25 @@ internal static class PartedLoad
 
         async Task<(string Session, string Statements)> ReadAsync(int index, Task? waitForTables, Action<string>? tableLoaded)
         {
-            await using var loader = new DumpLoader(server, database, 1, waitForTables, tableLoaded);
+            await using var loader = new DumpLoader(server, database, connections?[index] ?? 1, waitForTables, tableLoaded);
             var statements = await readPart(index, loader, abandon.Token);
             return (loader.Session, statements);
         }
+    }
+
+    /// <summary>
+    /// How many connections load each part. A part of one table that holds more than two thirds of the data bytes would
+    /// keep one core busy long after the other parts are in, the others idle: it gets one connection per core. Its rows are
+    /// then not written frozen (two transactions cannot both empty the table they load), which costs less than the idle
+    /// cores. Below that the other parts keep the other cores about as busy (the benchmark's four tables: the largest holds
+    /// 51 %), and freezing wins. A part of several tables keeps one connection, so that each of its tables is loaded frozen
+    /// and indexed the moment it is in.
+    /// </summary>
+    internal static int[] ConnectionsPerPart(IReadOnlyList<DumpPartInfo> parts, int cores)
+    {
+        static long Bytes(DumpPartInfo part) => part.UncompressedLength ?? part.Length;
+        var data = parts.Where(part => part.Section == "data").Sum(Bytes);
+        return [.. parts.Select(part => part is { Section: "data", Table: not null } && 3 * Bytes(part) > 2 * data ? cores : 1)];
     }
 
     /// <summary>Loads one part's COPY data into <paramref name="loader"/> and returns its other statements, checking the part against the manifest.</summary>

@@ -122,6 +122,40 @@ public sealed class RestoreTests(ManagedPostgresFixture postgres)
     }
 
     [Fact]
+    public async Task A_table_holding_most_of_the_data_is_loaded_on_several_connections_and_comes_back_whole()
+    {
+        using var bed = await BackupTestBed.CreateAsync(postgres);
+        await PlatformSchema.ScalarAsync(bed.Database, DominantTable);
+        var before = await DominantStateAsync(bed.Database);
+        var backup = await bed.BackupAsync();
+        await PlatformSchema.ScalarAsync(bed.Database, "DELETE FROM events WHERE id % 3 = 0");
+
+        await bed.Restore().RestoreAsync(backup.ArchivePath, databaseOnly: true, _ => true, null, CancellationToken.None);
+
+        Assert.Contains(backup.Manifest.DatabaseParts!, part => part.Table == "\"public\".\"events\"");
+        Assert.Equal(before, await DominantStateAsync(bed.Database));
+        // Each loading connection commits its own rows: more than one transaction wrote them.
+        Assert.True((long)(await PlatformSchema.ScalarAsync(bed.Database, "SELECT count(DISTINCT xmin::text) FROM events"))! > 1);
+    }
+
+    [Fact]
+    public async Task An_archive_whose_parts_do_not_name_their_tables_loads_each_part_frozen_on_one_connection_as_before()
+    {
+        using var bed = await BackupTestBed.CreateAsync(postgres);
+        await PlatformSchema.ScalarAsync(bed.Database, DominantTable);
+        var before = await DominantStateAsync(bed.Database);
+        var backup = await bed.BackupAsync();
+        var older = Path.Combine(bed.BackupDirectory, "o4o_backup_20990101_000000.tar.gz");
+        await WriteWithManifestAsync(backup, older, backup.Manifest with { DatabaseParts = [.. backup.Manifest.DatabaseParts!.Select(part => part with { Table = null })] });
+        await PlatformSchema.ScalarAsync(bed.Database, "DELETE FROM events WHERE id % 3 = 0");
+
+        await bed.Restore().RestoreAsync(older, databaseOnly: true, _ => true, null, CancellationToken.None);
+
+        Assert.Equal(before, await DominantStateAsync(bed.Database));
+        Assert.Equal(1L, await PlatformSchema.ScalarAsync(bed.Database, "SELECT count(DISTINCT xmin::text) FROM events"));
+    }
+
+    [Fact]
     public async Task Undo_swaps_the_replaced_database_back()
     {
         using var bed = await BackupTestBed.CreateAsync(postgres);
@@ -316,8 +350,29 @@ public sealed class RestoreTests(ManagedPostgresFixture postgres)
         public void Report(long value) => onReport();
     }
 
+    /// <summary>A table holding most of the bytes (several MiB of COPY data, more than one chunk), with a key and two indexes.</summary>
+    private const string DominantTable = """
+        CREATE TABLE events (id bigserial PRIMARY KEY, kind text NOT NULL, amount numeric(12,2) NOT NULL, created_at timestamptz NOT NULL, payload jsonb NOT NULL);
+        INSERT INTO events (kind, amount, created_at, payload)
+            SELECT '주문 ' || g, g * 0.25, timestamptz '2024-01-01' + g * interval '1 minute', jsonb_build_object('token', md5(g::text), 'n', g)
+            FROM generate_series(1, 60000) g;
+        CREATE INDEX events_kind ON events (kind);
+        CREATE INDEX events_created_at ON events (created_at);
+        """;
+
+    private static async Task<string> DominantStateAsync(string database) =>
+        (string)(await PlatformSchema.ScalarAsync(database, """
+            SELECT count(*) || ':' || md5(string_agg(e::text, '|' ORDER BY id))
+                || (SELECT string_agg(indexdef, ';' ORDER BY indexname) FROM pg_indexes WHERE tablename = 'events')
+            FROM events e
+            """))!;
+
     /// <summary>Rewrites <paramref name="backup"/> the way archives were written before the manifest recorded part offsets.</summary>
-    private static async Task WriteWithoutPartOffsetsAsync(O4O.Recovery.Backups.BackupResult backup, string path)
+    private static Task WriteWithoutPartOffsetsAsync(O4O.Recovery.Backups.BackupResult backup, string path) =>
+        WriteWithManifestAsync(backup, path, backup.Manifest with { DatabaseParts = null });
+
+    /// <summary>Rewrites <paramref name="backup"/> with <paramref name="manifestToWrite"/> (an older format's), its dump unchanged.</summary>
+    private static async Task WriteWithManifestAsync(O4O.Recovery.Backups.BackupResult backup, string path, O4O.Recovery.Backups.BackupManifest manifestToWrite)
     {
         var member = backup.Manifest.DatabaseMember.Path;
         using var dump = new MemoryStream();
@@ -334,7 +389,7 @@ public sealed class RestoreTests(ManagedPostgresFixture postgres)
 
         await using var gzip = new GZipStream(File.Create(path), CompressionLevel.NoCompression);
         await using var tar = new TarWriter(gzip, TarEntryFormat.Pax);
-        using var manifest = new MemoryStream((backup.Manifest with { DatabaseParts = null }).ToJson());
+        using var manifest = new MemoryStream(manifestToWrite.ToJson());
         await tar.WriteEntryAsync(new PaxTarEntry(TarEntryType.RegularFile, O4O.Recovery.Backups.ArchiveName.ManifestMember) { DataStream = manifest });
         dump.Position = 0;
         await tar.WriteEntryAsync(new PaxTarEntry(TarEntryType.RegularFile, member) { DataStream = dump });
