@@ -3100,7 +3100,7 @@ namespace O4O.Cli.Resources {
         }
         
         /// <summary>
-        ///   Looks up a localized string similar to The platform did not come back on {0} within {1} s: o4o logs platform says why; o4o rollback goes back..
+        ///   Looks up a localized string similar to {0} did not pass its health gate and never received traffic: {1}. The serving release kept serving; o4o logs platform says more..
         /// </summary>
         internal static string ReleasePlatformNotBack {
             get {
@@ -3109,7 +3109,7 @@ namespace O4O.Cli.Resources {
         }
         
         /// <summary>
-        ///   Looks up a localized string similar to The platform was restarted on {0} and answers..
+        ///   Looks up a localized string similar to {0} passed its health gate and serves; the release before it was drained and stopped, no request refused..
         /// </summary>
         internal static string ReleaseRestarted {
             get {

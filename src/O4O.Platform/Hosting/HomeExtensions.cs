@@ -1,5 +1,6 @@
 using O4O.Recovery.Configuration;
 using O4O.Recovery.IO;
+using O4O.Recovery.Switching;
 
 namespace O4O.Platform.Hosting;
 
@@ -7,7 +8,8 @@ public static class HomeExtensions
 {
     /// <summary>
     /// Finds <c>$O4O_HOME</c> (configuration key <c>O4O_HOME</c>, so tests can point it elsewhere), adds O4O's
-    /// configuration sources for it, and listens on 127.0.0.1:<c>Platform:Port</c> unless URLs are set explicitly.
+    /// configuration sources for it, and listens on the conductor's shared socket when it hands one over
+    /// (<see cref="ConductorListener"/>), else on 127.0.0.1:<c>Platform:Port</c> unless URLs are set explicitly.
     /// </summary>
     public static O4OHome AddO4OHome(this WebApplicationBuilder builder)
     {
@@ -22,7 +24,11 @@ public static class HomeExtensions
         builder.Services.AddSingleton(home);
         builder.Services.AddSingleton(TimeProvider.System);
 
-        if (string.IsNullOrWhiteSpace(builder.Configuration[WebHostDefaults.ServerUrlsKey]))
+        if (builder.Configuration[ListenerHandOff.HandOffSetting] is { Length: > 0 } handOff)
+        {
+            builder.ListenThroughConductor(handOff);
+        }
+        else if (string.IsNullOrWhiteSpace(builder.Configuration[WebHostDefaults.ServerUrlsKey]))
         {
             var port = builder.Configuration.GetValue($"{PlatformOptions.Section}:{nameof(PlatformOptions.Port)}", new PlatformOptions().Port);
             builder.WebHost.UseUrls($"http://127.0.0.1:{port}");

@@ -17,6 +17,9 @@ public sealed record ConductorState(int ConductorPid, DateTimeOffset StartedAt, 
     /// <summary>The configuration the conductor runs with, for commands started without its environment.</summary>
     public ConductorConfiguration? Configuration { get; init; }
 
+    /// <summary>Switches the platform to a release by name, for an actor (<see cref="Conductor"/>'s health-gated switch).</summary>
+    public Func<string, string, Task<PlatformSwitchResult>>? SwitchPlatform { get; init; }
+
     /// <summary>The background jobs, once they run.</summary>
     public IReadOnlyList<BackgroundJob> Jobs { get; set; } = [];
 

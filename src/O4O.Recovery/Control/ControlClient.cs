@@ -28,6 +28,14 @@ public sealed class ControlClient : IDisposable
     public Task<ComponentSnapshot> RestartAsync(string component, string actor, CancellationToken cancellationToken = default) =>
         _connection.SendAsync<ComponentSnapshot>(HttpMethod.Post, $"restart/{Uri.EscapeDataString(component)}?actor={Uri.EscapeDataString(actor)}", null, cancellationToken);
 
+    /// <summary>
+    /// Switches the platform to the release named <paramref name="release"/> and waits for the outcome (construct the
+    /// client with a timeout longer than the platform's start and drain).
+    /// </summary>
+    /// <exception cref="ConductorUnreachableException">No conductor answers on the socket.</exception>
+    public Task<PlatformSwitchResult> SwitchPlatformAsync(string release, string actor, CancellationToken cancellationToken = default) =>
+        _connection.SendAsync<PlatformSwitchResult>(HttpMethod.Post, "platform/switch", new SwitchRequest(release, actor), cancellationToken);
+
     /// <summary>The AutoRecovery switch.</summary>
     /// <exception cref="ConductorUnreachableException">No conductor answers on the socket.</exception>
     public Task<AutoRecoveryStatus> AutoRecoveryAsync(CancellationToken cancellationToken = default) =>

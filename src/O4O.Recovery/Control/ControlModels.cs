@@ -30,3 +30,13 @@ public sealed record ConductorConfiguration(string PlatformAssembly, int Platfor
 /// <param name="Actor">Who asks.</param>
 /// <param name="Component">The component worked on; null for all of them.</param>
 internal sealed record MaintenanceRequest(bool On, string Actor, string? Component = null);
+
+/// <summary>A request to switch the platform to a published release (<c>o4o deploy</c>, <c>o4o rollback</c>).</summary>
+/// <param name="Release">The release's name under <c>$O4O_HOME/releases/</c>.</param>
+/// <param name="Actor">Who asks.</param>
+internal sealed record SwitchRequest(string Release, string Actor);
+
+/// <summary>How a switch ended.</summary>
+/// <param name="Switched">True: the release serves, the one before it was drained and stopped.</param>
+/// <param name="Detail">What happened; for a refusal, the gate's failure (the serving release never stopped).</param>
+public sealed record PlatformSwitchResult(bool Switched, string Detail);

@@ -66,6 +66,11 @@ public sealed partial class ControlServer : IAsyncDisposable
             supervisor.RequestRestart(string.IsNullOrWhiteSpace(actor) ? "unknown" : actor);
             return Results.Accepted(value: supervisor.Snapshot);
         });
+        // Synchronous: the answer says whether the release serves. Not cancelled with the request: a switch half done
+        // by a caller that went away would leave two releases serving.
+        app.MapPost("/platform/switch", async (SwitchRequest request) => state.SwitchPlatform is { } switchPlatform
+            ? Results.Ok(await switchPlatform(request.Release, Actor(request.Actor)))
+            : Results.Problem("This conductor cannot switch releases.", statusCode: StatusCodes.Status404NotFound));
         app.MapGet("/auto-recovery", () => state.AutoRecovery());
         app.MapPost("/auto-recovery", async (AutoRecoveryRequest request, CancellationToken cancellationToken) =>
         {

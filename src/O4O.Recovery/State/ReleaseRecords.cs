@@ -67,11 +67,14 @@ public sealed class ReleaseRecords
         transaction.Commit();
     }
 
-    /// <summary>Records how the platform came up on <paramref name="name"/>.</summary>
+    /// <summary>Records how the platform came up on <paramref name="name"/> (also a release never made current: one refused by its health gate).</summary>
     public void SetHealth(string name, string health)
     {
         using var connection = StateDatabase.Open(_path);
-        connection.Execute("UPDATE releases SET health = @health WHERE name = @name", new { name, health });
+        connection.Execute("""
+            INSERT INTO releases (name, current_since, made_current_by, backup, health) VALUES (@name, NULL, NULL, NULL, @health)
+            ON CONFLICT (name) DO UPDATE SET health = excluded.health
+            """, new { name, health });
     }
 
     /// <summary>Forgets a pruned release.</summary>

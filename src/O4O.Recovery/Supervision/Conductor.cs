@@ -28,6 +28,9 @@ public sealed partial class Conductor(O4OHome home, ConductorSettings settings, 
     /// <inheritdoc cref="DatabaseComponent"/>
     public const string PlatformComponent = "platform";
 
+    /// <summary>Deploys, switches and rollbacks, in events.</summary>
+    public const string ReleasesComponent = "releases";
+
     /// <summary>The conductor itself, in events.</summary>
     public const string ConductorComponent = "conductor";
 
@@ -43,7 +46,7 @@ public sealed partial class Conductor(O4OHome home, ConductorSettings settings, 
     public async Task<ComponentExit?> RunAsync(CancellationToken stop)
     {
         using var exclusive = ConductorLock.Acquire(home);
-        if (await OrphanedPlatform.StopAsync(home, stop) is { } orphan)
+        foreach (var orphan in await OrphanedPlatform.StopAsync(home, stop))
         {
             observer.OrphanStopped(PlatformComponent, orphan);
         }
@@ -64,18 +67,23 @@ public sealed partial class Conductor(O4OHome home, ConductorSettings settings, 
 
         await using var server = new SupervisedDatabaseServer(home, settings.Database, settings.Archiving, journal, time) { Offsite = settings.Offsite };
         var target = await server.StartAsync(observer, stop);
+        // Held until every platform stopped (disposed after them): the shop's port belongs to the conductor, not to a
+        // release. Opened once the database runs: a connection made before a platform accepts waits in its queue.
+        await using var listener = SharedListener.Open(home, settings.Platform.Port);
         // The console's monitoring page leads to this conductor's dashboard, wherever it was configured to listen.
         var launch = new PlatformLaunch(platformAssembly, settings.Platform.Port, home, server.PlatformLogin(target).ToConnectionString())
         {
             Dashboard = settings.Dashboard.Link(),
             PasswordFile = server.IsManaged ? home.OwnerPasswordFile : null,
             TrustedProxy = settings.Nginx.Enabled ? NginxConfig.ProxyAddress : null,
+            HandOff = listener.HandOffPath,
         };
         await using var platform = new PlatformChild(launch, settings.Platform, settings.Supervision)
         {
             BeforeEachStart = cancellationToken => server.AlignPlatformLoginAsync(target, cancellationToken),
             // The current release when there is one (o4o deploy), else the build output, as on a fresh clone.
             AssemblyAtStart = () => new ReleaseStore(home).CurrentAssembly() ?? platformAssembly,
+            Gate = new SwitchGate(home, settings.Platform.StartTimeout),
         };
         var database = new DatabaseChild(server, target, observer, settings.Supervision,
             new InterruptedRestore(home, () => ResolvedDatabaseServer.Resolve(home, settings.Database), journal, "auto-recovery", time));
@@ -118,6 +126,7 @@ public sealed partial class Conductor(O4OHome home, ConductorSettings settings, 
                 new IncidentBoard(incidents.Store, settings.Incidents.Escalation, time, incidents.NotificationGap))
             {
                 Configuration = new ConductorConfiguration(platformAssembly, settings.Platform.Port, settings.Nginx, platform.Launch.Dashboard),
+                SwitchPlatform = (release, actor) => SwitchPlatformAsync(platform, journal, release, actor, () => WriteRecord(startedAt, database, platform, target), stop),
             };
             // The control API first: tests and scripts use it as soon as the platform answers.
             await using (await ControlServer.StartAsync(home, state, loggers, stop))

@@ -1,14 +1,23 @@
+using System.Diagnostics;
+using System.Globalization;
 using O4O.Recovery.Configuration;
 using O4O.Recovery.Health;
 using O4O.Recovery.Processes;
 
 namespace O4O.Recovery.Supervision;
 
-/// <summary>The platform under supervision: a new <see cref="PlatformProcess"/> for every start.</summary>
+/// <summary>
+/// The platform under supervision: a new <see cref="PlatformProcess"/> for every start, and for every switch to another
+/// release one started beside the running one (<see cref="SwitchAsync"/>).
+/// </summary>
 internal sealed class PlatformChild(PlatformLaunch launch, PlatformOptions platform, SupervisionOptions supervision) : ISupervisedChild, IAsyncDisposable
 {
     private readonly HttpClient _client = new();
+    // A start, a stop and a switch never overlap: each replaces the process the others work on.
+    private readonly SemaphoreSlim _one = new(1, 1);
+    private TaskCompletionSource<int> _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private PlatformProcess? _process;
+    private string? _switchedTo;
 
     /// <inheritdoc />
     public string Name => Conductor.PlatformComponent;
@@ -20,10 +29,13 @@ internal sealed class PlatformChild(PlatformLaunch launch, PlatformOptions platf
     public PlatformLaunch Launch => launch;
 
     /// <summary>
-    /// The assembly to run, asked at every start (the current release, which <c>o4o deploy</c> and <c>o4o rollback</c>
-    /// switch before they restart the platform); null: <see cref="Launch"/>'s.
+    /// The assembly to run at a start (the current release, else the build output); after a switch, a restart runs the
+    /// release switched to. Null: <see cref="Launch"/>'s.
     /// </summary>
     public Func<string>? AssemblyAtStart { get; init; }
+
+    /// <summary>The gate a release passes before it gets traffic in a switch.</summary>
+    public required SwitchGate Gate { get; init; }
 
     /// <inheritdoc />
     public int? ProcessId => _process is { Exited.IsCompleted: false } running ? running.ProcessId : null;
@@ -32,48 +44,180 @@ internal sealed class PlatformChild(PlatformLaunch launch, PlatformOptions platf
     public bool CanRestart => true;
 
     /// <inheritdoc />
-    public Task<int> Exited => _process?.Exited ?? new TaskCompletionSource<int>().Task;
+    /// <remarks>The exit of the serving process only: a process drained away by a switch exits as planned.</remarks>
+    public Task<int> Exited => _exited.Task;
 
     /// <summary>The exit code of the last process that exited; null while none has.</summary>
-    public int? LastExitCode => _process is { Exited.IsCompletedSuccessfully: true } process ? process.Exited.Result : null;
+    public int? LastExitCode => _exited.Task.IsCompletedSuccessfully ? _exited.Task.Result : null;
 
     /// <inheritdoc />
     /// <exception cref="PlatformStartException">The assembly is missing, or the platform did not answer within its start timeout.</exception>
     public async Task<string?> StartAsync(CancellationToken cancellationToken)
     {
-        if (_process is not null)
+        await _one.WaitAsync(cancellationToken);
+        try
         {
-            await _process.DisposeAsync();
-        }
+            if (_process is not null)
+            {
+                await _process.DisposeAsync();
+            }
 
-        if (BeforeEachStart is not null)
-        {
-            await BeforeEachStart(cancellationToken);
-        }
+            if (BeforeEachStart is not null)
+            {
+                await BeforeEachStart(cancellationToken);
+            }
 
-        _process = new PlatformProcess(AssemblyAtStart is null ? launch : launch with { Assembly = AssemblyAtStart() });
-        _process.Start();
-        if (await _process.WaitUntilLiveAsync(platform.StartTimeout, cancellationToken))
+            _exited = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+            var process = StartProcess(_switchedTo ?? AssemblyAtStart?.Invoke() ?? launch.Assembly);
+            Serve(process);
+            // Nothing else serves: it takes traffic once it answers at all (with 503s while its database is down, say).
+            if (await process.WaitUntilLiveAsync(platform.StartTimeout, cancellationToken))
+            {
+                process.Go();
+                return null;
+            }
+
+            var exitCode = await process.Exited;
+            return $"{ExitStatus.Describe(exitCode)} before answering";
+        }
+        finally
         {
+            _one.Release();
+        }
+    }
+
+    /// <summary>
+    /// Switches to the platform in <paramref name="assembly"/> without refusing a request: starts it beside the serving
+    /// process (same shared socket, its own private port), holds it from the shared socket until it passed the
+    /// <see cref="Gate"/>, then gives it "go", drains the old one (no more accepting, <c>Connection: close</c> on every
+    /// answer for <c>Platform:DrainPeriod</c>) and stops it gracefully, so its requests in flight finish. A release that
+    /// fails the gate is stopped and the old one never stopped serving. Each step is passed to <paramref name="record"/>.
+    /// Returns null when switched, else why not.
+    /// </summary>
+    public async Task<string?> SwitchAsync(string assembly, Func<string, Task> record, CancellationToken cancellationToken)
+    {
+        await _one.WaitAsync(cancellationToken);
+        try
+        {
+            var old = _process is { Exited.IsCompleted: false } running ? running : null;
+            if (BeforeEachStart is not null)
+            {
+                await BeforeEachStart(cancellationToken);
+            }
+
+            var clock = Stopwatch.StartNew();
+            var next = StartProcess(assembly);
+            await record(string.Create(CultureInfo.InvariantCulture,
+                $"started pid {next.ProcessId} beside {(old is null ? "no serving process" : $"pid {old.ProcessId}")}, held from the shared socket, gated on {next.Launch.ProbeAddress}"));
+            string? failure;
+            try
+            {
+                failure = await GateAsync(next, cancellationToken);
+            }
+            catch
+            {
+                await next.DisposeAsync();
+                throw;
+            }
+
+            if (failure is not null)
+            {
+                await next.DisposeAsync();
+                return failure;
+            }
+
+            next.Go();
+            var previous = _process;
+            Serve(next);
+            _switchedTo = assembly;
+            await record(string.Create(CultureInfo.InvariantCulture,
+                $"pid {next.ProcessId} passed the gate (ready, smoke-test sign-in, product list) after {clock.Elapsed.TotalSeconds:0.0} s and accepts from the shared socket"));
+            if (old is not null)
+            {
+                old.Drain();
+                await Task.Delay(platform.DrainPeriod, cancellationToken);
+                await old.StopAsync(supervision.StopTimeout);
+                await record(string.Create(CultureInfo.InvariantCulture,
+                    $"pid {old.ProcessId} drained for {platform.DrainPeriod.TotalSeconds:0.#} s and stopped; traffic moved in {clock.Elapsed.TotalSeconds:0.0} s"));
+            }
+
+            if (previous is not null)
+            {
+                await previous.DisposeAsync();
+            }
+
             return null;
         }
+        finally
+        {
+            _one.Release();
+        }
+    }
 
-        var exitCode = await _process.Exited;
-        return $"{ExitStatus.Describe(exitCode)} before answering";
+    private async Task<string?> GateAsync(PlatformProcess next, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (!await next.WaitUntilLiveAsync(platform.StartTimeout, cancellationToken))
+            {
+                return $"{ExitStatus.Describe(await next.Exited)} before answering";
+            }
+        }
+        catch (PlatformStartException exception)
+        {
+            return exception.Message;
+        }
+
+        return await Gate.CheckAsync(next.Launch.ProbeAddress, cancellationToken);
+    }
+
+    private PlatformProcess StartProcess(string assembly)
+    {
+        var process = new PlatformProcess(launch with
+        {
+            Assembly = assembly,
+            PrivatePort = launch.HandOff is null ? null : LoopbackPort.Free(),
+        });
+        process.Start();
+        return process;
+    }
+
+    // Makes the process the serving one: its exit, and only while it serves, is the child's exit.
+    private void Serve(PlatformProcess process)
+    {
+        var exited = _exited;
+        _process = process;
+        _ = process.Exited.ContinueWith(
+            exit =>
+            {
+                if (ReferenceEquals(Volatile.Read(ref _process), process))
+                {
+                    exited.TrySetResult(exit.Result);
+                }
+            },
+            CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 
     /// <inheritdoc />
     public async Task StopAsync(bool graceful)
     {
-        if (_process is not null)
+        await _one.WaitAsync();
+        try
         {
-            await _process.StopAsync(graceful ? supervision.StopTimeout : TimeSpan.Zero);
+            if (_process is not null)
+            {
+                await _process.StopAsync(graceful ? supervision.StopTimeout : TimeSpan.Zero);
+            }
+        }
+        finally
+        {
+            _one.Release();
         }
     }
 
     /// <inheritdoc />
     public Task<ProbeResult> ProbeAsync(TimeSpan timeout, CancellationToken cancellationToken) =>
-        HttpProbe.ProbeAsync(_client, new Uri(launch.BaseAddress, "api/health/live"), timeout, cancellationToken);
+        HttpProbe.ProbeAsync(_client, new Uri(_process?.Launch.ProbeAddress ?? launch.ProbeAddress, "api/health/live"), timeout, cancellationToken);
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
@@ -84,5 +228,6 @@ internal sealed class PlatformChild(PlatformLaunch launch, PlatformOptions platf
         }
 
         _client.Dispose();
+        _one.Dispose();
     }
 }

@@ -23,8 +23,21 @@ public sealed record PlatformLaunch(string Assembly, int Port, O4OHome Home, str
     /// <summary>The address nginx connects from (<see cref="NginxConfig.ProxyAddress"/>) when it runs, else null.</summary>
     public string? TrustedProxy { get; init; }
 
-    /// <summary>The platform's base address.</summary>
+    /// <summary>
+    /// The conductor's hand-off socket (<see cref="SharedListener"/>): the platform serves <see cref="Port"/> from the
+    /// conductor's listening socket, accepting after "go", and <see cref="PrivatePort"/> for probes. Null: it binds
+    /// <see cref="Port"/> itself.
+    /// </summary>
+    public string? HandOff { get; init; }
+
+    /// <summary>This process's own loopback port, with <see cref="HandOff"/>: what the conductor probes and gates it on.</summary>
+    public int? PrivatePort { get; init; }
+
+    /// <summary>The platform's base address (the shop's port, whichever process answers it).</summary>
     public Uri BaseAddress => BaseAddressFor(Port);
+
+    /// <summary>Where this very process answers: its private port when it has one, else <see cref="BaseAddress"/>.</summary>
+    public Uri ProbeAddress => PrivatePort is { } port ? BaseAddressFor(port) : BaseAddress;
 
     /// <summary>The base address of a platform listening on <paramref name="port"/> of 127.0.0.1.</summary>
     public static Uri BaseAddressFor(int port) => new(string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{port}/"));
@@ -54,7 +67,15 @@ public sealed record PlatformLaunch(string Assembly, int Port, O4OHome Home, str
         start.Environment[$"{O4OConfiguration.EnvironmentPrefix}{PlatformOptions.TrustedProxySetting.Replace(":", "__", StringComparison.Ordinal)}"] = TrustedProxy ?? "";
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         // The conductor probes this port: a stray ASPNETCORE_URLS in the caller's environment must not move the platform.
-        start.Environment["ASPNETCORE_URLS"] = BaseAddress.ToString().TrimEnd('/');
+        start.Environment["ASPNETCORE_URLS"] = ProbeAddress.ToString().TrimEnd('/');
+        if (HandOff is not null)
+        {
+            // Kestrel's endpoints are set in code then (the shared socket and the private port): no URL to override them.
+            start.Environment.Remove("ASPNETCORE_URLS");
+            start.Environment[$"{O4OConfiguration.EnvironmentPrefix}Platform__HandOff"] = HandOff;
+            start.Environment[$"{O4OConfiguration.EnvironmentPrefix}Platform__PrivatePort"] = PrivatePort?.ToString(CultureInfo.InvariantCulture);
+        }
+
         return start;
     }
 

@@ -24,7 +24,13 @@ internal sealed class PlatformProcess(PlatformLaunch launch) : IAsyncDisposable
     public Task<int> Exited => _exited.Task;
 
     /// <summary>The liveness endpoint: answers while the process serves requests, whatever its dependencies do.</summary>
-    public Uri LivenessUrl => new(launch.BaseAddress, "api/health/live");
+    public Uri LivenessUrl => new(launch.ProbeAddress, "api/health/live");
+
+    /// <summary>"Go": it may accept from the shared socket (<see cref="Switching.ListenerHandOff.GoSignal"/>).</summary>
+    public void Go() => SignalIfRunning(Switching.ListenerHandOff.GoSignal);
+
+    /// <summary>"Drain": it accepts no more from the shared socket and closes each connection after its answer.</summary>
+    public void Drain() => SignalIfRunning(Switching.ListenerHandOff.DrainSignal);
 
     /// <summary>Starts the process.</summary>
     /// <exception cref="PlatformStartException">The assembly is missing or the process cannot be started.</exception>
@@ -88,6 +94,14 @@ internal sealed class PlatformProcess(PlatformLaunch launch) : IAsyncDisposable
         }
 
         await UnixProcess.StopAsync(_process, UnixProcess.SigTerm, timeout);
+    }
+
+    private void SignalIfRunning(int signal)
+    {
+        if (_process is { } process && !Exited.IsCompleted)
+        {
+            UnixProcess.Signal(process.Id, signal);
+        }
     }
 
     /// <inheritdoc />

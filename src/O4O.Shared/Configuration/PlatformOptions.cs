@@ -23,4 +23,12 @@ public sealed class PlatformOptions
     /// <summary>How long the platform may take to answer its liveness probe after a start.</summary>
     [Range(typeof(TimeSpan), "00:00:00.001", "36500.00:00:00")]
     public TimeSpan StartTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// How long a release being switched away from keeps answering, with <c>Connection: close</c> on every answer and
+    /// nothing new accepted, before it is stopped: long enough for each keep-alive client to make one more request and
+    /// reconnect to the new release (<c>O4O__Platform__DrainPeriod</c>).
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
+    public TimeSpan DrainPeriod { get; set; } = TimeSpan.FromSeconds(2);
 }

@@ -161,6 +161,10 @@ internal sealed class O4OProcess : IDisposable
             {
                 // Not listening yet.
             }
+            catch (OperationCanceledException) when (!deadline.IsCancellationRequested)
+            {
+                // The client's own timeout: the connection waited in the conductor's listening queue for the platform's start.
+            }
             catch (OperationCanceledException) when (deadline.IsCancellationRequested)
             {
                 break;

@@ -1,4 +1,5 @@
 using O4O.Cli.Resources;
+using O4O.Recovery.Control;
 using O4O.Recovery.Releases;
 using O4O.Recovery.State;
 using O4O.Recovery.Supervision;
@@ -6,16 +7,17 @@ using O4O.Recovery.Supervision;
 namespace O4O.Cli.Commands;
 
 /// <summary>
-/// Makes a release current and restarts the platform on it through the running conductor's restart request, which
-/// starts the platform from the current release (until the health-gated switch replaces it). Each step is a recovery
-/// event of the <c>releases</c> component on the timeline.
+/// Makes a release current through the running conductor's health-gated switch (the release starts beside the serving
+/// one and gets traffic only once it passed its gate; no request is refused), or, with no conductor, for the next
+/// <c>o4o up</c>. The conductor records the switch's steps; this records the decision, under the <c>releases</c> component.
 /// </summary>
 internal static class ReleaseSwitch
 {
     /// <summary>The component release events are recorded under.</summary>
-    public const string Component = "releases";
+    public const string Component = Conductor.ReleasesComponent;
 
-    private static readonly TimeSpan _restartWait = TimeSpan.FromSeconds(90);
+    // The platform's start (60 s by default), its gate and the old one's drain and graceful stop.
+    private static readonly TimeSpan _switchWait = TimeSpan.FromMinutes(3);
 
     /// <summary>Where the release commands' events go: the event log and the open incident's timeline.</summary>
     public static IRecoveryJournal Journal(CliContext context) => new RestoreRecord(context, new EventLog(context.Home.StateDatabase), UpControl.Actor);
@@ -24,30 +26,37 @@ internal static class ReleaseSwitch
     {
         var records = new ReleaseRecords(context.Home.StateDatabase);
         var journal = Journal(context);
-        records.MakeCurrent(release.Name, UpControl.Actor, context.Time.GetUtcNow(), backup);
-        await context.Error.WriteLineAsync(Text.Format(Strings.ReleaseCurrent, release.Name));
         await journal.RecordAsync(new RecoveryEvent(context.Time.GetUtcNow(), Component, RecoveryEventKind.Action,
             $"{action}: {release.Name} (version {release.Manifest.Version}, commit {Short(release.Manifest.Commit)})",
-            backup is null ? "made current; platform restart requested" : $"made current after backup {backup}; platform restart requested",
+            backup is null ? "health-gated switch requested" : $"health-gated switch requested after backup {backup}",
             Actor: UpControl.Actor), cancellationToken);
-        var restarted = await ConductorRestarts.RestartPlatformAsync(context, UpControl.Actor, _restartWait, cancellationToken);
-        if (restarted is null)
+        PlatformSwitchResult result;
+        using (var control = new ControlClient(context.Home, _switchWait))
         {
-            await context.Error.WriteLineAsync(Text.Format(Strings.ReleaseNoConductor, release.Name));
-            return ExitCodes.Success;
+            try
+            {
+                result = await control.SwitchPlatformAsync(release.Name, UpControl.Actor, cancellationToken);
+            }
+            catch (ConductorUnreachableException)
+            {
+                records.MakeCurrent(release.Name, UpControl.Actor, context.Time.GetUtcNow(), backup);
+                await context.Error.WriteLineAsync(Text.Format(Strings.ReleaseCurrent, release.Name));
+                await context.Error.WriteLineAsync(Text.Format(Strings.ReleaseNoConductor, release.Name));
+                return ExitCodes.Success;
+            }
         }
 
-        records.SetHealth(release.Name, restarted.Value ? "healthy" : "failed");
-        await journal.RecordAsync(new RecoveryEvent(context.Time.GetUtcNow(), Component,
-            restarted.Value ? RecoveryEventKind.Recovered : RecoveryEventKind.Detected,
-            restarted.Value ? $"the platform runs {release.Name}" : $"the platform did not come back on {release.Name} within {_restartWait.TotalSeconds:0} s",
-            Actor: UpControl.Actor), cancellationToken);
-        if (!restarted.Value)
+        if (!result.Switched)
         {
-            await CliConsole.FailAsync(context, Text.Format(Strings.ReleasePlatformNotBack, release.Name, _restartWait.TotalSeconds));
+            // Not made current: the serving release stays the one a restart or the next o4o up runs.
+            records.SetHealth(release.Name, "failed");
+            await CliConsole.FailAsync(context, Text.Format(Strings.ReleasePlatformNotBack, release.Name, result.Detail));
             return ExitCodes.Failure;
         }
 
+        records.MakeCurrent(release.Name, UpControl.Actor, context.Time.GetUtcNow(), backup);
+        records.SetHealth(release.Name, "healthy");
+        await context.Error.WriteLineAsync(Text.Format(Strings.ReleaseCurrent, release.Name));
         await context.Error.WriteLineAsync(Text.Format(Strings.ReleaseRestarted, release.Name));
         return ExitCodes.Success;
     }

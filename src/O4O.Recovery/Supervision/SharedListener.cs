@@ -1,0 +1,94 @@
+using System.Net;
+using System.Net.Sockets;
+using O4O.Recovery.Configuration;
+using O4O.Recovery.Switching;
+
+namespace O4O.Recovery.Supervision;
+
+/// <summary>
+/// The public listening socket on 127.0.0.1:<c>Platform:Port</c>, created by the conductor and kept for its whole life
+/// (DESIGN: the zero-downtime switch). Every platform process it starts receives a copy over the hand-off socket
+/// <c>run/platform-listener.sock</c> (<see cref="ListenerHandOff"/>), so during a switch the old and the new release
+/// accept from the same socket: a connection nobody has accepted yet waits in the kernel's queue, never refused, and
+/// whichever release accepts it answers. nginx proxies to this same port, so a switch needs no upstream reload.
+/// </summary>
+internal sealed class SharedListener : IAsyncDisposable
+{
+    private const int Backlog = 1024;
+    private readonly Socket _listener;
+    private readonly Socket _handOff;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _serving;
+
+    private SharedListener(Socket listener, Socket handOff, string handOffPath)
+    {
+        _listener = listener;
+        _handOff = handOff;
+        HandOffPath = handOffPath;
+        _serving = ServeAsync();
+    }
+
+    /// <summary>The hand-off socket's path, given to each platform in <c>O4O__Platform__HandOff</c>.</summary>
+    public string HandOffPath { get; }
+
+    /// <summary>Binds and listens on <paramref name="port"/>, and opens the hand-off socket.</summary>
+    /// <exception cref="ComponentPortInUseException">Another process listens on the port.</exception>
+    public static SharedListener Open(O4OHome home, int port)
+    {
+        var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            // Only lets the bind past connections of a previous run in TIME_WAIT; Linux still refuses a second listener.
+            listener.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+            listener.Bind(new IPEndPoint(IPAddress.Loopback, port));
+            listener.Listen(Backlog);
+        }
+        catch (SocketException exception) when (exception.SocketErrorCode is SocketError.AddressAlreadyInUse or SocketError.AccessDenied)
+        {
+            listener.Dispose();
+            throw new ComponentPortInUseException($"{O4OConfiguration.EnvironmentPrefix}Platform__Port", port, exception);
+        }
+
+        Directory.CreateDirectory(home.Run);
+        var path = Path.Combine(home.Run, "platform-listener.sock");
+        File.Delete(path);
+        var handOff = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        handOff.Bind(new UnixDomainSocketEndPoint(path));
+        // Whoever connects receives the shop's listening socket: only this user.
+        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        handOff.Listen(16);
+        return new SharedListener(listener, handOff, path);
+    }
+
+    private async Task ServeAsync()
+    {
+        while (!_stop.IsCancellationRequested)
+        {
+            try
+            {
+                using var connection = await _handOff.AcceptAsync(_stop.Token);
+                ListenerHandOff.Send(connection, _listener);
+            }
+            catch (Exception exception) when (exception is OperationCanceledException or ObjectDisposedException)
+            {
+                return;
+            }
+            catch (Exception exception) when (exception is SocketException or IOException)
+            {
+                // One platform that went away mid-hand-off; it fails to start and the supervisor says so. The next one is served.
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        _handOff.Dispose();
+        await _serving;
+        File.Delete(HandOffPath);
+        // Last, after the platforms stopped: .NET shuts a close-on-exec socket down as it closes it.
+        _listener.Dispose();
+        _stop.Dispose();
+    }
+}

@@ -1,0 +1,257 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.Json;
+using O4O.EndToEnd.Tests.Processes;
+using O4O.EndToEnd.Tests.Supervision;
+using O4O.Recovery.Processes;
+using O4O.Recovery.Releases;
+using O4O.Recovery.Supervision;
+
+namespace O4O.EndToEnd.Tests.Conductor;
+
+/// <summary>
+/// The health-gated switch on real processes: the conductor's shared listening socket, a release started beside the
+/// serving one, held from the socket until it passed its gate, and the old one drained.
+/// </summary>
+public sealed class SwitchTests
+{
+    [Fact]
+    public async Task Deploying_under_an_order_load_refuses_no_request_and_every_acknowledged_order_is_stored()
+    {
+        await using var up = await SupervisedUp.StartAsync();
+        var (load, customers) = await LoadAsync(up);
+        using var stop = new CancellationTokenSource();
+        var running = load.RunAsync(stop.Token);
+        var before = up.PlatformPid;
+
+        var deploy = await up.CliAsync("deploy", O4OProcess.RepositoryRoot());
+        var deployed = load.Answered;
+        await Task.Delay(1500);
+        await stop.CancelAsync();
+        await running;
+
+        Assert.True(deploy.ExitCode == 0, deploy.StandardError + up.Up.Output);
+        Assert.True(load.Failures.IsEmpty, $"{load.Failures.Count} of {load.Answered} requests failed:\n{string.Join('\n', load.Failures.Take(20))}");
+        Assert.True(load.Answered > deployed, "nothing was answered after the switch");
+        Assert.NotEqual(before, up.PlatformPid);
+        Assert.False(UnixProcess.IsAlive(before), "the old release was left running");
+        var command = await File.ReadAllTextAsync($"/proc/{up.PlatformPid}/cmdline");
+        Assert.Contains(Path.Combine(up.Home.Root, "releases", deploy.StandardOutput.Trim(), "app", "O4O.Platform.dll"), command);
+        await using var database = up.Database();
+        await using var orders = database.CreateCommand("SELECT id FROM orders");
+        var stored = new HashSet<long>();
+        await using (var reader = await orders.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                stored.Add(reader.GetInt64(0));
+            }
+        }
+
+        Assert.NotEmpty(load.Created);
+        Assert.All(load.Created.Values, id => Assert.Contains(id, stored));
+        var events = await up.EventsAsync(Recovery.Supervision.Conductor.ReleasesComponent);
+        Assert.Contains(events, e => e.Seen.Contains("passed the gate", StringComparison.Ordinal));
+        Assert.Contains(events, e => e.Seen.Contains($"pid {before} drained", StringComparison.Ordinal));
+        Dispose(customers);
+    }
+
+    [Fact]
+    public async Task A_release_that_fails_its_health_gate_never_receives_traffic_and_the_old_one_serves_throughout()
+    {
+        await using var up = await SupervisedUp.StartAsync();
+        var (load, customers) = await LoadAsync(up);
+        using var stop = new CancellationTokenSource();
+        var running = load.RunAsync(stop.Token);
+        var before = up.PlatformPid;
+        // A release honestly broken the way a bad commit breaks one: it builds and starts, but lost its product list.
+        var broken = BrokenCheckout();
+
+        var deploy = await up.CliAsync("deploy", broken);
+        await Task.Delay(500);
+        await stop.CancelAsync();
+        await running;
+        Directory.Delete(broken, recursive: true);
+
+        Assert.Equal(1, deploy.ExitCode);
+        Assert.Contains("did not pass its health gate", deploy.StandardError);
+        Assert.Contains("GET /api/v1/products → 404", deploy.StandardError);
+        // The shoppers read the product list throughout: one 404 would be the broken release answering.
+        Assert.True(load.Failures.IsEmpty, $"{load.Failures.Count} of {load.Answered} requests failed:\n{string.Join('\n', load.Failures.Take(20))}");
+        Assert.Equal(before, up.PlatformPid);
+        var refused = Assert.Single(await up.EventsAsync(Recovery.Supervision.Conductor.ReleasesComponent), e => e.Kind == RecoveryEventKind.Detected);
+        Assert.Contains("failed its health gate: the product list failed: GET /api/v1/products → 404", refused.Seen);
+        Assert.Equal("stopped it before it received any traffic", refused.Done);
+        var listed = await up.CliAsync("releases", "--json");
+        using var json = JsonDocument.Parse(listed.StandardOutput);
+        var release = Assert.Single(json.RootElement.EnumerateArray());
+        Assert.Equal((false, "failed"), (release.GetProperty("current").GetBoolean(), release.GetProperty("health").GetString()));
+        Assert.DoesNotContain(up.Up.ProcessesMentioningHome(), command => command.Contains("releases", StringComparison.Ordinal));
+        Dispose(customers);
+    }
+
+    [Fact]
+    public async Task A_conductor_killed_mid_switch_leaves_the_old_release_serving_and_the_next_up_stops_both_platforms()
+    {
+        await using var up = await SupervisedUp.StartAsync();
+        var release = CopyOfTheBuild(up);
+        var old = up.PlatformPid;
+        var conductor = up.Up.RecordedPids()[0];
+        using var control = new Recovery.Control.ControlClient(up.Home, TimeSpan.FromMinutes(3));
+        var switching = control.SwitchPlatformAsync(release.Name, "test");
+        var gated = await WaitForAsync(() => PlatformsOf(release.Directory) is [var first, ..] ? first : 0, TimeSpan.FromSeconds(30));
+
+        UnixProcess.Signal(conductor, UnixProcess.SigKill);
+        await Assert.ThrowsAnyAsync<Exception>(() => switching);
+        // Both platforms outlive it, each with its copy of the shop's socket; the serving one still answers.
+        Assert.True(UnixProcess.IsAlive(old) && UnixProcess.IsAlive(gated));
+        using (var live = await up.Client.GetAsync("api/health/live"))
+        {
+            live.EnsureSuccessStatusCode();
+        }
+
+        using var again = StartUpAgain(up);
+        try
+        {
+            // The orphans answer until the new conductor stopped them: wait for its own platform.
+            await WaitForAsync(() => Recorded(up) is [var next, _, var platform] && next != conductor && UnixProcess.IsAlive(next)
+                && platform != old && platform != gated ? platform : 0, TimeSpan.FromMinutes(2));
+            using var health = await up.Client.GetAsync("api/health");
+            health.EnsureSuccessStatusCode();
+            Assert.False(UnixProcess.IsAlive(old) || UnixProcess.IsAlive(gated), "an orphaned platform was left running");
+        }
+        finally
+        {
+            UnixProcess.Signal(again.Id, UnixProcess.SigTerm);
+            await again.WaitForExitAsync();
+        }
+
+        Assert.Empty(PlatformsOf(up.Home.Root));
+    }
+
+    private static async Task<(SteadyLoad Load, HttpClient[] Clients)> LoadAsync(SupervisedUp up)
+    {
+        using var admin = await up.SignedInAsync(admin: true);
+        using var product = await admin.PostAsJsonAsync("api/v1/products", new { sku = "SWITCH-1", name = "Switch", price = 1.5m, stock = 1_000_000 });
+        product.EnsureSuccessStatusCode();
+        var productId = (await product.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt64();
+        var customers = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => up.SignedInAsync(admin: false)));
+        HttpClient[] shoppers = [.. Enumerable.Range(0, 4).Select(_ => new HttpClient { BaseAddress = up.Up.BaseAddress, Timeout = TimeSpan.FromSeconds(30) })];
+        return (new SteadyLoad(customers, shoppers, productId), [.. customers, .. shoppers]);
+    }
+
+    private static void Dispose(HttpClient[] clients)
+    {
+        foreach (var client in clients)
+        {
+            client.Dispose();
+        }
+    }
+
+    // This checkout's sources, with the product endpoints no longer mapped.
+    private static string BrokenCheckout()
+    {
+        var root = O4OProcess.RepositoryRoot();
+        var copy = Directory.CreateTempSubdirectory("o4o-broken-").FullName;
+        foreach (var file in new[] { "Directory.Build.props", "Directory.Packages.props", "global.json", ".editorconfig" }.Where(f => File.Exists(Path.Combine(root, f))))
+        {
+            File.Copy(Path.Combine(root, file), Path.Combine(copy, file));
+        }
+
+        // o4o deploy copies it again, leaving out any bin/ and obj/.
+        var copied = CommandRunner.RunAsync(new ProcessStartInfo("cp", ["-a", Path.Combine(root, "src"), copy])).GetAwaiter().GetResult();
+        Assert.True(copied.ExitCode == 0, copied.StandardError);
+        var program = Path.Combine(copy, "src", "O4O.Platform", "Program.cs");
+        var text = File.ReadAllText(program);
+        Assert.Contains("app.MapProducts();", text);
+        File.WriteAllText(program, text.Replace("app.MapProducts();", "", StringComparison.Ordinal));
+        return copy;
+    }
+
+    // The Debug build of this checkout as a release of the home: what a switch starts, without a minute of publishing.
+    private static Release CopyOfTheBuild(SupervisedUp up)
+    {
+        var configuration = Path.GetFileName(AppContext.BaseDirectory.TrimEnd('/'));
+        var build = Path.Combine(O4OProcess.RepositoryRoot(), "artifacts", "bin", "O4O.Platform", configuration);
+        var at = DateTimeOffset.UtcNow;
+        var manifest = new ReleaseManifest("0.0.0", null, at, "test", build, [], [], new Dictionary<string, string>());
+        var name = ReleaseName.For(manifest.Version, at);
+        var directory = Path.Combine(up.Home.Root, "releases", name);
+        CopyDirectory(build, Path.Combine(directory, "app"));
+        manifest.Write(directory);
+        return new Release(name, directory, manifest);
+    }
+
+    private static void CopyDirectory(string from, string to)
+    {
+        Directory.CreateDirectory(to);
+        foreach (var file in Directory.EnumerateFiles(from))
+        {
+            File.Copy(file, Path.Combine(to, Path.GetFileName(file)));
+        }
+
+        foreach (var directory in Directory.EnumerateDirectories(from))
+        {
+            CopyDirectory(directory, Path.Combine(to, Path.GetFileName(directory)));
+        }
+    }
+
+    // Platform processes whose command line or home is under <paramref name="path"/>.
+    private static IReadOnlyList<int> PlatformsOf(string path) =>
+        [.. Directory.EnumerateDirectories("/proc")
+            .Select(directory => int.TryParse(Path.GetFileName(directory), out var pid) ? pid : 0)
+            .Where(pid => pid > 0 && Read($"/proc/{pid}/cmdline").Contains("O4O.Platform.dll", StringComparison.Ordinal)
+                && (Read($"/proc/{pid}/cmdline").Contains(path, StringComparison.Ordinal) || Read($"/proc/{pid}/environ").Contains($"O4O_HOME={path}\0", StringComparison.Ordinal)))];
+
+    private static string Read(string file)
+    {
+        try
+        {
+            return File.ReadAllText(file);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            return "";
+        }
+    }
+
+    private static int[] Recorded(SupervisedUp up)
+    {
+        try
+        {
+            return up.Up.RecordedPids();
+        }
+        catch (Exception exception) when (exception is IOException or JsonException or InvalidOperationException or KeyNotFoundException)
+        {
+            // Not written yet, or written while the platform was not running.
+            return [];
+        }
+    }
+
+    private static async Task<int> WaitForAsync(Func<int> find, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (find() is var found && found == 0)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"nothing found within {timeout}");
+            await Task.Delay(50);
+        }
+
+        return find();
+    }
+
+    // o4o up again on the same home and ports, as an operator would after the kill.
+    private static Process StartUpAgain(SupervisedUp up)
+    {
+        var start = new ProcessStartInfo(Path.Combine(O4OProcess.RepositoryRoot(), "o4o"), ["up"]) { WorkingDirectory = up.Home.Root };
+        start.Environment["O4O_HOME"] = up.Home.Root;
+        start.Environment["O4O_CONFIGURATION"] = "Debug";
+        start.Environment["O4O__Database__Port"] = up.Up.DatabasePort.ToString(CultureInfo.InvariantCulture);
+        start.Environment["O4O__Platform__Port"] = up.Up.PlatformPort.ToString(CultureInfo.InvariantCulture);
+        start.Environment["O4O__Dashboard__Port"] = up.Up.DashboardPort.ToString(CultureInfo.InvariantCulture);
+        start.Environment["O4O__Admin__Email"] = O4OProcess.AdminEmail;
+        start.Environment["O4O__Admin__Password"] = O4OProcess.AdminPassword;
+        return Process.Start(start)!;
+    }
+}
