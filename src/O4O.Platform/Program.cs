@@ -31,6 +31,7 @@ var app = builder.Build();
 
 app.UseHttpErrorHandling();
 app.UseWebLanguages();
+app.UseStorefrontPageCache();
 app.UseRateLimiter();
 app.UseAuthentication();
 app.UseAuthorization();

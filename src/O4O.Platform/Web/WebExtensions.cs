@@ -25,15 +25,46 @@ public static class WebExtensions
             .ValidateOnStart();
         services.AddSingleton<MoneyFormat>();
         services.AddSingleton<AdminCatalogue>();
+        services.AddSingleton<StorefrontPageCache>();
         // Korean text as text, not as &#xC0C1; entities: the pages are served as UTF-8.
         services.AddWebEncoders(options => options.TextEncoderSettings = new TextEncoderSettings(UnicodeRanges.All));
         return services;
     }
 
+    /// <summary>
+    /// Any request that may write (every method but GET, HEAD and OPTIONS), answered or not, makes the storefront's
+    /// cached pages stale, before it runs and again after: no path that changes a product, its stock or a category can
+    /// be forgotten, and a page rendered while the write ran is not served after it.
+    /// </summary>
+    public static IApplicationBuilder UseStorefrontPageCache(this IApplicationBuilder app)
+    {
+        var cache = app.ApplicationServices.GetRequiredService<StorefrontPageCache>();
+        return app.Use(async (context, next) =>
+        {
+            var method = context.Request.Method;
+            if (HttpMethods.IsGet(method) || HttpMethods.IsHead(method) || HttpMethods.IsOptions(method))
+            {
+                await next(context);
+                return;
+            }
+
+            cache.Invalidate();
+            try
+            {
+                await next(context);
+            }
+            finally
+            {
+                cache.Invalidate();
+            }
+        });
+    }
+
     public static IEndpointRouteBuilder MapWeb(this IEndpointRouteBuilder app)
     {
         var pages = app.MapGroup("").ExcludeFromDescription();
-        pages.MapMethods("/", _getOrHead, StorefrontPages.Home);
+        pages.MapMethods("/", _getOrHead, StorefrontPages.Home)
+            .AddEndpointFilter((context, next) => context.HttpContext.RequestServices.GetRequiredService<StorefrontPageCache>().InvokeAsync(context, next));
         pages.MapMethods("/products/{id:long}", _getOrHead, StorefrontPages.Product);
         pages.MapMethods("/site.css", _getOrHead, SiteCss.Serve);
         pages.MapMethods("/register", _getOrHead, AccountPages.RegisterForm);
