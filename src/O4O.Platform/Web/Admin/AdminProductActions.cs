@@ -24,8 +24,7 @@ internal static class AdminProductActions
             return StorefrontPages.NotFound();
         }
 
-        // A typographic minus is what a Korean or a Mac keyboard may give for "-".
-        var parsed = int.TryParse(delta?.Trim().Replace('−', '-'), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var change) ? change : (int?)null;
+        var parsed = TypedInteger.Parse(delta);
         var invalid = ProductRules.Validate(new StockAdjustmentInput(parsed, reason)).ToDictionary().Keys.ToHashSet(StringComparer.Ordinal);
         var state = EditorState.Clean with { Invalid = invalid, Delta = delta, Reason = reason };
         if (invalid.Count > 0)

@@ -11,16 +11,14 @@ public sealed record CategoryForm(string? Name, string? NameKo, string? Slug, st
     public static CategoryForm From(Category category) =>
         new(category.Name, category.NameKo, category.Slug, category.SortOrder.ToString(CultureInfo.InvariantCulture));
 
-    private int? ParsedSortOrder =>
-        int.TryParse(SortOrder?.Trim().Replace('−', '-'), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var order) ? order : null;
-
-    public CategoryInput ToInput() => new(Name, Slug?.Trim(), ParsedSortOrder, string.IsNullOrWhiteSpace(NameKo) ? null : NameKo);
+    // A blank Korean name is no Korean name: CategoryStore stores it as null.
+    public CategoryInput ToInput() => new(Name, Slug?.Trim(), TypedInteger.Parse(SortOrder), NameKo);
 
     /// <summary>The fields in error, by the API's names.</summary>
     public IReadOnlySet<string> Invalid()
     {
         var invalid = ProductRules.Validate(ToInput()).ToDictionary().Keys.ToHashSet(StringComparer.Ordinal);
-        if (ParsedSortOrder is null)
+        if (TypedInteger.Parse(SortOrder) is null)
         {
             invalid.Add("sortOrder");
         }
