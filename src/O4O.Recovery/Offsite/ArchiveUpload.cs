@@ -1,4 +1,3 @@
-using System.Globalization;
 using Amazon.S3;
 using Amazon.S3.Model;
 using O4O.Recovery.Backups;
@@ -64,10 +63,9 @@ internal sealed class ArchiveUpload(O4OHome home, OffsiteBucket bucket, OffsiteC
         }
         catch (Exception timedOut) when (timedOut is TimeoutException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
         {
-            // The SDK's request timeout, a TimeoutException that says only "A task was canceled." (which the conductor's job did
-            // not take for a failed upload, and stopped): the endpoint took the request and never answered.
-            throw new OffsiteException(string.Create(CultureInfo.InvariantCulture,
-                $"{options.EndpointUri.Authority} did not answer within Offsite:Timeout ({options.Timeout.TotalSeconds:0} s), three times; the upload resumes where it stopped at the next attempt."), timedOut);
+            // The SDK's request timeout (which the conductor's job did not take for a failed upload, and stopped): the endpoint
+            // took the request and never answered.
+            throw new OffsiteException($"{bucket.Unanswered}; the upload resumes where it stopped at the next attempt.", timedOut);
         }
     }
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net.Security;
 using Amazon.Runtime;
 using Amazon.S3;
@@ -21,10 +22,16 @@ public sealed class OffsiteBucket : IDisposable
         Client = client;
         Name = options.Bucket!;
         Prefix = options.NormalizedPrefix;
+        // The SDK reports a request that timed out as a TimeoutException saying only "A task was canceled.".
+        Unanswered = string.Create(CultureInfo.InvariantCulture,
+            $"{options.EndpointUri.Authority} did not answer within {OffsiteOptions.Section}:{nameof(OffsiteOptions.Timeout)} ({options.Timeout.TotalSeconds:0} s), three times");
     }
 
     /// <summary>The SDK's client.</summary>
     public AmazonS3Client Client { get; }
+
+    /// <summary>What a request the endpoint did not answer within <see cref="OffsiteOptions.Timeout"/> means, in words.</summary>
+    public string Unanswered { get; }
 
     /// <summary>The bucket's name.</summary>
     public string Name { get; }

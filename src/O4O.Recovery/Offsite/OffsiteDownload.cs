@@ -66,6 +66,10 @@ internal static class OffsiteDownload
         {
             throw new OffsiteException($"there is no off-site copy of {name} at {bucket.Address(key)}.", missing);
         }
+        catch (TimeoutException unanswered)
+        {
+            throw new OffsiteException($"the off-site bucket {bucket.Address(key)} cannot be read: {bucket.Unanswered}.", unanswered);
+        }
         catch (Exception unreachable) when (unreachable is AmazonClientException or HttpRequestException)
         {
             throw new OffsiteException($"the off-site bucket {bucket.Address(key)} cannot be read: {unreachable.Message}", unreachable);

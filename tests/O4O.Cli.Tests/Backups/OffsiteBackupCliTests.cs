@@ -100,6 +100,21 @@ public sealed class OffsiteBackupCliTests(ManagedPostgresFixture postgres, S3Ser
             result.Error.Trim());
     }
 
+    [Fact]
+    public async Task Verify_offsite_against_an_endpoint_that_never_answers_fails_after_Offsite_Timeout_in_one_line()
+    {
+        await UseOffsiteAsync();
+        using var silent = new SilentEndpoint();
+        _cli.Settings["Offsite:Endpoint"] = silent.Endpoint;
+        _cli.Settings["Offsite:Timeout"] = "00:00:02";
+
+        var result = await _cli.RunAsync("backup", "verify", "--offsite", "o4o_backup_20990101_000000");
+
+        Assert.Equal(ExitCodes.Failure, result.ExitCode);
+        Assert.Equal($"o4o: the off-site bucket s3://{server.Bucket}/{_prefix}/archives/o4o_backup_20990101_000000.tar.gz.sealed cannot be read: "
+            + $"localhost:{silent.Port} did not answer within Offsite:Timeout (2 s), three times.", result.Error.Trim());
+    }
+
     public void Dispose() => _cli.Dispose();
 
     private string Stored(OffsiteCopy copy) => Path.Combine(server.DataDirectory, server.Bucket, copy.ObjectKey);
