@@ -26,17 +26,25 @@ internal sealed class GatedListenerFactory(SocketTransportFactory sockets, Accep
 
         public async ValueTask<ConnectionContext?> AcceptAsync(CancellationToken cancellationToken = default)
         {
-            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _unbound.Token, gate.Draining);
-            try
+            while (true)
             {
-                await gate.Opened.WaitAsync(stop.Token);
-                // An accept cancelled by "drain" takes nothing off the queue: the next connection goes to the new release.
-                return await inner.AcceptAsync(stop.Token);
-            }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-            {
-                // Null tells Kestrel this endpoint accepts no more; the connections it has are served to the end.
-                return null;
+                var (opened, closing) = gate.Current();
+                using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _unbound.Token, closing);
+                try
+                {
+                    await opened.WaitAsync(stop.Token);
+                    // An accept cancelled by "drain" takes nothing off the queue: the next connection goes to the new release.
+                    return await inner.AcceptAsync(stop.Token);
+                }
+                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && !_unbound.IsCancellationRequested)
+                {
+                    // Drained: the connections it has are served to the end; a standby waits here for its next "go".
+                }
+                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                {
+                    // Unbinding: null tells Kestrel this endpoint accepts no more.
+                    return null;
+                }
             }
         }
 

@@ -77,6 +77,13 @@ public sealed class ReleaseRecords
             """, new { name, health });
     }
 
+    /// <summary>No release is current any more: the build output runs (a rollback to the build a home ran before its first release).</summary>
+    public void ClearCurrent()
+    {
+        using var connection = StateDatabase.Open(_path);
+        connection.Execute("DELETE FROM settings WHERE key = @key", new { key = CurrentSetting });
+    }
+
     /// <summary>Forgets a pruned release.</summary>
     public void Forget(string name)
     {

@@ -1,38 +1,117 @@
 using O4O.Recovery.Control;
 using O4O.Recovery.Releases;
+using O4O.Recovery.State;
 
 namespace O4O.Recovery.Supervision;
 
 public sealed partial class Conductor
 {
+    /// <summary>Who the automatic rollback is on the record as.</summary>
+    public const string AutoRollbackActor = "auto-rollback";
+
+    private CancellationTokenSource? _watch;
+
     /// <summary>
     /// The health-gated switch to the release named <paramref name="name"/> (<see cref="PlatformChild.SwitchAsync"/>),
-    /// every step on the timeline under <see cref="ReleasesComponent"/>. Runs on the conductor's own cancellation, not the
-    /// caller's: a switch is never left half done because <c>o4o deploy</c> was interrupted.
+    /// every step on the timeline under <see cref="ReleasesComponent"/>, then the watch window that switches back the same
+    /// way (<see cref="WatchAsync"/>). Runs on the conductor's own cancellation, not the caller's: a switch is never left
+    /// half done because <c>o4o deploy</c> was interrupted.
     /// </summary>
     private async Task<PlatformSwitchResult> SwitchPlatformAsync(PlatformChild platform, RecoveryJournals journal, string name, string actor,
         Action switched, CancellationToken stop)
     {
-        if (new ReleaseStore(home).Find(name) is not { } release || !File.Exists(release.Assembly))
+        var store = new ReleaseStore(home);
+        if (store.Find(name) is not { } release || !File.Exists(release.Assembly))
         {
             return new PlatformSwitchResult(false, $"no release named {name} with a platform in it");
         }
 
-        Task Record(string step) =>
-            journal.RecordAsync(new RecoveryEvent(time.GetUtcNow(), ReleasesComponent, RecoveryEventKind.Action, $"switch to {name}: {step}", Actor: actor), stop);
-
-        var failure = await platform.SwitchAsync(release.Assembly, Record, stop);
-        if (failure is null)
+        // What serves now, to go back to: the current release when it is what runs, else the build output.
+        var previousAssembly = platform.ServingAssembly;
+        var previous = store.Current() is { } current && current.Assembly == previousAssembly ? current.Name : null;
+        if (_watch is not null)
         {
-            switched();
-            await journal.RecordAsync(new RecoveryEvent(time.GetUtcNow(), ReleasesComponent, RecoveryEventKind.Recovered,
-                $"{name} serves (pid {platform.ProcessId})", "switched with no request refused", "healthy", Actor: actor), stop);
-            return new PlatformSwitchResult(true, $"{name} serves (pid {platform.ProcessId})");
+            await _watch.CancelAsync();
         }
 
-        await journal.RecordAsync(new RecoveryEvent(time.GetUtcNow(), ReleasesComponent, RecoveryEventKind.Detected,
-            $"{name} failed its health gate: {failure}", "stopped it before it received any traffic", "the serving release kept serving",
-            FailureType.ServerDown, actor), stop);
-        return new PlatformSwitchResult(false, failure);
+        var watched = settings.Releases.WatchWindow > TimeSpan.Zero && previousAssembly is not null;
+        var failure = await platform.SwitchAsync(release.Assembly, Steps(journal, name, actor, stop), stop, keepStandby: watched);
+        if (failure is not null)
+        {
+            await journal.RecordAsync(new RecoveryEvent(time.GetUtcNow(), ReleasesComponent, RecoveryEventKind.Detected,
+                $"{name} failed its health gate: {failure}", "stopped it before it received any traffic", "the serving release kept serving",
+                FailureType.ServerDown, actor), stop);
+            return new PlatformSwitchResult(false, failure);
+        }
+
+        switched();
+        await journal.RecordAsync(new RecoveryEvent(time.GetUtcNow(), ReleasesComponent, RecoveryEventKind.Recovered,
+            $"{name} serves (pid {platform.ProcessId})", "switched with no request refused", "healthy", Actor: actor), stop);
+        if (watched)
+        {
+            _watch = CancellationTokenSource.CreateLinkedTokenSource(stop);
+            _ = WatchAsync(platform, journal, name, previous, previousAssembly!, switched, _watch.Token);
+        }
+
+        return new PlatformSwitchResult(true, $"{name} serves (pid {platform.ProcessId})");
     }
+
+    /// <summary>
+    /// The watch window after a switch to <paramref name="name"/>: when it fails (<see cref="ReleaseWatch"/>), the switch
+    /// back to what served before, the same health-gated way, and an incident (the detection opens it, and it stays open
+    /// for a person: the release that failed needs one). A later switch ends the watch.
+    /// </summary>
+    private async Task WatchAsync(PlatformChild platform, RecoveryJournals journal, string name, string? previous, string previousAssembly,
+        Action switched, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (await new ReleaseWatch(settings.Releases, time).WatchAsync(platform, cancellationToken) is not { } reason)
+            {
+                await platform.ReleaseStandbyAsync();
+                await journal.RecordAsync(new RecoveryEvent(time.GetUtcNow(), ReleasesComponent, RecoveryEventKind.Note,
+                    $"{name} passed its watch window of {settings.Releases.WatchWindow.TotalMinutes:0.#} min", Actor: AutoRollbackActor), cancellationToken);
+                return;
+            }
+
+            var back = previous ?? "the build output";
+            await journal.RecordAsync(new RecoveryEvent(time.GetUtcNow(), ReleasesComponent, RecoveryEventKind.Detected,
+                $"{name} failed in its watch window: {reason}", $"switching back to {back}", "", FailureType.ServerDown, AutoRollbackActor), cancellationToken);
+            // The standby answers at once; only when it died meanwhile is the previous release started afresh.
+            var steps = Steps(journal, back, AutoRollbackActor, cancellationToken);
+            var failure = await platform.RollBackToStandbyAsync(steps, cancellationToken) ? null
+                : await platform.SwitchAsync(previousAssembly, steps, cancellationToken);
+            if (failure is not null)
+            {
+                await journal.RecordAsync(new RecoveryEvent(time.GetUtcNow(), ReleasesComponent, RecoveryEventKind.GaveUp,
+                    $"the automatic rollback to {back} failed its health gate: {failure}", $"{name} keeps serving", "waiting for a person",
+                    FailureType.ServerDown, AutoRollbackActor), cancellationToken);
+                return;
+            }
+
+            var records = new ReleaseRecords(home.StateDatabase);
+            if (previous is null)
+            {
+                records.ClearCurrent();
+            }
+            else
+            {
+                records.MakeCurrent(previous, AutoRollbackActor, time.GetUtcNow(), backup: null);
+                records.SetHealth(previous, "healthy");
+            }
+
+            records.SetHealth(name, "rolled back");
+            switched();
+            await journal.RecordAsync(new RecoveryEvent(time.GetUtcNow(), ReleasesComponent, RecoveryEventKind.Action,
+                $"{name} failed in its watch window: {reason}", $"rolled back automatically to {back} (pid {platform.ProcessId})", "serving",
+                FailureType.ServerDown, AutoRollbackActor), cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // A later switch, or the conductor stopping.
+        }
+    }
+
+    private Func<string, Task> Steps(RecoveryJournals journal, string name, string actor, CancellationToken cancellationToken) =>
+        step => journal.RecordAsync(new RecoveryEvent(time.GetUtcNow(), ReleasesComponent, RecoveryEventKind.Action, $"switch to {name}: {step}", Actor: actor), cancellationToken);
 }

@@ -36,6 +36,7 @@ public static class ConductorOptions
         Add<HeartbeatOptions>(services, HeartbeatOptions.Section);
         Add<EventOptions>(services, EventOptions.Section);
         Add<OffsiteOptions>(services, OffsiteOptions.Section);
+        Add<ReleaseWatchOptions>(services, ReleaseWatchOptions.Section);
         services.AddSingleton(provider => new ConductorSettings(Value<DatabaseOptions>(provider), Value<PlatformOptions>(provider),
             Value<SupervisionOptions>(provider), Value<AutoRecoveryOptions>(provider), Value<BackupOptions>(provider),
             Value<ArchivingOptions>(provider), Value<NginxOptions>(provider),
@@ -45,6 +46,7 @@ public static class ConductorOptions
             Value<EventOptions>(provider), provider.GetRequiredService<IConfiguration>()[PlatformSigningKey])
         {
             Offsite = Value<OffsiteOptions>(provider),
+            Releases = Value<ReleaseWatchOptions>(provider),
         });
         return services;
     }

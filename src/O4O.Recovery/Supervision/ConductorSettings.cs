@@ -21,6 +21,9 @@ public sealed record ConductorSettings(DatabaseOptions Database, PlatformOptions
 {
     /// <summary>The off-site bucket every backup also goes to, when its endpoint is set.</summary>
     public OffsiteOptions Offsite { get; init; } = new();
+
+    /// <summary>The watch after a switch and its automatic rollback.</summary>
+    public ReleaseWatchOptions Releases { get; init; } = new();
 }
 
 /// <summary>The incident engine's sections.</summary>

@@ -18,6 +18,8 @@ internal sealed class PlatformChild(PlatformLaunch launch, PlatformOptions platf
     private TaskCompletionSource<int> _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private PlatformProcess? _process;
     private string? _switchedTo;
+    // The release switched away from, drained but kept running during the watch window: a rollback is a "go" away.
+    private PlatformProcess? _standby;
 
     /// <inheritdoc />
     public string Name => Conductor.PlatformComponent;
@@ -36,6 +38,12 @@ internal sealed class PlatformChild(PlatformLaunch launch, PlatformOptions platf
 
     /// <summary>The gate a release passes before it gets traffic in a switch.</summary>
     public required SwitchGate Gate { get; init; }
+
+    /// <summary>The assembly of the serving process (what a rollback goes back to); null before the first start.</summary>
+    public string? ServingAssembly => _process?.Launch.Assembly;
+
+    /// <summary>Where the serving process itself answers (its private port).</summary>
+    public Uri ServingAddress => _process?.Launch.ProbeAddress ?? launch.ProbeAddress;
 
     /// <inheritdoc />
     public int? ProcessId => _process is { Exited.IsCompleted: false } running ? running.ProcessId : null;
@@ -94,11 +102,12 @@ internal sealed class PlatformChild(PlatformLaunch launch, PlatformOptions platf
     /// fails the gate is stopped and the old one never stopped serving. Each step is passed to <paramref name="record"/>.
     /// Returns null when switched, else why not.
     /// </summary>
-    public async Task<string?> SwitchAsync(string assembly, Func<string, Task> record, CancellationToken cancellationToken)
+    public async Task<string?> SwitchAsync(string assembly, Func<string, Task> record, CancellationToken cancellationToken, bool keepStandby = false)
     {
         await _one.WaitAsync(cancellationToken);
         try
         {
+            await StopStandbyAsync();
             var old = _process is { Exited.IsCompleted: false } running ? running : null;
             if (BeforeEachStart is not null)
             {
@@ -132,6 +141,15 @@ internal sealed class PlatformChild(PlatformLaunch launch, PlatformOptions platf
             _switchedTo = assembly;
             await record(string.Create(CultureInfo.InvariantCulture,
                 $"pid {next.ProcessId} passed the gate (ready, smoke-test sign-in, product list) after {clock.Elapsed.TotalSeconds:0.0} s and accepts from the shared socket"));
+            if (old is not null && keepStandby)
+            {
+                old.Drain();
+                _standby = old;
+                await record(string.Create(CultureInfo.InvariantCulture,
+                    $"pid {old.ProcessId} drained and kept running for the watch window; traffic moved in {clock.Elapsed.TotalSeconds:0.0} s"));
+                return null;
+            }
+
             if (old is not null)
             {
                 old.Drain();
@@ -151,6 +169,65 @@ internal sealed class PlatformChild(PlatformLaunch launch, PlatformOptions platf
         finally
         {
             _one.Release();
+        }
+    }
+
+    /// <summary>
+    /// The rollback within the watch window: "go" to the standby kept by <see cref="SwitchAsync"/>, then the serving
+    /// release drained and stopped as in a switch. False when there is no standby alive (then a rollback is a switch).
+    /// </summary>
+    public async Task<bool> RollBackToStandbyAsync(Func<string, Task> record, CancellationToken cancellationToken)
+    {
+        await _one.WaitAsync(cancellationToken);
+        try
+        {
+            if (_standby is not { Exited.IsCompleted: false } standby)
+            {
+                return false;
+            }
+
+            var failing = _process;
+            standby.Go();
+            Serve(standby);
+            _standby = null;
+            _switchedTo = standby.Launch.Assembly;
+            await record(string.Create(CultureInfo.InvariantCulture, $"pid {standby.ProcessId} accepts from the shared socket again"));
+            if (failing is not null)
+            {
+                failing.Drain();
+                await Task.Delay(platform.DrainPeriod, cancellationToken);
+                await failing.DisposeAsync();
+                await record(string.Create(CultureInfo.InvariantCulture, $"pid {failing.ProcessId} drained and stopped"));
+            }
+
+            return true;
+        }
+        finally
+        {
+            _one.Release();
+        }
+    }
+
+    /// <summary>Stops the standby once the watch window passed.</summary>
+    public async Task ReleaseStandbyAsync()
+    {
+        await _one.WaitAsync();
+        try
+        {
+            await StopStandbyAsync();
+        }
+        finally
+        {
+            _one.Release();
+        }
+    }
+
+    private async Task StopStandbyAsync()
+    {
+        if (_standby is not null)
+        {
+            await _standby.DisposeAsync();
+            _standby = null;
         }
     }
 
@@ -222,6 +299,7 @@ internal sealed class PlatformChild(PlatformLaunch launch, PlatformOptions platf
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
+        await StopStandbyAsync();
         if (_process is not null)
         {
             await _process.DisposeAsync();

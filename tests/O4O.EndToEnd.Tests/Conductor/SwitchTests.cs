@@ -19,7 +19,7 @@ public sealed class SwitchTests
     [Fact]
     public async Task Deploying_under_an_order_load_refuses_no_request_and_every_acknowledged_order_is_stored()
     {
-        await using var up = await SupervisedUp.StartAsync();
+        await using var up = await SupervisedUp.StartAsync(new Dictionary<string, string> { ["O4O__Releases__WatchWindow"] = "00:00:15" });
         var (load, customers) = await LoadAsync(up);
         using var stop = new CancellationTokenSource();
         var running = load.RunAsync(stop.Token);
@@ -35,6 +35,9 @@ public sealed class SwitchTests
         Assert.True(load.Failures.IsEmpty, $"{load.Failures.Count} of {load.Answered} requests failed:\n{string.Join('\n', load.Failures.Take(20))}");
         Assert.True(load.Answered > deployed, "nothing was answered after the switch");
         Assert.NotEqual(before, up.PlatformPid);
+        // Kept drained as the rollback's standby through the watch window, then stopped.
+        await up.WaitForEventsAsync(Recovery.Supervision.Conductor.ReleasesComponent,
+            e => e.Any(x => x.Seen.Contains("passed its watch window", StringComparison.Ordinal)), TimeSpan.FromMinutes(1));
         Assert.False(UnixProcess.IsAlive(before), "the old release was left running");
         var command = await File.ReadAllTextAsync($"/proc/{up.PlatformPid}/cmdline");
         Assert.Contains(Path.Combine(up.Home.Root, "releases", deploy.StandardOutput.Trim(), "app", "O4O.Platform.dll"), command);
@@ -66,7 +69,7 @@ public sealed class SwitchTests
         var running = load.RunAsync(stop.Token);
         var before = up.PlatformPid;
         // A release honestly broken the way a bad commit breaks one: it builds and starts, but lost its product list.
-        var broken = BrokenCheckout();
+        var broken = BrokenCheckout("");
 
         var deploy = await up.CliAsync("deploy", broken);
         await Task.Delay(500);
@@ -130,6 +133,67 @@ public sealed class SwitchTests
         Assert.Empty(PlatformsOf(up.Home.Root));
     }
 
+    [Fact]
+    public async Task A_release_that_starts_answering_5xx_after_the_switch_is_rolled_back_automatically_within_30_s_with_an_incident_open()
+    {
+        await using var up = await SupervisedUp.StartAsync(new Dictionary<string, string>
+        {
+            ["O4O__Releases__RateWindow"] = "00:00:05",
+            ["O4O__Releases__MinimumRequests"] = "10",
+        });
+        var (load, customers) = await LoadAsync(up);
+        using var stop = new CancellationTokenSource();
+        var running = load.RunAsync(stop.Token);
+        var before = up.PlatformPid;
+        // A release that passes its gate and fails under traffic: its product list answers 500 from the 50th request on.
+        var failing = BrokenCheckout("""
+            var productLists = 0;
+            app.Use(async (context, next) =>
+            {
+                if (context.Request.Path.StartsWithSegments("/api/v1/products") && Interlocked.Increment(ref productLists) > 50)
+                {
+                    context.Response.StatusCode = 500;
+                    return;
+                }
+
+                await next(context);
+            });
+            app.MapProducts();
+            """);
+
+        var deploy = await up.CliAsync("deploy", failing);
+        Directory.Delete(failing, recursive: true);
+        Assert.True(deploy.ExitCode == 0, deploy.StandardError + up.Up.Output);
+        var events = await up.WaitForEventsAsync(Recovery.Supervision.Conductor.ReleasesComponent,
+            e => e.Any(x => x.Done.StartsWith("rolled back automatically", StringComparison.Ordinal)), TimeSpan.FromMinutes(2));
+        await Task.Delay(2000);
+        await stop.CancelAsync();
+        await running;
+
+        var failures = load.Failures.Select(failure => DateTime.ParseExact(failure[..12], "HH:mm:ss.fff", CultureInfo.InvariantCulture)).ToList();
+        Assert.NotEmpty(failures);
+        var served = failures.Max() - failures.Min();
+        Console.WriteLine($"5xx from the first to the last: {served.TotalSeconds:0.0} s ({failures.Count} requests)");
+        Assert.True(served < TimeSpan.FromSeconds(30), $"5xx for {served} from the first to the last:\n{string.Join('\n', load.Failures.Take(20))}");
+        Assert.Contains(events, e => e.Kind == RecoveryEventKind.Detected && e.Seen.Contains("failed in its watch window", StringComparison.Ordinal)
+            && e.Seen.Contains("answered 5xx", StringComparison.Ordinal));
+        Assert.Contains("the build output", events.Last(e => e.Kind == RecoveryEventKind.Action).Done, StringComparison.Ordinal);
+        // The release switched away from was kept drained through the watch window: the rollback is a "go" to it.
+        Assert.Equal(before, up.PlatformPid);
+        Assert.DoesNotContain("releases", await File.ReadAllTextAsync($"/proc/{up.PlatformPid}/cmdline"), StringComparison.Ordinal);
+        using var control = up.Control();
+        Assert.Contains(await control.IncidentsAsync(), view => view.Incident.IsOpen && view.Incident.Components.Contains(Recovery.Supervision.Conductor.ReleasesComponent));
+        var listed = await up.CliAsync("releases", "--json");
+        using var json = JsonDocument.Parse(listed.StandardOutput);
+        var release = Assert.Single(json.RootElement.EnumerateArray());
+        Assert.Equal((false, "rolled back"), (release.GetProperty("current").GetBoolean(), release.GetProperty("health").GetString()));
+        await using var database = up.Database();
+        await using var orders = database.CreateCommand("SELECT count(*) FROM orders WHERE id = ANY(@ids)");
+        orders.Parameters.AddWithValue("ids", load.Created.Values.ToArray());
+        Assert.Equal((long)load.Created.Count, (long)(await orders.ExecuteScalarAsync())!);
+        Dispose(customers);
+    }
+
     private static async Task<(SteadyLoad Load, HttpClient[] Clients)> LoadAsync(SupervisedUp up)
     {
         using var admin = await up.SignedInAsync(admin: true);
@@ -149,8 +213,8 @@ public sealed class SwitchTests
         }
     }
 
-    // This checkout's sources, with the product endpoints no longer mapped.
-    private static string BrokenCheckout()
+    // This checkout's sources, with the product endpoints' mapping replaced by <paramref name="mapping"/>.
+    private static string BrokenCheckout(string mapping)
     {
         var root = O4OProcess.RepositoryRoot();
         var copy = Directory.CreateTempSubdirectory("o4o-broken-").FullName;
@@ -165,7 +229,7 @@ public sealed class SwitchTests
         var program = Path.Combine(copy, "src", "O4O.Platform", "Program.cs");
         var text = File.ReadAllText(program);
         Assert.Contains("app.MapProducts();", text);
-        File.WriteAllText(program, text.Replace("app.MapProducts();", "", StringComparison.Ordinal));
+        File.WriteAllText(program, text.Replace("app.MapProducts();", mapping, StringComparison.Ordinal));
         return copy;
     }
 
