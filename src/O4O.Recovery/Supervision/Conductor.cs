@@ -84,6 +84,7 @@ public sealed partial class Conductor(O4OHome home, ConductorSettings settings, 
             // The current release when there is one (o4o deploy), else the build output, as on a fresh clone.
             AssemblyAtStart = () => new ReleaseStore(home).CurrentAssembly() ?? platformAssembly,
             Gate = new SwitchGate(home, settings.Platform.StartTimeout),
+            Listener = listener,
         };
         var database = new DatabaseChild(server, target, observer, settings.Supervision,
             new InterruptedRestore(home, () => ResolvedDatabaseServer.Resolve(home, settings.Database), journal, "auto-recovery", time));

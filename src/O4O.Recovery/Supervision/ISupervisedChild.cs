@@ -28,4 +28,10 @@ public interface ISupervisedChild
 
     /// <summary>One liveness probe with <paramref name="timeout"/>.</summary>
     Task<ProbeResult> ProbeAsync(TimeSpan timeout, CancellationToken cancellationToken);
+
+    /// <summary>The component failed and is not restarted until AutoRecovery or a person allows it: a child holding
+    /// something open for it (the platform's port) lets it go, so that its clients are told at once.</summary>
+    void HeldDown()
+    {
+    }
 }

@@ -36,6 +36,9 @@ internal sealed class PlatformChild(PlatformLaunch launch, PlatformOptions platf
     /// </summary>
     public Func<string>? AssemblyAtStart { get; init; }
 
+    /// <summary>The shop's port, held by the conductor and handed to each process (null: each binds its own).</summary>
+    public SharedListener? Listener { get; init; }
+
     /// <summary>The gate a release passes before it gets traffic in a switch.</summary>
     public required SwitchGate Gate { get; init; }
 
@@ -250,6 +253,15 @@ internal sealed class PlatformChild(PlatformLaunch launch, PlatformOptions platf
 
     private PlatformProcess StartProcess(string assembly)
     {
+        try
+        {
+            Listener?.EnsureOpen();
+        }
+        catch (ComponentPortInUseException exception)
+        {
+            throw new PlatformStartException(exception.Message);
+        }
+
         var process = new PlatformProcess(launch with
         {
             Assembly = assembly,
@@ -289,6 +301,17 @@ internal sealed class PlatformChild(PlatformLaunch launch, PlatformOptions platf
         finally
         {
             _one.Release();
+        }
+    }
+
+    /// <inheritdoc />
+    /// <remarks>Only when no process of the platform runs: one that is hung (stopped) still holds the port, and a
+    /// standby of the watch window may be given "go".</remarks>
+    public void HeldDown()
+    {
+        if (_process is null or { Exited.IsCompleted: true } && _standby is null)
+        {
+            Listener?.Close();
         }
     }
 

@@ -15,13 +15,16 @@ namespace O4O.Recovery.Supervision;
 internal sealed class SharedListener : IAsyncDisposable
 {
     private const int Backlog = 1024;
-    private readonly Socket _listener;
+    private readonly Lock _lock = new();
+    private readonly int _port;
     private readonly Socket _handOff;
+    private Socket? _listener;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _serving;
 
-    private SharedListener(Socket listener, Socket handOff, string handOffPath)
+    private SharedListener(int port, Socket listener, Socket handOff, string handOffPath)
     {
+        _port = port;
         _listener = listener;
         _handOff = handOff;
         HandOffPath = handOffPath;
@@ -35,20 +38,7 @@ internal sealed class SharedListener : IAsyncDisposable
     /// <exception cref="ComponentPortInUseException">Another process listens on the port.</exception>
     public static SharedListener Open(O4OHome home, int port)
     {
-        var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        try
-        {
-            // Only lets the bind past connections of a previous run in TIME_WAIT; Linux still refuses a second listener.
-            listener.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
-            listener.Bind(new IPEndPoint(IPAddress.Loopback, port));
-            listener.Listen(Backlog);
-        }
-        catch (SocketException exception) when (exception.SocketErrorCode is SocketError.AddressAlreadyInUse or SocketError.AccessDenied)
-        {
-            listener.Dispose();
-            throw new ComponentPortInUseException($"{O4OConfiguration.EnvironmentPrefix}Platform__Port", port, exception);
-        }
-
+        var listener = Listen(port);
         Directory.CreateDirectory(home.Run);
         var path = Path.Combine(home.Run, "platform-listener.sock");
         File.Delete(path);
@@ -57,7 +47,49 @@ internal sealed class SharedListener : IAsyncDisposable
         // Whoever connects receives the shop's listening socket: only this user.
         File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         handOff.Listen(16);
-        return new SharedListener(listener, handOff, path);
+        return new SharedListener(port, listener, handOff, path);
+    }
+
+    /// <summary>
+    /// Closes the port while no platform will serve it (held down: AutoRecovery off, or paused): a client is refused at
+    /// once, and nginx answers 502 at once, instead of waiting in the queue for a platform that is not coming.
+    /// Only for when no platform holds a copy: closing shuts the socket down for every holder.
+    /// </summary>
+    public void Close()
+    {
+        lock (_lock)
+        {
+            _listener?.Dispose();
+            _listener = null;
+        }
+    }
+
+    /// <summary>Listens again after <see cref="Close"/>, before a platform is started.</summary>
+    /// <exception cref="ComponentPortInUseException">Another process took the port meanwhile.</exception>
+    public void EnsureOpen()
+    {
+        lock (_lock)
+        {
+            _listener ??= Listen(_port);
+        }
+    }
+
+    private static Socket Listen(int port)
+    {
+        var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            // Only lets the bind past connections of a previous run in TIME_WAIT; Linux still refuses a second listener.
+            listener.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+            listener.Bind(new IPEndPoint(IPAddress.Loopback, port));
+            listener.Listen(Backlog);
+            return listener;
+        }
+        catch (SocketException exception) when (exception.SocketErrorCode is SocketError.AddressAlreadyInUse or SocketError.AccessDenied)
+        {
+            listener.Dispose();
+            throw new ComponentPortInUseException($"{O4OConfiguration.EnvironmentPrefix}Platform__Port", port, exception);
+        }
     }
 
     private async Task ServeAsync()
@@ -67,7 +99,14 @@ internal sealed class SharedListener : IAsyncDisposable
             try
             {
                 using var connection = await _handOff.AcceptAsync(_stop.Token);
-                ListenerHandOff.Send(connection, _listener);
+                lock (_lock)
+                {
+                    // Closed: the platform asking gets nothing, fails to start and the supervisor says so.
+                    if (_listener is not null)
+                    {
+                        ListenerHandOff.Send(connection, _listener);
+                    }
+                }
             }
             catch (Exception exception) when (exception is OperationCanceledException or ObjectDisposedException)
             {
@@ -88,7 +127,7 @@ internal sealed class SharedListener : IAsyncDisposable
         await _serving;
         File.Delete(HandOffPath);
         // Last, after the platforms stopped: .NET shuts a close-on-exec socket down as it closes it.
-        _listener.Dispose();
+        Close();
         _stop.Dispose();
     }
 }

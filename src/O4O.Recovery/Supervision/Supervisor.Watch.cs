@@ -102,6 +102,7 @@ public sealed partial class Supervisor
 
         Enter(ComponentState.Down, failure.Seen, failure.Type);
         await RecordAsync(RecoveryEventKind.Action, failure.Seen, $"not restarted: {reason}", "waiting", failure.Type, stop);
+        child.HeldDown();
         var (resumption, actor) = await AwaitResumptionAsync(released: () => HeldBecause() is null, stop);
         switch (resumption)
         {
