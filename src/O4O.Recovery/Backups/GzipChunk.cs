@@ -5,31 +5,21 @@ using System.Runtime.InteropServices;
 namespace O4O.Recovery.Backups;
 
 /// <summary>
-/// Compresses one chunk into one complete gzip member. Debian's libdeflate (<c>libdeflate0</c>) is used when it is
-/// installed, at two levels: every fourth chunk of a stream at level 5, the others at level 1. libdeflate's levels 1–4
-/// parse greedily and level 5 lazily, which in SQL text finds far longer matches: on the benchmark's dump the mix is
-/// smaller than level 3 (86.6 against 86.8 MiB; <c>gzip -6</c> writes 87.5) in 14 % less CPU time.
-/// Without libdeflate, zlib-ng at level 5 (85.3 MiB) does the same job.
+/// Compresses one chunk into one complete gzip member, with Debian's libdeflate (<c>libdeflate0</c>) or .NET's zlib-ng
+/// at the level <see cref="LevelMix"/> picked for it.
 /// </summary>
 internal static partial class GzipChunk
 {
     internal const string Libdeflate = "libdeflate.so.0";
-    private const int FastLevel = 1;
-    private const int LazyLevel = 5;
-    private const int LazyEvery = 4;
-
-    /// <summary>zlib-ng level 5 compresses as small as level 6 and <c>gzip -6</c> in less time; levels 2–3 are larger than <c>gzip -6</c>.</summary>
-    private const int ZlibLevel = 5;
-
     /// <summary>Whether libdeflate could be loaded on this machine.</summary>
     public static bool UsesLibdeflate { get; } = NativeLibrary.TryLoad(Libdeflate, typeof(GzipChunk).Assembly, null, out _);
 
     /// <summary>Compresses <paramref name="length"/> bytes of <paramref name="chunk"/> into a pooled buffer the caller returns.</summary>
     /// <param name="chunk">The data.</param>
     /// <param name="length">How much of it.</param>
-    /// <param name="sequence">The chunk's place in its stream, which picks libdeflate's level.</param>
-    public static Compressed Compress(byte[] chunk, int length, long sequence) =>
-        UsesLibdeflate ? WithLibdeflate(chunk, length, sequence % LazyEvery == 0 ? LazyLevel : FastLevel) : WithZlib(chunk, length);
+    /// <param name="encoder">Which library and level.</param>
+    public static Compressed Compress(byte[] chunk, int length, ChunkEncoder encoder) =>
+        encoder.ZlibNg ? WithZlib(chunk, length, encoder.Level) : WithLibdeflate(chunk, length, encoder.Level);
 
     internal static Compressed WithLibdeflate(byte[] chunk, int length, int level)
     {
@@ -52,10 +42,10 @@ internal static partial class GzipChunk
         }
     }
 
-    internal static Compressed WithZlib(byte[] chunk, int length)
+    internal static Compressed WithZlib(byte[] chunk, int length, int level)
     {
         using var buffer = new PooledBufferStream(length / 2 + 1024);
-        using (var gzip = new GZipStream(buffer, new ZLibCompressionOptions { CompressionLevel = ZlibLevel }, leaveOpen: true))
+        using (var gzip = new GZipStream(buffer, new ZLibCompressionOptions { CompressionLevel = level }, leaveOpen: true))
         {
             gzip.Write(chunk, 0, length);
         }

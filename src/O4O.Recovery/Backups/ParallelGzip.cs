@@ -30,6 +30,7 @@ internal static class ParallelGzip
         var maxInFlight = Environment.ProcessorCount + 1;
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         long input = 0, output = 0, chunks = 0;
+        var mix = Task.FromResult(LevelMix.Fixed);
         try
         {
             while (true)
@@ -45,7 +46,14 @@ internal static class ParallelGzip
                 input += length;
                 progress?.Report(input);
                 var sequence = chunks++;
-                inFlight.Enqueue(Task.Run(() => Compress(chunk, length, sequence), cancellationToken));
+                if (LevelMix.CanProbe && sequence % LevelMix.ProbeEvery == 0)
+                {
+                    // Probed beside the other chunks' compression; this chunk and the next wait for its answer.
+                    mix = Task.Run(() => LevelMix.Probe(chunk, length, sequence), cancellationToken);
+                }
+
+                var chosen = mix;
+                inFlight.Enqueue(Task.Run(() => CompressChunkAsync(chunk, length, sequence, chosen), cancellationToken));
                 if (inFlight.Count >= maxInFlight)
                 {
                     output += await WriteOldestAsync(inFlight, destination, hash, cancellationToken);
@@ -82,11 +90,11 @@ internal static class ParallelGzip
         }
     }
 
-    private static Compressed Compress(byte[] chunk, int length, long sequence)
+    private static async Task<Compressed> CompressChunkAsync(byte[] chunk, int length, long sequence, Task<LevelMix> mix)
     {
         try
         {
-            return GzipChunk.Compress(chunk, length, sequence);
+            return GzipChunk.Compress(chunk, length, (await mix).EncoderFor(sequence));
         }
         finally
         {

@@ -40,7 +40,7 @@ public sealed class GzipMemberReaderTests
     {
         var chunk = ArrayPool<byte>.Shared.Rent(data.Length);
         data.CopyTo(chunk);
-        var compressed = GzipChunk.Compress(chunk, data.Length, 0);
+        var compressed = GzipChunk.Compress(chunk, data.Length, LevelMix.Fixed.EncoderFor(0));
         ArrayPool<byte>.Shared.Return(chunk);
         var bytes = compressed.Buffer.AsSpan(0, compressed.Length).ToArray();
         ArrayPool<byte>.Shared.Return(compressed.Buffer);
