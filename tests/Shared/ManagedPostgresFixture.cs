@@ -53,4 +53,26 @@ public sealed class ManagedPostgresFixture : IAsyncLifetime
 public static class FreePort
 {
     public static int Next() => LoopbackPort.Free();
+
+    /// <summary>The first of <paramref name="count"/> consecutive free ports, for servers that take a port each from a base (Patroni's members).</summary>
+    public static int Run(int count)
+    {
+        while (true)
+        {
+            var first = Next();
+            try
+            {
+                foreach (var port in Enumerable.Range(first + 1, count - 1))
+                {
+                    LoopbackPort.EnsureFree(port, "a test's port");
+                }
+
+                return first;
+            }
+            catch (ComponentPortInUseException)
+            {
+                // Taken by someone else: another base.
+            }
+        }
+    }
 }

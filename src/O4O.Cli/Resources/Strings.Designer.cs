@@ -2677,6 +2677,15 @@ namespace O4O.Cli.Resources {
         }
         
         /// <summary>
+        ///   Looks up a localized string similar to etcd, where Patroni keeps the leader key.
+        /// </summary>
+        internal static string PrerequisiteEtcd {
+            get {
+                return ResourceManager.GetString("PrerequisiteEtcd", resourceCulture);
+            }
+        }
+        
+        /// <summary>
         ///   Looks up a localized string similar to faster backup compression.
         /// </summary>
         internal static string PrerequisiteLibdeflate {
@@ -2691,6 +2700,15 @@ namespace O4O.Cli.Resources {
         internal static string PrerequisiteNginx {
             get {
                 return ResourceManager.GetString("PrerequisiteNginx", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to high availability: Patroni runs the PostgreSQL members and fails over.
+        /// </summary>
+        internal static string PrerequisitePatroni {
+            get {
+                return ResourceManager.GetString("PrerequisitePatroni", resourceCulture);
             }
         }
         
@@ -2718,6 +2736,15 @@ namespace O4O.Cli.Resources {
         internal static string PrerequisitePsql {
             get {
                 return ResourceManager.GetString("PrerequisitePsql", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to the etcd client library Patroni needs.
+        /// </summary>
+        internal static string PrerequisitePythonEtcd {
+            get {
+                return ResourceManager.GetString("PrerequisitePythonEtcd", resourceCulture);
             }
         }
         

@@ -22,9 +22,18 @@ public sealed record ResolvedDatabaseServer(string ServerConnectionString, strin
     public static ResolvedDatabaseServer Resolve(O4OHome home, DatabaseOptions options)
     {
         var binaries = PostgresBinaries.Locate(options.BinDirectory);
-        if (!options.IsManaged)
+        if (options.EffectiveMode == DatabaseMode.External)
         {
             return new ResolvedDatabaseServer(options.ConnectionString!, options.Name, binaries);
+        }
+
+        if (options.IsPatroni)
+        {
+            // Whichever member leads now, as the superuser; a backup or restore made during a failover waits for the next leader.
+            return new ResolvedDatabaseServer(Health.DatabaseTarget.ForPlatform(home, options).ToConnectionString(), options.Name, binaries)
+            {
+                OwnerRole = Postgres.OwnerRole.Name,
+            };
         }
 
         var pidFile = Path.Combine(home.PostgresData, "postmaster.pid");

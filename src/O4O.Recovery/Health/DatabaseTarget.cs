@@ -27,7 +27,7 @@ public sealed record DatabaseTarget(string Host, int Port, string Username, stri
     /// <exception cref="InvalidConnectionStringException">The configured external connection string is malformed.</exception>
     public static DatabaseTarget ForPlatform(O4OHome home, DatabaseOptions options, int? port = null)
     {
-        if (!options.IsManaged)
+        if (options.EffectiveMode == DatabaseMode.External)
         {
             try
             {
@@ -40,8 +40,19 @@ public sealed record DatabaseTarget(string Host, int Port, string Username, stri
         }
 
         var password = File.Exists(home.PostgresPasswordFile) ? File.ReadAllText(home.PostgresPasswordFile).Trim() : null;
-        return new DatabaseTarget("127.0.0.1", port ?? options.Port, ManagedCluster.Superuser, password, options.Name);
+        var first = port ?? options.Port;
+        return new DatabaseTarget("127.0.0.1", first, ManagedCluster.Superuser, password, options.Name)
+        {
+            Members = options.IsPatroni ? [.. options.MemberPorts.Select(member => $"127.0.0.1:{member.ToString(CultureInfo.InvariantCulture)}")] : [],
+        };
     }
+
+    /// <summary>
+    /// Every member of a replicated cluster, <c>host:port</c>, when there are several: a connection goes to whichever
+    /// of them accepts writes (libpq's and Npgsql's <c>target_session_attrs=read-write</c>), so it finds the leader
+    /// after a failover without being told. Empty for a single server.
+    /// </summary>
+    public IReadOnlyList<string> Members { get; init; } = [];
 
     /// <summary>Reads host, port, user, password and database from an Npgsql (key=value) connection string.</summary>
     /// <exception cref="ArgumentException">The connection string is malformed.</exception>
@@ -57,14 +68,23 @@ public sealed record DatabaseTarget(string Host, int Port, string Username, stri
     }
 
     /// <summary>An Npgsql connection string for this target.</summary>
-    public string ToConnectionString() => new NpgsqlConnectionStringBuilder
+    public string ToConnectionString()
     {
-        Host = Host,
-        Port = Port,
-        Username = Username,
-        Password = Password,
-        Database = Database,
-    }.ConnectionString;
+        var builder = new NpgsqlConnectionStringBuilder
+        {
+            Host = Members.Count > 0 ? string.Join(',', Members) : Host,
+            Port = Port,
+            Username = Username,
+            Password = Password,
+            Database = Database,
+        };
+        if (Members.Count > 0)
+        {
+            builder.TargetSessionAttributes = "read-write";
+        }
+
+        return builder.ConnectionString;
+    }
 
     /// <summary>
     /// A libpq URI, <c>postgresql://user:password@host:port/database</c>, every part percent-encoded so that
@@ -75,12 +95,14 @@ public sealed record DatabaseTarget(string Host, int Port, string Username, stri
         var password = Password is null ? "" : ":" + (showSecrets ? Uri.EscapeDataString(Password) : Mask);
         // An IPv6 literal must be bracketed in a URI.
         var host = Host.Contains(':', StringComparison.Ordinal) ? $"[{Host}]" : Uri.EscapeDataString(Host);
-        return string.Create(CultureInfo.InvariantCulture,
-            $"postgresql://{Uri.EscapeDataString(Username)}{password}@{host}:{Port}/{Uri.EscapeDataString(Database)}");
+        var prefix = $"postgresql://{Uri.EscapeDataString(Username)}{password}@";
+        return Members.Count > 0
+            ? $"{prefix}{string.Join(',', Members)}/{Uri.EscapeDataString(Database)}?target_session_attrs=read-write"
+            : string.Create(CultureInfo.InvariantCulture, $"{prefix}{host}:{Port}/{Uri.EscapeDataString(Database)}");
     }
 
-    /// <summary>The server's address, <c>host:port</c>, for tables and messages.</summary>
-    public string Address => string.Create(CultureInfo.InvariantCulture, $"{Host}:{Port}");
+    /// <summary>The server's address, <c>host:port</c> (every member's, comma-separated), for tables and messages.</summary>
+    public string Address => Members.Count > 0 ? string.Join(',', Members) : string.Create(CultureInfo.InvariantCulture, $"{Host}:{Port}");
 }
 
 /// <summary><c>Database:ConnectionString</c> is not a valid connection string.</summary>

@@ -174,10 +174,25 @@ public sealed class ManagedCluster : IAsyncDisposable
     }
 
     /// <summary>Creates <paramref name="database"/> unless it exists. Returns true when it created it.</summary>
-    public async Task<bool> EnsureDatabaseAsync(string database, CancellationToken cancellationToken = default)
+    public Task<bool> EnsureDatabaseAsync(string database, CancellationToken cancellationToken = default) =>
+        EnsureDatabaseAsync(ConnectionString, database, cancellationToken);
+
+    /// <summary>
+    /// Makes <see cref="OwnerRole"/> (its password generated into <paramref name="passwordFile"/>, 0600, on first use) the
+    /// owner of <paramref name="database"/> and of what the superuser created in it: a database an older version made is
+    /// handed over at its first start with this one, and nothing is done on later starts.
+    /// </summary>
+    public Task EnsureOwnerAsync(string database, string passwordFile, CancellationToken cancellationToken = default) =>
+        EnsureOwnerAsync(ConnectionString, database, passwordFile, cancellationToken);
+
+    /// <summary>
+    /// <see cref="EnsureDatabaseAsync(string, CancellationToken)"/> on any server O4O runs, signed in to as the superuser by
+    /// <paramref name="superuser"/> (a database name in, a connection string out): the managed cluster, a Patroni leader.
+    /// </summary>
+    internal static async Task<bool> EnsureDatabaseAsync(Func<string, string> superuser, string database, CancellationToken cancellationToken)
     {
         // Unpooled: administrative connections are rare and must not outlive a server restart.
-        await using var connection = new NpgsqlConnection(ConnectionString() + ";Pooling=false");
+        await using var connection = new NpgsqlConnection(superuser("postgres") + ";Pooling=false");
         await connection.OpenAsync(cancellationToken);
         await using var exists = new NpgsqlCommand("SELECT 1 FROM pg_database WHERE datname = $1", connection)
         {
@@ -193,22 +208,18 @@ public sealed class ManagedCluster : IAsyncDisposable
         return true;
     }
 
-    /// <summary>
-    /// Makes <see cref="OwnerRole"/> (its password generated into <paramref name="passwordFile"/>, 0600, on first use) the
-    /// owner of <paramref name="database"/> and of what the superuser created in it: a database an older version made is
-    /// handed over at its first start with this one, and nothing is done on later starts.
-    /// </summary>
-    public async Task EnsureOwnerAsync(string database, string passwordFile, CancellationToken cancellationToken = default)
+    /// <summary><see cref="EnsureOwnerAsync(string, string, CancellationToken)"/> on any server O4O runs (see <see cref="EnsureDatabaseAsync(Func{string, string}, string, CancellationToken)"/>).</summary>
+    internal static async Task EnsureOwnerAsync(Func<string, string> superuser, string database, string passwordFile, CancellationToken cancellationToken)
     {
         if (!File.Exists(passwordFile))
         {
             IO.AtomicFile.WriteAllText(passwordFile, NewPassword());
         }
 
-        await using var admin = new NpgsqlConnection(ConnectionString() + ";Pooling=false");
+        await using var admin = new NpgsqlConnection(superuser("postgres") + ";Pooling=false");
         await admin.OpenAsync(cancellationToken);
         await OwnerRole.EnsureAsync(admin, File.ReadAllText(passwordFile).Trim(), cancellationToken);
-        await OwnerRole.HandOverAsync(admin, ConnectionString(database), database, cancellationToken);
+        await OwnerRole.HandOverAsync(admin, superuser(database), database, cancellationToken);
     }
 
     /// <summary>Fast shutdown (SIGINT: roll back open transactions, checkpoint, exit), SIGKILL after <paramref name="timeout"/>.</summary>

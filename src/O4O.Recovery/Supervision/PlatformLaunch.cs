@@ -58,6 +58,8 @@ public sealed record PlatformLaunch(string Assembly, int Port, O4OHome Home, str
         start.Environment[$"{O4OConfiguration.EnvironmentPrefix}Database__ConnectionString"] = PasswordFile is null
             ? DatabaseConnectionString
             : new Npgsql.NpgsqlConnectionStringBuilder(DatabaseConnectionString) { Password = File.ReadAllText(PasswordFile).Trim() }.ConnectionString;
+        // The platform only ever uses a connection string, whatever the conductor's mode (Patroni's is multi-host).
+        start.Environment[$"{O4OConfiguration.EnvironmentPrefix}Database__Mode"] = nameof(DatabaseMode.External);
         start.Environment[$"{O4OConfiguration.EnvironmentPrefix}Platform__Port"] = Port.ToString(CultureInfo.InvariantCulture);
         if (Dashboard is not null)
         {

@@ -1,5 +1,6 @@
 using O4O.Recovery.Configuration;
 using O4O.Recovery.Health;
+using O4O.Recovery.Patroni;
 using O4O.Recovery.PointInTime;
 using O4O.Recovery.Postgres;
 
@@ -7,7 +8,8 @@ namespace O4O.Recovery.Supervision;
 
 /// <summary>
 /// The platform's database server as the conductor sees it: the managed cluster in <c>$O4O_HOME/pg</c>
-/// (initialised on first run, started as a child, stopped on exit), or an external server it only points at.
+/// (initialised on first run, started as a child, stopped on exit), etcd and the Patroni members under
+/// <c>$O4O_HOME/patroni</c> (started and stopped with the conductor, kept running by Patroni), or an external server it only points at.
 /// Backups and restores find a running server with <see cref="Backups.ResolvedDatabaseServer"/> instead. With
 /// <see cref="ArchivingOptions.Enabled"/> the managed cluster archives its WAL through pgBackRest from its first start.
 /// </summary>
@@ -21,6 +23,7 @@ internal sealed class SupervisedDatabaseServer(O4OHome home, DatabaseOptions opt
 {
     private static readonly TimeSpan _stopTimeout = TimeSpan.FromSeconds(20);
     private ManagedCluster? _cluster;
+    private PatroniCluster? _patroni;
 
     /// <summary>The off-site bucket, pgBackRest's second repository when its endpoint is set.</summary>
     public OffsiteOptions Offsite { get; init; } = new();
@@ -40,6 +43,11 @@ internal sealed class SupervisedDatabaseServer(O4OHome home, DatabaseOptions opt
     /// <exception cref="ClusterStartException">The cluster cannot be initialised or started.</exception>
     public async Task<DatabaseTarget> StartAsync(IConductorObserver observer, CancellationToken cancellationToken)
     {
+        if (options.IsPatroni)
+        {
+            return await StartPatroniAsync(observer, cancellationToken);
+        }
+
         if (!options.IsManaged)
         {
             return DatabaseTarget.ForPlatform(home, options);
@@ -76,6 +84,23 @@ internal sealed class SupervisedDatabaseServer(O4OHome home, DatabaseOptions opt
         return DatabaseTarget.ForPlatform(home, options);
     }
 
+    // Patroni keeps its members running from here on; the conductor makes the platform's database on the leader, found
+    // by the multi-host connection string as the platform finds it.
+    private async Task<DatabaseTarget> StartPatroniAsync(IConductorObserver observer, CancellationToken cancellationToken)
+    {
+        _patroni ??= new PatroniCluster(home, options, PostgresBinaries.Locate(options.BinDirectory));
+        await _patroni.StartAsync(cancellationToken);
+        var target = DatabaseTarget.ForPlatform(home, options);
+        string Superuser(string database) => (target with { Database = database }).ToConnectionString();
+        if (await ManagedCluster.EnsureDatabaseAsync(Superuser, options.Name, cancellationToken))
+        {
+            observer.DatabaseCreated(options.Name);
+        }
+
+        await ManagedCluster.EnsureOwnerAsync(Superuser, options.Name, home.OwnerPasswordFile, cancellationToken);
+        return target;
+    }
+
     private async Task<IReadOnlyDictionary<string, string>> ArchivingSettingsAsync(CancellationToken cancellationToken)
     {
         var pgBackRest = PgBackRest.For(home);
@@ -87,7 +112,7 @@ internal sealed class SupervisedDatabaseServer(O4OHome home, DatabaseOptions opt
     /// How the platform itself logs in to <paramref name="target"/>: on the managed cluster as the database's owner role,
     /// never as the superuser; on an external server as its connection string says.
     /// </summary>
-    public DatabaseTarget PlatformLogin(DatabaseTarget target) => options.IsManaged
+    public DatabaseTarget PlatformLogin(DatabaseTarget target) => options.IsManaged || options.IsPatroni
         ? target with { Username = OwnerRole.Name, Password = File.ReadAllText(home.OwnerPasswordFile).Trim() }
         : target;
 
@@ -121,17 +146,23 @@ internal sealed class SupervisedDatabaseServer(O4OHome home, DatabaseOptions opt
             "set the role's password from the file", "the platform logs in with the password its file holds"), cancellationToken);
     }
 
-    /// <summary>True for the managed cluster, which the conductor can restart; false for an external server.</summary>
+    /// <summary>True for the managed cluster, which the conductor can restart; false for an external server and for Patroni's members.</summary>
     public bool IsManaged => options.IsManaged;
 
     /// <summary>
-    /// Stops the managed cluster (fast shutdown, SIGKILL after <paramref name="timeout"/>, default 20 s); nothing for an external server.
+    /// Stops the managed cluster (fast shutdown, SIGKILL after <paramref name="timeout"/>, default 20 s) or the Patroni
+    /// members and etcd; nothing for an external server.
     /// </summary>
     public async Task StopAsync(TimeSpan? timeout = null)
     {
         if (_cluster is not null)
         {
             await _cluster.StopAsync(timeout ?? _stopTimeout);
+        }
+
+        if (_patroni is not null)
+        {
+            await _patroni.StopAsync(timeout ?? _stopTimeout);
         }
     }
 

@@ -31,6 +31,12 @@ public sealed record O4OHome(string Root)
     /// <summary>The managed cluster's superuser password.</summary>
     public string PostgresPasswordFile => Path.Combine(Secrets, "postgres.password");
 
+    /// <summary>In Patroni mode, etcd's data and each member's data directory, configuration and socket.</summary>
+    public string Patroni => Path.Combine(Root, "patroni");
+
+    /// <summary>In Patroni mode, the password the standbys stream from the leader with (role <c>replicator</c>).</summary>
+    public string ReplicationPasswordFile => Path.Combine(Secrets, "replicator.password");
+
     /// <summary>The password of the role the platform connects to the managed cluster as (<c>o4o_app</c>).</summary>
     public string OwnerPasswordFile => Path.Combine(Secrets, "o4o_app.password");
 

@@ -1,4 +1,5 @@
 using O4O.Cli.Commands;
+using O4O.Recovery.Configuration;
 
 namespace O4O.Cli.Tests.Commands;
 
@@ -17,7 +18,7 @@ public sealed class PrerequisitesTests
     [Fact]
     public async Task As_root_on_a_fresh_machine_up_installs_the_server_setpriv_and_libdeflate_saying_why_in_one_line()
     {
-        var (ready, lines) = await EnsureAsync(_fresh, managedCluster: true, nginxEnabled: false);
+        var (ready, lines) = await EnsureAsync(_fresh, mode: DatabaseMode.Managed, nginxEnabled: false);
 
         Assert.True(ready);
         Assert.Equal(["postgresql-15", "util-linux", "libdeflate0"], Assert.Single(_installed));
@@ -28,7 +29,7 @@ public sealed class PrerequisitesTests
     [Fact]
     public async Task Not_as_root_up_prints_the_one_apt_get_line_and_refuses()
     {
-        var (ready, lines) = await EnsureAsync(_fresh with { Root = false }, managedCluster: true, nginxEnabled: true);
+        var (ready, lines) = await EnsureAsync(_fresh with { Root = false }, mode: DatabaseMode.Managed, nginxEnabled: true);
 
         Assert.False(ready);
         Assert.Empty(_installed);
@@ -40,7 +41,7 @@ public sealed class PrerequisitesTests
     [Fact]
     public async Task Without_apt_even_root_gets_the_line_to_run()
     {
-        var (ready, lines) = await EnsureAsync(_fresh with { Apt = false }, managedCluster: true, nginxEnabled: false);
+        var (ready, lines) = await EnsureAsync(_fresh with { Apt = false }, mode: DatabaseMode.Managed, nginxEnabled: false);
 
         Assert.False(ready);
         Assert.Empty(_installed);
@@ -50,7 +51,7 @@ public sealed class PrerequisitesTests
     [Fact]
     public async Task A_failed_apt_get_is_the_line_to_run_and_a_refusal()
     {
-        var (ready, lines) = await EnsureAsync(_fresh, managedCluster: true, nginxEnabled: false, installs: false);
+        var (ready, lines) = await EnsureAsync(_fresh, mode: DatabaseMode.Managed, nginxEnabled: false, installs: false);
 
         Assert.False(ready);
         Assert.Equal(2, lines.Count);
@@ -62,7 +63,7 @@ public sealed class PrerequisitesTests
     {
         var complete = new HostFacts(Root: true, Apt: true, PostgresServer: true, Psql: true, Setpriv: true, Libdeflate: true, Nginx: true, PgBackRest: true);
 
-        var (ready, lines) = await EnsureAsync(complete, managedCluster: true, nginxEnabled: true);
+        var (ready, lines) = await EnsureAsync(complete, mode: DatabaseMode.Managed, nginxEnabled: true);
 
         Assert.True(ready);
         Assert.Empty(lines);
@@ -72,7 +73,7 @@ public sealed class PrerequisitesTests
     [Fact]
     public void An_external_server_needs_only_the_client_and_nginx_is_needed_only_when_enabled()
     {
-        var missing = Prerequisites.Missing(_fresh with { Libdeflate = true }, managedCluster: false, nginxEnabled: false, archiving: true);
+        var missing = Prerequisites.Missing(_fresh with { Libdeflate = true }, mode: DatabaseMode.External, nginxEnabled: false, archiving: true);
 
         Assert.Equal(["postgresql-client-15"], missing.Select(prerequisite => prerequisite.Package));
     }
@@ -83,7 +84,7 @@ public sealed class PrerequisitesTests
         var host = new HostFacts(Root: false, Apt: true, PostgresServer: true, Psql: true, Setpriv: false, Libdeflate: false, Nginx: false,
             PgBackRest: true);
 
-        var (ready, lines) = await EnsureAsync(host, managedCluster: true, nginxEnabled: false);
+        var (ready, lines) = await EnsureAsync(host, mode: DatabaseMode.Managed, nginxEnabled: false);
 
         Assert.True(ready);
         Assert.Equal("o4o: Not installed: libdeflate0 (faster backup compression); o4o runs without it (as root: apt-get install -y libdeflate0).",
@@ -94,20 +95,39 @@ public sealed class PrerequisitesTests
     public async Task A_managed_cluster_that_archives_its_WAL_gets_pgbackrest_installed_and_one_that_does_not_is_left_alone()
     {
         var (ready, lines) = await EnsureAsync(_fresh with { PostgresServer = true, Psql = true, Setpriv = true, Libdeflate = true },
-            managedCluster: true, nginxEnabled: false, archiving: true);
+            mode: DatabaseMode.Managed, nginxEnabled: false, archiving: true);
 
         Assert.True(ready);
         Assert.Equal(["pgbackrest"], Assert.Single(_installed));
         Assert.Equal("Installing with apt-get: pgbackrest (WAL archiving and point-in-time restore of the managed cluster).", Assert.Single(lines));
         Assert.Empty(Prerequisites.Missing(_fresh with { PostgresServer = true, Psql = true, Setpriv = true, Libdeflate = true },
-            managedCluster: true, nginxEnabled: false, archiving: false));
+            mode: DatabaseMode.Managed, nginxEnabled: false, archiving: false));
     }
 
-    private async Task<(bool Ready, IReadOnlyList<string> Lines)> EnsureAsync(HostFacts host, bool managedCluster, bool nginxEnabled, bool installs = true,
+    [Fact]
+    public void Patroni_members_need_the_server_patroni_its_etcd_library_and_etcd_but_not_pgbackrest()
+    {
+        var missing = Prerequisites.Missing(_fresh with { Psql = true, Setpriv = true, Libdeflate = true }, mode: DatabaseMode.Patroni,
+            nginxEnabled: false, archiving: true);
+
+        Assert.Equal(["postgresql-15", "patroni", "python3-etcd", "etcd-server"], missing.Select(prerequisite => prerequisite.Package));
+        Assert.Empty(Prerequisites.Missing(_fresh with
+        {
+            PostgresServer = true,
+            Psql = true,
+            Setpriv = true,
+            Libdeflate = true,
+            Patroni = true,
+            Etcd = true,
+            PythonEtcd = true
+        }, mode: DatabaseMode.Patroni, nginxEnabled: false, archiving: true));
+    }
+
+    private async Task<(bool Ready, IReadOnlyList<string> Lines)> EnsureAsync(HostFacts host, DatabaseMode mode, bool nginxEnabled, bool installs = true,
         bool archiving = false)
     {
         using var error = new StringWriter();
-        var ready = await Prerequisites.EnsureAsync(host, Prerequisites.Missing(host, managedCluster, nginxEnabled, archiving), error, (packages, _) =>
+        var ready = await Prerequisites.EnsureAsync(host, Prerequisites.Missing(host, mode, nginxEnabled, archiving), error, (packages, _) =>
         {
             _installed.Add(packages);
             return Task.FromResult(installs);

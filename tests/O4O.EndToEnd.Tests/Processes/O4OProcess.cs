@@ -120,13 +120,14 @@ internal sealed class O4OProcess : IDisposable
         }
     }
 
-    /// <summary>The process ids in <c>run/conductor.json</c>: conductor, postgres, platform.</summary>
+    /// <summary>The process ids in <c>run/conductor.json</c>: conductor, postgres (0 when it is Patroni's, not the conductor's), platform.</summary>
     public int[] RecordedPids()
     {
         using var record = JsonDocument.Parse(File.ReadAllText(Path.Combine(Home, "run", "conductor.json")));
         var root = record.RootElement;
+        var database = root.GetProperty("database").GetProperty("pid");
         return [root.GetProperty("conductorPid").GetInt32(),
-            root.GetProperty("database").GetProperty("pid").GetInt32(),
+            database.ValueKind == JsonValueKind.Null ? 0 : database.GetInt32(),
             root.GetProperty("platform").GetProperty("pid").GetInt32()];
     }
 
@@ -217,10 +218,15 @@ internal sealed class O4OProcess : IDisposable
             _process.WaitForExit();
         }
 
-        var postmaster = Path.Combine(Home, "pg", "postmaster.pid");
-        if (File.Exists(postmaster) && int.TryParse(File.ReadLines(postmaster).First(), out var pid))
+        // The managed cluster's postmaster, and Patroni's members' (children of Patroni, but a killed Patroni leaves them).
+        var patroni = Path.Combine(Home, "patroni");
+        var members = Directory.Exists(patroni) ? Directory.GetDirectories(patroni).Select(member => Path.Combine(member, "data")) : [];
+        foreach (var postmaster in members.Prepend(Path.Combine(Home, "pg")).Select(data => Path.Combine(data, "postmaster.pid")))
         {
-            UnixProcess.Signal(pid, UnixProcess.SigKill);
+            if (File.Exists(postmaster) && int.TryParse(File.ReadLines(postmaster).First(), out var pid))
+            {
+                UnixProcess.Signal(pid, UnixProcess.SigKill);
+            }
         }
 
         _process.Dispose();

@@ -48,7 +48,17 @@ internal sealed class SupervisedUp : IAsyncDisposable
         }
 
         var supervised = new SupervisedUp(O4OProcess.Up(settings, prepareHome));
-        await supervised.Up.WaitForHealthAsync(supervised.Client);
+        try
+        {
+            await supervised.Up.WaitForHealthAsync(supervised.Client);
+        }
+        catch
+        {
+            // Nobody else will: the caller never gets it to dispose.
+            await supervised.DisposeAsync();
+            throw;
+        }
+
         return supervised;
     }
 

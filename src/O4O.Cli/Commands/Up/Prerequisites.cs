@@ -14,7 +14,8 @@ namespace O4O.Cli.Commands;
 internal sealed record Prerequisite(string Package, string Why, bool Required = true);
 
 /// <summary>What this machine has, as far as <c>o4o up</c> cares (read by <see cref="Prerequisites.Probe"/>).</summary>
-internal sealed record HostFacts(bool Root, bool Apt, bool PostgresServer, bool Psql, bool Setpriv, bool Libdeflate, bool Nginx, bool PgBackRest);
+internal sealed record HostFacts(bool Root, bool Apt, bool PostgresServer, bool Psql, bool Setpriv, bool Libdeflate, bool Nginx, bool PgBackRest,
+    bool Patroni = false, bool Etcd = false, bool PythonEtcd = false);
 
 /// <summary>
 /// <c>o4o up</c> on a fresh Debian machine: as root with apt it installs the packages it lacks, saying which and why;
@@ -27,10 +28,11 @@ internal static class Prerequisites
 
     /// <summary>
     /// The packages missing for the configuration: a managed cluster needs the server (and pgBackRest when it archives its
-    /// WAL), nginx only when enabled.
+    /// WAL), Patroni's members the server, Patroni, its etcd client library and etcd; nginx only when enabled.
     /// </summary>
-    public static IReadOnlyList<Prerequisite> Missing(HostFacts host, bool managedCluster, bool nginxEnabled, bool archiving)
+    public static IReadOnlyList<Prerequisite> Missing(HostFacts host, DatabaseMode mode, bool nginxEnabled, bool archiving)
     {
+        var managedCluster = mode is DatabaseMode.Managed or DatabaseMode.Patroni;
         var missing = new List<Prerequisite>();
         if (managedCluster && !host.PostgresServer)
         {
@@ -48,7 +50,23 @@ internal static class Prerequisites
             missing.Add(new("util-linux", Strings.PrerequisiteSetpriv));
         }
 
-        if (managedCluster && archiving && !host.PgBackRest)
+        if (mode == DatabaseMode.Patroni && !host.Patroni)
+        {
+            missing.Add(new("patroni", Strings.PrerequisitePatroni));
+        }
+
+        // Debian's patroni does not depend on it, yet its etcd3 section cannot work without it.
+        if (mode == DatabaseMode.Patroni && !host.PythonEtcd)
+        {
+            missing.Add(new("python3-etcd", Strings.PrerequisitePythonEtcd));
+        }
+
+        if (mode == DatabaseMode.Patroni && !host.Etcd)
+        {
+            missing.Add(new("etcd-server", Strings.PrerequisiteEtcd));
+        }
+
+        if (mode == DatabaseMode.Managed && archiving && !host.PgBackRest)
         {
             missing.Add(new("pgbackrest", Strings.PrerequisitePgBackRest));
         }
@@ -107,7 +125,10 @@ internal static class Prerequisites
         // The library backups load when it is there (O4O.Recovery's GzipChunk).
         NativeLibrary.TryLoad("libdeflate.so.0", out _),
         Path.IsPathRooted(nginx.Binary) ? File.Exists(nginx.Binary) : OnPath(nginx.Binary) || File.Exists("/usr/sbin/nginx"),
-        OnPath("pgbackrest"));
+        OnPath("pgbackrest"),
+        OnPath("patroni"),
+        OnPath("etcd"),
+        Directory.Exists("/usr/lib/python3/dist-packages/etcd"));
 
     /// <summary>Runs <c>apt-get update</c> and <c>apt-get install -y</c>, their output passed through.</summary>
     public static async Task<bool> AptGetAsync(IReadOnlyList<string> packages, CancellationToken cancellationToken)

@@ -1,0 +1,65 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace O4O.Recovery.Patroni;
+
+/// <summary>
+/// Patroni's REST API on the members: any member answers for the whole cluster, so each is asked in turn until one does
+/// (the leader's may be the one that just died).
+/// </summary>
+/// <param name="members">The members' REST API bases.</param>
+internal sealed class PatroniRest(IReadOnlyList<Uri> members)
+{
+    private static readonly TimeSpan _timeout = TimeSpan.FromSeconds(2);
+
+    /// <summary>The topology, or null when no member answers.</summary>
+    public async Task<PatroniTopology?> ClusterAsync(CancellationToken cancellationToken)
+    {
+        foreach (var member in members)
+        {
+            try
+            {
+                using var client = new HttpClient { BaseAddress = member, Timeout = _timeout };
+                return PatroniTopology.Parse(await client.GetStringAsync("cluster", cancellationToken));
+            }
+            catch (Exception exception) when (exception is HttpRequestException or JsonException
+                || (exception is TaskCanceledException && !cancellationToken.IsCancellationRequested))
+            {
+                // This member is down or still starting: the next one may answer.
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// Asks Patroni to hand the leader role from <paramref name="leader"/> to <paramref name="candidate"/> (any healthy
+    /// standby when null). Returns Patroni's answer; throws <see cref="PatroniRefusedException"/> with it when refused.
+    /// </summary>
+    public async Task<string> SwitchoverAsync(string leader, string? candidate, CancellationToken cancellationToken)
+    {
+        HttpRequestException? unreachable = null;
+        foreach (var member in members)
+        {
+            using var client = new HttpClient { BaseAddress = member, Timeout = TimeSpan.FromSeconds(60) };
+            try
+            {
+                using var response = await client.PostAsJsonAsync("switchover",
+                    candidate is null ? new Dictionary<string, string> { ["leader"] = leader } : new() { ["leader"] = leader, ["candidate"] = candidate },
+                    cancellationToken);
+                var text = (await response.Content.ReadAsStringAsync(cancellationToken)).Trim();
+                return response.IsSuccessStatusCode ? text : throw new PatroniRefusedException(text);
+            }
+            catch (HttpRequestException exception)
+            {
+                unreachable = exception;
+            }
+        }
+
+        throw new PatroniRefusedException($"no member's REST API answered: {unreachable?.Message}");
+    }
+}
+
+/// <summary>Patroni said no, or nobody answered; the message is what it said.</summary>
+/// <param name="message">Patroni's answer.</param>
+public sealed class PatroniRefusedException(string message) : Exception(message);

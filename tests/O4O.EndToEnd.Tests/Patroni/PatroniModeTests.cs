@@ -1,0 +1,80 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using O4O.Recovery.Processes;
+
+namespace O4O.EndToEnd.Tests.Patroni;
+
+public sealed class PatroniModeTests
+{
+    [Fact]
+    public async Task Patroni_mode_runs_etcd_and_a_leader_with_a_synchronous_standby_and_the_platform_writes_through_a_multi_host_connection()
+    {
+        await using var patroni = await PatroniUp.StartAsync(replicas: 1);
+
+        var topology = await patroni.WaitForTopologyAsync(
+            topology => topology.Leader is not null && topology.Members.Any(member => member.Role == "sync_standby" && member.Lag == 0), TimeSpan.FromSeconds(60));
+        Assert.Equal(["pg0", "pg1"], topology.Members.Select(member => member.Name).Order());
+        Assert.Equal(patroni.MemberPorts, topology.Members.Select(member => member.Port ?? 0).Order());
+        var home = patroni.Up.Home;
+        foreach (var member in topology.Members)
+        {
+            var directory = Path.Combine(home.Patroni, member.Name);
+            Assert.True(File.Exists(Path.Combine(directory, "data", "PG_VERSION")), $"{member.Name} has no data directory of its own");
+            Assert.True(File.Exists(Path.Combine(directory, "run", $".s.PGSQL.{member.Port}")), $"{member.Name} has no socket of its own");
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(directory, "patroni.yml")));
+        }
+
+        var platform = await File.ReadAllTextAsync($"/proc/{patroni.Up.PlatformPid}/environ");
+        var connection = platform.Split('\0').Single(variable => variable.StartsWith("O4O__Database__ConnectionString=", StringComparison.Ordinal));
+        Assert.Contains($"Host=127.0.0.1:{patroni.MemberPorts[0]},127.0.0.1:{patroni.MemberPorts[1]};", connection);
+        Assert.Contains("Target Session Attributes=read-write", connection);
+
+        using var admin = await patroni.Up.SignedInAsync(admin: true);
+        using var created = await admin.PostAsJsonAsync("api/v1/products", new { sku = "HA-1", name = "On two members", price = 1.5m, stock = 10 });
+        Assert.Equal(System.Net.HttpStatusCode.Created, created.StatusCode);
+        var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt64();
+        var standby = topology.Members.Single(member => member.Role == "sync_standby");
+        await using var onStandby = patroni.Member(standby.Port!.Value);
+        await using var find = onStandby.CreateCommand($"SELECT name FROM products WHERE id = {id}");
+        Assert.Equal("On two members", await find.ExecuteScalarAsync());
+        await using var recovery = onStandby.CreateCommand("SELECT pg_is_in_recovery()");
+        Assert.Equal(true, await recovery.ExecuteScalarAsync());
+    }
+
+    [Fact]
+    public async Task Stopping_the_conductor_stops_every_member_and_etcd_it_started()
+    {
+        await using var patroni = await PatroniUp.StartAsync(replicas: 1);
+        await patroni.WaitForTopologyAsync(topology => topology.Leader is not null, TimeSpan.FromSeconds(60));
+        var children = ChildrenOf(patroni.Up.Up.Pid);
+        Assert.Contains(children, command => command.StartsWith("etcd ", StringComparison.Ordinal));
+        Assert.Equal(2, children.Count(command => command.Contains("patroni.yml", StringComparison.Ordinal)));
+
+        UnixProcess.Signal(patroni.Up.Up.Pid, UnixProcess.SigTerm);
+        Assert.True(await patroni.Up.Up.WaitForExitAsync(TimeSpan.FromSeconds(60)), patroni.Up.Up.Output);
+
+        Assert.Null(await patroni.Rest.ClusterAsync(CancellationToken.None));
+        Assert.All(Directory.GetDirectories(patroni.Up.Home.Patroni, "pg*"),
+            member => Assert.False(File.Exists(Path.Combine(member, "data", "postmaster.pid")), $"{member}'s PostgreSQL was left running"));
+        Assert.Empty(ChildrenOf(patroni.Up.Up.Pid));
+    }
+
+    private static List<string> ChildrenOf(int pid) =>
+        [.. Directory.GetDirectories("/proc")
+            .Where(directory => int.TryParse(Path.GetFileName(directory), out _))
+            .Select(directory => (Status: Read(Path.Combine(directory, "status")), Command: Read(Path.Combine(directory, "cmdline")).Replace('\0', ' ')))
+            .Where(process => process.Status.Contains($"\nPPid:\t{pid}\n", StringComparison.Ordinal))
+            .Select(process => process.Command)];
+
+    private static string Read(string file)
+    {
+        try
+        {
+            return File.ReadAllText(file);
+        }
+        catch (IOException)
+        {
+            return "";
+        }
+    }
+}
