@@ -4,7 +4,8 @@
 Each customer registers, signs in and places one-item orders in a loop, each with its own Idempotency-Key; a request
 that fails (connection refused, 5xx while the database is swapped) is sent again with the same key until the platform
 answers 201 or 200. Every acknowledged order is written as a line "key id acknowledged_at latency_ms" to --out, so the
-benchmark can check afterwards that none is missing and none is there twice. Runs until --stop-file exists.
+benchmark can check afterwards that none is missing and none is there twice. With --failures, every attempt that was
+not acknowledged is written there as "time status-or-error" (bench/deploy.sh counts them). Runs until --stop-file exists.
 
 `orderload.py setup BASE ... --session FILE` registers the customers and the product once (sign-ins are rate limited
 per address, as they should be) and writes their tokens to FILE; `orderload.py run --session FILE ...` places orders.
@@ -33,7 +34,7 @@ def signed(connection, method, path, body):
         time.sleep(2)
 
 
-def customer(base, token, product, stop_file, out, lock):
+def customer(base, token, product, stop_file, out, lock, failures):
     url = urlparse(base)
     connect = lambda: http.client.HTTPConnection(url.hostname, url.port, timeout=10)
     connection = connect()
@@ -48,9 +49,15 @@ def customer(base, token, product, stop_file, out, lock):
                         out.write(f"{key} {json.loads(body)['id']} {now:.3f} {(now - started) * 1000:.1f}\n")
                         out.flush()
                     break
-            except (OSError, http.client.HTTPException):
+                failed = str(status)
+            except (OSError, http.client.HTTPException) as error:
+                failed = type(error).__name__
                 connection.close()
                 connection = connect()
+            if failures:
+                with lock:
+                    failures.write(f"{time.time():.3f} {failed}\n")
+                    failures.flush()
             time.sleep(0.05)
 
 
@@ -77,8 +84,10 @@ def setup(args):
 def run(args):
     session = json.load(open(args.session))
     lock = threading.Lock()
+    failures = open(args.failures, "a") if args.failures else None
     with open(args.out, "a") as out:
-        threads = [threading.Thread(target=customer, args=(args.base, token, session["product"], args.stop_file, out, lock)) for token in session["tokens"]]
+        threads = [threading.Thread(target=customer, args=(args.base, token, session["product"], args.stop_file, out, lock, failures))
+                   for token in session["tokens"]]
         for thread in threads:
             thread.start()
         for thread in threads:
@@ -95,6 +104,7 @@ def main():
     parser.add_argument("--customers", type=int, default=4)
     parser.add_argument("--stop-file")
     parser.add_argument("--out")
+    parser.add_argument("--failures")
     args = parser.parse_args()
     setup(args) if args.step == "setup" else run(args)
 
