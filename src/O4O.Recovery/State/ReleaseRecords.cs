@@ -47,24 +47,33 @@ public sealed class ReleaseRecords
     }
 
     /// <summary>
-    /// Makes <paramref name="name"/> current in one transaction: the pointer, when and by whom, and the backup taken
-    /// for its migrations (kept when null, so a rollback to it does not forget the one its deploy took).
+    /// Makes <paramref name="name"/> current in one transaction: the pointer, when and by whom (its backup, when its
+    /// deploy took one, is kept, so a rollback to it does not forget it).
     /// </summary>
-    public void MakeCurrent(string name, string actor, DateTimeOffset at, string? backup)
+    public void MakeCurrent(string name, string actor, DateTimeOffset at)
     {
         using var connection = StateDatabase.Open(_path);
         using var transaction = connection.BeginTransaction(deferred: false);
         var ms = at.ToUnixTimeMilliseconds();
         connection.Execute("""
-            INSERT INTO releases (name, current_since, made_current_by, backup, health) VALUES (@name, @ms, @actor, @backup, NULL)
-            ON CONFLICT (name) DO UPDATE SET current_since = excluded.current_since, made_current_by = excluded.made_current_by,
-                backup = COALESCE(excluded.backup, releases.backup), health = NULL
-            """, new { name, ms, actor, backup }, transaction);
+            INSERT INTO releases (name, current_since, made_current_by, backup, health) VALUES (@name, @ms, @actor, NULL, NULL)
+            ON CONFLICT (name) DO UPDATE SET current_since = excluded.current_since, made_current_by = excluded.made_current_by, health = NULL
+            """, new { name, ms, actor }, transaction);
         connection.Execute("""
             INSERT INTO settings (key, value, changed_by, changed_at) VALUES (@key, @name, @actor, @ms)
             ON CONFLICT (key) DO UPDATE SET value = excluded.value, changed_by = excluded.changed_by, changed_at = excluded.changed_at
             """, new { key = CurrentSetting, name, actor, ms }, transaction);
         transaction.Commit();
+    }
+
+    /// <summary>Records the logical backup taken before <paramref name="name"/>'s migrations run (the recovery point a refused rollback names).</summary>
+    public void RecordBackup(string name, string backup)
+    {
+        using var connection = StateDatabase.Open(_path);
+        connection.Execute("""
+            INSERT INTO releases (name, current_since, made_current_by, backup, health) VALUES (@name, NULL, NULL, @backup, NULL)
+            ON CONFLICT (name) DO UPDATE SET backup = excluded.backup
+            """, new { name, backup });
     }
 
     /// <summary>Records how the platform came up on <paramref name="name"/> (also a release never made current: one refused by its health gate).</summary>

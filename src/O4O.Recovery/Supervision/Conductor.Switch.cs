@@ -13,8 +13,8 @@ public sealed partial class Conductor
 
     /// <summary>
     /// The health-gated switch to the release named <paramref name="name"/> (<see cref="PlatformChild.SwitchAsync"/>),
-    /// every step on the timeline under <see cref="ReleasesComponent"/>, then the watch window that switches back the same
-    /// way (<see cref="WatchAsync"/>). Runs on the conductor's own cancellation, not the caller's: a switch is never left
+    /// every step on the timeline under <see cref="ReleasesComponent"/>, the release made current (or recorded failed) in
+    /// <c>state.db</c>, then the watch window that switches back the same way (<see cref="WatchAsync"/>). Runs on the conductor's own cancellation, not the caller's: a switch is never left
     /// half done because <c>o4o deploy</c> was interrupted.
     /// </summary>
     private async Task<PlatformSwitchResult> SwitchPlatformAsync(PlatformChild platform, RecoveryJournals journal, string name, string actor,
@@ -36,14 +36,21 @@ public sealed partial class Conductor
 
         var watched = settings.Releases.WatchWindow > TimeSpan.Zero && previousAssembly is not null;
         var failure = await platform.SwitchAsync(release.Assembly, Steps(journal, name, actor, stop), stop, keepStandby: watched);
+        var records = new ReleaseRecords(home.StateDatabase);
         if (failure is not null)
         {
+            // Not made current: the serving release stays the one a restart or the next o4o up runs.
+            records.SetHealth(name, "failed");
             await journal.RecordAsync(new RecoveryEvent(time.GetUtcNow(), ReleasesComponent, RecoveryEventKind.Detected,
                 $"{name} failed its health gate: {failure}", "stopped it before it received any traffic", "the serving release kept serving",
                 FailureType.ServerDown, actor), stop);
             return new PlatformSwitchResult(false, failure);
         }
 
+        // Current as soon as it serves and before its watch starts: a rollback in the watch window then always comes
+        // after this record, never before one that would make the failed release current again.
+        records.MakeCurrent(name, actor, time.GetUtcNow());
+        records.SetHealth(name, "healthy");
         switched();
         await journal.RecordAsync(new RecoveryEvent(time.GetUtcNow(), ReleasesComponent, RecoveryEventKind.Recovered,
             $"{name} serves (pid {platform.ProcessId})", "switched with no request refused", "healthy", Actor: actor), stop);
@@ -96,7 +103,7 @@ public sealed partial class Conductor
             }
             else
             {
-                records.MakeCurrent(previous, AutoRollbackActor, time.GetUtcNow(), backup: null);
+                records.MakeCurrent(previous, AutoRollbackActor, time.GetUtcNow());
                 records.SetHealth(previous, "healthy");
             }
 

@@ -61,7 +61,7 @@ public sealed class ReleaseCliTests(PublishedRelease published, ManagedPostgresF
         using var cli = new CliRun();
         cli.Settings["Database:ConnectionString"] = await AuditedDatabaseAsync();
         var release = published.CopyInto(cli, "1.0.0-20260101T000000Z");
-        new ReleaseRecords(cli.Home.StateDatabase).MakeCurrent(release.Name, "test", DateTimeOffset.UtcNow, null);
+        new ReleaseRecords(cli.Home.StateDatabase).MakeCurrent(release.Name, "test", DateTimeOffset.UtcNow);
         // What the first o4o up recorded of the build output it ran then: not the release's record.
         await File.WriteAllTextAsync(PlatformChecksums.FileIn(cli.Home), "0000  O4O.Platform.dll\n");
         var clean = await cli.RunAsync("audit", "--json");
@@ -86,7 +86,7 @@ public sealed class ReleaseCliTests(PublishedRelease published, ManagedPostgresF
         using var cli = new CliRun();
         var older = published.CopyInto(cli, "1.0.0-20260101T000000Z", manifest => manifest with { CreatedAt = DateTimeOffset.UtcNow.AddDays(-2) });
         var newer = published.CopyInto(cli, "1.0.0-20260102T000000Z", manifest => manifest with { CreatedAt = DateTimeOffset.UtcNow.AddDays(-1) });
-        new ReleaseRecords(cli.Home.StateDatabase).MakeCurrent(newer.Name, "test", DateTimeOffset.UtcNow, null);
+        new ReleaseRecords(cli.Home.StateDatabase).MakeCurrent(newer.Name, "test", DateTimeOffset.UtcNow);
 
         var rollback = await cli.RunAsync("rollback");
         var again = await cli.RunAsync("rollback");
@@ -115,7 +115,9 @@ public sealed class ReleaseCliTests(PublishedRelease published, ManagedPostgresF
             Migrations = [.. manifest.Migrations, new ReleaseMigration(Dropping, BackwardCompatible: false)],
             NewMigrations = [Dropping],
         });
-        new ReleaseRecords(cli.Home.StateDatabase).MakeCurrent(newer.Name, "test", DateTimeOffset.UtcNow, "o4o_backup_20260102_000000.tar.gz");
+        var records = new ReleaseRecords(cli.Home.StateDatabase);
+        records.RecordBackup(newer.Name, "o4o_backup_20260102_000000.tar.gz");
+        records.MakeCurrent(newer.Name, "test", DateTimeOffset.UtcNow);
 
         var refused = await cli.RunAsync("rollback", older.Name);
 
@@ -141,7 +143,7 @@ public sealed class ReleaseCliTests(PublishedRelease published, ManagedPostgresF
             Migrations = [.. manifest.Migrations, new ReleaseMigration(Dropping, BackwardCompatible: true)],
             NewMigrations = [Dropping],
         });
-        new ReleaseRecords(cli.Home.StateDatabase).MakeCurrent("1.0.0-20260103T000000Z", "test", DateTimeOffset.UtcNow, null);
+        new ReleaseRecords(cli.Home.StateDatabase).MakeCurrent("1.0.0-20260103T000000Z", "test", DateTimeOffset.UtcNow);
         var allowed = await cli.RunAsync("rollback", older.Name);
         Assert.True(allowed.ExitCode == 0, allowed.Error);
         Assert.Equal(older.Name, new ReleaseRecords(cli.Home.StateDatabase).Current());

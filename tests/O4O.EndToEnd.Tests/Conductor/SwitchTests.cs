@@ -134,6 +134,22 @@ public sealed class SwitchTests
     }
 
     [Fact]
+    public async Task A_release_is_current_on_record_when_its_switch_returns_so_no_later_record_can_undo_a_rollback_in_its_watch_window()
+    {
+        await using var up = await SupervisedUp.StartAsync();
+        var release = CopyOfTheBuild(up);
+        using var control = new Recovery.Control.ControlClient(up.Home, TimeSpan.FromMinutes(3));
+
+        var result = await control.SwitchPlatformAsync(release.Name, "test");
+
+        Assert.True(result.Switched, result.Detail + up.Up.Output);
+        // Recorded by the conductor before it answered (and before the watch window began), not by the caller afterwards.
+        var records = new Recovery.State.ReleaseRecords(up.Home.StateDatabase);
+        Assert.Equal(release.Name, records.Current());
+        Assert.Equal(("test", "healthy"), (records.ReadAll()[release.Name].MadeCurrentBy, records.ReadAll()[release.Name].Health));
+    }
+
+    [Fact]
     public async Task A_release_that_starts_answering_5xx_after_the_switch_is_rolled_back_automatically_within_30_s_with_an_incident_open()
     {
         await using var up = await SupervisedUp.StartAsync(new Dictionary<string, string>

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using O4O.Cli.Resources;
 using O4O.Recovery.Releases;
+using O4O.Recovery.State;
 using O4O.Recovery.Supervision;
 
 namespace O4O.Cli.Commands;
@@ -56,6 +57,12 @@ internal static class DeployCommand
         await context.Out.FlushAsync(cancellationToken);
 
         var backup = release.Manifest.CarriesMigrations ? await BackUpAsync(context, release, cancellationToken) : null;
+        if (backup is not null)
+        {
+            // On the release before its migrations can run, whatever the switch then does.
+            new ReleaseRecords(context.Home.StateDatabase).RecordBackup(release.Name, backup);
+        }
+
         var exitCode = await ReleaseSwitch.MakeCurrentAsync(context, release, "deploy", backup, cancellationToken);
         if (store.Prune(keep, store.Current()) is { Count: > 0 } pruned)
         {

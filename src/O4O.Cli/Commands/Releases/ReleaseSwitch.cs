@@ -9,7 +9,8 @@ namespace O4O.Cli.Commands;
 /// <summary>
 /// Makes a release current through the running conductor's health-gated switch (the release starts beside the serving
 /// one and gets traffic only once it passed its gate; no request is refused), or, with no conductor, for the next
-/// <c>o4o up</c>. The conductor records the switch's steps; this records the decision, under the <c>releases</c> component.
+/// <c>o4o up</c>. The conductor records the switch's steps and makes the release current; this records the decision,
+/// under the <c>releases</c> component.
 /// </summary>
 internal static class ReleaseSwitch
 {
@@ -24,7 +25,6 @@ internal static class ReleaseSwitch
 
     public static async Task<int> MakeCurrentAsync(CliContext context, Release release, string action, string? backup, CancellationToken cancellationToken)
     {
-        var records = new ReleaseRecords(context.Home.StateDatabase);
         var journal = Journal(context);
         await journal.RecordAsync(new RecoveryEvent(context.Time.GetUtcNow(), Component, RecoveryEventKind.Action,
             $"{action}: {release.Name} (version {release.Manifest.Version}, commit {Short(release.Manifest.Commit)})",
@@ -39,23 +39,20 @@ internal static class ReleaseSwitch
             }
             catch (ConductorUnreachableException)
             {
-                records.MakeCurrent(release.Name, UpControl.Actor, context.Time.GetUtcNow(), backup);
+                new ReleaseRecords(context.Home.StateDatabase).MakeCurrent(release.Name, UpControl.Actor, context.Time.GetUtcNow());
                 await context.Error.WriteLineAsync(Text.Format(Strings.ReleaseCurrent, release.Name));
                 await context.Error.WriteLineAsync(Text.Format(Strings.ReleaseNoConductor, release.Name));
                 return ExitCodes.Success;
             }
         }
 
+        // The conductor recorded the outcome itself, in the same step as the switch.
         if (!result.Switched)
         {
-            // Not made current: the serving release stays the one a restart or the next o4o up runs.
-            records.SetHealth(release.Name, "failed");
             await CliConsole.FailAsync(context, Text.Format(Strings.ReleasePlatformNotBack, release.Name, result.Detail));
             return ExitCodes.Failure;
         }
 
-        records.MakeCurrent(release.Name, UpControl.Actor, context.Time.GetUtcNow(), backup);
-        records.SetHealth(release.Name, "healthy");
         await context.Error.WriteLineAsync(Text.Format(Strings.ReleaseCurrent, release.Name));
         await context.Error.WriteLineAsync(Text.Format(Strings.ReleaseRestarted, release.Name));
         return ExitCodes.Success;
