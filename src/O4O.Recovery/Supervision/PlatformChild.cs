@@ -20,6 +20,10 @@ internal sealed class PlatformChild(PlatformLaunch launch, PlatformOptions platf
     private string? _switchedTo;
     // The release switched away from, drained but kept running during the watch window: a rollback is a "go" away.
     private PlatformProcess? _standby;
+    // The serving process exited (its exit reported, no start since) before a switch gave "go" to its successor, which
+    // then took its place: the supervisor saw the exit and will stop and start the platform, which would only kill the
+    // release that now serves. Its next start finds the platform already serving.
+    private bool _exitOvertaken;
 
     /// <inheritdoc />
     public string Name => Conductor.PlatformComponent;
@@ -68,6 +72,12 @@ internal sealed class PlatformChild(PlatformLaunch launch, PlatformOptions platf
         await _one.WaitAsync(cancellationToken);
         try
         {
+            if (_exitOvertaken)
+            {
+                _exitOvertaken = false;
+                return null;
+            }
+
             if (_process is not null)
             {
                 await _process.DisposeAsync();
@@ -140,11 +150,24 @@ internal sealed class PlatformChild(PlatformLaunch launch, PlatformOptions platf
 
             next.Go();
             var previous = _process;
+            if (_exited.Task.IsCompleted)
+            {
+                _exited = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+                _exitOvertaken = true;
+            }
+
             Serve(next);
             _switchedTo = assembly;
             await record(string.Create(CultureInfo.InvariantCulture,
                 $"pid {next.ProcessId} passed the gate (ready, smoke-test sign-in, product list) after {clock.Elapsed.TotalSeconds:0.0} s and accepts from the shared socket"));
-            if (old is not null && keepStandby)
+            if (_exitOvertaken)
+            {
+                await record(string.Create(CultureInfo.InvariantCulture,
+                    $"pid {previous?.ProcessId} had exited before pid {next.ProcessId} passed its gate; pid {next.ProcessId} serves in its place and is not restarted"));
+            }
+
+            // A process that exited is no standby: a rollback then starts the release it ran afresh.
+            if (old is { Exited.IsCompleted: false } && keepStandby)
             {
                 old.Drain();
                 _standby = old;
@@ -293,7 +316,7 @@ internal sealed class PlatformChild(PlatformLaunch launch, PlatformOptions platf
         await _one.WaitAsync();
         try
         {
-            if (_process is not null)
+            if (_process is not null && !_exitOvertaken)
             {
                 await _process.StopAsync(graceful ? supervision.StopTimeout : TimeSpan.Zero);
             }

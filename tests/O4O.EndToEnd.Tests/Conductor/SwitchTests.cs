@@ -150,6 +150,33 @@ public sealed class SwitchTests
     }
 
     [Fact]
+    public async Task The_old_release_crashing_while_the_new_one_is_gated_leaves_the_new_one_serving_and_not_restarted()
+    {
+        await using var up = await SupervisedUp.StartAsync();
+        var release = CopyOfTheBuild(up);
+        var old = up.PlatformPid;
+        using var control = new Recovery.Control.ControlClient(up.Home, TimeSpan.FromMinutes(3));
+        var switching = control.SwitchPlatformAsync(release.Name, "test");
+        var gated = await WaitForAsync(() => PlatformsOf(release.Directory) is [var first, ..] ? first : 0, TimeSpan.FromSeconds(30));
+
+        UnixProcess.Signal(old, UnixProcess.SigKill);
+        var result = await switching;
+
+        Assert.True(result.Switched, result.Detail + up.Up.Output);
+        // The supervisor saw the old one's exit and acted on it once the switch let it: by finding the new one serving.
+        await up.WaitForEventsAsync(Recovery.Supervision.Conductor.PlatformComponent,
+            e => e.Any(x => x.Kind == RecoveryEventKind.Action), TimeSpan.FromSeconds(30));
+        await Task.Delay(1000);
+        Assert.True(UnixProcess.IsAlive(gated), "the release that passed its gate was stopped");
+        Assert.Equal(gated, up.PlatformPid);
+        Assert.Equal([gated], PlatformsOf(release.Directory));
+        using var health = await up.Client.GetAsync("api/health");
+        health.EnsureSuccessStatusCode();
+        var events = await up.EventsAsync(Recovery.Supervision.Conductor.ReleasesComponent);
+        Assert.Contains(events, e => e.Seen.Contains($"pid {old} had exited before pid {gated} passed its gate", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_release_that_starts_answering_5xx_after_the_switch_is_rolled_back_automatically_within_30_s_with_an_incident_open()
     {
         await using var up = await SupervisedUp.StartAsync(new Dictionary<string, string>
