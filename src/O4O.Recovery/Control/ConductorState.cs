@@ -20,6 +20,9 @@ public sealed record ConductorState(int ConductorPid, DateTimeOffset StartedAt, 
     /// <summary>Switches the platform to a release by name, for an actor (<see cref="Conductor"/>'s health-gated switch).</summary>
     public Func<string, string, Task<PlatformSwitchResult>>? SwitchPlatform { get; init; }
 
+    /// <summary>The watch window of the release last switched to; null before any switch was watched.</summary>
+    public Func<WatchWindowStatus?> ReleaseWatch { get; init; } = () => null;
+
     /// <summary>The background jobs, once they run.</summary>
     public IReadOnlyList<BackgroundJob> Jobs { get; set; } = [];
 

@@ -44,6 +44,10 @@ internal static class DashboardPage
               <div id="backups"></div>
             </section>
           </div>
+          <section aria-labelledby="h-releases">
+            <h2 id="h-releases">{E(text["releasesTitle"])}</h2>
+            <div id="releases"></div>
+          </section>
           <section aria-labelledby="h-incidents">
             <h2 id="h-incidents">{E(text["incidents"])}</h2>
             <div id="incidents"></div>

@@ -35,10 +35,11 @@ internal sealed record ChartMark(DateTimeOffset At, string Component, string Kin
 /// <param name="Backups">The backup panel.</param>
 /// <param name="Notifications">Why pages would reach nobody (shown as a warning), or null when every level has its channels.</param>
 /// <param name="WalArchiving">The WAL-archiving card; null when archiving is off or the database is external.</param>
+/// <param name="Releases">The release panel.</param>
 internal sealed record DashboardView(DateTimeOffset Now, string Actor, IReadOnlyList<DashboardComponent> Components,
     IReadOnlyDictionary<string, IReadOnlyList<ResponseSample>> Samples, IReadOnlyList<ChartMark> Marks, AutoRecoveryStatus AutoRecovery,
     IReadOnlyDictionary<string, string> Paused, IReadOnlyList<IncidentView> Incidents, BackupOverview Backups, NotificationGap? Notifications,
-    WalArchivingCard? WalArchiving = null)
+    WalArchivingCard? WalArchiving, ReleasePanel Releases)
 {
     /// <summary>Builds the view from the conductor's state, the samples and the backups; incidents in <paramref name="culture"/>'s words.</summary>
     public static async Task<DashboardView> BuildAsync(DashboardContext context, string actor, CultureInfo culture, CancellationToken cancellationToken)
@@ -47,9 +48,13 @@ internal sealed record DashboardView(DateTimeOffset Now, string Actor, IReadOnly
         var now = context.Time.GetUtcNow();
         var status = state.Status();
         var backups = await context.Backups.OverviewAsync(cancellationToken);
-        var marks = (await state.Events.RecentAsync(500, cancellationToken))
-            .Where(e => e.At > now - context.Options.History && e.Kind is RecoveryEventKind.Detected or RecoveryEventKind.Action
-                or RecoveryEventKind.Recovered or RecoveryEventKind.GaveUp && e.Component is Conductor.PlatformComponent or Conductor.DatabaseComponent)
+        var recent = await state.Events.RecentAsync(500, cancellationToken);
+        // A switch's steps are on the release panel; the chart marks where a release took traffic, failed or was rolled back.
+        var marks = recent
+            .Where(e => e.At > now - context.Options.History
+                && (e.Kind is RecoveryEventKind.Detected or RecoveryEventKind.Action or RecoveryEventKind.Recovered or RecoveryEventKind.GaveUp
+                    && e.Component is Conductor.PlatformComponent or Conductor.DatabaseComponent
+                    || e.Kind is RecoveryEventKind.Detected or RecoveryEventKind.Recovered or RecoveryEventKind.GaveUp && e.Component is Conductor.ReleasesComponent))
             .Select(e => new ChartMark(e.At, e.Component, e.Kind.ToString(), IncidentJournal.Describe(e)))
             .ToList();
         var components = new List<DashboardComponent>();
@@ -75,7 +80,8 @@ internal sealed record DashboardView(DateTimeOffset Now, string Actor, IReadOnly
 
         return new DashboardView(now, actor, components, context.Samples.All(), marks, status.AutoRecovery, status.Paused,
             [.. (await state.Incidents.OpenAsync(cancellationToken)).Select(view => InWords(view, culture))], backups, state.Incidents.NotificationGap,
-            context.WalArchiving is { } archiving ? await archiving.ReadAsync(cancellationToken) : null);
+            context.WalArchiving is { } archiving ? await archiving.ReadAsync(cancellationToken) : null,
+            ReleasePanel.Build(context.Home, state.ReleaseWatch(), recent.Reverse()));
     }
 
     private static IncidentView InWords(IncidentView view, CultureInfo culture) => view with

@@ -10,6 +10,8 @@ public sealed partial class Conductor
     public const string AutoRollbackActor = "auto-rollback";
 
     private CancellationTokenSource? _watch;
+    // Written by the watch, read by the dashboard's polls: each write replaces the whole record.
+    private volatile WatchWindowStatus? _watchStatus;
 
     /// <summary>
     /// The health-gated switch to the release named <paramref name="name"/> (<see cref="PlatformChild.SwitchAsync"/>),
@@ -54,8 +56,11 @@ public sealed partial class Conductor
         switched();
         await journal.RecordAsync(new RecoveryEvent(time.GetUtcNow(), ReleasesComponent, RecoveryEventKind.Recovered,
             $"{name} serves (pid {platform.ProcessId})", "switched with no request refused", "healthy", Actor: actor), stop);
+        _watchStatus = null;
         if (watched)
         {
+            var at = time.GetUtcNow();
+            _watchStatus = new WatchWindowStatus(name, at, at + settings.Releases.WatchWindow, 0, 0);
             _watch = CancellationTokenSource.CreateLinkedTokenSource(stop);
             _ = WatchAsync(platform, journal, name, previous, previousAssembly!, switched, _watch.Token);
         }
@@ -73,8 +78,10 @@ public sealed partial class Conductor
     {
         try
         {
-            if (await new ReleaseWatch(settings.Releases, time).WatchAsync(platform, cancellationToken) is not { } reason)
+            if (await new ReleaseWatch(settings.Releases, time).WatchAsync(platform, (requests, errors) => Watched(name, status => status with { Requests = requests, ServerErrors = errors }),
+                cancellationToken) is not { } reason)
             {
+                Watched(name, status => status with { Outcome = "passed", OutcomeAt = time.GetUtcNow() });
                 await platform.ReleaseStandbyAsync();
                 await journal.RecordAsync(new RecoveryEvent(time.GetUtcNow(), ReleasesComponent, RecoveryEventKind.Note,
                     $"{name} passed its watch window of {settings.Releases.WatchWindow.TotalMinutes:0.#} min", Actor: AutoRollbackActor), cancellationToken);
@@ -90,6 +97,7 @@ public sealed partial class Conductor
                 : await platform.SwitchAsync(previousAssembly, steps, cancellationToken);
             if (failure is not null)
             {
+                Watched(name, status => status with { Outcome = "rollbackFailed", OutcomeAt = time.GetUtcNow(), Reason = reason });
                 await journal.RecordAsync(new RecoveryEvent(time.GetUtcNow(), ReleasesComponent, RecoveryEventKind.GaveUp,
                     $"the automatic rollback to {back} failed its health gate: {failure}", $"{name} keeps serving", "waiting for a person",
                     FailureType.ServerDown, AutoRollbackActor), cancellationToken);
@@ -108,6 +116,7 @@ public sealed partial class Conductor
             }
 
             records.SetHealth(name, "rolled back");
+            Watched(name, status => status with { Outcome = "rolledBack", OutcomeAt = time.GetUtcNow(), Reason = reason });
             switched();
             await journal.RecordAsync(new RecoveryEvent(time.GetUtcNow(), ReleasesComponent, RecoveryEventKind.Action,
                 $"{name} failed in its watch window: {reason}", $"rolled back automatically to {back} (pid {platform.ProcessId})", "serving",
@@ -116,6 +125,15 @@ public sealed partial class Conductor
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             // A later switch, or the conductor stopping.
+        }
+    }
+
+    // Only the watch of the release last switched to writes: a later switch replaces the status before it cancels this one.
+    private void Watched(string release, Func<WatchWindowStatus, WatchWindowStatus> change)
+    {
+        if (_watchStatus is { } status && status.Release == release)
+        {
+            _watchStatus = change(status);
         }
     }
 

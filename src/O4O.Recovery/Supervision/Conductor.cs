@@ -128,6 +128,7 @@ public sealed partial class Conductor(O4OHome home, ConductorSettings settings, 
             {
                 Configuration = new ConductorConfiguration(platformAssembly, settings.Platform.Port, settings.Nginx, platform.Launch.Dashboard),
                 SwitchPlatform = (release, actor) => SwitchPlatformAsync(platform, journal, release, actor, () => WriteRecord(startedAt, database, platform, target), stop),
+                ReleaseWatch = () => _watchStatus,
             };
             // The control API first: tests and scripts use it as soon as the platform answers.
             await using (await ControlServer.StartAsync(home, state, loggers, stop))

@@ -20,8 +20,8 @@ internal sealed class PlatformChild(PlatformLaunch launch, PlatformOptions platf
     private string? _switchedTo;
     // The release switched away from, drained but kept running during the watch window: a rollback is a "go" away.
     private PlatformProcess? _standby;
-    // The serving process exited (its exit reported, no start since) before a switch gave "go" to its successor, which
-    // then took its place: the supervisor saw the exit and will stop and start the platform, which would only kill the
+    // The serving process exited (its exit reported, no start since) before a switch or a rollback gave "go" to another,
+    // which took its place: the supervisor saw the exit and will stop and start the platform, which would only kill the
     // release that now serves. Its next start finds the platform already serving.
     private bool _exitOvertaken;
 
@@ -150,17 +150,11 @@ internal sealed class PlatformChild(PlatformLaunch launch, PlatformOptions platf
 
             next.Go();
             var previous = _process;
-            if (_exited.Task.IsCompleted)
-            {
-                _exited = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
-                _exitOvertaken = true;
-            }
-
-            Serve(next);
+            var overtaken = ServeInstead(next);
             _switchedTo = assembly;
             await record(string.Create(CultureInfo.InvariantCulture,
                 $"pid {next.ProcessId} passed the gate (ready, smoke-test sign-in, product list) after {clock.Elapsed.TotalSeconds:0.0} s and accepts from the shared socket"));
-            if (_exitOvertaken)
+            if (overtaken)
             {
                 await record(string.Create(CultureInfo.InvariantCulture,
                     $"pid {previous?.ProcessId} had exited before pid {next.ProcessId} passed its gate; pid {next.ProcessId} serves in its place and is not restarted"));
@@ -214,7 +208,7 @@ internal sealed class PlatformChild(PlatformLaunch launch, PlatformOptions platf
 
             var failing = _process;
             standby.Go();
-            Serve(standby);
+            _ = ServeInstead(standby);
             _standby = null;
             _switchedTo = standby.Launch.Assembly;
             await record(string.Create(CultureInfo.InvariantCulture, $"pid {standby.ProcessId} accepts from the shared socket again"));
@@ -292,6 +286,22 @@ internal sealed class PlatformChild(PlatformLaunch launch, PlatformOptions platf
         });
         process.Start();
         return process;
+    }
+
+    // Serve, in place of a process whose exit may already have been reported (a crash during a switch's gate, or the
+    // crash that made the watch roll back): then the supervisor's restart must find this one serving (_exitOvertaken).
+    // True when it took such a process's place.
+    private bool ServeInstead(PlatformProcess process)
+    {
+        var overtaken = _exited.Task.IsCompleted;
+        if (overtaken)
+        {
+            _exited = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+            _exitOvertaken = true;
+        }
+
+        Serve(process);
+        return overtaken;
     }
 
     // Makes the process the serving one: its exit, and only while it serves, is the child's exit.

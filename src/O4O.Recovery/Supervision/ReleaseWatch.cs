@@ -14,7 +14,8 @@ internal sealed class ReleaseWatch(ReleaseWatchOptions options, TimeProvider tim
 {
     private const int MetricsFailures = 3;
 
-    public async Task<string?> WatchAsync(PlatformChild platform, CancellationToken cancellationToken)
+    /// <summary>Watches until the window closes; <paramref name="progress"/> gets the requests and 5xx answered since it opened.</summary>
+    public async Task<string?> WatchAsync(PlatformChild platform, Action<double, double> progress, CancellationToken cancellationToken)
     {
         using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
         var end = time.GetUtcNow() + options.WatchWindow;
@@ -22,6 +23,7 @@ internal sealed class ReleaseWatch(ReleaseWatchOptions options, TimeProvider tim
         var address = platform.ServingAddress;
         var samples = new Queue<(DateTimeOffset At, double Requests, double Errors)>();
         var failures = 0;
+        (double Requests, double Errors)? first = null;
         while (time.GetUtcNow() < end)
         {
             if (await Task.WhenAny(exited, Task.Delay(options.SampleInterval, time, cancellationToken)) == exited)
@@ -47,6 +49,8 @@ internal sealed class ReleaseWatch(ReleaseWatchOptions options, TimeProvider tim
             }
 
             var now = time.GetUtcNow();
+            first ??= (counts.TotalRequests, counts.TotalServerErrors);
+            progress(counts.TotalRequests - first.Value.Requests, counts.TotalServerErrors - first.Value.Errors);
             samples.Enqueue((now, counts.TotalRequests, counts.TotalServerErrors));
             while (samples.Peek().At < now - options.RateWindow)
             {

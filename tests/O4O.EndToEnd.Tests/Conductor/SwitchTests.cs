@@ -5,7 +5,6 @@ using System.Text.Json;
 using O4O.EndToEnd.Tests.Processes;
 using O4O.EndToEnd.Tests.Supervision;
 using O4O.Recovery.Processes;
-using O4O.Recovery.Releases;
 using O4O.Recovery.Supervision;
 
 namespace O4O.EndToEnd.Tests.Conductor;
@@ -98,7 +97,7 @@ public sealed class SwitchTests
     public async Task A_conductor_killed_mid_switch_leaves_the_old_release_serving_and_the_next_up_stops_both_platforms()
     {
         await using var up = await SupervisedUp.StartAsync();
-        var release = CopyOfTheBuild(up);
+        var release = BuildRelease.Copy(up);
         var old = up.PlatformPid;
         var conductor = up.Up.RecordedPids()[0];
         using var control = new Recovery.Control.ControlClient(up.Home, TimeSpan.FromMinutes(3));
@@ -137,7 +136,7 @@ public sealed class SwitchTests
     public async Task A_release_is_current_on_record_when_its_switch_returns_so_no_later_record_can_undo_a_rollback_in_its_watch_window()
     {
         await using var up = await SupervisedUp.StartAsync();
-        var release = CopyOfTheBuild(up);
+        var release = BuildRelease.Copy(up);
         using var control = new Recovery.Control.ControlClient(up.Home, TimeSpan.FromMinutes(3));
 
         var result = await control.SwitchPlatformAsync(release.Name, "test");
@@ -153,7 +152,7 @@ public sealed class SwitchTests
     public async Task The_old_release_crashing_while_the_new_one_is_gated_leaves_the_new_one_serving_and_not_restarted()
     {
         await using var up = await SupervisedUp.StartAsync();
-        var release = CopyOfTheBuild(up);
+        var release = BuildRelease.Copy(up);
         var old = up.PlatformPid;
         using var control = new Recovery.Control.ControlClient(up.Home, TimeSpan.FromMinutes(3));
         var switching = control.SwitchPlatformAsync(release.Name, "test");
@@ -276,36 +275,8 @@ public sealed class SwitchTests
         return copy;
     }
 
-    // The Debug build of this checkout as a release of the home: what a switch starts, without a minute of publishing.
-    private static Release CopyOfTheBuild(SupervisedUp up)
-    {
-        var configuration = Path.GetFileName(AppContext.BaseDirectory.TrimEnd('/'));
-        var build = Path.Combine(O4OProcess.RepositoryRoot(), "artifacts", "bin", "O4O.Platform", configuration);
-        var at = DateTimeOffset.UtcNow;
-        var manifest = new ReleaseManifest("0.0.0", null, at, "test", build, [], [], new Dictionary<string, string>());
-        var name = ReleaseName.For(manifest.Version, at);
-        var directory = Path.Combine(up.Home.Root, "releases", name);
-        CopyDirectory(build, Path.Combine(directory, "app"));
-        manifest.Write(directory);
-        return new Release(name, directory, manifest);
-    }
-
-    private static void CopyDirectory(string from, string to)
-    {
-        Directory.CreateDirectory(to);
-        foreach (var file in Directory.EnumerateFiles(from))
-        {
-            File.Copy(file, Path.Combine(to, Path.GetFileName(file)));
-        }
-
-        foreach (var directory in Directory.EnumerateDirectories(from))
-        {
-            CopyDirectory(directory, Path.Combine(to, Path.GetFileName(directory)));
-        }
-    }
-
     // Platform processes whose command line or home is under <paramref name="path"/>.
-    private static IReadOnlyList<int> PlatformsOf(string path) =>
+    internal static IReadOnlyList<int> PlatformsOf(string path) =>
         [.. Directory.EnumerateDirectories("/proc")
             .Select(directory => int.TryParse(Path.GetFileName(directory), out var pid) ? pid : 0)
             .Where(pid => pid > 0 && Read($"/proc/{pid}/cmdline").Contains("O4O.Platform.dll", StringComparison.Ordinal)

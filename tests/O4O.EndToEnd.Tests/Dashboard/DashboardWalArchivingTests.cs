@@ -1,7 +1,6 @@
 using Microsoft.Playwright;
 using O4O.EndToEnd.Tests.Browser;
 using O4O.EndToEnd.Tests.Supervision;
-using O4O.Recovery.Dashboard;
 
 namespace O4O.EndToEnd.Tests.Dashboard;
 
@@ -18,23 +17,8 @@ public sealed class DashboardWalArchivingTests
             ["O4O__Archiving__Timeout"] = "00:00:01",
         });
         await ArchiveRepository.WaitForCheckAndFirstBackupAsync(up);
-        using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new()
-        {
-            ExecutablePath = BrowserFixture.ChromiumPath,
-            Headless = true,
-            Args = BrowserFixture.ChromiumArgs,
-        });
-        var context = await browser.NewContextAsync(new()
-        {
-            BaseURL = $"http://127.0.0.1:{up.Up.DashboardPort}/",
-            ViewportSize = new() { Width = 1280, Height = 1000 },
-            TimezoneId = "UTC",
-        });
-        var page = await context.NewPageAsync();
-        await page.GotoAsync("/");
-        await page.GetByLabel("Token").FillAsync(OperatorToken.LoadOrCreate(up.Home));
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await using var dashboard = await DashboardBrowser.SignInAsync(up);
+        var (context, page) = (dashboard.Context, dashboard.Page);
         var card = page.Locator("[data-component=wal-archive]");
 
         await Assertions.Expect(card).ToHaveAttributeAsync("data-status", "ok", new() { Timeout = 30_000 });

@@ -131,8 +131,45 @@
   function charts(state) {
     const supervisedBy = (name) => (name === 'database' ? 'database' : 'platform');
     const figures = ['api', 'admin', 'site', 'database'].map((name) =>
-      chart(name, state.samples[name] || [], state.marks.filter((m) => m.component === supervisedBy(name)), state.now));
+      chart(name, state.samples[name] || [], state.marks.filter((m) => m.component === supervisedBy(name)
+        || (name !== 'database' && m.component === 'releases')), state.now));
     fill('charts', figures);
+  }
+
+  // What runs, what a rollback goes back to, and whether the release last switched to is still on probation.
+  function releases(state) {
+    const r = state.releases;
+    const named = (release) => `${release.name} · ${release.version}${release.commit ? ` · ${release.commit.slice(0, 12)}` : ''}`;
+    const decided = r.watch && r.watch.outcome && r.watch.outcome !== 'passed';
+    fill('releases',
+      el('dl', {},
+        el('dt', {}, t('currentRelease')),
+        el('dd', { 'data-testid': 'current-release' }, r.current
+          ? `${named(r.current)}${r.current.since ? ` · ${t('currentSince').replace('{0}', dateTime(r.current.since))}` : ''}` : t('noRelease')),
+        el('dt', {}, t('previousRelease')),
+        el('dd', { 'data-testid': 'previous-release' }, r.previous ? named(r.previous) : t('noPreviousRelease')),
+        el('dt', {}, t('watchWindow')),
+        el('dd', { 'data-testid': 'watch-window', class: decided ? 'error-text' : null }, watchText(r.watch, state.now))),
+      el('h3', {}, t('releaseEvents')),
+      r.events.length
+        ? el('ol', { class: 'timeline', 'data-testid': 'release-events' }, r.events.map((e) => el('li', {},
+          el('time', { datetime: e.at }, time(e.at)), ' ', el('strong', { 'data-kind': e.kind }, T[`kind.${e.kind}`] ?? e.kind), ` ${e.text}`)))
+        : el('p', { class: 'help' }, t('noReleaseEvents')));
+  }
+
+  function watchText(w, now) {
+    if (!w) return t('watchNone');
+    const fillIn = (key, values) => Object.entries(values).reduce((text, [name, value]) => text.replace(`{${name}}`, value), t(key));
+    if (w.outcome === 'passed') return fillIn('watchPassed', { release: w.release, at: dateTime(w.outcomeAt) });
+    if (w.outcome === 'rolledBack') return fillIn('watchRolledBack', { release: w.release, at: time(w.outcomeAt), reason: w.reason });
+    if (w.outcome === 'rollbackFailed') return fillIn('watchRollbackFailed', { release: w.release, reason: w.reason });
+    return fillIn('watchOpen', {
+      release: w.release,
+      left: ago(now, w.endsAt),
+      rate: w.requests > 0 ? `${((100 * w.serverErrors) / w.requests).toFixed(1)} %` : '-',
+      errors: Math.round(w.serverErrors),
+      requests: Math.round(w.requests),
+    });
   }
 
   function toggle(label, on, path, detail) {
@@ -284,7 +321,7 @@
       $('offline').hidden = true;
       // Keep what the user is typing: do not rebuild the incidents while a note field has focus.
       const typing = document.activeElement && document.activeElement.closest('#incidents form');
-      notifications(state); components(state); charts(state); controls(state); backups(state);
+      notifications(state); components(state); charts(state); controls(state); backups(state); releases(state);
       if (!typing) incidents(state);
       $('updated').textContent = `${t('updated')} ${time(state.now)}`;
     } catch {
