@@ -29,6 +29,31 @@ public sealed class ControlClient : IDisposable
         _connection.SendAsync<ComponentSnapshot>(HttpMethod.Post, $"restart/{Uri.EscapeDataString(component)}?actor={Uri.EscapeDataString(actor)}", null, cancellationToken);
 
     /// <summary>
+    /// Asks for a restart of <paramref name="component"/> and waits until it runs again: a new process of it, or, for one
+    /// that has no process of ours, a return to running after the request. Not just "running": the supervisor takes the
+    /// request between probes, so a slow probe (a loaded machine) leaves the old process running for a while. False when
+    /// it does not run again within <paramref name="wait"/>.
+    /// </summary>
+    /// <exception cref="ConductorUnreachableException">No conductor answers on the socket.</exception>
+    /// <exception cref="ControlRequestException">No such component.</exception>
+    public async Task<bool> RestartAndWaitAsync(string component, string actor, TimeSpan wait, TimeProvider time, CancellationToken cancellationToken = default)
+    {
+        var before = await RestartAsync(component, actor, cancellationToken);
+        var deadline = time.GetUtcNow() + wait;
+        while (time.GetUtcNow() < deadline)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(250), time, cancellationToken);
+            var now = (await StatusAsync(cancellationToken)).Components.FirstOrDefault(c => c.Name == component);
+            if (now is { State: ComponentState.Running } && now.Since > before.Since && (before.Pid is null || now.Pid != before.Pid))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
     /// Switches the platform to the release named <paramref name="release"/> and waits for the outcome (construct the
     /// client with a timeout longer than the platform's start and drain).
     /// </summary>

@@ -21,7 +21,9 @@ public sealed partial class Supervisor
         {
             var request = CurrentRequest();
             var exited = child.Exited;
-            var first = await Task.WhenAny(Task.Delay(wait, time, stop), exited, request);
+            // The request and the exit first: WhenAny answers with the first of the tasks already complete, and after a
+            // probe slower than the interval the wait is zero, so a delay listed first would hide both behind probe after probe.
+            var first = await Task.WhenAny(request, exited, Task.Delay(wait, time, stop));
             stop.ThrowIfCancellationRequested();
             if (first == request)
             {

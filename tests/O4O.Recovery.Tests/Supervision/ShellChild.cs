@@ -42,10 +42,16 @@ internal sealed class ShellChild(string script, string name = "worker") : ISuper
         }
     }
 
-    public Task<ProbeResult> ProbeAsync(TimeSpan timeout, CancellationToken cancellationToken) =>
-        Task.FromResult(ProcessId is { } pid && !Stopped(pid)
-            ? new ProbeResult(true, TimeSpan.Zero, null)
-            : new ProbeResult(false, timeout, "no answer"));
+    /// <summary>How long each probe takes to answer, as a server's on a loaded machine.</summary>
+    public TimeSpan ProbeTime { get; init; }
+
+    public async Task<ProbeResult> ProbeAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        await Task.Delay(ProbeTime, cancellationToken);
+        return ProcessId is { } pid && !Stopped(pid)
+            ? new ProbeResult(true, ProbeTime, null)
+            : new ProbeResult(false, timeout, "no answer");
+    }
 
     private static bool Stopped(int pid)
     {

@@ -37,13 +37,14 @@ internal sealed class SupervisorHarness : IAsyncDisposable
 
     public Supervisor Supervisor { get; }
 
-    public static async Task<SupervisorHarness> StartAsync(string script, SupervisionOptions? options = null, string name = "worker")
+    public static async Task<SupervisorHarness> StartAsync(string script, SupervisionOptions? options = null, string name = "worker",
+        TimeSpan probeTime = default)
     {
         var directory = Directory.CreateTempSubdirectory("o4o-supervisor-").FullName;
         var state = Path.Combine(directory, "state.db");
         var events = new EventLog(state);
         var gate = await RecoveryGate.LoadAsync(new Settings(state), events, TimeProvider.System, CancellationToken.None);
-        var child = new ShellChild(script, name);
+        var child = new ShellChild(script, name) { ProbeTime = probeTime };
         return new SupervisorHarness(directory, child, events, gate, new Supervisor(child, options ?? FastOptions(), gate, events, TimeProvider.System));
     }
 

@@ -26,8 +26,7 @@ internal sealed partial class RecoverSteps(CliContext context, RunbookAssessment
         {
             foreach (var component in supervised)
             {
-                await control.RestartAsync(component, actor, cancellationToken);
-                if (!await ConductorRestarts.RunningWithinAsync(context, control, component, _restartWait, cancellationToken))
+                if (!await control.RestartAndWaitAsync(component, actor, _restartWait, context.Time, cancellationToken))
                 {
                     return new PhaseOutcome(phase, PhaseStatus.Failed, Text.Format(Strings.RecoverRestartFailed, component, _restartWait.TotalSeconds), TimeSpan.Zero);
                 }

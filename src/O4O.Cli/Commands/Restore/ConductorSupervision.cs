@@ -42,8 +42,7 @@ internal sealed class ConductorSupervision(CliContext context, string actor) : I
     public async Task StartDatabaseAsync(CancellationToken cancellationToken)
     {
         using var control = new ControlClient(context.Home, _startWait);
-        await control.RestartAsync(Conductor.DatabaseComponent, actor, cancellationToken);
-        if (!await ConductorRestarts.RunningWithinAsync(context, control, Conductor.DatabaseComponent, _startWait, cancellationToken))
+        if (!await control.RestartAndWaitAsync(Conductor.DatabaseComponent, actor, _startWait, context.Time, cancellationToken))
         {
             throw new ClusterStartException(Text.Format(Strings.PitrFullNotStarted, _startWait.TotalMinutes));
         }

@@ -84,26 +84,6 @@ internal static class ConductorRestarts
         }
     }
 
-    /// <summary>Waits until the conductor reports <paramref name="component"/> running again after a restart request; false when it does not within <paramref name="wait"/>.</summary>
-    public static async Task<bool> RunningWithinAsync(CliContext context, ControlClient control, string component, TimeSpan wait, CancellationToken cancellationToken)
-    {
-        var deadline = context.Time.GetUtcNow() + wait;
-        // The restart is asynchronous: give the supervisor a moment to leave Running before believing it.
-        await Task.Delay(TimeSpan.FromMilliseconds(500), context.Time, cancellationToken);
-        while (context.Time.GetUtcNow() < deadline)
-        {
-            var status = await control.StatusAsync(cancellationToken);
-            if (status.Components.Any(c => c.Name == component && c.State == ComponentState.Running))
-            {
-                return true;
-            }
-
-            await Task.Delay(TimeSpan.FromMilliseconds(250), context.Time, cancellationToken);
-        }
-
-        return false;
-    }
-
     /// <summary>
     /// Restarts the platform through the running conductor and waits until a new process runs: true when one does within
     /// <paramref name="wait"/>, false when not, null when no conductor runs.
@@ -113,31 +93,11 @@ internal static class ConductorRestarts
         using var control = new ControlClient(context.Home);
         try
         {
-            var before = (await control.StatusAsync(cancellationToken)).Components.FirstOrDefault(c => c.Name == Conductor.PlatformComponent)?.Pid;
-            await control.RestartAsync(Conductor.PlatformComponent, actor, cancellationToken);
-            return await NewProcessWithinAsync(context, control, before, wait, cancellationToken);
+            return await control.RestartAndWaitAsync(Conductor.PlatformComponent, actor, wait, context.Time, cancellationToken);
         }
         catch (ConductorUnreachableException)
         {
             return null;
         }
-    }
-
-    // Not just "running": under load the old process may still be running when the first look comes.
-    private static async Task<bool> NewProcessWithinAsync(CliContext context, ControlClient control, int? before, TimeSpan wait, CancellationToken cancellationToken)
-    {
-        var deadline = context.Time.GetUtcNow() + wait;
-        while (context.Time.GetUtcNow() < deadline)
-        {
-            var platform = (await control.StatusAsync(cancellationToken)).Components.FirstOrDefault(c => c.Name == Conductor.PlatformComponent);
-            if (platform is { State: ComponentState.Running, Pid: { } pid } && pid != before)
-            {
-                return true;
-            }
-
-            await Task.Delay(TimeSpan.FromMilliseconds(250), context.Time, cancellationToken);
-        }
-
-        return false;
     }
 }
