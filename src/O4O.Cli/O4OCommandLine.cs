@@ -28,6 +28,7 @@ internal static class O4OCommandLine
         root.Subcommands.Add(RestoreCommand.Create(context));
         root.Subcommands.Add(AutoRecoveryCommand.Create(context));
         root.Subcommands.Add(RestartCommand.Create(context));
+        root.Subcommands.Add(SwitchoverCommand.Create(context));
         root.Subcommands.Add(MaintenanceCommand.Create(context));
         root.Subcommands.Add(IsolateCommand.Create(context));
         root.Subcommands.Add(LogsCommand.Create(context));

@@ -4306,6 +4306,51 @@ namespace O4O.Cli.Resources {
         }
         
         /// <summary>
+        ///   Looks up a localized string similar to In Patroni mode: Patroni hands the leader role to MEMBER (or to a standby it picks); prints the new leader..
+        /// </summary>
+        internal static string SwitchoverDescription {
+            get {
+                return ResourceManager.GetString("SwitchoverDescription", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to The member to lead (pg0, pg1, …); Patroni picks a healthy standby when left out..
+        /// </summary>
+        internal static string SwitchoverMemberArgument {
+            get {
+                return ResourceManager.GetString("SwitchoverMemberArgument", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to No Patroni member answered with a leader: is o4o up running in Patroni mode?.
+        /// </summary>
+        internal static string SwitchoverNoLeader {
+            get {
+                return ResourceManager.GetString("SwitchoverNoLeader", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Patroni accepted the switchover, but {0} still leads after {1} s..
+        /// </summary>
+        internal static string SwitchoverNoNewLeader {
+            get {
+                return ResourceManager.GetString("SwitchoverNoNewLeader", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to o4o switchover works in Patroni mode only (Database:Mode=patroni); the managed cluster has no standby to switch to..
+        /// </summary>
+        internal static string SwitchoverNotPatroni {
+            get {
+                return ResourceManager.GetString("SwitchoverNotPatroni", resourceCulture);
+            }
+        }
+        
+        /// <summary>
         ///   Looks up a localized string similar to Print the operator token that signs in to the monitoring dashboard (created on first use in $O4O_HOME/secrets/operator.token, mode 0600)..
         /// </summary>
         internal static string TokenDescription {

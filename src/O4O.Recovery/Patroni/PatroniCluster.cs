@@ -20,7 +20,7 @@ internal sealed class PatroniCluster(O4OHome home, DatabaseOptions options, Post
     private Process? _etcd;
 
     /// <summary>The members' REST API.</summary>
-    public PatroniRest Rest => new([.. _layout.Members.Select(member => member.RestUri)]);
+    public PatroniRest Rest => PatroniRest.For(options);
 
     /// <summary>
     /// Writes the configurations, starts etcd and every member, and waits until one of them leads. The first start

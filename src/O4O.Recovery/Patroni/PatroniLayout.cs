@@ -131,6 +131,4 @@ internal sealed record PatroniMember(string Name, string Directory, int Port, in
     /// <summary>Patroni's REST address.</summary>
     public string RestAddress => string.Create(CultureInfo.InvariantCulture, $"127.0.0.1:{RestPort}");
 
-    /// <summary>The REST API's base.</summary>
-    public Uri RestUri => new($"http://{RestAddress}/");
 }

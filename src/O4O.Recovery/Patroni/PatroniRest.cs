@@ -1,4 +1,3 @@
-using System.Net.Http.Json;
 using System.Text.Json;
 
 namespace O4O.Recovery.Patroni;
@@ -8,9 +7,13 @@ namespace O4O.Recovery.Patroni;
 /// (the leader's may be the one that just died).
 /// </summary>
 /// <param name="members">The members' REST API bases.</param>
-internal sealed class PatroniRest(IReadOnlyList<Uri> members)
+public sealed class PatroniRest(IReadOnlyList<Uri> members)
 {
     private static readonly TimeSpan _timeout = TimeSpan.FromSeconds(2);
+
+    /// <summary>The REST APIs of the members <c>o4o up</c> runs with <paramref name="options"/>, on 127.0.0.1 from <c>Database:Patroni:RestPort</c>.</summary>
+    public static PatroniRest For(Configuration.DatabaseOptions options) =>
+        new([.. options.MemberPorts.Select((_, index) => new Uri($"http://127.0.0.1:{options.Patroni.RestPort + index}/"))]);
 
     /// <summary>The topology, or null when no member answers.</summary>
     public async Task<PatroniTopology?> ClusterAsync(CancellationToken cancellationToken)
@@ -44,9 +47,11 @@ internal sealed class PatroniRest(IReadOnlyList<Uri> members)
             using var client = new HttpClient { BaseAddress = member, Timeout = TimeSpan.FromSeconds(60) };
             try
             {
-                using var response = await client.PostAsJsonAsync("switchover",
-                    candidate is null ? new Dictionary<string, string> { ["leader"] = leader } : new() { ["leader"] = leader, ["candidate"] = candidate },
-                    cancellationToken);
+                // A string body, sent with its Content-Length: Patroni's REST server answers a chunked one with 411.
+                using var body = new StringContent(JsonSerializer.Serialize(
+                    candidate is null ? new Dictionary<string, string> { ["leader"] = leader } : new() { ["leader"] = leader, ["candidate"] = candidate }),
+                    System.Text.Encoding.UTF8, "application/json");
+                using var response = await client.PostAsync("switchover", body, cancellationToken);
                 var text = (await response.Content.ReadAsStringAsync(cancellationToken)).Trim();
                 return response.IsSuccessStatusCode ? text : throw new PatroniRefusedException(text);
             }

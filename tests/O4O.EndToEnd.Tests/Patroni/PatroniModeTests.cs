@@ -59,6 +59,45 @@ public sealed class PatroniModeTests
         Assert.Empty(ChildrenOf(patroni.Up.Up.Pid));
     }
 
+    [Fact]
+    public async Task Switchover_hands_the_leader_role_to_the_named_standby_through_Patroni_and_the_platform_writes_on_the_new_leader()
+    {
+        await using var patroni = await PatroniUp.StartAsync(replicas: 1);
+        var before = await patroni.WaitForTopologyAsync(
+            topology => topology.Leader is not null && topology.Members.Any(member => member.Role == "sync_standby"), TimeSpan.FromSeconds(60));
+        var standby = before.Members.Single(member => member.Role == "sync_standby");
+        using var admin = await patroni.Up.SignedInAsync(admin: true);
+
+        var switched = await patroni.Up.CliAsync("switchover", standby.Name);
+
+        Assert.True(switched.ExitCode == 0, $"{switched.ExitCode}: {switched.StandardError}");
+        Assert.Equal(standby.Name, switched.StandardOutput.Trim());
+        // A promotion starts a new timeline, which Patroni publishes on its next loop.
+        await patroni.WaitForTopologyAsync(topology => topology.Leader?.Name == standby.Name && topology.Leader.Timeline > before.Leader!.Timeline,
+            TimeSpan.FromSeconds(30));
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        System.Net.HttpStatusCode status;
+        do
+        {
+            using var created = await admin.PostAsJsonAsync("api/v1/products", new { sku = $"AFTER-{Guid.NewGuid():N}", name = "After", price = 1m, stock = 1 });
+            status = created.StatusCode;
+        }
+        while (status != System.Net.HttpStatusCode.Created && DateTime.UtcNow < deadline);
+        Assert.Equal(System.Net.HttpStatusCode.Created, status);
+    }
+
+    [Fact]
+    public async Task Switchover_outside_Patroni_mode_is_one_line_and_exit_2()
+    {
+        await using var up = await Supervision.SupervisedUp.StartAsync();
+
+        var refused = await up.CliAsync("switchover");
+
+        Assert.Equal(2, refused.ExitCode);
+        Assert.Equal("o4o: o4o switchover works in Patroni mode only (Database:Mode=patroni); the managed cluster has no standby to switch to.",
+            refused.StandardError.Trim());
+    }
+
     private static List<string> ChildrenOf(int pid) =>
         [.. Directory.GetDirectories("/proc")
             .Where(directory => int.TryParse(Path.GetFileName(directory), out _))

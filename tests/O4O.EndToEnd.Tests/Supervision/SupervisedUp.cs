@@ -163,7 +163,9 @@ internal sealed class SupervisedUp : IAsyncDisposable
         start.Environment["O4O_HOME"] = Home.Root;
         start.Environment["O4O_CONFIGURATION"] = "Debug";
         start.Environment["O4O__Database__Port"] = Up.DatabasePort.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        foreach (var (name, value) in Up.Environment.Where(setting => setting.Key.StartsWith("O4O__Nginx__", StringComparison.Ordinal)))
+        // What o4o up was told about nginx and the database (a Patroni mode's ports), the CLI is told too.
+        foreach (var (name, value) in Up.Environment.Where(setting => setting.Key.StartsWith("O4O__Nginx__", StringComparison.Ordinal)
+            || setting.Key.StartsWith("O4O__Database__", StringComparison.Ordinal)))
         {
             start.Environment[name] = value;
         }

@@ -6,6 +6,7 @@ using O4O.Recovery.Configuration;
 using O4O.Recovery.Health;
 using O4O.Recovery.Monitoring;
 using O4O.Recovery.Offsite;
+using O4O.Recovery.Patroni;
 using O4O.Recovery.PointInTime;
 using O4O.Recovery.Postgres;
 using O4O.Recovery.Releases;
@@ -39,7 +40,7 @@ internal static class Failures
             Sizes.EstimatedFrom(space.EstimatedFrom), Sizes.Size(space.Estimate)), ExitCodes.InsufficientSpace),
         BackupFailedException or LockHeldException or SecretRotationException or RestoreRefusedException or RestoreFailedException or RecoveryTargetException => (exception.Message, ExitCodes.Failure),
         ArchivingNotSetUpException archiving => (archiving.Managed ? Text.Format(Strings.ErrorArchivingNotSetUp, archiving.ConfigurationFile) : Strings.ErrorArchivingExternal, ExitCodes.EnvironmentError),
-        PgBackRestException or OffsiteException or SystemdInstallException => (exception.Message, ExitCodes.Failure),
+        PgBackRestException or OffsiteException or SystemdInstallException or PatroniRefusedException => (exception.Message, ExitCodes.Failure),
         ReleaseInputException => (exception.Message, ExitCodes.UsageError),
         ReleaseFailedException => (exception.Message, ExitCodes.Failure),
         PsqlNotFoundException => (Strings.ErrorPsqlNotFound, ExitCodes.EnvironmentError),
