@@ -20,7 +20,7 @@ try
 {
     using var bucket = OffsiteBucket.Open(home, options);
     var copies = new OffsiteCopies(home.StateDatabase);
-    var upload = new ArchiveUpload(home, bucket, copies, options, TimeProvider.System) { PartSize = partSize ?? ArchiveUpload.DefaultPartSize };
+    var upload = new ArchiveUpload(home, bucket, copies, options, TimeProvider.System) { PartSize = partSize ?? options.PartSize };
 
     // Each round its own archive name (a hard link), so that every upload is a new one.
     async Task<double> OursAsync(int round)
@@ -43,7 +43,7 @@ try
     }
 
     var size = new FileInfo(file).Length;
-    var part = partSize ?? ArchiveUpload.DefaultPartSize;
+    var part = partSize ?? options.PartSize;
     var bytes = await File.ReadAllBytesAsync(file);
 #pragma warning disable CA5351 // S3's part check, as the uploader's
     var md5s = Enumerable.Range(0, (int)((size + part - 1) / part))

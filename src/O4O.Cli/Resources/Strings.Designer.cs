@@ -409,6 +409,60 @@ namespace O4O.Cli.Resources {
         }
         
         /// <summary>
+        ///   Looks up a localized string similar to The running conductor takes {0} off-site now (Offsite:Endpoint); `o4o backup list` shows when it is there..
+        /// </summary>
+        internal static string BackupOffsiteByConductor {
+            get {
+                return ResourceManager.GetString("BackupOffsiteByConductor", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to {0} is off-site: {1} ({2} sealed)..
+        /// </summary>
+        internal static string BackupOffsiteDone {
+            get {
+                return ResourceManager.GetString("BackupOffsiteDone", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to {0} is not off-site: {1}. The local archive stands; the failure is on an incident, and the next `o4o backup create` or `o4o up` resumes the upload..
+        /// </summary>
+        internal static string BackupOffsiteFailed {
+            get {
+                return ResourceManager.GetString("BackupOffsiteFailed", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to {0} stays on this machine: the shop is isolated, and nothing leaves it until `o4o isolate off`; the next upload after that takes it off-site..
+        /// </summary>
+        internal static string BackupOffsiteIsolated {
+            get {
+                return ResourceManager.GetString("BackupOffsiteIsolated", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to another o4o stopped its upload.
+        /// </summary>
+        internal static string BackupOffsiteStopped {
+            get {
+                return ResourceManager.GetString("BackupOffsiteStopped", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to No conductor runs: sealing {0} and uploading it to the off-site bucket (with any archive not off-site yet)..
+        /// </summary>
+        internal static string BackupOffsiteUploading {
+            get {
+                return ResourceManager.GetString("BackupOffsiteUploading", resourceCulture);
+            }
+        }
+        
+        /// <summary>
         ///   Looks up a localized string similar to Delete archives outside the retention policy (Backup:KeepDaily/KeepWeekly/KeepMonthly); the newest verified archive is always kept..
         /// </summary>
         internal static string BackupPruneDescription {
@@ -4770,6 +4824,15 @@ namespace O4O.Cli.Resources {
         internal static string VerifyPassed {
             get {
                 return ResourceManager.GetString("VerifyPassed", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to WARNING: {0}.
+        /// </summary>
+        internal static string WarningLine {
+            get {
+                return ResourceManager.GetString("WarningLine", resourceCulture);
             }
         }
         

@@ -51,10 +51,22 @@ public sealed class OffsiteOptions : IValidatableObject
     /// <summary>
     /// How long one request to the bucket (its connection, TLS handshake, a part sent and the answer) may take before it fails
     /// (default 2 min; each request is tried three times): an endpoint that takes connections and never answers fails the
-    /// upload after that instead of holding it. It must cover a 16 MiB part at a quarter of the uplink's speed (four at once).
+    /// upload after that instead of holding it. It must cover a part (<see cref="PartSizeMiB"/>) at a quarter of the uplink's
+    /// speed (four at once).
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan Timeout { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>
+    /// The MiB per part of an archive's multipart upload (default 16: few requests for a big archive, and S3's 10,000 parts
+    /// reach 160 GB); at least 5, the smallest part S3 takes but for the last. An interrupted upload resumes with the part size
+    /// it began with. Smaller parts lose less to an interruption on a slow uplink.
+    /// </summary>
+    [Range(5, 5120)]
+    public int PartSizeMiB { get; set; } = 16;
+
+    /// <summary><see cref="PartSizeMiB"/> in bytes.</summary>
+    public long PartSize => PartSizeMiB * (1L << 20);
 
     /// <summary>True when an endpoint is configured.</summary>
     public bool Enabled => !string.IsNullOrWhiteSpace(Endpoint);
@@ -64,6 +76,16 @@ public sealed class OffsiteOptions : IValidatableObject
 
     /// <summary>The prefix without surrounding slashes; empty for the bucket's root.</summary>
     public string NormalizedPrefix => Prefix.Trim('/');
+
+    /// <summary>Checks the settings as the conductor's start does, for a command that reads them without one.</summary>
+    /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">A setting is invalid; the message names each by its key.</exception>
+    public void ThrowIfInvalid()
+    {
+        if (new SectionValidation<OffsiteOptions>(Section).Validate(null, this) is { Failed: true } invalid)
+        {
+            throw new Microsoft.Extensions.Options.OptionsValidationException(Section, typeof(OffsiteOptions), invalid.Failures);
+        }
+    }
 
     /// <inheritdoc />
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)

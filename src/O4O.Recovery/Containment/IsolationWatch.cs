@@ -1,3 +1,4 @@
+using System.Globalization;
 using O4O.Recovery.Configuration;
 
 namespace O4O.Recovery.Containment;
@@ -6,7 +7,8 @@ namespace O4O.Recovery.Containment;
 /// A token that is cancelled the moment the shop is isolated, for work that sends data off the machine while it runs (an
 /// upload's parts in flight): checking <see cref="Isolation.IsOn"/> between steps alone lets a step begun before the
 /// isolation send all its bytes after it. The flag file's creation is watched (inotify), with a poll as a backstop for a
-/// missed or overflowed notification.
+/// missed or overflowed notification; where no inotify watch can be had (the user's watches or instances used up by other
+/// programs) the poll alone stands in, and <see cref="PollingOnly"/> says why, for the caller to warn.
 /// </summary>
 internal sealed class IsolationWatch : IDisposable
 {
@@ -25,9 +27,24 @@ internal sealed class IsolationWatch : IDisposable
         _watcher = new FileSystemWatcher(home.Root, Path.GetFileName(Isolation.FlagFile(home))) { NotifyFilter = NotifyFilters.FileName };
         _watcher.Created += (_, _) => Check();
         _watcher.Renamed += (_, _) => Check();
-        _watcher.EnableRaisingEvents = true;
+        // A watch the kernel refuses (fs.inotify.max_user_watches reached) is reported on the Error event, an instance it
+        // refuses (max_user_instances) by the start itself: either way the upload must not fail for it, only see an
+        // isolation up to a poll later.
+        _watcher.Error += (_, failed) => PollOnly(failed.GetException());
+        try
+        {
+            _watcher.EnableRaisingEvents = true;
+        }
+        catch (IOException exhausted)
+        {
+            PollOnly(exhausted);
+        }
+
         _timer = time.CreateTimer(_ => Check(), null, TimeSpan.Zero, _poll);
     }
+
+    /// <summary>Why the flag is only polled (no inotify watch could be had), or null while it is watched.</summary>
+    public string? PollingOnly { get; private set; }
 
     /// <summary>Cancelled once the shop is isolated (or <c>stop</c> is).</summary>
     public CancellationToken Token => _isolated.Token;
@@ -51,6 +68,15 @@ internal sealed class IsolationWatch : IDisposable
         catch (ObjectDisposedException)
         {
             // The watched work ended meanwhile: nothing left to stop.
+        }
+    }
+
+    // An overflowed event queue (InternalBufferOverflowException, not an IOException) loses events, not the watch.
+    private void PollOnly(Exception why)
+    {
+        if (why is IOException)
+        {
+            PollingOnly ??= string.Create(CultureInfo.InvariantCulture, $"the isolation flag is polled every {_poll.TotalMilliseconds:0} ms, not watched: {why.Message}");
         }
     }
 

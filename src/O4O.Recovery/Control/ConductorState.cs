@@ -23,6 +23,9 @@ public sealed record ConductorState(int ConductorPid, DateTimeOffset StartedAt, 
     /// <summary>The watch window of the release last switched to; null before any switch was watched.</summary>
     public Func<WatchWindowStatus?> ReleaseWatch { get; init; } = () => null;
 
+    /// <summary>Starts the off-site upload round now (<see cref="Offsite.OffsiteUploads.UploadSoon"/>); null without <c>Offsite:Endpoint</c>.</summary>
+    public Action? UploadOffsiteSoon { get; init; }
+
     /// <summary>The background jobs, once they run.</summary>
     public IReadOnlyList<BackgroundJob> Jobs { get; set; } = [];
 

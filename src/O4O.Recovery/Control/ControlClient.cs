@@ -61,6 +61,12 @@ public sealed class ControlClient : IDisposable
     public Task<PlatformSwitchResult> SwitchPlatformAsync(string release, string actor, CancellationToken cancellationToken = default) =>
         _connection.SendAsync<PlatformSwitchResult>(HttpMethod.Post, "platform/switch", new SwitchRequest(release, actor), cancellationToken);
 
+    /// <summary>Asks the conductor to upload the archives that have no off-site copy now rather than within its minute.</summary>
+    /// <exception cref="ConductorUnreachableException">No conductor answers on the socket.</exception>
+    /// <exception cref="ControlRequestException">The conductor has no off-site bucket (404).</exception>
+    public Task<ControlStatus> UploadOffsiteSoonAsync(CancellationToken cancellationToken = default) =>
+        _connection.SendAsync<ControlStatus>(HttpMethod.Post, "offsite/upload", null, cancellationToken);
+
     /// <summary>The AutoRecovery switch.</summary>
     /// <exception cref="ConductorUnreachableException">No conductor answers on the socket.</exception>
     public Task<AutoRecoveryStatus> AutoRecoveryAsync(CancellationToken cancellationToken = default) =>

@@ -71,6 +71,16 @@ public sealed partial class ControlServer : IAsyncDisposable
         app.MapPost("/platform/switch", async (SwitchRequest request) => state.SwitchPlatform is { } switchPlatform
             ? Results.Ok(await switchPlatform(request.Release, Actor(request.Actor)))
             : Results.Problem("This conductor cannot switch releases.", statusCode: StatusCodes.Status404NotFound));
+        app.MapPost("/offsite/upload", () =>
+        {
+            if (state.UploadOffsiteSoon is not { } uploadSoon)
+            {
+                return Results.Problem("This conductor has no off-site bucket (Offsite:Endpoint).", statusCode: StatusCodes.Status404NotFound);
+            }
+
+            uploadSoon();
+            return Results.Accepted(value: state.Status());
+        });
         app.MapGet("/auto-recovery", () => state.AutoRecovery());
         app.MapPost("/auto-recovery", async (AutoRecoveryRequest request, CancellationToken cancellationToken) =>
         {

@@ -21,14 +21,11 @@ namespace O4O.Recovery.Offsite;
 /// </summary>
 internal sealed class ArchiveUpload(O4OHome home, OffsiteBucket bucket, OffsiteCopies copies, OffsiteOptions options, TimeProvider time)
 {
-    /// <summary>The bytes per part: few requests for a big archive, 10,000 parts (S3's limit) reach 160 GB.</summary>
-    public const long DefaultPartSize = 16 << 20;
-
     /// <summary>The object metadata that holds the sealed object's SHA-256.</summary>
     public const string Sha256Metadata = "x-amz-meta-o4o-sha256";
 
-    /// <summary>The bytes per part of new uploads (S3 wants at least 5 MiB but for the last one; tests use less).</summary>
-    internal long PartSize { get; init; } = DefaultPartSize;
+    /// <summary>The bytes per part of new uploads (<see cref="OffsiteOptions.PartSizeMiB"/>; tests use less, which s3rver takes).</summary>
+    internal long PartSize { get; init; } = options.PartSize;
 
     /// <summary>How many parts are on their way at once by default: one stream would wait on each part's round trip.</summary>
     public const int DefaultConcurrency = 4;
@@ -38,6 +35,9 @@ internal sealed class ArchiveUpload(O4OHome home, OffsiteBucket bucket, OffsiteC
 
     /// <summary>Called after each part is recorded, with its number: where a test interrupts an upload.</summary>
     internal Func<int, Task>? PartUploaded { get; init; }
+
+    /// <summary>Told after an upload when the isolation flag could only be polled while it ran (<see cref="IsolationWatch.PollingOnly"/>).</summary>
+    internal Func<string, Task>? Warned { get; init; }
 
     /// <summary>Where sealed archives wait until their copy is complete.</summary>
     public static string StagingDirectory(O4OHome home) => Path.Combine(home.Root, "offsite-staging");
@@ -66,6 +66,14 @@ internal sealed class ArchiveUpload(O4OHome home, OffsiteBucket bucket, OffsiteC
             // The SDK's request timeout (which the conductor's job did not take for a failed upload, and stopped): the endpoint
             // took the request and never answered.
             throw new OffsiteException($"{bucket.Unanswered}; the upload resumes where it stopped at the next attempt.", timedOut);
+        }
+        finally
+        {
+            // Afterwards: a refused watch is reported on the watcher's Error event, after its start.
+            if (isolation.PollingOnly is { } why && Warned is { } warned)
+            {
+                await warned(why);
+            }
         }
     }
 

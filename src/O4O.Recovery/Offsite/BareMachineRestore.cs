@@ -42,10 +42,7 @@ public sealed class BareMachineRestore(O4OHome home, OffsiteSource source, Offsi
             throw new RestoreRefusedException($"restore --from {source} needs the bucket's endpoint: set {O4OConfiguration.EnvironmentPrefix}{OffsiteOptions.Section}__Endpoint (and its credentials).");
         }
 
-        if (new SectionValidation<OffsiteOptions>(OffsiteOptions.Section).Validate(null, bucketOptions) is { Failed: true } invalid)
-        {
-            throw new Microsoft.Extensions.Options.OptionsValidationException(OffsiteOptions.Section, typeof(OffsiteOptions), invalid.Failures);
-        }
+        bucketOptions.ThrowIfInvalid();
 
         home.EnsureCreated();
         using var conductor = ConductorLock.Acquire(home);

@@ -123,12 +123,14 @@ public sealed partial class Conductor(O4OHome home, ConductorSettings settings, 
             }
 
             using var loss = new DataLossProbe(platform.Launch.BaseAddress, target.ToConnectionString(), home, settings.Backup, settings.AutoRecovery);
+            var offsiteUploads = settings.Offsite.Enabled ? new OffsiteUploads(home, settings.Backup, settings.Offsite, journal, time) : null;
             var state = new ConductorState(Environment.ProcessId, startedAt, supervisors, gate, events,
                 new IncidentBoard(incidents.Store, settings.Incidents.Escalation, time, incidents.NotificationGap))
             {
                 Configuration = new ConductorConfiguration(platformAssembly, settings.Platform.Port, settings.Nginx, platform.Launch.Dashboard),
                 SwitchPlatform = (release, actor) => SwitchPlatformAsync(platform, journal, release, actor, () => WriteRecord(startedAt, database, platform, target), stop),
                 ReleaseWatch = () => _watchStatus,
+                UploadOffsiteSoon = offsiteUploads is null ? null : offsiteUploads.UploadSoon,
             };
             // The control API first: tests and scripts use it as soon as the platform answers.
             await using (await ControlServer.StartAsync(home, state, loggers, stop))
@@ -151,9 +153,9 @@ public sealed partial class Conductor(O4OHome home, ConductorSettings settings, 
                     ("backup watch", new BackupWatch(new BackupMonitor(home, settings.Database, settings.Backup, settings.Archiving, time) { Offsite = settings.Offsite },
                         settings.Backup.WatchInterval, events, journal, time).RunAsync),
                 ];
-                if (settings.Offsite.Enabled)
+                if (offsiteUploads is not null)
                 {
-                    work.Add(("off-site uploads", new OffsiteUploads(home, settings.Backup, settings.Offsite, journal, time).RunAsync));
+                    work.Add(("off-site uploads", offsiteUploads.RunAsync));
                 }
 
                 if (settings.Database.IsManaged)

@@ -20,8 +20,7 @@ public sealed class OffsiteBackupCliTests(ManagedPostgresFixture postgres, S3Ser
     {
         var database = await UseOffsiteAsync();
         var first = await CreateAsync(database);
-        var second = await CreateAsync(database);
-        await UploadAsync(first);
+        var second = await CreateAsync(database, localOnly: true);
 
         var text = await _cli.RunAsync("backup", "list");
         var json = JsonNode.Parse((await _cli.RunAsync("backup", "list", "--json")).Out)!;
@@ -149,7 +148,8 @@ public sealed class OffsiteBackupCliTests(ManagedPostgresFixture postgres, S3Ser
         return database;
     }
 
-    private async Task<string> CreateAsync(string database)
+    /// <summary>An archive by <c>o4o backup create</c>, which uploads it too unless <paramref name="localOnly"/> (made with the bucket unset).</summary>
+    private async Task<string> CreateAsync(string database, bool localOnly = false)
     {
         await using (var connection = new Npgsql.NpgsqlConnection(database))
         {
@@ -158,7 +158,10 @@ public sealed class OffsiteBackupCliTests(ManagedPostgresFixture postgres, S3Ser
             await command.ExecuteNonQueryAsync();
         }
 
+        var endpoint = _cli.Settings["Offsite:Endpoint"];
+        _cli.Settings["Offsite:Endpoint"] = localOnly ? "" : endpoint;
         var created = await _cli.RunAsync("backup", "create");
+        _cli.Settings["Offsite:Endpoint"] = endpoint;
         Assert.True(created.ExitCode == 0, created.Error);
         return Path.GetFileName(created.Out.Trim());
     }

@@ -4,7 +4,8 @@ using O4O.Cli.Resources;
 namespace O4O.Cli.Commands;
 
 /// <summary>
-/// <c>o4o backup create [--include-secrets]</c>: prints the new archive's path on stdout;
+/// <c>o4o backup create [--include-secrets]</c>: prints the new archive's path on stdout, and with <c>Offsite:Endpoint</c> set
+/// takes it off-site (<see cref="OffsiteAfterBackup"/>);
 /// <c>o4o backup create --physical [--type full|diff|incr]</c>: a pgBackRest backup of the managed cluster, its label on stdout.
 /// </summary>
 internal static class BackupCreateCommand
@@ -35,6 +36,12 @@ internal static class BackupCreateCommand
             }
 
             var environment = BackupEnvironment.From(context);
+            if (environment.Offsite.Enabled)
+            {
+                // Before the dump: a bucket that cannot be used is one line, not an archive left local with an error after it.
+                environment.Offsite.ThrowIfInvalid();
+            }
+
             var (result, anomaly) = await CliConsole.WithProgressAsync(context, Strings.BackupDumping,
                 progress => environment.CreateLogicalAsync(parsed.GetValue(includeSecrets), progress, cancellationToken));
             var name = Path.GetFileName(result.ArchivePath);
@@ -46,6 +53,12 @@ internal static class BackupCreateCommand
                 await CliConsole.FailAsync(context, Text.Format(Strings.BackupSuspicious, name, anomaly.Score, string.Join("; ", anomaly.Reasons),
                     environment.Backup.KeepDaysBeforeSuspicious));
             }
+
+            if (environment.Offsite.Enabled)
+            {
+                await OffsiteAfterBackup.RunAsync(context, environment, name, cancellationToken);
+            }
+
             return ExitCodes.Success;
         });
         return command;
