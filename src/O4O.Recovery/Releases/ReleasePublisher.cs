@@ -77,11 +77,15 @@ public sealed class ReleasePublisher(Action<string> log)
 
     private static async Task ExportAsync(string repository, string commit, string partial, string tree, CancellationToken cancellationToken)
     {
+        // Run in a subdirectory, git archive exports only that directory, and refuses one git does not track (o4o deploy
+        // run from the build output): the whole tree, always, from the top of the work tree.
+        var top = await CommandRunner.RunAsync(new ProcessStartInfo("git", ["-C", repository, "rev-parse", "--show-toplevel"]), cancellationToken);
+        var root = top.ExitCode == 0 ? top.StandardOutput.Trim() : repository;
         var tar = Path.Combine(partial, "src.tar");
         Directory.CreateDirectory(tree);
         foreach (var step in new[]
         {
-            new ProcessStartInfo("git", ["-C", repository, "archive", "--format=tar", "-o", tar, commit]),
+            new ProcessStartInfo("git", ["-C", root, "archive", "--format=tar", "-o", tar, commit]),
             new ProcessStartInfo("tar", ["-xf", tar, "-C", tree, "--no-same-owner", "--no-same-permissions"]),
         })
         {

@@ -150,6 +150,44 @@ public sealed class ReleaseCliTests(PublishedRelease published, ManagedPostgresF
     }
 
     [Fact]
+    public async Task Deploying_a_git_ref_that_adds_a_migration_backs_the_database_up_first_records_it_on_the_release_and_keeps_Releases_Keep()
+    {
+        using var cli = new CliRun();
+        cli.UseDatabase(await postgres.CreateDatabaseAsync("release_git_ref"));
+        cli.Settings["Releases:Keep"] = "2";
+        // What runs now: a release one migration short of this checkout, and two older ones.
+        var now = DateTimeOffset.UtcNow;
+        var added = published.Release.Manifest.Migrations[^1].Name;
+        var oldest = published.CopyInto(cli, "1.0.0-20260101T000000Z", manifest => manifest with { CreatedAt = now.AddDays(-3) });
+        var older = published.CopyInto(cli, "1.0.0-20260102T000000Z", manifest => manifest with { CreatedAt = now.AddDays(-2) });
+        var running = published.CopyInto(cli, "1.0.0-20260103T000000Z", manifest => manifest with
+        {
+            CreatedAt = now.AddDays(-1),
+            Migrations = [.. manifest.Migrations.SkipLast(1)],
+        });
+        var records = new ReleaseRecords(cli.Home.StateDatabase);
+        records.MakeCurrent(running.Name, "test", now);
+
+        var deploy = await cli.RunAsync("deploy", "HEAD");
+
+        Assert.True(deploy.ExitCode == 0, deploy.Error);
+        var name = deploy.Out.Trim();
+        var release = new ReleaseStore(cli.Home).Find(name)!;
+        var head = await CommandRunner.RunAsync(new ProcessStartInfo("git", ["-C", PublishedRelease.RepositoryRoot(), "rev-parse", "HEAD"]));
+        Assert.Equal(("HEAD", head.StandardOutput.Trim()), (release.Manifest.Source, release.Manifest.Commit));
+        Assert.Equal([added], release.Manifest.NewMigrations);
+        // The backup before its migrations can run, on the release's record: what a refused rollback names.
+        var backup = records.ReadAll()[name].Backup;
+        Assert.NotNull(backup);
+        Assert.True(File.Exists(Path.Combine(cli.Home.Backups, backup)), $"{backup} is not in {cli.Home.Backups}");
+        Assert.Equal(name, records.Current());
+        // Releases:Keep 2: the new release and the one before it; the pruned ones forgotten.
+        Assert.Equal([running.Name, name], new ReleaseStore(cli.Home).List().Select(r => r.Name));
+        Assert.False(records.ReadAll().ContainsKey(oldest.Name) || records.ReadAll().ContainsKey(older.Name));
+        Assert.Contains(oldest.Name, deploy.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_deploy_killed_mid_publish_leaves_nothing_listed_and_the_next_run_removes_what_it_left()
     {
         using var cli = new CliRun();
