@@ -64,6 +64,10 @@ internal sealed class PatroniLayout(O4OHome home, DatabaseOptions options)
                     ["retry_timeout"] = Seconds(patroni.RetryTimeout),
                     ["synchronous_mode"] = true,
                     ["synchronous_mode_strict"] = patroni.SynchronousModeStrict,
+                    // A leader whose PostgreSQL crashed hands over to its synchronous standby at once rather than running
+                    // crash recovery in place (Patroni's default waits 300 s for that): the standby holds every
+                    // acknowledged commit, and the shop sells again within a loop instead of after a recovery of unknown length.
+                    ["primary_start_timeout"] = 0,
                     // A leader killed mid-write may have WAL its standby never got: pg_rewind lets it rejoin without a new copy.
                     ["postgresql"] = new JsonObject { ["use_pg_rewind"] = true },
                 },
