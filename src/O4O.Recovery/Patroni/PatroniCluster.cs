@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using O4O.Recovery.Configuration;
 using O4O.Recovery.IO;
@@ -11,12 +12,17 @@ namespace O4O.Recovery.Patroni;
 /// etcd and the Patroni members on this machine, run as the conductor's children (as the service user). The conductor
 /// starts and stops them; Patroni alone starts, restarts and promotes PostgreSQL, so the conductor never fights it.
 /// </summary>
-internal sealed class PatroniCluster(O4OHome home, DatabaseOptions options, PostgresBinaries binaries) : IAsyncDisposable
+internal sealed class PatroniCluster(O4OHome home, DatabaseOptions options, PostgresBinaries binaries, IRecoveryJournal journal, TimeProvider time)
+    : IAsyncDisposable
 {
     private static readonly TimeSpan _readyTimeout = TimeSpan.FromSeconds(120);
+    private static readonly TimeSpan _restartDelay = TimeSpan.FromSeconds(1);
     private readonly PatroniLayout _layout = new(home, options);
     private readonly List<(PatroniMember Member, Process Process)> _members = [];
-    private readonly Dictionary<Process, (string Name, string Log)> _names = [];
+    private readonly ConcurrentDictionary<Process, (string Name, string Log)> _names = [];
+    private readonly List<Task> _keepers = [];
+    private readonly Lock _gate = new();
+    private CancellationTokenSource _stopping = new();
     private Process? _etcd;
 
     /// <summary>The members' REST API.</summary>
@@ -47,12 +53,16 @@ internal sealed class PatroniCluster(O4OHome home, DatabaseOptions options, Post
             "--listen-peer-urls", _layout.EtcdPeerUrl, "--initial-advertise-peer-urls", _layout.EtcdPeerUrl,
             "--initial-cluster", $"o4o={_layout.EtcdPeerUrl}");
         await WaitAsync("etcd", async () => await EtcdHealthyAsync(cancellationToken), cancellationToken);
+        _stopping.Dispose();
+        _stopping = new CancellationTokenSource();
         foreach (var member in _layout.Members)
         {
-            _members.Add((member, Start(member.Log, "patroni", member.ConfigurationFile)));
+            StartMember(member);
         }
 
         await WaitAsync("a Patroni leader", async () => (await Rest.ClusterAsync(cancellationToken))?.Leader is not null, cancellationToken);
+        // Only from here on: a member that cannot start at all fails the start above with its last words instead.
+        _keepers.AddRange(_members.Select(entry => KeepRunningAsync(entry.Member, entry.Process, _stopping.Token)));
     }
 
     /// <summary>
@@ -61,27 +71,94 @@ internal sealed class PatroniCluster(O4OHome home, DatabaseOptions options, Post
     /// </summary>
     public async Task StopAsync(TimeSpan timeout)
     {
-        var topology = _members.Count > 0 ? await Rest.ClusterAsync(CancellationToken.None) : null;
+        List<(PatroniMember Member, Process Process)> members;
+        lock (_gate)
+        {
+            _stopping.Cancel();
+            members = [.. _members];
+            _members.Clear();
+        }
+
+        await Task.WhenAll(_keepers);
+        _keepers.Clear();
+
+        var topology = members.Count > 0 ? await Rest.ClusterAsync(CancellationToken.None) : null;
         var leader = topology?.Leader?.Name;
-        foreach (var (_, process) in _members.OrderBy(entry => entry.Member.Name == leader))
+        foreach (var (_, process) in members.OrderBy(entry => entry.Member.Name == leader))
         {
             await UnixProcess.StopAsync(process, UnixProcess.SigTerm, timeout);
-            _names.Remove(process);
+            _names.TryRemove(process, out _);
             process.Dispose();
         }
 
-        _members.Clear();
         if (_etcd is not null)
         {
             await UnixProcess.StopAsync(_etcd, UnixProcess.SigTerm, timeout);
-            _names.Remove(_etcd);
+            _names.TryRemove(_etcd, out _);
             _etcd.Dispose();
             _etcd = null;
         }
     }
 
     /// <inheritdoc />
-    public async ValueTask DisposeAsync() => await StopAsync(TimeSpan.FromSeconds(20));
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync(TimeSpan.FromSeconds(20));
+        _stopping.Dispose();
+    }
+
+    private Process? StartMember(PatroniMember member)
+    {
+        lock (_gate)
+        {
+            if (_stopping.IsCancellationRequested)
+            {
+                return null;
+            }
+
+            var process = Start(member.Log, "patroni", member.ConfigurationFile);
+            _members.Add((member, process));
+            return process;
+        }
+    }
+
+    // Patroni killed leaves its PostgreSQL running unwatched: a leader's keeps taking connections after the standby is
+    // promoted (its commits then wait forever for a standby that left), and no member rejoins without its Patroni. So it
+    // is started again, as systemd's Restart=always does for Patroni's own unit; the new Patroni adopts the running
+    // PostgreSQL, and demotes and rewinds it if another member took the leader key meanwhile.
+    private async Task KeepRunningAsync(PatroniMember member, Process process, CancellationToken stopping)
+    {
+        try
+        {
+            while (true)
+            {
+                await process.WaitForExitAsync(stopping);
+                var exited = ExitStatus.Describe(process.ExitCode);
+                // Not at once: a Patroni that dies on start would otherwise be restarted in a tight loop.
+                await Task.Delay(_restartDelay, time, stopping);
+                lock (_gate)
+                {
+                    _members.Remove((member, process));
+                }
+
+                _names.TryRemove(process, out _);
+                process.Dispose();
+                if (StartMember(member) is not { } restarted)
+                {
+                    return;
+                }
+
+                process = restarted;
+                await journal.RecordAsync(new RecoveryEvent(time.GetUtcNow(), Conductor.DatabaseComponent, RecoveryEventKind.Action,
+                    $"Patroni of {member.Name} {exited}: {LastWords(member.Log)}", $"started Patroni of {member.Name} again",
+                    "it takes over the member's PostgreSQL as it finds it"), CancellationToken.None);
+            }
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            // The cluster is stopping: its members exit on purpose.
+        }
+    }
 
     private void EnsurePorts()
     {
@@ -136,12 +213,20 @@ internal sealed class PatroniCluster(O4OHome home, DatabaseOptions options, Post
         }
     }
 
+    private List<Process> Processes()
+    {
+        lock (_gate)
+        {
+            return [.. _members.Select(entry => entry.Process)];
+        }
+    }
+
     private async Task WaitAsync(string what, Func<Task<bool>> ready, CancellationToken cancellationToken)
     {
         var waited = Stopwatch.StartNew();
         while (!await ready())
         {
-            if (new[] { _etcd }.Concat(_members.Select(entry => entry.Process)).FirstOrDefault(process => process is { HasExited: true }) is { } exited)
+            if (new[] { _etcd }.Concat(Processes()).FirstOrDefault(process => process is { HasExited: true }) is { } exited)
             {
                 var (name, log) = _names[exited];
                 throw new ClusterStartException($"{name} {ExitStatus.Describe(exited.ExitCode)}: {LastWords(log)} ({log})");

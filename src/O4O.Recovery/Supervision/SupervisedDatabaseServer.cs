@@ -88,7 +88,7 @@ internal sealed class SupervisedDatabaseServer(O4OHome home, DatabaseOptions opt
     // by the multi-host connection string as the platform finds it.
     private async Task<DatabaseTarget> StartPatroniAsync(IConductorObserver observer, CancellationToken cancellationToken)
     {
-        _patroni ??= new PatroniCluster(home, options, PostgresBinaries.Locate(options.BinDirectory));
+        _patroni ??= new PatroniCluster(home, options, PostgresBinaries.Locate(options.BinDirectory), journal, time);
         await _patroni.StartAsync(cancellationToken);
         var target = DatabaseTarget.ForPlatform(home, options);
         string Superuser(string database) => (target with { Database = database }).ToConnectionString();

@@ -3,6 +3,7 @@ using System.Text.Json;
 using O4O.EndToEnd.Tests.Supervision;
 using O4O.Recovery.Patroni;
 using O4O.Recovery.Processes;
+using O4O.Recovery.Supervision;
 
 namespace O4O.EndToEnd.Tests.Patroni;
 
@@ -26,7 +27,34 @@ public sealed class FailoverTests
         await patroni.WaitForTopologyAsync(topology => topology.Leader?.Name == standby.Name, TimeSpan.FromSeconds(60));
         await load.WaitForOrderAfterAsync(killedAt, TimeSpan.FromSeconds(60));
         await RejoinedAsync(patroni, leader.Name, standby);
+        Assert.True(load.Retries > 0, "no request was interrupted: the change of leader did not hit the load");
         await load.StopAndVerifyAsync(patroni, standby);
+    }
+
+    [Fact]
+    public async Task Killing_the_leaders_Patroni_under_an_order_load_loses_no_acknowledged_order_and_the_member_is_back_under_Patroni()
+    {
+        await using var patroni = await PatroniUp.StartAsync(replicas: 1);
+        var before = await patroni.WaitForTopologyAsync(InSync, TimeSpan.FromSeconds(90));
+        var leader = before.Leader!;
+        var killed = PatroniProcess(patroni, leader.Name);
+        await using var load = await LoadAsync(patroni);
+
+        Assert.True(UnixProcess.Signal(killed, UnixProcess.SigKill));
+
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (PatroniProcesses(patroni, leader.Name).All(pid => pid == killed) && DateTime.UtcNow < deadline && await Delay())
+        {
+        }
+
+        Assert.NotEqual(killed, PatroniProcess(patroni, leader.Name));
+        await load.WaitForOrderAfterAsync(DateTime.UtcNow, TimeSpan.FromSeconds(60));
+        var after = await patroni.WaitForTopologyAsync(InSync, TimeSpan.FromSeconds(90));
+        var restarted = Assert.Single(await patroni.Up.EventsAsync("database"), e => e.Kind == RecoveryEventKind.Action);
+        Assert.Equal($"started Patroni of {leader.Name} again", restarted.Done);
+        // Patroni back within its ttl still holds the leader key: it keeps its PostgreSQL leading, and no order even waited.
+        Assert.Equal(leader.Name, after.Leader!.Name);
+        await load.StopAndVerifyAsync(patroni, after.Leader);
     }
 
     [Fact]
@@ -43,6 +71,7 @@ public sealed class FailoverTests
         Assert.True(switched.ExitCode == 0, $"{switched.ExitCode}: {switched.StandardError}");
         await load.WaitForOrderAfterAsync(switchedAt, TimeSpan.FromSeconds(60));
         await RejoinedAsync(patroni, leader.Name, standby);
+        Assert.True(load.Retries > 0, "no request was interrupted: the change of leader did not hit the load");
         await load.StopAndVerifyAsync(patroni, standby);
     }
 
@@ -87,6 +116,27 @@ public sealed class FailoverTests
     private static int Postmaster(PatroniUp patroni, string member) =>
         int.Parse(File.ReadLines(Path.Combine(patroni.Up.Home.Patroni, member, "data", "postmaster.pid")).First(), System.Globalization.CultureInfo.InvariantCulture);
 
+    private static int PatroniProcess(PatroniUp patroni, string member) => Assert.Single(PatroniProcesses(patroni, member));
+
+    private static List<int> PatroniProcesses(PatroniUp patroni, string member)
+    {
+        var configuration = Path.Combine(patroni.Up.Home.Patroni, member, "patroni.yml");
+        return [.. Directory.GetDirectories("/proc").Select(directory => Path.GetFileName(directory)).Where(name => name.All(char.IsAsciiDigit))
+            .Select(int.Parse).Where(pid => Read($"/proc/{pid}/cmdline").Split('\0').Contains(configuration))];
+    }
+
+    private static string Read(string file)
+    {
+        try
+        {
+            return File.ReadAllText(file);
+        }
+        catch (IOException)
+        {
+            return "";
+        }
+    }
+
     private sealed class RunningLoad : IAsyncDisposable
     {
         private readonly HttpClient[] _customers;
@@ -99,6 +149,8 @@ public sealed class FailoverTests
             (_customers, _load) = (customers, load);
             _running = load.RunAsync(_stop.Token);
         }
+
+        public int Retries => _load.Retries;
 
         public async Task WaitForOrderAfterAsync(DateTime after, TimeSpan timeout)
         {
@@ -126,7 +178,6 @@ public sealed class FailoverTests
                 }
             }
 
-            Assert.True(_load.Retries > 0, "no request was interrupted: the failover did not hit the load");
             var missing = _load.Created.Where(order => !stored.TryGetValue(order.Key, out var id) || id != order.Value.Id).ToList();
             Assert.True(missing.Count == 0, $"{missing.Count} of {_load.Created.Count} acknowledged orders are missing: {string.Join(", ", missing.Select(order => order.Value.Id))}");
         }
