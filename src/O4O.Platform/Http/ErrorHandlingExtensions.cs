@@ -29,6 +29,8 @@ public static class ErrorHandlingExtensions
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.Use(RejectOversizedBodies);
+        // Inside the exception handler: a request it runs again never reached the 503 answer.
+        app.UseMiddleware<FailoverRetry>();
         return app;
     }
 

@@ -13,7 +13,7 @@ public static class OrderEndpoints
     public static IEndpointRouteBuilder MapOrders(this IEndpointRouteBuilder app)
     {
         var orders = app.MapGroup("/api/v1/orders").WithTags("Orders").RequireAuthorization(Policies.SignedIn);
-        orders.MapPost("", Place);
+        orders.MapPost("", Place).WithMetadata(new RetriedWithIdempotencyKey());
         orders.MapGet("", List);
         orders.MapGet("/{id:long}", Get);
         orders.MapPatch("/{id:long}/status", ChangeStatus).RequireAuthorization(Policies.Admin);

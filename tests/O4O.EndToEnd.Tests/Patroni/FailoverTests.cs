@@ -4,6 +4,7 @@ using O4O.EndToEnd.Tests.Supervision;
 using O4O.Recovery.Patroni;
 using O4O.Recovery.Processes;
 using O4O.Recovery.Supervision;
+using Xunit.Abstractions;
 
 namespace O4O.EndToEnd.Tests.Patroni;
 
@@ -11,7 +12,7 @@ namespace O4O.EndToEnd.Tests.Patroni;
 /// The leader lost under a steady order load, on real etcd, Patroni and PostgreSQL: orders are accepted again without a
 /// restart of the platform, and every order a customer heard 201 (or 200) for is in the database once.
 /// </summary>
-public sealed class FailoverTests
+public sealed class FailoverTests(ITestOutputHelper output)
 {
     [Fact]
     public async Task Killing_the_leaders_postmaster_under_an_order_load_promotes_the_standby_and_loses_no_acknowledged_order()
@@ -75,6 +76,33 @@ public sealed class FailoverTests
         await load.StopAndVerifyAsync(patroni, standby);
     }
 
+    [Fact]
+    public async Task A_read_and_an_order_sent_once_while_the_leader_is_down_are_answered_by_the_new_leader()
+    {
+        await using var patroni = await PatroniUp.StartAsync(replicas: 1);
+        var before = await patroni.WaitForTopologyAsync(InSync, TimeSpan.FromSeconds(90));
+        var productId = await ProductAsync(patroni);
+        using var customer = await patroni.Up.SignedInAsync(admin: false);
+        customer.Timeout = TimeSpan.FromSeconds(60);
+
+        Assert.True(UnixProcess.Signal(Postmaster(patroni, before.Leader!.Name), UnixProcess.SigKill));
+        var sinceKill = System.Diagnostics.Stopwatch.StartNew();
+        var read = customer.GetAsync("api/v1/products");
+        using var order = new HttpRequestMessage(HttpMethod.Post, "api/v1/orders")
+        {
+            Content = JsonContent.Create(new { items = new[] { new { productId, quantity = 1 } } }),
+        };
+        order.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString("N"));
+        using var placed = await customer.SendAsync(order);
+        var acceptedAfter = sinceKill.Elapsed;
+        using var listed = await read;
+
+        Assert.Equal(System.Net.HttpStatusCode.Created, placed.StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.OK, listed.StatusCode);
+        Assert.NotEqual(before.Leader.Name, (await patroni.Rest.ClusterAsync(CancellationToken.None))?.Leader?.Name);
+        output.WriteLine($"the order sent at the kill was accepted {acceptedAfter.TotalSeconds:0.0} s after it");
+    }
+
     private static bool InSync(PatroniTopology topology) =>
         topology.Leader is not null && topology.Members.Count == 2 && topology.Members.Any(member => member.Role == "sync_standby" && member.State == "running" && member.Lag == 0);
 
@@ -102,11 +130,16 @@ public sealed class FailoverTests
         return true;
     }
 
-    private static async Task<RunningLoad> LoadAsync(PatroniUp patroni)
+    private static async Task<long> ProductAsync(PatroniUp patroni)
     {
         using var admin = await patroni.Up.SignedInAsync(admin: true);
         using var product = await admin.PostAsJsonAsync("api/v1/products", new { sku = "FAILOVER-1", name = "Failover", price = 1.5m, stock = 1_000_000 });
-        var productId = (await product.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt64();
+        return (await product.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt64();
+    }
+
+    private static async Task<RunningLoad> LoadAsync(PatroniUp patroni)
+    {
+        var productId = await ProductAsync(patroni);
         var customers = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => patroni.Up.SignedInAsync(admin: false)));
         var load = new RunningLoad(customers, new OrderLoad(customers, productId));
         await load.WaitForOrderAfterAsync(DateTime.UtcNow.AddSeconds(1), TimeSpan.FromSeconds(30));
