@@ -3919,6 +3919,24 @@ namespace O4O.Cli.Resources {
         }
         
         /// <summary>
+        ///   Looks up a localized string similar to Lag.
+        /// </summary>
+        internal static string StatusColumnLag {
+            get {
+                return ResourceManager.GetString("StatusColumnLag", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Member.
+        /// </summary>
+        internal static string StatusColumnMember {
+            get {
+                return ResourceManager.GetString("StatusColumnMember", resourceCulture);
+            }
+        }
+        
+        /// <summary>
         ///   Looks up a localized string similar to PID.
         /// </summary>
         internal static string StatusColumnPid {
@@ -3937,11 +3955,29 @@ namespace O4O.Cli.Resources {
         }
         
         /// <summary>
+        ///   Looks up a localized string similar to Patroni REST.
+        /// </summary>
+        internal static string StatusColumnRest {
+            get {
+                return ResourceManager.GetString("StatusColumnRest", resourceCulture);
+            }
+        }
+        
+        /// <summary>
         ///   Looks up a localized string similar to Restarts.
         /// </summary>
         internal static string StatusColumnRestarts {
             get {
                 return ResourceManager.GetString("StatusColumnRestarts", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Role.
+        /// </summary>
+        internal static string StatusColumnRole {
+            get {
+                return ResourceManager.GetString("StatusColumnRole", resourceCulture);
             }
         }
         
@@ -3960,6 +3996,15 @@ namespace O4O.Cli.Resources {
         internal static string StatusColumnState {
             get {
                 return ResourceManager.GetString("StatusColumnState", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Timeline.
+        /// </summary>
+        internal static string StatusColumnTimeline {
+            get {
+                return ResourceManager.GetString("StatusColumnTimeline", resourceCulture);
             }
         }
         
@@ -4113,6 +4158,51 @@ namespace O4O.Cli.Resources {
         internal static string StatusOffsiteNoLock {
             get {
                 return ResourceManager.GetString("StatusOffsiteNoLock", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to answers.
+        /// </summary>
+        internal static string StatusPatroniAnswering {
+            get {
+                return ResourceManager.GetString("StatusPatroniAnswering", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to {0} bytes.
+        /// </summary>
+        internal static string StatusPatroniLagBytes {
+            get {
+                return ResourceManager.GetString("StatusPatroniLagBytes", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to no answer.
+        /// </summary>
+        internal static string StatusPatroniNotAnswering {
+            get {
+                return ResourceManager.GetString("StatusPatroniNotAnswering", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Patroni members (read at {0}):.
+        /// </summary>
+        internal static string StatusPatroniTitle {
+            get {
+                return ResourceManager.GetString("StatusPatroniTitle", resourceCulture);
+            }
+        }
+        
+        /// <summary>
+        ///   Looks up a localized string similar to Patroni members: not read: {0}.
+        /// </summary>
+        internal static string StatusPatroniUnread {
+            get {
+                return ResourceManager.GetString("StatusPatroniUnread", resourceCulture);
             }
         }
         

@@ -26,12 +26,15 @@ public sealed record ConductorState(int ConductorPid, DateTimeOffset StartedAt, 
     /// <summary>Starts the off-site upload round now (<see cref="Offsite.OffsiteUploads.UploadSoon"/>); null without <c>Offsite:Endpoint</c>.</summary>
     public Action? UploadOffsiteSoon { get; init; }
 
+    /// <summary>In Patroni mode, the cluster as the conductor's watch last read it.</summary>
+    public Func<Patroni.PatroniObservation?> Patroni { get; init; } = () => null;
+
     /// <summary>The background jobs, once they run.</summary>
     public IReadOnlyList<BackgroundJob> Jobs { get; set; } = [];
 
     /// <summary>The status as the control API returns it.</summary>
     public ControlStatus Status() => new(ConductorPid, StartedAt, AutoRecovery(), Gate.Paused,
-        Supervisors.Select(supervisor => supervisor.Snapshot).ToList(), Configuration, [.. Jobs.Select(job => job.Snapshot)]);
+        Supervisors.Select(supervisor => supervisor.Snapshot).ToList(), Configuration, [.. Jobs.Select(job => job.Snapshot)], Patroni());
 
     /// <summary>The switch as the control API returns it.</summary>
     public AutoRecoveryStatus AutoRecovery() => new(Gate.Enabled, Gate.AutoRecovery.ChangedBy, Gate.AutoRecovery.ChangedAt);

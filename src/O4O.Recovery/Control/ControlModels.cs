@@ -11,9 +11,10 @@ namespace O4O.Recovery.Control;
 /// <param name="Components">Each supervised component.</param>
 /// <param name="Configuration">What the conductor runs with; null from a conductor that does not say.</param>
 /// <param name="Jobs">The background jobs and their errors; null from a conductor that does not say.</param>
+/// <param name="Patroni">In Patroni mode, the cluster as the conductor's watch last read it; null otherwise or before the first reading.</param>
 public sealed record ControlStatus(int ConductorPid, DateTimeOffset StartedAt, AutoRecoveryStatus AutoRecovery,
     IReadOnlyDictionary<string, string> Paused, IReadOnlyList<ComponentSnapshot> Components, ConductorConfiguration? Configuration = null,
-    IReadOnlyList<JobSnapshot>? Jobs = null);
+    IReadOnlyList<JobSnapshot>? Jobs = null, Patroni.PatroniObservation? Patroni = null);
 
 /// <summary>
 /// The configuration a running conductor took from its own environment and files: a command started from another

@@ -29,6 +29,10 @@ internal static class DashboardPage
             <h2 id="h-components">{E(text["components"])}</h2>
             <div id="components" class="cards"></div>
           </section>
+          <section aria-labelledby="h-patroni" id="patroni-section" hidden>
+            <h2 id="h-patroni">{E(text["patroniTitle"])}</h2>
+            <div id="patroni"></div>
+          </section>
           <section aria-labelledby="h-chart">
             <h2 id="h-chart">{E(text["chart"])}</h2>
             <p class="help">{E(text["chartHelp"])}</p>

@@ -36,10 +36,11 @@ internal sealed record ChartMark(DateTimeOffset At, string Component, string Kin
 /// <param name="Notifications">Why pages would reach nobody (shown as a warning), or null when every level has its channels.</param>
 /// <param name="WalArchiving">The WAL-archiving card; null when archiving is off or the database is external.</param>
 /// <param name="Releases">The release panel.</param>
+/// <param name="Patroni">The Patroni members as the conductor's watch last read them; null outside Patroni mode.</param>
 internal sealed record DashboardView(DateTimeOffset Now, string Actor, IReadOnlyList<DashboardComponent> Components,
     IReadOnlyDictionary<string, IReadOnlyList<ResponseSample>> Samples, IReadOnlyList<ChartMark> Marks, AutoRecoveryStatus AutoRecovery,
     IReadOnlyDictionary<string, string> Paused, IReadOnlyList<IncidentView> Incidents, BackupOverview Backups, NotificationGap? Notifications,
-    WalArchivingCard? WalArchiving, ReleasePanel Releases)
+    WalArchivingCard? WalArchiving, ReleasePanel Releases, Patroni.PatroniObservation? Patroni)
 {
     /// <summary>Builds the view from the conductor's state, the samples and the backups; incidents in <paramref name="culture"/>'s words.</summary>
     public static async Task<DashboardView> BuildAsync(DashboardContext context, string actor, CultureInfo culture, CancellationToken cancellationToken)
@@ -81,7 +82,7 @@ internal sealed record DashboardView(DateTimeOffset Now, string Actor, IReadOnly
         return new DashboardView(now, actor, components, context.Samples.All(), marks, status.AutoRecovery, status.Paused,
             [.. (await state.Incidents.OpenAsync(cancellationToken)).Select(view => InWords(view, culture))], backups, state.Incidents.NotificationGap,
             context.WalArchiving is { } archiving ? await archiving.ReadAsync(cancellationToken) : null,
-            ReleasePanel.Build(context.Home, state.ReleaseWatch(), recent.Reverse()));
+            ReleasePanel.Build(context.Home, state.ReleaseWatch(), recent.Reverse()), status.Patroni);
     }
 
     private static IncidentView InWords(IncidentView view, CultureInfo culture) => view with

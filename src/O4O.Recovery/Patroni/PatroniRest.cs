@@ -11,9 +11,13 @@ public sealed class PatroniRest(IReadOnlyList<Uri> members)
 {
     private static readonly TimeSpan _timeout = TimeSpan.FromSeconds(2);
 
-    /// <summary>The REST APIs of the members <c>o4o up</c> runs with <paramref name="options"/>, on 127.0.0.1 from <c>Database:Patroni:RestPort</c>.</summary>
-    public static PatroniRest For(Configuration.DatabaseOptions options) =>
-        new([.. options.MemberPorts.Select((_, index) => new Uri($"http://127.0.0.1:{options.Patroni.RestPort + index}/"))]);
+    /// <summary>
+    /// The REST APIs of <paramref name="options"/>' cluster: <c>Database:Patroni:Endpoints</c> for one on other hosts, else
+    /// those of the members <c>o4o up</c> runs, on 127.0.0.1 from <c>Database:Patroni:RestPort</c>.
+    /// </summary>
+    public static PatroniRest For(Configuration.DatabaseOptions options) => options.ObservesPatroni
+        ? new([.. options.Patroni.Endpoints])
+        : new([.. options.MemberPorts.Select((_, index) => new Uri($"http://127.0.0.1:{options.Patroni.RestPort + index}/"))]);
 
     /// <summary>The topology, or null when no member answers.</summary>
     public async Task<PatroniTopology?> ClusterAsync(CancellationToken cancellationToken)
@@ -33,6 +37,38 @@ public sealed class PatroniRest(IReadOnlyList<Uri> members)
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// The cluster now: <c>/cluster</c> from the first member that answers, then each listed member's own <c>/health</c>
+    /// (any answer counts: 503 is Patroni saying its PostgreSQL is not running, which <c>/cluster</c> already shows), all
+    /// at once so a frozen member costs one timeout, not one each.
+    /// </summary>
+    public async Task<PatroniObservation> ObserveAsync(DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        if (await ClusterAsync(cancellationToken) is not { } topology)
+        {
+            return new PatroniObservation(at, [], "no member's Patroni REST API answered");
+        }
+
+        var members = await Task.WhenAll(topology.Members.OrderBy(member => member.Name, StringComparer.Ordinal).Select(async member =>
+            new PatroniMemberView(member.Name, member.Role, member.State, member.Timeline, member.Lag,
+                member.ApiUrl is { } api && await AnswersAsync(new Uri(new Uri(api), "health"), cancellationToken))));
+        return new PatroniObservation(at, members);
+    }
+
+    private static async Task<bool> AnswersAsync(Uri health, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var client = new HttpClient { Timeout = _timeout };
+            using var response = await client.GetAsync(health, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+            return true;
+        }
+        catch (Exception exception) when (exception is HttpRequestException || (exception is TaskCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            return false;
+        }
     }
 
     /// <summary>

@@ -28,8 +28,9 @@ public sealed record PatroniTopology(IReadOnlyList<PatroniMemberState> Members)
 /// <param name="Port">PostgreSQL's port.</param>
 /// <param name="Timeline">The timeline it is on; each promotion starts a new one.</param>
 /// <param name="Lag">Bytes of WAL behind the leader; null for the leader, or "unknown" in Patroni's text.</param>
+/// <param name="ApiUrl">Its Patroni's REST API (<c>http://127.0.0.1:8008/patroni</c>).</param>
 public sealed record PatroniMemberState(string Name, string Role, string State, string? Host, int? Port, long? Timeline,
-    [property: JsonConverter(typeof(LagConverter))] long? Lag)
+    [property: JsonConverter(typeof(LagConverter))] long? Lag, [property: JsonPropertyName("api_url")] string? ApiUrl = null)
 {
     /// <summary>True for the leader (Patroni 3 says <c>leader</c>; a standby cluster's <c>standby_leader</c> too).</summary>
     public bool IsLeader => Role is "leader" or "standby_leader";

@@ -7,6 +7,7 @@ using O4O.Recovery.Health;
 using O4O.Recovery.Incidents;
 using O4O.Recovery.Monitoring;
 using O4O.Recovery.Offsite;
+using O4O.Recovery.Patroni;
 using O4O.Recovery.PointInTime;
 using O4O.Recovery.Releases;
 using O4O.Recovery.Restore;
@@ -124,6 +125,9 @@ public sealed partial class Conductor(O4OHome home, ConductorSettings settings, 
 
             using var loss = new DataLossProbe(platform.Launch.BaseAddress, target.ToConnectionString(), home, settings.Backup, settings.AutoRecovery);
             var offsiteUploads = settings.Offsite.Enabled ? new OffsiteUploads(home, settings.Backup, settings.Offsite, journal, time) : null;
+            var patroni = settings.Database.IsPatroni
+                ? new PatroniWatch(PatroniRest.For(settings.Database), settings.Database.Patroni, events, journal, time)
+                : null;
             var state = new ConductorState(Environment.ProcessId, startedAt, supervisors, gate, events,
                 new IncidentBoard(incidents.Store, settings.Incidents.Escalation, time, incidents.NotificationGap))
             {
@@ -131,6 +135,7 @@ public sealed partial class Conductor(O4OHome home, ConductorSettings settings, 
                 SwitchPlatform = (release, actor) => SwitchPlatformAsync(platform, journal, release, actor, () => WriteRecord(startedAt, database, platform, target), stop),
                 ReleaseWatch = () => _watchStatus,
                 UploadOffsiteSoon = offsiteUploads is null ? null : offsiteUploads.UploadSoon,
+                Patroni = () => patroni?.Latest,
             };
             // The control API first: tests and scripts use it as soon as the platform answers.
             await using (await ControlServer.StartAsync(home, state, loggers, stop))
@@ -138,7 +143,7 @@ public sealed partial class Conductor(O4OHome home, ConductorSettings settings, 
                 var (dashboard, sampler) = await StartDashboardAsync(state, journal, platform.Launch.BaseAddress, target.ToConnectionString(), stop);
                 await using var dashboardServer = dashboard;
                 // Ready only once the dashboard listens (or is known not to), so the banner can say where it is.
-                observer.Ready(platform.Launch.BaseAddress, DatabaseTarget.ForPlatform(home, settings.Database), dashboard?.Address);
+                observer.Ready(platform.Launch.BaseAddress, target, dashboard?.Address);
                 if (incidents.NotificationGap is { } gap)
                 {
                     observer.NotificationsUnconfigured(gap);
@@ -156,6 +161,11 @@ public sealed partial class Conductor(O4OHome home, ConductorSettings settings, 
                 if (offsiteUploads is not null)
                 {
                     work.Add(("off-site uploads", offsiteUploads.RunAsync));
+                }
+
+                if (patroni is not null)
+                {
+                    work.Add(("Patroni watch", patroni.RunAsync));
                 }
 
                 if (settings.Database.IsManaged)

@@ -88,9 +88,18 @@ internal sealed class SupervisedDatabaseServer(O4OHome home, DatabaseOptions opt
     // by the multi-host connection string as the platform finds it.
     private async Task<DatabaseTarget> StartPatroniAsync(IConductorObserver observer, CancellationToken cancellationToken)
     {
-        _patroni ??= new PatroniCluster(home, options, PostgresBinaries.Locate(options.BinDirectory), journal, time);
-        await _patroni.StartAsync(cancellationToken);
-        var target = DatabaseTarget.ForPlatform(home, options);
+        if (!options.ObservesPatroni)
+        {
+            _patroni ??= new PatroniCluster(home, options, PostgresBinaries.Locate(options.BinDirectory), journal, time);
+            await _patroni.StartAsync(cancellationToken);
+        }
+
+        // After the start, which writes the superuser's password on the first run. A cluster on other hosts has nothing to
+        // start here: the platform connects to the members Patroni lists.
+        var target = options.ObservesPatroni
+            ? await PatroniMembers.TargetAsync(PatroniRest.For(options), DatabaseTarget.ForPlatform(home, options), cancellationToken)
+            : DatabaseTarget.ForPlatform(home, options);
+
         string Superuser(string database) => (target with { Database = database }).ToConnectionString();
         if (await ManagedCluster.EnsureDatabaseAsync(Superuser, options.Name, cancellationToken))
         {

@@ -59,8 +59,17 @@ public sealed class DatabaseOptions : IValidatableObject
     /// <summary>True when O4O runs its own single cluster (and restarts it), rather than an external server or Patroni.</summary>
     public bool IsManaged => EffectiveMode == DatabaseMode.Managed;
 
-    /// <summary>True when O4O runs etcd and Patroni-managed members.</summary>
+    /// <summary>True in Patroni mode: O4O runs etcd and Patroni-managed members, or observes a cluster on other hosts.</summary>
     public bool IsPatroni => EffectiveMode == DatabaseMode.Patroni;
+
+    /// <summary>True in Patroni mode with <see cref="PatroniOptions.Endpoints"/>: a cluster on other hosts, observed, never run.</summary>
+    public bool ObservesPatroni => IsPatroni && Patroni.Endpoints.Count > 0;
+
+    /// <summary>
+    /// What this machine runs: <see cref="EffectiveMode"/>, except that a Patroni cluster on other hosts is, here, a server
+    /// someone else runs (what it needs installed is what an external server needs).
+    /// </summary>
+    public DatabaseMode LocalMode => ObservesPatroni ? DatabaseMode.External : EffectiveMode;
 
     /// <summary>The PostgreSQL port of each member in Patroni mode: <see cref="Port"/> and the ones after it.</summary>
     public IReadOnlyList<int> MemberPorts => [.. Enumerable.Range(Port, IsPatroni ? Replicas + 1 : 1)];
@@ -92,6 +101,11 @@ public sealed class DatabaseOptions : IValidatableObject
             if (Patroni.LoopWait + (2 * Patroni.RetryTimeout) > Patroni.Ttl)
             {
                 yield return new ValidationResult("Patroni needs LoopWait + 2 × RetryTimeout ≤ Ttl.", [$"{nameof(Patroni)}:{nameof(PatroniOptions.Ttl)}"]);
+            }
+
+            if (Patroni.Endpoints.FirstOrDefault(endpoint => !endpoint.IsAbsoluteUri || endpoint.Scheme is not ("http" or "https")) is { } wrong)
+            {
+                yield return new ValidationResult($"{wrong} is not an http(s) URL of a Patroni REST API.", [$"{nameof(Patroni)}:{nameof(PatroniOptions.Endpoints)}"]);
             }
 
             if (Port + Replicas > 65535)
@@ -135,4 +149,24 @@ public sealed class PatroniOptions
     /// <summary>etcd's client port on 127.0.0.1; its peer port is the one after it.</summary>
     [Range(1, 65534)]
     public int EtcdPort { get; set; } = 2379;
+
+    /// <summary>
+    /// The REST APIs of an existing Patroni cluster on other hosts (<c>http://db1:8008/</c>, one per member): when set,
+    /// <c>o4o up</c> runs no etcd and no members, connects the platform to the members Patroni lists and only observes.
+    /// </summary>
+    public IList<Uri> Endpoints { get; set; } = [];
+
+    /// <summary>
+    /// How often the conductor reads the cluster from Patroni's REST API (<c>/cluster</c> and each member's <c>/health</c>)
+    /// for <c>o4o status</c>, the dashboard and the incidents.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
+    public TimeSpan WatchInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// How many bytes of WAL a standby may trail the leader before an incident is opened (16 MiB, one WAL segment, by
+    /// default): a standby that far behind has that much WAL to receive or replay before it could take over.
+    /// </summary>
+    [Range(0, long.MaxValue)]
+    public long MaxLagBytes { get; set; } = 16 * 1024 * 1024;
 }

@@ -98,7 +98,7 @@ public sealed class PatroniModeTests
             refused.StandardError.Trim());
     }
 
-    private static List<string> ChildrenOf(int pid) =>
+    internal static List<string> ChildrenOf(int pid) =>
         [.. Directory.GetDirectories("/proc")
             .Where(directory => int.TryParse(Path.GetFileName(directory), out _))
             .Select(directory => (Status: Read(Path.Combine(directory, "status")), Command: Read(Path.Combine(directory, "cmdline")).Replace('\0', ' ')))

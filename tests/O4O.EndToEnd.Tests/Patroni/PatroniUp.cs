@@ -16,12 +16,15 @@ internal sealed class PatroniUp : IAsyncDisposable
     {
         Up = up;
         MemberPorts = [.. Enumerable.Range(firstPort, members)];
-        Rest = new PatroniRest([.. Enumerable.Range(firstRestPort, members).Select(port => new Uri($"http://127.0.0.1:{port}/"))]);
+        RestPorts = [.. Enumerable.Range(firstRestPort, members)];
+        Rest = new PatroniRest([.. RestPorts.Select(port => new Uri($"http://127.0.0.1:{port}/"))]);
     }
 
     public SupervisedUp Up { get; }
 
     public IReadOnlyList<int> MemberPorts { get; }
+
+    public IReadOnlyList<int> RestPorts { get; }
 
     public PatroniRest Rest { get; }
 

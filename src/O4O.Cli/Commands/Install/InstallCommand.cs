@@ -117,7 +117,7 @@ internal static class InstallCommand
         var archiving = configuration.GetSection(ArchivingOptions.Section).Get<ArchivingOptions>() ?? new ArchivingOptions();
         var host = Prerequisites.Probe(database, nginx);
         // As its user, not root: the cluster runs as the service's user, with no setpriv to postgres.
-        var missing = Prerequisites.Missing(host with { Root = false }, database.EffectiveMode, nginx.Enabled, archiving.Enabled);
+        var missing = Prerequisites.Missing(host with { Root = false }, database.LocalMode, nginx.Enabled, archiving.Enabled);
         return await Prerequisites.EnsureAsync(host, missing, context.Error, Prerequisites.AptGetAsync, cancellationToken);
     }
 

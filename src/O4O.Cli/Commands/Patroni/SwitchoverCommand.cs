@@ -32,6 +32,9 @@ internal static class SwitchoverCommand
             var leader = (await rest.ClusterAsync(cancellationToken))?.Leader?.Name
                 ?? throw new PatroniRefusedException(Strings.SwitchoverNoLeader);
             var candidate = result.GetValue(member);
+            // On the record first: the conductor's watch takes a leader change that no switchover asked for as a failover.
+            await new RestoreRecord(context, new Recovery.State.EventLog(context.Home.StateDatabase), UpControl.Actor)
+                .RecordAsync(PatroniEvents.SwitchoverAsked(context.Time.GetUtcNow(), leader, candidate, UpControl.Actor), cancellationToken);
             await context.Error.WriteLineAsync(await rest.SwitchoverAsync(leader, candidate, cancellationToken));
             var waited = Stopwatch.StartNew();
             while (waited.Elapsed < _newLeaderTimeout)

@@ -2,6 +2,7 @@ using System.Globalization;
 using O4O.Cli.Resources;
 using O4O.Recovery.Configuration;
 using O4O.Recovery.Health;
+using O4O.Recovery.Patroni;
 using O4O.Recovery.State;
 using O4O.Recovery.Supervision;
 
@@ -18,7 +19,8 @@ internal static class StatusAssessment
     public static async Task<StatusReport> AssessAsync(CliContext context, CancellationToken cancellationToken)
     {
         var conductor = ConductorRecord.ReadRunning(context.Home);
-        var database = DatabaseTarget.ForPlatform(context.Home, context.Bind<DatabaseOptions>(DatabaseOptions.Section), conductor?.Database.Port);
+        var databaseOptions = context.Bind<DatabaseOptions>(DatabaseOptions.Section);
+        var database = DatabaseTarget.ForPlatform(context.Home, databaseOptions, conductor?.Database.Port);
         var baseAddress = PlatformLaunch.BaseAddressFor(conductor?.Platform.Port ?? context.Bind<PlatformOptions>(PlatformOptions.Section).Port);
         using var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false });
         var supervised = conductor is null ? null : await ConductorQuery.StatusAsync(context.Home, cancellationToken);
@@ -37,7 +39,10 @@ internal static class StatusAssessment
         var backups = await StatusBackups.AssessAsync(context, cancellationToken);
         var (archiving, archivingRow) = await StatusWalArchiving.AssessAsync(context, database, cancellationToken);
         ComponentStatus[] reported = [.. backups, .. archivingRow is null ? Array.Empty<ComponentStatus>() : [archivingRow], .. Isolated(context.Home)];
-        return StatusReport.From(conductor, supervised, probes, damage, reported, restores) with { WalArchiving = archiving };
+        // The conductor's watch when it runs (it also lists members Patroni dropped); Patroni's REST API directly without one.
+        var patroni = supervised?.Patroni
+            ?? (databaseOptions.IsPatroni ? await PatroniRest.For(databaseOptions).ObserveAsync(context.Time.GetUtcNow(), cancellationToken) : null);
+        return StatusReport.From(conductor, supervised, probes, damage, reported, restores) with { WalArchiving = archiving, Patroni = patroni };
     }
 
     // This process's first connection pays for loading and compiling the client code (hundreds of milliseconds for

@@ -99,6 +99,38 @@ internal static class StatusCommand
         }
 
         console.Write(table);
+        if (report.Patroni is { } patroni)
+        {
+            RenderPatroni(context, console, patroni);
+        }
+    }
+
+    // Patroni's view of its members, under the components: who leads, who streams, and how far behind.
+    private static void RenderPatroni(CliContext context, IAnsiConsole console, Recovery.Patroni.PatroniObservation patroni)
+    {
+        context.Error.WriteLine(patroni.Error is { } error
+            ? Resources.Text.Format(Strings.StatusPatroniUnread, error)
+            : Resources.Text.Format(Strings.StatusPatroniTitle, patroni.At.ToLocalTime().ToString("MM-dd HH:mm:ss", CultureInfo.InvariantCulture)));
+        if (patroni.Members.Count == 0)
+        {
+            return;
+        }
+
+        var table = new Table().AddColumns(Strings.StatusColumnMember, Strings.StatusColumnRole, Strings.StatusColumnState,
+            Strings.StatusColumnTimeline, Strings.StatusColumnLag, Strings.StatusColumnRest);
+        foreach (var member in patroni.Members)
+        {
+            var healthy = member.Answering && member.State is "running" or "streaming";
+            table.AddRow(
+                Markup.Escape(member.Name),
+                Markup.Escape(member.Role.Length > 0 ? member.Role : "-"),
+                healthy ? $"[green]{Markup.Escape(member.State)}[/]" : $"[red]{Markup.Escape(member.State)}[/]",
+                member.Timeline?.ToString(CultureInfo.InvariantCulture) ?? "-",
+                member.LagBytes is { } lag ? Resources.Text.Format(Strings.StatusPatroniLagBytes, lag) : "-",
+                member.Answering ? Strings.StatusPatroniAnswering : $"[red]{Strings.StatusPatroniNotAnswering}[/]");
+        }
+
+        console.Write(table);
     }
 
     // What is wrong first (failure type and evidence), then what the conductor saw last, then anything else.

@@ -20,10 +20,13 @@ namespace O4O.Cli.Commands;
 ///   "walArchiving": { "enabled": bool, "off": "disabled"|"external"|null, "summary": string, "lastArchivedWal": string|null,
 ///                     "lastArchivedAt": "ISO 8601"|null, "lagSeconds": number|null, "waiting": int|null, "failedCount": int|null,
 ///                     "lastFailedWal": string|null, "lastFailedAt": "ISO 8601"|null, "failing": bool, "error": string|null,
-///                     "recoverableSince": "ISO 8601"|null } }
+///                     "recoverableSince": "ISO 8601"|null },
+///   "patroni": { "at": "ISO 8601", "error": string|null,
+///                "members": [ { "name": string, "role": "leader"|"sync_standby"|"replica"|"", "state": "running"|"streaming"|"stopped"|"absent"|...,
+///                               "timeline": int|null, "lagBytes": int|null, "answering": bool } ] }|null }
 /// </code>
-/// "healthy" (and exit code 0) covers the serving components; backups, WAL archiving ("wal-archive") and restores (what
-/// restores left) are reported, not counted.
+/// "healthy" (and exit code 0) covers the serving components; backups, WAL archiving ("wal-archive"), restores (what
+/// restores left) and the Patroni members (Database:Mode=patroni only) are reported, not counted.
 /// </summary>
 internal sealed record StatusReport(bool Healthy, ConductorStatus Conductor, IReadOnlyList<ComponentStatus> Components)
 {
@@ -32,6 +35,9 @@ internal sealed record StatusReport(bool Healthy, ConductorStatus Conductor, IRe
 
     /// <summary>WAL archiving: the archiver, the lag, failures and the recovery window (null only in reports made without it).</summary>
     public WalArchivingStatus? WalArchiving { get; init; }
+
+    /// <summary>In Patroni mode, each member's role, state, timeline and lag; null otherwise.</summary>
+    public Recovery.Patroni.PatroniObservation? Patroni { get; init; }
 
     public static StatusReport From(ConductorRecord? conductor, ControlStatus? supervised, IReadOnlyList<ComponentHealth> health,
         RecoveryEvent? damage, IReadOnlyList<ComponentStatus> reported, ComponentStatus? restores = null)

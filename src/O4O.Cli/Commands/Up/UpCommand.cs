@@ -28,7 +28,7 @@ internal static class UpCommand
         var settings = host.Services.GetRequiredService<ConductorSettings>();
         var assembly = host.Services.GetRequiredService<PlatformAssembly>().Path;
         var prerequisites = Prerequisites.Probe(settings.Database, settings.Nginx);
-        var missing = Prerequisites.Missing(prerequisites, settings.Database.EffectiveMode, settings.Nginx.Enabled, settings.Archiving.Enabled);
+        var missing = Prerequisites.Missing(prerequisites, settings.Database.LocalMode, settings.Nginx.Enabled, settings.Archiving.Enabled);
         if (!await Prerequisites.EnsureAsync(prerequisites, missing, context.Error, Prerequisites.AptGetAsync, CancellationToken.None))
         {
             return ExitCodes.EnvironmentError;

@@ -92,6 +92,27 @@
         w.error ? [el('dt', { class: 'error-label' }, t('lastError')), el('dd', { class: 'error-text', 'data-testid': 'archive-error' }, w.error)] : null));
   }
 
+  // Patroni's members: who leads, who streams and how far behind; red where a member is down or its Patroni is silent.
+  function patroni(state) {
+    const p = state.patroni;
+    $('patroni-section').hidden = !p;
+    if (!p) return;
+    const word = (kind, value) => T[`patroni.${kind}.${value}`] ?? value;
+    const healthy = (m) => m.answering && (m.state === 'running' || m.state === 'streaming');
+    fill('patroni',
+      p.error ? el('p', { class: 'alert', 'data-testid': 'patroni-error' }, t('patroniUnread').replace('{0}', p.error)) : null,
+      p.members.length ? el('table', { class: 'members', 'data-testid': 'patroni-members' },
+        el('thead', {}, el('tr', {}, ['patroniMember', 'patroniRole', 'patroniState', 'patroniTimeline', 'patroniLag', 'patroniRest'].map((key) => el('th', { scope: 'col' }, t(key))))),
+        el('tbody', {}, p.members.map((m) => el('tr', { 'data-member': m.name, 'data-role': m.role, 'data-state': m.state, class: healthy(m) ? null : 'error-text' },
+          el('th', { scope: 'row' }, m.name),
+          el('td', {}, m.role ? word('role', m.role) : '-'),
+          el('td', {}, word('state', m.state)),
+          el('td', {}, m.timeline ?? '-'),
+          el('td', {}, m.lagBytes === null ? '-' : t('lagBytes').replace('{0}', m.lagBytes.toLocaleString(locale))),
+          el('td', {}, m.answering ? t('patroniAnswers') : t('patroniSilent')))))) : null,
+      el('p', { class: 'help' }, `${t('patroniRead')} ${time(p.at)}`));
+  }
+
   function chart(name, samples, marks, now) {
     const width = 560, height = 130, left = 44, bottom = 18;
     // The last hour, or less while the conductor has not run that long: a fresh chart is not a sliver at the right edge.
@@ -321,7 +342,7 @@
       $('offline').hidden = true;
       // Keep what the user is typing: do not rebuild the incidents while a note field has focus.
       const typing = document.activeElement && document.activeElement.closest('#incidents form');
-      notifications(state); components(state); charts(state); controls(state); backups(state); releases(state);
+      notifications(state); components(state); patroni(state); charts(state); controls(state); backups(state); releases(state);
       if (!typing) incidents(state);
       $('updated').textContent = `${t('updated')} ${time(state.now)}`;
     } catch {
