@@ -35,22 +35,10 @@ case "$SHAPE" in
   *) echo "bench: SHAPE must be 1 to 5 or all, not $SHAPE" >&2; exit 2 ;;
 esac
 export DATA_SQL
+. bench/lib.sh
 echo "bench: shape $SHAPE ($DATA_SQL), scale $SCALE, $ROUNDS rounds, started $(date -u +%H:%M) UTC, load $(cut -d' ' -f1-3 /proc/loadavg)"
-BIN="${O4O_PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)}"
-export PATH="$BIN:$PATH"
-WORK="$(mktemp -d /tmp/o4o-bench.XXXXXX)"
-chmod 755 "$WORK"
-export O4O_HOME="$WORK/home"
-PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
-export O4O__Database__Port="$PORT" PGHOST=127.0.0.1 PGPORT="$PORT" PGUSER=postgres
-export PGPASSWORD="bench-$RANDOM$RANDOM"
-as_postgres() { if [ "$(id -u)" = 0 ]; then setpriv --reuid=postgres --regid=postgres --init-groups -- "$@"; else "$@"; fi; }
-
-cleanup() {
-  as_postgres pg_ctl -D "$O4O_HOME/pg" -m fast stop >/dev/null 2>&1 || true
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
+throwaway_home bench
+trap stop_throwaway EXIT
 
 # O4O_DLL runs another build's o4o.dll (say, a copy of main's, to measure a change against it in the same conditions).
 if [ -n "${O4O_DLL:-}" ]; then
@@ -63,8 +51,6 @@ fi
 
 . bench/data-cluster.sh
 
-now() { date +%s.%N; }
-elapsed() { python3 -c "print(f'{$2 - $1:.2f}')"; }
 
 # Each round runs both sides back to back; the ratios of the rounds are reported with their median, because a
 # 2-core machine's timings swing by a few tenths of a second from run to run.

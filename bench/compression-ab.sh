@@ -6,17 +6,13 @@
 # Usage: A_DLL=... B_DLL=... [SHAPE="1 2 3 4 5"] bench/compression-ab.sh [scale] [rounds]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 SCALE="${1:-0.1}"; ROUNDS="${2:-3}"
 for shape in ${SHAPE:-1 2 3 4 5}; do
   (
     case "$shape" in 1) DATA_SQL=bench/backup-data.sql ;; *) DATA_SQL="$(ls bench/shapes/"$shape"-*.sql)" ;; esac
-    BIN="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)"; export PATH="$BIN:$PATH"
-    WORK="$(mktemp -d /tmp/o4o-compression.XXXXXX)"; chmod 755 "$WORK"; export O4O_HOME="$WORK/home"
-    PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
-    export O4O__Database__Port="$PORT" PGHOST=127.0.0.1 PGPORT="$PORT" PGUSER=postgres PGPASSWORD="bench-$RANDOM$RANDOM"
-    as_postgres() { if [ "$(id -u)" = 0 ]; then setpriv --reuid=postgres --regid=postgres --init-groups -- "$@"; else "$@"; fi; }
-    cleanup() { as_postgres pg_ctl -D "$O4O_HOME/pg" -m fast stop >/dev/null 2>&1 || true; rm -rf "$WORK"; }
-    trap cleanup EXIT
+    throwaway_home compression
+    trap stop_throwaway EXIT
     . bench/data-cluster.sh
     cpu() { python3 -c "import sys; u, s, e = open(sys.argv[1]).read().split()[-3:]; print(f'{float(u) + float(s):.2f} s CPU, {float(e):.2f} s')" "$1"; }
     for round in $(seq 1 "$ROUNDS"); do

@@ -1,6 +1,6 @@
 # Sourced by bench/backup.sh and bench/offsite.sh: a throwaway cluster (initdb --data-checksums, like the managed one)
 # in $O4O_HOME/pg on $PORT, holding the 2 M-row data set (bench/backup-data.sql, or $DATA_SQL, at $SCALE) in o4o_platform.
-# Needs WORK, O4O_HOME, PORT, PGPASSWORD, SCALE and as_postgres from the sourcing script.
+# Needs WORK, O4O_HOME, PORT, PGPASSWORD and SCALE from the sourcing script (bench/lib.sh's throwaway_home sets most).
 echo "bench: starting a throwaway cluster on port $PORT"
 mkdir -p "$O4O_HOME/secrets" "$O4O_HOME/pg"
 printf '%s' "$PGPASSWORD" > "$O4O_HOME/secrets/postgres.password"

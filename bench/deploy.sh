@@ -18,9 +18,7 @@ cd "$(dirname "$0")/.."
 deploys=${1:-10}
 customers=${2:-4}
 repo=$PWD
-BIN="${O4O_PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)}"
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-now() { date +%s.%N; }
+. bench/lib.sh
 home=$(mktemp -d /tmp/o4o-bench-deploy-XXXXXX)
 chmod 755 "$home"
 pg_port=$(free_port); platform_port=$(free_port); dashboard_port=$(free_port)

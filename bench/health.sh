@@ -9,7 +9,7 @@ connections=10
 threads=2
 command -v wrk >/dev/null || { echo "health.sh: wrk is missing (apt-get install -y wrk)" >&2; exit 1; }
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+. bench/lib.sh
 home=$(mktemp -d /tmp/o4o-bench-health-XXXXXX)
 chmod 755 "$home"
 pg_port=$(free_port); platform_port=$(free_port); bare_port=$(free_port)

@@ -11,7 +11,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 trials=${1:-10}
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+. bench/lib.sh
 home=$(mktemp -d /tmp/o4o-bench-mttr-XXXXXX)
 chmod 755 "$home"
 pg_port=$(free_port); platform_port=$(free_port)
@@ -28,7 +28,6 @@ O4O_HOME="$home" O4O__Database__Port=$pg_port O4O__Platform__Port=$platform_port
   O4O__Admin__Password="bench-$RANDOM-password" ./o4o up >"$home/up.log" 2>&1 &
 conductor=$!
 
-now() { date +%s.%N; }
 pause() { sleep "$(python3 -c 'import random; print(f"{4 + 2 * random.random():.3f}")')"; }
 healthy() { curl -fsS -m 1 -o /dev/null "$health" 2>/dev/null; }
 wait_healthy() {

@@ -11,8 +11,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SCALE="${1:-1}"
-BIN="${O4O_PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)}"
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+. bench/lib.sh
 WORK="$(mktemp -d /tmp/o4o-bench-offsite-restore.XXXXXX)"
 chmod 755 "$WORK"
 export O4O_HOME="$WORK/lost"
@@ -39,12 +38,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
-now() { date +%s.%N; }
 # Each line of stdin after the seconds since $1: where the bare restore's time goes, step by step.
 stamped() { python3 -u -c 'import sys,time
 for line in sys.stdin: print(f"{time.time() - float(sys.argv[1]):6.1f} s  {line}", end="")' "$1"; }
-elapsed() { python3 -c "print(f'{$2 - $1:.2f}')"; }
-psql_() { PGPASSWORD="$(cat "$O4O_HOME/secrets/postgres.password")" "$BIN/psql" -X -q -At -h 127.0.0.1 -p "$PG_PORT" -U postgres "$@"; }
 healthy() { curl -fsS -m 2 -o /dev/null "$BASE/api/health" 2>/dev/null; }
 # pgBackRest by hand, as the conductor runs it: as postgres, the off-site repository's secrets in its environment.
 pgbackrest_() { PGBACKREST_CONFIG=pgbackrest.conf pgbackrest_as_conductor "$@"; }

@@ -15,27 +15,16 @@ cd "$(dirname "$0")/.."
 SCALE="${1:-1}"
 ROUNDS="${2:-5}"
 SECTIONS="${3:-upload encrypt}"
-BIN="${O4O_PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)}"
-export PATH="$BIN:$PATH"
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-WORK="$(mktemp -d /tmp/o4o-bench-offsite.XXXXXX)"
-chmod 755 "$WORK"
-export O4O_HOME="$WORK/home"
-PORT=$(free_port); S3_PORT=$(free_port)
-export O4O__Database__Port="$PORT" PGHOST=127.0.0.1 PGPORT="$PORT" PGUSER=postgres
-export PGPASSWORD="bench-$RANDOM$RANDOM"
-as_postgres() { if [ "$(id -u)" = 0 ]; then setpriv --reuid=postgres --regid=postgres --init-groups -- "$@"; else "$@"; fi; }
+. bench/lib.sh
+throwaway_home bench-offsite
+S3_PORT=$(free_port)
 s3rver_pid=""
 
 cleanup() {
   if [ -n "$s3rver_pid" ]; then kill "$s3rver_pid" 2>/dev/null || true; wait "$s3rver_pid" 2>/dev/null || true; fi
-  as_postgres pg_ctl -D "$O4O_HOME/pg" -m fast stop >/dev/null 2>&1 || true
-  rm -rf "$WORK"
+  stop_throwaway
 }
 trap cleanup EXIT
-
-now() { date +%s.%N; }
-elapsed() { python3 -c "print(f'{$2 - $1:.2f}')"; }
 
 echo "bench: building o4o (Release, ReadyToRun, as ./o4o runs it) and the upload driver"
 ./o4o --version >/dev/null

@@ -20,8 +20,7 @@ SCALE="${1:-1}"
 ROUNDS="${2:-3}"
 SECTIONS="${3:-1 2 3 4}"
 DAMAGES="${4:-drop delete truncate}"
-BIN="${O4O_PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)}"
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+. bench/lib.sh
 WORK="$(mktemp -d /tmp/o4o-bench-pitr.XXXXXX)"
 chmod 755 "$WORK"
 export O4O_HOME="$WORK/home"
@@ -49,16 +48,12 @@ cleanup() {
   # PITR_LOGS=DIR keeps the conductor's output and logs and pgBackRest's (where a recovery's time went) after the run.
   if [ -n "${PITR_LOGS:-}" ]; then mkdir -p "$PITR_LOGS"; cp -r "$WORK/up.log" "$O4O_HOME/logs" "$O4O_HOME/pgbackrest/log" "$PITR_LOGS"/ 2>/dev/null || true; fi
   [ -f "$WORK/stop" ] || touch "$WORK/stop"
-  setpriv --reuid=postgres --regid=postgres --init-groups -- "$BIN/pg_ctl" -D "$WORK/byhand" -m immediate stop >/dev/null 2>&1 || true
+  as_postgres "$BIN/pg_ctl" -D "$WORK/byhand" -m immediate stop >/dev/null 2>&1 || true
   rm -rf "$WORK"
 }
 trap cleanup EXIT
 
-now() { date +%s.%N; }
-elapsed() { python3 -c "print(f'{$2 - $1:.2f}')"; }
-psql_() { PGPASSWORD="$(cat "$O4O_HOME/secrets/postgres.password")" "$BIN/psql" -X -q -At -h 127.0.0.1 -p "$PG_PORT" -U postgres "$@"; }
-as_postgres() { setpriv --reuid=postgres --regid=postgres --init-groups -- env PGPASSWORD="$(cat "$O4O_HOME/secrets/postgres.password")" "$@"; }
-pgbackrest_() { as_postgres pgbackrest --config="$O4O_HOME/pgbackrest/pgbackrest.conf" --stanza=o4o "$@"; }
+pgbackrest_() { as_postgres env PGPASSWORD="$(cat "$O4O_HOME/secrets/postgres.password")" pgbackrest --config="$O4O_HOME/pgbackrest/pgbackrest.conf" --stanza=o4o "$@"; }
 healthy() { curl -fsS -m 2 -o /dev/null "$BASE/api/health" 2>/dev/null; }
 
 start_conductor() {

@@ -5,18 +5,13 @@
 # Usage: A_DLL=... B_DLL=... [DATA_SQL=...] bench/restore-ab.sh [scale] [rounds]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 SCALE="${1:-1}"; ROUNDS="${2:-4}"
 A=(dotnet "$A_DLL"); B=(dotnet "$B_DLL")
-BIN="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)"; export PATH="$BIN:$PATH"
-WORK="$(mktemp -d /tmp/o4o-ab.XXXXXX)"; chmod 755 "$WORK"; export O4O_HOME="$WORK/home"
-PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
-export O4O__Database__Port="$PORT" PGHOST=127.0.0.1 PGPORT="$PORT" PGUSER=postgres PGPASSWORD="bench-$RANDOM$RANDOM"
-as_postgres() { if [ "$(id -u)" = 0 ]; then setpriv --reuid=postgres --regid=postgres --init-groups -- "$@"; else "$@"; fi; }
-cleanup() { as_postgres pg_ctl -D "$O4O_HOME/pg" -m fast stop >/dev/null 2>&1 || true; rm -rf "$WORK"; }
-trap cleanup EXIT
+throwaway_home ab
+trap stop_throwaway EXIT
 . bench/data-cluster.sh
 "${B[@]}" backup create > /dev/null
-now() { date +%s.%N; }
 for round in $(seq 1 "$ROUNDS"); do
   for side in A B; do
     if [ $side = A ]; then cmd=("${A[@]}"); else cmd=("${B[@]}"); fi

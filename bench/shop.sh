@@ -20,8 +20,7 @@ connections=16
 threads=2
 command -v wrk >/dev/null || { echo "shop.sh: wrk is missing (apt-get install -y wrk)" >&2; exit 1; }
 
-BIN="${O4O_PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)}"
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+. bench/lib.sh
 home=$(mktemp -d /tmp/o4o-bench-shop-XXXXXX)
 chmod 755 "$home"
 pg_port=$(free_port); platform_port=$(free_port); bare_port=$(free_port)
