@@ -52,7 +52,7 @@ public sealed class SwitchTests
         }
 
         Assert.NotEmpty(load.Created);
-        Assert.All(load.Created.Values, id => Assert.Contains(id, stored));
+        Assert.All(load.Created.Values, order => Assert.Contains(order.Id, stored));
         var events = await up.EventsAsync(Recovery.Supervision.Conductor.ReleasesComponent);
         Assert.Contains(events, e => e.Seen.Contains("passed the gate", StringComparison.Ordinal));
         Assert.Contains(events, e => e.Seen.Contains($"pid {before} drained", StringComparison.Ordinal));
@@ -231,12 +231,12 @@ public sealed class SwitchTests
         Assert.Equal((false, "rolled back"), (release.GetProperty("current").GetBoolean(), release.GetProperty("health").GetString()));
         await using var database = up.Database();
         await using var orders = database.CreateCommand("SELECT count(*) FROM orders WHERE id = ANY(@ids)");
-        orders.Parameters.AddWithValue("ids", load.Created.Values.ToArray());
+        orders.Parameters.AddWithValue("ids", load.Created.Values.Select(order => order.Id).ToArray());
         Assert.Equal((long)load.Created.Count, (long)(await orders.ExecuteScalarAsync())!);
         Dispose(customers);
     }
 
-    private static async Task<(SteadyLoad Load, HttpClient[] Clients)> LoadAsync(SupervisedUp up)
+    private static async Task<(OrderLoad Load, HttpClient[] Clients)> LoadAsync(SupervisedUp up)
     {
         using var admin = await up.SignedInAsync(admin: true);
         using var product = await admin.PostAsJsonAsync("api/v1/products", new { sku = "SWITCH-1", name = "Switch", price = 1.5m, stock = 1_000_000 });
@@ -244,7 +244,7 @@ public sealed class SwitchTests
         var productId = (await product.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt64();
         var customers = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => up.SignedInAsync(admin: false)));
         HttpClient[] shoppers = [.. Enumerable.Range(0, 4).Select(_ => new HttpClient { BaseAddress = up.Up.BaseAddress, Timeout = TimeSpan.FromSeconds(30) })];
-        return (new SteadyLoad(customers, shoppers, productId), [.. customers, .. shoppers]);
+        return (new OrderLoad(customers, productId, shoppers), [.. customers, .. shoppers]);
     }
 
     private static void Dispose(HttpClient[] clients)
