@@ -3,7 +3,7 @@
 # loop_wait 2 s, retry_timeout 4 s, primary_start_timeout 0), with a steady order load (bench/orderload.py: CUSTOMERS
 # customers placing orders in a loop, each with its own Idempotency-Key, every unacknowledged attempt written down).
 # ROUNDS times: kill -9 the current leader's postmaster, then wait until the old leader streams from the new one.
-# Per round: the time from the kill to the first order acknowledged after it (target <= 15 s) and the attempts that
+# Per round: the time from the kill to the first order sent after it being acknowledged (target <= 15 s) and the attempts that
 # were not acknowledged meanwhile; at the end, acknowledged orders missing from the leader's database (target 0) and
 # keys stored twice (0). The baseline is the runbook's scenario 3 for a lost database server: a new server and a
 # restore from the last backup (hours to provision, everything since the backup lost), not run here.
@@ -89,7 +89,9 @@ for round in $(seq 1 "$rounds"); do
   kill -9 "$(head -1 "$home/patroni/$name/data/postmaster.pid")"
   first=""
   for _ in $(seq 1 1200); do
-    first=$(awk -v t="$t0" '$3 > t { print $3; exit }' "$home/acknowledged")
+    # The first order sent after the kill: one acknowledged just after it may have been committed by the old leader's
+    # backend before it noticed its postmaster was gone.
+    first=$(awk -v t="$t0" '$3 - $4 / 1000 > t { print $3; exit }' "$home/acknowledged")
     [ -n "$first" ] && break
     sleep 0.05
   done

@@ -27,7 +27,7 @@ internal sealed class FailoverRetry(RequestDelegate next, NpgsqlDataSource dataS
         var request = context.Request;
         var withKey = HttpMethods.IsPost(request.Method) && request.Headers.ContainsKey("Idempotency-Key")
             && context.GetEndpoint()?.Metadata.GetMetadata<RetriedWithIdempotencyKey>() is not null;
-        if (dataSource is not NpgsqlMultiHostDataSource || !(HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method) || withKey))
+        if (dataSource is not NpgsqlMultiHostDataSource members || !(HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method) || withKey))
         {
             await next(context);
             return;
@@ -49,8 +49,11 @@ internal sealed class FailoverRetry(RequestDelegate next, NpgsqlDataSource dataS
             catch (Exception exception) when (DatabaseFailure.IsUnavailable(exception) && !context.Response.HasStarted
                 && !context.RequestAborted.IsCancellationRequested && time.GetElapsedTime(started) < Patience)
             {
-                // The pooled connections went to the old leader: the next attempt must open new ones.
+                // The pooled connections went to the old leader: the next attempt must open new ones. And Npgsql
+                // remembers each member's role for Host Recheck Seconds (10 s): without forgetting them, the standby
+                // it saw a moment ago stays "not suitable" for 10 s after its promotion.
                 dataSource.Clear();
+                members.ClearDatabaseStates();
                 logger.LogWarning("Database unavailable during {Method} {Path} (attempt {Attempt}): {Reason}; trying again for the new leader",
                     request.Method, request.Path, attempt, exception.Message);
                 context.Response.Clear();

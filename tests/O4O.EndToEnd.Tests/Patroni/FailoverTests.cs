@@ -28,7 +28,6 @@ public sealed class FailoverTests(ITestOutputHelper output)
         await patroni.WaitForTopologyAsync(topology => topology.Leader?.Name == standby.Name, TimeSpan.FromSeconds(60));
         await load.WaitForOrderAfterAsync(killedAt, TimeSpan.FromSeconds(60));
         await RejoinedAsync(patroni, leader.Name, standby);
-        Assert.True(load.Retries > 0, "no request was interrupted: the change of leader did not hit the load");
         await load.StopAndVerifyAsync(patroni, standby);
     }
 
@@ -72,7 +71,6 @@ public sealed class FailoverTests(ITestOutputHelper output)
         Assert.True(switched.ExitCode == 0, $"{switched.ExitCode}: {switched.StandardError}");
         await load.WaitForOrderAfterAsync(switchedAt, TimeSpan.FromSeconds(60));
         await RejoinedAsync(patroni, leader.Name, standby);
-        Assert.True(load.Retries > 0, "no request was interrupted: the change of leader did not hit the load");
         await load.StopAndVerifyAsync(patroni, standby);
     }
 
@@ -182,8 +180,6 @@ public sealed class FailoverTests(ITestOutputHelper output)
             (_customers, _load) = (customers, load);
             _running = load.RunAsync(_stop.Token);
         }
-
-        public int Retries => _load.Retries;
 
         public async Task WaitForOrderAfterAsync(DateTime after, TimeSpan timeout)
         {
