@@ -12,8 +12,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds=${1:-3}
 customers=${2:-4}
-BIN="${O4O_PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)}"
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+. bench/lib.sh
 # Two consecutive free ports (members and their REST APIs take one each, etcd its client and peer port).
 free_pair() {
   python3 -c '
@@ -27,7 +26,6 @@ while True:
         pass
 '
 }
-now() { date +%s.%N; }
 median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 load_now() { cut -d' ' -f1 /proc/loadavg; }
 home=$(mktemp -d /tmp/o4o-bench-failover-XXXXXX)
