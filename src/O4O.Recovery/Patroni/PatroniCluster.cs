@@ -182,8 +182,9 @@ internal sealed class PatroniCluster(O4OHome home, DatabaseOptions options, Post
         return File.ReadAllText(file).Trim();
     }
 
-    // Output goes to a file the program appends to, not to a pipe read by the conductor: a Patroni whose output was a
-    // pipe died without a word while its standby's PostgreSQL started, and the file outlives a killed conductor.
+    // Output goes to a file the program appends to, not to a pipe read by the conductor: the file outlives a killed
+    // conductor, and a member's last words stay readable after it exits. (While output went to a pipe, a Patroni was
+    // once seen exiting without a word as its standby's PostgreSQL started; the cause was not established.)
     private Process Start(string log, string program, params string[] arguments)
     {
         var start = ServiceUser.Start("/bin/sh", ["-c", "exec \"$0\" \"$@\" >> \"$O4O_OUTPUT\" 2>&1", program, .. arguments]);

@@ -52,6 +52,14 @@ public sealed partial class Conductor(O4OHome home, ConductorSettings settings, 
             observer.OrphanStopped(PlatformComponent, orphan);
         }
 
+        if (settings.Database.IsPatroni && !settings.Database.ObservesPatroni)
+        {
+            foreach (var orphan in await OrphanedPatroni.StopAsync(home, settings.Database, stop))
+            {
+                observer.OrphanStopped(DatabaseComponent, orphan);
+            }
+        }
+
         LoopbackPort.EnsureFree(settings.Platform.Port, $"{O4OConfiguration.EnvironmentPrefix}Platform__Port");
         if (settings.Database.IsManaged && settings.Database.Port == settings.Platform.Port)
         {

@@ -60,6 +60,61 @@ public sealed class PatroniModeTests
     }
 
     [Fact]
+    public async Task Etcd_and_members_left_by_a_conductor_killed_with_kill_9_are_stopped_by_the_next_up_which_runs_its_own_and_serves()
+    {
+        await using var patroni = await PatroniUp.StartAsync(replicas: 1);
+        await patroni.WaitForTopologyAsync(topology => topology.Leader is not null && topology.Members.Any(member => member.Role == "sync_standby"),
+            TimeSpan.FromSeconds(60));
+        var conductor = patroni.Up.Up.RecordedPids()[0];
+        UnixProcess.Signal(conductor, UnixProcess.SigKill);
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (UnixProcess.IsAlive(conductor) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+        }
+
+        var left = Leftovers(patroni);
+        Assert.Equal((1, 2), (left.Etcd.Count, left.Members.Count));
+
+        await using var again = await PatroniUp.StartAgainAsync(patroni);
+
+        var now = Leftovers(patroni);
+        Assert.Equal((1, 2), (now.Etcd.Count, now.Members.Count));
+        Assert.Empty(now.Etcd.Concat(now.Members).Intersect(left.Etcd.Concat(left.Members)));
+        var children = ChildrenOf(again.Up.Up.Pid);
+        Assert.Contains(children, command => command.StartsWith("etcd ", StringComparison.Ordinal));
+        Assert.Equal(2, children.Count(command => command.Contains("patroni.yml", StringComparison.Ordinal)));
+        await again.WaitForTopologyAsync(topology => topology.Leader is not null, TimeSpan.FromSeconds(60));
+        using var admin = await again.Up.SignedInAsync(admin: true);
+        using var created = await admin.PostAsJsonAsync("api/v1/products", new { sku = "AGAIN-1", name = "After kill -9", price = 1m, stock = 1 });
+        Assert.Equal(System.Net.HttpStatusCode.Created, created.StatusCode);
+
+        // Stopped as an operator would, so its members' PostgreSQL is gone before the shared home is removed.
+        UnixProcess.Signal(again.Up.Up.Pid, UnixProcess.SigTerm);
+        Assert.True(await again.Up.Up.WaitForExitAsync(TimeSpan.FromSeconds(60)), again.Up.Up.Output);
+        deadline = DateTime.UtcNow.AddSeconds(20);
+        while (patroni.Up.Up.ProcessesMentioningHome().Count > 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(200);
+        }
+
+        Assert.Empty(patroni.Up.Up.ProcessesMentioningHome());
+    }
+
+    // etcd and Patroni processes of the first conductor's home, whoever their parent is now.
+    private static (List<int> Etcd, List<int> Members) Leftovers(PatroniUp patroni)
+    {
+        var root = patroni.Up.Home.Patroni;
+        var processes = Directory.GetDirectories("/proc")
+            .Select(directory => (Pid: int.TryParse(Path.GetFileName(directory), out var pid) ? pid : 0, Arguments: Read(Path.Combine(directory, "cmdline")).Split('\0')))
+            .Where(process => process.Pid > 0)
+            .ToList();
+        return ([.. processes.Where(process => Path.GetFileName(process.Arguments[0]) == "etcd" && process.Arguments.Contains(Path.Combine(root, "etcd"))).Select(process => process.Pid)],
+            [.. processes.Where(process => process.Arguments.Any(argument => argument.StartsWith(root, StringComparison.Ordinal) && argument.EndsWith("patroni.yml", StringComparison.Ordinal))
+                && !process.Arguments[0].EndsWith("sh", StringComparison.Ordinal) && !process.Arguments[0].EndsWith("setpriv", StringComparison.Ordinal)).Select(process => process.Pid)]);
+    }
+
+    [Fact]
     public async Task Switchover_hands_the_leader_role_to_the_named_standby_through_Patroni_and_the_platform_writes_on_the_new_leader()
     {
         await using var patroni = await PatroniUp.StartAsync(replicas: 1);

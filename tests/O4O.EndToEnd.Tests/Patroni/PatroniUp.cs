@@ -1,6 +1,7 @@
 using System.Globalization;
 using Npgsql;
 using O4O.EndToEnd.Tests.Supervision;
+using O4O.Recovery.Configuration;
 using O4O.Recovery.Patroni;
 using O4O.Tests.Shared;
 
@@ -12,9 +13,10 @@ namespace O4O.EndToEnd.Tests.Patroni;
 /// </summary>
 internal sealed class PatroniUp : IAsyncDisposable
 {
-    private PatroniUp(SupervisedUp up, int firstPort, int firstRestPort, int members)
+    private PatroniUp(SupervisedUp up, int firstPort, int firstRestPort, int members, IReadOnlyDictionary<string, string> settings)
     {
         Up = up;
+        Settings = settings;
         MemberPorts = [.. Enumerable.Range(firstPort, members)];
         RestPorts = [.. Enumerable.Range(firstRestPort, members)];
         Rest = new PatroniRest([.. RestPorts.Select(port => new Uri($"http://127.0.0.1:{port}/"))]);
@@ -25,6 +27,9 @@ internal sealed class PatroniUp : IAsyncDisposable
     public IReadOnlyList<int> MemberPorts { get; }
 
     public IReadOnlyList<int> RestPorts { get; }
+
+    /// <summary>The settings it was started with: its mode, ports and the test's own.</summary>
+    public IReadOnlyDictionary<string, string> Settings { get; }
 
     public PatroniRest Rest { get; }
 
@@ -45,7 +50,17 @@ internal sealed class PatroniUp : IAsyncDisposable
             settings[name] = value;
         }
 
-        return new PatroniUp(await SupervisedUp.StartAsync(settings), port, rest, members);
+        return new PatroniUp(await SupervisedUp.StartAsync(settings), port, rest, members, settings);
+    }
+
+    /// <summary>
+    /// A second <c>o4o up</c> on <paramref name="before"/>'s home with its settings (members, REST and etcd ports), as after a
+    /// restart; the platform and the dashboard on ports of its own.
+    /// </summary>
+    public static async Task<PatroniUp> StartAgainAsync(PatroniUp before)
+    {
+        var settings = new Dictionary<string, string>(before.Settings) { [O4OHome.EnvironmentVariable] = before.Up.Home.Root };
+        return new PatroniUp(await SupervisedUp.StartAsync(settings), before.MemberPorts[0], before.RestPorts[0], before.MemberPorts.Count, settings);
     }
 
     /// <summary>Waits until what Patroni reports meets <paramref name="condition"/>.</summary>
