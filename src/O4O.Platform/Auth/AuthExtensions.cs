@@ -24,8 +24,11 @@ public static class AuthExtensions
     /// </summary>
     public static IServiceCollection AddAuth(this IServiceCollection services, O4OHome home)
     {
-        // Admin cookies and antiforgery tokens stay valid across restarts and do not depend on the OS user's home.
+        // Admin cookies and antiforgery tokens stay valid across restarts and do not depend on the OS user's home. One
+        // application name, not the default (the content root, which differs between releases): every instance and every
+        // release reads what another protected, so a session survives a deploy and any instance serves any request.
         services.AddDataProtection()
+            .SetApplicationName("o4o-platform")
             .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(home.Secrets, "data-protection")))
             .ProtectKeysWithCertificate(KeyRingCertificate.LoadOrCreate(home));
         services.AddOptions<AuthOptions>()

@@ -24,7 +24,11 @@ public sealed record ControlStatus(int ConductorPid, DateTimeOffset StartedAt, A
 /// <param name="PlatformPort">The platform's port on 127.0.0.1.</param>
 /// <param name="Nginx">nginx in front of it, enabled or not.</param>
 /// <param name="Dashboard">Where the dashboard is reached; null when it is off.</param>
-public sealed record ConductorConfiguration(string PlatformAssembly, int PlatformPort, NginxOptions Nginx, Uri? Dashboard);
+public sealed record ConductorConfiguration(string PlatformAssembly, int PlatformPort, NginxOptions Nginx, Uri? Dashboard)
+{
+    /// <summary>How many platform instances it runs (<c>Platform:Instances</c>), on <see cref="PlatformPort"/> and the ports after it.</summary>
+    public int PlatformInstances { get; init; } = 1;
+}
 
 /// <summary>A request to begin or end a maintenance window.</summary>
 /// <param name="On">Begin (true) or end (false).</param>

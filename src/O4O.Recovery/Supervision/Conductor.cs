@@ -76,46 +76,55 @@ public sealed partial class Conductor(O4OHome home, ConductorSettings settings, 
 
         await using var server = new SupervisedDatabaseServer(home, settings.Database, settings.Archiving, journal, time) { Offsite = settings.Offsite };
         var target = await server.StartAsync(observer, stop);
-        // Held until every platform stopped (disposed after them): the shop's port belongs to the conductor, not to a
-        // release. Opened once the database runs: a connection made before a platform accepts waits in its queue.
-        await using var listener = SharedListener.Open(home, settings.Platform.Port);
         // The console's monitoring page leads to this conductor's dashboard, wherever it was configured to listen.
         var launch = new PlatformLaunch(platformAssembly, settings.Platform.Port, home, server.PlatformLogin(target).ToConnectionString())
         {
             Dashboard = settings.Dashboard.Link(),
             PasswordFile = server.IsManaged ? home.OwnerPasswordFile : null,
             TrustedProxy = settings.Nginx.Enabled ? NginxConfig.ProxyAddress : null,
-            HandOff = listener.HandOffPath,
         };
-        await using var platform = new PlatformChild(launch, settings.Platform, settings.Supervision)
-        {
-            BeforeEachStart = cancellationToken => server.AlignPlatformLoginAsync(target, cancellationToken),
-            // The current release when there is one (o4o deploy), else the build output, as on a fresh clone.
-            AssemblyAtStart = () => new ReleaseStore(home).CurrentAssembly() ?? platformAssembly,
-            Gate = new SwitchGate(home, settings.Platform.StartTimeout),
-            Listener = listener,
-        };
+        // Each instance's port is held until every platform stopped (disposed after them): the shop's ports belong to the
+        // conductor, not to a release. Opened once the database runs: a connection made before a platform accepts waits
+        // in its queue.
+        await using var platforms = PlatformInstances.Open(home, settings.Platform, (name, listener) =>
+            new PlatformChild(launch with { Port = listener.Port, HandOff = listener.HandOffPath }, settings.Platform, settings.Supervision)
+            {
+                Name = name,
+                BeforeEachStart = cancellationToken => server.AlignPlatformLoginAsync(target, cancellationToken),
+                // The current release when there is one (o4o deploy), else the build output, as on a fresh clone.
+                AssemblyAtStart = () => new ReleaseStore(home).CurrentAssembly() ?? platformAssembly,
+                Gate = new SwitchGate(home, settings.Platform.StartTimeout),
+                Listener = listener,
+            });
+        var platform = platforms.First;
         var database = new DatabaseChild(server, target, observer, settings.Supervision,
             new InterruptedRestore(home, () => ResolvedDatabaseServer.Resolve(home, settings.Database), journal, "auto-recovery", time));
         await database.RepairInterruptedRestoreAsync(stop);
         await SideInstanceLeftover.CleanUpAsync(home, journal, "auto-recovery", time, stop);
-        using var nginx = settings.Nginx.Enabled ? new NginxChild(home, settings.Nginx, settings.Platform.Port, settings.Supervision) : null;
+        using var nginx = settings.Nginx.Enabled ? new NginxChild(home, settings.Nginx, platforms.Ports, settings.Supervision) : null;
         Supervisor Supervise(ISupervisedChild child) =>
             new(child, settings.Supervision, gate, journal, time, _ => WriteRecord(startedAt, database, platform, target));
-        Supervisor[] supervisors = [Supervise(database), Supervise(platform)];
+        Supervisor[] supervisors = [Supervise(database), .. platforms.Children.Select(Supervise)];
         try
         {
             supervisors[0].Adopt();
             observer.PlatformStarting(platform.Launch.BaseAddress);
-            if (!await supervisors[1].StartAsync(stop))
+            // One after the other: the first makes the data-protection key ring the others then read, rather than each
+            // making its own at once.
+            foreach (var (instance, supervisor) in platforms.Children.Zip(supervisors.Skip(1)))
             {
+                if (await supervisor.StartAsync(stop))
+                {
+                    continue;
+                }
+
                 if (await StopFollowsAsync(stop))
                 {
                     observer.Stopping();
                     return null;
                 }
 
-                var exit = new ComponentExit(PlatformComponent, platform.LastExitCode ?? -1);
+                var exit = new ComponentExit(instance.Name, instance.LastExitCode ?? -1);
                 observer.ComponentExited(exit.Component, exit.ExitCode);
                 return exit;
             }
@@ -139,8 +148,11 @@ public sealed partial class Conductor(O4OHome home, ConductorSettings settings, 
             var state = new ConductorState(Environment.ProcessId, startedAt, supervisors, gate, events,
                 new IncidentBoard(incidents.Store, settings.Incidents.Escalation, time, incidents.NotificationGap))
             {
-                Configuration = new ConductorConfiguration(platformAssembly, settings.Platform.Port, settings.Nginx, platform.Launch.Dashboard),
-                SwitchPlatform = (release, actor) => SwitchPlatformAsync(platform, journal, release, actor, () => WriteRecord(startedAt, database, platform, target), stop),
+                Configuration = new ConductorConfiguration(platformAssembly, settings.Platform.Port, settings.Nginx, platform.Launch.Dashboard)
+                {
+                    PlatformInstances = platforms.Children.Count,
+                },
+                SwitchPlatform = (release, actor) => SwitchPlatformAsync(platforms.Children, journal, release, actor, () => WriteRecord(startedAt, database, platform, target), stop),
                 ReleaseWatch = () => _watchStatus,
                 UploadOffsiteSoon = offsiteUploads is null ? null : offsiteUploads.UploadSoon,
                 Patroni = () => patroni?.Latest,
@@ -218,7 +230,7 @@ public sealed partial class Conductor(O4OHome home, ConductorSettings settings, 
                 await nginx.StopAsync(graceful: true);
             }
 
-            await platform.StopAsync(graceful: true);
+            await platforms.StopAsync(graceful: true);
             await server.StopAsync();
             ConductorRecord.Delete(home);
             await journal.RecordAsync(new RecoveryEvent(time.GetUtcNow(), ConductorComponent, RecoveryEventKind.Note, "conductor stopped"), CancellationToken.None);

@@ -13,7 +13,7 @@ namespace O4O.Recovery.Supervision;
 /// then the master process run in the foreground as a child. Its probe goes through it to the platform's liveness (or, while
 /// the shop is isolated, to the maintenance page).
 /// </summary>
-public sealed class NginxChild(O4OHome home, NginxOptions options, int platformPort, SupervisionOptions supervision) : ISupervisedChild, IDisposable
+public sealed class NginxChild(O4OHome home, NginxOptions options, IReadOnlyList<int> platformPorts, SupervisionOptions supervision) : ISupervisedChild, IDisposable
 {
     /// <summary>The component name.</summary>
     public const string Component = "nginx";
@@ -45,7 +45,7 @@ public sealed class NginxChild(O4OHome home, NginxOptions options, int platformP
     /// <inheritdoc />
     public async Task<string?> StartAsync(CancellationToken cancellationToken)
     {
-        var config = NginxConfig.Write(home, options, platformPort);
+        var config = NginxConfig.Write(home, options, platformPorts);
         var prefix = NginxConfig.Prefix(home);
         var check = await CommandRunner.RunAsync(new ProcessStartInfo(options.Binary, ["-t", "-p", prefix, "-c", config]), cancellationToken);
         if (check.ExitCode != 0)

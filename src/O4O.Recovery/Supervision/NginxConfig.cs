@@ -34,8 +34,11 @@ internal static class NginxConfig
     /// <summary>The error log, also shown by <c>o4o logs nginx</c>.</summary>
     public static string ErrorLog(O4OHome home) => Path.Combine(home.Logs, "nginx-error.log");
 
-    /// <summary>Writes the configuration for a platform on <paramref name="platformPort"/>; returns its path.</summary>
-    public static string Write(O4OHome home, NginxOptions options, int platformPort)
+    /// <summary>The one request that is sent again after it may have reached a platform that then died (see <see cref="Upstream"/>).</summary>
+    private const string RetryableOrder = "/.o4o-retryable-order";
+
+    /// <summary>Writes the configuration for the platform's instances on <paramref name="platformPorts"/>; returns its path.</summary>
+    public static string Write(O4OHome home, NginxOptions options, IReadOnlyList<int> platformPorts)
     {
         var temp = Path.Combine(Prefix(home), "temp");
         PrivateFiles.CreateDirectory(temp);
@@ -54,17 +57,30 @@ internal static class NginxConfig
                         add_header Cache-Control no-store always;
                     }
             """;
-        var proxy = $$"""
-            {{maintenance}}
-                    location / {
-                        {{isolated}}
-                        proxy_pass http://o4o_platform;
-                        proxy_bind {{ProxyAddress}};
+        var headers = $"""
+                        proxy_bind {ProxyAddress};
                         proxy_http_version 1.1;
                         proxy_set_header Connection "";
                         proxy_set_header Host $host;
                         proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
                         proxy_set_header X-Forwarded-Proto $scheme;
+            """;
+        var proxy = $$"""
+            {{maintenance}}
+                    location / {
+                        {{isolated}}
+                        if ($o4o_retryable_order) { rewrite ^ {{RetryableOrder}} last; }
+                        proxy_pass http://o4o_platform;
+            {{headers}}
+                    }
+                    # An order carrying its Idempotency-Key is placed once however often it is sent (the key is inserted
+                    # first, unique per customer; a second request waits for the first and gets its order): it alone may go
+                    # to another instance after it reached one that died. Any other POST is never sent twice.
+                    location = {{RetryableOrder}} {
+                        internal;
+                        proxy_pass http://o4o_platform$request_uri;
+                        proxy_next_upstream error timeout non_idempotent;
+            {{headers}}
                     }
             """;
         // As root (a development machine), workers would run as nobody and could not write the temp files in the home.
@@ -78,7 +94,10 @@ internal static class NginxConfig
             error_log {{ErrorLog(home)}} warn;
             events { worker_connections 512; }
             http {
-                access_log {{Path.Combine(home.Logs, "nginx-access.log")}};
+                # nginx's combined format, then which instance answered (every one tried, when one failed) and in how long.
+                log_format o4o '$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent '
+                               '"$http_referer" "$http_user_agent" upstream=$upstream_addr $upstream_status $request_time';
+                access_log {{Path.Combine(home.Logs, "nginx-access.log")}} o4o;
                 client_body_temp_path {{temp}}/body;
                 proxy_temp_path {{temp}}/proxy;
                 fastcgi_temp_path {{temp}}/fastcgi;
@@ -98,7 +117,7 @@ internal static class NginxConfig
                 proxy_connect_timeout 5s;
                 proxy_send_timeout 60s;
                 proxy_read_timeout 60s;
-                upstream o4o_platform { server 127.0.0.1:{{platformPort.ToString(CultureInfo.InvariantCulture)}}; keepalive 16; }
+            {{Upstream(platformPorts)}}
             {{(options.Tls ? Tls(options) : "")}}
             {{Server(options, "api", "", proxy)}}
             {{Server(options, "admin", $"location = / {{ {isolated} return 302 /admin; }}", proxy)}}
@@ -108,6 +127,25 @@ internal static class NginxConfig
             """;
         AtomicFile.WriteAllText(File(home), text);
         return File(home);
+    }
+
+    // Every instance of the platform, on its own port. A connection it breaks or refuses marks it failed for a few seconds
+    // (max_fails=1) and the request goes to the next one: GET, HEAD and the other methods nginx deems idempotent by
+    // default, and the order with an Idempotency-Key (RetryableOrder). An instance killed with SIGKILL refuses nothing:
+    // its port stays the conductor's (SharedListener), so a connection nginx makes meanwhile waits for its restart.
+    private static string Upstream(IReadOnlyList<int> ports)
+    {
+        var servers = string.Concat(ports.Select(port => string.Create(CultureInfo.InvariantCulture,
+            $"\n            server 127.0.0.1:{port} max_fails=1 fail_timeout=5s;")));
+        return $$"""
+                upstream o4o_platform {{{servers}}
+                    keepalive 16;
+                }
+                map "$request_method $uri $http_idempotency_key" $o4o_retryable_order {
+                    "~^POST /api/v1/orders ." 1;
+                    default "";
+                }
+        """;
     }
 
     // With TLS, the plain port only sends every host to its HTTPS address (the isolation page too: it is served there).

@@ -26,7 +26,8 @@ internal sealed class PlatformChild(PlatformLaunch launch, PlatformOptions platf
     private bool _exitOvertaken;
 
     /// <inheritdoc />
-    public string Name => Conductor.PlatformComponent;
+    /// <remarks>One of <see cref="PlatformInstances"/>' names: <c>platform</c>, <c>platform-2</c>, …</remarks>
+    public string Name { get; init; } = Conductor.PlatformComponent;
 
     /// <summary>What must hold before each start (the platform's database login in step with its password file).</summary>
     public Func<CancellationToken, Task>? BeforeEachStart { get; init; }

@@ -34,13 +34,19 @@ internal sealed class SharedListener : IAsyncDisposable
     /// <summary>The hand-off socket's path, given to each platform in <c>O4O__Platform__HandOff</c>.</summary>
     public string HandOffPath { get; }
 
-    /// <summary>Binds and listens on <paramref name="port"/>, and opens the hand-off socket.</summary>
+    /// <summary>The port it listens on.</summary>
+    public int Port => _port;
+
+    /// <summary>
+    /// Binds and listens on <paramref name="port"/>, and opens the hand-off socket of the platform instance
+    /// <paramref name="instance"/> (<c>run/platform-listener.sock</c>, <c>run/platform-2-listener.sock</c>, …).
+    /// </summary>
     /// <exception cref="ComponentPortInUseException">Another process listens on the port.</exception>
-    public static SharedListener Open(O4OHome home, int port)
+    public static SharedListener Open(O4OHome home, int port, string instance)
     {
         var listener = Listen(port);
         Directory.CreateDirectory(home.Run);
-        var path = Path.Combine(home.Run, "platform-listener.sock");
+        var path = Path.Combine(home.Run, $"{instance}-listener.sock");
         File.Delete(path);
         var handOff = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         handOff.Bind(new UnixDomainSocketEndPoint(path));

@@ -15,7 +15,7 @@ public sealed partial class Supervisor
     {
         var failures = 0;
         var healthy = 0;
-        var memoryLimit = child.Name == Conductor.PlatformComponent ? options.Platform.MemoryLimit : null;
+        var memoryLimit = PlatformInstances.IsPlatform(child.Name) ? options.Platform.MemoryLimit : null;
         var wait = options.ProbeInterval;
         while (true)
         {

@@ -17,6 +17,13 @@ public sealed class PlatformOptions
     [Range(1, 65535)]
     public int Port { get; set; } = 4000;
 
+    /// <summary>
+    /// How many platform processes the conductor runs (<c>O4O__Platform__Instances</c>): on <see cref="Port"/> and the
+    /// ports after it, behind nginx's upstream, so a process that dies costs no request.
+    /// </summary>
+    [Range(1, 16)]
+    public int Instances { get; set; } = 1;
+
     /// <summary>The platform's entry assembly (<c>O4O.Platform.dll</c>); found beside the CLI's build when unset.</summary>
     public string? Assembly { get; set; }
 

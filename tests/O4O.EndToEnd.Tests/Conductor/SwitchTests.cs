@@ -60,6 +60,41 @@ public sealed class SwitchTests
     }
 
     [Fact]
+    public async Task A_deploy_rolls_across_two_instances_one_after_the_other_refusing_no_request()
+    {
+        await using var up = await SupervisedUp.StartAsync(new Dictionary<string, string>
+        {
+            ["O4O__Platform__Instances"] = "2",
+            ["O4O__Releases__WatchWindow"] = "00:00:00",
+        });
+        var (load, customers) = await LoadAsync(up);
+        using var stop = new CancellationTokenSource();
+        var running = load.RunAsync(stop.Token);
+
+        var deploy = await up.CliAsync("deploy", O4OProcess.RepositoryRoot());
+        await Task.Delay(1000);
+        await stop.CancelAsync();
+        await running;
+
+        Assert.True(deploy.ExitCode == 0, deploy.StandardError + up.Up.Output);
+        Assert.True(load.Failures.IsEmpty, $"{load.Failures.Count} of {load.Answered} requests failed:\n{string.Join('\n', load.Failures.Take(20))}");
+        var status = await up.Control().StatusAsync(CancellationToken.None);
+        var release = Path.Combine(up.Home.Root, "releases", deploy.StandardOutput.Trim(), "app", "O4O.Platform.dll");
+        foreach (var instance in new[] { "platform", "platform-2" })
+        {
+            var pid = Assert.Single(status!.Components, c => c.Name == instance).Pid!.Value;
+            Assert.Contains(release, await File.ReadAllTextAsync($"/proc/{pid}/cmdline"));
+        }
+
+        // One at a time: the second instance's switch begins once the first one's is over.
+        var steps = (await up.EventsAsync(Recovery.Supervision.Conductor.ReleasesComponent)).OrderBy(e => e.At).Select(e => e.Seen).ToList();
+        var firstDone = steps.FindIndex(step => step.Contains(": platform: pid", StringComparison.Ordinal) && step.Contains("stopped", StringComparison.Ordinal));
+        var secondStarted = steps.FindIndex(step => step.Contains(": platform-2: started", StringComparison.Ordinal));
+        Assert.True(firstDone >= 0 && secondStarted > firstDone, string.Join('\n', steps));
+        Dispose(customers);
+    }
+
+    [Fact]
     public async Task A_release_that_fails_its_health_gate_never_receives_traffic_and_the_old_one_serves_throughout()
     {
         await using var up = await SupervisedUp.StartAsync();

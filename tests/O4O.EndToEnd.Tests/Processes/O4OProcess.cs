@@ -63,7 +63,8 @@ internal sealed class O4OProcess : IDisposable
     /// <summary>The managed cluster's port (<c>o4o up</c> only).</summary>
     public int DatabasePort { get; } = FreePort.Next();
 
-    public int PlatformPort { get; } = FreePort.Next();
+    /// <summary>The first platform instance's port; the next one is free too, for <c>Platform:Instances=2</c>.</summary>
+    public int PlatformPort { get; } = FreePort.Run(2);
 
     /// <summary>The conductor's dashboard port (<c>o4o up</c> only).</summary>
     public int DashboardPort { get; } = FreePort.Next();

@@ -34,6 +34,10 @@ internal static class StatusAssessment
             PageAsync(client, "admin", new Uri(baseAddress, "admin"), cancellationToken),
             PageAsync(client, "site", baseAddress, cancellationToken),
             .. nginx.Enabled ? [NginxAsync(context.Home, nginx, cancellationToken)] : Array.Empty<Task<ComponentHealth>>(),
+            // The instances after the first (Platform:Instances), each on its own port.
+            .. Enumerable.Range(1, (supervised?.Configuration?.PlatformInstances ?? 1) - 1).Select(async index =>
+                await ComponentProbes.PlatformAsync(client, PlatformLaunch.BaseAddressFor(baseAddress.Port + index), _probeTimeout, cancellationToken)
+                    with { Name = PlatformInstances.NameOf(index) }),
         ]);
         var damage = await OpenDamageAsync(context.Home, cancellationToken) ?? MissingSchema(probes);
         var backups = await StatusBackups.AssessAsync(context, cancellationToken);
@@ -75,7 +79,7 @@ internal static class StatusAssessment
 
     private static async Task<ComponentHealth> NginxAsync(O4OHome home, NginxOptions options, CancellationToken cancellationToken)
     {
-        using var nginx = new NginxChild(home, options, platformPort: 0, new SupervisionOptions());
+        using var nginx = new NginxChild(home, options, platformPorts: [], new SupervisionOptions());
         var probe = await nginx.ProbeAsync(_probeTimeout, cancellationToken);
         return new ComponentHealth(NginxChild.Component, probe.Healthy ? HealthState.Healthy : HealthState.Down,
             string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{options.Port} (api.{options.Domain})"), probe.Healthy ? probe.Elapsed : null, probe.Error);

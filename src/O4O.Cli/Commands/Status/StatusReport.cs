@@ -55,8 +55,9 @@ internal sealed record StatusReport(bool Healthy, ConductorStatus Conductor, IRe
 
     private static ComponentStatus Merge(ComponentHealth component, ConductorRecord? conductor, ControlStatus? supervised, RecoveryEvent? damage)
     {
-        // admin and site are served by the platform process: its supervision is theirs.
+        // admin and site are served by the (first) platform process: its supervision is theirs.
         var process = component.Name is Recovery.Supervision.Conductor.DatabaseComponent or NginxChild.Component
+            || PlatformInstances.IsPlatform(component.Name)
             ? component.Name
             : Recovery.Supervision.Conductor.PlatformComponent;
         var snapshot = supervised?.Components.FirstOrDefault(c => c.Name == process);
