@@ -15,7 +15,11 @@ public sealed class PatroniTopologyTests
         await patroni.WaitForTopologyAsync(
             topology => topology.Leader is not null && topology.Members.Any(member => member.Role == "sync_standby" && member.Lag == 0), TimeSpan.FromSeconds(60));
 
-        var members = await WaitForStatusMembersAsync(patroni.Up, members => members.Any(member => member.GetProperty("role").GetString() == "sync_standby"));
+        // Status reads the lag again: WAL the leader writes after the wait above shows as lag (232 bytes in one CI run) until
+        // the standby replays it, so the wait is for a status that shows the standby caught up.
+        var members = await WaitForStatusMembersAsync(patroni.Up, members => members.Any(member =>
+            member.GetProperty("role").GetString() == "sync_standby"
+            && member.GetProperty("lagBytes") is { ValueKind: JsonValueKind.Number } lag && lag.GetInt64() == 0));
 
         Assert.Equal(["pg0", "pg1"], members.Select(member => member.GetProperty("name").GetString()));
         var leader = Assert.Single(members, member => member.GetProperty("role").GetString() == "leader");
